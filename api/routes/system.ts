@@ -1,0 +1,46 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { AppDeps } from '../app';
+import { NotFoundError } from '../errors';
+import { selfCheckRepository } from '../../db/self-check-repository';
+import { selfCheckWorkflowId } from '../../workflows/ids';
+
+const selfCheck = z.object({ workflowId: z.string(), requestedAt: z.string(), completedAt: z.string(), note: z.string() });
+
+/** The self-check runs a real workflow (timer + activity + database write) on demand. */
+export const systemRoutes = (deps: AppDeps): FastifyPluginAsync => async (app) => {
+  const selfChecks = selfCheckRepository(deps.db);
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+
+  typed.post('/self-checks', {
+    schema: {
+      summary: 'Start a self-check workflow',
+      tags: ['system'],
+      body: z.object({ delayMs: z.number().int().min(0).max(60_000).default(1_000) }).default({ delayMs: 1_000 }),
+      response: { 202: z.object({ workflowId: z.string() }) },
+    },
+  }, async (request, reply) => {
+    const workflowId = selfCheckWorkflowId(randomUUID());
+    await deps.temporal.workflow.start('selfCheckWorkflow', {
+      taskQueue: deps.taskQueue,
+      workflowId,
+      args: [{ requestedAt: new Date().toISOString(), delayMs: request.body.delayMs }],
+    });
+    return reply.status(202).send({ workflowId });
+  });
+
+  typed.get('/self-checks/:workflowId', {
+    schema: {
+      summary: 'The row a finished self-check wrote',
+      tags: ['system'],
+      params: z.object({ workflowId: z.string().min(1).max(200) }),
+      response: { 200: selfCheck },
+    },
+  }, async (request) => {
+    const record = await selfChecks.findByWorkflowId(request.params.workflowId);
+    if (!record) throw new NotFoundError(`self-check ${request.params.workflowId}`);
+    return { ...record, requestedAt: record.requestedAt.toISOString(), completedAt: record.completedAt.toISOString() };
+  });
+};

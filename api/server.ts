@@ -1,0 +1,30 @@
+// The API process: configuration, real dependencies, listen, graceful close.
+import { parseConfig } from '../config';
+import { createDatabase, pingDatabase } from '../db/client';
+import { connectTemporalClient } from '../platform/temporal';
+import { runMain } from '../platform/run-main';
+import { StartupError } from '../platform/errors';
+import { buildApp } from './app';
+
+runMain('api', async () => {
+  const config = parseConfig(process.env);
+  if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) {
+    throw new StartupError('the API needs DATABASE_URL and TEMPORAL_ADDRESS (npm start sets both)');
+  }
+  const db = createDatabase(config.DATABASE_URL);
+  await pingDatabase(db).catch((error: unknown) => {
+    const host = new URL(config.DATABASE_URL!).host;
+    throw new StartupError(`cannot reach PostgreSQL at ${host} (DATABASE_URL): ${(error as Error).message.split('\n')[0]}`);
+  });
+  const temporal = await connectTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const app = await buildApp({ db, temporal, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, logLevel: config.LOG_LEVEL });
+  const close = async () => {
+    await app.close();
+    await temporal.connection.close();
+    await db.$disconnect();
+    process.exit(0);
+  };
+  process.once('SIGINT', close);
+  process.once('SIGTERM', close);
+  await app.listen({ host: config.API_HOST, port: config.API_PORT });
+});

