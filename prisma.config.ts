@@ -8,7 +8,19 @@ export default defineConfig({
   engine: 'js',
   schema: 'prisma/schema.prisma',
   migrations: { path: 'prisma/migrations' },
-  adapter: async () => // A short idle timeout lets the CLI exit as soon as it is done instead of
-  // waiting out pg's default 10 s pool idle period.
-  new PrismaPg({ connectionString: process.env.DATABASE_URL, idleTimeoutMillis: 200, allowExitOnIdle: true }),
+  // A config object rather than a URL: the adapter derives the shadow database
+  // that `migrate diff --from-migrations` needs by overriding `database`.
+  adapter: async () => new PrismaPg(pgConfig(process.env.DATABASE_URL)),
 });
+
+function pgConfig(databaseUrl: string | undefined) {
+  if (!databaseUrl) throw new Error('DATABASE_URL is not set');
+  const url = new URL(databaseUrl);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 5432),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: url.pathname.slice(1),
+  };
+}

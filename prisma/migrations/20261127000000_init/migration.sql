@@ -1,3 +1,4 @@
+
 -- CreateSchema
 CREATE SCHEMA IF NOT EXISTS "public";
 
@@ -9,6 +10,9 @@ CREATE TYPE "SubjectKind" AS ENUM ('PERSON', 'SITE');
 
 -- CreateEnum
 CREATE TYPE "ObligationStatus" AS ENUM ('OPEN', 'SUBMITTED', 'CLOSED', 'OVERDUE', 'CLOSED_LATE', 'WAIVED');
+
+-- CreateEnum
+CREATE TYPE "SubmissionStatus" AS ENUM ('PENDING_REVIEW', 'ACCEPTED', 'REJECTED');
 
 -- CreateEnum
 CREATE TYPE "ReviewDecision" AS ENUM ('APPROVED', 'REJECTED');
@@ -64,6 +68,20 @@ CREATE TABLE "User" (
 );
 
 -- CreateTable
+CREATE TABLE "Session" (
+    "id" TEXT NOT NULL,
+    "tokenHash" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "csrfToken" TEXT NOT NULL,
+    "ip" TEXT,
+    "userAgent" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Session_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "CommunityMembership" (
     "userId" TEXT NOT NULL,
     "communityId" TEXT NOT NULL,
@@ -116,6 +134,19 @@ CREATE TABLE "SensitiveWindow" (
 );
 
 -- CreateTable
+CREATE TABLE "DataRequest" (
+    "id" TEXT NOT NULL,
+    "townshipId" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "ruleId" TEXT NOT NULL,
+    "dueAt" TIMESTAMP(3) NOT NULL,
+    "createdById" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "DataRequest_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "RulebookVersion" (
     "id" TEXT NOT NULL,
     "year" INTEGER NOT NULL,
@@ -146,6 +177,7 @@ CREATE TABLE "Obligation" (
     "workflowId" TEXT NOT NULL,
     "closedAt" TIMESTAMP(3),
     "waiverReason" TEXT,
+    "assigneeId" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -153,9 +185,25 @@ CREATE TABLE "Obligation" (
 );
 
 -- CreateTable
-CREATE TABLE "Evidence" (
+CREATE TABLE "Submission" (
     "id" TEXT NOT NULL,
     "obligationId" TEXT NOT NULL,
+    "submittedById" TEXT NOT NULL,
+    "note" TEXT,
+    "units" INTEGER NOT NULL DEFAULT 1,
+    "status" "SubmissionStatus" NOT NULL DEFAULT 'PENDING_REVIEW',
+    "late" BOOLEAN NOT NULL DEFAULT false,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "Submission_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Evidence" (
+    "id" TEXT NOT NULL,
+    "communityId" TEXT NOT NULL,
+    "submissionId" TEXT,
+    "deductionId" TEXT,
     "uploadedById" TEXT NOT NULL,
     "storageKey" TEXT NOT NULL,
     "fileName" TEXT NOT NULL,
@@ -175,6 +223,7 @@ CREATE TABLE "Evidence" (
 CREATE TABLE "Review" (
     "id" TEXT NOT NULL,
     "obligationId" TEXT NOT NULL,
+    "submissionId" TEXT NOT NULL,
     "reviewerId" TEXT NOT NULL,
     "decision" "ReviewDecision" NOT NULL,
     "reason" TEXT,
@@ -289,6 +338,12 @@ CREATE UNIQUE INDEX "Community_code_key" ON "Community"("code");
 CREATE UNIQUE INDEX "User_username_key" ON "User"("username");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "Session_tokenHash_key" ON "Session"("tokenHash");
+
+-- CreateIndex
+CREATE INDEX "Session_userId_idx" ON "Session"("userId");
+
+-- CreateIndex
 CREATE INDEX "CommunityMembership_communityId_idx" ON "CommunityMembership"("communityId");
 
 -- CreateIndex
@@ -311,6 +366,9 @@ CREATE INDEX "Obligation_communityId_status_dueAt_idx" ON "Obligation"("communit
 
 -- CreateIndex
 CREATE INDEX "Obligation_dueAt_idx" ON "Obligation"("dueAt");
+
+-- CreateIndex
+CREATE INDEX "Submission_obligationId_idx" ON "Submission"("obligationId");
 
 -- CreateIndex
 CREATE INDEX "Evidence_sha256_idx" ON "Evidence"("sha256");
@@ -352,6 +410,9 @@ ALTER TABLE "Community" ADD CONSTRAINT "Community_townshipId_fkey" FOREIGN KEY (
 ALTER TABLE "User" ADD CONSTRAINT "User_townshipId_fkey" FOREIGN KEY ("townshipId") REFERENCES "Township"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
+ALTER TABLE "Session" ADD CONSTRAINT "Session_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
 ALTER TABLE "CommunityMembership" ADD CONSTRAINT "CommunityMembership_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
@@ -367,10 +428,19 @@ ALTER TABLE "DutyShift" ADD CONSTRAINT "DutyShift_communityId_fkey" FOREIGN KEY 
 ALTER TABLE "Obligation" ADD CONSTRAINT "Obligation_communityId_fkey" FOREIGN KEY ("communityId") REFERENCES "Community"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "Evidence" ADD CONSTRAINT "Evidence_obligationId_fkey" FOREIGN KEY ("obligationId") REFERENCES "Obligation"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+ALTER TABLE "Submission" ADD CONSTRAINT "Submission_obligationId_fkey" FOREIGN KEY ("obligationId") REFERENCES "Obligation"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Evidence" ADD CONSTRAINT "Evidence_submissionId_fkey" FOREIGN KEY ("submissionId") REFERENCES "Submission"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Evidence" ADD CONSTRAINT "Evidence_deductionId_fkey" FOREIGN KEY ("deductionId") REFERENCES "Deduction"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "Review" ADD CONSTRAINT "Review_obligationId_fkey" FOREIGN KEY ("obligationId") REFERENCES "Obligation"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Review" ADD CONSTRAINT "Review_submissionId_fkey" FOREIGN KEY ("submissionId") REFERENCES "Submission"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "Deduction" ADD CONSTRAINT "Deduction_communityId_fkey" FOREIGN KEY ("communityId") REFERENCES "Community"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
