@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+// Notification settings, exported for the lead to merge into config/. SMS and
+// robots are optional: a channel without settings is simply off and routing
+// skips it (SMS needs approved templates and signatures before it can be used).
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
+const eventTemplateCodes = z.object({
+  reminder: z.string().min(1),
+  'due-today': z.string().min(1),
+  overdue: z.string().min(1),
+  escalation: z.string().min(1),
+  'evidence-rejected': z.string().min(1),
+  digest: z.string().min(1),
+});
+
+export const smtpConfigSchema = z.object({
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(1).max(65535).default(465),
+  /** true = implicit TLS (465); false = STARTTLS when offered (587/25). */
+  secure: z.boolean().default(true),
+  user: z.string().optional(),
+  pass: z.string().optional(),
+  from: z.string().min(3),
+  timeoutMs: z.number().int().positive().default(15_000),
+});
+
+export const aliyunSmsConfigSchema = z.object({
+  accessKeyId: z.string().min(1),
+  accessKeySecret: z.string().min(1),
+  signName: z.string().min(1),
+  endpoint: z.url().default('https://dysmsapi.aliyuncs.com/'),
+  regionId: z.string().default('cn-hangzhou'),
+  /** Approved template code (SMS_xxxxxxxx) per event. */
+  templates: eventTemplateCodes,
+});
+
+export const tencentSmsConfigSchema = z.object({
+  secretId: z.string().min(1),
+  secretKey: z.string().min(1),
+  sdkAppId: z.string().min(1),
+  signName: z.string().min(1),
+  region: z.string().default('ap-guangzhou'),
+  endpoint: z.url().default('https://sms.tencentcloudapi.com/'),
+  /** Approved template id per event. */
+  templates: eventTemplateCodes,
+});
+
+export const robotConfigSchema = z.object({
+  communityId: z.string().min(1),
+  kind: z.enum(['wecom', 'dingtalk', 'feishu']),
+  /** Full webhook URL as issued: it is itself a credential. */
+  webhookUrl: z.url(),
+  /** Signing secret (DingTalk "SEC...", Feishu); WeCom robots have none. */
+  secret: z.string().optional(),
+});
+
+export const notifyConfigSchema = z.object({
+  quietHours: z
+    .object({ start: hhmm, end: hhmm, enabled: z.boolean().default(true) })
+    .default({ start: '22:00', end: '07:00', enabled: true }),
+  /** Local hour (Asia/Shanghai) at which officials' daily digests go out. */
+  digestHour: z.number().int().min(0).max(23).default(8),
+  smtp: smtpConfigSchema.optional(),
+  sms: z
+    .discriminatedUnion('provider', [
+      z.object({ provider: z.literal('aliyun'), aliyun: aliyunSmsConfigSchema }),
+      z.object({ provider: z.literal('tencent'), tencent: tencentSmsConfigSchema }),
+    ])
+    .optional(),
+  robots: z.array(robotConfigSchema).default([]),
+});
+
+export type NotifyConfig = z.infer<typeof notifyConfigSchema>;
+export type SmtpConfig = z.infer<typeof smtpConfigSchema>;
+export type AliyunSmsConfig = z.infer<typeof aliyunSmsConfigSchema>;
+export type TencentSmsConfig = z.infer<typeof tencentSmsConfigSchema>;
+export type RobotConfig = z.infer<typeof robotConfigSchema>;

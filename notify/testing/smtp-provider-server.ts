@@ -1,0 +1,42 @@
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+// Loopback SMTP server with AUTH (PLAIN/LOGIN) that parses every accepted mail
+// with mailparser. It can be started on a given port, so a test can take it
+// down and bring it back on the same address (outage simulation).
+
+export interface SmtpProviderServer {
+  readonly port: number;
+  readonly mails: ParsedMail[];
+  close(): Promise<void>;
+}
+
+export async function startSmtpProviderServer(opts: { user: string; pass: string; port?: number; mails?: ParsedMail[] }): Promise<SmtpProviderServer> {
+  const mails = opts.mails ?? [];
+  const server = new SMTPServer({
+    secure: false,
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    authMethods: ['PLAIN', 'LOGIN'],
+    logger: false,
+    onAuth(auth, _session, callback) {
+      if (auth.username === opts.user && auth.password === opts.pass) return callback(null, { user: auth.username });
+      return callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+    },
+    onData(stream, _session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          mails.push(mail);
+          callback();
+        })
+        .catch((e: Error) => callback(e));
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.server.address() as AddressInfo;
+  return { port, mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
