@@ -1,0 +1,84 @@
+/**
+ * duban domain: the public API other layers (workflows, activities, api)
+ * import. Pure and deterministic; no I/O except `loadRulebook`, which lives
+ * in './rulebook/load-file' and is deliberately NOT re-exported here so that
+ * Temporal workflow code can import this file. Server code imports
+ * loadRulebook from 'domain/rulebook/load-file'.
+ */
+
+// Time
+export {
+  SHANGHAI_TIMEZONE,
+  type CivilDate,
+  type CivilDateTime,
+  civilDate,
+  parseCivilDate,
+  formatCivilDate,
+  formatShanghai,
+  formatDeadline,
+  shanghaiInstant,
+  startOfDay,
+  toShanghai,
+  shanghaiDateOf,
+  addDays,
+  daysInMonth,
+} from './time/shanghai';
+export { parseDuration, durationMs, describeOffset } from './time/duration';
+export {
+  CADENCE_UNITS,
+  type CadenceUnit,
+  type Period,
+  type PeriodKind,
+  monthPeriod,
+  halfMonthPeriod,
+  quarterPeriod,
+  yearPeriod,
+  dayPeriod,
+  spanPeriod,
+  periodContaining,
+  periodContainingDate,
+  periodsStartingIn,
+  daysStartingIn,
+  nextPeriod,
+  periodFromKey,
+} from './time/period';
+
+// Calendar
+export { type DayInfo, type DayType, dayInfo, isWorkingDay, isOfficialHoliday, isMakeUpWorkday, springFestivalDate } from './calendar/holidays';
+export { lunarDateOf, solarDateOfLunar, type LunarDate } from './calendar/chinese-days-adapter';
+export { type SeasonDefinition, seasonPeriod } from './calendar/seasons';
+export {
+  type DayRef,
+  type SensitiveWindow,
+  type SensitiveWindowDefinition,
+  sensitiveWindowInYear,
+  sensitiveWindowsInYear,
+  sensitiveWindowsAt,
+} from './calendar/sensitive-windows';
+
+// Rulebook
+export type * from './rulebook/types';
+export { RULE_KINDS, DEDUCTION_BASES, EVIDENCE_TYPES, ESCALATION_ROLES, RISK_LEVELS } from './rulebook/schema';
+export { parseRulebook } from './rulebook/parse';
+export { RulebookError } from './rulebook/errors';
+export { effectiveRulebook, effectiveFromInstant, versionSpans, type VersionSpan } from './rulebook/versions';
+export { summarizeRulebook, type RulebookSummary, type SummaryOptions } from './rulebook/summary';
+
+// Obligations
+export type { Community, LedgerSubject, DutyRosters, ObligationInstance } from './obligations/types';
+export {
+  generateObligations,
+  generateObligationsAcrossVersions,
+  sortObligations,
+  reminderInstants,
+  type GenerateObligationsInput,
+} from './obligations/generate';
+export { reportingObligation, type ReportingRequest } from './obligations/on-demand';
+export { findLedgerGaps, type LedgerGap } from './obligations/ledger-gaps';
+export { obligationKey, occurrenceKey, parseObligationKey, type ParsedObligationKey } from './obligations/keys';
+
+// Score
+export type { Deduction, Reversal, Recorder, CommunityScore, SectionScore, ItemScore } from './score/types';
+export { computeScore, computeScoreboard, ScoreInputError, type ScoreInput } from './score/score';
+export { deductionForMissedObligation, incidentDeduction } from './score/record';
+export { explainDeduction, type ExplainContext } from './score/explain';
