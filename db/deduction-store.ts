@@ -1,0 +1,32 @@
+// Deductions are only ever inserted. The business key is unique in the
+// database, so however often an activity retries, one cause counts once.
+import type { Database } from './client';
+
+export interface NewDeduction {
+  businessKey: string;
+  communityId: string;
+  ruleId: string;
+  section: string;
+  item: string;
+  periodKey?: string;
+  subjectId?: string;
+  obligationId?: string;
+  points: number;
+  explanation: string;
+  recordedBy: string;
+  occurredAt: Date;
+}
+
+/** The write side used by workflows (automatic deductions); API reads live elsewhere. */
+export function deductionStore(db: Database) {
+  return {
+    /** Inserts unless the key exists; `created` tells whether this call added it. */
+    async recordOnce(deduction: NewDeduction): Promise<{ created: boolean }> {
+      const result = await db.deduction.createMany({ data: [{ ...deduction, points: deduction.points }], skipDuplicates: true });
+      return { created: result.count === 1 };
+    },
+
+  };
+}
+
+export type DeductionStore = ReturnType<typeof deductionStore>;

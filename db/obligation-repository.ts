@@ -1,0 +1,102 @@
+// Obligation rows mirror what the workflows decide; every write is keyed by a
+// business key or a client-chosen id so that a retried activity changes nothing.
+import type { Database } from './client';
+import type { ObligationStatus } from './generated/prisma/client';
+
+export interface OpenObligationRow {
+  businessKey: string;
+  ruleId: string;
+  rulebookVersion: string;
+  communityId: string;
+  periodKey: string;
+  periodLabel: string;
+  subjectId?: string;
+  kind: string;
+  section: number;
+  title: string;
+  points: number;
+  opensAt: Date;
+  dueAt: Date;
+  requiredCount: number;
+  workflowId: string;
+  assigneeId?: string;
+}
+
+export function obligationRepository(db: Database) {
+  const byKey = async (businessKey: string) => {
+    const row = await db.obligation.findUnique({ where: { businessKey }, select: { id: true, communityId: true } });
+    if (!row) throw new Error(`obligation ${businessKey} has no row yet`);
+    return row;
+  };
+
+  return {
+    /** Creates the row when the period opens; a second call leaves it as it is. */
+    async open(row: OpenObligationRow): Promise<void> {
+      await db.obligation.upsert({ where: { businessKey: row.businessKey }, create: { ...row, status: 'OPEN' }, update: {} });
+    },
+
+    async setStatus(businessKey: string, update: { status: ObligationStatus; acceptedCount: number; closedAt?: Date | null; dueAt?: Date; waiverReason?: string }): Promise<void> {
+      await db.obligation.update({ where: { businessKey }, data: update });
+    },
+
+    async setDueAt(businessKey: string, dueAt: Date): Promise<void> {
+      await db.obligation.update({ where: { businessKey }, data: { dueAt } });
+    },
+
+    /** Records a submission (id chosen by the caller) and attaches its uploaded files. */
+    async recordSubmission(input: { businessKey: string; submissionId: string; submittedById: string; evidenceIds: string[]; units: number; late: boolean; note?: string; accepted: boolean }): Promise<void> {
+      const obligation = await byKey(input.businessKey);
+      await db.$transaction(async (tx) => {
+        const existing = await tx.submission.findUnique({ where: { id: input.submissionId } });
+        if (existing) return;
+        await tx.submission.create({
+          data: {
+            id: input.submissionId, obligationId: obligation.id, submittedById: input.submittedById, units: input.units,
+            late: input.late, note: input.note ?? null, status: input.accepted ? 'ACCEPTED' : 'PENDING_REVIEW',
+          },
+        });
+        await tx.evidence.updateMany({
+          where: { id: { in: input.evidenceIds }, communityId: obligation.communityId, submissionId: null, deductionId: null },
+          data: { submissionId: input.submissionId },
+        });
+      });
+    },
+
+    async recordReview(input: { businessKey: string; submissionId: string; reviewerId: string; approved: boolean; reason?: string }): Promise<void> {
+      const obligation = await byKey(input.businessKey);
+      await db.$transaction(async (tx) => {
+        const submission = await tx.submission.findUnique({ where: { id: input.submissionId } });
+        if (!submission || submission.status !== 'PENDING_REVIEW') return; // already reviewed: a retry
+        await tx.submission.update({ where: { id: input.submissionId }, data: { status: input.approved ? 'ACCEPTED' : 'REJECTED' } });
+        await tx.review.create({
+          data: { obligationId: obligation.id, submissionId: input.submissionId, reviewerId: input.reviewerId, decision: input.approved ? 'APPROVED' : 'REJECTED', reason: input.reason ?? null },
+        });
+      });
+    },
+
+    /** Escalation rows are keyed obligation|level: a retried step is one row. */
+    async recordEscalation(input: { businessKey: string; level: number; targetRole: 'SECRETARY' | 'AREA_LEADER' | 'POLITICAL_LEGAL'; at: Date }): Promise<{ created: boolean }> {
+      const obligation = await byKey(input.businessKey);
+      const key = `${input.businessKey}|${input.level}`;
+      const result = await db.escalation.createMany({
+        data: [{ businessKey: key, obligationId: obligation.id, level: input.level, targetRole: input.targetRole, notifiedAt: input.at }],
+        skipDuplicates: true,
+      });
+      return { created: result.count === 1 };
+    },
+
+    async acknowledgeEscalations(input: { businessKey: string; by: string; at: Date }): Promise<void> {
+      const obligation = await byKey(input.businessKey);
+      await db.escalation.updateMany({ where: { obligationId: obligation.id, acknowledgedAt: null }, data: { acknowledgedAt: input.at, acknowledgedById: input.by } });
+    },
+
+    async findDisplay(businessKey: string) {
+      return db.obligation.findUnique({
+        where: { businessKey },
+        select: { id: true, communityId: true, title: true, periodLabel: true, dueAt: true, points: true, assigneeId: true, ruleId: true, community: { select: { name: true } } },
+      });
+    },
+  };
+}
+
+export type ObligationRepository = ReturnType<typeof obligationRepository>;
