@@ -39,6 +39,9 @@ export const configSchema = z.object({
   TEMPORAL_UI_PORT: port(8233),
   LEDGER_ENCRYPTION_KEY: aesKey.optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Notification channels as JSON (see docs/notifications.md), inline or in a file; unset = email capture only under npm start. */
+  NOTIFY_CONFIG: z.string().optional(),
+  NOTIFY_CONFIG_FILE: z.string().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

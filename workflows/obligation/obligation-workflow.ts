@@ -1,0 +1,165 @@
+// One rubric duty for one community and period (and subject): open, remind,
+// take evidence, review, and when the deadline passes unmet record the
+// deduction exactly once and escalate until someone acknowledges.
+import {
+  allHandlersFinished, condition, continueAsNew, ParentClosePolicy, proxyActivities, setHandler, sleep, startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+// Only the pure duration helper: domain/index also carries the calendar library.
+import { durationMs } from '../../domain/time/duration';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { ObligationSpec } from './spec';
+import { notificationWorkflow, type NotificationRequest } from '../notification/notification-workflow';
+import { notificationWorkflowId } from '../ids';
+import {
+  acknowledgeEscalationUpdate, extendDeadlineUpdate, reviewUpdate, stateQuery, submitEvidenceUpdate, waiveUpdate,
+} from './messages';
+import {
+  applyReview, applySubmission, couldBeMetOnTime, initialState, isFinished, isMet, validateAcknowledgement,
+  validateExtension, validateReview, validateSubmission, validateWaiver, type ObligationState,
+} from './state';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+const now = () => new Date();
+const DAY_MS = 86_400_000;
+
+export async function obligationWorkflow(spec: ObligationSpec, carried?: ObligationState): Promise<ObligationState> {
+  let state = carried ?? initialState(spec);
+  let changes = 0;
+  const set = (next: ObligationState) => {
+    state = next;
+    changes++;
+  };
+
+  setHandler(stateQuery, () => state);
+  setHandler(submitEvidenceUpdate, async (input) => {
+    const at = now();
+    const next = applySubmission(spec, state, input, at);
+    if (next === state) return state;
+    set(next); // before any await: the deadline logic sees this submission
+    const pending = next.pending.find((p) => p.submissionId === input.submissionId);
+    await acts.recordSubmission({ obligationKey: spec.key, ...input, units: input.units ?? 1, late: pending?.late ?? at.getTime() >= Date.parse(next.dueAt), submittedAt: at.toISOString(), accepted: !spec.requiresReview });
+    await persistStatus();
+    return state;
+  }, { validator: (input) => validateSubmission(spec, state, input, now()) });
+
+  setHandler(reviewUpdate, async (input) => {
+    const at = now();
+    set(applyReview(state, input, at));
+    await acts.recordReview({ obligationKey: spec.key, ...input, reviewedAt: at.toISOString() });
+    if (input.decision === 'reject') await announce({ event: 'evidence-rejected', sequence: input.submissionId, ...(input.reason ? { reason: input.reason } : {}) });
+    await persistStatus();
+    return state;
+  }, { validator: (input) => validateReview(state, input) });
+
+  setHandler(extendDeadlineUpdate, async (input) => {
+    set({ ...state, dueAt: new Date(Date.parse(input.newDueAt)).toISOString() });
+    await acts.recordDeadlineChange({ obligationKey: spec.key, ...input, at: now().toISOString() });
+    return state;
+  }, { validator: (input) => validateExtension(state, input, now()) });
+
+  setHandler(waiveUpdate, async (input) => {
+    set({ ...state, status: 'WAIVED', waiverReason: input.reason, closedAt: now().toISOString() });
+    await acts.recordWaiver({ obligationKey: spec.key, ...input, at: now().toISOString() });
+    return state;
+  }, { validator: (input) => validateWaiver(state, input) });
+
+  setHandler(acknowledgeEscalationUpdate, async (input) => {
+    set({ ...state, acknowledged: true });
+    await acts.acknowledgeEscalation({ obligationKey: spec.key, level: state.escalationLevel, by: input.by, at: now().toISOString() });
+    return state;
+  }, { validator: (input) => validateAcknowledgement(state, input) });
+
+  /** Hands an event to its own notification workflow, which outlives this one if need be. */
+  async function announce(request: Omit<NotificationRequest, 'obligationKey' | 'at'>) {
+    try {
+      await startChild(notificationWorkflow, {
+        workflowId: notificationWorkflowId(spec.key, request.event, request.sequence),
+        args: [{ ...request, obligationKey: spec.key, at: now().toISOString() }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+  }
+
+  async function persistStatus() {
+    await acts.updateObligationStatus({ obligationKey: spec.key, status: state.status, acceptedUnits: state.acceptedUnits, closedAt: state.closedAt });
+  }
+
+  /** Sleeps until `at` or until any message changes the state; true when woken by a change. */
+  async function waitUntil(at: number, until: () => boolean = () => false): Promise<boolean> {
+    const seen = changes;
+    const ms = at - Date.now();
+    if (ms <= 0) return changes !== seen || until();
+    return condition(() => changes !== seen || until(), ms);
+  }
+
+  // 1. Open the period (the planner may start the workflow ahead of time).
+  if (state.status === 'SCHEDULED') {
+    await sleep(Math.max(0, Date.parse(spec.opensAt) - Date.now()));
+    await acts.openObligation({ spec, workflowId: workflowInfo().workflowId });
+    set({ ...state, status: 'OPEN' });
+  }
+
+  // 2. Before the deadline: remind at the rule's offsets until the work is done.
+  while (!isFinished(state) && !state.deducted && Date.now() < Date.parse(state.dueAt)) {
+    const reminders = spec.reminderOffsetsMs.map((offset) => Date.parse(state.dueAt) + offset).filter((t) => t > Date.now());
+    const next = Math.min(reminders[0] ?? Infinity, Date.parse(state.dueAt));
+    const woken = await waitUntil(next);
+    if (!woken && next < Date.parse(state.dueAt) && !isFinished(state)) {
+      const event = Date.parse(state.dueAt) - next <= DAY_MS ? 'due-today' : 'reminder';
+      await announce({ event, sequence: new Date(next).toISOString() });
+      set({ ...state, remindersSent: state.remindersSent + 1 });
+    }
+  }
+
+  // 3. Deadline passed: submissions made in time but not yet reviewed still count.
+  if (!isFinished(state) && !state.deducted) {
+    await condition(allHandlersFinished);
+    await condition(() => isFinished(state) || isMet(state) || !couldBeMetOnTime(state));
+    if (!isFinished(state) && !isMet(state)) {
+      const recorded = await acts.recordMissedDeadline({ spec, dueAt: state.dueAt, acceptedUnits: state.acceptedUnits, requiredUnits: state.requiredUnits, recordedAt: now().toISOString() });
+      set({ ...state, deducted: true, status: 'OVERDUE' });
+      await persistStatus();
+      if (recorded.created) await announce({ event: 'overdue', sequence: state.dueAt });
+    }
+  }
+
+  // 4. Escalate step by step until acknowledged; meanwhile late evidence may still close the task.
+  const closesAt = Date.parse(spec.acceptLateUntil);
+  if (state.deducted) {
+    const steps = spec.escalation.steps;
+    let nextAt = Date.parse(state.dueAt) + durationMs(steps[0]?.wait ?? 'PT0S');
+    while (!state.acknowledged && !isFinished(state) && Date.now() < closesAt && steps.length > 0) {
+      if (await waitUntil(Math.min(nextAt, closesAt), () => state.acknowledged || isFinished(state))) continue;
+      if (Date.now() < nextAt) continue;
+      const level = state.escalationLevel + 1;
+      const step = steps[Math.min(level, steps.length) - 1]!;
+      await acts.escalate({ obligationKey: spec.key, level, role: step.role, at: now().toISOString() });
+      set({ ...state, escalationLevel: level });
+      await announce({ event: 'escalation', sequence: String(level), level, role: step.role });
+      const following = steps[level];
+      // Anchored to the schedule, not to when this step ran: a late run does not shift later steps.
+      nextAt += durationMs(following ? following.wait : spec.escalation.repeatEvery);
+      if (workflowInfo().continueAsNewSuggested) return continueAfterHandlers(spec, state);
+    }
+  }
+
+  // 5. Keep accepting late evidence until the assessment closes.
+  await condition(() => isFinished(state) || workflowInfo().continueAsNewSuggested, Math.max(0, closesAt - Date.now()));
+  if (!isFinished(state) && workflowInfo().continueAsNewSuggested) return continueAfterHandlers(spec, state);
+  await condition(allHandlersFinished);
+  return state;
+}
+
+/** Continue-as-new keeps long-lived histories small; in-flight updates finish first. */
+async function continueAfterHandlers(spec: ObligationSpec, state: ObligationState): Promise<never> {
+  await condition(allHandlersFinished);
+  return continueAsNew<typeof obligationWorkflow>(spec, state);
+}

@@ -1,0 +1,67 @@
+// What an obligation workflow is started with: the domain's ObligationInstance
+// in JSON-safe form plus the rulebook version it opened under. Being the
+// workflow input, it is recorded in the history: a later rulebook change can
+// never alter a period already open.
+import type { EscalationPolicy, EvidenceType, ObligationInstance, RuleKind } from '../../domain';
+
+export interface ObligationSpec {
+  key: string;
+  ruleId: string;
+  communityId: string;
+  kind: RuleKind;
+  section: number;
+  item: string;
+  title: string;
+  clause: string;
+  periodKey: string;
+  periodLabel: string;
+  subjectId?: string;
+  assigneeUserId?: string;
+  /** ISO instants */
+  opensAt: string;
+  dueAt: string;
+  /** reminder offsets relative to the deadline in ms (<= 0), so an extension moves them too */
+  reminderOffsetsMs: number[];
+  activitiesRequired: number;
+  evidence: { minCount: number; types: EvidenceType[] };
+  deduction: { amount: number; basis: string; key: string; capGroup: string };
+  escalation: EscalationPolicy;
+  requiresReview: boolean;
+  rulebook: { year: number; version: number };
+  /** late evidence is accepted until then (the annual assessment closes) */
+  acceptLateUntil: string;
+}
+
+/** Late evidence is taken until the end of January after the rulebook's year. */
+export function assessmentClosesAt(year: number): Date {
+  // 00:00 on 1 February of the next year, Asia/Shanghai (UTC+8, no DST).
+  return new Date(Date.UTC(year + 1, 1, 1) - 8 * 3_600_000);
+}
+
+export function toObligationSpec(instance: ObligationInstance, rulebook: { year: number; version: number }): ObligationSpec {
+  const due = instance.dueAt.getTime();
+  return {
+    key: instance.key,
+    ruleId: instance.ruleId,
+    communityId: instance.communityId,
+    kind: instance.kind,
+    section: instance.section,
+    item: instance.item,
+    title: instance.title,
+    clause: instance.clause,
+    periodKey: instance.periodKey,
+    periodLabel: instance.periodLabel,
+    ...(instance.subjectId !== undefined ? { subjectId: instance.subjectId } : {}),
+    ...(instance.assigneeUserId !== undefined ? { assigneeUserId: instance.assigneeUserId } : {}),
+    opensAt: instance.opensAt.toISOString(),
+    dueAt: instance.dueAt.toISOString(),
+    reminderOffsetsMs: instance.remindAt.map((at) => at.getTime() - due),
+    activitiesRequired: instance.activitiesRequired,
+    evidence: { minCount: instance.evidence.minCount, types: [...instance.evidence.types] },
+    deduction: { ...instance.deduction },
+    escalation: { name: instance.escalation.name, steps: instance.escalation.steps.map((s) => ({ ...s })), repeatEvery: instance.escalation.repeatEvery },
+    requiresReview: instance.requiresReview,
+    rulebook: { year: rulebook.year, version: rulebook.version },
+    acceptLateUntil: assessmentClosesAt(rulebook.year).toISOString(),
+  };
+}
