@@ -26,7 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     },
     ...createObligationActivities(deps),
     ...createPlanningActivities({ db: deps.db, rulebooks: deps.rulebooks, temporal: deps.temporal }),
-    ...createNotificationActivities({ db: deps.db, rulebooks: deps.rulebooks, ...deps.notify }),
+    ...createNotificationActivities({ db: deps.db, rulebooks: deps.rulebooks, temporal: deps.temporal, ...deps.notify }),
   };
 }
 

@@ -2,6 +2,8 @@
 // routing from notify/), then each send through the PostgreSQL outbox so a
 // retried activity never sends twice.
 import { ApplicationFailure } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { notificationWorkflowId } from '../workflows/ids';
 import { deliver, planDelivery, renderFor, type Channel, type DeliveryPlan, type RoutingPolicy, type TaskEvent } from '../notify';
 import type { Database } from '../db/client';
 import { obligationRepository } from '../db/obligation-repository';
@@ -12,6 +14,7 @@ import type { NotificationRequest } from '../workflows/notification/notification
 
 export interface NotificationActivityDeps {
   db: Database;
+  temporal: { client: Client; taskQueue: string };
   rulebooks: RulebookStore;
   channels: Readonly<Record<string, Channel>>;
   policy: RoutingPolicy;
@@ -32,6 +35,20 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
   };
 
   return {
+    /** Starts the notification workflow of one event; a retry finds it started and does nothing. */
+    async startNotification(request: NotificationRequest): Promise<void> {
+      try {
+        await deps.temporal.client.workflow.start('notificationWorkflow', {
+          taskQueue: deps.temporal.taskQueue,
+          workflowId: notificationWorkflowId(request.obligationKey, request.event, request.sequence),
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          args: [request],
+        });
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+    },
+
     /** Plans the deliveries of one event; rows for the digest and for the undeliverable are written here. */
     async planNotification(request: NotificationRequest): Promise<DeliveryPlan[]> {
       const task = await obligations.findDisplay(request.obligationKey);

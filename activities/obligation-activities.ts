@@ -8,7 +8,7 @@ import type { Database } from '../db/client';
 import { obligationRepository } from '../db/obligation-repository';
 import { deductionStore } from '../db/deduction-store';
 import { planningSource } from '../db/planning-source';
-import { writeAudit } from '../db/audit-log';
+import { writeAudit } from '../db/audit-repository';
 import type { RulebookStore } from '../platform/rulebook-store';
 
 export interface ObligationActivityDeps {
@@ -17,11 +17,6 @@ export interface ObligationActivityDeps {
 }
 
 const ESCALATION_ROLE = { secretary: 'SECRETARY', 'area-leader': 'AREA_LEADER', 'political-legal': 'POLITICAL_LEGAL' } as const;
-
-/** Rows only know SCHEDULED once opened; the database has no such status. */
-const DB_STATUS: Record<Exclude<ObligationStatus, 'SCHEDULED'>, Exclude<ObligationStatus, 'SCHEDULED'>> = {
-  OPEN: 'OPEN', SUBMITTED: 'SUBMITTED', CLOSED: 'CLOSED', OVERDUE: 'OVERDUE', CLOSED_LATE: 'CLOSED_LATE', WAIVED: 'WAIVED',
-};
 
 export function createObligationActivities(deps: ObligationActivityDeps) {
   const obligations = obligationRepository(deps.db);
@@ -35,9 +30,9 @@ export function createObligationActivities(deps: ObligationActivityDeps) {
   };
 
   return {
-    async openObligation(input: { spec: ObligationSpec; workflowId: string }): Promise<void> {
+    async registerObligation(input: { spec: ObligationSpec; workflowId: string }): Promise<void> {
       const { spec } = input;
-      await obligations.open({
+      await obligations.register({
         businessKey: spec.key, ruleId: spec.ruleId, rulebookVersion: `${spec.rulebook.year}-v${spec.rulebook.version}`,
         communityId: spec.communityId, periodKey: spec.periodKey, periodLabel: spec.periodLabel, kind: spec.kind,
         section: spec.section, title: spec.title, points: spec.deduction.amount, opensAt: new Date(spec.opensAt),
@@ -55,27 +50,27 @@ export function createObligationActivities(deps: ObligationActivityDeps) {
     },
 
     async updateObligationStatus(input: { obligationKey: string; status: ObligationStatus; acceptedUnits: number; closedAt?: string }): Promise<void> {
-      if (input.status === 'SCHEDULED') return;
-      await obligations.setStatus(input.obligationKey, { status: DB_STATUS[input.status], acceptedCount: input.acceptedUnits, closedAt: input.closedAt ? new Date(input.closedAt) : null });
+      await obligations.setStatus(input.obligationKey, { status: input.status, acceptedCount: input.acceptedUnits, closedAt: input.closedAt ? new Date(input.closedAt) : null });
     },
 
     async recordDeadlineChange(input: { obligationKey: string; newDueAt: string; reason: string; by: string; at: string }): Promise<void> {
       await obligations.setDueAt(input.obligationKey, new Date(input.newDueAt));
-      await writeAudit(deps.db, { actorId: input.by, action: 'obligation.extend', entity: 'Obligation', entityId: input.obligationKey, details: { newDueAt: input.newDueAt, reason: input.reason }, at: new Date(input.at) });
+      await writeAudit(deps.db, { userId: input.by }, { action: 'obligation.extend', entity: 'Obligation', entityId: input.obligationKey, details: { newDueAt: input.newDueAt, reason: input.reason }, at: new Date(input.at) });
     },
 
     async recordWaiver(input: { obligationKey: string; reason: string; by: string; at: string }): Promise<void> {
       await obligations.setStatus(input.obligationKey, { status: 'WAIVED', acceptedCount: 0, closedAt: new Date(input.at), waiverReason: input.reason });
-      await writeAudit(deps.db, { actorId: input.by, action: 'obligation.waive', entity: 'Obligation', entityId: input.obligationKey, details: { reason: input.reason }, at: new Date(input.at) });
+      await writeAudit(deps.db, { userId: input.by }, { action: 'obligation.waive', entity: 'Obligation', entityId: input.obligationKey, details: { reason: input.reason }, at: new Date(input.at) });
     },
 
     /** Ledger rules are checked automatically at their assessment point: the gaps, if any. */
-    async checkLedger(input: { spec: ObligationSpec; at: string }): Promise<{ gaps: string[] }> {
+    async checkLedger(input: { spec: ObligationSpec; at: string; statementAccepted: boolean }): Promise<{ gaps: string[] }> {
       const rule = rulebookOf(input.spec).rules.find((r) => r.id === input.spec.ruleId);
       if (!rule) throw ApplicationFailure.nonRetryable(`rule ${input.spec.ruleId} is not in its rulebook`);
       const [community] = await ledgers.load([input.spec.communityId]);
       const day = shanghaiDateOf(new Date(Date.parse(input.at) - 1)); // the last day the period covered
-      return { gaps: findLedgerGaps(rule, community?.subjects ?? [], day).map((g) => g.description) };
+      const gaps = findLedgerGaps(rule, community?.subjects ?? [], day).filter((g) => !(input.statementAccepted && g.kind === 'empty-ledger'));
+      return { gaps: gaps.map((g) => g.description) };
     },
 
     /** The deduction for a missed deadline, exactly once per business key. */
@@ -104,7 +99,7 @@ export function createObligationActivities(deps: ObligationActivityDeps) {
 
     async acknowledgeEscalation(input: { obligationKey: string; level: number; by: string; at: string }): Promise<void> {
       await obligations.acknowledgeEscalations({ businessKey: input.obligationKey, by: input.by, at: new Date(input.at) });
-      await writeAudit(deps.db, { actorId: input.by, action: 'escalation.acknowledge', entity: 'Obligation', entityId: input.obligationKey, details: { level: input.level }, at: new Date(input.at) });
+      await writeAudit(deps.db, { userId: input.by }, { action: 'escalation.acknowledge', entity: 'Obligation', entityId: input.obligationKey, details: { level: input.level }, at: new Date(input.at) });
     },
   };
 }

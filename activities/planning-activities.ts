@@ -44,13 +44,18 @@ export function createPlanningActivities(deps: PlanningActivityDeps) {
       return source.listCommunityIds();
     },
 
-    async startObligations(input: { communityIds: string[]; from: string; to: string }): Promise<{ generated: number; started: number }> {
+    /** `dueAfter` (the planner's workflow time): skip periods whose deadline has already passed. */
+    async startObligations(input: { communityIds: string[]; from: string; to: string; dueAfter?: string }): Promise<{ generated: number; started: number }> {
       const from = new Date(input.from);
       const to = new Date(input.to);
       const communities = await source.load(input.communityIds, seasonIds);
       const instances = communities.flatMap(({ community, subjects, rosters }) =>
         generateObligationsAcrossVersions({ versions: deps.rulebooks.all(), community, subjects, rosters, from, to }));
-      const started = await runBounded(instances, deps.startConcurrency ?? 16, startOne, (done) => Context.current().heartbeat({ done }));
+      // A deadline that passed before the obligation was even planned (a new
+      // installation, a long outage) is not the community's fault: never open it.
+      const cutoff = input.dueAfter ? Date.parse(input.dueAfter) : -Infinity;
+      const due = instances.filter((i) => i.dueAt.getTime() > cutoff);
+      const started = await runBounded(due, deps.startConcurrency ?? 16, startOne, (done) => Context.current().heartbeat({ done }));
       return { generated: instances.length, started };
     },
   };

@@ -4,7 +4,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Client } from '@temporalio/client';
@@ -12,6 +14,26 @@ import type { Database } from '../db/client';
 import { HttpError } from './errors';
 import { healthRoutes } from './routes/health';
 import { systemRoutes } from './routes/system';
+import { authPlugin } from './plugins/auth';
+import { authRoutes } from './routes/auth';
+import { userRoutes } from './routes/users';
+import { communityRoutes } from './routes/communities';
+import { ledgerRoutes } from './routes/ledgers';
+import { deductionRoutes } from './routes/deductions';
+import { incidentRoutes } from './routes/incidents';
+import { appealRoutes } from './routes/appeals';
+import { scoreboardRoutes } from './routes/scoreboard';
+import { auditRoutes } from './routes/audit';
+import { createRepositories } from './services/repositories';
+import { noopLedgerEvents, type LedgerEvents } from './services/ledger-events';
+import { taskRoutes } from './routes/tasks';
+import { evidenceRoutes } from './routes/evidence';
+import { createLocalStorage } from '../storage/local-storage';
+import type { EvidenceStorage } from '../storage/evidence-storage';
+import { oversightRoutes } from './routes/oversight';
+import { taskService } from './services/task-service';
+import { taskRepository } from '../db/task-repository';
+import { loadRulebookStore, type RulebookStore } from '../platform/rulebook-store';
 
 export interface AppDeps {
   db: Database;
@@ -19,6 +41,18 @@ export interface AppDeps {
   namespace: string;
   taskQueue: string;
   logLevel?: string;
+  /** base64 AES-256 key for sensitive ledger fields (LEDGER_ENCRYPTION_KEY); without it ledger writes and reads answer 503 */
+  ledgerEncryptionKey?: string;
+  /** wired by the lead to Temporal; default no-op */
+  ledgerEvents?: LedgerEvents;
+  /** Secure flag on the session cookie (default true; browsers accept it on http://localhost too) */
+  secureCookies?: boolean;
+  /** per-IP limit on POST /api/auth/login (default 30 per minute) */
+  loginRateLimit?: { max: number; timeWindow: number };
+  /** the rulebooks (rule text for tasks); loaded from rulebooks/ when not given */
+  rulebooks?: RulebookStore;
+  /** where uploaded evidence is kept; default: a temporary folder (tests) */
+  evidenceStorage?: EvidenceStorage;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -52,7 +86,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.status(500).send({ error: 'internal', message: '服务器内部错误，请稍后重试 (internal error)' });
   });
 
+  const repos = createRepositories(deps.db, deps.ledgerEncryptionKey);
+  const secureCookies = deps.secureCookies ?? true;
+  await app.register(authPlugin, { sessions: repos.sessions, secureCookies });
+
   await app.register(healthRoutes(deps), { prefix: '/api' });
+  await app.register(authRoutes({ sessions: repos.sessions, secureCookies, loginRateLimit: deps.loginRateLimit }), { prefix: '/api/auth' });
+  await app.register(userRoutes(repos), { prefix: '/api/users' });
+  await app.register(communityRoutes(repos), { prefix: '/api/communities' });
+  await app.register(ledgerRoutes({ ...repos, events: deps.ledgerEvents ?? noopLedgerEvents }), { prefix: '/api/ledgers' });
+  await app.register(deductionRoutes(repos), { prefix: '/api/deductions' });
+  await app.register(incidentRoutes(repos), { prefix: '/api/incidents' });
+  await app.register(appealRoutes(repos), { prefix: '/api/appeals' });
+  await app.register(scoreboardRoutes(repos), { prefix: '/api/scoreboard' });
+  await app.register(auditRoutes(repos), { prefix: '/api/audit' });
+  const tasks = taskRepository(deps.db);
+  const rulebooks = deps.rulebooks ?? await loadRulebookStore(fileURLToPath(new URL('../rulebooks', import.meta.url)));
+  const tasksService = taskService({ tasks, temporal: deps.temporal, rulebooks });
+  await app.register(taskRoutes(tasksService), { prefix: '/api/tasks' });
+  await app.register(oversightRoutes({ tasks, service: tasksService }), { prefix: '/api' });
+  const storage = deps.evidenceStorage ?? createLocalStorage(mkdtempSync(path.join(os.tmpdir(), 'duban-evidence-')));
+  await app.register(evidenceRoutes({ db: deps.db, storage }), { prefix: '/api/evidence' });
   await app.register(systemRoutes(deps), { prefix: '/api/system' });
   await app.register(fastifyStatic, { root: webRoot(), index: 'index.html' });
   return app;

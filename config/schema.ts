@@ -41,6 +41,8 @@ export const configSchema = z.object({
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Notification channels as JSON (see docs/notifications.md), inline or in a file; unset = email capture only under npm start. */
   NOTIFY_CONFIG: z.string().optional(),
+  /** Folder for uploaded evidence; default <DUBAN_DATA_DIR>/evidence. */
+  EVIDENCE_DIR: z.string().min(1).optional(),
   NOTIFY_CONFIG_FILE: z.string().optional(),
 });
 

@@ -30,9 +30,9 @@ export function obligationRepository(db: Database) {
   };
 
   return {
-    /** Creates the row when the period opens; a second call leaves it as it is. */
-    async open(row: OpenObligationRow): Promise<void> {
-      await db.obligation.upsert({ where: { businessKey: row.businessKey }, create: { ...row, status: 'OPEN' }, update: {} });
+    /** Creates the row when the workflow starts (SCHEDULED until the period opens); a second call changes nothing. */
+    async register(row: OpenObligationRow): Promise<void> {
+      await db.obligation.upsert({ where: { businessKey: row.businessKey }, create: { ...row, status: 'SCHEDULED' }, update: {} });
     },
 
     async setStatus(businessKey: string, update: { status: ObligationStatus; acceptedCount: number; closedAt?: Date | null; dueAt?: Date; waiverReason?: string }): Promise<void> {

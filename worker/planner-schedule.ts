@@ -1,6 +1,6 @@
 // The daily planner runs from a Temporal Schedule in Asia/Shanghai time: the
 // schedule, not this process, owns the timer, so a restart loses nothing.
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 
 export const PLANNER_SCHEDULE_ID = 'duban-daily-planner';
 
@@ -20,6 +20,13 @@ export async function ensurePlannerSchedule(client: Client, taskQueue: string): 
       policies: { overlap: ScheduleOverlapPolicy.BUFFER_ONE, catchupWindow: '1 day' },
       state: { triggerImmediately: true, note: 'opens the obligations of today and tomorrow for every community' },
     });
+    // First start: also open the periods already under way this year (those still before their deadline).
+    const now = new Date();
+    const yearStart = new Date(Date.UTC(new Date(now.getTime() + 8 * 3_600_000).getUTCFullYear(), 0, 1) - 8 * 3_600_000);
+    await client.workflow.start('planObligationsWorkflow', {
+      taskQueue, workflowId: `plan/first-start/${yearStart.toISOString()}`,
+      args: [{ from: yearStart.toISOString(), to: new Date(now.getTime() + 2 * 86_400_000).toISOString() }],
+    }).catch((error: unknown) => { if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error; });
   } catch (error) {
     if (!(error instanceof ScheduleAlreadyRunning)) throw error;
     await client.schedule.getHandle(PLANNER_SCHEDULE_ID).trigger(ScheduleOverlapPolicy.BUFFER_ONE);

@@ -7,11 +7,12 @@ import { inject } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 
 export async function createTimeSkippingEnvAt(start: Date): Promise<TestWorkflowEnvironment> {
-  const saved = { LD_PRELOAD: process.env.LD_PRELOAD, FAKETIME: process.env.FAKETIME, FAKETIME_DONT_FAKE_MONOTONIC: process.env.FAKETIME_DONT_FAKE_MONOTONIC, TZ: process.env.TZ };
+  const saved = { LD_PRELOAD: process.env.LD_PRELOAD, FAKETIME: process.env.FAKETIME, FAKETIME_FORCE_MONOTONIC_FIX: process.env.FAKETIME_FORCE_MONOTONIC_FIX, TZ: process.env.TZ };
   // The spawned server inherits these; they are restored right after it starts.
   process.env.LD_PRELOAD = inject('libfaketimePath');
   process.env.FAKETIME = `@${start.toISOString().slice(0, 19).replace('T', ' ')}`;
-  process.env.FAKETIME_DONT_FAKE_MONOTONIC = '1';
+  // Without this fix the server's timed waits spin (one core at 100 % while idle).
+  process.env.FAKETIME_FORCE_MONOTONIC_FIX = '1';
   process.env.TZ = 'UTC';
   try {
     return await TestWorkflowEnvironment.createTimeSkipping({

@@ -1,22 +1,17 @@
 // One rubric duty for one community and period (and subject): open, remind,
 // take evidence, review, and when the deadline passes unmet record the
 // deduction exactly once and escalate until someone acknowledges.
-import {
-  allHandlersFinished, condition, continueAsNew, ParentClosePolicy, proxyActivities, setHandler, sleep, startChild,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 // Only the pure duration helper: domain/index also carries the calendar library.
 import { durationMs } from '../../domain/time/duration';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { ObligationSpec } from './spec';
-import { notificationWorkflow, type NotificationRequest } from '../notification/notification-workflow';
-import { notificationWorkflowId } from '../ids';
+import { closesByAutomaticCheck, type ObligationSpec } from './spec';
+import type { NotificationRequest } from '../notification/notification-workflow';
 import {
   acknowledgeEscalationUpdate, extendDeadlineUpdate, reviewUpdate, stateQuery, submitEvidenceUpdate, waiveUpdate,
 } from './messages';
 import {
-  applyReview, applySubmission, couldBeMetOnTime, initialState, isFinished, isMet, validateAcknowledgement,
+  applyReview, applySubmission, closeByCheck, couldBeMetOnTime, initialState, isFinished, isMet, validateAcknowledgement,
   validateExtension, validateReview, validateSubmission, validateWaiver, type ObligationState,
 } from './state';
 
@@ -50,7 +45,7 @@ export async function obligationWorkflow(spec: ObligationSpec, carried?: Obligat
 
   setHandler(reviewUpdate, async (input) => {
     const at = now();
-    set(applyReview(state, input, at));
+    set(applyReview(spec, state, input, at));
     await acts.recordReview({ obligationKey: spec.key, ...input, reviewedAt: at.toISOString() });
     if (input.decision === 'reject') await announce({ event: 'evidence-rejected', sequence: input.submissionId, ...(input.reason ? { reason: input.reason } : {}) });
     await persistStatus();
@@ -75,17 +70,13 @@ export async function obligationWorkflow(spec: ObligationSpec, carried?: Obligat
     return state;
   }, { validator: (input) => validateAcknowledgement(state, input) });
 
-  /** Hands an event to its own notification workflow, which outlives this one if need be. */
+  /**
+   * Hands an event to its own notification workflow (started by an activity,
+   * idempotently by ID): quiet hours and provider outages are waited out
+   * there, never here, and this history gains one activity per event.
+   */
   async function announce(request: Omit<NotificationRequest, 'obligationKey' | 'at'>) {
-    try {
-      await startChild(notificationWorkflow, {
-        workflowId: notificationWorkflowId(spec.key, request.event, request.sequence),
-        args: [{ ...request, obligationKey: spec.key, at: now().toISOString() }],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-      });
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
+    await acts.startNotification({ ...request, obligationKey: spec.key, at: now().toISOString() });
   }
 
   async function persistStatus() {
@@ -100,11 +91,17 @@ export async function obligationWorkflow(spec: ObligationSpec, carried?: Obligat
     return condition(() => changes !== seen || until(), ms);
   }
 
-  // 1. Open the period (the planner may start the workflow ahead of time).
+  // 1. Open the period (the planner starts the workflow ahead of time).
   if (state.status === 'SCHEDULED') {
+    await acts.registerObligation({ spec, workflowId: workflowInfo().workflowId });
+    const noticeAt = spec.preShiftNoticeMs ? Date.parse(spec.opensAt) - spec.preShiftNoticeMs : undefined;
+    if (noticeAt !== undefined && Date.now() < noticeAt) {
+      await sleep(noticeAt - Date.now());
+      await announce({ event: 'reminder', sequence: `shift-${spec.opensAt}` });
+    }
     await sleep(Math.max(0, Date.parse(spec.opensAt) - Date.now()));
-    await acts.openObligation({ spec, workflowId: workflowInfo().workflowId });
     set({ ...state, status: 'OPEN' });
+    await persistStatus();
   }
 
   // 2. Before the deadline: remind at the rule's offsets until the work is done.
@@ -123,8 +120,14 @@ export async function obligationWorkflow(spec: ObligationSpec, carried?: Obligat
   if (!isFinished(state) && !state.deducted) {
     await condition(allHandlersFinished);
     await condition(() => isFinished(state) || isMet(state) || !couldBeMetOnTime(state));
-    if (!isFinished(state) && !isMet(state)) {
-      const recorded = await acts.recordMissedDeadline({ spec, dueAt: state.dueAt, acceptedUnits: state.acceptedUnits, requiredUnits: state.requiredUnits, recordedAt: now().toISOString() });
+    let gaps: string[] | undefined;
+    if (closesByAutomaticCheck(spec) && !isFinished(state)) {
+      // An approved statement ("无此类人员") stands in for an empty ledger; every other gap counts.
+      gaps = (await acts.checkLedger({ spec, at: state.dueAt, statementAccepted: state.acceptedOnTimeUnits > 0 })).gaps;
+      if (gaps.length === 0) set(closeByCheck(state, now()));
+    }
+    if (!isFinished(state) && (!isMet(state) || gaps?.length)) {
+      const recorded = await acts.recordMissedDeadline({ spec, dueAt: state.dueAt, acceptedUnits: state.acceptedUnits, requiredUnits: state.requiredUnits, recordedAt: now().toISOString(), ...(gaps ? { gaps } : {}) });
       set({ ...state, deducted: true, status: 'OVERDUE' });
       await persistStatus();
       if (recorded.created) await announce({ event: 'overdue', sequence: state.dueAt });

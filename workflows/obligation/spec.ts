@@ -30,7 +30,15 @@ export interface ObligationSpec {
   rulebook: { year: number; version: number };
   /** late evidence is accepted until then (the annual assessment closes) */
   acceptLateUntil: string;
+  /** duty shifts: warn the person on duty this long before the shift opens */
+  preShiftNoticeMs?: number;
 }
+
+/** The evening before a duty day, at 21:00: "tomorrow you are on duty". */
+const PRE_SHIFT_NOTICE_MS = 3 * 3_600_000;
+
+/** Ledger obligations are closed by the automatic completeness check at the deadline, not by evidence alone. */
+export const closesByAutomaticCheck = (spec: Pick<ObligationSpec, 'kind'>) => spec.kind === 'ledger';
 
 /** Late evidence is taken until the end of January after the rulebook's year. */
 export function assessmentClosesAt(year: number): Date {
@@ -63,5 +71,6 @@ export function toObligationSpec(instance: ObligationInstance, rulebook: { year:
     requiresReview: instance.requiresReview,
     rulebook: { year: rulebook.year, version: rulebook.version },
     acceptLateUntil: assessmentClosesAt(rulebook.year).toISOString(),
+    ...(instance.kind === 'seasonal-duty' && instance.assigneeUserId ? { preShiftNoticeMs: PRE_SHIFT_NOTICE_MS } : {}),
   };
 }

@@ -1,7 +1,7 @@
 // The obligation's state machine as pure functions: the workflow calls them,
 // unit tests call them directly. Validation errors are written for the person
 // whose request is refused (Chinese first, English in parentheses).
-import type { ObligationSpec } from './spec';
+import { closesByAutomaticCheck, type ObligationSpec } from './spec';
 import type { ExtendDeadlineInput, ReviewInput, SubmitEvidenceInput, WaiveInput, AcknowledgeInput } from './messages';
 
 export type ObligationStatus = 'SCHEDULED' | 'OPEN' | 'SUBMITTED' | 'CLOSED' | 'OVERDUE' | 'CLOSED_LATE' | 'WAIVED';
@@ -68,7 +68,8 @@ export function validateSubmission(spec: ObligationSpec, s: ObligationState, inp
   if (!Number.isInteger(units) || units < 1 || units > s.requiredUnits) {
     throw new RefusedError(`每次提交计为 1 到 ${s.requiredUnits} 次工作 (units must be between 1 and ${s.requiredUnits})`);
   }
-  const needed = spec.evidence.minCount * units;
+  // The spec's minCount covers every required activity; a submission brings its share.
+  const needed = Math.ceil((spec.evidence.minCount / s.requiredUnits) * units);
   if (input.evidenceIds.length < needed) {
     throw new RefusedError(`请至少上传 ${needed} 份证据，本次只有 ${input.evidenceIds.length} 份 (at least ${needed} files required)`);
   }
@@ -80,7 +81,7 @@ export function applySubmission(spec: ObligationSpec, s: ObligationState, input:
   const submission = { submissionId: input.submissionId, submittedBy: input.submittedBy, units: input.units ?? 1, late };
   const seen = { ...s, seenSubmissions: [...s.seenSubmissions, input.submissionId] };
   if (spec.requiresReview) return { ...seen, status: s.deducted ? s.status : 'SUBMITTED', pending: [...s.pending, submission] };
-  return accept(seen, submission, now);
+  return accept(seen, submission, now, !closesByAutomaticCheck(spec));
 }
 
 export function validateReview(s: ObligationState, input: ReviewInput): void {
@@ -90,22 +91,23 @@ export function validateReview(s: ObligationState, input: ReviewInput): void {
   if (input.decision === 'reject' && !input.reason?.trim()) throw new RefusedError('退回时请填写原因 (a rejection needs a reason)');
 }
 
-export function applyReview(s: ObligationState, input: ReviewInput, now: Date): ObligationState {
+export function applyReview(spec: ObligationSpec, s: ObligationState, input: ReviewInput, now: Date): ObligationState {
   const submission = s.pending.find((p) => p.submissionId === input.submissionId);
   if (!submission) return s;
   const rest = { ...s, pending: s.pending.filter((p) => p !== submission) };
-  if (input.decision === 'approve') return accept(rest, submission, now);
+  if (input.decision === 'approve') return accept(rest, submission, now, !closesByAutomaticCheck(spec));
   const reopened = rest.pending.length > 0 ? 'SUBMITTED' : 'OPEN';
   return { ...rest, status: s.deducted ? 'OVERDUE' : reopened };
 }
 
-function accept(s: ObligationState, submission: PendingSubmission, now: Date): ObligationState {
+/** `closes` false: the evidence counts, but only the automatic check at the deadline closes the task. */
+function accept(s: ObligationState, submission: PendingSubmission, now: Date, closes: boolean): ObligationState {
   const next = {
     ...s,
     acceptedUnits: s.acceptedUnits + submission.units,
     acceptedOnTimeUnits: s.acceptedOnTimeUnits + (submission.late ? 0 : submission.units),
   };
-  if (!isMet(next)) return { ...next, status: s.deducted ? 'OVERDUE' : next.pending.length > 0 ? 'SUBMITTED' : 'OPEN' };
+  if (!isMet(next) || !closes) return { ...next, status: s.deducted ? 'OVERDUE' : next.pending.length > 0 ? 'SUBMITTED' : 'OPEN' };
   return { ...next, status: s.deducted ? 'CLOSED_LATE' : 'CLOSED', closedAt: now.toISOString() };
 }
 
@@ -127,4 +129,9 @@ export function validateWaiver(s: ObligationState, input: WaiveInput): void {
 export function validateAcknowledgement(s: ObligationState, _input: AcknowledgeInput): void {
   if (s.escalationLevel === 0) throw new RefusedError('该任务没有待处理的督办 (nothing has been escalated)');
   if (s.acknowledged) throw new RefusedError('该督办已被确认 (already acknowledged)');
+}
+
+/** The automatic check found nothing missing. */
+export function closeByCheck(s: ObligationState, now: Date): ObligationState {
+  return { ...s, status: 'CLOSED', closedAt: now.toISOString() };
 }

@@ -49,7 +49,7 @@ export async function planObligationsWorkflow(input: PlanObligationsInput = {}):
   const lane = async () => {
     while (next < batches.length) {
       const batch = batches[next++]!;
-      const result = await startObligations({ communityIds: batch, from, to });
+      const result = await startObligations({ communityIds: batch, from, to, dueAfter: new Date().toISOString() });
       totals.generated += result.generated;
       totals.started += result.started;
     }

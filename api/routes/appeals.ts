@@ -1,0 +1,30 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { DeductionRepository } from '../../db/deduction-repository';
+import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
+import { deductionService, OFFICIALS } from '../services/deduction-service';
+import { appeal, appealStatus, authErrors, deduction, errorBody, id, idParams, reason } from './schemas';
+
+export const appealRoutes = (deps: { deductions: DeductionRepository }): FastifyPluginAsync => async (app) => {
+  const service = deductionService(deps.deductions);
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  app.addHook('onRequest', requireAuth);
+
+  typed.get('/', {
+    schema: {
+      summary: 'Appeals in scope, newest first', tags: ['appeals'],
+      querystring: z.object({ status: appealStatus.optional(), communityId: id.optional() }),
+      response: { 200: z.array(appeal), 404: errorBody, ...authErrors },
+    },
+  }, async (request) => service.listAppeals(currentUser(request), request.query));
+
+  typed.post('/:id/decision', {
+    onRequest: requireRole(...OFFICIALS),
+    schema: {
+      summary: 'Accept (reverses the deduction) or reject an appeal, with a reason (officials)', tags: ['appeals'], params: idParams,
+      body: z.object({ decision: z.enum(['ACCEPTED', 'REJECTED']), reason }),
+      response: { 200: z.object({ appeal, reversal: deduction.nullable() }), 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },
+    },
+  }, async (request) => service.decideAppeal(currentUser(request), request.params.id, request.body.decision, request.body.reason, actorOf(request)));
+};

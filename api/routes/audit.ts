@@ -1,0 +1,31 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AuditRepository } from '../../db/audit-repository';
+import { currentUser, requireAuth, requireRole } from '../plugins/auth';
+import { authErrors, id } from './schemas';
+
+const record = z.object({
+  id: z.string(), at: z.date(), actorId: z.string().nullable(), actorName: z.string().nullable(), action: z.string(), entity: z.string(),
+  entityId: z.string().nullable(), ip: z.string().nullable(), details: z.unknown(),
+});
+
+/** ADMIN and POLITICAL_LEGAL: who did what, when, from where. */
+export const auditRoutes = (deps: { audit: AuditRepository }): FastifyPluginAsync => async (app) => {
+  app.addHook('onRequest', requireAuth);
+  app.addHook('onRequest', requireRole('ADMIN', 'POLITICAL_LEGAL'));
+  app.withTypeProvider<ZodTypeProvider>().get('/', {
+    schema: {
+      summary: 'Audit log of the township, newest first; page with before=<last id>', tags: ['admin'],
+      querystring: z.object({
+        actorId: id.optional(), action: z.string().max(100).optional(), entity: z.string().max(100).optional(), entityId: z.string().max(100).optional(),
+        from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional(),
+        before: z.string().regex(/^\d{1,19}$/).optional(), limit: z.coerce.number().int().min(1).max(500).default(100),
+      }),
+      response: { 200: z.array(record), ...authErrors },
+    },
+  }, async (request) => {
+    const { from, to, ...q } = request.query;
+    return deps.audit.list({ ...q, townshipId: currentUser(request).townshipId, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined });
+  });
+};

@@ -1,0 +1,53 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { DeductionRepository } from '../../db/deduction-repository';
+import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
+import { deductionService, OFFICIALS } from '../services/deduction-service';
+import { appeal, authErrors, civilDate, deduction, errorBody, id, idParams, reason } from './schemas';
+
+const named = deduction.extend({ recordedByName: z.string().nullable() });
+const detail = named.extend({
+  evidence: z.array(z.object({ id: z.string(), fileName: z.string(), mimeType: z.string(), sizeBytes: z.number(), sha256: z.string(), uploadedById: z.string(), createdAt: z.date() })),
+  reversal: named.nullable(),
+  reverses: named.nullable(),
+  appeals: z.array(appeal.extend({ filedByName: z.string().nullable(), decidedByName: z.string().nullable() })),
+});
+
+export const deductionRoutes = (deps: { deductions: DeductionRepository }): FastifyPluginAsync => async (app) => {
+  const service = deductionService(deps.deductions);
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  app.addHook('onRequest', requireAuth);
+
+  typed.get('/', {
+    schema: {
+      summary: 'Deductions and reversals in scope, newest first', tags: ['deductions'],
+      querystring: z.object({ communityId: id.optional(), ruleId: z.string().max(80).optional(), from: civilDate.optional(), to: civilDate.optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+      response: { 200: z.array(deduction), ...authErrors },
+    },
+  }, async (request) => {
+    const { from, to, ...q } = request.query;
+    return deps.deductions.list(currentUser(request).scope, {
+      ...q, from: from ? new Date(`${from}T00:00:00+08:00`) : undefined, to: to ? new Date(`${to}T00:00:00+08:00`) : undefined,
+    });
+  });
+
+  typed.get('/:id', {
+    schema: { summary: 'One deduction explained: rule, cause, who recorded it, evidence, reversal and appeals', tags: ['deductions'], params: idParams, response: { 200: detail, 404: errorBody, ...authErrors } },
+  }, async (request) => service.detail(currentUser(request), request.params.id));
+
+  typed.post('/:id/reversals', {
+    onRequest: requireRole(...OFFICIALS),
+    schema: {
+      summary: 'Reverse a deduction with a reason (officials); a second reversal is 409', tags: ['deductions'], params: idParams,
+      body: z.object({ reason }), response: { 201: deduction, 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },
+    },
+  }, async (request, reply) => reply.status(201).send(await service.reverse(currentUser(request), request.params.id, request.body.reason, actorOf(request))));
+
+  typed.post('/:id/appeals', {
+    schema: {
+      summary: 'Appeal a deduction (staff or secretary of its community)', tags: ['appeals'], params: idParams,
+      body: z.object({ reason }), response: { 201: appeal, 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },
+    },
+  }, async (request, reply) => reply.status(201).send(await service.fileAppeal(currentUser(request), request.params.id, request.body.reason, actorOf(request))));
+};

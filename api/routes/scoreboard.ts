@@ -1,0 +1,40 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ScoreboardRepository } from '../../db/scoreboard-repository';
+import { currentUser, requireAuth } from '../plugins/auth';
+import { buildScoreboardWorkbook } from '../services/scoreboard-excel';
+import { scoreboardService } from '../services/scoreboard-service';
+import { authErrors } from './schemas';
+
+const query = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional(), month: z.coerce.number().int().min(1).max(12).optional() });
+const amounts = { ytdDeducted: z.number(), monthDeducted: z.number() };
+const board = z.object({
+  year: z.number(), month: z.number(), baseScore: z.number(), rankOutOf: z.number(),
+  rows: z.array(z.object({ section: z.string(), item: z.string() })),
+  communities: z.array(z.object({
+    id: z.string(), code: z.string(), name: z.string(), rank: z.number(), total: z.number(), ...amounts, openObligationsThisMonth: z.number(),
+    items: z.array(z.object({ section: z.string(), item: z.string(), ...amounts })),
+    sections: z.array(z.object({ section: z.string(), ...amounts })),
+  })),
+});
+
+export const scoreboardRoutes = (deps: { scoreboard: ScoreboardRepository }): FastifyPluginAsync => async (app) => {
+  const service = scoreboardService(deps.scoreboard);
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  app.addHook('onRequest', requireAuth);
+
+  typed.get('/', {
+    schema: { summary: 'Scores per community, rubric section and item, month and year to date; ranked township-wide', tags: ['scoreboard'], querystring: query, response: { 200: board, ...authErrors } },
+  }, async (request) => service.compute(currentUser(request), request.query));
+
+  typed.get('/export', {
+    schema: { summary: 'The scoreboard as .xlsx laid out like the rubric', tags: ['scoreboard'], querystring: query, response: { 200: z.any(), ...authErrors } },
+  }, async (request, reply) => {
+    const data = await service.compute(currentUser(request), request.query);
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename="scoreboard-${data.year}-${String(data.month).padStart(2, '0')}.xlsx"`)
+      .send(await buildScoreboardWorkbook(data));
+  });
+};

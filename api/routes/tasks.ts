@@ -1,0 +1,77 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { currentUser, requireAuth, requireRole } from '../plugins/auth';
+import type { TaskService } from '../services/task-service';
+import { authErrors, errorBody, id, idParams, reason } from './schemas';
+
+const status = z.enum(['SCHEDULED', 'OPEN', 'SUBMITTED', 'CLOSED', 'OVERDUE', 'CLOSED_LATE', 'WAIVED']);
+export const task = z.object({
+  id: z.string(), ruleId: z.string(), title: z.string(), clause: z.string(), communityId: z.string(), communityName: z.string(),
+  periodKey: z.string(), periodLabel: z.string(), subjectId: z.string().nullable(), kind: z.string(), status,
+  opensAt: z.date(), dueAt: z.date(), points: z.number(), requiredCount: z.number(), acceptedCount: z.number(),
+  assigneeId: z.string().nullable(), closedAt: z.date().nullable(), waiverReason: z.string().nullable(),
+  evidence: z.object({ minCount: z.number(), types: z.array(z.string()) }), requiresReview: z.boolean(),
+});
+const file = z.object({
+  id: z.string(), fileName: z.string(), mimeType: z.string(), takenAt: z.date().nullable(),
+  gps: z.object({ lat: z.number(), lon: z.number() }).nullable(), url: z.string(), thumbnailUrl: z.string(), usedBefore: z.boolean(),
+});
+export const submission = z.object({
+  id: z.string(), status: z.enum(['PENDING_REVIEW', 'ACCEPTED', 'REJECTED']), late: z.boolean(), units: z.number(), note: z.string().nullable(),
+  createdAt: z.date(), submittedById: z.string(), files: z.array(file),
+  review: z.object({ decision: z.enum(['APPROVED', 'REJECTED']), reason: z.string().nullable(), at: z.date() }).nullable(),
+});
+// What the workflow says after the change (its state), trimmed to what a client needs.
+const workflowState = z.object({ status, dueAt: z.string(), acceptedUnits: z.number(), requiredUnits: z.number(), deducted: z.boolean(), escalationLevel: z.number(), acknowledged: z.boolean(), closedAt: z.string().optional(), waiverReason: z.string().optional() });
+const refusals = { 400: errorBody, 404: errorBody, 409: errorBody, 503: errorBody, ...authErrors };
+
+/** Who may review evidence, extend deadlines and acknowledge escalations. */
+const REVIEWERS = ['SECRETARY', 'AREA_LEADER', 'POLITICAL_LEGAL', 'ADMIN'] as const;
+const TOWNSHIP_OFFICIALS = ['AREA_LEADER', 'POLITICAL_LEGAL', 'ADMIN'] as const;
+
+export const taskRoutes = (service: TaskService): FastifyPluginAsync => async (app) => {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  app.addHook('onRequest', requireAuth);
+
+  typed.get('/', {
+    schema: {
+      summary: 'Tasks in scope; scope=mine keeps what still needs work (overdue first, then by deadline)', tags: ['tasks'],
+      querystring: z.object({ scope: z.enum(['mine', 'all']).default('mine'), communityId: id.optional() }),
+      response: { 200: z.object({ tasks: z.array(task) }), ...authErrors },
+    },
+  }, async (request) => ({ tasks: await service.list(currentUser(request), { ...request.query, now: new Date() }) }));
+
+  typed.get('/:id', {
+    schema: { summary: 'A task with its rubric clause, required evidence and submissions', tags: ['tasks'], params: idParams, response: { 200: task.extend({ submissions: z.array(submission) }), 404: errorBody, ...authErrors } },
+  }, async (request) => service.detail(currentUser(request), request.params.id));
+
+  typed.post('/:id/submissions', {
+    schema: {
+      summary: 'Submit uploaded evidence; the task workflow accepts or refuses it', tags: ['tasks'], params: idParams,
+      body: z.object({ evidenceIds: z.array(id).min(1, '请至少选择一份已上传的证据 (at least one evidence id)').max(50), note: z.string().max(500).optional(), units: z.number().int().min(1).max(31).optional() }),
+      response: { 200: workflowState, ...refusals },
+    },
+  }, async (request) => service.submit(currentUser(request), request.params.id, request.body));
+
+  typed.post('/:id/submissions/:submissionId/review', {
+    onRequest: requireRole(...REVIEWERS),
+    schema: {
+      summary: 'Approve, or reject with a reason (reopens the task)', tags: ['tasks'], params: z.object({ id, submissionId: id }),
+      body: z.object({ decision: z.enum(['approve', 'reject']), reason: z.string().trim().max(500).optional() }),
+      response: { 200: workflowState, ...refusals },
+    },
+  }, async (request) => service.review(currentUser(request), request.params.id, request.params.submissionId, request.body));
+
+  typed.post('/:id/extend', {
+    onRequest: requireRole(...TOWNSHIP_OFFICIALS),
+    schema: { summary: 'Extend the deadline, with a reason (audited)', tags: ['tasks'], params: idParams, body: z.object({ newDueAt: z.coerce.date(), reason }), response: { 200: workflowState, ...refusals } },
+  }, async (request) => service.extend(currentUser(request), request.params.id, request.body));
+
+  typed.post('/:id/waive', {
+    onRequest: requireRole('POLITICAL_LEGAL', 'ADMIN'),
+    schema: { summary: 'Waive this period, with a reason (audited)', tags: ['tasks'], params: idParams, body: z.object({ reason }), response: { 200: workflowState, ...refusals } },
+  }, async (request) => service.waive(currentUser(request), request.params.id, request.body.reason));
+};
+
+export { REVIEWERS, TOWNSHIP_OFFICIALS };

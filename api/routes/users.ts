@@ -1,0 +1,46 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { UserRepository } from '../../db/user-repository';
+import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
+import { userService } from '../services/user-service';
+import { authErrors, errorBody, id, idParams, role } from './schemas';
+
+const user = z.object({
+  id: z.string(), username: z.string(), displayName: z.string(), role,
+  mobile: z.string().nullable(), email: z.string().nullable(), active: z.boolean(),
+  lockedUntil: z.date().nullable(), communityIds: z.array(z.string()),
+});
+
+/** ADMIN only: the township's accounts. */
+export const userRoutes = (deps: { users: UserRepository }): FastifyPluginAsync => async (app) => {
+  const service = userService(deps.users);
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  app.addHook('onRequest', requireAuth);
+  app.addHook('onRequest', requireRole('ADMIN'));
+
+  typed.get('/', {
+    schema: { summary: 'Users of the township with role and memberships', tags: ['admin'], response: { 200: z.array(user), ...authErrors } },
+  }, async (request) => service.list(currentUser(request)));
+
+  typed.post('/', {
+    schema: {
+      summary: 'Create a user',
+      tags: ['admin'],
+      body: z.object({
+        username: z.string().regex(/^[a-zA-Z0-9._-]{3,50}$/, '用户名为 3-50 位字母、数字或 ._- (3-50 letters, digits or ._-)'),
+        displayName: z.string().min(1).max(100),
+        role,
+        password: z.string().max(200),
+        mobile: z.string().regex(/^\+?\d{6,20}$/).optional(),
+        email: z.email().optional(),
+        communityIds: z.array(id).max(100).default([]),
+      }),
+      response: { 201: user, 400: errorBody, 409: errorBody, ...authErrors },
+    },
+  }, async (request, reply) => reply.status(201).send(await service.create(currentUser(request), request.body, actorOf(request))));
+
+  typed.post('/:id/deactivate', {
+    schema: { summary: 'Deactivate a user (never deleted); ends their sessions', tags: ['admin'], params: idParams, response: { 200: user, 400: errorBody, 404: errorBody, ...authErrors } },
+  }, async (request) => service.deactivate(currentUser(request), request.params.id, actorOf(request)));
+};

@@ -1,0 +1,106 @@
+// Incidents, reversals and appeals: the rules around recording and undoing points.
+import type { Actor } from '../../db/audit-repository';
+import type { RoleName, SessionUser } from '../../db/auth-repository';
+import type { AppealView, DeductionRepository, DeductionView } from '../../db/deduction-repository';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
+
+export const OFFICIALS: readonly RoleName[] = ['AREA_LEADER', 'POLITICAL_LEGAL', 'ADMIN'];
+export const APPELLANTS: readonly RoleName[] = ['STAFF', 'SECRETARY'];
+
+export interface IncidentInput {
+  communityId: string;
+  ruleId: string;
+  section: number;
+  item: string;
+  points: number;
+  reason: string;
+  /** yyyy-mm-dd in Asia/Shanghai */
+  occurredOn: string;
+  idempotencyKey?: string;
+  sequence?: number;
+}
+
+/** ruleId|communityId|incident|<idempotency key, or date#sequence>: the same click twice is the same row. */
+export function incidentBusinessKey(i: IncidentInput): string {
+  return [i.ruleId, i.communityId, 'incident', i.idempotencyKey ?? `${i.occurredOn}#${i.sequence}`].join('|');
+}
+
+export function deductionService(repo: DeductionRepository) {
+  async function get(user: SessionUser, id: string): Promise<DeductionView> {
+    const d = await repo.findById(user.scope, id);
+    if (!d) throw new NotFoundError('扣分记录');
+    return d;
+  }
+
+  function reversible(d: DeductionView) {
+    if (d.kind === 'REVERSAL') throw new BadRequestError('这是一条撤销记录，不能再撤销或申诉 (this row is itself a reversal)');
+    if (d.reversedById) throw new ConflictError('该扣分已被撤销 (deduction already reversed)', 'already_reversed');
+  }
+
+  return {
+    get,
+
+    async detail(user: SessionUser, id: string) {
+      const found = await repo.detail(user.scope, id);
+      if (!found) throw new NotFoundError('扣分记录');
+      const name = (uid: string | null) => (uid ? found.userNames.get(uid) ?? null : null);
+      const withName = (d: DeductionView) => ({ ...d, recordedByName: name(d.recordedBy) });
+      return {
+        ...withName(found.deduction),
+        evidence: found.evidence,
+        reversal: found.reversal ? withName(found.reversal) : null,
+        reverses: found.reverses ? withName(found.reverses) : null,
+        appeals: found.appeals.map((a) => ({ ...a, filedByName: name(a.filedById), decidedByName: name(a.decidedById) })),
+      };
+    },
+
+    /** 201 with a new row; 200 with the same row when the same incident is sent again; 409 when the key was used for a different one. */
+    async recordIncident(user: SessionUser, input: IncidentInput, actor: Actor): Promise<{ deduction: DeductionView; created: boolean }> {
+      if (!user.scope.includes(input.communityId)) throw new NotFoundError('社区（村）');
+      if (!input.idempotencyKey && !input.sequence) {
+        throw new BadRequestError('请提供 idempotencyKey，或当日同类事件的序号 sequence，以防重复记录 (send idempotencyKey, or sequence: the number of this incident on that day)');
+      }
+      const explanation = `事件扣分：${input.reason}（规则 ${input.ruleId}，第${input.section}部分「${input.item}」，发生于 ${input.occurredOn}，扣 ${input.points} 分）`;
+      const result = await repo.recordIncident({
+        businessKey: incidentBusinessKey(input), communityId: input.communityId, ruleId: input.ruleId, section: String(input.section),
+        item: input.item, points: input.points, explanation, occurredAt: new Date(`${input.occurredOn}T00:00:00+08:00`),
+      }, actor);
+      if (!result.created && (result.deduction.points !== input.points || result.deduction.explanation !== explanation)) {
+        throw new ConflictError('该幂等键或序号已用于另一条不同的扣分记录，请核对后换用新的序号 (this idempotency key or sequence already recorded a different incident)', 'duplicate_key');
+      }
+      return result;
+    },
+
+    async reverse(user: SessionUser, id: string, reason: string, actor: Actor): Promise<DeductionView> {
+      const d = await get(user, id);
+      reversible(d);
+      const reversal = await repo.reverse(d, reason, actor);
+      if (!reversal) throw new ConflictError('该扣分已被撤销 (deduction already reversed)', 'already_reversed');
+      return reversal;
+    },
+
+    async fileAppeal(user: SessionUser, deductionId: string, reason: string, actor: Actor): Promise<AppealView> {
+      const d = await get(user, deductionId);
+      if (!APPELLANTS.includes(user.role)) throw new ForbiddenError('申诉由本社区（村）干部或书记提出 (appeals are filed by the community staff or secretary)');
+      reversible(d);
+      if (await repo.hasPendingAppeal(d.id)) throw new ConflictError('该扣分已有待处理的申诉 (an appeal on this deduction is already pending)', 'appeal_pending');
+      return repo.fileAppeal(d.id, reason, actor);
+    },
+
+    listAppeals(user: SessionUser, q: { status?: AppealView['status']; communityId?: string }) {
+      if (q.communityId && !user.scope.includes(q.communityId)) throw new NotFoundError('社区（村）');
+      return repo.listAppeals(user.scope, q);
+    },
+
+    async decideAppeal(user: SessionUser, appealId: string, decision: 'ACCEPTED' | 'REJECTED', reason: string, actor: Actor) {
+      const appeal = await repo.findAppeal(user.scope, appealId);
+      if (!appeal) throw new NotFoundError('申诉');
+      if (appeal.status !== 'PENDING') throw new ConflictError('该申诉已处理 (appeal already decided)', 'appeal_decided');
+      const d = await get(user, appeal.deductionId);
+      if (decision === 'ACCEPTED') reversible(d);
+      const result = await repo.decideAppeal(appeal, d, decision, reason, actor);
+      if (!result) throw new ConflictError('该申诉已处理，或扣分已被撤销 (appeal already decided or deduction already reversed)', 'appeal_decided');
+      return result;
+    },
+  };
+}

@@ -1,0 +1,78 @@
+// Office Open XML files (DOCX/XLSX/PPTX) are zip archives, and a zip can
+// expand to far more than it weighs. Whoever opens the document later (a
+// previewer, a converter, the reviewer's Office) would pay for it, so we
+// refuse archives that are too big unpacked, too compressed, too many entries,
+// or that name paths outside themselves. Declared sizes can lie, so every
+// entry is also inflated and counted (bounded by the same limits).
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { BadRequestError, HttpError } from '../../errors';
+
+export const ZIP_LIMITS = {
+  /** everything unpacked together */
+  maxUncompressedBytes: 100 * 1024 * 1024,
+  /** unpacked size over archive size; real documents are well under 50 */
+  maxRatio: 200,
+  maxEntries: 1000,
+} as const;
+
+const MIB = 1024 * 1024;
+
+class ZipRefused extends HttpError {
+  constructor(status: 400 | 413, why: string) { super(status, 'zip_refused', `文档压缩结构异常，已拒绝：${why}`); }
+}
+
+export async function checkOfficeZip(path: string, archiveBytes: number): Promise<void> {
+  let zip: ZipFile;
+  try {
+    // validateEntrySizes: yauzl fails the read when an entry inflates to more (or less) than it declared.
+    zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false });
+  } catch (err) {
+    throw new BadRequestError(`文档已损坏，无法读取 (the document is not a readable zip: ${(err as Error).message})`, 'corrupt_document');
+  }
+  try {
+    await inspect(zip, archiveBytes);
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    const message = (err as Error).message;
+    // yauzl's own refusals of paths that leave the archive.
+    if (/relative path|absolute path|invalid characters/.test(message)) throw new ZipRefused(400, `包含越出文档的路径 (entry path escapes the archive: ${message})`);
+    if (/too many bytes|too few bytes/.test(message)) throw new ZipRefused(400, `条目实际大小与声明不符 (an entry's size is not what its header declares: ${message})`);
+    throw new BadRequestError(`文档已损坏，无法读取 (corrupt document: ${message})`, 'corrupt_document');
+  } finally {
+    zip.close();
+  }
+}
+
+async function inspect(zip: ZipFile, archiveBytes: number): Promise<void> {
+  if (zip.entryCount > ZIP_LIMITS.maxEntries) throw new ZipRefused(400, `条目数 ${zip.entryCount} 超过 ${ZIP_LIMITS.maxEntries} (more than ${ZIP_LIMITS.maxEntries} entries)`);
+  // Pass 1: the central directory's claims, cheap to check before inflating anything.
+  const entries: Entry[] = [];
+  let declared = 0;
+  for await (const entry of zip.eachEntry()) {
+    entries.push(entry);
+    declared += entry.uncompressedSize;
+    checkTotals(declared, archiveBytes);
+  }
+  // Pass 2: the truth. The running total stops a liar at the limit, not at the end.
+  let actual = 0;
+  for (const entry of entries) {
+    if (entry.fileName.endsWith('/')) continue;
+    const stream = await zip.openReadStreamPromise(entry);
+    for await (const chunk of stream) {
+      actual += (chunk as Buffer).length;
+      if (actual > ZIP_LIMITS.maxUncompressedBytes || actual / archiveBytes > ZIP_LIMITS.maxRatio) {
+        stream.destroy();
+        checkTotals(actual, archiveBytes);
+      }
+    }
+  }
+}
+
+function checkTotals(uncompressed: number, archiveBytes: number): void {
+  if (uncompressed > ZIP_LIMITS.maxUncompressedBytes) {
+    throw new ZipRefused(413, `解压后超过 ${ZIP_LIMITS.maxUncompressedBytes / MIB} MB (more than ${ZIP_LIMITS.maxUncompressedBytes / MIB} MB uncompressed)`);
+  }
+  if (uncompressed / Math.max(archiveBytes, 1) > ZIP_LIMITS.maxRatio) {
+    throw new ZipRefused(400, `压缩比超过 ${ZIP_LIMITS.maxRatio} 倍 (compression ratio above ${ZIP_LIMITS.maxRatio}: a zip bomb?)`);
+  }
+}

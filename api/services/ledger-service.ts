@@ -1,0 +1,100 @@
+// Ledger rules the routes rely on: scope (another community's entry is "not
+// found"), who reads full sensitive values, who closes entries, and the
+// LedgerEvents calls after each committed change.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Actor } from '../../db/audit-repository';
+import type { RoleName, SessionUser } from '../../db/auth-repository';
+import type { LedgerPatch, LedgerRepository, LedgerSubjectView, NewLedgerSubject } from '../../db/ledger-repository';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
+import type { LedgerEvents } from './ledger-events';
+
+/**
+ * Full ID numbers and diagnoses: the township's political-legal office and the
+ * community's secretary (scope limits a secretary to their own communities).
+ * ADMIN (IT) is deliberately excluded: running the system needs no diagnoses.
+ */
+export const SENSITIVE_READERS: readonly RoleName[] = ['POLITICAL_LEGAL', 'SECRETARY'];
+/** Closing takes a person out of supervision, so grid workers cannot do it alone. */
+export const CLOSERS: readonly RoleName[] = ['SECRETARY', 'AREA_LEADER', 'POLITICAL_LEGAL', 'ADMIN'];
+
+export function ledgerService(repo: LedgerRepository, events: LedgerEvents, log: FastifyBaseLogger) {
+  async function notify(what: string, call: () => Promise<void>) {
+    try {
+      await call();
+    } catch (error) {
+      log.error({ err: error, hook: what }, 'ledger event hook failed; the change is saved');
+    }
+  }
+
+  function checkCommunity(user: SessionUser, communityId: string) {
+    if (!user.scope.includes(communityId)) throw new NotFoundError('社区（村）');
+  }
+
+  async function checkResponsible(communityId: string, userId: string | null | undefined) {
+    if (userId && !(await repo.isActiveMember(communityId, userId))) {
+      throw new BadRequestError('责任网格员必须是本社区（村）的在岗人员 (responsibleUserId must be an active member of the community)');
+    }
+  }
+
+  async function get(user: SessionUser, id: string): Promise<LedgerSubjectView> {
+    const found = await repo.findById(user.scope, id);
+    if (!found) throw new NotFoundError('台账条目');
+    return found;
+  }
+
+  return {
+    get,
+    checkCommunity,
+
+    list(user: SessionUser, q: { communityId?: string; category?: string; includeClosed?: boolean }) {
+      if (q.communityId) checkCommunity(user, q.communityId);
+      return repo.list({ communityIds: q.communityId ? [q.communityId] : user.scope, category: q.category, includeClosed: q.includeClosed });
+    },
+
+    async readSensitive(user: SessionUser, id: string, actor: Actor) {
+      await get(user, id);
+      if (!SENSITIVE_READERS.includes(user.role)) {
+        throw new ForbiddenError('仅政法委员和本社区书记可查看完整敏感信息 (only political-legal officials and the community secretary may read full sensitive data)');
+      }
+      return (await repo.readSensitive(user.scope, id, actor))!;
+    },
+
+    async create(user: SessionUser, input: NewLedgerSubject, actor: Actor) {
+      checkCommunity(user, input.communityId);
+      await checkResponsible(input.communityId, input.responsibleUserId);
+      const created = await repo.create(input, actor);
+      await notify('onSubjectAdded', () => events.onSubjectAdded(created));
+      return created;
+    },
+
+    async importRows(user: SessionUser, communityId: string, rows: NewLedgerSubject[], actor: Actor) {
+      checkCommunity(user, communityId);
+      const created = await repo.createMany(rows, actor);
+      for (const subject of created) await notify('onSubjectAdded', () => events.onSubjectAdded(subject));
+      return created;
+    },
+
+    async update(user: SessionUser, id: string, patch: LedgerPatch, actor: Actor) {
+      const before = await get(user, id);
+      if (before.endDate) throw new ConflictError('该台账条目已关闭，不能修改 (entry is closed and cannot be changed)', 'closed');
+      await checkResponsible(before.communityId, patch.responsibleUserId);
+      const after = await repo.update(id, patch, actor);
+      if (patch.riskLevel !== undefined && patch.riskLevel !== before.riskLevel) {
+        await notify('onRiskLevelChanged', () => events.onRiskLevelChanged(after, before.riskLevel));
+      }
+      return after;
+    },
+
+    async close(user: SessionUser, id: string, input: { endDate: string; reason: string }, actor: Actor) {
+      const before = await get(user, id);
+      if (!CLOSERS.includes(user.role)) throw new ForbiddenError('关闭台账条目需书记或镇级人员操作 (closing an entry needs a secretary or a township official)');
+      if (before.endDate) throw new ConflictError(`该台账条目已于 ${before.endDate} 关闭 (entry already closed)`, 'closed');
+      if (input.endDate < before.startDate) throw new BadRequestError(`结束日期不能早于开始日期 ${before.startDate} (endDate is before startDate)`);
+      const closed = await repo.close(id, input.endDate, input.reason, actor);
+      await notify('onSubjectClosed', () => events.onSubjectClosed(closed));
+      return closed;
+    },
+  };
+}
+
+export type LedgerService = ReturnType<typeof ledgerService>;

@@ -1,0 +1,42 @@
+// Ledger changes reaching the scheduler. A new person is planned at once
+// (their first visit does not wait for tonight's planner run); a risk-level
+// change needs nothing here, because every period that opens later is
+// generated from the current risk level; a closed entry waives the visits
+// still open for that person, since nobody is left to visit.
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { TaskRepository } from '../../db/task-repository';
+import { waiveUpdate } from '../../workflows/obligation/messages';
+import type { LedgerEvents } from './ledger-events';
+
+const DAY_MS = 86_400_000;
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
+export function schedulerLedgerEvents(deps: { temporal: Client; taskQueue: string; tasks: TaskRepository; now?: () => Date }): LedgerEvents {
+  const now = deps.now ?? (() => new Date());
+  return {
+    async onSubjectAdded(subject) {
+      const today = Math.floor((now().getTime() + SHANGHAI_OFFSET_MS) / DAY_MS) * DAY_MS - SHANGHAI_OFFSET_MS;
+      const from = new Date(today).toISOString();
+      try {
+        await deps.temporal.workflow.start('planObligationsWorkflow', {
+          taskQueue: deps.taskQueue,
+          workflowId: `plan/subject/${subject.id}/${from}`,
+          args: [{ communityIds: [subject.communityId], from, to: new Date(today + 2 * DAY_MS).toISOString() }],
+        });
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+    },
+    async onRiskLevelChanged() {},
+    async onSubjectClosed(subject) {
+      for (const workflowId of await deps.tasks.openWorkflowsOfSubject(subject.id)) {
+        try {
+          await deps.temporal.workflow.getHandle(workflowId).executeUpdate(waiveUpdate, { args: [{ reason: '该人员已从台账销号，本期走访不再考核', by: 'system:ledger' }] });
+        } catch (error) {
+          // Already closed or already deducted: the deduction stays for an official to review.
+          if (!(error instanceof WorkflowUpdateFailedError || error instanceof WorkflowNotFoundError)) throw error;
+        }
+      }
+    },
+  };
+}

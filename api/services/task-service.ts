@@ -1,0 +1,135 @@
+// Tasks as people see them: rows from the database, rule text from the
+// rulebook, and every change sent to the task's workflow as an Update, so the
+// workflow (not the API) decides what is allowed.
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { SessionUser } from '../../db/auth-repository';
+import type { TaskRepository, TaskRow } from '../../db/task-repository';
+import type { RulebookStore } from '../../platform/rulebook-store';
+import {
+  acknowledgeEscalationUpdate, extendDeadlineUpdate, reviewUpdate, submitEvidenceUpdate, waiveUpdate,
+} from '../../workflows/obligation/messages';
+import type { ObligationState } from '../../workflows/obligation/state';
+import { BadRequestError, ConflictError, HttpError, NotFoundError } from '../errors';
+
+export interface TaskView extends Omit<TaskRow, 'businessKey' | 'workflowId'> {
+  clause: string;
+  evidence: { minCount: number; types: string[] };
+  requiresReview: boolean;
+}
+
+type FileRow = { id: string; fileName: string; mimeType: string; takenAt: Date | null; gpsLat: number | null; gpsLon: number | null };
+const fileView = (e: FileRow, usedBefore: Set<string>) => ({
+  id: e.id, fileName: e.fileName, mimeType: e.mimeType, takenAt: e.takenAt,
+  gps: e.gpsLat !== null && e.gpsLon !== null ? { lat: e.gpsLat, lon: e.gpsLon } : null,
+  url: `/api/evidence/${e.id}/file`, thumbnailUrl: `/api/evidence/${e.id}/thumbnail`, usedBefore: usedBefore.has(e.id),
+});
+
+export function taskService(deps: { tasks: TaskRepository; temporal: Client; rulebooks: RulebookStore }) {
+  /** The year's latest rulebook; a year without one is shown under the newest there is. */
+  const rulebookFor = (year: number) => deps.rulebooks.all().filter((r) => r.year === year).at(-1) ?? deps.rulebooks.all().at(-1);
+  const ruleOf = (row: TaskRow) => rulebookFor(Number(row.periodKey.slice(0, 4)))?.rules.find((r) => r.id === row.ruleId);
+  const view = (row: TaskRow): TaskView => {
+    const rule = ruleOf(row);
+    const { businessKey: _key, workflowId: _wf, ...rest } = row;
+    return {
+      ...rest,
+      clause: rule?.clause ?? '',
+      evidence: { minCount: (rule?.evidence.minCount ?? 1) * row.requiredCount, types: [...(rule?.evidence.types ?? [])] },
+      requiresReview: rule?.requiresReview ?? true,
+    };
+  };
+  const load = async (user: SessionUser, id: string) => {
+    const row = await deps.tasks.findById(user.scope, id);
+    if (!row) throw new NotFoundError(`任务 ${id}`);
+    return row;
+  };
+
+  /** Runs an Update and turns the workflow's refusals into 409s a person can read. */
+  async function update<T>(row: TaskRow, run: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<T>): Promise<T> {
+    try {
+      return await run(deps.temporal.workflow.getHandle(row.workflowId));
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) throw new ConflictError(error.cause?.message ?? '操作被拒绝 (refused)', 'refused');
+      if (error instanceof WorkflowNotFoundError) throw new ConflictError('本期任务已关闭，不能再修改 (this period is closed)', 'closed');
+      throw new HttpError(503, 'workflow_unavailable', '任务服务暂时不可用，请稍后重试；已上传的文件不会丢失 (task service unavailable, try again)');
+    }
+  }
+
+  return {
+    view,
+    rulebookFor,
+
+    async list(user: SessionUser, filter: { scope: 'mine' | 'all'; communityId?: string; now: Date }) {
+      const rows = await deps.tasks.list(user.scope, {
+        now: filter.now, limit: 500, activeOnly: filter.scope === 'mine',
+        ...(filter.communityId ? { communityId: filter.communityId } : {}),
+        ...(filter.scope === 'mine' && user.role === 'STAFF' ? { assigneeId: user.id } : {}),
+      });
+      return rows.map(view);
+    },
+
+    async detail(user: SessionUser, id: string) {
+      const row = await load(user, id);
+      const submissions = await deps.tasks.submissions(row.id);
+      const used = await deps.tasks.usedBefore(submissions.flatMap((s) => s.evidence.map((e) => e.id)));
+      return {
+        ...view(row),
+        submissions: submissions.map((s) => ({
+          id: s.id, status: s.status, late: s.late, units: s.units, note: s.note, createdAt: s.createdAt, submittedById: s.submittedById,
+          files: s.evidence.map((e) => fileView(e, used)),
+          review: s.reviews[0] ? { decision: s.reviews[0].decision, reason: s.reviews[0].reason, at: s.reviews[0].createdAt } : null,
+        })),
+      };
+    },
+
+    /** Submissions awaiting review, each with its task and its files' facts for the reviewer. */
+    async pendingReviews(user: SessionUser) {
+      const rows = await deps.tasks.pendingReviews(user.scope, 200);
+      const used = await deps.tasks.usedBefore(rows.flatMap((r) => r.evidence.map((e) => e.id)));
+      return rows.map(({ obligation, evidence, ...s }) => ({
+        task: view({ ...obligation, points: Number(obligation.points), communityName: obligation.community.name }),
+        submission: {
+          id: s.id, status: s.status, late: s.late, units: s.units, note: s.note, createdAt: s.createdAt, submittedById: s.submittedById,
+          files: evidence.map((e) => fileView(e, used)), review: null,
+        },
+      }));
+    },
+
+    async submit(user: SessionUser, id: string, input: { evidenceIds: string[]; note?: string; units?: number }): Promise<ObligationState> {
+      const row = await load(user, id);
+      const unique = [...new Set(input.evidenceIds)];
+      const attachable = await deps.tasks.attachable(row.communityId, unique);
+      const missing = unique.filter((e) => !attachable.includes(e));
+      if (missing.length) throw new BadRequestError(`以下证据不存在、不属于本社区或已被使用：${missing.join(', ')} (evidence not found, of another community, or already used)`, 'evidence_unusable');
+      return update(row, (handle) => handle.executeUpdate(submitEvidenceUpdate, {
+        args: [{ submissionId: randomUUID(), communityId: row.communityId, submittedBy: user.id, evidenceIds: unique, ...(input.units ? { units: input.units } : {}), ...(input.note ? { note: input.note } : {}) }],
+      }));
+    },
+
+    async review(user: SessionUser, id: string, submissionId: string, input: { decision: 'approve' | 'reject'; reason?: string }) {
+      const row = await load(user, id);
+      const submission = (await deps.tasks.submissions(row.id)).find((s) => s.id === submissionId);
+      if (!submission) throw new NotFoundError(`提交 ${submissionId}`);
+      if (submission.submittedById === user.id) throw new ConflictError('不能审核自己提交的证据 (you cannot review your own submission)', 'own_submission');
+      return update(row, (handle) => handle.executeUpdate(reviewUpdate, { args: [{ submissionId, reviewerId: user.id, decision: input.decision, ...(input.reason ? { reason: input.reason } : {}) }] }));
+    },
+
+    async extend(user: SessionUser, id: string, input: { newDueAt: Date; reason: string }) {
+      const row = await load(user, id);
+      return update(row, (handle) => handle.executeUpdate(extendDeadlineUpdate, { args: [{ newDueAt: input.newDueAt.toISOString(), reason: input.reason, by: user.id }] }));
+    },
+
+    async waive(user: SessionUser, id: string, reason: string) {
+      const row = await load(user, id);
+      return update(row, (handle) => handle.executeUpdate(waiveUpdate, { args: [{ reason, by: user.id }] }));
+    },
+
+    async acknowledge(user: SessionUser, id: string) {
+      const row = await load(user, id);
+      return update(row, (handle) => handle.executeUpdate(acknowledgeEscalationUpdate, { args: [{ by: user.id }] }));
+    },
+  };
+}
+
+export type TaskService = ReturnType<typeof taskService>;

@@ -1,0 +1,104 @@
+// The audit log: every write and every sensitive read, with who, what, when
+// and from where. Write repositories call writeAudit inside their own
+// transaction so a change and its audit row commit together or not at all.
+import type { Database } from './client';
+import type { Prisma } from './generated/prisma/client';
+
+/** Who is acting and from where; passed by the API into every write. */
+export interface Actor {
+  userId: string;
+  ip?: string;
+}
+
+export interface AuditEntry {
+  action: string;
+  entity: string;
+  entityId?: string;
+  details?: Record<string, unknown>;
+  /** when it happened, if not now (workflow activities pass the workflow's time) */
+  at?: Date;
+}
+
+export interface AuditRecord {
+  id: string;
+  at: Date;
+  actorId: string | null;
+  actorName: string | null;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  ip: string | null;
+  details: unknown;
+}
+
+export interface AuditFilter {
+  townshipId: string;
+  actorId?: string;
+  action?: string;
+  entity?: string;
+  entityId?: string;
+  from?: Date;
+  to?: Date;
+  /** return rows with id below this (paging backwards in time) */
+  before?: string;
+  limit: number;
+}
+
+type Tx = Prisma.TransactionClient | Database;
+
+export async function writeAudit(tx: Tx, actor: Actor | null, entry: AuditEntry): Promise<void> {
+  await tx.auditLog.create({
+    data: {
+      actorId: actor?.userId ?? null,
+      ip: actor?.ip ?? null,
+      action: entry.action,
+      entity: entry.entity,
+      entityId: entry.entityId ?? null,
+      details: (entry.details ?? undefined) as Prisma.InputJsonValue | undefined,
+      ...(entry.at ? { at: entry.at } : {}),
+    },
+  });
+}
+
+export function auditRepository(db: Database) {
+  return {
+    record(actor: Actor | null, entry: AuditEntry): Promise<void> {
+      return writeAudit(db, actor, entry);
+    },
+    /**
+     * Rows whose actor belongs to the township (the AuditLog row has no
+     * township column; see docs/security.md), newest first.
+     */
+    async list(filter: AuditFilter): Promise<AuditRecord[]> {
+      const users = await db.user.findMany({ where: { townshipId: filter.townshipId }, select: { id: true, displayName: true } });
+      const names = new Map(users.map((u) => [u.id, u.displayName]));
+      const inTownship = [...names.keys()];
+      const actorIds = filter.actorId ? inTownship.filter((id) => id === filter.actorId) : inTownship;
+      const rows = await db.auditLog.findMany({
+        where: {
+          actorId: { in: actorIds },
+          ...(filter.action ? { action: filter.action } : {}),
+          ...(filter.entity ? { entity: filter.entity } : {}),
+          ...(filter.entityId ? { entityId: filter.entityId } : {}),
+          ...(filter.from || filter.to ? { at: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } } : {}),
+          ...(filter.before ? { id: { lt: BigInt(filter.before) } } : {}),
+        },
+        orderBy: { id: 'desc' },
+        take: filter.limit,
+      });
+      return rows.map((r) => ({
+        id: r.id.toString(),
+        at: r.at,
+        actorId: r.actorId,
+        actorName: r.actorId ? names.get(r.actorId) ?? null : null,
+        action: r.action,
+        entity: r.entity,
+        entityId: r.entityId,
+        ip: r.ip,
+        details: r.details,
+      }));
+    },
+  };
+}
+
+export type AuditRepository = ReturnType<typeof auditRepository>;

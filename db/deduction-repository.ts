@@ -1,0 +1,205 @@
+// Deductions, reversals and appeals. Rows are only ever added: a reversal is
+// a new REVERSAL row pointing at the deduction (reversesId is unique, so a
+// deduction can be reversed once); an appeal is decided, never removed.
+import type { Database } from './client';
+import type { Prisma } from './generated/prisma/client';
+import { writeAudit, type Actor } from './audit-repository';
+
+export interface DeductionView {
+  id: string;
+  businessKey: string;
+  kind: 'DEDUCTION' | 'REVERSAL';
+  communityId: string;
+  ruleId: string;
+  section: string;
+  item: string;
+  periodKey: string | null;
+  subjectId: string | null;
+  obligationId: string | null;
+  points: number;
+  explanation: string;
+  recordedBy: string;
+  occurredAt: Date;
+  createdAt: Date;
+  reversesId: string | null;
+  /** the REVERSAL row cancelling this deduction, if any */
+  reversedById: string | null;
+}
+
+export interface AppealView {
+  id: string;
+  deductionId: string;
+  communityId: string;
+  filedById: string;
+  reason: string;
+  status: 'PENDING' | 'ACCEPTED' | 'REJECTED';
+  decidedById: string | null;
+  decisionReason: string | null;
+  decidedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface NewIncident {
+  businessKey: string;
+  communityId: string;
+  ruleId: string;
+  section: string;
+  item: string;
+  points: number;
+  explanation: string;
+  occurredAt: Date;
+}
+
+const include = { reversedBy: { select: { id: true } } } as const;
+type Row = Prisma.DeductionGetPayload<{ include: typeof include }>;
+
+function toView(r: Row): DeductionView {
+  const { reversedBy, points, ...rest } = r;
+  return { ...rest, points: Number(points.toString()), reversedById: reversedBy?.id ?? null };
+}
+
+function toAppeal(a: Prisma.AppealGetPayload<{ include: { deduction: { select: { communityId: true } } } }>): AppealView {
+  const { deduction, ...rest } = a;
+  return { ...rest, communityId: deduction.communityId };
+}
+
+export const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === 'P2002';
+
+export function deductionRepository(db: Database) {
+  async function reverseIn(tx: Prisma.TransactionClient, original: DeductionView, reason: string, actor: Actor): Promise<DeductionView> {
+    const row = await tx.deduction.create({
+      data: {
+        businessKey: `${original.businessKey}|reversal`, kind: 'REVERSAL', communityId: original.communityId, ruleId: original.ruleId,
+        section: original.section, item: original.item, periodKey: original.periodKey, subjectId: original.subjectId,
+        points: original.points, explanation: `撤销扣分：${reason}`, recordedBy: actor.userId, occurredAt: new Date(), reversesId: original.id,
+      },
+      include,
+    });
+    await writeAudit(tx, actor, { action: 'deduction.reverse', entity: 'Deduction', entityId: original.id, details: { reversalId: row.id, reason } });
+    return toView(row);
+  }
+
+  return {
+    async list(scope: string[], q: { communityId?: string; ruleId?: string; from?: Date; to?: Date; limit: number }): Promise<DeductionView[]> {
+      const rows = await db.deduction.findMany({
+        where: {
+          communityId: q.communityId ? { in: scope.filter((c) => c === q.communityId) } : { in: scope },
+          ...(q.ruleId ? { ruleId: q.ruleId } : {}),
+          ...(q.from || q.to ? { occurredAt: { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) } } : {}),
+        },
+        include, orderBy: { occurredAt: 'desc' }, take: q.limit,
+      });
+      return rows.map(toView);
+    },
+
+    async findById(scope: string[], id: string): Promise<DeductionView | undefined> {
+      const r = await db.deduction.findFirst({ where: { id, communityId: { in: scope } }, include });
+      return r ? toView(r) : undefined;
+    },
+
+    async findByBusinessKey(businessKey: string): Promise<DeductionView | undefined> {
+      const r = await db.deduction.findUnique({ where: { businessKey }, include });
+      return r ? toView(r) : undefined;
+    },
+
+    /** Everything GET /api/deductions/:id explains. */
+    async detail(scope: string[], id: string) {
+      const r = await db.deduction.findFirst({
+        where: { id, communityId: { in: scope } },
+        include: {
+          ...include,
+          evidence: { select: { id: true, fileName: true, mimeType: true, sizeBytes: true, sha256: true, uploadedById: true, createdAt: true } },
+          appeals: { include: { deduction: { select: { communityId: true } } }, orderBy: { createdAt: 'asc' } },
+        },
+      });
+      if (!r) return undefined;
+      const { evidence, appeals, ...rest } = r;
+      const related = [rest.reversedBy?.id, rest.reversesId].filter((x): x is string => !!x);
+      const others = related.length ? (await db.deduction.findMany({ where: { id: { in: related } }, include })).map(toView) : [];
+      const userIds = [rest.recordedBy, ...others.map((o) => o.recordedBy), ...appeals.flatMap((a) => [a.filedById, a.decidedById])].filter((x): x is string => !!x);
+      const users = await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, displayName: true } });
+      return {
+        deduction: toView(rest),
+        evidence,
+        reversal: others.find((o) => o.id === rest.reversedBy?.id) ?? null,
+        reverses: others.find((o) => o.id === rest.reversesId) ?? null,
+        appeals: appeals.map(toAppeal),
+        userNames: new Map(users.map((u) => [u.id, u.displayName])),
+      };
+    },
+
+    /** Inserts the incident, or returns the row already recorded under the same business key. */
+    async recordIncident(input: NewIncident, actor: Actor): Promise<{ deduction: DeductionView; created: boolean }> {
+      try {
+        return await db.$transaction(async (tx) => {
+          const row = await tx.deduction.create({ data: { ...input, kind: 'DEDUCTION', recordedBy: actor.userId }, include });
+          await writeAudit(tx, actor, { action: 'deduction.record_incident', entity: 'Deduction', entityId: row.id, details: { businessKey: input.businessKey, points: input.points } });
+          return { deduction: toView(row), created: true };
+        });
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        const existing = await db.deduction.findUnique({ where: { businessKey: input.businessKey }, include });
+        return { deduction: toView(existing!), created: false };
+      }
+    },
+
+    /** Undefined when the deduction was already reversed (the unique reversesId says so). */
+    async reverse(original: DeductionView, reason: string, actor: Actor): Promise<DeductionView | undefined> {
+      try {
+        return await db.$transaction((tx) => reverseIn(tx, original, reason, actor));
+      } catch (e) {
+        if (isUniqueViolation(e)) return undefined;
+        throw e;
+      }
+    },
+
+    async fileAppeal(deductionId: string, reason: string, actor: Actor): Promise<AppealView> {
+      return db.$transaction(async (tx) => {
+        const a = await tx.appeal.create({ data: { deductionId, filedById: actor.userId, reason }, include: { deduction: { select: { communityId: true } } } });
+        await writeAudit(tx, actor, { action: 'appeal.file', entity: 'Appeal', entityId: a.id, details: { deductionId } });
+        return toAppeal(a);
+      });
+    },
+
+    async hasPendingAppeal(deductionId: string): Promise<boolean> {
+      return (await db.appeal.count({ where: { deductionId, status: 'PENDING' } })) > 0;
+    },
+
+    async listAppeals(scope: string[], q: { status?: AppealView['status']; communityId?: string }): Promise<AppealView[]> {
+      const communities = q.communityId ? scope.filter((c) => c === q.communityId) : scope;
+      const rows = await db.appeal.findMany({
+        where: { deduction: { communityId: { in: communities } }, ...(q.status ? { status: q.status } : {}) },
+        include: { deduction: { select: { communityId: true } } }, orderBy: { createdAt: 'desc' }, take: 500,
+      });
+      return rows.map(toAppeal);
+    },
+
+    async findAppeal(scope: string[], id: string): Promise<AppealView | undefined> {
+      const a = await db.appeal.findFirst({ where: { id, deduction: { communityId: { in: scope } } }, include: { deduction: { select: { communityId: true } } } });
+      return a ? toAppeal(a) : undefined;
+    },
+
+    /**
+     * Decides a pending appeal; accepting also reverses the deduction, in the
+     * same transaction. Undefined when the appeal was no longer pending or the
+     * deduction was already reversed (nothing is changed then).
+     */
+    async decideAppeal(appeal: AppealView, original: DeductionView, decision: 'ACCEPTED' | 'REJECTED', reason: string, actor: Actor): Promise<{ appeal: AppealView; reversal: DeductionView | null } | undefined> {
+      try {
+        return await db.$transaction(async (tx) => {
+          const updated = await tx.appeal.updateMany({ where: { id: appeal.id, status: 'PENDING' }, data: { status: decision, decidedById: actor.userId, decisionReason: reason, decidedAt: new Date() } });
+          if (updated.count === 0) throw Object.assign(new Error('appeal already decided'), { code: 'P2002' });
+          await writeAudit(tx, actor, { action: 'appeal.decide', entity: 'Appeal', entityId: appeal.id, details: { decision, reason } });
+          const reversal = decision === 'ACCEPTED' ? await reverseIn(tx, original, `申诉通过：${reason}`, actor) : null;
+          const a = await tx.appeal.findUniqueOrThrow({ where: { id: appeal.id }, include: { deduction: { select: { communityId: true } } } });
+          return { appeal: toAppeal(a), reversal };
+        });
+      } catch (e) {
+        if (isUniqueViolation(e)) return undefined;
+        throw e;
+      }
+    },
+  };
+}
+
+export type DeductionRepository = ReturnType<typeof deductionRepository>;

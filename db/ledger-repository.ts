@@ -1,0 +1,177 @@
+// Ledger subjects (台账) with their sensitive fields encrypted at rest.
+// Every query takes the caller's scope (community ids) and filters in SQL.
+// Lists and details return masked values; full values come only from
+// readSensitive, which writes an audit row in the same transaction.
+import { randomUUID } from 'node:crypto';
+import type { Database } from './client';
+import { writeAudit, type Actor } from './audit-repository';
+import { maskIdNumber, type FieldCipher } from './crypto';
+
+export interface SensitiveDetails {
+  diagnosis?: string;
+  drugHistory?: string;
+  notes?: string;
+}
+
+export interface LedgerFields {
+  category: string;
+  kind: 'PERSON' | 'SITE';
+  displayName: string;
+  riskLevel: string | null;
+  responsibleUserId: string | null;
+  guardianLetter: boolean;
+  responsibilityLetter: boolean;
+  /** yyyy-mm-dd */
+  startDate: string;
+}
+
+export interface NewLedgerSubject extends LedgerFields {
+  communityId: string;
+  idNumber?: string | null;
+  details?: SensitiveDetails | null;
+}
+
+export type LedgerPatch = Partial<Omit<LedgerFields, 'kind'>> & { idNumber?: string | null; details?: SensitiveDetails | null };
+
+export interface LedgerSubjectView extends LedgerFields {
+  id: string;
+  communityId: string;
+  endDate: string | null;
+  idNumberMasked: string | null;
+  hasDetails: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface LedgerSubjectFull extends LedgerSubjectView {
+  idNumber: string | null;
+  details: SensitiveDetails | null;
+}
+
+export interface LedgerQuery {
+  communityIds: string[];
+  category?: string;
+  includeClosed?: boolean;
+}
+
+type Row = {
+  id: string; communityId: string; category: string; kind: 'PERSON' | 'SITE'; displayName: string; riskLevel: string | null;
+  responsibleUserId: string | null; guardianLetter: boolean; responsibilityLetter: boolean; startDate: Date; endDate: Date | null;
+  idNumberEnc: Uint8Array | null; detailsEnc: Uint8Array | null; createdAt: Date; updatedAt: Date;
+};
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const toDate = (s: string) => new Date(`${s}T00:00:00Z`);
+
+export function ledgerRepository(db: Database, cipher: FieldCipher) {
+  const idContext = (id: string) => `LedgerSubject.idNumber:${id}`;
+  const detailsContext = (id: string) => `LedgerSubject.details:${id}`;
+  const encId = (id: string, v: string | null | undefined) => (v ? cipher.encrypt(v, idContext(id)) : null);
+  const encDetails = (id: string, v: SensitiveDetails | null | undefined) =>
+    v && Object.values(v).some((x) => x) ? cipher.encrypt(JSON.stringify(v), detailsContext(id)) : null;
+
+  function view(r: Row): LedgerSubjectView {
+    return {
+      id: r.id, communityId: r.communityId, category: r.category, kind: r.kind, displayName: r.displayName, riskLevel: r.riskLevel,
+      responsibleUserId: r.responsibleUserId, guardianLetter: r.guardianLetter, responsibilityLetter: r.responsibilityLetter,
+      startDate: day(r.startDate), endDate: r.endDate ? day(r.endDate) : null,
+      idNumberMasked: r.idNumberEnc ? maskIdNumber(cipher.decrypt(r.idNumberEnc, idContext(r.id))) : null,
+      hasDetails: r.detailsEnc !== null, createdAt: r.createdAt, updatedAt: r.updatedAt,
+    };
+  }
+
+  function createData(input: NewLedgerSubject) {
+    const id = randomUUID();
+    const { idNumber, details, startDate, ...fields } = input;
+    return { id, ...fields, startDate: toDate(startDate), idNumberEnc: encId(id, idNumber), detailsEnc: encDetails(id, details) };
+  }
+
+  const inScope = (scope: string[], id: string) => db.ledgerSubject.findFirst({ where: { id, communityId: { in: scope } } });
+
+  return {
+    async list(q: LedgerQuery): Promise<LedgerSubjectView[]> {
+      const rows = await db.ledgerSubject.findMany({
+        where: { communityId: { in: q.communityIds }, ...(q.category ? { category: q.category } : {}), ...(q.includeClosed ? {} : { endDate: null }) },
+        orderBy: [{ category: 'asc' }, { displayName: 'asc' }],
+      });
+      return rows.map(view);
+    },
+
+    async findById(scope: string[], id: string): Promise<LedgerSubjectView | undefined> {
+      const r = await inScope(scope, id);
+      return r ? view(r) : undefined;
+    },
+
+    /** Decrypted record; writes the audit row of the read before returning it. */
+    async readSensitive(scope: string[], id: string, actor: Actor): Promise<LedgerSubjectFull | undefined> {
+      const r = await inScope(scope, id);
+      if (!r) return undefined;
+      await writeAudit(db, actor, { action: 'ledger.read_sensitive', entity: 'LedgerSubject', entityId: id, details: { communityId: r.communityId } });
+      return {
+        ...view(r),
+        idNumber: r.idNumberEnc ? cipher.decrypt(r.idNumberEnc, idContext(r.id)) : null,
+        details: r.detailsEnc ? (JSON.parse(cipher.decrypt(r.detailsEnc, detailsContext(r.id))) as SensitiveDetails) : null,
+      };
+    },
+
+    async create(input: NewLedgerSubject, actor: Actor): Promise<LedgerSubjectView> {
+      return db.$transaction(async (tx) => {
+        const r = await tx.ledgerSubject.create({ data: createData(input) });
+        await writeAudit(tx, actor, { action: 'ledger.create', entity: 'LedgerSubject', entityId: r.id, details: { communityId: r.communityId, category: r.category } });
+        return view(r);
+      });
+    },
+
+    /** All rows or none (an Excel import). */
+    async createMany(inputs: NewLedgerSubject[], actor: Actor): Promise<LedgerSubjectView[]> {
+      return db.$transaction(async (tx) => {
+        const created: LedgerSubjectView[] = [];
+        for (const input of inputs) created.push(view(await tx.ledgerSubject.create({ data: createData(input) })));
+        await writeAudit(tx, actor, { action: 'ledger.import', entity: 'LedgerSubject', details: { communityId: inputs[0]?.communityId, count: inputs.length, ids: created.map((c) => c.id) } });
+        return created;
+      }, { timeout: 60_000 });
+    },
+
+    async update(id: string, patch: LedgerPatch, actor: Actor): Promise<LedgerSubjectView> {
+      return db.$transaction(async (tx) => {
+        const { idNumber, details, startDate, ...fields } = patch;
+        const r = await tx.ledgerSubject.update({
+          where: { id },
+          data: {
+            ...fields,
+            ...(startDate !== undefined ? { startDate: toDate(startDate) } : {}),
+            ...(idNumber !== undefined ? { idNumberEnc: encId(id, idNumber) } : {}),
+            ...(details !== undefined ? { detailsEnc: encDetails(id, details) } : {}),
+          },
+        });
+        // The audit row names the changed fields, never their sensitive values.
+        await writeAudit(tx, actor, { action: 'ledger.update', entity: 'LedgerSubject', entityId: id, details: { fields: Object.keys(patch) } });
+        return view(r);
+      });
+    },
+
+    async close(id: string, endDate: string, reason: string, actor: Actor): Promise<LedgerSubjectView> {
+      return db.$transaction(async (tx) => {
+        const r = await tx.ledgerSubject.update({ where: { id }, data: { endDate: toDate(endDate) } });
+        await writeAudit(tx, actor, { action: 'ledger.close', entity: 'LedgerSubject', entityId: id, details: { endDate, reason } });
+        return view(r);
+      });
+    },
+
+    /** Whether the user is an active member of the community. */
+    async isActiveMember(communityId: string, userId: string): Promise<boolean> {
+      return (await db.communityMembership.count({ where: { communityId, userId, user: { active: true } } })) > 0;
+    },
+
+    /** username -> user id for active members of the community among `usernames`. */
+    async membersByUsername(communityId: string, usernames: string[]): Promise<Map<string, string>> {
+      const rows = await db.user.findMany({
+        where: { username: { in: usernames }, active: true, memberships: { some: { communityId } } },
+        select: { id: true, username: true },
+      });
+      return new Map(rows.map((u) => [u.username, u.id]));
+    },
+  };
+}
+
+export type LedgerRepository = ReturnType<typeof ledgerRepository>;

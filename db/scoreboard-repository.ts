@@ -1,0 +1,39 @@
+// The read side of scoring: deduction rows and open obligations, as plain data.
+import type { Database } from './client';
+
+export interface ScoredDeduction {
+  communityId: string;
+  section: string;
+  item: string;
+  points: number;
+  occurredAt: Date;
+}
+
+export function scoreboardRepository(db: Database) {
+  return {
+    async townshipCommunities(townshipId: string): Promise<Array<{ id: string; code: string; name: string }>> {
+      return db.community.findMany({ where: { townshipId }, select: { id: true, code: true, name: true }, orderBy: { code: 'asc' } });
+    },
+
+    /** DEDUCTION rows that occurred in [from, to) and have not been reversed. */
+    async activeDeductions(communityIds: string[], from: Date, to: Date): Promise<ScoredDeduction[]> {
+      const rows = await db.deduction.findMany({
+        where: { communityId: { in: communityIds }, kind: 'DEDUCTION', reversedBy: { is: null }, occurredAt: { gte: from, lt: to } },
+        select: { communityId: true, section: true, item: true, points: true, occurredAt: true },
+      });
+      return rows.map((r) => ({ ...r, points: Number(r.points.toString()) }));
+    },
+
+    /** Open or submitted obligations per community due in (from, to). */
+    async openObligationCounts(communityIds: string[], from: Date, to: Date): Promise<Map<string, number>> {
+      const rows = await db.obligation.groupBy({
+        by: ['communityId'],
+        where: { communityId: { in: communityIds }, status: { in: ['OPEN', 'SUBMITTED'] }, dueAt: { gt: from, lt: to } },
+        _count: { _all: true },
+      });
+      return new Map(rows.map((r) => [r.communityId, r._count._all]));
+    },
+  };
+}
+
+export type ScoreboardRepository = ReturnType<typeof scoreboardRepository>;

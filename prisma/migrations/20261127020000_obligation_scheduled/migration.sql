@@ -1,0 +1,4 @@
+
+-- AlterEnum
+ALTER TYPE "ObligationStatus" ADD VALUE 'SCHEDULED';
+

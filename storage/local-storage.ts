@@ -1,0 +1,73 @@
+// Evidence on the local disk under one root directory: objects at
+// <root>/<key>, uploads in flight at <root>/.incoming (same filesystem, so
+// publishing a finished upload is a rename: readers never see half a file).
+import { createReadStream } from 'node:fs';
+import { link, mkdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { assertSafeKey, type EvidenceStorage, type StoredObject } from './evidence-storage';
+
+export function createLocalStorage(rootDir: string): EvidenceStorage {
+  const root = resolve(rootDir);
+  const tempDir = join(root, '.incoming');
+
+  const pathOf = (key: string): string => {
+    assertSafeKey(key);
+    const full = resolve(root, key);
+    // Belt and braces over assertSafeKey: the object must stay inside the root.
+    if (!full.startsWith(root + sep)) throw new Error(`storage key escapes the root: ${key}`);
+    return full;
+  };
+
+  /**
+   * link() refuses to overwrite: an existing object (same content, same key)
+   * stays as it is, and a concurrent writer of the same key cannot interleave.
+   */
+  async function publish(key: string, localPath: string): Promise<{ created: boolean }> {
+    const target = pathOf(key);
+    await mkdir(dirname(target), { recursive: true });
+    try {
+      await link(localPath, target);
+      return { created: true };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return { created: false };
+      throw err;
+    } finally {
+      await rm(localPath, { force: true });
+    }
+  }
+
+  return {
+    tempDir,
+    putFile: publish,
+    async putBuffer(key, data) {
+      await mkdir(tempDir, { recursive: true });
+      const scratch = join(tempDir, `${randomUUID()}.part`);
+      await writeFile(scratch, data);
+      return publish(key, scratch);
+    },
+    async head(key): Promise<StoredObject | undefined> {
+      try {
+        const s = await stat(pathOf(key));
+        return s.isFile() ? { sizeBytes: s.size } : undefined;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw err;
+      }
+    },
+    async openRead(key): Promise<Readable> {
+      const path = pathOf(key);
+      // Fail here (a 404 for the caller) rather than mid-stream.
+      await stat(path);
+      return createReadStream(path);
+    },
+    async delete(key) {
+      try {
+        await unlink(pathOf(key));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    },
+  };
+}

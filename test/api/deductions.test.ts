@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import { randomUUID } from 'node:crypto';
+import { BASE_SCORE } from '../../api/services/scoreboard-service';
+import { login, seedTownship, startApi, type Client, type TestApi, type Township } from './support';
+
+describe('incident deductions, reversals, appeals and the scoreboard', () => {
+  let api: TestApi;
+  let t: Township;
+  let zhengfa: Client;
+  let leader: Client;
+  let staff: Client;
+  let secretary: Client;
+
+  beforeAll(async () => {
+    api = await startApi();
+    t = await seedTownship(api.db);
+    zhengfa = await login(api.app, t.users.zhengfa.username);
+    leader = await login(api.app, t.users.leaderA.username);
+    staff = await login(api.app, t.users.staffA.username);
+    secretary = await login(api.app, t.users.secretaryA.username);
+  });
+  afterAll(async () => api?.close());
+
+  const incident = (extra: object = {}) => ({
+    communityId: t.communityA, ruleId: 'stability.petition-beijing', section: 5, item: '信访维稳', points: 5,
+    reason: '张某赴京上访', occurredOn: '2022-03-10', idempotencyKey: randomUUID(), ...extra,
+  });
+
+  it('records an incident once: the same request again answers 200 with the same row, a changed one 409', async () => {
+    const body = incident();
+    const first = await zhengfa.post('/api/incidents', body);
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json()).toMatchObject({ kind: 'DEDUCTION', points: 5, section: '5', recordedBy: t.users.zhengfa.id, businessKey: `stability.petition-beijing|${t.communityA}|incident|${body.idempotencyKey}` });
+    const again = await zhengfa.post('/api/incidents', body);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(first.json().id);
+    expect((await zhengfa.post('/api/incidents', { ...body, points: 3 })).statusCode).toBe(409);
+    const bySeq = incident({ idempotencyKey: undefined, sequence: 1, ruleId: 'stability.petition-province', points: 3 });
+    expect((await leader.post('/api/incidents', bySeq)).statusCode).toBe(201);
+    expect((await leader.post('/api/incidents', bySeq)).statusCode).toBe(200);
+    expect((await leader.post('/api/incidents', { ...bySeq, sequence: 2 })).statusCode).toBe(201);
+  });
+
+  it('validates points (positive, at most 10), reason, and needs a key or sequence', async () => {
+    for (const points of [0, -3, 11, 1.25]) expect((await zhengfa.post('/api/incidents', incident({ points }))).statusCode, String(points)).toBe(400);
+    expect((await zhengfa.post('/api/incidents', incident({ reason: '' }))).statusCode).toBe(400);
+    const noKey = await zhengfa.post('/api/incidents', incident({ idempotencyKey: undefined }));
+    expect(noKey.statusCode).toBe(400);
+    expect(noKey.json().message).toContain('idempotencyKey');
+  });
+
+  it('only officials record incidents; an area leader only for their communities (404 elsewhere)', async () => {
+    expect((await staff.post('/api/incidents', incident())).statusCode).toBe(403);
+    expect((await secretary.post('/api/incidents', incident())).statusCode).toBe(403);
+    expect((await leader.post('/api/incidents', incident({ communityId: t.communityB }))).statusCode).toBe(404);
+    expect((await zhengfa.post('/api/incidents', incident({ communityId: t.communityB, points: 2, ruleId: 'safety.fire' }))).statusCode).toBe(201);
+  });
+
+  it('reverses a deduction once with a reason, and explains it in GET /api/deductions/:id', async () => {
+    const d = (await zhengfa.post('/api/incidents', incident({ points: 2, ruleId: 'safety.food' }))).json();
+    expect((await staff.post(`/api/deductions/${d.id}/reversals`, { reason: '误报' })).statusCode).toBe(403);
+    expect((await zhengfa.post(`/api/deductions/${d.id}/reversals`, {})).statusCode).toBe(400);
+    const reversal = await zhengfa.post(`/api/deductions/${d.id}/reversals`, { reason: '经核实为误报' });
+    expect(reversal.statusCode).toBe(201);
+    expect(reversal.json()).toMatchObject({ kind: 'REVERSAL', reversesId: d.id, points: 2 });
+    expect((await zhengfa.post(`/api/deductions/${d.id}/reversals`, { reason: '再次撤销' })).statusCode).toBe(409);
+    expect((await zhengfa.post(`/api/deductions/${reversal.json().id}/reversals`, { reason: '撤销撤销' })).statusCode).toBe(400);
+    const detail = (await staff.get(`/api/deductions/${d.id}`)).json();
+    expect(detail).toMatchObject({ id: d.id, recordedByName: `zhengfa-${t.users.zhengfa.username.split('.')[1]}`, reversal: { id: reversal.json().id }, evidence: [], appeals: [] });
+    expect(detail.explanation).toContain('safety.food');
+    expect(await api.db.auditLog.count({ where: { action: 'deduction.reverse', entityId: d.id } })).toBe(1);
+  });
+
+  it('appeals: staff file, officials accept (reversing) or reject with a reason', async () => {
+    const d1 = (await zhengfa.post('/api/incidents', incident({ points: 1, ruleId: 'railway.safety' }))).json();
+    const d2 = (await zhengfa.post('/api/incidents', incident({ points: 1, ruleId: 'railway.safety' }))).json();
+    expect((await leader.post(`/api/deductions/${d1.id}/appeals`, { reason: '不是本社区' })).statusCode).toBe(403);
+    expect((await staff.post(`/api/deductions/${d1.id}/appeals`, { reason: '' })).statusCode).toBe(400);
+    const a1 = await staff.post(`/api/deductions/${d1.id}/appeals`, { reason: '当事人不是本社区居民' });
+    expect(a1.statusCode).toBe(201);
+    expect((await secretary.post(`/api/deductions/${d1.id}/appeals`, { reason: '再次申诉' })).statusCode).toBe(409);
+    const a2 = (await secretary.post(`/api/deductions/${d2.id}/appeals`, { reason: '已及时上报' })).json();
+
+    expect((await staff.post(`/api/appeals/${a1.json().id}/decision`, { decision: 'ACCEPTED', reason: '自己批准' })).statusCode).toBe(403);
+    const accepted = await leader.post(`/api/appeals/${a1.json().id}/decision`, { decision: 'ACCEPTED', reason: '核实属实' });
+    expect(accepted.statusCode).toBe(200);
+    expect(accepted.json()).toMatchObject({ appeal: { status: 'ACCEPTED', decidedById: t.users.leaderA.id }, reversal: { kind: 'REVERSAL', reversesId: d1.id } });
+    expect((await leader.post(`/api/appeals/${a1.json().id}/decision`, { decision: 'REJECTED', reason: '改主意' })).statusCode).toBe(409);
+    const rejected = await zhengfa.post(`/api/appeals/${a2.id}/decision`, { decision: 'REJECTED', reason: '证据不足' });
+    expect(rejected.json()).toMatchObject({ appeal: { status: 'REJECTED', decisionReason: '证据不足' }, reversal: null });
+    const pending = (await secretary.get('/api/appeals?status=ACCEPTED')).json() as Array<{ id: string }>;
+    expect(pending.map((a) => a.id)).toContain(a1.json().id);
+    const detail = (await staff.get(`/api/deductions/${d1.id}`)).json();
+    expect(detail.appeals[0]).toMatchObject({ status: 'ACCEPTED', filedById: t.users.staffA.id });
+  });
+
+  it('computes the scoreboard from active deductions and the Excel export has the same totals', async () => {
+    // Community B: one 2-point fire in March (above); add one in May, one reversed in May.
+    const may = await zhengfa.post('/api/incidents', incident({ communityId: t.communityB, ruleId: 'notice.county', section: 7, item: '通报批评', points: 2, occurredOn: '2022-05-20' }));
+    const gone = (await zhengfa.post('/api/incidents', incident({ communityId: t.communityB, ruleId: 'notice.county', section: 7, item: '通报批评', points: 2, occurredOn: '2022-05-21' }))).json();
+    await zhengfa.post(`/api/deductions/${gone.id}/reversals`, { reason: '重复通报' });
+    expect(may.statusCode).toBe(201);
+
+    const res = await zhengfa.get('/api/scoreboard?year=2022&month=5');
+    expect(res.statusCode).toBe(200);
+    const board = res.json();
+    expect(board).toMatchObject({ year: 2022, month: 5, baseScore: BASE_SCORE, rankOutOf: 2 });
+    const b = board.communities.find((c: { id: string }) => c.id === t.communityB);
+    expect(b).toMatchObject({ ytdDeducted: 4, monthDeducted: 2, total: BASE_SCORE - 4 });
+    expect(b.items).toEqual(expect.arrayContaining([{ section: '7', item: '通报批评', ytdDeducted: 2, monthDeducted: 2 }]));
+    const a = board.communities.find((c: { id: string }) => c.id === t.communityA);
+    // A: 5 + 3 + 3 (two petitions to province) + 1 (rejected appeal); reversed ones do not count.
+    expect(a.ytdDeducted).toBe(12);
+    expect([a.rank, b.rank]).toEqual([2, 1]);
+    const march = (await zhengfa.get('/api/scoreboard?year=2022&month=3')).json();
+    expect(march.communities.find((c: { id: string }) => c.id === t.communityB).ytdDeducted).toBe(2);
+
+    const file = await zhengfa.get('/api/scoreboard/export?year=2022&month=5');
+    expect(file.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(file.rawPayload as unknown as ExcelJS.Buffer);
+    const sheet = wb.worksheets[0]!;
+    const header = sheet.getRow(2).values as unknown[];
+    const totals = [...Array(sheet.rowCount).keys()].map((i) => sheet.getRow(i + 1)).find((r) => r.getCell(1).value === '扣分合计')!;
+    const scores = [...Array(sheet.rowCount).keys()].map((i) => sheet.getRow(i + 1)).find((r) => r.getCell(1).value === '得分')!;
+    for (const c of board.communities as Array<{ name: string; ytdDeducted: number; total: number }>) {
+      const col = header.indexOf(c.name);
+      expect(totals.getCell(col).value).toBe(c.ytdDeducted);
+      expect(scores.getCell(col).value).toBe(c.total);
+    }
+    // Each item row sums to the totals row.
+    const itemRows = [...Array(sheet.rowCount).keys()].map((i) => sheet.getRow(i + 1)).filter((r) => String(r.getCell(1).value).startsWith('第'));
+    const colA = header.indexOf(a.name);
+    expect(itemRows.reduce((acc, r) => acc + Number(r.getCell(colA).value), 0)).toBe(12);
+  });
+
+  it('staff see their own community on the scoreboard, ranked township-wide', async () => {
+    const board = (await staff.get('/api/scoreboard?year=2022&month=5')).json();
+    expect(board.communities.map((c: { id: string }) => c.id)).toEqual([t.communityA]);
+    expect(board.communities[0].rank).toBe(2);
+    expect(board.rankOutOf).toBe(2);
+  });
+});

@@ -1,0 +1,102 @@
+// Response shapes of the documented API (see /docs for the OpenAPI schemas).
+// Dates arrive as ISO strings.
+
+export type Role = 'STAFF' | 'SECRETARY' | 'AREA_LEADER' | 'POLITICAL_LEGAL' | 'ADMIN';
+
+export interface Community { id: string; code: string; name: string }
+
+export interface Me {
+  user: { id: string; username: string; displayName: string; role: Role };
+  communities: Community[];
+  csrfToken: string;
+}
+
+export type TaskStatus = 'OPEN' | 'SUBMITTED' | 'CLOSED' | 'OVERDUE' | 'CLOSED_LATE' | 'WAIVED';
+
+export interface Task {
+  id: string; title: string; clause: string; communityId: string; communityName: string; periodLabel: string;
+  dueAt: string; status: TaskStatus; points: number; requiredCount: number; acceptedCount: number;
+  evidence: { minCount: number; types: string[] };
+}
+
+export interface EvidenceFile {
+  id: string; fileName: string; mimeType: string; url: string; thumbnailUrl?: string | null;
+  takenAt: string | null; gps: { lat: number; lon: number } | null; usedBefore: boolean;
+}
+
+export interface Submission {
+  id: string; status: 'PENDING_REVIEW' | 'ACCEPTED' | 'REJECTED'; late: boolean; createdAt: string; note?: string | null;
+  files: EvidenceFile[];
+  review?: { decision: string; reason?: string | null } | null;
+}
+
+export interface TaskDetail extends Task { submissions: Submission[] }
+
+export interface UploadedEvidence {
+  id: string; fileName: string; sha256: string; takenAt: string | null; gps: { lat: number; lon: number } | null; usedBefore: boolean;
+}
+
+export interface PendingReview {
+  task: Task; submission: Submission;
+}
+
+export interface Escalation {
+  id?: string; taskId: string; title: string; communityId: string; communityName: string; dueAt: string;
+  level: number; targetRole: Role; notifiedAt: string; acknowledgedAt: string | null; points?: number;
+}
+
+export type CellStatus = 'ON_TRACK' | 'DUE_SOON' | 'OVERDUE' | 'DEDUCTED' | 'NONE';
+export interface Heatmap {
+  communities: Array<{ id: string; name: string }>;
+  items: Array<{ ruleId: string; section?: number | string; item?: string; title: string }>;
+  cells: Array<{ communityId: string; ruleId: string; status: string }>;
+}
+
+export interface ScoreAmounts { ytdDeducted: number; monthDeducted: number }
+export interface Scoreboard {
+  year: number; month: number; baseScore: number; rankOutOf: number;
+  rows: Array<{ section: string; item: string }>;
+  communities: Array<{
+    id: string; code: string; name: string; rank: number; total: number; openObligationsThisMonth: number;
+    items: Array<{ section: string; item: string } & ScoreAmounts>;
+    sections: Array<{ section: string } & ScoreAmounts>;
+  } & ScoreAmounts>;
+}
+
+export interface Deduction {
+  id: string; businessKey: string; kind: 'DEDUCTION' | 'REVERSAL'; communityId: string; ruleId: string; section: string; item: string;
+  periodKey: string | null; subjectId: string | null; obligationId: string | null; points: number; explanation: string;
+  recordedBy: string; occurredAt: string; createdAt: string; reversesId: string | null; reversedById: string | null;
+}
+
+export interface Appeal {
+  id: string; deductionId: string; communityId: string; filedById: string; reason: string; status: 'PENDING' | 'ACCEPTED' | 'REJECTED';
+  decidedById: string | null; decisionReason: string | null; decidedAt: string | null; createdAt: string;
+  filedByName?: string | null; decidedByName?: string | null;
+}
+
+export interface DeductionDetail extends Deduction {
+  recordedByName: string | null;
+  evidence: Array<{ id: string; fileName: string; mimeType: string; sizeBytes: number; sha256: string; uploadedById: string; createdAt: string }>;
+  reversal: (Deduction & { recordedByName: string | null }) | null;
+  reverses: (Deduction & { recordedByName: string | null }) | null;
+  appeals: Appeal[];
+}
+
+export interface UserRow {
+  id: string; username: string; displayName: string; role: Role; mobile: string | null; email: string | null;
+  active: boolean; lockedUntil: string | null; communityIds: string[];
+}
+
+export interface CommunityRow extends Community { memberCount: number }
+
+export interface LedgerSubject {
+  id: string; communityId: string; category: string; kind: 'PERSON' | 'SITE'; displayName: string; riskLevel: string | null;
+  responsibleUserId: string | null; guardianLetter: boolean; responsibilityLetter: boolean; startDate: string; endDate: string | null;
+  idNumberMasked: string | null; hasDetails: boolean;
+}
+
+export interface NotificationRow {
+  id: string; channel: string; recipient: string; event: string; subject?: string | null; status: string; attempts: number;
+  lastError?: string | null; createdAt: string; sentAt?: string | null;
+}

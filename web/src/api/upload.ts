@@ -1,0 +1,35 @@
+// Evidence upload with progress. fetch() cannot report upload progress, so
+// this uses XMLHttpRequest; the caller keeps the File so a failed upload can
+// be retried without asking the user to take the photo again.
+import { ApiError, errorFrom, getCsrfToken, notifyUnauthorized } from './client';
+import type { UploadedEvidence } from './types';
+
+export interface UploadHandle {
+  promise: Promise<UploadedEvidence>;
+  abort(): void;
+}
+
+export function uploadEvidence(file: File, communityId: string, onProgress: (fraction: number) => void): UploadHandle {
+  const xhr = new XMLHttpRequest();
+  const promise = new Promise<UploadedEvidence>((resolve, reject) => {
+    xhr.open('POST', `/api/evidence?communityId=${encodeURIComponent(communityId)}`);
+    const token = getCsrfToken();
+    if (token) xhr.setRequestHeader('x-csrf-token', token);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      if (xhr.status === 401) notifyUnauthorized();
+      if (xhr.status >= 200 && xhr.status < 300) {
+        onProgress(1);
+        resolve(JSON.parse(xhr.responseText) as UploadedEvidence);
+      } else reject(errorFrom(xhr.status, xhr.responseText));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'network'));
+    xhr.onabort = () => reject(new ApiError(0, 'aborted', 'aborted'));
+    const form = new FormData();
+    form.append('file', file, file.name);
+    xhr.send(form);
+  });
+  return { promise, abort: () => xhr.abort() };
+}

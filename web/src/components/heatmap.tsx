@@ -1,0 +1,63 @@
+// Communities x rubric items, one cell per pair, coloured by status. Colour is
+// never the only signal: each cell also carries a symbol and a text label.
+import { useT, type MessageKey } from '../i18n';
+
+export type CellStatus = 'ON_TRACK' | 'DUE_SOON' | 'OVERDUE' | 'DEDUCTED' | 'NONE';
+const SYMBOL: Record<CellStatus, string> = { ON_TRACK: '✓', DUE_SOON: '!', OVERDUE: '▲', DEDUCTED: '✕', NONE: '·' };
+
+export function normalizeStatus(raw: string): CellStatus {
+  const s = raw.toUpperCase().replace(/[- ]/g, '_');
+  return s === 'ON_TRACK' || s === 'DUE_SOON' || s === 'OVERDUE' || s === 'DEDUCTED' ? s : 'NONE';
+}
+
+export interface HeatmapData {
+  communities: Array<{ id: string; name: string }>;
+  items: Array<{ key: string; label: string; group?: string }>;
+  cell(communityId: string, itemKey: string): CellStatus;
+  link?(communityId: string, itemKey: string, status: CellStatus): string | undefined;
+}
+
+export function Heatmap({ data, caption }: { data: HeatmapData; caption: string }) {
+  const t = useT();
+  return (
+    <div className="heatmap-wrap" tabIndex={0} role="region" aria-label={caption}>
+      <table className="heatmap" data-testid="heatmap">
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col" className="heatmap-corner" />
+            {data.communities.map((c) => <th key={c.id} scope="col">{c.name}</th>)}
+          </tr>
+        </thead>
+        <tbody>
+          {data.items.map((item) => (
+            <tr key={item.key}>
+              <th scope="row">{item.group && item.group !== item.label && <span className="muted small">{item.group} · </span>}{item.label}</th>
+              {data.communities.map((c) => {
+                const status = data.cell(c.id, item.key);
+                const label = `${c.name} ${item.label}：${t(`cell.${status}` as MessageKey)}`;
+                const href = data.link?.(c.id, item.key, status);
+                const symbol = <span aria-hidden="true">{SYMBOL[status]}</span>;
+                return (
+                  <td key={c.id} className={`cell cell-${status.toLowerCase()}`} title={label} data-status={status}>
+                    {href ? <a href={href} aria-label={label}>{symbol}</a> : <><span className="visually-hidden">{label}</span>{symbol}</>}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function HeatmapLegend() {
+  const t = useT();
+  const all: CellStatus[] = ['ON_TRACK', 'DUE_SOON', 'OVERDUE', 'DEDUCTED', 'NONE'];
+  return (
+    <p className="legend" aria-label={t('dash.legend')}>
+      {all.map((s) => <span key={s}><span className={`cell cell-${s.toLowerCase()} legend-cell`} aria-hidden="true">{SYMBOL[s]}</span>{t(`cell.${s}` as MessageKey)}</span>)}
+    </p>
+  );
+}

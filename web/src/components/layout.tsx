@@ -1,0 +1,68 @@
+// Page frame: a skip link, the header with who is logged in, and the nav for
+// the user's role. Staff get three links that fit a 360px phone; officials
+// and admins get the desktop set.
+import type { ReactNode } from 'react';
+import { useI18n, type MessageKey } from '../i18n';
+import { isAdmin, isCommunityRole, isOfficial, useSession } from '../lib/session';
+import type { Role } from '../api/types';
+
+interface NavItem { path: string; label: MessageKey }
+
+export function navFor(role: Role, firstCommunityId: string | undefined): NavItem[] {
+  const items: NavItem[] = [];
+  if (isCommunityRole(role)) {
+    items.push({ path: '/tasks', label: 'nav.tasks' });
+    if (firstCommunityId) items.push({ path: `/community/${firstCommunityId}`, label: 'nav.score' });
+    if (role === 'SECRETARY') items.push({ path: '/escalations', label: 'nav.escalations' });
+    items.push({ path: '/ledgers', label: 'nav.ledgers' });
+  }
+  if (isOfficial(role)) {
+    items.push(
+      { path: '/dashboard', label: 'nav.dashboard' },
+      { path: '/escalations', label: 'nav.escalations' },
+      { path: '/reviews', label: 'nav.reviews' },
+      { path: '/deductions', label: 'nav.deductions' },
+      { path: '/incidents', label: 'nav.incidents' },
+      { path: '/appeals', label: 'nav.appeals' },
+      { path: '/ledgers', label: 'nav.ledgers' },
+    );
+  }
+  if (isAdmin(role) || role === 'POLITICAL_LEGAL') {
+    items.push(
+      { path: '/admin/users', label: 'nav.users' },
+      { path: '/admin/rosters', label: 'nav.rosters' },
+      { path: '/admin/calendar', label: 'nav.calendar' },
+      { path: '/admin/notifications', label: 'nav.notifications' },
+    );
+  }
+  items.push({ path: '/rulebook', label: 'nav.rulebook' });
+  return items;
+}
+
+export function Layout({ path, children }: { path: string; children: ReactNode }) {
+  const { me, logout } = useSession();
+  const { t, lang, setLang } = useI18n();
+  const items = navFor(me.user.role, me.communities[0]?.id);
+  const wide = !isCommunityRole(me.user.role);
+  return (
+    <div className={wide ? 'shell shell-wide' : 'shell'}>
+      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{t('app.skip')}</a>
+      <header className="topbar">
+        <div className="brand"><strong>{t('app.name')}</strong><span className="muted brand-sub">{t('app.subtitle')}</span></div>
+        <div className="who">
+          <span className="who-name">{me.user.displayName}</span>
+          <span className="muted">{t(`role.${me.user.role}`)}</span>
+          <button type="button" className="link" onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')}>{t('app.lang')}</button>
+          <button type="button" className="link" onClick={() => void logout()}>{t('nav.logout')}</button>
+        </div>
+      </header>
+      <nav aria-label={t('nav.main')} className="nav">
+        {items.map((item) => {
+          const active = path === item.path || path.startsWith(item.path + '/');
+          return <a key={item.path} href={`#${item.path}`} aria-current={active ? 'page' : undefined}>{t(item.label)}</a>;
+        })}
+      </nav>
+      <main id="main" tabIndex={-1}>{children}</main>
+    </div>
+  );
+}

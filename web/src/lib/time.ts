@@ -1,0 +1,36 @@
+// Every date the user sees is Asia/Shanghai civil time, whatever the phone's
+// time zone, because deadlines in the rubric are township dates.
+const TZ = 'Asia/Shanghai';
+
+const dateTime = new Intl.DateTimeFormat('zh-CN', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+const dateOnly = new Intl.DateTimeFormat('zh-CN', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' });
+const ymdParts = new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+export const formatDateTime = (iso: string | Date) => dateTime.format(new Date(iso));
+export const formatDate = (iso: string | Date) => dateOnly.format(new Date(iso));
+/** yyyy-mm-dd in Shanghai */
+export const shanghaiDay = (d: Date) => ymdParts.format(d);
+export const shanghaiMonth = (d: Date) => shanghaiDay(d).slice(0, 7);
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Time left (positive) or past (negative) split for display: days, hours, minutes. */
+export function countdownParts(dueAt: string, now: number): { overdue: boolean; days: number; hours: number; minutes: number } {
+  const diff = new Date(dueAt).getTime() - now;
+  const abs = Math.abs(diff);
+  return { overdue: diff < 0, days: Math.floor(abs / DAY), hours: Math.floor((abs % DAY) / HOUR), minutes: Math.floor((abs % HOUR) / 60_000) };
+}
+
+export type Urgency = 'overdue' | 'today' | 'week' | 'later' | 'waiting' | 'done';
+
+/** Which list a task belongs in on the staff page. */
+export function urgencyOf(task: { status: string; dueAt: string }, now: Date): Urgency {
+  if (task.status === 'CLOSED' || task.status === 'CLOSED_LATE' || task.status === 'WAIVED') return 'done';
+  if (task.status === 'SUBMITTED') return 'waiting';
+  const due = new Date(task.dueAt);
+  if (task.status === 'OVERDUE' || due.getTime() < now.getTime()) return 'overdue';
+  if (shanghaiDay(due) === shanghaiDay(now)) return 'today';
+  if (due.getTime() - now.getTime() <= 7 * DAY) return 'week';
+  return 'later';
+}

@@ -1,0 +1,122 @@
+// One task: the rubric clause it comes from, what evidence closes it, what
+// was submitted and why anything was rejected, and the camera upload.
+import { useState } from 'react';
+import { api } from '../../api/client';
+import type { Submission, TaskDetail } from '../../api/types';
+import { ErrorBox, Load } from '../../components/status';
+import { Countdown, StatusBadge, useNow } from '../../components/widgets';
+import { useT, type MessageKey } from '../../i18n';
+import { formatDateTime } from '../../lib/time';
+import { useFetch } from '../../lib/use-fetch';
+import { PhotoItem, PhotoPicker, usePhotoUploads } from './photo-upload';
+
+export function TaskDetailPage({ id }: { id: string }) {
+  const t = useT();
+  const state = useFetch(() => api.get<TaskDetail>(`/api/tasks/${encodeURIComponent(id)}`), [id]);
+  return (
+    <section>
+      <p><a href="#/tasks">← {t('common.back')}</a></p>
+      <Load state={state} route="GET /api/tasks/:id">{(task) => <TaskView task={task} onChanged={state.reload} />}</Load>
+    </section>
+  );
+}
+
+function TaskView({ task, onChanged }: { task: TaskDetail; onChanged: () => void }) {
+  const t = useT();
+  const now = useNow();
+  const live = task.status === 'OPEN' || task.status === 'OVERDUE' || task.status === 'SUBMITTED';
+  const types = task.evidence.types.map((ty) => t(`evidence.${ty}` as MessageKey)).join('、');
+  return (
+    <article aria-labelledby="task-title">
+      <h1 id="task-title">{task.title}</h1>
+      <p className="task-row">
+        <StatusBadge status={task.status} />
+        {live && <Countdown dueAt={task.dueAt} now={now} />}
+        {task.points > 0 && <span className="risk">{t('tasks.atRisk', { points: task.points })}</span>}
+      </p>
+      <dl className="facts">
+        <dt>{t('common.community')}</dt><dd>{task.communityName}</dd>
+        <dt>{t('task.period')}</dt><dd>{task.periodLabel}</dd>
+        <dt>{t('task.due')}</dt><dd>{formatDateTime(task.dueAt)}</dd>
+        <dt>{t('task.progressLabel')}</dt><dd>{task.acceptedCount} / {task.requiredCount}</dd>
+      </dl>
+      <h2>{t('task.clause')}</h2>
+      <blockquote className="clause">{task.clause}</blockquote>
+      <h2>{t('task.evidenceNeeded')}</h2>
+      <p>{t('task.evidenceCount', { count: task.evidence.minCount, types })}</p>
+      {live && <EvidenceForm task={task} onSubmitted={onChanged} />}
+      <h2>{t('task.submissions')}</h2>
+      {task.submissions.length === 0 ? <p className="muted">{t('task.noSubmissions')}</p> : (
+        <ul className="submissions">{task.submissions.map((s) => <SubmissionView key={s.id} submission={s} />)}</ul>
+      )}
+    </article>
+  );
+}
+
+function SubmissionView({ submission: s }: { submission: Submission }) {
+  const t = useT();
+  const label = s.status === 'REJECTED' ? t('task.rejected') : s.status === 'ACCEPTED' ? t('task.accepted') : t('task.pending');
+  return (
+    <li className={`submission submission-${s.status.toLowerCase()}`}>
+      <p>
+        <strong>{label}</strong> <span className="muted">{formatDateTime(s.createdAt)}</span>
+        {s.late && <span className="badge badge-overdue">{t('task.late')}</span>}
+      </p>
+      {s.status === 'REJECTED' && s.review?.reason && <p className="error-text" role="note">{t('task.rejectedReason', { reason: s.review.reason })}</p>}
+      <ul className="thumbs">
+        {s.files.map((f) => (
+          <li key={f.id}>
+            <a href={f.url} target="_blank" rel="noreferrer">
+              {f.mimeType.startsWith('image/') ? <img src={f.thumbnailUrl ?? f.url} alt={f.fileName} loading="lazy" /> : f.fileName}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </li>
+  );
+}
+
+function EvidenceForm({ task, onSubmitted }: { task: TaskDetail; onSubmitted: () => void }) {
+  const t = useT();
+  const uploads = usePhotoUploads(task.communityId);
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const done = uploads.photos.filter((p) => p.state === 'done' && p.result);
+  const stillWorking = uploads.photos.some((p) => p.state !== 'done');
+  const missing = Math.max(0, task.evidence.minCount - done.length);
+
+  async function submit() {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.post(`/api/tasks/${encodeURIComponent(task.id)}/submissions`, { evidenceIds: done.map((p) => p.result!.id), note: note.trim() || undefined });
+      uploads.clear();
+      setNote('');
+      onSubmitted();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="card" aria-labelledby="upload-title">
+      <h2 id="upload-title">{t('task.addEvidence')}</h2>
+      <PhotoPicker onFiles={uploads.add} />
+      {uploads.photos.length > 0 && (
+        <ul className="photos">
+          {uploads.photos.map((p) => <PhotoItem key={p.key} photo={p} onRetry={() => uploads.retry(p.key)} onRemove={() => uploads.remove(p.key)} />)}
+        </ul>
+      )}
+      <label htmlFor="note">{t('task.note')}</label>
+      <textarea id="note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} maxLength={1000} />
+      {missing > 0 && <p className="muted small">{t('task.needMore', { count: missing })}</p>}
+      {error !== undefined && <ErrorBox error={error} route="POST /api/tasks/:id/submissions" />}
+      <button type="button" className="primary" disabled={busy || done.length === 0 || stillWorking || missing > 0} onClick={() => void submit()}>
+        {t('task.submitEvidence', { count: done.length })}
+      </button>
+    </section>
+  );
+}
