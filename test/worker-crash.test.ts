@@ -1,0 +1,75 @@
+// A worker killed (SIGKILL) while deadline activities are recording
+// deductions: after another worker takes over, every deduction exists exactly
+// once. Real worker process, real Temporal dev server, real PostgreSQL.
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { projectRoot } from '../stack/paths';
+import { testActivityDeps, testRulebooks } from './support/activity-deps';
+import { generateObligations } from '../domain';
+import { createTestTownship } from './support/fixtures';
+import { openTaskNow } from './support/open-task';
+import { connectTestStack, createTestWorker, uniqueTaskQueue, type TestStack } from './support/stack';
+
+/** Eight monthly rules that carry a deduction, from the real rulebook. */
+async function monthlyRules(): Promise<string[]> {
+  const rulebook = (await testRulebooks()).byVersion(2022, 1)!;
+  const opens = new Date('2022-03-01T00:00:00+08:00');
+  return generateObligations({ rulebook, community: { id: 'c' }, from: opens, to: new Date(opens.getTime() + 86_400_000) })
+    .filter((i) => i.periodKey === '2022-03' && i.deduction.amount > 0 && !i.subjectId).map((i) => i.ruleId).slice(0, 8);
+}
+
+describe('a worker crash during deadline activities', () => {
+  let stack: TestStack;
+  let child: ChildProcess;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  const taskQueue = uniqueTaskQueue('crash');
+
+  beforeAll(async () => {
+    stack = await connectTestStack();
+    child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'test/support/worker-process.ts')], {
+      env: { ...process.env, DATABASE_URL: inject('databaseUrl'), TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: taskQueue, WORKFLOW_BUNDLE: inject('workflowBundlePath') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('worker ready')) resolve(); });
+      child.once('exit', (code) => reject(new Error(`worker process exited early (${code})`)));
+    });
+  });
+
+  afterAll(async () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    worker?.shutdown();
+    await running;
+    await stack?.close();
+  });
+
+  it('leaves every deduction recorded exactly once after a restart', async () => {
+    const t = await createTestTownship(stack.db, 'crash');
+    const rules = await monthlyRules();
+    expect(rules).toHaveLength(8);
+    const tasks = await Promise.all(rules.map((ruleId) => openTaskNow({ db: stack.db, client: stack.client, taskQueue, communityId: t.community.id, ruleId, dueInMs: 4_000 })));
+    const keys = tasks.map((task) => task.spec.key);
+    const count = () => stack.db.deduction.count({ where: { businessKey: { in: keys } } });
+
+    // Kill the worker as soon as the first deduction lands: the others are being recorded right then.
+    while ((await count()) === 0) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    const atKill = await count();
+
+    worker = await createTestWorker(stack, taskQueue, createActivities(await testActivityDeps({ db: stack.db, client: stack.client, taskQueue })));
+    running = worker.run();
+    const deadline = Date.now() + 150_000;
+    while ((await stack.db.obligation.count({ where: { businessKey: { in: keys }, status: 'OVERDUE' } })) < keys.length && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const rows = await stack.db.deduction.findMany({ where: { communityId: t.community.id } });
+    console.log(`deductions when the worker was killed: ${atKill} of ${keys.length}; after restart: ${rows.length}`);
+    expect(atKill).toBeLessThan(keys.length);
+    expect(rows.map((r) => r.businessKey).sort()).toEqual([...keys].sort());
+    expect(await stack.db.obligation.count({ where: { businessKey: { in: keys }, status: 'OVERDUE' } })).toBe(keys.length);
+  }, 200_000);
+});
