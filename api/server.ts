@@ -10,6 +10,7 @@ import { createLocalStorage } from '../storage/local-storage';
 import { schedulerLedgerEvents } from './services/scheduler-ledger-events';
 import { taskRepository } from '../db/task-repository';
 import { dataDir } from '../stack/paths';
+import { startHousekeeping } from './housekeeping';
 
 runMain('api', async () => {
   const config = parseConfig(process.env);
@@ -22,13 +23,16 @@ runMain('api', async () => {
     throw new StartupError(`cannot reach PostgreSQL at ${host} (DATABASE_URL): ${(error as Error).message.split('\n')[0]}`);
   });
   const temporal = await connectTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const evidenceStorage = createLocalStorage(config.EVIDENCE_DIR ?? path.join(config.DUBAN_DATA_DIR ?? dataDir, 'evidence'));
   const app = await buildApp({ db, temporal, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, logLevel: config.LOG_LEVEL,
     ledgerEncryptionKey: config.LEDGER_ENCRYPTION_KEY,
-    evidenceStorage: createLocalStorage(config.EVIDENCE_DIR ?? path.join(config.DUBAN_DATA_DIR ?? dataDir, 'evidence')),
+    evidenceStorage,
     ledgerEvents: schedulerLedgerEvents({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, tasks: taskRepository(db) }),
     // Plain http on loopback under npm start; behind TLS in production set NODE_ENV=production.
     secureCookies: config.NODE_ENV === 'production' });
+  const housekeeping = startHousekeeping({ db, uploadTempDir: evidenceStorage.tempDir, log: (m) => app.log.info(m) });
   const close = async () => {
+    await housekeeping.stop();
     await app.close();
     await temporal.connection.close();
     await db.$disconnect();
