@@ -2,7 +2,7 @@
 // Temporal dev server, migrations, demo data, worker, API) and stops every
 // child cleanly on Ctrl-C. Data persists under .duban/ between runs.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../config';
 import { runMain } from '../platform/run-main';
@@ -40,12 +40,15 @@ runMain('start', async () => {
   let temporalUi: string | undefined;
   if (!temporalAddress) {
     const binaries = ensureTemporalBinaries(log);
+    const pidFile = path.join(dataDir, 'temporal', 'server.pid');
+    await stopOrphan(pidFile, binaries.cli);
     await assertPortFree(config.TEMPORAL_DEV_PORT, 'TEMPORAL_DEV_PORT', 'TEMPORAL_ADDRESS');
     const temporal = await startTemporalDevServer({
       cliPath: binaries.cli, port: config.TEMPORAL_DEV_PORT, uiPort: config.TEMPORAL_UI_PORT,
       dbFile: path.join(dataDir, 'temporal', 'temporal.sqlite'),
     });
     cleanups.push(temporal.stop);
+    writeFileSync(pidFile, String(temporal.process.pid));
     temporal.process.once('exit', (code) => {
       if (!stopping) log(`the Temporal dev server exited (code ${code}); /api/health reports it. Restart npm start to recover.`);
     });
@@ -97,6 +100,26 @@ runMain('start', async () => {
   if (temporalUi) log(`  Temporal   ${temporalUi}`);
   log('press Ctrl-C to stop');
 });
+
+/**
+ * A dev server left running by a previous `npm start` that was killed hard
+ * (its pid file names it, and it is our binary) is stopped, so its state file
+ * and port are free again.
+ */
+async function stopOrphan(pidFile: string, cliPath: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  let command = '';
+  try {
+    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return; // gone already
+  }
+  if (!command.startsWith(cliPath)) return;
+  log(`stopping the Temporal dev server left running by a previous start (pid ${pid})`);
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 50 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 200));
+}
 
 /** The web UI is built once (and again after `rm -rf web/dist`). */
 function ensureWebBuilt(): void {
