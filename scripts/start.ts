@@ -121,7 +121,7 @@ function killOnExit(child: ChildProcess): ChildProcess {
 async function stopOrphan(pidFile: string, cliPath: string): Promise<void> {
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8'));
-  let command = '';
+  let command: string;
   try {
     command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
   } catch {
