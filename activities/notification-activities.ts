@@ -10,6 +10,7 @@ import { obligationRepository } from '../db/obligation-repository';
 import { recipientDirectory } from '../db/recipient-directory';
 import { postgresOutbox, queueForDigest, recordUndeliverable } from '../db/notification-outbox';
 import type { RulebookStore } from '../platform/rulebook-store';
+import { ESCALATION_ROLE } from './escalation-roles';
 import type { NotificationRequest } from '../workflows/notification/notification-workflow';
 
 export interface NotificationActivityDeps {
@@ -20,8 +21,6 @@ export interface NotificationActivityDeps {
   policy: RoutingPolicy;
   publicUrl: string;
 }
-
-const ESCALATION_ROLE = { secretary: 'SECRETARY', 'area-leader': 'AREA_LEADER', 'political-legal': 'POLITICAL_LEGAL' } as const;
 
 export function createNotificationActivities(deps: NotificationActivityDeps) {
   const obligations = obligationRepository(deps.db);

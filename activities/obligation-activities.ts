@@ -10,13 +10,12 @@ import { deductionStore } from '../db/deduction-store';
 import { planningSource } from '../db/planning-source';
 import { writeAudit } from '../db/audit-repository';
 import type { RulebookStore } from '../platform/rulebook-store';
+import { ESCALATION_ROLE, type EscalationRoleName } from './escalation-roles';
 
 export interface ObligationActivityDeps {
   db: Database;
   rulebooks: RulebookStore;
 }
-
-const ESCALATION_ROLE = { secretary: 'SECRETARY', 'area-leader': 'AREA_LEADER', 'political-legal': 'POLITICAL_LEGAL' } as const;
 
 export function createObligationActivities(deps: ObligationActivityDeps) {
   const obligations = obligationRepository(deps.db);
@@ -93,7 +92,7 @@ export function createObligationActivities(deps: ObligationActivityDeps) {
       });
     },
 
-    async escalate(input: { obligationKey: string; level: number; role: keyof typeof ESCALATION_ROLE; at: string }): Promise<{ created: boolean }> {
+    async escalate(input: { obligationKey: string; level: number; role: EscalationRoleName; at: string }): Promise<{ created: boolean }> {
       return obligations.recordEscalation({ businessKey: input.obligationKey, level: input.level, targetRole: ESCALATION_ROLE[input.role], at: new Date(input.at) });
     },
 

@@ -1,5 +1,6 @@
 // The daily planner runs from a Temporal Schedule in Asia/Shanghai time: the
 // schedule, not this process, owns the timer, so a restart loses nothing.
+import { shanghaiDateOf, startOfDay } from '../domain/time/shanghai';
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 
 export const PLANNER_SCHEDULE_ID = 'duban-daily-planner';
@@ -22,7 +23,7 @@ export async function ensurePlannerSchedule(client: Client, taskQueue: string): 
     });
     // First start: also open the periods already under way this year (those still before their deadline).
     const now = new Date();
-    const yearStart = new Date(Date.UTC(new Date(now.getTime() + 8 * 3_600_000).getUTCFullYear(), 0, 1) - 8 * 3_600_000);
+    const yearStart = startOfDay({ year: shanghaiDateOf(now).year, month: 1, day: 1 });
     await client.workflow.start('planObligationsWorkflow', {
       taskQueue, workflowId: `plan/first-start/${yearStart.toISOString()}`,
       args: [{ from: yearStart.toISOString(), to: new Date(now.getTime() + 2 * 86_400_000).toISOString() }],

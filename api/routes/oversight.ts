@@ -7,6 +7,7 @@ import type { TaskRepository } from '../../db/task-repository';
 import { currentUser, requireAuth, requireRole } from '../plugins/auth';
 import type { TaskService } from '../services/task-service';
 import { heatmapCells } from '../services/heatmap';
+import { monthPeriod } from '../../domain/time/period';
 import { REVIEWERS, submission, task } from './tasks';
 import { authErrors, errorBody, id } from './schemas';
 
@@ -51,8 +52,7 @@ export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskServ
     },
   }, async (request) => {
     const [y, m] = request.query.month.split('-').map(Number) as [number, number];
-    const from = new Date(Date.UTC(y, m - 1, 1) - 8 * 3_600_000);
-    const to = new Date(Date.UTC(y, m, 1) - 8 * 3_600_000);
+    const { start: from, end: to } = monthPeriod(y, m);
     const user = currentUser(request);
     const [rows, deducted, communities] = await Promise.all([
       deps.tasks.forWindow(user.scope, from, to), deps.tasks.deductedInWindow(user.scope, from, to), deps.tasks.communityNames(user.scope),

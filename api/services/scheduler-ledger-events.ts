@@ -7,21 +7,20 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUp
 import type { TaskRepository } from '../../db/task-repository';
 import { waiveUpdate } from '../../workflows/obligation/messages';
 import type { LedgerEvents } from './ledger-events';
+import { addDays, shanghaiDateOf, startOfDay } from '../../domain/time/shanghai';
 
-const DAY_MS = 86_400_000;
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
 export function schedulerLedgerEvents(deps: { temporal: Client; taskQueue: string; tasks: TaskRepository; now?: () => Date }): LedgerEvents {
   const now = deps.now ?? (() => new Date());
   return {
     async onSubjectAdded(subject) {
-      const today = Math.floor((now().getTime() + SHANGHAI_OFFSET_MS) / DAY_MS) * DAY_MS - SHANGHAI_OFFSET_MS;
-      const from = new Date(today).toISOString();
+      const today = shanghaiDateOf(now());
+      const from = startOfDay(today).toISOString();
       try {
         await deps.temporal.workflow.start('planObligationsWorkflow', {
           taskQueue: deps.taskQueue,
           workflowId: `plan/subject/${subject.id}/${from}`,
-          args: [{ communityIds: [subject.communityId], from, to: new Date(today + 2 * DAY_MS).toISOString() }],
+          args: [{ communityIds: [subject.communityId], from, to: startOfDay(addDays(today, 2)).toISOString() }],
         });
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

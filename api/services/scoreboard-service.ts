@@ -3,18 +3,18 @@
 // Months are Asia/Shanghai civil months. Arithmetic in tenths of a point.
 import type { SessionUser } from '../../db/auth-repository';
 import type { ScoreboardRepository, ScoredDeduction } from '../../db/scoreboard-repository';
+import { monthPeriod } from '../../domain/time/period';
+import { shanghaiDateOf } from '../../domain/time/shanghai';
 
 /** Full mark before deductions; the rulebook's baseScore (rulebooks/2022.yaml) will replace this constant. */
 export const BASE_SCORE = 100;
 
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
-const monthStart = (year: number, month: number) => new Date(Date.UTC(year, month - 1, 1) - SHANGHAI_OFFSET_MS);
 const tenths = (p: number) => Math.round(p * 10);
 const points = (t: number) => t / 10;
 
 export function currentShanghaiMonth(now: Date): { year: number; month: number } {
-  const s = new Date(now.getTime() + SHANGHAI_OFFSET_MS);
-  return { year: s.getUTCFullYear(), month: s.getUTCMonth() + 1 };
+  const { year, month } = shanghaiDateOf(now);
+  return { year, month };
 }
 
 export interface ItemRow { section: string; item: string }
@@ -45,9 +45,8 @@ export function scoreboardService(repo: ScoreboardRepository) {
       const month = q.month ?? (year === current.year ? current.month : 12);
       const communities = await repo.townshipCommunities(user.townshipId);
       const ids = communities.map((c) => c.id);
-      const from = monthStart(year, 1);
-      const mStart = monthStart(year, month);
-      const mEnd = month === 12 ? monthStart(year + 1, 1) : monthStart(year, month + 1);
+      const from = monthPeriod(year, 1).start;
+      const { start: mStart, end: mEnd } = monthPeriod(year, month);
       const deductions = await repo.activeDeductions(ids, from, mEnd);
       const open = now < mEnd ? await repo.openObligationCounts(ids, now > mStart ? now : mStart, mEnd) : new Map<string, number>();
 

@@ -3,6 +3,7 @@
 // workflow input, it is recorded in the history: a later rulebook change can
 // never alter a period already open.
 import type { EscalationPolicy, EvidenceType, ObligationInstance, RuleKind } from '../../domain';
+import { startOfDay } from '../../domain/time/shanghai';
 
 export interface ObligationSpec {
   key: string;
@@ -42,8 +43,7 @@ export const closesByAutomaticCheck = (spec: Pick<ObligationSpec, 'kind'>) => sp
 
 /** Late evidence is taken until the end of January after the rulebook's year. */
 export function assessmentClosesAt(year: number): Date {
-  // 00:00 on 1 February of the next year, Asia/Shanghai (UTC+8, no DST).
-  return new Date(Date.UTC(year + 1, 1, 1) - 8 * 3_600_000);
+  return startOfDay({ year: year + 1, month: 2, day: 1 });
 }
 
 export function toObligationSpec(instance: ObligationInstance, rulebook: { year: number; version: number }): ObligationSpec {

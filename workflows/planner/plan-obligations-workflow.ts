@@ -5,6 +5,7 @@
 // repeated runs open nothing twice, and a missed day heals on the next run.
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
+import { addDays, shanghaiDateOf, startOfDay } from '../../domain/time/shanghai';
 
 const { listCommunityIds } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute' });
 const { startObligations } = proxyActivities<Activities>({
@@ -32,13 +33,11 @@ export interface PlanObligationsResult {
   started: number;
 }
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-const DAY_MS = 86_400_000;
 
 export async function planObligationsWorkflow(input: PlanObligationsInput = {}): Promise<PlanObligationsResult> {
-  const startedAt = workflowInfo().startTime.getTime();
-  const from = input.from ?? new Date(Math.floor((startedAt + SHANGHAI_OFFSET_MS) / DAY_MS) * DAY_MS - SHANGHAI_OFFSET_MS).toISOString();
-  const to = input.to ?? new Date(Date.parse(from) + 2 * DAY_MS).toISOString();
+  const today = shanghaiDateOf(workflowInfo().startTime);
+  const from = input.from ?? startOfDay(today).toISOString();
+  const to = input.to ?? startOfDay(addDays(shanghaiDateOf(new Date(from)), 2)).toISOString();
   const communityIds = input.communityIds ?? (await listCommunityIds());
   const batchSize = input.batchSize ?? 50;
   const batches: string[][] = [];
