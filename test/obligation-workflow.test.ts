@@ -54,7 +54,7 @@ describe('obligation workflow on the time-skipping server (2022, one month per t
   const day = (d: number, time: string) => `${month}-${String(d).padStart(2, '0')}T${time}:00`;
   const next = (d: number, time: string) => `${monthAfter()}-${String(d).padStart(2, '0')}T${time}:00`;
 
-  async function startMarch(ruleId: string, township: TestTownship): Promise<{ spec: ObligationSpec; handle: ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']> }> {
+  async function startInMonth(ruleId: string, township: TestTownship): Promise<{ spec: ObligationSpec; handle: ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']> }> {
     const opens = shanghai(`${month}-01T00:00:00`);
     const rulebook = (await testRulebooks()).forInstant(opens)!;
     const instance = generateObligations({ rulebook, community: { id: township.community.id }, from: opens, to: new Date(opens.getTime() + 86_400_000) })
@@ -70,7 +70,7 @@ describe('obligation workflow on the time-skipping server (2022, one month per t
     if (target > now) await env.sleep(target - now);
   };
   const deductionsOf = (communityId: string) => db.deduction.findMany({ where: { communityId }, orderBy: { createdAt: 'asc' } });
-  const submit = async (township: TestTownship, handle: Awaited<ReturnType<typeof startMarch>>['handle'], files = 2) =>
+  const submit = async (township: TestTownship, handle: Awaited<ReturnType<typeof startInMonth>>['handle'], files = 2) =>
     handle.executeUpdate(submitEvidenceUpdate, {
       args: [{ submissionId: randomUUID(), communityId: township.community.id, submittedBy: township.users.staff, evidenceIds: await createEvidence(db, township.community.id, township.users.staff, files) }],
     });
@@ -78,7 +78,7 @@ describe('obligation workflow on the time-skipping server (2022, one month per t
   it('closes on time when evidence is approved before the deadline, and deducts nothing', async () => {
     await beginNextMonth();
     const township = await createTestTownship(db, 'ontime');
-    const { handle } = await startMarch('fraud.publicity', township);
+    const { handle } = await startInMonth('fraud.publicity', township);
     await sleepUntil(day(10, '09:00'));
     const submitted = await submit(township, handle);
     expect(submitted.status).toBe('SUBMITTED');
@@ -94,7 +94,7 @@ describe('obligation workflow on the time-skipping server (2022, one month per t
   it('records the deduction exactly once when the deadline passes, escalates until acknowledged, and late evidence does not undo it', async () => {
     await beginNextMonth();
     const township = await createTestTownship(db, 'missed');
-    const { spec, handle } = await startMarch('fraud.publicity', township);
+    const { spec, handle } = await startInMonth('fraud.publicity', township);
     await sleepUntil(next(7, '12:00')); // secretary at once, area leader +2 d, 政法委员 +3 d, then daily
     const escalations = await db.escalation.findMany({ where: { obligation: { businessKey: spec.key } }, orderBy: { level: 'asc' } });
     expect(escalations.map((e) => [e.level, e.targetRole])).toEqual([[1, 'SECRETARY'], [2, 'AREA_LEADER'], [3, 'POLITICAL_LEGAL'], [4, 'POLITICAL_LEGAL']]);
@@ -117,7 +117,7 @@ describe('obligation workflow on the time-skipping server (2022, one month per t
   it('reopens a rejected submission with the reason, and a resubmission in time closes it', async () => {
     await beginNextMonth();
     const township = await createTestTownship(db, 'rejected');
-    const { handle } = await startMarch('fraud.publicity', township);
+    const { handle } = await startInMonth('fraud.publicity', township);
     await sleepUntil(day(20, '10:00'));
     const first = await submit(township, handle);
     const rejected = await handle.executeUpdate(reviewUpdate, { args: [{ submissionId: first.seenSubmissions[0]!, reviewerId: township.users.leader, decision: 'reject', reason: '照片看不清宣传现场' }] });
@@ -135,7 +135,7 @@ describe('obligation workflow on the time-skipping server (2022, one month per t
   it('refuses bad submissions with a reason a person can act on', async () => {
     await beginNextMonth();
     const township = await createTestTownship(db, 'refused');
-    const { handle } = await startMarch('fraud.investigation', township);
+    const { handle } = await startInMonth('fraud.investigation', township);
     const refusal = (input: Partial<SubmitEvidenceInput>) =>
       handle.executeUpdate(submitEvidenceUpdate, { args: [{ submissionId: randomUUID(), communityId: township.community.id, submittedBy: township.users.staff, evidenceIds: ['x'], ...input }] })
         .then(() => 'accepted', (e: unknown) => (e instanceof WorkflowUpdateFailedError ? String(e.cause?.message) : String(e)));
@@ -160,8 +160,8 @@ describe('obligation workflow on the time-skipping server (2022, one month per t
   it('moves the deadline when an official extends it, and deducts nothing when a period is waived', async () => {
     await beginNextMonth();
     const township = await createTestTownship(db, 'extended');
-    const extended = await startMarch('drugs.publicity', township);
-    const waived = await startMarch('work-safety.publicity', township);
+    const extended = await startInMonth('drugs.publicity', township);
+    const waived = await startInMonth('work-safety.publicity', township);
     await sleepUntil(day(28, '10:00'));
     await extended.handle.executeUpdate(extendDeadlineUpdate, { args: [{ newDueAt: shanghai(next(10, '00:00')).toISOString(), reason: '疫情防控期间暂停集中宣传', by: township.users.zhengfa }] });
     await waived.handle.executeUpdate(waiveUpdate, { args: [{ reason: '本月该村撤并，免于考核', by: township.users.zhengfa }] });
@@ -180,7 +180,7 @@ describe('obligation workflow on the time-skipping server (2022, one month per t
   it('starting the same period twice neither creates a second workflow nor a second deduction', async () => {
     await beginNextMonth();
     const township = await createTestTownship(db, 'twice');
-    const { spec } = await startMarch('drugs.venue-patrol', township);
+    const { spec } = await startInMonth('drugs.venue-patrol', township);
     await expect(env.client.workflow.start('obligationWorkflow', { taskQueue, workflowId: obligationWorkflowId(spec.key), args: [spec], workflowIdReusePolicy: 'REJECT_DUPLICATE' }))
       .rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
     await sleepUntil(next(2, '00:00'));

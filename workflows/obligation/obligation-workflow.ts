@@ -126,7 +126,8 @@ export async function obligationWorkflow(spec: ObligationSpec, carried?: Obligat
       gaps = (await acts.checkLedger({ spec, at: state.dueAt, statementAccepted: state.acceptedOnTimeUnits > 0 })).gaps;
       if (gaps.length === 0) set(closeByCheck(state, now()));
     }
-    if (!isFinished(state) && (!isMet(state) || gaps?.length)) {
+    // Met work closed above (by review or by the ledger check): whatever is still open is missed.
+    if (!isFinished(state)) {
       const recorded = await acts.recordMissedDeadline({ spec, dueAt: state.dueAt, acceptedUnits: state.acceptedUnits, requiredUnits: state.requiredUnits, recordedAt: now().toISOString(), ...(gaps ? { gaps } : {}) });
       set({ ...state, deducted: true, status: 'OVERDUE' });
       await persistStatus();
