@@ -87,7 +87,7 @@ export function createObligationActivities(deps: ObligationActivityDeps) {
       const explanation = explainDeduction(deduction, { rulebook: rulebookOf(spec), ...(display ? { communityName: display.community.name } : {}) });
       return deductions.recordOnce({
         businessKey: deduction.key, communityId: spec.communityId, ruleId: spec.ruleId, section: String(spec.section), item: spec.item,
-        periodKey: spec.periodKey, points: spec.deduction.amount, explanation, recordedBy: 'auto:deadline', occurredAt: new Date(input.dueAt),
+        periodKey: spec.periodKey, points: spec.deduction.amount, explanation, recordedBy: 'auto:deadline', occurredAt: missedAt(input.dueAt),
         ...(deduction.subjectId ? { subjectId: deduction.subjectId } : {}), ...(display ? { obligationId: display.id } : {}),
       });
     },
@@ -114,4 +114,14 @@ function describeMissing(spec: ObligationSpec, input: { acceptedUnits: number; r
         ? `本期需完成${input.requiredUnits}次，截止时仅完成${input.acceptedUnits}次`
         : '截止时未提交经审核通过的证据';
   }
+}
+
+/**
+ * The deadline is exclusive (a November duty is due before 1 December 00:00),
+ * so the miss is dated to the last instant of the allowed window: it counts in
+ * the month and year of the period it belongs to. Dated at the deadline itself,
+ * a missed December duty would fall into the next year's scoreboard.
+ */
+export function missedAt(dueAt: string): Date {
+  return new Date(Date.parse(dueAt) - 1);
 }

@@ -6,6 +6,7 @@ import { WorkflowUpdateFailedError, WorkflowExecutionAlreadyStartedError } from 
 import { createActivities } from '../activities';
 import { createDatabase, type Database } from '../db/client';
 import { generateObligations } from '../domain';
+import { shanghaiDateOf } from '../domain/time/shanghai';
 import { obligationWorkflowId } from '../workflows/ids';
 import { toObligationSpec, type ObligationSpec } from '../workflows/obligation/spec';
 import { reviewUpdate, stateQuery, submitEvidenceUpdate, extendDeadlineUpdate, waiveUpdate, acknowledgeEscalationUpdate, type SubmitEvidenceInput } from '../workflows/obligation/messages';
@@ -112,6 +113,9 @@ describe('obligation workflow on the time-skipping server (2022, one month per t
     expect(Number(deductions[0]!.points)).toBe(1);
     expect(deductions[0]!.explanation).toContain('每月未开展宣传、摸排相关工作，每次扣1分');
     expect(deductions[0]!.explanation).toContain(`${Number(month.slice(0, 4))}年${Number(month.slice(5))}月`);
+    // Due before the 1st of next month 00:00: the miss counts in the period's own month (and year), not the next.
+    const { year, month: m } = shanghaiDateOf(deductions[0]!.occurredAt);
+    expect(`${year}-${String(m).padStart(2, '0')}`).toBe(month);
   });
 
   it('reopens a rejected submission with the reason, and a resubmission in time closes it', async () => {
