@@ -1,17 +1,21 @@
 // Turning a task event into deliveries: who gets it on which channel (pure
 // routing from notify/), then each send through the PostgreSQL outbox so a
 // retried activity never sends twice.
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { notificationWorkflowId } from '../workflows/ids';
-import { deliver, planDelivery, renderFor, type Channel, type DeliveryPlan, type RoutingPolicy, type TaskEvent } from '../notify';
+import {
+  buildDigests, deliver, digestEventId, digestWindow, notificationKey, planDelivery, planFor, renderFor,
+  type Channel, type DeliveryPlan, type NotificationOutbox, type OutboundMessage, type RoutingPolicy, type SendResult, type TaskEvent,
+} from '../notify';
 import type { Database } from '../db/client';
 import { obligationRepository } from '../db/obligation-repository';
 import { recipientDirectory } from '../db/recipient-directory';
-import { postgresOutbox, queueForDigest, recordUndeliverable } from '../db/notification-outbox';
+import { closeDigestRows, pendingDigestRows, postgresOutbox, queueForDigest, recordUndeliverable } from '../db/notification-outbox';
 import type { RulebookStore } from '../platform/rulebook-store';
 import { ESCALATION_ROLE } from './escalation-roles';
 import type { NotificationRequest } from '../workflows/notification/notification-workflow';
+import type { DigestRunResult } from '../workflows/digest/digest-workflow';
 
 export interface NotificationActivityDeps {
   db: Database;
@@ -20,18 +24,131 @@ export interface NotificationActivityDeps {
   channels: Readonly<Record<string, Channel>>;
   policy: RoutingPolicy;
   publicUrl: string;
+  /** Local hour (Asia/Shanghai) of officials' daily digest; 8 when not given. */
+  digestHour?: number;
+  /**
+   * TEST FAULT INJECTION ONLY (never set by the worker): called right after a
+   * provider accepted a message, before the outbox row is marked sent. Tests
+   * throw here to simulate an activity that dies after the send.
+   */
+  testFaults?: { afterProviderAccepted?: (info: { key: string; activityAttempt: number }) => void | Promise<void> };
+}
+
+/** What an activity heartbeats once a provider has accepted (see acceptanceLedger). */
+interface AcceptedDetails {
+  accepted: Array<{ key: string; result: Omit<SendResult, 'acceptedAt'> & { acceptedAt: string } }>;
+}
+
+type TaskEventType = NotificationRequest['event'];
+
+/** Row key of a notification held for the digest or undeliverable: `<eventId>|<userId>`. */
+const heldRowKey = (eventId: string, userId: string) => `${eventId}|${userId}`;
+const taskEventId = (obligationKey: string, type: string, sequence: string) => `${obligationKey}#${type}#${sequence}`;
+
+/** Inverse of heldRowKey + taskEventId; user ids and sequences never contain `|` or `#`. */
+export function parseHeldRowKey(key: string): { obligationKey: string; type: TaskEventType; sequence: string; userId: string } | undefined {
+  const match = /^(.*)#(reminder|due-today|overdue|escalation|evidence-rejected)#([^#|]*)\|([^|]+)$/.exec(key);
+  if (!match) return undefined;
+  return { obligationKey: match[1]!, type: match[2] as TaskEventType, sequence: match[3]!, userId: match[4]! };
+}
+
+/** The text kept in the row for the delivery log. */
+function describeMessage(message: OutboundMessage): { subject?: string; body: string } {
+  if (message.medium === 'email') return { subject: message.subject, body: message.text };
+  return { body: message.medium === 'sms' ? JSON.stringify(message.params) : message.lines.join('\n') };
+}
+
+/**
+ * Provider acceptances of this activity, heartbeated before the outbox row is
+ * marked: Temporal hands the last heartbeat to the next attempt (failures
+ * carry it), so if the activity fails after a send (database blip, worker
+ * killed), the retry marks the row sent instead of leaving it "in doubt", and
+ * sends nothing. Only a crash before the heartbeat reaches the server leaves a
+ * row in doubt (never resent: see notify/outbox.ts).
+ */
+interface AcceptanceLedger {
+  attempt: number;
+  record(key: string, result: SendResult): void;
+  repair(outbox: NotificationOutbox): Promise<void>;
+}
+
+function acceptanceLedger(): AcceptanceLedger {
+  const ctx = Context.current();
+  const accepted = [...((ctx.info.heartbeatDetails as AcceptedDetails | undefined)?.accepted ?? [])];
+  let repaired = false;
+  return {
+    attempt: ctx.info.attempt,
+    record(key, result) {
+      accepted.push({ key, result: { ...result, acceptedAt: result.acceptedAt.toISOString() } });
+      ctx.heartbeat({ accepted } satisfies AcceptedDetails);
+    },
+    async repair(outbox) {
+      if (repaired) return;
+      repaired = true;
+      for (const { key, result } of accepted) await outbox.markSent(key, { ...result, acceptedAt: new Date(result.acceptedAt) });
+    },
+  };
 }
 
 export function createNotificationActivities(deps: NotificationActivityDeps) {
   const obligations = obligationRepository(deps.db);
   const directory = recipientDirectory(deps.db);
 
-  const describe = (plan: DeliveryPlan) => {
-    const medium = plan.attempts[0]?.medium ?? 'email';
-    const message = renderFor(medium, plan.event, plan.recipient);
-    const body = message.medium === 'email' ? message.text : message.medium === 'sms' ? JSON.stringify(message.params) : message.lines.join('\n');
-    return { subject: message.medium === 'email' ? message.subject : undefined, body };
-  };
+  async function taskEvent(request: Pick<NotificationRequest, 'obligationKey' | 'event' | 'sequence' | 'at' | 'reason' | 'level'>) {
+    const task = await obligations.findDisplay(request.obligationKey);
+    if (!task) return undefined;
+    const rule = deps.rulebooks.all().flatMap((r) => r.rules).find((r) => r.id === task.ruleId);
+    const event: TaskEvent = {
+      id: taskEventId(request.obligationKey, request.event, request.sequence),
+      type: request.event,
+      urgency: request.event === 'escalation' ? 'escalation' : 'routine',
+      at: request.at,
+      communityId: task.communityId,
+      task: {
+        communityName: task.community.name,
+        ruleTitle: task.title,
+        clause: rule?.clause ?? task.ruleId,
+        period: task.periodLabel,
+        deadline: task.dueAt.toISOString(),
+        points: Number(task.points),
+        link: `${deps.publicUrl}/#/tasks/${encodeURIComponent(task.id)}`,
+        ...(request.reason ? { rejectionReason: request.reason } : {}),
+        ...(request.level ? { escalationLevel: Math.min(3, request.level) as 1 | 2 | 3 } : {}),
+      },
+    };
+    return { task, event };
+  }
+
+  /**
+   * Sends one plan through the outbox, rendering each message once (the same
+   * render is stored in the row and sent).
+   */
+  async function deliverOnce(plan: DeliveryPlan, ledger: AcceptanceLedger) {
+    const cache = new Map<string, OutboundMessage>();
+    const rendered = (channelId: string) => {
+      let message = cache.get(channelId);
+      if (!message) {
+        const medium = plan.attempts.find((a) => a.channelId === channelId)?.medium ?? 'email';
+        message = renderFor(medium, plan.event, plan.recipient);
+        cache.set(channelId, message);
+      }
+      return message;
+    };
+    const outbox = postgresOutbox(deps.db, (_key, meta) => {
+      const message = rendered(meta.channelId);
+      const recipient = message.medium === 'email' ? message.to.join(',') : message.medium === 'sms' ? message.phoneNumbers.join(',') : meta.channelId;
+      const { subject, body } = describeMessage(message);
+      return { recipient, userId: plan.recipient.userId, body, ...(subject ? { subject } : {}) };
+    });
+    await ledger.repair(outbox);
+    return deliver(plan, deps.channels, outbox, {
+      render: (_plan, attempt) => rendered(attempt.channelId),
+      onAccepted: async (key, result) => {
+        ledger.record(key, result);
+        await deps.testFaults?.afterProviderAccepted?.({ key, activityAttempt: ledger.attempt });
+      },
+    });
+  }
 
   return {
     /** Starts the notification workflow of one event; a retry finds it started and does nothing. */
@@ -50,35 +167,19 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
 
     /** Plans the deliveries of one event; rows for the digest and for the undeliverable are written here. */
     async planNotification(request: NotificationRequest): Promise<DeliveryPlan[]> {
-      const task = await obligations.findDisplay(request.obligationKey);
-      if (!task) throw ApplicationFailure.nonRetryable(`obligation ${request.obligationKey} has no row`);
-      const rule = deps.rulebooks.all().flatMap((r) => r.rules).find((r) => r.id === task.ruleId);
+      const found = await taskEvent(request);
+      if (!found) throw ApplicationFailure.nonRetryable(`obligation ${request.obligationKey} has no row`);
+      const { task, event } = found;
       const recipients = request.event === 'escalation'
         ? await directory.byRoles(task.communityId, [ESCALATION_ROLE[request.role ?? 'secretary']])
         : task.assigneeId
           ? [await directory.byId(task.assigneeId, task.communityId)].filter((r) => r !== undefined)
           : await directory.byRoles(task.communityId, ['STAFF']);
-      const event: TaskEvent = {
-        id: `${request.obligationKey}#${request.event}#${request.sequence}`,
-        type: request.event,
-        urgency: request.event === 'escalation' ? 'escalation' : 'routine',
-        at: request.at,
-        communityId: task.communityId,
-        task: {
-          communityName: task.community.name,
-          ruleTitle: task.title,
-          clause: rule?.clause ?? task.ruleId,
-          period: task.periodLabel,
-          deadline: task.dueAt.toISOString(),
-          points: Number(task.points),
-          link: `${deps.publicUrl}/#/tasks/${encodeURIComponent(task.id)}`,
-          ...(request.reason ? { rejectionReason: request.reason } : {}),
-          ...(request.level ? { escalationLevel: Math.min(3, request.level) as 1 | 2 | 3 } : {}),
-        },
-      };
       const plans = planDelivery(event, recipients, deps.policy);
       for (const plan of plans) {
-        const row = { businessKey: `${event.id}|${plan.recipient.userId}`, event: event.type, userId: plan.recipient.userId, recipient: plan.recipient.name, body: describe(plan).body };
+        if (plan.mode === 'send') continue;
+        const { body } = describeMessage(renderFor(plan.attempts[0]?.medium ?? 'email', plan.event, plan.recipient));
+        const row = { businessKey: heldRowKey(event.id, plan.recipient.userId), event: event.type, userId: plan.recipient.userId, recipient: plan.recipient.name, body };
         if (plan.mode === 'unreachable') await recordUndeliverable(deps.db, { ...row, reason: '未配置可用的通知渠道 (no channel configured for this person)' });
         if (plan.mode === 'digest') await queueForDigest(deps.db, row);
       }
@@ -87,15 +188,68 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
 
     /** One delivery: `deferred` tells the workflow how long to sleep (quiet hours, robot rate limits). */
     async deliverPlan(plan: DeliveryPlan): Promise<{ status: string; until?: string }> {
-      const outbox = postgresOutbox(deps.db, (_key, meta) => {
-        const medium = plan.attempts.find((a) => a.channelId === meta.channelId)?.medium ?? 'email';
-        const message = renderFor(medium, plan.event, plan.recipient);
-        const recipient = message.medium === 'email' ? message.to.join(',') : message.medium === 'sms' ? message.phoneNumbers.join(',') : meta.channelId;
-        const { subject, body } = describe({ ...plan, attempts: [{ channelId: meta.channelId, medium }] });
-        return { recipient, userId: plan.recipient.userId, body, ...(subject ? { subject } : {}) };
-      });
-      const outcome = await deliver(plan, deps.channels, outbox);
+      const outcome = await deliverOnce(plan, acceptanceLedger());
       return outcome.status === 'deferred' ? { status: 'deferred', until: outcome.until } : { status: outcome.status };
     },
+
+    /**
+     * Officials' daily digest: every digest row queued before today's cut-off
+     * (digestHour:00 Asia/Shanghai) becomes one line of one message per
+     * official, sent under the key ntf:v1:digest:digest:<user>:<day>:… so a
+     * retried or re-triggered run for the same day sends nothing twice. The
+     * rows are then closed as folded into that message.
+     */
+    async sendDailyDigests(input: { at: string }): Promise<DigestRunResult> {
+      const ledger = acceptanceLedger();
+      const { day, cutoff } = digestWindow(input.at, deps.digestHour ?? 8);
+      const rows = await pendingDigestRows(deps.db, new Date(cutoff));
+      const result: DigestRunResult = { day, officials: 0, items: 0, sent: 0, alreadySent: 0, failed: 0 };
+      const keysByUser = new Map<string, string[]>();
+      const plans: DeliveryPlan[] = [];
+      const orphans: string[] = [];
+      for (const row of rows) {
+        const parsed = parseHeldRowKey(row.businessKey);
+        const found = parsed && await taskEvent({ ...parsed, event: parsed.type, at: row.createdAt.toISOString() });
+        const recipient = found && await directory.byId(row.userId, found.task.communityId);
+        if (!found || !recipient) {
+          orphans.push(row.businessKey);
+          continue;
+        }
+        // Routed as it was when queued, so buildDigests sees it in digest mode.
+        plans.push({ event: found.event, recipient, mode: 'digest', notBefore: found.event.at, attempts: [] });
+        keysByUser.set(row.userId, [...(keysByUser.get(row.userId) ?? []), row.businessKey]);
+      }
+      await closeDigestRows(deps.db, orphans, { sent: false, reason: '任务或接收人已不存在，未纳入汇总 (task or recipient no longer exists)' });
+
+      for (const bundle of buildDigests(plans, day, { sendAt: cutoff, link: `${deps.publicUrl}/#/`, upTo: cutoff })) {
+        result.officials += 1;
+        result.items += bundle.event.items.length;
+        const keys = keysByUser.get(bundle.recipient.userId) ?? [];
+        const plan = planFor(bundle.event, bundle.recipient, deps.policy);
+        // The digest goes out now: it is already the scheduled hour, so quiet hours do not hold it back.
+        const outcome = plan.mode === 'send'
+          ? await deliverOnce({ ...plan, notBefore: cutoff }, ledger)
+          : { status: 'failed' as const, errors: [{ channelId: 'none', message: '未配置可用的通知渠道 (no channel configured for this person)' }] };
+        if (outcome.status === 'sent' || outcome.status === 'already-sent') {
+          result[outcome.status === 'sent' ? 'sent' : 'alreadySent'] += 1;
+          await closeDigestRows(deps.db, keys, { sent: true, digestKey: outcome.key, at: new Date() });
+        } else if (outcome.status === 'deferred') {
+          // Robot rate gates do not apply (digests never go to robots); kept for completeness.
+          result.deferredUntil = outcome.until;
+        } else {
+          result.failed += 1;
+          const reason = outcome.status === 'in-doubt'
+            ? `汇总邮件发送结果不明，未重发，请核对 ${outcome.key} (digest in doubt)`
+            : outcome.status === 'failed' ? outcome.errors.map((e) => `${e.channelId}: ${e.message}`).join('; ') : outcome.reason;
+          await closeDigestRows(deps.db, keys, { sent: false, reason });
+        }
+      }
+      return result;
+    },
   };
+}
+
+/** The business key of one official's digest of one day on one channel (tests and the delivery log). */
+export function digestKey(userId: string, day: string, channelId: string): string {
+  return notificationKey({ id: digestEventId(userId, day), type: 'digest' }, { userId }, channelId);
 }

@@ -57,6 +57,36 @@ export async function recordUndeliverable(db: Database, input: { businessKey: st
   });
 }
 
+export interface QueuedDigestRow {
+  businessKey: string;
+  userId: string;
+  event: string;
+  createdAt: Date;
+}
+
+/** Digest rows not yet folded into a sent digest, queued before the cut-off, oldest first. */
+export async function pendingDigestRows(db: Database, cutoff: Date): Promise<QueuedDigestRow[]> {
+  const rows = await db.notification.findMany({
+    where: { channel: 'digest', status: 'QUEUED', createdAt: { lt: cutoff }, userId: { not: null } },
+    select: { businessKey: true, userId: true, event: true, createdAt: true },
+    orderBy: { createdAt: 'asc' },
+  });
+  return rows.map((r) => ({ ...r, userId: r.userId! }));
+}
+
+/**
+ * Closes digest rows: SENT (folded into the digest sent under `digestKey`) or
+ * GIVEN_UP with the reason. Only QUEUED rows change, so a second run is a no-op.
+ */
+export async function closeDigestRows(db: Database, keys: string[], outcome: { sent: true; digestKey: string; at: Date } | { sent: false; reason: string }): Promise<number> {
+  if (keys.length === 0) return 0;
+  const data: Prisma.NotificationUpdateManyMutationInput = outcome.sent
+    ? { status: 'SENT', sentAt: outcome.at, providerResponse: { foldedInto: outcome.digestKey }, attempts: { increment: 1 } }
+    : { status: 'GIVEN_UP', lastError: outcome.reason.slice(0, 1000), attempts: { increment: 1 } };
+  const result = await db.notification.updateMany({ where: { businessKey: { in: keys }, channel: 'digest', status: 'QUEUED' }, data });
+  return result.count;
+}
+
 /** Held for the official's daily digest. */
 export async function queueForDigest(db: Database, input: { businessKey: string; event: string; userId: string; recipient: string; body: string }): Promise<void> {
   await db.notification.createMany({

@@ -23,6 +23,12 @@ export const smtpConfigSchema = z.object({
   pass: z.string().optional(),
   from: z.string().min(3),
   timeoutMs: z.number().int().positive().default(15_000),
+  /**
+   * Set by `npm start` only, when it runs the local mail capture
+   * (stack/mail-capture.ts): mail to this server is stored there as .eml
+   * files, not delivered. The admin page and `npm run mail` read it.
+   */
+  captureDir: z.string().min(1).optional(),
 });
 
 export const aliyunSmsConfigSchema = z.object({

@@ -26,6 +26,13 @@ export interface DeliverOptions {
   render?: (plan: DeliveryPlan, attempt: PlannedAttempt) => OutboundMessage;
   /** In-process retries of markSent before giving up (the send itself is never repeated). */
   markSentAttempts?: number;
+  /**
+   * Called as soon as the provider has accepted, before the outbox is told:
+   * the caller records the acceptance somewhere that survives its own failure
+   * (the activity heartbeats it), so a retry can mark the row sent instead of
+   * leaving it in doubt. An error thrown here fails the delivery like any other.
+   */
+  onAccepted?: (key: string, result: SendResult) => void | Promise<void>;
 }
 
 function failure(e: SendError): OutboxFailure {
@@ -80,6 +87,7 @@ export async function deliver(
       errors.push({ channelId: attempt.channelId, ...failure(err) });
       continue;
     }
+    await opts.onAccepted?.(key, result);
     await recordSent(outbox, key, result, opts.markSentAttempts ?? 3);
     return { status: 'sent', channelId: attempt.channelId, key, result };
   }

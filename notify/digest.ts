@@ -15,6 +15,32 @@ export interface DigestOptions {
   sendAt: string;
   /** Link to the official's dashboard. */
   link: string;
+  /**
+   * When given, every event before this instant is gathered, whatever its
+   * local day: what the scheduled run uses, so a backlog left by downtime is
+   * still sent rather than silently dropped. Without it, only events of `day`.
+   */
+  upTo?: string;
+}
+
+const HOUR = 3_600_000;
+const SHANGHAI_OFFSET = 8 * HOUR; // no daylight saving since 1991
+
+/**
+ * The digest a run at `at` is responsible for: the latest digest instant
+ * (digestHour:00 Asia/Shanghai) not after `at`, and its local day. A run
+ * before 08:00 therefore belongs to yesterday's digest: the cut-off, and so
+ * the content, of one day's digest never depends on when a run happens, and a
+ * retried or re-triggered run cannot fold rows into a digest already sent
+ * without them.
+ */
+export function digestWindow(at: string, digestHour: number): { day: string; cutoff: string } {
+  const t = Date.parse(at);
+  const local = new Date(t + SHANGHAI_OFFSET);
+  let cutoff = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - SHANGHAI_OFFSET + digestHour * HOUR;
+  if (cutoff > t) cutoff -= 24 * HOUR;
+  const iso = new Date(cutoff).toISOString();
+  return { day: shanghaiDay(iso), cutoff: iso };
 }
 
 export function digestEventId(userId: string, day: string): string {
@@ -25,7 +51,8 @@ export function buildDigests(plans: readonly DeliveryPlan[], day: string, opts: 
   const byUser = new Map<string, DigestBundle>();
   for (const plan of plans) {
     const e = plan.event;
-    if (plan.mode !== 'digest' || e.type === 'digest' || shanghaiDay(e.at) !== day) continue;
+    if (plan.mode !== 'digest' || e.type === 'digest') continue;
+    if (opts.upTo ? Date.parse(e.at) >= Date.parse(opts.upTo) : shanghaiDay(e.at) !== day) continue;
     const uid = plan.recipient.userId;
     let bundle = byUser.get(uid);
     if (!bundle) {

@@ -5,6 +5,8 @@ export { redact, redactText, redactUrl } from './redact';
 export { notifyConfigSchema, smtpConfigSchema, aliyunSmsConfigSchema, tencentSmsConfigSchema, robotConfigSchema } from './config';
 export type { NotifyConfig, SmtpConfig, AliyunSmsConfig, TencentSmsConfig, RobotConfig } from './config';
 export { createChannels, createRobotChannel, routingPolicyFrom } from './channels';
+export { channelStatus } from './status';
+export type { ChannelStatus } from './status';
 export { createEmailChannel } from './channels/email';
 export { createAliyunSmsChannel } from './channels/aliyun-sms';
 export { createTencentSmsChannel } from './channels/tencent-sms';

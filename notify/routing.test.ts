@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDigests } from './digest';
+import { buildDigests, digestWindow } from './digest';
 import { endOfQuietHours, planDelivery, planFor, type RoutingPolicy } from './routing';
 import { AREA_LEADER, COMMUNITY, SECRETARY, STAFF, sampleEvent } from './testing/fixtures';
 
@@ -86,5 +86,22 @@ describe('buildDigests', () => {
     const plan = planFor(digests[0]!.event, AREA_LEADER, policy);
     expect(plan.mode).toBe('send');
     expect(plan.attempts.map((a) => a.channelId)).toEqual(['email', 'sms']);
+  });
+});
+
+describe('digestWindow', () => {
+  it('gives the latest 08:00 Asia/Shanghai not after the run, so a run before 08:00 belongs to yesterday', () => {
+    expect(digestWindow('2022-03-29T00:00:00Z', 8)).toEqual({ day: '2022-03-29', cutoff: '2022-03-29T00:00:00.000Z' }); // 08:00 local
+    expect(digestWindow('2022-03-29T02:30:00Z', 8)).toEqual({ day: '2022-03-29', cutoff: '2022-03-29T00:00:00.000Z' }); // 10:30, re-trigger
+    expect(digestWindow('2022-03-28T23:59:59Z', 8)).toEqual({ day: '2022-03-28', cutoff: '2022-03-28T00:00:00.000Z' }); // 07:59:59
+    expect(digestWindow('2022-03-28T17:00:00Z', 0)).toEqual({ day: '2022-03-29', cutoff: '2022-03-28T16:00:00.000Z' }); // 01:00, midnight digests
+  });
+
+  it('with upTo, gathers every earlier event whatever its day (a backlog is not dropped)', () => {
+    const early = sampleEvent({ id: 'old', at: '2022-03-20T01:00:00Z' });
+    const late = sampleEvent({ id: 'after-cutoff', at: '2022-03-29T01:00:00Z' });
+    const plans = planDelivery(early, [AREA_LEADER], policy).concat(planDelivery(late, [AREA_LEADER], policy));
+    const digests = buildDigests(plans, '2022-03-29', { sendAt: '2022-03-29T00:00:00Z', link: 'https://duban.example.gov.cn/desk', upTo: '2022-03-29T00:00:00Z' });
+    expect(digests.map((d) => d.event.items.map((i) => i.eventId))).toEqual([['old']]);
   });
 });

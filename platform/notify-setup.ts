@@ -29,6 +29,14 @@ function readOrThrow(file: string): string {
   }
 }
 
+/** The notification settings with email pointed at the local mail capture (npm start without SMTP). */
+export function withMailCapture(notifyConfig: NotifyConfig, capture: { host: string; port: number; dir: string }): NotifyConfig {
+  return {
+    ...notifyConfig,
+    smtp: { host: capture.host, port: capture.port, secure: false, from: '督办系统 <duban@localhost>', timeoutMs: 15_000, captureDir: capture.dir },
+  };
+}
+
 export function notifySetup(notifyConfig: NotifyConfig, publicUrl: string) {
-  return { channels: createChannels(notifyConfig), policy: routingPolicyFrom(notifyConfig), publicUrl };
+  return { channels: createChannels(notifyConfig), policy: routingPolicyFrom(notifyConfig), publicUrl, digestHour: notifyConfig.digestHour };
 }

@@ -2,7 +2,8 @@
 // runs each workflow type through a typical life on a throw-away dev server
 // and writes the histories as JSON. Re-record when a workflow changes on
 // purpose (and keep the old files while old executions may still be running).
-//   npx tsx scripts/record-histories.ts
+//   npx tsx scripts/record-histories.ts            (every history)
+//   npx tsx scripts/record-histories.ts digest     (only the named ones: others stay as recorded)
 import { mkdtempSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +27,7 @@ import { openTaskNow } from '../test/support/open-task';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const out = path.join(projectRoot, 'test', 'replay', 'histories');
+const only = process.argv.slice(2);
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'duban-record-'));
 chmodSync(scratch, 0o755);
 const binaries = ensureTemporalBinaries(console.log);
@@ -62,6 +64,8 @@ try {
     // 3. The planner over one day for the township's communities, and the self-check.
     await client.workflow.execute('planObligationsWorkflow', { taskQueue, workflowId: `plan/record/${randomUUID()}`, args: [{ communityIds: [t.community.id], from: '2026-03-01T00:00:00+08:00', to: '2026-03-02T00:00:00+08:00' }] });
     await client.workflow.execute('selfCheckWorkflow', { taskQueue, workflowId: `self-check/record/${randomUUID()}`, args: [{ requestedAt: new Date().toISOString(), delayMs: 100 }] });
+    // 4. The officials' daily digest (the missed task above left its notifications to officials as digest rows or undeliverable ones).
+    await client.workflow.execute('digestWorkflow', { taskQueue, workflowId: `digest/record/${randomUUID()}`, args: [{}] });
 
     const wanted = new Map<string, string>([[`obligation/${closed.spec.key}`, 'obligation-closed'], [`obligation/${missed.spec.key}`, 'obligation-missed-escalated']]);
     for await (const execution of client.workflow.list()) {
@@ -69,8 +73,10 @@ try {
       if (execution.type === 'notificationWorkflow' && ![...wanted.values()].includes('notification')) wanted.set(execution.workflowId, 'notification');
       if (execution.type === 'planObligationsWorkflow') wanted.set(execution.workflowId, 'planner');
       if (execution.type === 'selfCheckWorkflow') wanted.set(execution.workflowId, 'self-check');
+      if (execution.type === 'digestWorkflow') wanted.set(execution.workflowId, 'digest');
     }
     for (const [workflowId, name] of wanted) {
+      if (only.length > 0 && !only.includes(name)) continue;
       // The CLI's JSON is the format replayers read (historyFromJSON).
       const json = execFileSync(binaries.cli, ['workflow', 'show', '--address', temporal.address, '--workflow-id', workflowId, '--output', 'json'], { encoding: 'utf8' });
       writeFileSync(path.join(out, `${name}.json`), json);

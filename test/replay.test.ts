@@ -15,7 +15,7 @@ const load = (file: string) => JSON.parse(readFileSync(path.join(folder, file), 
 describe('recorded workflow histories replay against the current code', () => {
   it('has a recorded history for every workflow type', () => {
     const types = new Set(files.map((f) => load(f).events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
-    expect([...types].sort()).toEqual(['notificationWorkflow', 'obligationWorkflow', 'planObligationsWorkflow', 'selfCheckWorkflow']);
+    expect([...types].sort()).toEqual(['digestWorkflow', 'notificationWorkflow', 'obligationWorkflow', 'planObligationsWorkflow', 'selfCheckWorkflow']);
   });
 
   it.each(files)('replays %s without nondeterminism', async (file) => {

@@ -12,6 +12,7 @@ import { loadRulebookStore } from '../platform/rulebook-store';
 import { loadNotifyConfig, notifySetup } from '../platform/notify-setup';
 import { projectRoot } from '../stack/paths';
 import { ensurePlannerSchedule } from './planner-schedule';
+import { ensureDigestSchedule } from './digest-schedule';
 import { bundleWorkflows, createDubanWorker } from './create-worker';
 
 runMain('worker', async () => {
@@ -33,6 +34,7 @@ runMain('worker', async () => {
     workflowBundle: await bundleWorkflows(),
   });
   await ensurePlannerSchedule(client, config.TEMPORAL_TASK_QUEUE);
+  await ensureDigestSchedule(client, config.TEMPORAL_TASK_QUEUE, notify.digestHour);
   console.log(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
   await worker.run();
   await client.connection.close();

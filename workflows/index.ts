@@ -4,3 +4,4 @@ export { selfCheckWorkflow } from './self-check-workflow';
 export { obligationWorkflow } from './obligation/obligation-workflow';
 export { notificationWorkflow } from './notification/notification-workflow';
 export { planObligationsWorkflow } from './planner/plan-obligations-workflow';
+export { digestWorkflow } from './digest/digest-workflow';

@@ -1,22 +1,45 @@
 // What was sent to whom on which channel, and what failed: the delivery log
-// officials check when a community says "nobody told us".
+// officials check when a community says "nobody told us". Above it, which
+// channels are on (SMS and robots are off until configured, and the page says
+// so), and for the admin the mail the local capture of `npm start` received.
+import { useState } from 'react';
 import { api } from '../../api/client';
 import type { NotificationRow } from '../../api/types';
 import { Load } from '../../components/status';
 import { useT } from '../../i18n';
 import { asList } from '../../lib/list';
+import { isAdmin, useSession } from '../../lib/session';
 import { formatDateTime } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
 
+interface ChannelStatus { channel: 'email' | 'sms' | 'robot'; configured: boolean; provider?: string; notice: string }
+interface CapturedMail { id: string; receivedAt: string; from: string; to: string; subject: string; key?: string }
+
 export function NotificationsPage() {
   const t = useT();
+  const { me } = useSession();
+  const channels = useFetch(() => api.get<{ channels: ChannelStatus[]; mailCapture: boolean }>('/api/notifications/channels'), []);
   const log = useFetch(async () => asList<NotificationRow>(await api.get<unknown>('/api/notifications'), 'notifications', 'items'), []);
   return (
     <section aria-labelledby="notif-title">
       <h1 id="notif-title">{t('notif.title')}</h1>
-      <h2>{t('notif.settings')}</h2>
-      <p className="muted">{t('notif.settingsNote')}</p>
-      <h2>{t('notif.title')}</h2>
+      <h2>{t('notif.channels')}</h2>
+      <Load state={channels} route="GET /api/notifications/channels">
+        {({ channels: list, mailCapture }) => (
+          <>
+            <ul className="plain-list" data-testid="channel-status">
+              {list.map((c) => (
+                <li key={c.channel} className={c.configured ? '' : 'notice notice-missing'}>
+                  <strong>{t(`notif.channel.${c.channel}`)}</strong>：{c.configured ? t('notif.on') : t('notif.off')} <span className="muted">{c.notice}</span>
+                </li>
+              ))}
+            </ul>
+            <p className="muted">{t('notif.settingsNote')}</p>
+            {mailCapture && isAdmin(me.user.role) ? <CapturedMailList /> : null}
+          </>
+        )}
+      </Load>
+      <h2>{t('notif.log')}</h2>
       <Load state={log} route="GET /api/notifications">
         {(rows) => rows.length === 0 ? <p className="empty">{t('notif.empty')}</p> : (
           <table className="table">
@@ -30,5 +53,35 @@ export function NotificationsPage() {
         )}
       </Load>
     </section>
+  );
+}
+
+/** Mail the local capture received (npm start without SMTP): nothing here was delivered to anyone. */
+function CapturedMailList() {
+  const t = useT();
+  const mail = useFetch(() => api.get<{ enabled: boolean; mail: CapturedMail[] }>('/api/notifications/mail'), []);
+  const [open, setOpen] = useState<string | null>(null);
+  const message = useFetch(async () => (open ? api.get<CapturedMail & { text: string }>(`/api/notifications/mail/${encodeURIComponent(open)}`) : null), [open]);
+  return (
+    <>
+      <h2>{t('notif.captured')}</h2>
+      <p className="muted">{t('notif.capturedNote')}</p>
+      <Load state={mail} route="GET /api/notifications/mail">
+        {({ mail: list }) => list.length === 0 ? <p className="empty">{t('notif.capturedEmpty')}</p> : (
+          <table className="table" data-testid="captured-mail">
+            <thead><tr><th scope="col">{t('notif.time')}</th><th scope="col">{t('notif.recipient')}</th><th scope="col">{t('notif.subject')}</th></tr></thead>
+            <tbody>{list.map((m) => (
+              <tr key={m.id}><td>{formatDateTime(m.receivedAt)}</td><td>{m.to}</td>
+                <td><button type="button" className="link" aria-expanded={open === m.id} onClick={() => setOpen(open === m.id ? null : m.id)}>{m.subject || t('notif.noSubject')}</button></td></tr>
+            ))}</tbody>
+          </table>
+        )}
+      </Load>
+      {open ? (
+        <Load state={message} route="GET /api/notifications/mail/:id">
+          {(m) => m ? <pre style={{ whiteSpace: 'pre-wrap' }} aria-label={m.subject}>{`${t('notif.recipient')}：${m.to}\n${t('notif.subject')}：${m.subject}\n\n${m.text}`}</pre> : null}
+        </Load>
+      ) : null}
+    </>
   );
 }

@@ -1,0 +1,63 @@
+// Notification settings as the admin page sees them: which channels are on
+// (never a secret: built by notify/status.ts field by field), and the mail the
+// local capture of `npm start` received when no SMTP server is configured.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { channelStatus, notifyConfigSchema, type NotifyConfig } from '../../notify';
+import { listCapturedMail, readCapturedMail } from '../../stack/mail-capture';
+import { requireAuth, requireRole } from '../plugins/auth';
+import { NotFoundError } from '../errors';
+import { authErrors, errorBody } from './schemas';
+
+export interface NotificationRouteDeps {
+  /** The notification settings the worker runs with (NOTIFY_CONFIG); absent = nothing configured. */
+  notify?: NotifyConfig;
+}
+
+const channel = z.object({
+  channel: z.enum(['email', 'sms', 'robot']),
+  configured: z.boolean(),
+  provider: z.string().optional(),
+  notice: z.string(),
+  robots: z.array(z.object({ communityId: z.string(), kind: z.enum(['wecom', 'dingtalk', 'feishu']) })).optional(),
+});
+const mailSummary = z.object({ id: z.string(), receivedAt: z.string(), from: z.string(), to: z.string(), subject: z.string(), key: z.string().optional() });
+
+export const notificationRoutes = (deps: NotificationRouteDeps): FastifyPluginAsync => async (app) => {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  app.addHook('onRequest', requireAuth);
+  const captureDir = deps.notify?.smtp?.captureDir;
+
+  typed.get('/channels', {
+    onRequest: requireRole('AREA_LEADER', 'POLITICAL_LEGAL', 'ADMIN'),
+    schema: {
+      summary: 'Which notification channels are configured (SMS and robots are off until set up); never any credential',
+      tags: ['notifications'],
+      response: { 200: z.object({ channels: z.array(channel), mailCapture: z.boolean() }), ...authErrors },
+    },
+  }, async () => ({ channels: channelStatus(deps.notify ?? notifyConfigSchema.parse({})), mailCapture: Boolean(captureDir) }));
+
+  typed.get('/mail', {
+    onRequest: requireRole('ADMIN'),
+    schema: {
+      summary: 'Mail received by the local mail capture of npm start (newest first); empty when mail goes to a real SMTP server',
+      tags: ['notifications'],
+      response: { 200: z.object({ enabled: z.boolean(), mail: z.array(mailSummary) }), ...authErrors },
+    },
+  }, async () => ({ enabled: Boolean(captureDir), mail: captureDir ? await listCapturedMail(captureDir, 200) : [] }));
+
+  typed.get('/mail/:id', {
+    onRequest: requireRole('ADMIN'),
+    schema: {
+      summary: 'One captured message: headers and plain text',
+      tags: ['notifications'],
+      params: z.object({ id: z.string().max(100) }),
+      response: { 200: mailSummary.extend({ text: z.string() }), 404: errorBody, ...authErrors },
+    },
+  }, async (request) => {
+    const mail = captureDir ? await readCapturedMail(captureDir, request.params.id) : undefined;
+    if (!mail) throw new NotFoundError('没有这封邮件（本地邮件捕获未开启或编号有误） (no such captured message)');
+    return mail;
+  });
+};

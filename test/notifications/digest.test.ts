@@ -1,0 +1,121 @@
+// Officials' daily digest on a real worker: routine notifications to officials
+// are queued as digest rows by the real notification workflow, the digest
+// Schedule is triggered, and one email per official arrives at a real SMTP
+// server; a second run the same day sends nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import type { ParsedMail } from 'mailparser';
+import { createActivities } from '../../activities';
+import { digestKey } from '../../activities/notification-activities';
+import { digestWindow } from '../../notify';
+import { startSmtpProviderServer, type SmtpProviderServer } from '../../notify/testing/smtp-provider-server';
+import { ensureDigestSchedule } from '../../worker/digest-schedule';
+import type { DigestRunResult } from '../../workflows/digest/digest-workflow';
+import { connectTestStack, createTestWorker, uniqueTaskQueue, type TestStack } from '../support/stack';
+import { testActivityDeps } from '../support/activity-deps';
+import { createTestTownship, type TestTownship } from '../support/fixtures';
+import { openTaskNow } from '../support/open-task';
+
+const DAY = 86_400_000;
+let stack: TestStack;
+let t: TestTownship;
+let server: SmtpProviderServer;
+
+beforeAll(async () => {
+  stack = await connectTestStack();
+  t = await createTestTownship(stack.db, 'digest');
+  server = await startSmtpProviderServer({ user: 'duban', pass: 'smtp-test-secret' });
+});
+afterAll(async () => {
+  await server?.close();
+  await stack?.close();
+});
+
+describe('daily digest for officials (Schedule, real worker, PostgreSQL rows, real SMTP)', () => {
+  it('one email per official listing their items; a second trigger the same day sends nothing new', async () => {
+    const taskQueue = uniqueTaskQueue('digest');
+    const deps = await testActivityDeps({
+      db: stack.db, client: stack.client, taskQueue,
+      notify: { smtp: { host: '127.0.0.1', port: server.port, secure: false, user: 'duban', pass: 'smtp-test-secret', from: '督办系统 <duban@duban.test>', timeoutMs: 3000 } },
+    });
+    const worker = await createTestWorker(stack, taskQueue, createActivities(deps));
+    const scheduleId = `test-digest-${randomUUID().slice(0, 8)}`;
+    await worker.runUntil(async () => {
+      // Three tasks: two assigned to the area leader, one to the political-legal member.
+      const task = async (ruleId: string, assigneeId: string) => {
+        const { spec } = await openTaskNow({ db: stack.db, client: stack.client, taskQueue, communityId: t.community.id, ruleId, dueInMs: 7 * DAY });
+        await stack.db.obligation.update({ where: { businessKey: spec.key }, data: { assigneeId } });
+        return spec.key;
+      };
+      const keys = [await task('fraud.investigation', t.users.leader), await task('fraud.publicity', t.users.leader), await task('fraud.investigation', t.users.zhengfa)];
+      // The real notification workflow routes a routine reminder for an official to the digest.
+      for (const key of keys) {
+        await stack.client.workflow.execute('notificationWorkflow', { taskQueue, workflowId: `test/digest/${randomUUID()}`, args: [{ obligationKey: key, event: 'reminder', sequence: 'd1', at: new Date().toISOString() }] });
+      }
+      const rows = () => stack.db.notification.findMany({ where: { channel: 'digest', userId: { in: [t.users.leader, t.users.zhengfa] } }, orderBy: { businessKey: 'asc' } });
+      expect((await rows()).map((r) => r.status)).toEqual(['QUEUED', 'QUEUED', 'QUEUED']);
+      expect(server.mails).toHaveLength(0);
+
+      // Queued yesterday: before the cut-off of the digest the schedule's run now stands for.
+      const { day, cutoff } = digestWindow(new Date().toISOString(), 8);
+      await stack.db.notification.updateMany({ where: { channel: 'digest', userId: { in: [t.users.leader, t.users.zhengfa] } }, data: { createdAt: new Date(Date.parse(cutoff) - 3_600_000) } });
+
+      await ensureDigestSchedule(stack.client, taskQueue, 8, scheduleId);
+      await ensureDigestSchedule(stack.client, taskQueue, 8, scheduleId); // idempotent at every worker start
+      const schedule = stack.client.schedule.getHandle(scheduleId);
+      const described = await schedule.describe();
+      expect(described.spec.timezone).toBe('Asia/Shanghai');
+      expect(described.spec.calendars?.[0]?.hour).toEqual([{ start: 8, end: 8, step: 1 }]);
+
+      const first = await triggerAndWait(scheduleId);
+      const mine = (mail: ParsedMail) => [t.users.leader, t.users.zhengfa].some((u) => String(mail.headers.get('x-duban-key')).includes(u));
+      const mails = server.mails.filter(mine);
+      expect(mails).toHaveLength(2);
+      const toLeader = mails.find((m) => String(m.headers.get('x-duban-key')).includes(t.users.leader))!;
+      const toZhengfa = mails.find((m) => String(m.headers.get('x-duban-key')).includes(t.users.zhengfa))!;
+      expect(toLeader.headers.get('x-duban-key')).toBe(digestKey(t.users.leader, day, 'email'));
+      expect(toLeader.subject).toMatch(/^【督办日报】\d{4}年\d{1,2}月\d{1,2}日：共2项待关注$/);
+      expect(toLeader.text).toContain('1. 清水社区·');
+      expect(toLeader.text).toContain('每月电信诈骗线索摸排、可疑人口问询和伪基站巡查记录（本期）：待办');
+      expect(toLeader.text).toContain('2. 清水社区·');
+      expect(toZhengfa.subject).toMatch(/共1项待关注$/);
+      expect(toZhengfa.text).toContain('每月电信诈骗线索摸排、可疑人口问询和伪基站巡查记录（本期）：待办');
+      expect(first.sent).toBeGreaterThanOrEqual(2);
+
+      const folded = await rows();
+      expect(folded.map((r) => r.status)).toEqual(['SENT', 'SENT', 'SENT']);
+      for (const row of folded) {
+        expect((row.providerResponse as { foldedInto: string }).foldedInto).toBe(digestKey(row.userId!, day, 'email'));
+      }
+      expect(await stack.db.notification.findUniqueOrThrow({ where: { businessKey: digestKey(t.users.leader, day, 'email') } })).toMatchObject({ status: 'SENT', channel: 'email', attempts: 1 });
+
+      // A second run the same day: nothing new to send.
+      const second = await triggerAndWait(scheduleId);
+      expect(second).toMatchObject({ day, sent: 0 });
+      expect(server.mails.filter(mine)).toHaveLength(2);
+
+      // A run that died after sending but before closing its rows: the retry finds the digest sent and only closes them.
+      await stack.db.notification.updateMany({ where: { channel: 'digest', userId: t.users.leader }, data: { status: 'QUEUED' } });
+      const third = await triggerAndWait(scheduleId);
+      expect(third.sent).toBe(0);
+      expect(third.alreadySent).toBe(1);
+      expect(server.mails.filter(mine)).toHaveLength(2);
+      expect((await rows()).map((r) => r.status)).toEqual(['SENT', 'SENT', 'SENT']);
+    }).finally(() => stack.client.schedule.getHandle(scheduleId).delete().catch(() => undefined));
+  });
+});
+
+/** Triggers the schedule and waits for the run it started. */
+async function triggerAndWait(scheduleId: string): Promise<DigestRunResult> {
+  const handle = stack.client.schedule.getHandle(scheduleId);
+  const before = new Set((await handle.describe()).info.recentActions.map((a) => a.action.workflow.workflowId));
+  // A scheduled run's workflow id ends in the trigger time to the second: two triggers in one second are one run.
+  await new Promise((r) => setTimeout(r, 1100));
+  await handle.trigger();
+  for (let i = 0; i < 100; i++) {
+    const started = (await handle.describe()).info.recentActions.map((a) => a.action.workflow.workflowId).find((id) => !before.has(id));
+    if (started) return stack.client.workflow.getHandle<() => Promise<DigestRunResult>>(started).result();
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`schedule ${scheduleId} started no run`);
+}
