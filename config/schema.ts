@@ -44,6 +44,29 @@ export const configSchema = z.object({
   /** Folder for uploaded evidence; default <DUBAN_DATA_DIR>/evidence. */
   EVIDENCE_DIR: z.string().min(1).optional(),
   NOTIFY_CONFIG_FILE: z.string().optional(),
+  /** S3-compatible evidence storage (docs/evidence.md): on when EVIDENCE_S3_BUCKET is set; then region and both keys are required too. */
+  EVIDENCE_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name: 3-63 lower-case letters, digits, "." or "-"').optional(),
+  /** Unset = AWS S3 itself; e.g. https://oss-cn-hangzhou.aliyuncs.com, http://127.0.0.1:9000 (MinIO). */
+  EVIDENCE_S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL like https://s3.example.com' }).optional(),
+  EVIDENCE_S3_REGION: z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a region name like cn-north-1 or us-east-1').optional(),
+  EVIDENCE_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  EVIDENCE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** true: http://host/bucket/key (MinIO, most self-hosted servers); false (default): http://bucket.host/key */
+  EVIDENCE_S3_FORCE_PATH_STYLE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
+}).superRefine((env, ctx) => {
+  // Half a bucket configuration must stop the start, not fall back to the local disk unnoticed.
+  const s3 = ['EVIDENCE_S3_ENDPOINT', 'EVIDENCE_S3_REGION', 'EVIDENCE_S3_ACCESS_KEY_ID', 'EVIDENCE_S3_SECRET_ACCESS_KEY'] as const;
+  if (!env.EVIDENCE_S3_BUCKET) {
+    const stray = s3.find((name) => env[name] !== undefined);
+    if (stray) ctx.addIssue({ code: 'custom', path: ['EVIDENCE_S3_BUCKET'], message: `is required when ${stray} is set (S3 evidence storage is half configured)` });
+    return;
+  }
+  for (const name of ['EVIDENCE_S3_REGION', 'EVIDENCE_S3_ACCESS_KEY_ID', 'EVIDENCE_S3_SECRET_ACCESS_KEY'] as const) {
+    if (env[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when EVIDENCE_S3_BUCKET is set (S3 evidence storage is half configured)' });
+  }
+  if (env.EVIDENCE_DIR !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['EVIDENCE_DIR'], message: 'and EVIDENCE_S3_BUCKET are both set: evidence goes to one place, unset one of them' });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -4,6 +4,7 @@
 import type { Database } from './client';
 import type { Prisma } from './generated/prisma/client';
 import { writeAudit, type Actor } from './audit-repository';
+import { evidenceOfDeduction } from './evidence-repository';
 
 export interface DeductionView {
   id: string;
@@ -108,15 +109,15 @@ export function deductionRepository(db: Database) {
         where: { id, communityId: { in: scope } },
         include: {
           ...include,
-          evidence: { select: { id: true, fileName: true, mimeType: true, sizeBytes: true, sha256: true, uploadedById: true, createdAt: true } },
           appeals: { include: { deduction: { select: { communityId: true } } }, orderBy: { createdAt: 'asc' } },
         },
       });
       if (!r) return undefined;
-      const { evidence, appeals, ...rest } = r;
+      const { appeals, ...rest } = r;
+      const evidence = await evidenceOfDeduction(db, rest);
       const related = [rest.reversedBy?.id, rest.reversesId].filter((x): x is string => !!x);
       const others = related.length ? (await db.deduction.findMany({ where: { id: { in: related } }, include })).map(toView) : [];
-      const userIds = [rest.recordedBy, ...others.map((o) => o.recordedBy), ...appeals.flatMap((a) => [a.filedById, a.decidedById])].filter((x): x is string => !!x);
+      const userIds = [rest.recordedBy, ...others.map((o) => o.recordedBy), ...appeals.flatMap((a) => [a.filedById, a.decidedById]), ...evidence.map((e) => e.uploadedById)].filter((x): x is string => !!x);
       const users = await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, displayName: true } });
       return {
         deduction: toView(rest),

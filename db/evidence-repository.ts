@@ -21,7 +21,8 @@ export interface EvidenceRecord {
   createdAt: Date;
 }
 
-export type NewEvidence = Omit<EvidenceRecord, 'id' | 'submissionId' | 'deductionId' | 'createdAt'>;
+/** A new upload: unattached, or attached at once to the incident deduction it explains. */
+export type NewEvidence = Omit<EvidenceRecord, 'id' | 'submissionId' | 'deductionId' | 'createdAt'> & { deductionId?: string | null };
 
 export interface UsedBefore {
   evidenceId: string;
@@ -44,10 +45,25 @@ export function evidenceRepository(db: Database) {
         const row = await tx.evidence.create({ data });
         await writeAudit(tx, actor, {
           action: 'evidence.upload', entity: 'Evidence', entityId: row.id,
-          details: { communityId: row.communityId, fileName: row.fileName, mimeType: row.mimeType, sizeBytes: row.sizeBytes, sha256: row.sha256 },
+          details: {
+            communityId: row.communityId, fileName: row.fileName, mimeType: row.mimeType, sizeBytes: row.sizeBytes, sha256: row.sha256,
+            ...(row.deductionId ? { deductionId: row.deductionId } : {}),
+          },
         });
         return row;
       });
+    },
+
+    /**
+     * The same bytes this person already uploaded to the same place and has not
+     * handed in yet: a retried upload whose answer was lost gets that row back
+     * instead of creating a twin.
+     */
+    async findUnattachedTwin(q: { communityId: string; uploadedById: string; sha256: string; deductionId: string | null }): Promise<EvidenceRecord | undefined> {
+      return (await db.evidence.findFirst({
+        where: { communityId: q.communityId, uploadedById: q.uploadedById, sha256: q.sha256, submissionId: null, deductionId: q.deductionId },
+        orderBy: { createdAt: 'asc' },
+      })) ?? undefined;
     },
 
     /** The row when its community is in scope; otherwise nothing (the caller answers 404). */
@@ -97,6 +113,9 @@ export async function findUsedBefore(db: Database, evidenceId: string): Promise<
       FROM me
       JOIN "Community" c ON c."townshipId" = me."townshipId"
       JOIN "Evidence" o ON o."communityId" = c.id AND o.id <> me.id
+      -- "Used" means handed in: an upload never attached to a submission or an
+      -- incident (a retake, an abandoned try) accuses nobody of reusing a photo.
+      WHERE o."submissionId" IS NOT NULL OR o."deductionId" IS NOT NULL
     )
     SELECT id AS "evidenceId", "communityId", "createdAt", identical, distance
     FROM others
@@ -110,6 +129,23 @@ export async function findUsedBefore(db: Database, evidenceId: string): Promise<
     match: r.identical ? 'identical' : 'near-duplicate',
     distance: r.identical ? 0 : r.distance ?? 0,
   }));
+}
+
+/** Evidence that explains a deduction, and where it came from. */
+export type DeductionEvidence = EvidenceRecord & { source: 'incident' | 'submission' };
+
+/**
+ * What the deduction drill-down shows: files an official attached to the
+ * incident deduction itself, and files submitted for the obligation whose
+ * missed deadline caused it (late or rejected work), oldest first. The caller
+ * has checked that the deduction is in scope; its evidence is of the same community.
+ */
+export async function evidenceOfDeduction(db: Database, deduction: { id: string; obligationId: string | null }): Promise<DeductionEvidence[]> {
+  const rows = await db.evidence.findMany({
+    where: { OR: [{ deductionId: deduction.id }, ...(deduction.obligationId ? [{ submission: { obligationId: deduction.obligationId } }] : [])] },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  });
+  return rows.map((r) => ({ ...r, source: r.deductionId === deduction.id ? 'incident' : 'submission' }));
 }
 
 /**

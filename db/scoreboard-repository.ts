@@ -24,14 +24,20 @@ export function scoreboardRepository(db: Database) {
       return rows.map((r) => ({ ...r, points: Number(r.points.toString()) }));
     },
 
-    /** Open or submitted obligations per community due in (from, to). */
-    async openObligationCounts(communityIds: string[], from: Date, to: Date): Promise<Map<string, number>> {
+    /**
+     * Open or submitted obligations per community whose deadline lies in
+     * (from, to]: how many, and the points each would cost if missed. `to` is
+     * inclusive because a monthly deadline is the instant the month ends
+     * (00:00 of the 1st, Asia/Shanghai): that obligation still belongs to this month.
+     */
+    async openObligationsAtRisk(communityIds: string[], from: Date, to: Date): Promise<Map<string, { count: number; points: number }>> {
       const rows = await db.obligation.groupBy({
         by: ['communityId'],
-        where: { communityId: { in: communityIds }, status: { in: ['OPEN', 'SUBMITTED'] }, dueAt: { gt: from, lt: to } },
+        where: { communityId: { in: communityIds }, status: { in: ['OPEN', 'SUBMITTED'] }, dueAt: { gt: from, lte: to } },
         _count: { _all: true },
+        _sum: { points: true },
       });
-      return new Map(rows.map((r) => [r.communityId, r._count._all]));
+      return new Map(rows.map((r) => [r.communityId, { count: r._count._all, points: Number(r._sum.points?.toString() ?? 0) }]));
     },
   };
 }

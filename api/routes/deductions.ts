@@ -8,7 +8,13 @@ import { appeal, authErrors, civilDate, deduction, errorBody, id, idParams, reas
 
 const named = deduction.extend({ recordedByName: z.string().nullable() });
 const detail = named.extend({
-  evidence: z.array(z.object({ id: z.string(), fileName: z.string(), mimeType: z.string(), sizeBytes: z.number(), sha256: z.string(), uploadedById: z.string(), createdAt: z.date() })),
+  evidence: z.array(z.object({
+    id: z.string(), fileName: z.string(), mimeType: z.string(), sizeBytes: z.number(), sha256: z.string(), takenAt: z.date().nullable(),
+    gps: z.object({ lat: z.number(), lon: z.number() }).nullable(), url: z.string(), thumbnailUrl: z.string().nullable(), createdAt: z.date(),
+    uploadedById: z.string(), uploadedByName: z.string().nullable(),
+    /** incident: attached by an official to this deduction; submission: submitted for the obligation that was missed */
+    source: z.enum(['incident', 'submission']),
+  })),
   reversal: named.nullable(),
   reverses: named.nullable(),
   appeals: z.array(appeal.extend({ filedByName: z.string().nullable(), decidedByName: z.string().nullable() })),

@@ -2,16 +2,16 @@
 // with its own multipart parser (one file, 15 MiB) so the rest of the API
 // keeps its 1 MiB JSON body limit. Every route needs a session; uploads need
 // the CSRF token; evidence of a community out of scope is "not found".
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Database } from '../../db/client';
 import { evidenceRepository, findUsedBefore, type EvidenceRecord } from '../../db/evidence-repository';
 import type { EvidenceStorage } from '../../storage/evidence-storage';
-import { BadRequestError, NotFoundError } from '../errors';
+import { BadRequestError, HttpError, NotFoundError } from '../errors';
 import { actorOf, currentUser, requireAuth } from '../plugins/auth';
-import { evidenceUploads, MAX_FILE_BYTES, thumbnailKeyOf, type IncomingFile } from '../services/evidence/evidence-upload';
+import { evidenceUploads, MULTIPART_OPTIONS, thumbnailKeyOf, type IncomingFile } from '../services/evidence/evidence-upload';
 import { contentDisposition, evidenceView, hasThumbnail } from '../services/evidence/evidence-view';
 import { authErrors, errorBody, id, idParams } from './schemas';
 
@@ -22,23 +22,46 @@ export { attachableEvidence, findUsedBefore } from '../../db/evidence-repository
 const usedBefore = z.object({
   evidenceId: z.string(), communityId: z.string(), createdAt: z.date(), match: z.enum(['identical', 'near-duplicate']), distance: z.number().int(),
 });
-const evidence = z.object({
+export const evidenceSchema = z.object({
   id: z.string(), communityId: z.string(), fileName: z.string(), mimeType: z.string(), sizeBytes: z.number().int(), sha256: z.string(),
   takenAt: z.date().nullable(), gps: z.object({ lat: z.number(), lon: z.number() }).nullable(),
   thumbnailUrl: z.string().nullable(), url: z.string(), createdAt: z.date(), usedBefore: z.array(usedBefore),
 });
+const evidence = evidenceSchema;
+
+class TooManyFilesError extends HttpError {
+  constructor() { super(413, 'too_many_files', '一次只能上传一个文件，请逐个上传 (one file per upload)'); }
+}
 const NOT_FOUND = '证据文件';
+
+/**
+ * The one file part of a multipart upload, and a check that nothing else
+ * follows it. request.file() alone would store the first of two files and
+ * drop the second without a word: the sender would believe both arrived.
+ */
+export async function singleFilePart(request: FastifyRequest): Promise<IncomingFile & { assertLast(): Promise<void> }> {
+  if (!request.isMultipart()) throw new BadRequestError('请以 multipart/form-data 上传 (send the file as multipart/form-data)', 'not_multipart');
+  const parts = request.parts();
+  const first = await parts.next();
+  if (first.done || first.value.type !== 'file') {
+    throw new BadRequestError('没有收到文件：请在 multipart 字段 file 中上传 (no file in the multipart field "file")', 'missing_file');
+  }
+  return Object.assign(first.value as IncomingFile, {
+    // Runs once the first file is on disk: a second file makes busboy's files limit reject here (413, too_many_files).
+    async assertLast() {
+      for (let next = await parts.next(); !next.done; next = await parts.next()) {
+        if (next.value.type === 'file') throw new TooManyFilesError();
+      }
+    },
+  });
+}
 
 export const evidenceRoutes = (deps: { db: Database; storage: EvidenceStorage }): FastifyPluginAsync => async (app) => {
   const repo = evidenceRepository(deps.db);
   const uploads = evidenceUploads({ evidence: repo, storage: deps.storage });
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
-  await app.register(multipart, {
-    // preservePath: busboy would otherwise strip "../../x.jpg" to "x.jpg" and we could not refuse it.
-    preservePath: true,
-    limits: { files: 1, fileSize: MAX_FILE_BYTES, fields: 5, fieldSize: 1024, parts: 6, headerPairs: 50 },
-  });
+  await app.register(multipart, MULTIPART_OPTIONS);
 
   const inScope = async (scope: string[], evidenceId: string): Promise<EvidenceRecord> => {
     const row = await repo.findInScope(scope, evidenceId);
@@ -57,10 +80,8 @@ export const evidenceRoutes = (deps: { db: Database; storage: EvidenceStorage })
     const { communityId } = request.query;
     // Before reading a byte of the body: someone else's community does not exist for this user.
     if (!currentUser(request).scope.includes(communityId)) throw new NotFoundError('社区（村）');
-    if (!request.isMultipart()) throw new BadRequestError('请以 multipart/form-data 上传 (send the file as multipart/form-data)', 'not_multipart');
-    const part = await request.file();
-    if (!part) throw new BadRequestError('没有收到文件：请在 multipart 字段 file 中上传 (no file in the multipart field "file")', 'missing_file');
-    const row = await uploads.accept({ communityId, part: part as IncomingFile, actor: actorOf(request) });
+    const part = await singleFilePart(request);
+    const row = await uploads.accept({ communityId, part, actor: actorOf(request), beforeStoring: part.assertLast });
     return reply.status(201).send(evidenceView(row, await findUsedBefore(deps.db, row.id)));
   });
 

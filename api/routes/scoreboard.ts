@@ -5,15 +5,18 @@ import type { ScoreboardRepository } from '../../db/scoreboard-repository';
 import { currentUser, requireAuth } from '../plugins/auth';
 import { buildScoreboardWorkbook } from '../services/scoreboard-excel';
 import { scoreboardService } from '../services/scoreboard-service';
-import { authErrors } from './schemas';
+import { authErrors, errorBody } from './schemas';
 
-const query = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional(), month: z.coerce.number().int().min(1).max(12).optional() });
+const query = z.object({
+  year: z.coerce.number().int().min(2000, '年份应在 2000-2100 之间 (year 2000-2100)').max(2100, '年份应在 2000-2100 之间 (year 2000-2100)').optional(),
+  month: z.coerce.number().int().min(1, '月份应为 1-12 (month 1-12)').max(12, '月份应为 1-12 (month 1-12)').optional(),
+});
 const amounts = { ytdDeducted: z.number(), monthDeducted: z.number() };
 const board = z.object({
   year: z.number(), month: z.number(), baseScore: z.number(), rankOutOf: z.number(),
   rows: z.array(z.object({ section: z.string(), item: z.string() })),
   communities: z.array(z.object({
-    id: z.string(), code: z.string(), name: z.string(), rank: z.number(), total: z.number(), ...amounts, openObligationsThisMonth: z.number(),
+    id: z.string(), code: z.string(), name: z.string(), rank: z.number(), total: z.number(), ...amounts, openObligationsThisMonth: z.number(), pointsAtRiskThisMonth: z.number(),
     items: z.array(z.object({ section: z.string(), item: z.string(), ...amounts })),
     sections: z.array(z.object({ section: z.string(), ...amounts })),
   })),
@@ -25,11 +28,11 @@ export const scoreboardRoutes = (deps: { scoreboard: ScoreboardRepository }): Fa
   app.addHook('onRequest', requireAuth);
 
   typed.get('/', {
-    schema: { summary: 'Scores per community, rubric section and item, month and year to date; ranked township-wide', tags: ['scoreboard'], querystring: query, response: { 200: board, ...authErrors } },
+    schema: { summary: 'Scores per community, rubric section and item, month and year to date; ranked township-wide', tags: ['scoreboard'], querystring: query, response: { 200: board, 400: errorBody, ...authErrors } },
   }, async (request) => service.compute(currentUser(request), request.query));
 
   typed.get('/export', {
-    schema: { summary: 'The scoreboard as .xlsx laid out like the rubric', tags: ['scoreboard'], querystring: query, response: { 200: z.any(), ...authErrors } },
+    schema: { summary: 'The scoreboard as .xlsx laid out like the rubric', tags: ['scoreboard'], querystring: query, response: { 200: z.any(), 400: errorBody, ...authErrors } },
   }, async (request, reply) => {
     const data = await service.compute(currentUser(request), request.query);
     return reply

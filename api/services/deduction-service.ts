@@ -3,6 +3,7 @@ import type { Actor } from '../../db/audit-repository';
 import type { RoleName, SessionUser } from '../../db/auth-repository';
 import type { AppealView, DeductionRepository, DeductionView } from '../../db/deduction-repository';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
+import { evidenceView } from './evidence/evidence-view';
 
 export const OFFICIALS: readonly RoleName[] = ['AREA_LEADER', 'POLITICAL_LEGAL', 'ADMIN'];
 export const APPELLANTS: readonly RoleName[] = ['STAFF', 'SECRETARY'];
@@ -23,6 +24,11 @@ export interface IncidentInput {
 /** ruleId|communityId|incident|<idempotency key, or date#sequence>: the same click twice is the same row. */
 export function incidentBusinessKey(i: IncidentInput): string {
   return [i.ruleId, i.communityId, 'incident', i.idempotencyKey ?? `${i.occurredOn}#${i.sequence}`].join('|');
+}
+
+/** Recorded by an official through POST /api/incidents (not by a deadline), and not a reversal. */
+export function isIncident(d: Pick<DeductionView, 'kind' | 'businessKey'>): boolean {
+  return d.kind === 'DEDUCTION' && d.businessKey.split('|')[2] === 'incident';
 }
 
 export function deductionService(repo: DeductionRepository) {
@@ -47,7 +53,11 @@ export function deductionService(repo: DeductionRepository) {
       const withName = (d: DeductionView) => ({ ...d, recordedByName: name(d.recordedBy) });
       return {
         ...withName(found.deduction),
-        evidence: found.evidence,
+        // Links to the file and thumbnail routes, which check scope and audit each read themselves.
+        evidence: found.evidence.map((e) => {
+          const { id, fileName, mimeType, sizeBytes, sha256, takenAt, gps, url, thumbnailUrl, createdAt } = evidenceView(e, []);
+          return { id, fileName, mimeType, sizeBytes, sha256, takenAt, gps, url, thumbnailUrl, createdAt, uploadedById: e.uploadedById, uploadedByName: name(e.uploadedById), source: e.source };
+        }),
         reversal: found.reversal ? withName(found.reversal) : null,
         reverses: found.reverses ? withName(found.reverses) : null,
         appeals: found.appeals.map((a) => ({ ...a, filedByName: name(a.filedById), decidedByName: name(a.decidedById) })),

@@ -22,8 +22,10 @@ export interface ItemRow { section: string; item: string }
 export interface CommunityScoreRow {
   id: string; code: string; name: string;
   rank: number; total: number; ytdDeducted: number; monthDeducted: number;
-  /** OPEN/SUBMITTED obligations due between now and the end of the month (a count: obligations carry no points yet) */
+  /** OPEN/SUBMITTED obligations whose deadline is after now and no later than the end of the month */
   openObligationsThisMonth: number;
+  /** the points those obligations would cost if every one missed its deadline (sum of Obligation.points) */
+  pointsAtRiskThisMonth: number;
   items: Array<ItemRow & { ytdDeducted: number; monthDeducted: number }>;
   sections: Array<{ section: string; ytdDeducted: number; monthDeducted: number }>;
 }
@@ -48,7 +50,8 @@ export function scoreboardService(repo: ScoreboardRepository) {
       const from = monthPeriod(year, 1).start;
       const { start: mStart, end: mEnd } = monthPeriod(year, month);
       const deductions = await repo.activeDeductions(ids, from, mEnd);
-      const open = now < mEnd ? await repo.openObligationCounts(ids, now > mStart ? now : mStart, mEnd) : new Map<string, number>();
+      // A past month has nothing at risk any more; a future month has everything due in it.
+      const open = now < mEnd ? await repo.openObligationsAtRisk(ids, now > mStart ? now : mStart, mEnd) : new Map<string, { count: number; points: number }>();
 
       const rowKeys = new Map<string, ItemRow>();
       for (const d of deductions) rowKeys.set(`${d.section}\u0000${d.item}`, { section: d.section, item: d.item });
@@ -69,7 +72,8 @@ export function scoreboardService(repo: ScoreboardRepository) {
         const ytd = sum(mine);
         return {
           id: c.id, code: c.code, name: c.name, rank: 0, total: points(tenths(BASE_SCORE) - ytd), ytdDeducted: points(ytd),
-          monthDeducted: points(sum(mine.filter(inMonth))), openObligationsThisMonth: open.get(c.id) ?? 0,
+          monthDeducted: points(sum(mine.filter(inMonth))), openObligationsThisMonth: open.get(c.id)?.count ?? 0,
+          pointsAtRiskThisMonth: points(tenths(open.get(c.id)?.points ?? 0)),
           items: items.map((i) => ({ section: i.section, item: i.item, ytdDeducted: points(i.ytd), monthDeducted: points(i.month) })),
           sections,
         };

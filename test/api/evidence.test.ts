@@ -105,10 +105,40 @@ describe('evidence uploads', () => {
     expect(meta.json()).toMatchObject({ id: body.id, takenAt: body.takenAt, gps: body.gps, usedBefore: [] });
   });
 
+  /** Evidence counts as used once handed in; here it is attached to an incident deduction of its community. */
+  async function handIn(evidenceId: string): Promise<void> {
+    const { communityId } = await api.db.evidence.findUniqueOrThrow({ where: { id: evidenceId } });
+    const deduction = await api.db.deduction.create({
+      data: { businessKey: `test-incident|${randomUUID()}`, communityId, ruleId: 'safety.fire', section: '6', item: '消防', points: 2, explanation: '测试事件', recordedBy: t.users.zhengfa, occurredAt: new Date() },
+    });
+    await api.db.evidence.update({ where: { id: evidenceId }, data: { deductionId: deduction.id } });
+  }
+
+  it('a retried upload (its answer lost) gets the same row back, not a twin; an upload not handed in accuses nobody', async () => {
+    const picture = await photo(7);
+    const first = await upload(staff, t.community.id, 'retry.jpg', picture);
+    const retry = await upload(staff, t.community.id, 'retry.jpg', picture);
+    expect([first.statusCode, retry.statusCode]).toEqual([201, 201]);
+    expect(retry.json().id).toBe(first.json().id);
+    expect(await api.db.evidence.count({ where: { sha256: first.json().sha256 } })).toBe(1);
+    // The same photo from a colleague is a row of its own; neither is "used before" while neither is handed in.
+    const colleague = await upload(leader, t.community.id, 'retry.jpg', picture);
+    expect(colleague.json().id).not.toBe(first.json().id);
+    expect(colleague.json().usedBefore).toEqual([]);
+    await handIn(first.json().id);
+    expect((await staff.get(`/api/evidence/${colleague.json().id}`)).json().usedBefore).toEqual([expect.objectContaining({ evidenceId: first.json().id, match: 'identical' })]);
+    // Once handed in, the same bytes again are a new upload (and are flagged as used before).
+    const later = await upload(staff, t.community.id, 'retry.jpg', picture);
+    expect(later.json().id).not.toBe(first.json().id);
+    expect(later.json().usedBefore.map((u: { evidenceId: string }) => u.evidenceId)).toContain(first.json().id);
+  });
+
   it('flags the same photo uploaded again in another community as identical, and a resized copy as near-duplicate', async () => {
+    await handIn(firstUpload.id);
     const again = await upload(otherStaff, t.otherCommunity.id, 'IMG_0001.JPG', patrolPhoto);
     expect(again.statusCode, again.body).toBe(201);
     expect(again.json().usedBefore).toEqual([{ evidenceId: firstUpload.id, communityId: t.community.id, createdAt: expect.any(String), match: 'identical', distance: 0 }]);
+    await handIn(again.json().id);
 
     const copy = await reencoded(patrolPhoto);
     const near = await upload(leader, t.community.id, 'copy.jpg', copy);
@@ -117,6 +147,7 @@ describe('evidence uploads', () => {
     expect(matches.map((m) => m.evidenceId).sort()).toEqual([firstUpload.id, again.json().id].sort());
     expect(matches.every((m) => m.match === 'near-duplicate' && m.distance > 0 && m.distance <= 6), JSON.stringify(matches)).toBe(true);
     expect(near.json().takenAt).toBeNull();
+    await handIn(near.json().id);
 
     // Another scene is not a match; and the review page's view of the first upload now lists both reuses.
     const other = await upload(staff, t.community.id, 'other.png', await (await import('sharp')).default(await photo(2)).png().toBuffer());
@@ -169,6 +200,15 @@ describe('evidence uploads', () => {
   it('refuses a file over 15 MB with 413', async () => {
     const big = Buffer.concat([patrolPhoto, Buffer.alloc(15 * MiB + 1 - patrolPhoto.length)]);
     await expectRefused(() => upload(staff, t.community.id, 'big.jpg', big), 413, /^文件超过 15 MB 上限 \(file larger than 15 MB\)$/);
+  });
+
+  it('refuses two files in one upload (413, one file per request) and keeps neither', async () => {
+    const part = (name: string, content: Buffer) => Buffer.concat([
+      Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/pdf\r\n\r\n`), content, Buffer.from('\r\n')]);
+    const body = Buffer.concat([part('一.pdf', minimalPdf()), part('二.pdf', minimalPdf()), Buffer.from(`--${BOUNDARY}--\r\n`)]);
+    await expectRefused(() => staff.request({
+      method: 'POST', url: `/api/evidence?communityId=${t.community.id}`, headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, payload: body,
+    }), 413, /一次只能上传一个文件/);
   });
 
   it('refuses file names with a path or control characters (400)', async () => {

@@ -19,6 +19,13 @@ import { checkOfficeZip } from './zip-guard';
 
 export const MAX_FILE_BYTES = 15 * 1024 * 1024;
 
+/** @fastify/multipart options of every upload route: one file, 15 MiB, tiny fields. */
+export const MULTIPART_OPTIONS = {
+  // preservePath: busboy would otherwise strip "../../x.jpg" to "x.jpg" and we could not refuse it.
+  preservePath: true,
+  limits: { files: 1, fileSize: MAX_FILE_BYTES, fields: 5, fieldSize: 1024, parts: 6, headerPairs: 50 },
+};
+
 export class FileTooLargeError extends HttpError {
   constructor() { super(413, 'file_too_large', `文件超过 ${MAX_FILE_BYTES / 1024 / 1024} MB 上限 (file larger than ${MAX_FILE_BYTES / 1024 / 1024} MB)`); }
 }
@@ -34,6 +41,10 @@ export interface UploadInput {
   communityId: string;
   part: IncomingFile;
   actor: Actor;
+  /** an incident deduction of the same community the file explains; unset = unattached (a submission attaches it later) */
+  deductionId?: string;
+  /** runs once the file is received, before anything is stored: the route checks that no second file follows */
+  beforeStoring?: () => Promise<void>;
 }
 
 /** Thumbnails sit next to the original: `<communityId>/<sha256>.thumb.jpg`. */
@@ -44,7 +55,7 @@ export function thumbnailKeyOf(storageKey: string): string {
 export function evidenceUploads(deps: { evidence: EvidenceRepository; storage: EvidenceStorage }) {
   const { storage } = deps;
 
-  async function accept({ communityId, part, actor }: UploadInput): Promise<EvidenceRecord> {
+  async function accept({ communityId, part, actor, deductionId, beforeStoring }: UploadInput): Promise<EvidenceRecord> {
     if (part.fieldname !== 'file') {
       part.file.resume();
       throw new BadRequestError('请在 multipart 字段 file 中上传文件 (send the file in the multipart field "file")', 'missing_file');
@@ -61,8 +72,12 @@ export function evidenceUploads(deps: { evidence: EvidenceRepository; storage: E
     const written: string[] = [];
     let storageKey = '';
     try {
+      await beforeStoring?.();
       const kind = await detectKind(received.path, fileName);
       if (kind.officeZip) await checkOfficeZip(received.path, received.sizeBytes);
+      // Checked like any upload first (a lying name is refused even for known bytes), then a retry is answered with its first row.
+      const twin = await deps.evidence.findUnattachedTwin({ communityId, uploadedById: actor.userId, sha256: received.sha256, deductionId: deductionId ?? null });
+      if (twin) return twin;
       const facts: ImageFacts = kind.image ? await imageFacts(received.path, kind.ext) : { takenAt: null, gps: null, thumbnail: null, phash: null };
 
       storageKey = `${communityId}/${received.sha256}.${kind.ext}`;
@@ -72,6 +87,7 @@ export function evidenceUploads(deps: { evidence: EvidenceRepository; storage: E
       return await deps.evidence.create({
         communityId, uploadedById: actor.userId, storageKey, fileName, mimeType: kind.mimeType, sizeBytes: received.sizeBytes,
         sha256: received.sha256, phash: facts.phash, takenAt: facts.takenAt, gpsLat: facts.gps?.lat ?? null, gpsLon: facts.gps?.lon ?? null,
+        deductionId: deductionId ?? null,
       }, actor);
     } catch (err) {
       await removeOrphans(storageKey, written);

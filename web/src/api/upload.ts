@@ -10,9 +10,18 @@ export interface UploadHandle {
 }
 
 export function uploadEvidence(file: File, communityId: string, onProgress: (fraction: number) => void): UploadHandle {
+  return uploadTo(`/api/evidence?communityId=${encodeURIComponent(communityId)}`, file, onProgress);
+}
+
+/** A file explaining an incident deduction (officials): stored under the incident's community and attached to it at once. */
+export function uploadIncidentEvidence(file: File, deductionId: string, onProgress: (fraction: number) => void = () => {}): UploadHandle {
+  return uploadTo(`/api/incidents/${encodeURIComponent(deductionId)}/evidence`, file, onProgress);
+}
+
+function uploadTo(url: string, file: File, onProgress: (fraction: number) => void): UploadHandle {
   const xhr = new XMLHttpRequest();
   const promise = new Promise<UploadedEvidence>((resolve, reject) => {
-    xhr.open('POST', `/api/evidence?communityId=${encodeURIComponent(communityId)}`);
+    xhr.open('POST', url);
     const token = getCsrfToken();
     if (token) xhr.setRequestHeader('x-csrf-token', token);
     xhr.upload.onprogress = (e) => {

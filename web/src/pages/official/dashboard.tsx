@@ -53,13 +53,13 @@ function Ranking({ board }: { board: Scoreboard }) {
   return (
     <table className="table" data-testid="ranking">
       <thead><tr><th scope="col">{t('dash.rank')}</th><th scope="col">{t('common.community')}</th><th scope="col">{t('dash.total')}</th>
-        <th scope="col">{t('dash.ytd')}</th><th scope="col">{t('dash.monthDeducted')}</th><th scope="col">{t('dash.open')}</th></tr></thead>
+        <th scope="col">{t('dash.ytd')}</th><th scope="col">{t('dash.monthDeducted')}</th><th scope="col">{t('dash.open')}</th><th scope="col">{t('dash.atRisk')}</th></tr></thead>
       <tbody>
         {board.communities.map((c) => (
           <tr key={c.id}>
             <td>{c.rank}</td>
             <th scope="row"><a href={`#/deductions?communityId=${c.id}`}>{c.name}</a></th>
-            <td className="num">{c.total}</td><td className="num">{c.ytdDeducted}</td><td className="num">{c.monthDeducted}</td><td className="num">{c.openObligationsThisMonth}</td>
+            <td className="num">{c.total}</td><td className="num">{c.ytdDeducted}</td><td className="num">{c.monthDeducted}</td><td className="num">{c.openObligationsThisMonth}</td><td className="num">{c.pointsAtRiskThisMonth}</td>
           </tr>
         ))}
       </tbody>

@@ -83,7 +83,13 @@ export function DeductionDetailPage({ id }: { id: string }) {
               {d.obligationId && <p><a href={`#/tasks/${d.obligationId}`}>{t('nav.tasks')} →</a></p>}
               <h2>{t('ded.evidence')}</h2>
               {d.evidence.length === 0 ? <p className="muted">{t('common.none')}</p> : (
-                <ul className="plain-list">{d.evidence.map((e) => <li key={e.id}>{e.fileName} <span className="muted small">{formatDateTime(e.createdAt)} · sha256 {e.sha256.slice(0, 12)}…</span></li>)}</ul>
+                <ul className="plain-list">{d.evidence.map((e) => (
+                  <li key={e.id}>
+                    {e.thumbnailUrl && <img src={e.thumbnailUrl} alt={e.fileName} height={64} />}{' '}
+                    <a href={e.url} target="_blank" rel="noreferrer">{e.fileName}</a>{' '}
+                    <span className="muted small">{t(e.source === 'incident' ? 'ded.evidence.incident' : 'ded.evidence.submission')} · {e.uploadedByName ?? ''} · {formatDateTime(e.createdAt)} · sha256 {e.sha256.slice(0, 12)}…</span>
+                  </li>
+                ))}</ul>
               )}
               {d.reversal && <><h2>{t('ded.reversal')}</h2><p>{formatDateTime(d.reversal.occurredAt)} · {d.reversal.recordedByName}：{d.reversal.explanation}</p></>}
               <h2>{t('ded.appeals')}</h2>

@@ -1,7 +1,8 @@
 // A community's standing as its staff see it: score, rank, what is already
-// lost, and what is still at risk if open tasks miss their deadlines.
-import { api, ApiError } from '../../api/client';
-import type { Deduction, Scoreboard, Task } from '../../api/types';
+// lost, and what is still at risk if open tasks miss their deadlines (the
+// scoreboard's count and points of this month's open tasks not yet due).
+import { api } from '../../api/client';
+import type { Deduction, Scoreboard } from '../../api/types';
 import { Load } from '../../components/status';
 import { TrendChart } from '../../components/trend-chart';
 import { useT } from '../../i18n';
@@ -12,7 +13,6 @@ import { useFetch } from '../../lib/use-fetch';
 export function CommunityScorePage({ communityId }: { communityId: string }) {
   const t = useT();
   const board = useFetch(() => api.get<Scoreboard>('/api/scoreboard'), []);
-  const risk = useFetch(() => loadAtRisk(communityId), [communityId]);
   const deductions = useFetch(() => api.get<Deduction[]>('/api/deductions', { communityId, limit: 100 }), [communityId]);
   const [year, month] = shanghaiMonth(new Date()).split('-').map(Number) as [number, number];
   const trend = useFetch(() => loadTrend(year, month, [communityId]), [communityId]);
@@ -32,8 +32,7 @@ export function CommunityScorePage({ communityId }: { communityId: string }) {
                 <div className="stat"><span className="stat-label">{t('score.ytd', { points: row.ytdDeducted })}</span>
                   <span className="muted small">{t('score.month', { points: row.monthDeducted })}</span></div>
                 <div className="stat stat-risk"><span className="stat-label">{t('score.atRisk')}</span>
-                  {risk.data ? <span className="small">{t('score.atRiskDetail', { count: risk.data.count, points: risk.data.points })}</span>
-                    : <span className="small">{t('score.openThisMonth', { count: row.openObligationsThisMonth })}</span>}
+                  <span className="small">{t('score.atRiskDetail', { count: row.openObligationsThisMonth, points: row.pointsAtRiskThisMonth })}</span>
                 </div>
               </div>
             </>
@@ -57,17 +56,4 @@ export function CommunityScorePage({ communityId }: { communityId: string }) {
       </Load>
     </section>
   );
-}
-
-/** Points of open tasks: what the community loses if none of them is done in time. */
-async function loadAtRisk(communityId: string): Promise<{ count: number; points: number } | undefined> {
-  try {
-    const { tasks } = await api.get<{ tasks: Task[] }>('/api/tasks', { scope: 'mine' });
-    const open = tasks.filter((x) => x.communityId === communityId && (x.status === 'OPEN' || x.status === 'SUBMITTED'));
-    return { count: open.length, points: Math.round(open.reduce((a, x) => a + x.points, 0) * 10) / 10 };
-  } catch (err) {
-    // Until the task API exists the scoreboard's open-obligation count stands in.
-    if (err instanceof ApiError && err.missingRoute) return undefined;
-    throw err;
-  }
 }
