@@ -49,8 +49,8 @@ export function createPlanningActivities(deps: PlanningActivityDeps) {
       const from = new Date(input.from);
       const to = new Date(input.to);
       const communities = await source.load(input.communityIds, seasonIds);
-      const instances = communities.flatMap(({ community, subjects, rosters }) =>
-        generateObligationsAcrossVersions({ versions: deps.rulebooks.all(), community, subjects, rosters, from, to }));
+      const instances = communities.flatMap(({ community, subjects, rosters, addedWindows }) =>
+        generateObligationsAcrossVersions({ versions: deps.rulebooks.all(), community, subjects, rosters, addedWindows, from, to }));
       // A deadline that passed before the obligation was even planned (a new
       // installation, a long outage) is not the community's fault: never open it.
       const cutoff = input.dueAfter ? Date.parse(input.dueAfter) : -Infinity;

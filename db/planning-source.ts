@@ -1,12 +1,14 @@
 // What obligation generation needs to know about communities, read from the
 // database and shaped as the domain's plain types.
-import type { Community, DutyRosters, LedgerSubject, RiskLevel } from '../domain';
+import { adminWindowDefinition, type Community, type DutyRosters, type LedgerSubject, type RiskLevel, type SensitiveWindowDefinition } from '../domain';
 import type { Database } from './client';
 
 export interface CommunityPlanningInput {
   community: Community;
   subjects: LedgerSubject[];
   rosters: DutyRosters;
+  /** sensitive windows the admin added for the community's township (SensitiveWindow rows), as pure definitions */
+  addedWindows: SensitiveWindowDefinition[];
 }
 
 const RISK_LEVELS: readonly string[] = ['low', 'medium', 'high'];
@@ -21,14 +23,22 @@ export function planningSource(db: Database) {
     /** The roster (one per community, by date) is offered under every season id given. */
     async load(communityIds: string[], seasonIds: readonly string[] = []): Promise<CommunityPlanningInput[]> {
       const [communities, subjects, shifts] = await Promise.all([
-        db.community.findMany({ where: { id: { in: communityIds } }, select: { id: true, name: true } }),
+        db.community.findMany({ where: { id: { in: communityIds } }, select: { id: true, name: true, townshipId: true } }),
         db.ledgerSubject.findMany({ where: { communityId: { in: communityIds } } }),
         db.dutyShift.findMany({ where: { communityId: { in: communityIds } }, select: { communityId: true, dutyDate: true, userId: true } }),
       ]);
+      const windows = await db.sensitiveWindow.findMany({
+        where: { townshipId: { in: [...new Set(communities.map((c) => c.townshipId))] } },
+        select: { id: true, townshipId: true, name: true, startsOn: true, endsOn: true },
+        orderBy: { startsOn: 'asc' },
+      });
       return communities.map((community) => ({
         community: { id: community.id, name: community.name },
         subjects: subjects.filter((s) => s.communityId === community.id).map(toDomainSubject),
         rosters: Object.fromEntries(seasonIds.map((id) => [id, rosterOf(shifts.filter((s) => s.communityId === community.id))])),
+        addedWindows: windows.filter((w) => w.townshipId === community.townshipId).map((w) => adminWindowDefinition({
+          id: w.id, name: w.name, startsOn: civilDay(w.startsOn), endsOn: civilDay(w.endsOn),
+        })),
       }));
     },
 
@@ -40,7 +50,12 @@ export function planningSource(db: Database) {
 }
 
 function rosterOf(shifts: Array<{ dutyDate: Date; userId: string }>): Record<string, string> {
-  return Object.fromEntries(shifts.map((s) => [s.dutyDate.toISOString().slice(0, 10), s.userId]));
+  return Object.fromEntries(shifts.map((s) => [civilDay(s.dutyDate), s.userId]));
+}
+
+/** @db.Date columns come back as UTC midnight of the civil date. */
+function civilDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
 }
 
 function toDomainSubject(row: {

@@ -22,6 +22,7 @@ export {
   shanghaiDateOf,
   addDays,
   daysInMonth,
+  compareCivil,
 } from './time/shanghai';
 export { parseDuration, durationMs, describeOffset } from './time/duration';
 export {
@@ -55,6 +56,8 @@ export {
   sensitiveWindowsInYear,
   sensitiveWindowsAt,
 } from './calendar/sensitive-windows';
+export { type AdminWindowRow, MAX_ADMIN_WINDOW_DAYS, adminWindowId, adminWindowDefinition, adminWindowProblems } from './calendar/admin-windows';
+export { type DutySeasonDay, dutySeasonOn, isInPlanningHorizon, isPastDay, daysOfMonth } from './calendar/duty-roster';
 
 // Rulebook
 export type * from './rulebook/types';

@@ -12,7 +12,7 @@
  * (see reportingObligation).
  */
 import { seasonPeriod } from '../calendar/seasons';
-import { sensitiveWindowsInYear } from '../calendar/sensitive-windows';
+import { type SensitiveWindowDefinition, sensitiveWindowsInYear } from '../calendar/sensitive-windows';
 import { effectiveFromInstant, versionSpans } from '../rulebook/versions';
 import type { Rule, Rulebook } from '../rulebook/types';
 import { durationMs } from '../time/duration';
@@ -26,6 +26,12 @@ export interface GenerateObligationsInput {
   readonly community: Community;
   readonly subjects?: readonly LedgerSubject[];
   readonly rosters?: DutyRosters;
+  /**
+   * Windows the admin added for this community's township (SensitiveWindow
+   * rows as definitions, see calendar/admin-windows.ts). They count for rules
+   * that said `windows: all`; rules naming their windows keep exactly those.
+   */
+  readonly addedWindows?: readonly SensitiveWindowDefinition[];
   /** inclusive */
   readonly from: Date;
   /** exclusive */
@@ -114,8 +120,12 @@ function instancesOf(rule: Rule, input: GenerateObligationsInput, range: Range):
     }
 
     case 'sensitive-window': {
-      const windows = sensitiveWindowsInYear(input.rulebook.settings.sensitiveWindows, input.rulebook.year).filter(
-        (w) => rule.windows!.includes(w.id) && inRange(w.period.start),
+      const added = rule.windowsAll ? input.addedWindows ?? [] : [];
+      // A rulebook id wins over an added window carrying the same id.
+      const definitions = [...input.rulebook.settings.sensitiveWindows, ...added.filter((a) => !input.rulebook.settings.sensitiveWindows.some((w) => w.id === a.id))];
+      const owed = new Set([...rule.windows!, ...added.map((a) => a.id)]);
+      const windows = sensitiveWindowsInYear(definitions, input.rulebook.year).filter(
+        (w) => owed.has(w.id) && inRange(w.period.start),
       );
       if (rule.subjects === undefined) return windows.map((w) => make(w.period));
       return windows.flatMap((w) =>

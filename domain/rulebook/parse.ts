@@ -123,6 +123,7 @@ function resolve(top: RulebookFileInput, input: SettingsInput, rules: RuleInput[
       ...(rule.season !== undefined ? { season: rule.season } : {}),
       ...(rule.checkInBy !== undefined ? { checkInBy: rule.checkInBy } : {}),
       ...(windows !== undefined ? { windows } : {}),
+      ...(rule.windows === 'all' ? { windowsAll: true } : {}),
       ...(rule.kind === 'one-off' ? { due: due ?? { kind: 'year-end' } } : {}),
       evidence: rule.evidence ?? input.defaults.evidence,
       deduction: rule.deduction,

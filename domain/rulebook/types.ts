@@ -84,6 +84,8 @@ export interface Rule {
   readonly checkInBy?: string;
   /** sensitive window ids, already expanded from "all" */
   readonly windows?: readonly string[];
+  /** true when the rulebook said `windows: all`: the rule also owes work in windows the admin adds (SensitiveWindow rows) */
+  readonly windowsAll?: boolean;
   readonly due?: DueSpec;
   readonly evidence: EvidenceRequirement;
   readonly deduction: DeductionSpec;
