@@ -44,3 +44,15 @@ export async function jpegFromPage(page: Page, label: string): Promise<Buffer> {
   }, label);
   return Buffer.from(base64, 'base64');
 }
+
+/** The same picture as a phone camera saves it: capture time (Asia/Shanghai) and GPS place in its EXIF. */
+export async function withCameraExif(jpeg: Buffer, exif: { takenAt: Date; lat: [number, number, number]; lon: [number, number, number] }): Promise<Buffer> {
+  const { default: sharp } = await import('sharp');
+  const local = new Date(exif.takenAt.getTime() + 8 * 3_600_000).toISOString();
+  const dms = (v: [number, number, number]) => v.map((n) => `${n}/1`).join(' ');
+  return sharp(jpeg).withExif({
+    IFD0: { Make: 'duban-e2e', Model: 'phone camera' },
+    IFD2: { DateTimeOriginal: `${local.slice(0, 10).replace(/-/g, ':')} ${local.slice(11, 19)}`, OffsetTimeOriginal: '+08:00' },
+    IFD3: { GPSLatitudeRef: 'N', GPSLatitude: dms(exif.lat), GPSLongitudeRef: 'E', GPSLongitude: dms(exif.lon) },
+  }).jpeg({ quality: 85 }).toBuffer();
+}

@@ -1,11 +1,30 @@
 // The web UI in headless Chromium against the real API (buildApp + listen on
 // a free port) on the test PostgreSQL and Temporal. Each `it` is one step of
 // a user's day; later steps build on earlier ones (shared township, shared
-// browser), so new steps (upload, approve, deadline) slot in as more `it`s.
+// browser). Every step asserts what the user sees on the page; the database
+// is read only to wait for a workflow's write or to prove "stored once".
+//
+// Two Temporal servers, one database:
+// - The API, and a worker with the real activities, run on the Temporal dev
+//   server in real time. The staff's task (upload, submit, approve, closed)
+//   is a real obligation workflow there, falling due a day later.
+// - The deadline step needs time moved by the test, which the dev server
+//   cannot do. It starts Temporal's time-skipping test server with its clock
+//   at the start of the current Asia/Shanghai month (libfaketime, as the year
+//   test does), and a second worker on it with the same real activities
+//   against the same PostgreSQL. It opens a task due three days later and
+//   moves the clock past the deadline with env.sleep; the workflow records
+//   the deduction in the database the API reads, and the browser sees it on
+//   the ranking and the heatmap. The deadline stays inside the current month
+//   so the month's scoreboard and heatmap count it whatever day the test runs.
+//   That step needs no API -> workflow call, so the API's client stays on the
+//   dev server. The server's gotchas (docs/workflows.md) do not arise: no
+//   handle.result(), and no Update is sent to that workflow at all.
 //
 // A step whose API route is not there yet skips itself at run time with
 // ctx.skip('missing route ...'), so it turns on by itself when the route lands.
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,9 +36,11 @@ import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { connectTestStack, createTestWorker, uniqueTaskQueue, type TestStack } from '../support/stack';
 import { testActivityDeps } from '../support/activity-deps';
-import { openTaskNow } from '../support/open-task';
+import { monthPeriod, shanghaiDateOf } from '../../domain';
+import { obligationSpec, openTaskNow, startObligation, waitForTaskStatus } from '../support/open-task';
 import { createTestTownship, TEST_PASSWORD, type TestTownship } from '../support/fixtures';
-import { buildWeb, jpegFromPage, launchChromium, PHONE, DESKTOP } from './support';
+import { startTimeSkippingWorker, type TimeSkippingWorker } from '../support/time-skipping';
+import { buildWeb, jpegFromPage, launchChromium, withCameraExif, PHONE, DESKTOP } from './support';
 
 const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
@@ -33,11 +54,18 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
   let t: TestTownship;
   /** a deduction recorded against the other community, for the scope checks */
   let otherDeductionId: string | undefined;
-  /** an open task of the staff's community, run by a real obligation workflow */
-  let taskId: string;
+  /** an open task of the staff's community, run by a real obligation workflow on the dev server */
+  let task: { id: string; key: string };
+  /** the time-skipping server and its worker, started by the deadline step */
+  let timeSkipping: TimeSkippingWorker | undefined;
   let worker: Worker;
   let running: Promise<void>;
   const taskQueue = uniqueTaskQueue('e2e');
+
+  /** when the staff's evidence photo was taken, per its EXIF */
+  const photoTakenAt = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000);
+  /** an instant as the pages show it: Asia/Shanghai, to the minute */
+  const shanghaiMinute = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace(/-/g, '/').replace('T', ' ');
 
   const hasRoute = (method: HTTPMethods, url: string) => app.hasRoute({ method, url });
   const skipUnless = (ctx: TestContext, method: HTTPMethods, url: string) => {
@@ -75,7 +103,8 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     if (!address || typeof address === 'string') throw new Error('no TCP address');
     base = `http://127.0.0.1:${address.port}`;
     t = await createTestTownship(stack.db, 'e2e');
-    taskId = (await openTaskNow({ db: stack.db, client: stack.client, taskQueue, communityId: t.community.id, ruleId: 'fraud.investigation', dueInMs: 86_400_000 })).id;
+    const opened = await openTaskNow({ db: stack.db, client: stack.client, taskQueue, communityId: t.community.id, ruleId: 'fraud.investigation', dueInMs: 86_400_000 });
+    task = { id: opened.id, key: opened.spec.key };
     profile = mkdtempSync(path.join(os.tmpdir(), 'duban-chromium-'));
     browser = await launchChromium(profile);
     page = browser.pages()[0] ?? (await browser.newPage());
@@ -85,6 +114,7 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
   afterAll(async () => {
     await browser?.close();
     await app?.close();
+    await timeSkipping?.stop();
     worker?.shutdown();
     await running;
     await stack?.close();
@@ -137,7 +167,6 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     const ranking = page.getByTestId('ranking');
     await expect(ranking.textContent()).resolves.toContain('97');
     await expect(page.locator('figure.trend svg[role="img"]').first().isVisible()).resolves.toBe(true);
-    await page.screenshot({ path: path.join(screenshots, 'dashboard.png'), fullPage: true });
   });
 
   it('the deduction drill-down explains the rule, the clause and who recorded it', async () => {
@@ -159,7 +188,6 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     skipUnless(ctx, 'GET', '/api/tasks');
     await page.getByTestId('task-summary').waitFor();
     await expect(page.locator('.group-today, .group-week').first().textContent()).resolves.toContain('每月电信诈骗线索摸排、可疑人口问询和伪基站巡查记录');
-    expect(taskId).toBeTruthy();
     await page.screenshot({ path: path.join(screenshots, 'staff-tasks.png'), fullPage: true });
   });
 
@@ -187,19 +215,47 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     await expect(page.getByTestId('forbidden').isVisible()).resolves.toBe(true);
   });
 
-  it('staff: opens a task, takes a photo, watches it upload and submits it', async (ctx) => {
+  it('staff: takes a photo, the upload fails on the network, one tap retries it with the same photo, and submits it', async (ctx) => {
     skipUnless(ctx, 'GET', '/api/tasks/:id');
     skipUnless(ctx, 'POST', '/api/evidence');
     skipUnless(ctx, 'POST', '/api/tasks/:id/submissions');
-    // Lead: if submissions need the obligation workflow, start it here instead of the bare row.
     await loginAs(t.usernames.staff, PHONE);
     await page.getByRole('link', { name: /每月电信诈骗线索摸排、可疑人口问询和伪基站巡查记录/ }).click();
     await expect(page.locator('blockquote.clause').textContent()).resolves.toContain('每月未开展宣传');
-    const photo = await jpegFromPage(page, 'fraud publicity');
-    await page.locator('#photo-input').setInputFiles({ name: 'publicity.jpg', mimeType: 'image/jpeg', buffer: photo });
-    await page.getByText('已上传').waitFor();
+    // Network fault injection: Chromium drops the first upload request before it
+    // leaves the phone, as a dead mobile connection would. Nothing of duban is faked.
+    let dropped = 0;
+    await page.route((url) => url.pathname === '/api/evidence', async (route) => {
+      dropped++;
+      await route.abort('internetdisconnected');
+    }, { times: 1 });
+    // A photo taken an hour ago at 30°15′N 120°10′E, as the phone camera stores it.
+    const photo = await withCameraExif(await jpegFromPage(page, 'fraud investigation'), { takenAt: photoTakenAt, lat: [30, 15, 0], lon: [120, 10, 0] });
+    await page.locator('#photo-input').setInputFiles({ name: 'investigation.jpg', mimeType: 'image/jpeg', buffer: photo });
+    const item = page.locator('li.photo').filter({ has: page.getByRole('img', { name: '照片预览：investigation.jpg' }) });
+    await expect(item.getByRole('alert').textContent()).resolves.toBe('上传失败：网络连接失败，请检查网络后重试');
+    expect(dropped).toBe(1);
+    // The photo is still there (its preview decoded from the kept File), nothing reached the server, nothing can be submitted yet.
+    expect(await item.getByRole('img').evaluate(async (img: HTMLImageElement) => { await img.decode(); return img.naturalWidth; })).toBe(320);
+    expect(await stack.db.evidence.count({ where: { communityId: t.community.id } })).toBe(0);
+    await expect(page.getByRole('button', { name: /提交 0 份佐证/ }).isDisabled()).resolves.toBe(true);
+    await page.screenshot({ path: path.join(screenshots, 'staff-upload-retry.png'), fullPage: true });
+
+    await item.getByRole('button', { name: '重新上传' }).click();
+    await item.getByText('已上传').waitFor();
+    await expect(item.getByRole('button', { name: '重新上传' }).count()).resolves.toBe(0);
+    await expect(item.textContent()).resolves.toContain(`拍摄时间 ${shanghaiMinute(photoTakenAt)}`);
+    // Stored exactly once, with the very bytes of the photo taken.
+    const stored = await stack.db.evidence.findMany({ where: { communityId: t.community.id }, select: { id: true, sha256: true, submissionId: true } });
+    expect(stored).toEqual([{ id: expect.any(String), sha256: createHash('sha256').update(photo).digest('hex'), submissionId: null }]);
+
     await page.getByRole('button', { name: /提交 1 份佐证/ }).click();
     await page.getByText('待审核').first().waitFor();
+    await expect(page.locator('ul.submissions img').count()).resolves.toBe(1);
+    const submitted = await stack.db.evidence.findMany({ where: { communityId: t.community.id }, select: { id: true, submissionId: true } });
+    expect(submitted).toHaveLength(1);
+    expect(submitted[0]!.id).toBe(stored[0]!.id);
+    expect(submitted[0]!.submissionId).not.toBeNull();
   });
 
   it('an official sees the pending evidence beside its EXIF time, place and used-before flag, and approves it', async (ctx) => {
@@ -210,21 +266,95 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     await go('/reviews');
     const card = page.locator('.review-card').filter({ hasText: '每月电信诈骗线索摸排、可疑人口问询和伪基站巡查记录' });
     await card.waitFor();
-    await expect(card.textContent()).resolves.toMatch(/拍摄时间[\s\S]*拍摄地点[\s\S]*曾用过/);
+    const facts = card.locator('dl');
+    await expect(facts.locator('dt').allTextContents()).resolves.toEqual(['拍摄时间', '拍摄地点', '曾用过']);
+    await expect(facts.locator('dd').allTextContents()).resolves.toEqual([shanghaiMinute(photoTakenAt), '30.25000, 120.16667', '未发现重复']);
     await page.screenshot({ path: path.join(screenshots, 'reviews.png'), fullPage: true });
     await card.getByRole('button', { name: '通过' }).click();
     await card.waitFor({ state: 'detached' });
   });
 
-  it('a deadline passes unmet: the deduction appears on the scoreboard and the heatmap', async () => {
-    // The dev server runs in real time: "moving time" here is a task that falls due two seconds from now.
-    const { spec } = await openTaskNow({ db: stack.db, client: stack.client, taskQueue, communityId: t.community.id, ruleId: 'drugs.venue-patrol', dueInMs: 2_000 });
-    for (let i = 0; i < 100 && !(await stack.db.deduction.findUnique({ where: { businessKey: spec.key } })); i++) await new Promise((r) => setTimeout(r, 200));
+  it('after the approval the staff user sees on the phone that the task is done', async (ctx) => {
+    skipUnless(ctx, 'POST', '/api/tasks/:id/submissions/:submissionId/review');
+    // The approval returns once the workflow has accepted it; the workflow then writes the row the pages read.
+    await waitForTaskStatus(stack.db, task.key, 'CLOSED');
+    await loginAs(t.usernames.staff, PHONE);
+    // My tasks keeps it for a few days in the 已完成 group, with its badge instead of a countdown.
+    const done = page.locator('section.group-done');
+    await done.getByRole('heading', { level: 2 }).waitFor();
+    await expect(done.getByRole('heading', { level: 2 }).textContent()).resolves.toBe('已完成 1');
+    const card = done.locator('li.task-card');
+    await expect(card.locator('.task-title').textContent()).resolves.toBe('每月电信诈骗线索摸排、可疑人口问询和伪基站巡查记录');
+    await expect(card.locator('.badge').textContent()).resolves.toBe('已完成');
+    await expect(page.getByTestId('task-summary').textContent()).resolves.toBe('逾期 0 项 · 今天 0 项 · 本周 0 项');
+    // The task itself (as from a notification's link) says it is done, and offers no upload any more.
+    await card.getByRole('link').click();
+    await page.getByTestId('task-outcome').waitFor();
+    const heading = page.getByRole('heading', { level: 1 });
+    await expect(heading.textContent()).resolves.toBe('每月电信诈骗线索摸排、可疑人口问询和伪基站巡查记录');
+    await expect(page.locator('.task-row .badge').first().textContent()).resolves.toBe('已完成');
+    const { closedAt } = await stack.db.obligation.findUniqueOrThrow({ where: { businessKey: task.key }, select: { closedAt: true } });
+    await expect(page.getByTestId('task-outcome').textContent()).resolves.toBe(`✓ 已完成：佐证已通过审核，本期不扣分（${shanghaiMinute(closedAt!)}）`);
+    await expect(page.locator('li.submission').first().textContent()).resolves.toContain('已通过');
+    await expect(page.locator('main').textContent()).resolves.not.toContain('逾期扣');
+    expect(await page.locator('#photo-input').count()).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+  });
+
+  it('a deadline passes unmet while the test moves time: the deduction appears on the ranking and the heatmap', async () => {
+    // The time-skipping server's clock starts at the beginning of this Asia/Shanghai month (see the top of the file).
+    const { year, month } = shanghaiDateOf(new Date());
+    const { start, key: periodKey, label: periodLabel } = monthPeriod(year, month);
+    timeSkipping = await startTimeSkippingWorker({ db: stack.db, start, label: 'e2e-deadline' });
+    const HOUR = 3_600_000;
+    const opensAt = new Date(start.getTime() + HOUR);
+    const dueAt = new Date(opensAt.getTime() + 3 * 24 * HOUR);
+    const spec = await obligationSpec({ communityId: t.community.id, ruleId: 'drugs.venue-patrol', opensAt, dueAt, periodKey, periodLabel });
+    await startObligation(timeSkipping.env.client, timeSkipping.taskQueue, spec);
+    await timeSkipping.sleepUntil(new Date(opensAt.getTime() + 60_000));
+    await waitForTaskStatus(stack.db, spec.key, 'OPEN');
+    expect(await stack.db.deduction.count({ where: { businessKey: spec.deduction.key } })).toBe(0);
+
+    // Three days pass in a moment; nobody patrolled.
+    await timeSkipping.sleepUntil(new Date(dueAt.getTime() + HOUR));
+    await waitForTaskStatus(stack.db, spec.key, 'OVERDUE');
+    const deduction = await stack.db.deduction.findUniqueOrThrow({ where: { businessKey: spec.deduction.key } });
+    expect(deduction).toMatchObject({ recordedBy: 'auto:deadline', occurredAt: new Date(dueAt.getTime() - 1), periodKey });
+
     await loginAs(t.usernames.zhengfa, DESKTOP);
     await go('/dashboard');
-    await expect(page.getByTestId('ranking').textContent()).resolves.toContain('96'); // 100 - 3 (petition) - 1 (missed patrols)
-    const row = page.getByTestId('heatmap').locator('tbody tr').filter({ hasText: '易涉毒场所' });
-    await expect(row.locator('td[data-status="DEDUCTED"]').count()).resolves.toBeGreaterThanOrEqual(1);
+    const mine = page.getByTestId('ranking').locator('tbody tr').filter({ hasText: t.community.name });
+    await expect(mine.locator('td.num').first().textContent()).resolves.toBe('96'); // 100 - 3 (petition) - 1 (missed patrols)
+    const cell = page.getByTestId('heatmap').locator(`td[title="${t.community.name} 易涉毒场所每月至少巡查两次：已扣分"]`);
+    await expect(cell.getAttribute('data-status')).resolves.toBe('DEDUCTED');
+    await cell.scrollIntoViewIfNeeded(); // the heatmap scrolls inside its region: show the deducted cell in the screenshot
+    await page.screenshot({ path: path.join(screenshots, 'dashboard.png'), fullPage: true });
+    // The drill-down says the automatic deadline check recorded it, and explains it (rule, clause, period, deadline).
+    await go(`/deductions/${deduction.id}`);
+    const detail = await page.locator('main').textContent();
+    expect(detail).toContain('系统自动检查（deadline）');
+    expect(detail).toContain(deduction.explanation);
+    expect(deduction.explanation).toContain('未组织日常巡查或巡查不到位扣1分');
+    expect(deduction.explanation).toContain(periodLabel);
+  });
+
+  it('a staff user sets SMS first on the phone; a choice that would reach nobody is refused with the reason', async () => {
+    await loginAs(t.usernames.staff, PHONE);
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的设置' }).click();
+    await page.getByRole('heading', { name: '通知方式' }).waitFor();
+    await page.getByLabel('手机号（短信通知用）').fill('13800138000');
+    await page.getByLabel('首选通知方式').selectOption({ label: '短信' });
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByRole('status').filter({ hasText: '已保存' }).waitFor();
+    const stored = await stack.db.user.findUniqueOrThrow({ where: { username: t.usernames.staff }, select: { mobile: true, notifyPrefs: true } });
+    expect(stored).toMatchObject({ mobile: '13800138000', notifyPrefs: { order: ['sms'], disabled: [] } });
+
+    const optOut = page.getByRole('group', { name: '不接收以下方式（至少保留一种）' });
+    for (const name of ['工作群机器人', '短信', '邮件']) await optOut.getByLabel(name).check();
+    await page.getByRole('button', { name: '保存' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('至少保留一种通知方式');
+    expect((await stack.db.user.findUniqueOrThrow({ where: { username: t.usernames.staff }, select: { notifyPrefs: true } })).notifyPrefs).toEqual({ order: ['sms'], disabled: [] });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
   });
 
   it('logging out returns to the login page and the session is gone', async () => {

@@ -32,8 +32,9 @@ function TaskView({ task, onChanged }: { task: TaskDetail; onChanged: () => void
       <p className="task-row">
         <StatusBadge status={task.status} />
         {live && <Countdown dueAt={task.dueAt} now={now} />}
-        {task.points > 0 && <span className="risk">{t('tasks.atRisk', { points: task.points })}</span>}
+        {live && task.points > 0 && <span className="risk">{t('tasks.atRisk', { points: task.points })}</span>}
       </p>
+      {!live && <Outcome task={task} />}
       <dl className="facts">
         <dt>{t('common.community')}</dt><dd>{task.communityName}</dd>
         <dt>{t('task.period')}</dt><dd>{task.periodLabel}</dd>
@@ -51,6 +52,17 @@ function TaskView({ task, onChanged }: { task: TaskDetail; onChanged: () => void
       )}
     </article>
   );
+}
+
+// The task's ending, said in words: nothing more to do, and whether points were lost.
+// The API returns closedAt and waiverReason with every task; the shared type does not list them.
+function Outcome({ task }: { task: TaskDetail & { closedAt?: string | null; waiverReason?: string | null } }) {
+  const t = useT();
+  const at = task.closedAt ? formatDateTime(task.closedAt) : '';
+  if (task.status === 'CLOSED') return <p className="outcome outcome-closed" role="status" data-testid="task-outcome">✓ {t('task.outcomeClosed', { time: at })}</p>;
+  if (task.status === 'CLOSED_LATE') return <p className="outcome outcome-late" role="status" data-testid="task-outcome">✓ {t('task.outcomeClosedLate', { time: at })}</p>;
+  if (task.status === 'WAIVED') return <p className="outcome" role="status" data-testid="task-outcome">{t('task.outcomeWaived', { reason: task.waiverReason ?? '' })}</p>;
+  return null;
 }
 
 function SubmissionView({ submission: s }: { submission: Submission }) {
