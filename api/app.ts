@@ -12,6 +12,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, hasZodFasti
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client';
 import { HttpError } from './errors';
+import { frameworkClientError } from './framework-errors';
 import { healthRoutes } from './routes/health';
 import { systemRoutes } from './routes/system';
 import { authPlugin } from './plugins/auth';
@@ -31,9 +32,27 @@ import { evidenceRoutes } from './routes/evidence';
 import { createLocalStorage } from '../storage/local-storage';
 import type { EvidenceStorage } from '../storage/evidence-storage';
 import { oversightRoutes } from './routes/oversight';
+import { notificationRoutes } from './routes/notifications';
+import type { NotifyConfig } from '../notify';
+import { meRoutes } from './routes/me';
+import { settingsRepository } from '../db/settings-repository';
 import { taskService } from './services/task-service';
 import { taskRepository } from '../db/task-repository';
 import { loadRulebookStore, type RulebookStore } from '../platform/rulebook-store';
+import { noopPlanningEvents, type PlanningEvents } from './services/planning-events';
+import { dutyShiftRoutes } from './routes/duty-shifts';
+import { sensitiveWindowRoutes } from './routes/sensitive-windows';
+import { dutyRosterService } from './services/duty-roster-service';
+import { sensitiveWindowService } from './services/sensitive-window-service';
+import { dutyShiftRepository } from '../db/duty-shift-repository';
+import { sensitiveWindowRepository } from '../db/sensitive-window-repository';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route as registered: the security matrix walks all of them, so a new route cannot skip it. */
+    readonly routeTable: ReadonlyArray<{ method: string; url: string }>;
+  }
+}
 
 export interface AppDeps {
   db: Database;
@@ -53,6 +72,10 @@ export interface AppDeps {
   rulebooks?: RulebookStore;
   /** where uploaded evidence is kept; default: a temporary folder (tests) */
   evidenceStorage?: EvidenceStorage;
+  /** roster and calendar changes reaching the scheduler (default no-op), and the clock of those routes (tests move it) */
+  planning?: { events?: PlanningEvents; now?: () => Date };
+  /** notification settings (NOTIFY_CONFIG) for the channel status and the local mail capture; absent = nothing configured */
+  notify?: NotifyConfig;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -60,6 +83,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel } : false,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
+  const routeTable: Array<{ method: string; url: string }> = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -77,10 +105,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (error instanceof HttpError) {
       return reply.status(error.statusCode).send({ error: error.code, message: error.message });
     }
-    const status = (error as { statusCode?: number }).statusCode;
-    if (status && status >= 400 && status < 500) {
-      return reply.status(status).send({ error: 'bad_request', message: (error as Error).message });
-    }
+    const client = frameworkClientError(error as { code?: string; statusCode?: number; message?: string });
+    if (client) return reply.status(client.status).send({ error: client.error, message: client.message });
     // Internal details go to the log only, never to the client.
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: 'internal', message: '服务器内部错误，请稍后重试 (internal error)' });
@@ -93,10 +119,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes(deps), { prefix: '/api' });
   await app.register(authRoutes({ sessions: repos.sessions, secureCookies, loginRateLimit: deps.loginRateLimit }), { prefix: '/api/auth' });
   await app.register(userRoutes(repos), { prefix: '/api/users' });
+  await app.register(meRoutes({ settings: settingsRepository(deps.db) }), { prefix: '/api/me' });
   await app.register(communityRoutes(repos), { prefix: '/api/communities' });
   await app.register(ledgerRoutes({ ...repos, events: deps.ledgerEvents ?? noopLedgerEvents }), { prefix: '/api/ledgers' });
   await app.register(deductionRoutes(repos), { prefix: '/api/deductions' });
-  await app.register(incidentRoutes(repos), { prefix: '/api/incidents' });
+  const storage = deps.evidenceStorage ?? createLocalStorage(mkdtempSync(path.join(os.tmpdir(), 'duban-evidence-')));
+  await app.register(incidentRoutes({ ...repos, db: deps.db, storage }), { prefix: '/api/incidents' });
   await app.register(appealRoutes(repos), { prefix: '/api/appeals' });
   await app.register(scoreboardRoutes(repos), { prefix: '/api/scoreboard' });
   await app.register(auditRoutes(repos), { prefix: '/api/audit' });
@@ -105,8 +133,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const tasksService = taskService({ tasks, temporal: deps.temporal, rulebooks });
   await app.register(taskRoutes(tasksService), { prefix: '/api/tasks' });
   await app.register(oversightRoutes({ tasks, service: tasksService }), { prefix: '/api' });
-  const storage = deps.evidenceStorage ?? createLocalStorage(mkdtempSync(path.join(os.tmpdir(), 'duban-evidence-')));
+  await app.register(notificationRoutes({ notify: deps.notify }), { prefix: '/api/notifications' });
   await app.register(evidenceRoutes({ db: deps.db, storage }), { prefix: '/api/evidence' });
+  const planningNow = deps.planning?.now ?? (() => new Date());
+  const planningEvents = deps.planning?.events ?? noopPlanningEvents;
+  await app.register(dutyShiftRoutes(dutyRosterService({ repo: dutyShiftRepository(deps.db), rulebooks, events: planningEvents, now: planningNow, log: app.log }), planningNow), { prefix: '/api/duty-shifts' });
+  await app.register(sensitiveWindowRoutes(sensitiveWindowService({ repo: sensitiveWindowRepository(deps.db), rulebooks, events: planningEvents, now: planningNow, log: app.log }), planningNow), { prefix: '/api/sensitive-windows' });
   await app.register(systemRoutes(deps), { prefix: '/api/system' });
   await app.register(fastifyStatic, { root: webRoot(), index: 'index.html' });
   return app;

@@ -5,12 +5,14 @@ import { connectTemporalClient } from '../platform/temporal';
 import { runMain } from '../platform/run-main';
 import { StartupError } from '../platform/errors';
 import { buildApp } from './app';
-import path from 'node:path';
-import { createLocalStorage } from '../storage/local-storage';
+import { evidenceStorageFromConfig } from '../storage/from-config';
 import { schedulerLedgerEvents } from './services/scheduler-ledger-events';
+import { schedulerPlanningEvents } from './services/scheduler-planning-events';
+import { sensitiveWindowRepository } from '../db/sensitive-window-repository';
 import { taskRepository } from '../db/task-repository';
 import { dataDir } from '../stack/paths';
 import { startHousekeeping } from './housekeeping';
+import { loadNotifyConfig } from '../platform/notify-setup';
 
 runMain('api', async () => {
   const config = parseConfig(process.env);
@@ -23,13 +25,16 @@ runMain('api', async () => {
     throw new StartupError(`cannot reach PostgreSQL at ${host} (DATABASE_URL): ${(error as Error).message.split('\n')[0]}`);
   });
   const temporal = await connectTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-  const evidenceStorage = createLocalStorage(config.EVIDENCE_DIR ?? path.join(config.DUBAN_DATA_DIR ?? dataDir, 'evidence'));
+  const { storage: evidenceStorage, description: evidenceWhere } = await evidenceStorageFromConfig(config, config.DUBAN_DATA_DIR ?? dataDir);
   const app = await buildApp({ db, temporal, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, logLevel: config.LOG_LEVEL,
     ledgerEncryptionKey: config.LEDGER_ENCRYPTION_KEY,
+    notify: loadNotifyConfig(config),
     evidenceStorage,
     ledgerEvents: schedulerLedgerEvents({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, tasks: taskRepository(db) }),
+    planning: { events: schedulerPlanningEvents({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, communitiesOf: sensitiveWindowRepository(db).communityIdsOf }) },
     // Plain http on loopback under npm start; behind TLS in production set NODE_ENV=production.
     secureCookies: config.NODE_ENV === 'production' });
+  app.log.info(`evidence storage: ${evidenceWhere}`);
   const housekeeping = startHousekeeping({ db, uploadTempDir: evidenceStorage.tempDir, log: (m) => app.log.info(m) });
   const close = async () => {
     await housekeeping.stop();

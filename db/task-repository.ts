@@ -38,14 +38,22 @@ const toTask = ({ community, points, ...row }: SelectedTask): TaskRow => ({ ...r
 
 export function taskRepository(db: Database) {
   return {
-    /** Opened tasks in scope; `activeOnly` keeps what still needs work or shows a deduction. */
-    async list(scope: string[], filter: { communityId?: string; activeOnly: boolean; assigneeId?: string; now: Date; limit: number }): Promise<TaskRow[]> {
+    /**
+     * Opened tasks in scope. `activeOnly` keeps what still needs work or shows a
+     * deduction, plus what was closed since `closedSince` (so the person who
+     * just finished a task still sees it done).
+     */
+    async list(scope: string[], filter: { communityId?: string; activeOnly: boolean; closedSince?: Date; assigneeId?: string; now: Date; limit: number }): Promise<TaskRow[]> {
+      const active = { status: { in: ['OPEN', 'SUBMITTED', 'OVERDUE'] as ObligationStatus[] } };
+      const recentlyClosed = filter.closedSince ? [{ status: { in: ['CLOSED', 'CLOSED_LATE', 'WAIVED'] as ObligationStatus[] }, closedAt: { gte: filter.closedSince } }] : [];
       const rows = await db.obligation.findMany({
         where: {
           communityId: filter.communityId ? { in: scope.filter((c) => c === filter.communityId) } : { in: scope },
           opensAt: { lte: filter.now },
-          ...(filter.activeOnly ? { status: { in: ['OPEN', 'SUBMITTED', 'OVERDUE'] } } : {}),
-          ...(filter.assigneeId ? { OR: [{ assigneeId: filter.assigneeId }, { assigneeId: null }] } : {}),
+          AND: [
+            ...(filter.activeOnly ? [{ OR: [active, ...recentlyClosed] }] : []),
+            ...(filter.assigneeId ? [{ OR: [{ assigneeId: filter.assigneeId }, { assigneeId: null }] }] : []),
+          ],
         },
         orderBy: [{ dueAt: 'asc' }, { businessKey: 'asc' }],
         take: filter.limit,

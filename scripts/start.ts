@@ -2,7 +2,7 @@
 // Temporal dev server, migrations, demo data, worker, API) and stops every
 // child cleanly on Ctrl-C. Data persists under .duban/ between runs.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../config';
 import { runMain } from '../platform/run-main';
@@ -15,6 +15,8 @@ import { startTemporalDevServer, stopChild } from '../stack/temporal-dev-server'
 import { migrateDatabase } from '../stack/migrate';
 import { isPortOpen } from '../stack/ports';
 import { loadOrCreateLocalSecrets } from '../stack/local-secrets';
+import { startMailCapture } from '../stack/mail-capture';
+import { loadNotifyConfig, withMailCapture } from '../platform/notify-setup';
 import { createDatabase } from '../db/client';
 import { seedDemoTownship, DEMO_PASSWORD } from '../prisma/seed';
 
@@ -76,7 +78,16 @@ runMain('start', async () => {
   ensureWebBuilt();
   const secrets = loadOrCreateLocalSecrets(dataDir, config);
   // The calendar library answers wrongly west of UTC: services compute in Shanghai time.
-  const childEnv = { ...process.env, ...secrets, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TZ: 'Asia/Shanghai', DUBAN_DATA_DIR: dataDir };
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...secrets, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TZ: 'Asia/Shanghai', DUBAN_DATA_DIR: dataDir };
+  // No SMTP configured: mail goes to a local capture, so reminders can be read on a fresh machine.
+  const notifyConfig = loadNotifyConfig(config);
+  if (!notifyConfig.smtp) {
+    const capture = await startMailCapture({ dir: path.join(dataDir, 'mail') });
+    cleanups.push(capture.close);
+    delete childEnv.NOTIFY_CONFIG_FILE;
+    childEnv.NOTIFY_CONFIG = JSON.stringify(withMailCapture(notifyConfig, capture));
+    log(`mail capture on ${capture.host}:${capture.port}: mail is stored in ${capture.dir}, not delivered (npm run mail lists it)`);
+  }
   const worker = killOnExit(spawnService('worker', 'worker/main.ts', childEnv));
   cleanups.push(() => stopChild(worker));
   await assertPortFree(config.API_PORT, 'API_PORT');
@@ -99,6 +110,7 @@ runMain('start', async () => {
   log(`  API docs   ${apiUrl}/docs`);
   log(`  health     ${apiUrl}/api/health`);
   if (temporalUi) log(`  Temporal   ${temporalUi}`);
+  if (!notifyConfig.smtp) log('  mail       npm run mail (captured locally; SMS and robots are off until configured)');
   log('press Ctrl-C to stop');
 });
 
@@ -133,12 +145,25 @@ async function stopOrphan(pidFile: string, cliPath: string): Promise<void> {
   for (let i = 0; i < 50 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 200));
 }
 
-/** The web UI is built once (and again after `rm -rf web/dist`). */
+/** The web UI is built when web/dist is missing or older than any source of it (after a `git pull`, say). */
 function ensureWebBuilt(): void {
-  if (existsSync(path.join(projectRoot, 'web', 'dist', 'index.html'))) return;
-  log('building the web UI (once)');
+  const built = path.join(projectRoot, 'web', 'dist', 'index.html');
+  // The rulebooks are sources too: the rulebook viewer is built from them.
+  const newest = Math.max(newestSourceMs(path.join(projectRoot, 'web')), newestSourceMs(path.join(projectRoot, 'rulebooks')));
+  if (existsSync(built) && newest <= statSync(built).mtimeMs) return;
+  log('building the web UI');
   const result = spawnSync(process.execPath, [path.join(projectRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: projectRoot, stdio: 'inherit' });
   if (result.status !== 0) throw new StartupError('building the web UI failed (npm run build:web shows why)');
+}
+
+/** The newest modification time under `dir`, leaving out the build output. */
+function newestSourceMs(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const full = path.join(entry.parentPath, entry.name);
+    if (entry.isFile() && !full.includes(`${path.sep}dist${path.sep}`) && !full.includes(`${path.sep}node_modules${path.sep}`)) newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
 }
 
 function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {

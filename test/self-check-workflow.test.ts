@@ -6,6 +6,7 @@ import { buildApp } from '../api/app';
 import { createActivities } from '../activities';
 import { testActivityDeps } from './support/activity-deps';
 import { connectTestStack, createTestWorker, uniqueTaskQueue, type TestStack } from './support/stack';
+import { login, seedTownship, type Client } from './api/support';
 
 const { EventType } = proto.temporal.api.enums.v1;
 
@@ -14,6 +15,7 @@ describe('self-check workflow on the real Temporal dev server and PostgreSQL', (
   let worker: Worker;
   let app: FastifyInstance;
   let running: Promise<void>;
+  let admin: Client;
   const taskQueue = uniqueTaskQueue('self-check');
 
   beforeAll(async () => {
@@ -21,6 +23,7 @@ describe('self-check workflow on the real Temporal dev server and PostgreSQL', (
     worker = await createTestWorker(stack, taskQueue, createActivities(await testActivityDeps({ db: stack.db, client: stack.client, taskQueue })));
     running = worker.run();
     app = await buildApp({ db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue });
+    admin = await login(app, (await seedTownship(stack.db)).users.admin.username);
   });
 
   afterAll(async () => {
@@ -31,11 +34,11 @@ describe('self-check workflow on the real Temporal dev server and PostgreSQL', (
   });
 
   it('starts through the API, waits on a durable timer, writes a row through Prisma and reads it back through the API', async () => {
-    const started = await app.inject({ method: 'POST', url: '/api/system/self-checks', payload: { delayMs: 1500 } });
+    const started = await admin.post('/api/system/self-checks', { delayMs: 1500 });
     expect(started.statusCode).toBe(202);
     const { workflowId } = started.json() as { workflowId: string };
 
-    const before = await app.inject({ method: 'GET', url: `/api/system/self-checks/${encodeURIComponent(workflowId)}` });
+    const before = await admin.get(`/api/system/self-checks/${encodeURIComponent(workflowId)}`);
     expect(before.statusCode).toBe(404);
 
     const handle = stack.client.workflow.getHandle(workflowId);
@@ -47,7 +50,7 @@ describe('self-check workflow on the real Temporal dev server and PostgreSQL', (
     expect(eventTypes).toContain(EventType.EVENT_TYPE_TIMER_FIRED);
     expect(eventTypes).toContain(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
 
-    const after = await app.inject({ method: 'GET', url: `/api/system/self-checks/${encodeURIComponent(workflowId)}` });
+    const after = await admin.get(`/api/system/self-checks/${encodeURIComponent(workflowId)}`);
     expect(after.statusCode).toBe(200);
     const row = after.json() as { workflowId: string; requestedAt: string; completedAt: string; note: string };
     expect(row.workflowId).toBe(workflowId);
@@ -56,9 +59,15 @@ describe('self-check workflow on the real Temporal dev server and PostgreSQL', (
   });
 
   it('rejects an out-of-range delay with a 400 that names the field', async () => {
-    const response = await app.inject({ method: 'POST', url: '/api/system/self-checks', payload: { delayMs: -5 } });
+    const response = await admin.post('/api/system/self-checks', { delayMs: -5 });
     expect(response.statusCode).toBe(400);
     expect(response.json().message).toContain('delayMs');
+  });
+
+  it('starts nothing for anyone but an admin: each call would start a workflow', async () => {
+    expect((await app.inject({ method: 'POST', url: '/api/system/self-checks', payload: { delayMs: 0 } })).statusCode).toBe(401);
+    const staff = await login(app, (await seedTownship(stack.db)).users.staffA.username);
+    expect((await staff.post('/api/system/self-checks', { delayMs: 0 })).statusCode).toBe(403);
   });
 
   it('reports database, Temporal and worker healthy', async () => {

@@ -4,22 +4,29 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { NotFoundError } from '../errors';
+import { requireAuth, requireRole } from '../plugins/auth';
+import { authErrors } from './schemas';
 import { selfCheckRepository } from '../../db/self-check-repository';
 import { selfCheckWorkflowId } from '../../workflows/ids';
 
 const selfCheck = z.object({ workflowId: z.string(), requestedAt: z.string(), completedAt: z.string(), note: z.string() });
 
-/** The self-check runs a real workflow (timer + activity + database write) on demand. */
+/**
+ * The self-check runs a real workflow (timer + activity + database write) on
+ * demand. Admins only: each call starts a workflow, which nobody else may do at will.
+ */
 export const systemRoutes = (deps: AppDeps): FastifyPluginAsync => async (app) => {
   const selfChecks = selfCheckRepository(deps.db);
   const typed = app.withTypeProvider<ZodTypeProvider>();
+  app.addHook('onRequest', requireAuth);
+  app.addHook('onRequest', requireRole('ADMIN'));
 
   typed.post('/self-checks', {
     schema: {
       summary: 'Start a self-check workflow',
       tags: ['system'],
       body: z.object({ delayMs: z.number().int().min(0).max(60_000).default(1_000) }).default({ delayMs: 1_000 }),
-      response: { 202: z.object({ workflowId: z.string() }) },
+      response: { 202: z.object({ workflowId: z.string() }), ...authErrors },
     },
   }, async (request, reply) => {
     const workflowId = selfCheckWorkflowId(randomUUID());
@@ -36,7 +43,7 @@ export const systemRoutes = (deps: AppDeps): FastifyPluginAsync => async (app) =
       summary: 'The row a finished self-check wrote',
       tags: ['system'],
       params: z.object({ workflowId: z.string().min(1).max(200) }),
-      response: { 200: selfCheck },
+      response: { 200: selfCheck, ...authErrors },
     },
   }, async (request) => {
     const record = await selfChecks.findByWorkflowId(request.params.workflowId);

@@ -36,7 +36,7 @@ export const taskRoutes = (service: TaskService): FastifyPluginAsync => async (a
 
   typed.get('/', {
     schema: {
-      summary: 'Tasks in scope; scope=mine keeps what still needs work (overdue first, then by deadline)', tags: ['tasks'],
+      summary: 'Tasks in scope; scope=mine keeps what still needs work (overdue first, then by deadline) and what was closed in the last 3 days', tags: ['tasks'],
       querystring: z.object({ scope: z.enum(['mine', 'all']).default('mine'), communityId: id.optional() }),
       response: { 200: z.object({ tasks: z.array(task) }), ...authErrors },
     },

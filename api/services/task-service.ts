@@ -19,6 +19,9 @@ export interface TaskView extends Omit<TaskRow, 'businessKey' | 'workflowId'> {
 }
 
 type FileRow = { id: string; fileName: string; mimeType: string; takenAt: Date | null; gpsLat: number | null; gpsLon: number | null };
+/** How long a finished task stays on "my tasks" (grouped as done): long enough to see it went through. */
+const RECENTLY_CLOSED_MS = 3 * 86_400_000;
+
 const fileView = (e: FileRow, usedBefore: Set<string>) => ({
   id: e.id, fileName: e.fileName, mimeType: e.mimeType, takenAt: e.takenAt,
   gps: e.gpsLat !== null && e.gpsLon !== null ? { lat: e.gpsLat, lon: e.gpsLon } : null,
@@ -62,7 +65,7 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
 
     async list(user: SessionUser, filter: { scope: 'mine' | 'all'; communityId?: string; now: Date }) {
       const rows = await deps.tasks.list(user.scope, {
-        now: filter.now, limit: 500, activeOnly: filter.scope === 'mine',
+        now: filter.now, limit: 500, activeOnly: filter.scope === 'mine', closedSince: new Date(filter.now.getTime() - RECENTLY_CLOSED_MS),
         ...(filter.communityId ? { communityId: filter.communityId } : {}),
         ...(filter.scope === 'mine' && user.role === 'STAFF' ? { assigneeId: user.id } : {}),
       });

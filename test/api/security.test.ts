@@ -107,6 +107,28 @@ describe('security matrix', () => {
     ['GET', '/api/appeals'], ['POST', `/api/appeals/${b.appeal}/decision`], ['GET', '/api/scoreboard'], ['GET', '/api/scoreboard/export'], ['GET', '/api/audit'],
   ] as const;
 
+  /** Routes anyone may call: health for probes, login itself, the OpenAPI docs. */
+  const PUBLIC = [/^\/api\/health$/, /^\/api\/auth\/login$/, /^\/docs/, /^\/$/, /^\/\*$/];
+  /** Every /api route the app registered, path parameters filled with IDs of B or random ones. */
+  const registeredRoutes = () => api.app.routeTable
+    .filter((r) => !PUBLIC.some((p) => p.test(r.url)))
+    .map((r) => ({ method: r.method as 'GET', url: r.url.replace(/:[A-Za-z]+/g, () => randomUUID()) }));
+
+  it('walks every registered route: each needs a session (401), and each write the CSRF token (403)', async () => {
+    const routes = registeredRoutes();
+    expect(routes.length).toBeGreaterThan(40);
+    for (const { method, url } of routes) {
+      const res = await api.app.inject({ method, url, payload: {} as object });
+      expect(res.statusCode, `${method} ${url}`).toBe(401);
+    }
+    const admin = await login(api.app, t.users.admin.username);
+    for (const { method, url } of routes.filter((r) => r.method !== 'GET')) {
+      const res = await admin.request({ method, url, payload: {}, csrf: false });
+      expect(res.statusCode, `${method} ${url}`).toBe(403);
+      expect(res.json().message, url).toContain('CSRF');
+    }
+  });
+
   it('every route needs a session (401)', async () => {
     for (const [method, url] of everyRoute()) {
       const res = await api.app.inject({ method, url, payload: {} as object });

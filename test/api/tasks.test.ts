@@ -82,6 +82,13 @@ describe('task routes', () => {
     const closed = await staff.post(`/api/tasks/${id}/submissions`, { evidenceIds: await createEvidence(api.db, t.communityA, t.users.staffA.id, 2) });
     expect(closed.statusCode).toBe(409);
     expect(closed.json().message).toMatch(/本期任务已关闭/);
+
+    // "My tasks" keeps a task closed in the last 3 days (shown as done), then lets it go.
+    const mineNow = (await staff.get('/api/tasks?scope=mine')).json().tasks as Array<{ id: string; status: string }>;
+    expect(mineNow.find((x) => x.id === id)?.status).toBe('CLOSED');
+    await api.db.obligation.update({ where: { id }, data: { closedAt: new Date(Date.now() - 4 * 24 * HOUR) } });
+    expect(((await staff.get('/api/tasks?scope=mine')).json().tasks as Array<{ id: string }>).some((x) => x.id === id)).toBe(false);
+    expect(((await staff.get('/api/tasks?scope=all')).json().tasks as Array<{ id: string }>).some((x) => x.id === id)).toBe(true);
   });
 
   it('lets officials extend and waive, with reasons, and not staff', async () => {

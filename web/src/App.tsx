@@ -13,6 +13,7 @@ import { LoginPage } from './pages/login';
 import { TaskListPage } from './pages/staff/task-list';
 import { TaskDetailPage } from './pages/staff/task-detail';
 import { CommunityScorePage } from './pages/staff/community-score';
+import { SettingsPage } from './pages/settings';
 
 const official = () => import('./pages/official');
 const admin = () => import('./pages/admin');
@@ -93,6 +94,7 @@ function Routed({ path, me }: { path: string; me: Me }): ReactNode {
   if ((p = match('/deductions/:id', path))) return <DeductionDetailPage id={p.id!} />;
   if (match('/ledgers', path)) return <LedgersPage />;
   if (match('/rulebook', path)) return <RulebookPage />;
+  if (match('/settings', path)) return <SettingsPage />;
   if (match('/escalations', path)) return official || role === 'SECRETARY' ? <EscalationsPage /> : <Forbidden />;
 
   const officialPages: Record<string, () => ReactNode> = {
@@ -112,6 +114,8 @@ function Routed({ path, me }: { path: string; me: Me }): ReactNode {
     '/admin/calendar': () => <CalendarPage />,
     '/admin/notifications': () => <NotificationsPage />,
   };
+  // The roster API scopes a secretary to their own community.
+  if (bare === '/admin/rosters' && role === 'SECRETARY') return <RostersPage />;
   const adminPage = adminPages[bare];
   if (adminPage) return township ? adminPage() : <Forbidden />;
   if (isCommunityRole(role) && path === '/score' && me.communities[0]) {

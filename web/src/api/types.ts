@@ -57,7 +57,7 @@ export interface Scoreboard {
   year: number; month: number; baseScore: number; rankOutOf: number;
   rows: Array<{ section: string; item: string }>;
   communities: Array<{
-    id: string; code: string; name: string; rank: number; total: number; openObligationsThisMonth: number;
+    id: string; code: string; name: string; rank: number; total: number; openObligationsThisMonth: number; pointsAtRiskThisMonth: number;
     items: Array<{ section: string; item: string } & ScoreAmounts>;
     sections: Array<{ section: string } & ScoreAmounts>;
   } & ScoreAmounts>;
@@ -77,7 +77,10 @@ export interface Appeal {
 
 export interface DeductionDetail extends Deduction {
   recordedByName: string | null;
-  evidence: Array<{ id: string; fileName: string; mimeType: string; sizeBytes: number; sha256: string; uploadedById: string; createdAt: string }>;
+  evidence: Array<{
+    id: string; fileName: string; mimeType: string; sizeBytes: number; sha256: string; uploadedById: string; uploadedByName: string | null; createdAt: string;
+    takenAt: string | null; gps: { lat: number; lon: number } | null; url: string; thumbnailUrl: string | null; source: 'incident' | 'submission';
+  }>;
   reversal: (Deduction & { recordedByName: string | null }) | null;
   reverses: (Deduction & { recordedByName: string | null }) | null;
   appeals: Appeal[];

@@ -13,7 +13,8 @@ export function navFor(role: Role, firstCommunityId: string | undefined): NavIte
   if (isCommunityRole(role)) {
     items.push({ path: '/tasks', label: 'nav.tasks' });
     if (firstCommunityId) items.push({ path: `/community/${firstCommunityId}`, label: 'nav.score' });
-    if (role === 'SECRETARY') items.push({ path: '/escalations', label: 'nav.escalations' });
+    // Secretaries assign their community's work, flood-duty days included.
+    if (role === 'SECRETARY') items.push({ path: '/escalations', label: 'nav.escalations' }, { path: '/admin/rosters', label: 'nav.rosters' });
     items.push({ path: '/ledgers', label: 'nav.ledgers' });
   }
   if (isOfficial(role)) {
@@ -36,6 +37,7 @@ export function navFor(role: Role, firstCommunityId: string | undefined): NavIte
     );
   }
   items.push({ path: '/rulebook', label: 'nav.rulebook' });
+  items.push({ path: '/settings', label: 'nav.settings' });
   return items;
 }
 

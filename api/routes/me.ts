@@ -1,0 +1,74 @@
+// The logged-in user's own settings: contact details and how duban reaches
+// them (channel order, opt-outs, daily digest). Every role may change its
+// own; nobody else's is reachable here (admins manage accounts in /api/users).
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { SettingsRepository } from '../../db/settings-repository';
+import { DEFAULT_ROLE_ROUTES } from '../../notify/routing';
+import { actorOf, currentUser, requireAuth } from '../plugins/auth';
+import { HttpError } from '../errors';
+import { authErrors, errorBody } from './schemas';
+import { parseStoredPreferences, validatePreferences } from '../../notify/preferences';
+import { notifyRoleOf } from '../services/notification-roles';
+
+const medium = z.enum(['email', 'sms', 'robot']);
+const preferences = z.object({
+  order: z.array(medium).max(3).optional(),
+  disabled: z.array(medium).max(3).optional(),
+  digest: z.boolean().optional(),
+});
+const settings = z.object({
+  mobile: z.string().nullable(),
+  email: z.string().nullable(),
+  preferences,
+  /** what applies when the user sets nothing: the role's default route */
+  roleDefaults: z.object({ routine: z.array(medium), escalation: z.array(medium), digest: z.boolean() }),
+});
+const update = z.object({
+  mobile: z.string().trim().regex(/^\+?\d{6,20}$/, '手机号应为 6-20 位数字 (a mobile number is 6-20 digits)').nullable().optional(),
+  email: z.email('邮箱格式不正确 (not an email address)').nullable().optional(),
+  preferences: preferences.optional(),
+});
+
+export const meRoutes = (deps: { settings: SettingsRepository }): FastifyPluginAsync => async (app) => {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  app.addHook('onRequest', requireAuth);
+
+  const load = async (userId: string) => {
+    const user = await deps.settings.get(userId);
+    return {
+      mobile: user.mobile,
+      email: user.email,
+      preferences: parseStoredPreferences(user.notifyPrefs),
+      roleDefaults: DEFAULT_ROLE_ROUTES[notifyRoleOf(user.role)],
+    };
+  };
+
+  typed.get('/settings', {
+    schema: { summary: 'My contact details and notification preferences', tags: ['me'], response: { 200: settings, ...authErrors } },
+  }, async (request) => load(currentUser(request).id));
+
+  typed.put('/settings', {
+    schema: {
+      summary: 'Change my contact details and notification preferences (fields left out stay as they are)',
+      tags: ['me'],
+      body: update,
+      response: { 200: settings, 400: errorBody, ...authErrors },
+    },
+  }, async (request) => {
+    const user = currentUser(request);
+    const current = await load(user.id);
+    const next = {
+      mobile: request.body.mobile === undefined ? current.mobile : request.body.mobile,
+      email: request.body.email === undefined ? current.email : request.body.email,
+      preferences: request.body.preferences ?? current.preferences,
+    };
+    const problem = validatePreferences(next.preferences, { mobile: next.mobile, email: next.email });
+    if (problem) throw new HttpError(400, 'invalid_preferences', problem);
+    // Contact details are personal data: the audit says which fields changed, not their values.
+    const changed = (['mobile', 'email', 'preferences'] as const).filter((k) => request.body[k] !== undefined);
+    await deps.settings.update(user.id, { ...next, preferences: { ...next.preferences }, changed }, actorOf(request));
+    return load(user.id);
+  });
+};

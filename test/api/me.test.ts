@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login, seedTownship, startApi, type Client, type TestApi, type Township } from './support';
+import { recipientDirectory } from '../../db/recipient-directory';
+
+describe('my settings: contact details and notification preferences', () => {
+  let api: TestApi;
+  let t: Township;
+  let staff: Client;
+  beforeAll(async () => {
+    api = await startApi();
+    t = await seedTownship(api.db);
+    staff = await login(api.app, t.users.staffA.username);
+  });
+  afterAll(async () => api?.close());
+
+  const put = (client: Client, payload: object) => client.request({ method: 'PUT', url: '/api/me/settings', payload });
+
+  it('shows the role default route when the user has chosen nothing', async () => {
+    const res = await staff.get('/api/me/settings');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ mobile: null, email: null, preferences: {}, roleDefaults: { routine: ['robot', 'sms'], escalation: ['robot', 'sms'], digest: false } });
+    const leader = await login(api.app, t.users.leaderA.username);
+    expect((await leader.get('/api/me/settings')).json().roleDefaults.digest).toBe(true);
+  });
+
+  it('saves a mobile number and SMS first; the notification directory then routes by it; the audit names the change, not the number', async () => {
+    const res = await put(staff, { mobile: '13800138000', preferences: { order: ['sms', 'robot'], disabled: ['email'] } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ mobile: '13800138000', preferences: { order: ['sms', 'robot'], disabled: ['email'] } });
+    const recipient = await recipientDirectory(api.db).byId(t.users.staffA.id, t.communityA);
+    expect(recipient).toMatchObject({ mobile: '13800138000', preferences: { order: ['sms', 'robot'], disabled: ['email'] } });
+    const audit = await api.db.auditLog.findFirstOrThrow({ where: { action: 'settings.update', entityId: t.users.staffA.id } });
+    expect(audit.details).toMatchObject({ changed: ['mobile', 'preferences'] });
+    expect(JSON.stringify(audit.details)).not.toContain('13800138000');
+  });
+
+  it('refuses settings that would leave reminders undeliverable, with the reason, and keeps what was stored', async () => {
+    const refusals: Array<[object, string]> = [
+      [{ preferences: { disabled: ['email', 'sms', 'robot'] } }, '至少保留一种通知方式'],
+      [{ mobile: null }, '选择短信通知前请先填写手机号'],
+      [{ preferences: { order: ['email'] } }, '选择邮件通知前请先填写邮箱'],
+      [{ preferences: { order: ['sms', 'sms'] } }, '重复'],
+      [{ preferences: { order: ['robot'], disabled: ['robot'] } }, '已关闭'],
+      [{ email: 'not-an-address' }, '邮箱格式不正确'],
+      [{ mobile: '138-0013' }, '手机号应为'],
+      [{ preferences: { order: ['fax'] } }, '请求参数有误'],
+    ];
+    for (const [payload, reason] of refusals) {
+      const res = await put(staff, payload);
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(res.json().message).toContain(reason);
+    }
+    expect((await staff.get('/api/me/settings')).json()).toMatchObject({ mobile: '13800138000', email: null, preferences: { order: ['sms', 'robot'] } });
+  });
+
+  it('needs a session and the CSRF token to change anything', async () => {
+    expect((await api.app.inject({ method: 'GET', url: '/api/me/settings' })).statusCode).toBe(401);
+    const noCsrf = await staff.request({ method: 'PUT', url: '/api/me/settings', payload: { email: 'x@example.cn' }, csrf: false });
+    expect(noCsrf.statusCode).toBe(403);
+    expect((await staff.get('/api/me/settings')).json().email).toBeNull();
+  });
+
+});
