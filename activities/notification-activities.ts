@@ -5,7 +5,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { notificationWorkflowId } from '../workflows/ids';
 import {
-  buildDigests, deliver, digestEventId, digestWindow, notificationKey, planDelivery, planFor, renderFor,
+  TEMPLATE_TEXTS, buildDigests, deliver, digestEventId, digestWindow, notificationKey, planDelivery, planFor, renderFor,
   type Channel, type DeliveryPlan, type NotificationOutbox, type OutboundMessage, type RoutingPolicy, type SendResult, type TaskEvent,
 } from '../notify';
 import type { Database } from '../db/client';
@@ -45,9 +45,12 @@ type TaskEventType = NotificationRequest['event'];
 const heldRowKey = (eventId: string, userId: string) => `${eventId}|${userId}`;
 const taskEventId = (obligationKey: string, type: string, sequence: string) => `${obligationKey}#${type}#${sequence}`;
 
+/** Every task event type (the templates are the list), so a new event needs no second edit here. */
+const HELD_ROW_KEY = new RegExp(`^(.*)#(${Object.keys(TEMPLATE_TEXTS).join('|')})#([^#|]*)\\|([^|]+)$`);
+
 /** Inverse of heldRowKey + taskEventId; user ids and sequences never contain `|` or `#`. */
 export function parseHeldRowKey(key: string): { obligationKey: string; type: TaskEventType; sequence: string; userId: string } | undefined {
-  const match = /^(.*)#(reminder|due-today|overdue|escalation|evidence-rejected)#([^#|]*)\|([^|]+)$/.exec(key);
+  const match = HELD_ROW_KEY.exec(key);
   if (!match) return undefined;
   return { obligationKey: match[1]!, type: match[2] as TaskEventType, sequence: match[3]!, userId: match[4]! };
 }
@@ -172,7 +175,10 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       const { task, event } = found;
       const recipients = request.event === 'escalation'
         ? await directory.byRoles(task.communityId, [ESCALATION_ROLE[request.role ?? 'secretary']])
-        : task.assigneeId
+        // Evidence waits for the community's area leaders, who review it (routed to their daily digest by default).
+        : request.event === 'review-requested'
+          ? await directory.byRoles(task.communityId, ['AREA_LEADER'])
+          : task.assigneeId
           ? [await directory.byId(task.assigneeId, task.communityId)].filter((r) => r !== undefined)
           : await directory.byRoles(task.communityId, ['STAFF']);
       const plans = planDelivery(event, recipients, deps.policy);

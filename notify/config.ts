@@ -11,6 +11,8 @@ const eventTemplateCodes = z.object({
   overdue: z.string().min(1),
   escalation: z.string().min(1),
   'evidence-rejected': z.string().min(1),
+  /** Optional: officials get review requests in their daily digest; without a code SMS falls back to another channel. */
+  'review-requested': z.string().min(1).optional(),
   digest: z.string().min(1),
 });
 

@@ -57,6 +57,8 @@ describe('channel order and fallback', () => {
 
   it('officials: routine goes to the digest, escalations go out at once by SMS then email', () => {
     expect(planFor(sampleEvent(), AREA_LEADER, policy)).toMatchObject({ mode: 'digest' });
+    // Evidence waiting for review reaches the area leader in the day's digest, not as one mail per submission.
+    expect(planFor(sampleEvent({ type: 'review-requested' }), AREA_LEADER, policy)).toMatchObject({ mode: 'digest' });
     const esc = planFor(sampleEvent({ type: 'escalation', urgency: 'escalation' }), AREA_LEADER, policy);
     expect(esc.mode).toBe('send');
     expect(esc.attempts.map((a) => a.channelId)).toEqual(['sms', 'email']);

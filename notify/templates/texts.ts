@@ -75,6 +75,17 @@ export const TEMPLATE_TEXTS: Record<Exclude<EventType, 'digest'>, TemplateText> 
     sms: [['rule', '{ruleTitle}'], ['reason', '{rejectionReason}']],
     smsBody: '“${rule}”的佐证材料被退回，原因：${reason}。请登录督办系统重新提交。',
   },
+  'review-requested': {
+    subject: '【待审核】{communityName}·{ruleTitle}（{period}）',
+    title: '佐证材料待审核：{ruleTitle}',
+    lines: [
+      '{communityName}已提交“{ruleTitle}”（{clause}，{period}）的佐证材料，请审核。',
+      '截止前提交的材料在审核通过后不扣分；审核越早，退回后越有时间补交。',
+    ],
+    linkText: '去审核',
+    sms: [['community', '{communityName}'], ['rule', '{ruleTitle}']],
+    smsBody: '${community}已提交“${rule}”的佐证材料，请登录督办系统审核。',
+  },
 };
 
 export const DIGEST_TEXT = {
@@ -82,7 +93,7 @@ export const DIGEST_TEXT = {
   title: '督办日报（{day}）',
   intro: '今日共有{count}项任务需要关注：',
   item: '{communityName}·{ruleTitle}（{period}）：{status}，截止{deadline}，涉及{points}分',
-  status: { reminder: '待办', 'due-today': '今日截止', overdue: '已逾期', escalation: '已升级', 'evidence-rejected': '材料退回' },
+  status: { reminder: '待办', 'due-today': '今日截止', overdue: '已逾期', escalation: '已升级', 'evidence-rejected': '材料退回', 'review-requested': '待审核' },
   linkText: '打开督办台',
   sms: [['day', '{day}'], ['count', '{count}']] as Array<[string, string]>,
   smsBody: '督办日报：${day}共有${count}项任务需要关注，请登录督办系统查看。',

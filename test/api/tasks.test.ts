@@ -1,7 +1,7 @@
 // Tasks through the API on the real Temporal dev server: list, detail,
 // evidence submission through the workflow's Update, review, extension,
 // waiver, escalations, heatmap; and the refusals a person can act on.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { testActivityDeps } from '../support/activity-deps';
@@ -70,6 +70,12 @@ describe('task routes', () => {
 
     const detail = (await leader.get(`/api/tasks/${id}`)).json();
     const submissionId = detail.submissions[0].id;
+    // The review request goes to the community's area leader and no one else (this test configures no
+    // channel, so the row says so; with email it waits for the daily digest, see notify/routing.test.ts).
+    await vi.waitFor(async () => {
+      const rows = await api.db.notification.findMany({ where: { event: 'review-requested', businessKey: { contains: `#review-requested#${submissionId}|` } } });
+      expect(rows.map((r) => [r.userId, r.status, r.lastError])).toEqual([[t.users.leaderA.id, 'GIVEN_UP', expect.stringContaining('no channel configured')]]);
+    }, { timeout: 15_000, interval: 200 });
     expect(detail.submissions[0].files).toHaveLength(2);
     expect((await staff.post(`/api/tasks/${id}/submissions/${submissionId}/review`, { decision: 'approve' })).statusCode).toBe(403);
     const pending = (await leader.get('/api/reviews/pending')).json().reviews as Array<{ submission: { id: string; files: Array<{ usedBefore: boolean }> } }>;

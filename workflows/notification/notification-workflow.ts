@@ -6,7 +6,7 @@ import type { Activities } from '../../activities';
 
 export interface NotificationRequest {
   obligationKey: string;
-  event: 'reminder' | 'due-today' | 'overdue' | 'escalation' | 'evidence-rejected';
+  event: 'reminder' | 'due-today' | 'overdue' | 'escalation' | 'evidence-rejected' | 'review-requested';
   /** distinguishes repeats of the same event (reminder instant, escalation level, submission id) */
   sequence: string;
   at: string;

@@ -33,6 +33,8 @@ const localActs = proxyLocalActivities<Activities>({
 
 /** Histories recorded before registration became a local activity replay the old branch. */
 const REGISTER_LOCALLY = 'register-obligation-as-local-activity';
+/** Histories recorded before reviewers were told of new evidence replay without the announcement. */
+const ANNOUNCE_REVIEW_REQUESTS = 'announce-review-requests';
 
 const now = () => new Date();
 const DAY_MS = 86_400_000;
@@ -54,6 +56,7 @@ export async function obligationWorkflow(spec: ObligationSpec, carried?: Obligat
     const pending = next.pending.find((p) => p.submissionId === input.submissionId);
     await acts.recordSubmission({ obligationKey: spec.key, ...input, units: input.units ?? 1, late: pending?.late ?? at.getTime() >= Date.parse(next.dueAt), submittedAt: at.toISOString(), accepted: !spec.requiresReview });
     await persistStatus();
+    if (pending && patched(ANNOUNCE_REVIEW_REQUESTS)) await announce({ event: 'review-requested', sequence: input.submissionId });
     return state;
   }, { validator: (input) => validateSubmission(spec, state, input, now()) });
 
