@@ -51,7 +51,7 @@ export interface DigestEvent {
 export type NotifyEvent = TaskEvent | DigestEvent;
 
 export interface RecipientPreferences {
-  /** Preferred order of media; replaces the role default. */
+  /** Media to try first; the role's default route follows behind them as fallback. */
   order?: Medium[];
   /** Media this user opted out of. */
   disabled?: Medium[];

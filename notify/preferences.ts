@@ -22,12 +22,25 @@ export function parseStoredPreferences(stored: unknown): RecipientPreferences {
   };
 }
 
+export interface Reachability {
+  prefs: RecipientPreferences;
+  contact: { mobile: string | null; email: string | null };
+}
+
 /**
  * A reminder that reaches nobody costs the community points, so a user may
  * not switch off every way of reaching them, nor choose email or SMS without
- * an address to send to. Returns the reason in words, or undefined when fine.
+ * an address to send to, nor save a change that leaves their role's routes
+ * (routine and escalation) with no medium they can be reached by. `before` is
+ * what is stored now: a user who was already unreachable may still save the
+ * steps that fix it. Returns the reason in words, or undefined when fine.
  */
-export function validatePreferences(prefs: RecipientPreferences, contact: { mobile: string | null; email: string | null }): string | undefined {
+export function validatePreferences(
+  next: Reachability,
+  roleRoute: { routine: readonly Medium[]; escalation: readonly Medium[] },
+  before?: Reachability,
+): string | undefined {
+  const { prefs, contact } = next;
   const order = prefs.order ?? [];
   const disabled = new Set(prefs.disabled ?? []);
   if (new Set(order).size !== order.length) return '通知顺序中有重复的方式 (a channel appears twice in the order)';
@@ -36,5 +49,16 @@ export function validatePreferences(prefs: RecipientPreferences, contact: { mobi
   if (clash) return `“${MEDIUM_NAMES[clash]}”已关闭，不能同时排在通知顺序中 (${clash} is both disabled and in the order)`;
   if (order.includes('sms') && !contact.mobile) return '选择短信通知前请先填写手机号 (add a mobile number before choosing SMS)';
   if (order.includes('email') && !contact.email) return '选择邮件通知前请先填写邮箱 (add an email address before choosing email)';
+  if (!reachable(next, roleRoute) && (!before || reachable(before, roleRoute))) {
+    return '按此设置，提醒将无法送达：请保留岗位默认的通知方式，或填写对应的手机号/邮箱 (with these settings nothing could reach you: keep a default channel or add its contact)';
+  }
   return undefined;
+}
+
+/** Some medium of each route (preferences first, then the role's) is on and has what it needs. */
+function reachable({ prefs, contact }: Reachability, roleRoute: { routine: readonly Medium[]; escalation: readonly Medium[] }): boolean {
+  const disabled = new Set(prefs.disabled ?? []);
+  // The robot is the community's group: it needs no personal contact.
+  const usable = (m: Medium) => !disabled.has(m) && (m === 'robot' || (m === 'sms' ? !!contact.mobile : !!contact.email));
+  return [roleRoute.routine, roleRoute.escalation].every((route) => [...(prefs.order ?? []), ...route].some(usable));
 }

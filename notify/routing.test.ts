@@ -49,6 +49,19 @@ describe('channel order and fallback', () => {
     expect(planFor(sampleEvent(), SECRETARY, off).attempts.map((a) => a.channelId)).toEqual(['email']);
   });
 
+  it('a preferred medium goes first and the role route stays behind it as fallback', () => {
+    const smsFirst = { ...STAFF, preferences: { order: ['sms' as const] } };
+    expect(planFor(sampleEvent(), smsFirst, policy).attempts.map((a) => a.medium)).toEqual(['sms', 'robot']);
+    // SMS not configured: the robot still carries the reminder.
+    const noSms = { ...policy, available: { ...policy.available, sms: false } };
+    expect(planFor(sampleEvent(), smsFirst, noSms)).toMatchObject({ mode: 'send', attempts: [{ medium: 'robot' }] });
+  });
+
+  it('sends each event when a digest could not be delivered (digests go by email or SMS, never to a robot)', () => {
+    const robotOnly = { ...AREA_LEADER, communityId: COMMUNITY, preferences: { order: ['robot' as const], disabled: ['email' as const, 'sms' as const] } };
+    expect(planFor(sampleEvent(), robotOnly, policy)).toMatchObject({ mode: 'send', attempts: [{ medium: 'robot' }] });
+  });
+
   it('skips media the recipient cannot receive and honours preferences', () => {
     expect(planFor(sampleEvent(), { ...STAFF, mobile: undefined }, policy).attempts.map((a) => a.medium)).toEqual(['robot']);
     const prefs = { ...STAFF, preferences: { order: ['email', 'robot', 'sms'] as const, disabled: ['robot'] as const } };

@@ -90,7 +90,8 @@ function channelFor(medium: Medium, event: NotifyEvent, r: Recipient, policy: Ro
 export function planFor(event: NotifyEvent, r: Recipient, policy: RoutingPolicy): DeliveryPlan {
   const route = (policy.roleRoutes ?? DEFAULT_ROLE_ROUTES)[r.role];
   const escalation = event.urgency === 'escalation';
-  const order = r.preferences?.order ?? (escalation ? route.escalation : route.routine);
+  // A preference puts media first; the role's route stays behind them as the fallback.
+  const order = [...(r.preferences?.order ?? []), ...(escalation ? route.escalation : route.routine)];
   const disabled = new Set(r.preferences?.disabled ?? []);
   const attempts: PlannedAttempt[] = [];
   for (const medium of order) {
@@ -99,7 +100,9 @@ export function planFor(event: NotifyEvent, r: Recipient, policy: RoutingPolicy)
     if (channelId && !attempts.some((a) => a.channelId === channelId)) attempts.push({ channelId, medium });
   }
   const at = new Date(event.at);
-  const wantsDigest = event.type !== 'digest' && !escalation && (r.preferences?.digest ?? route.digest);
+  // A digest goes by email or SMS only (it spans communities, so no robot group): without either, send each event.
+  const digestable = attempts.some((a) => a.medium !== 'robot');
+  const wantsDigest = event.type !== 'digest' && !escalation && digestable && (r.preferences?.digest ?? route.digest);
   if (attempts.length === 0) return { event, recipient: r, mode: 'unreachable', notBefore: at.toISOString(), attempts };
   if (wantsDigest) return { event, recipient: r, mode: 'digest', notBefore: at.toISOString(), attempts };
   // Escalations go through at night: a missed deadline must reach the official now.

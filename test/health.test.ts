@@ -78,6 +78,8 @@ describe('health endpoint', () => {
     expect(down.elapsedMs).toBeLessThan(10_000);
     expect(down.body.status).toBe('degraded');
     expect(down.body.checks.database!.ok).toBe(true);
+    // The connection error itself (host, port, driver text) stays in the log.
+    expect(down.body.checks.temporal!.detail).toBe('无法连接或未及时应答，详情见 API 日志 (unreachable or not answering; see the API log)');
 
     temporal = await startServer();
     const up = await waitFor((x) => x.body.checks.temporal!.ok, 30_000);

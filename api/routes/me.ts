@@ -64,7 +64,11 @@ export const meRoutes = (deps: { settings: SettingsRepository }): FastifyPluginA
       email: request.body.email === undefined ? current.email : request.body.email,
       preferences: request.body.preferences ?? current.preferences,
     };
-    const problem = validatePreferences(next.preferences, { mobile: next.mobile, email: next.email });
+    const problem = validatePreferences(
+      { prefs: next.preferences, contact: { mobile: next.mobile, email: next.email } },
+      current.roleDefaults,
+      { prefs: current.preferences, contact: { mobile: current.mobile, email: current.email } },
+    );
     if (problem) throw new HttpError(400, 'invalid_preferences', problem);
     // Contact details are personal data: the audit says which fields changed, not their values.
     const changed = (['mobile', 'email', 'preferences'] as const).filter((k) => request.body[k] !== undefined);

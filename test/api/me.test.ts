@@ -53,6 +53,17 @@ describe('my settings: contact details and notification preferences', () => {
     expect((await staff.get('/api/me/settings')).json()).toMatchObject({ mobile: '13800138000', email: null, preferences: { order: ['sms', 'robot'] } });
   });
 
+  it('refuses an area leader clearing the only address their route can use, and keeps it', async () => {
+    const leader = await login(api.app, t.users.leaderA.username);
+    expect((await put(leader, { email: 'leader@example.cn' })).statusCode).toBe(200);
+    const cleared = await put(leader, { email: null });
+    expect(cleared.statusCode).toBe(400);
+    expect(cleared.json().message).toContain('提醒将无法送达');
+    expect((await leader.get('/api/me/settings')).json().email).toBe('leader@example.cn');
+    // With a mobile number the email may go: SMS is on the leader's route.
+    expect((await put(leader, { mobile: '13900139000', email: null })).statusCode).toBe(200);
+  });
+
   it('needs a session and the CSRF token to change anything', async () => {
     expect((await api.app.inject({ method: 'GET', url: '/api/me/settings' })).statusCode).toBe(401);
     const noCsrf = await staff.request({ method: 'PUT', url: '/api/me/settings', payload: { email: 'x@example.cn' }, csrf: false });

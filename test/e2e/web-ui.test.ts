@@ -21,15 +21,14 @@
 //   dev server. The server's gotchas (docs/workflows.md) do not arise: no
 //   handle.result(), and no Update is sent to that workflow at all.
 //
-// A step whose API route is not there yet skips itself at run time with
-// ctx.skip('missing route ...'), so it turns on by itself when the route lands.
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+// No step skips itself: a renamed or missing route fails the run.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance, HTTPMethods } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildApp } from '../../api/app';
 import type { Worker } from '@temporalio/worker';
@@ -67,10 +66,6 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
   /** an instant as the pages show it: Asia/Shanghai, to the minute */
   const shanghaiMinute = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace(/-/g, '/').replace('T', ' ');
 
-  const hasRoute = (method: HTTPMethods, url: string) => app.hasRoute({ method, url });
-  const skipUnless = (ctx: TestContext, method: HTTPMethods, url: string) => {
-    if (!hasRoute(method, url)) ctx.skip(`missing route ${method} ${url}`);
-  };
 
   async function loginAs(username: string, viewport: { width: number; height: number }): Promise<void> {
     await browser.clearCookies();
@@ -179,13 +174,12 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     expect(text).toContain('3月5日一人到省上访');
   });
 
-  it('a staff user logs in on a phone-sized viewport and sees the task list', async (ctx) => {
+  it('a staff user logs in on a phone-sized viewport and sees the task list', async () => {
     await loginAs(t.usernames.staff, PHONE);
     expect(page.url()).toContain('#/tasks');
     await expect(page.getByRole('heading', { name: '我的任务' }).isVisible()).resolves.toBe(true);
     // No horizontal scrolling on a 360px phone.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
-    skipUnless(ctx, 'GET', '/api/tasks');
     await page.getByTestId('task-summary').waitFor();
     await expect(page.locator('.group-today, .group-week').first().textContent()).resolves.toContain('每月电信诈骗线索摸排、可疑人口问询和伪基站巡查记录');
     await page.screenshot({ path: path.join(screenshots, 'staff-tasks.png'), fullPage: true });
@@ -215,10 +209,7 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     await expect(page.getByTestId('forbidden').isVisible()).resolves.toBe(true);
   });
 
-  it('staff: takes a photo, the upload fails on the network, one tap retries it with the same photo, and submits it', async (ctx) => {
-    skipUnless(ctx, 'GET', '/api/tasks/:id');
-    skipUnless(ctx, 'POST', '/api/evidence');
-    skipUnless(ctx, 'POST', '/api/tasks/:id/submissions');
+  it('staff: takes a photo, the upload fails on the network, one tap retries it with the same photo, and submits it', async () => {
     await loginAs(t.usernames.staff, PHONE);
     await page.getByRole('link', { name: /每月电信诈骗线索摸排、可疑人口问询和伪基站巡查记录/ }).click();
     await expect(page.locator('blockquote.clause').textContent()).resolves.toContain('每月未开展宣传');
@@ -258,10 +249,7 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     expect(submitted[0]!.submissionId).not.toBeNull();
   });
 
-  it('an official sees the pending evidence beside its EXIF time, place and used-before flag, and approves it', async (ctx) => {
-    skipUnless(ctx, 'GET', '/api/reviews/pending');
-    skipUnless(ctx, 'POST', '/api/tasks/:id/submissions/:submissionId/review');
-    skipUnless(ctx, 'POST', '/api/evidence'); // the evidence reviewed here is uploaded by the step above
+  it('an official sees the pending evidence beside its EXIF time, place and used-before flag, and approves it', async () => {
     await loginAs(t.usernames.leader, DESKTOP);
     await go('/reviews');
     const card = page.locator('.review-card').filter({ hasText: '每月电信诈骗线索摸排、可疑人口问询和伪基站巡查记录' });
@@ -274,8 +262,7 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     await card.waitFor({ state: 'detached' });
   });
 
-  it('after the approval the staff user sees on the phone that the task is done', async (ctx) => {
-    skipUnless(ctx, 'POST', '/api/tasks/:id/submissions/:submissionId/review');
+  it('after the approval the staff user sees on the phone that the task is done', async () => {
     // The approval returns once the workflow has accepted it; the workflow then writes the row the pages read.
     await waitForTaskStatus(stack.db, task.key, 'CLOSED');
     await loginAs(t.usernames.staff, PHONE);
