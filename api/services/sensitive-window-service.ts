@@ -19,7 +19,7 @@ import type { Actor } from '../../db/audit-repository';
 import type { RoleName, SessionUser } from '../../db/auth-repository';
 import type { SensitiveWindowRepository } from '../../db/sensitive-window-repository';
 import type { RulebookStore } from '../../platform/rulebook-store';
-import { BadRequestError, ConflictError, NotFoundError } from '../errors';
+import { BadRequestError, ConflictError, HttpError, NotFoundError } from '../errors';
 import type { PlanningEvents } from './planning-events';
 
 export const WINDOW_EDITORS: readonly RoleName[] = ['POLITICAL_LEGAL', 'ADMIN'];
@@ -95,7 +95,11 @@ export function sensitiveWindowService(deps: { repo: SensitiveWindowRepository; 
       try {
         await deps.events.onSensitiveWindowAdded({ townshipId: user.townshipId, ...created });
       } catch (error) {
-        deps.log.error({ err: error, hook: 'onSensitiveWindowAdded' }, 'planning hook failed; the window is saved and tonight\'s planner reads it');
+        // The hook plans only a window that has begun or starts tomorrow, and the nightly planner never
+        // goes back to a begun window: saved without its tasks it would stay unplanned. So undo the save.
+        deps.log.error({ err: error, hook: 'onSensitiveWindowAdded' }, 'planning hook failed; the window is removed again');
+        await repo.remove(created, actor);
+        throw new HttpError(503, 'planner_unavailable', '调度服务暂时不可用，该节点未保存，请稍后重试 (the scheduler is unavailable: the window was not saved, try again)');
       }
       const view = (await listYear(user, year)).windows.find((w) => w.id === created.id)!;
       return view;

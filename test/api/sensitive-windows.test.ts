@@ -35,13 +35,19 @@ describe.skipIf(daysLeft < 2)('sensitive-date calendar', () => {
   let staffA: Client;
   let petitionerId: string;
   const started: string[] = [];
+  let schedulerDownOnce = false;
 
   beforeAll(async () => {
     // The routes get the real scheduler hook (wired once the Temporal client exists); the test also records what reached it.
     const wired: { hook?: PlanningEvents } = {};
     const events: PlanningEvents = {
       onDutyShiftChanged: (change) => wired.hook!.onDutyShiftChanged(change),
-      async onSensitiveWindowAdded(window) { started.push(window.id); await wired.hook!.onSensitiveWindowAdded(window); },
+      async onSensitiveWindowAdded(window) {
+        started.push(window.id);
+        // TEST FAULT INJECTION: the scheduler unreachable once, as when Temporal is down.
+        if (schedulerDownOnce) { schedulerDownOnce = false; throw new Error('TEST FAULT: scheduler unreachable'); }
+        await wired.hook!.onSensitiveWindowAdded(window);
+      },
     };
     api = await startApi({ taskQueue, planning: { events } });
     wired.hook = schedulerPlanningEvents({ temporal: api.stack.client, taskQueue, communitiesOf: sensitiveWindowRepository(api.db).communityIdsOf });
@@ -148,6 +154,20 @@ describe.skipIf(daysLeft < 2)('sensitive-date calendar', () => {
     const del = await admin.request({ method: 'DELETE', url: `/api/sensitive-windows/${window.id}` });
     expect(del.statusCode).toBe(409);
     expect(del.json()).toMatchObject({ error: 'window_in_use', message: expect.stringContaining('不能删除') });
+    await api.stack.client.workflow.getHandle(obligationWorkflowId(key)).terminate('test over');
+  });
+
+  it('saves nothing when a begun window cannot be planned (scheduler down): the nightly planner would never go back to it', async () => {
+    schedulerDownOnce = true;
+    const refused = await admin.post('/api/sensitive-windows', { name: '调度故障节点', startsOn: day(0), endsOn: soon(1) });
+    expect(refused.statusCode).toBe(503);
+    expect(refused.json()).toMatchObject({ error: 'planner_unavailable', message: expect.stringContaining('该节点未保存') });
+    expect(await api.db.sensitiveWindow.count({ where: { townshipId: t.townshipId, name: '调度故障节点' } })).toBe(0);
+    // Once the scheduler answers, the same request succeeds.
+    const retried = await admin.post('/api/sensitive-windows', { name: '调度故障节点', startsOn: day(0), endsOn: soon(1) });
+    expect(retried.statusCode, retried.body).toBe(201);
+    const key = `stability.window-control|${t.communityA}|${retried.json().periodKey}|${petitionerId}`;
+    await waitForRow(key);
     await api.stack.client.workflow.getHandle(obligationWorkflowId(key)).terminate('test over');
   });
 
