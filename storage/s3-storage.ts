@@ -49,8 +49,10 @@ export function createS3Storage(o: S3StorageOptions): S3EvidenceStorage {
     // Ceph, OSS, COS) refuse those. Checksums only where the API requires them.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    // A bucket that does not answer should fail the request, not hang it.
+    // A bucket that does not answer should fail the request, not hang it: the
+    // SDK's default HTTP handler has no timeouts at all (and a streamed body is never retried).
     maxAttempts: 3,
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
   });
   const Bucket = o.bucket;
 
@@ -74,7 +76,9 @@ export function createS3Storage(o: S3StorageOptions): S3EvidenceStorage {
    * in which both writers store the same bytes.
    */
   async function put(key: string, body: PutObjectCommandInput['Body'], length: number): Promise<{ created: boolean }> {
-    if (await head(key)) return { created: false };
+    // A key without s3:ListBucket gets 403 for a missing object: then let If-None-Match decide.
+    const existing = await head(key).catch((err: unknown) => { if (isStatus(err, 403)) return undefined; throw err; });
+    if (existing) return { created: false };
     try {
       await client.send(new PutObjectCommand({ Bucket, Key: key, Body: body, ContentLength: length, IfNoneMatch: '*' }));
       return { created: true };
