@@ -227,15 +227,25 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       }
       await closeDigestRows(deps.db, orphans, { sent: false, reason: '任务或接收人已不存在，未纳入汇总 (task or recipient no longer exists)' });
 
+      // One official's transient failure (a full mailbox, a refused connection) must not hold up the others:
+      // it is remembered, the loop goes on, and the activity fails at the end so that its retry revisits
+      // only the rows still queued.
+      let transient: unknown;
       for (const bundle of buildDigests(plans, day, { sendAt: cutoff, link: `${deps.publicUrl}/#/`, upTo: cutoff })) {
         result.officials += 1;
         result.items += bundle.event.items.length;
         const keys = keysByUser.get(bundle.recipient.userId) ?? [];
         const plan = planFor(bundle.event, bundle.recipient, deps.policy);
-        // The digest goes out now: it is already the scheduled hour, so quiet hours do not hold it back.
-        const outcome = plan.mode === 'send'
-          ? await deliverOnce({ ...plan, notBefore: cutoff }, ledger)
-          : { status: 'failed' as const, errors: [{ channelId: 'none', message: '未配置可用的通知渠道 (no channel configured for this person)' }] };
+        let outcome: Awaited<ReturnType<typeof deliverOnce>> | { status: 'failed'; errors: Array<{ channelId: string; message: string }> };
+        try {
+          // The digest goes out now: it is already the scheduled hour, so quiet hours do not hold it back.
+          outcome = plan.mode === 'send'
+            ? await deliverOnce({ ...plan, notBefore: cutoff }, ledger)
+            : { status: 'failed' as const, errors: [{ channelId: 'none', message: '未配置可用的通知渠道 (no channel configured for this person)' }] };
+        } catch (error) {
+          transient ??= error;
+          continue;
+        }
         if (outcome.status === 'sent' || outcome.status === 'already-sent') {
           result[outcome.status === 'sent' ? 'sent' : 'alreadySent'] += 1;
           await closeDigestRows(deps.db, keys, { sent: true, digestKey: outcome.key, at: new Date() });
@@ -250,6 +260,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           await closeDigestRows(deps.db, keys, { sent: false, reason });
         }
       }
+      if (transient) throw transient;
       return result;
     },
   };

@@ -12,7 +12,11 @@ export interface SmtpProviderServer {
   close(): Promise<void>;
 }
 
-export async function startSmtpProviderServer(opts: { user: string; pass: string; port?: number; mails?: ParsedMail[] }): Promise<SmtpProviderServer> {
+/**
+ * `fullMailboxes`: recipients answered with 452 (a transient "mailbox full"), as
+ * a real server would; the test may empty the set to let them through again.
+ */
+export async function startSmtpProviderServer(opts: { user: string; pass: string; port?: number; mails?: ParsedMail[]; fullMailboxes?: Set<string> }): Promise<SmtpProviderServer> {
   const mails = opts.mails ?? [];
   const server = new SMTPServer({
     secure: false,
@@ -23,6 +27,10 @@ export async function startSmtpProviderServer(opts: { user: string; pass: string
     onAuth(auth, _session, callback) {
       if (auth.username === opts.user && auth.password === opts.pass) return callback(null, { user: auth.username });
       return callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+    },
+    onRcptTo(address, _session, callback) {
+      if (opts.fullMailboxes?.has(address.address)) return callback(Object.assign(new Error('4.2.2 Mailbox full, try again later'), { responseCode: 452 }));
+      return callback();
     },
     onData(stream, _session, callback) {
       simpleParser(stream)

@@ -20,11 +20,12 @@ const DAY = 86_400_000;
 let stack: TestStack;
 let t: TestTownship;
 let server: SmtpProviderServer;
+const fullMailboxes = new Set<string>();
 
 beforeAll(async () => {
   stack = await connectTestStack();
   t = await createTestTownship(stack.db, 'digest');
-  server = await startSmtpProviderServer({ user: 'duban', pass: 'smtp-test-secret' });
+  server = await startSmtpProviderServer({ user: 'duban', pass: 'smtp-test-secret', fullMailboxes });
 });
 afterAll(async () => {
   await server?.close();
@@ -101,6 +102,49 @@ describe('daily digest for officials (Schedule, real worker, PostgreSQL rows, re
       expect(third.alreadySent).toBe(1);
       expect(server.mails.filter(mine)).toHaveLength(2);
       expect((await rows()).map((r) => r.status)).toEqual(['SENT', 'SENT', 'SENT']);
+    }).finally(() => stack.client.schedule.getHandle(scheduleId).delete().catch(() => undefined));
+  });
+});
+
+describe('one official\'s mailbox full does not hold up the others', () => {
+  it('the others get their digest at once; the full one gets it on the retry once the mailbox takes mail again', async () => {
+    const taskQueue = uniqueTaskQueue('digest-full');
+    const township = await createTestTownship(stack.db, 'digest-full');
+    const deps = await testActivityDeps({
+      db: stack.db, client: stack.client, taskQueue,
+      notify: { smtp: { host: '127.0.0.1', port: server.port, secure: false, user: 'duban', pass: 'smtp-test-secret', from: '督办系统 <duban@duban.test>', timeoutMs: 3000 } },
+    });
+    const worker = await createTestWorker(stack, taskQueue, createActivities(deps));
+    const scheduleId = `test-digest-${randomUUID().slice(0, 8)}`;
+    const officials = [township.users.leader, township.users.zhengfa];
+    await worker.runUntil(async () => {
+      for (const userId of officials) {
+        const { spec } = await openTaskNow({ db: stack.db, client: stack.client, taskQueue, communityId: township.community.id, ruleId: 'fraud.investigation', dueInMs: 7 * DAY });
+        await stack.db.obligation.update({ where: { businessKey: spec.key }, data: { assigneeId: userId } });
+        await stack.client.workflow.execute('notificationWorkflow', { taskQueue, workflowId: `test/digest/${randomUUID()}`, args: [{ obligationKey: spec.key, event: 'reminder', sequence: 'd1', at: new Date().toISOString() }] });
+      }
+      const { cutoff } = digestWindow(new Date().toISOString(), 8);
+      await stack.db.notification.updateMany({ where: { channel: 'digest', userId: { in: officials } }, data: { createdAt: new Date(Date.parse(cutoff) - 3_600_000) } });
+      // Digests go out in user-id order: the full mailbox is the first one tried, so the other official waits behind it.
+      const [full, other] = [...officials].sort() as [string, string];
+      const fullEmail = (await stack.db.user.findUniqueOrThrow({ where: { id: full } })).email!;
+      fullMailboxes.add(fullEmail);
+      const to = (userId: string) => server.mails.filter((m) => String(m.headers.get('x-duban-key')).includes(userId));
+      const rowsOf = async (userId: string) => (await stack.db.notification.findMany({ where: { channel: 'digest', userId } })).map((r) => r.status);
+
+      await ensureDigestSchedule(stack.client, taskQueue, 8, scheduleId);
+      const run = triggerAndWait(scheduleId);
+      for (let i = 0; i < 100 && to(other).length === 0; i++) await new Promise((r) => setTimeout(r, 200));
+      expect(to(other)).toHaveLength(1);
+      expect(await rowsOf(other)).toEqual(['SENT']);
+      expect(to(full)).toHaveLength(0);
+      expect(await rowsOf(full)).toEqual(['QUEUED']);
+
+      fullMailboxes.delete(fullEmail);
+      await run;
+      expect(to(full)).toHaveLength(1);
+      expect(to(other)).toHaveLength(1); // the retry did not send to the other again
+      expect(await rowsOf(full)).toEqual(['SENT']);
     }).finally(() => stack.client.schedule.getHandle(scheduleId).delete().catch(() => undefined));
   });
 });
