@@ -32,7 +32,20 @@ export function obligationRepository(db: Database) {
   return {
     /** Creates the row when the workflow starts (SCHEDULED until the period opens); a second call changes nothing. */
     async register(row: OpenObligationRow): Promise<void> {
-      await db.obligation.upsert({ where: { businessKey: row.businessKey }, create: { ...row, status: 'SCHEDULED' }, update: {} });
+      if (row.kind !== 'seasonal-duty') {
+        await db.obligation.upsert({ where: { businessKey: row.businessKey }, create: { ...row, status: 'SCHEDULED' }, update: {} });
+        return;
+      }
+      // A duty day's person is whoever the roster names now, not when the planner read it: a roster
+      // change in between found no row to reassign (api duty-shifts), so the row takes it from here.
+      await db.$transaction(async (tx) => {
+        const shift = await tx.dutyShift.findUnique({
+          where: { communityId_dutyDate: { communityId: row.communityId, dutyDate: new Date(`${row.periodKey}T00:00:00Z`) } },
+          select: { userId: true },
+        });
+        const { assigneeId: _planned, ...rest } = row;
+        await tx.obligation.upsert({ where: { businessKey: row.businessKey }, create: { ...rest, assigneeId: shift?.userId ?? null, status: 'SCHEDULED' }, update: {} });
+      });
     },
 
     async setStatus(businessKey: string, update: { status: ObligationStatus; acceptedCount: number; closedAt?: Date | null; dueAt?: Date; waiverReason?: string }): Promise<void> {
