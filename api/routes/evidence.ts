@@ -42,7 +42,9 @@ const NOT_FOUND = '证据文件';
 export async function singleFilePart(request: FastifyRequest): Promise<IncomingFile & { assertLast(): Promise<void> }> {
   if (!request.isMultipart()) throw new BadRequestError('请以 multipart/form-data 上传 (send the file as multipart/form-data)', 'not_multipart');
   const parts = request.parts();
-  const first = await parts.next();
+  let first = await parts.next();
+  // Plain fields before the file (a form that sends a note first) are skipped, as request.file() did; the limits bound them.
+  while (!first.done && first.value.type !== 'file') first = await parts.next();
   if (first.done || first.value.type !== 'file') {
     throw new BadRequestError('没有收到文件：请在 multipart 字段 file 中上传 (no file in the multipart field "file")', 'missing_file');
   }

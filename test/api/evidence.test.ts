@@ -197,6 +197,16 @@ describe('evidence uploads', () => {
     await expectRefused(() => upload(staff, t.community.id, 'setup.doc', compoundFile('SummaryInformation')), 415, /application\/x-cfb/);
   });
 
+  it('takes the file after plain form fields sent before it (a form that puts a note first)', async () => {
+    const note = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="note"\r\n\r\n村口宣传栏\r\n`);
+    const res = await staff.request({
+      method: 'POST', url: `/api/evidence?communityId=${t.community.id}`,
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, payload: Buffer.concat([note, multipartBody('note-first.jpg', await photo(9))]),
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ fileName: 'note-first.jpg', mimeType: 'image/jpeg' });
+  });
+
   it('refuses a file over 15 MB with 413', async () => {
     const big = Buffer.concat([patrolPhoto, Buffer.alloc(15 * MiB + 1 - patrolPhoto.length)]);
     await expectRefused(() => upload(staff, t.community.id, 'big.jpg', big), 413, /^文件超过 15 MB 上限 \(file larger than 15 MB\)$/);
