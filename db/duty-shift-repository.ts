@@ -33,6 +33,11 @@ const civilDay = (date: Date) => date.toISOString().slice(0, 10);
 const OPEN_STATUSES = ['SCHEDULED', 'OPEN'] as const;
 
 export function dutyShiftRepository(db: Database) {
+  /** The day's duty task is over (checked in, missed, or waived): its roster entry is a record from then on. */
+  async function dutyTaskEnded(communityId: string, day: string): Promise<boolean> {
+    return (await db.obligation.count({ where: { communityId, kind: 'seasonal-duty', periodKey: day, status: { notIn: [...OPEN_STATUSES, 'SUBMITTED'] } } })) > 0;
+  }
+
   /** Points the day's open duty task at the person on the roster (null: the whole community's staff again). */
   async function reassignDutyTask(tx: Tx, communityId: string, day: string, userId: string | null): Promise<number> {
     const { count } = await tx.obligation.updateMany({
@@ -66,6 +71,7 @@ export function dutyShiftRepository(db: Database) {
   const select = { id: true, communityId: true, dutyDate: true, userId: true, community: { select: { name: true } } } as const;
 
   return {
+    dutyTaskEnded,
     /** Shifts of the communities between two days (inclusive), by date then community. */
     async list(communityIds: string[], firstDay: string, lastDay: string): Promise<DutyShiftRecord[]> {
       const rows = await db.dutyShift.findMany({

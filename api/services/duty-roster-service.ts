@@ -98,6 +98,14 @@ export function dutyRosterService(deps: { repo: DutyShiftRepository; rulebooks: 
     }
   }
 
+  const DAY_ENDED = (day: string) => `${day} 的值班任务已结束（已签到、已扣分或已免除），当天值班记录不能再修改`;
+
+  /** A past day, or today once its duty task has ended, is a record: who was on duty may not change. */
+  async function checkDayOpen(communityId: string, day: string) {
+    checkNotPast(day);
+    if (await repo.dutyTaskEnded(communityId, day)) throw new ConflictError(DAY_ENDED(day), 'day_ended');
+  }
+
   /** Resolves user ids/usernames to members of the community; every problem, row by row. */
   async function resolveUsers(user: SessionUser, communityId: string, rows: RosterRow[]): Promise<{ ids: string[]; problems: Array<{ row: number; message: string }> }> {
     const found = await repo.findUsers(rows.flatMap((r) => (r.userId ? [r.userId] : [])), rows.flatMap((r) => (r.username ? [r.username] : [])));
@@ -142,7 +150,7 @@ export function dutyRosterService(deps: { repo: DutyShiftRepository; rulebooks: 
     async set(user: SessionUser, input: { communityId: string; dutyDate: string; userId: string }, actor: Actor) {
       checkEditor(user);
       checkCommunity(user, input.communityId);
-      checkNotPast(input.dutyDate);
+      await checkDayOpen(input.communityId, input.dutyDate);
       const { problems } = await resolveUsers(user, input.communityId, [input]);
       if (problems.length > 0) throw new BadRequestError(problems.map((p) => p.message).join('；'), 'invalid_roster');
       const result = await repo.set(input, actor);
@@ -155,7 +163,7 @@ export function dutyRosterService(deps: { repo: DutyShiftRepository; rulebooks: 
       checkEditor(user);
       const shift = await repo.findById(user.scope, id);
       if (!shift) throw new NotFoundError('值班安排');
-      checkNotPast(shift.dutyDate);
+      await checkDayOpen(shift.communityId, shift.dutyDate);
       await repo.remove(shift, actor);
       await notify({ communityId: shift.communityId, dutyDate: shift.dutyDate, userId: null });
     },
@@ -169,13 +177,18 @@ export function dutyRosterService(deps: { repo: DutyShiftRepository; rulebooks: 
       checkEditor(user);
       checkCommunity(user, input.communityId);
       const monthDays = daysOfMonth(input.month);
-      const open = monthDays.filter((d) => !isPastDay(d, deps.now()));
-      if (open.length === 0) throw new ConflictError(`${input.month} 已经过去，值班记录不能再修改`, 'past_day');
+      const notPast = monthDays.filter((d) => !isPastDay(d, deps.now()));
+      if (notPast.length === 0) throw new ConflictError(`${input.month} 已经过去，值班记录不能再修改`, 'past_day');
+      // Today stays out of the import once its duty task has ended: that entry is a record now.
+      const today = formatCivilDate(shanghaiDateOf(deps.now()));
+      const todayEnded = notPast[0] === today && await repo.dutyTaskEnded(input.communityId, today);
+      const open = todayEnded ? notPast.slice(1) : notPast;
       const problems: string[] = [];
       const seen = new Set<string>();
       input.shifts.forEach((row, i) => {
         const at = `第${i + 1}行`;
         if (!monthDays.includes(row.dutyDate)) problems.push(`${at}：日期 ${row.dutyDate} 不在 ${input.month} 内`);
+        else if (todayEnded && row.dutyDate === notPast[0]) problems.push(`${at}：${DAY_ENDED(row.dutyDate)}`);
         else if (!open.includes(row.dutyDate)) problems.push(`${at}：${row.dutyDate} 已经过去，不能再修改`);
         if (seen.has(row.dutyDate)) problems.push(`${at}：${row.dutyDate} 重复出现，每天只能安排一人`);
         seen.add(row.dutyDate);

@@ -138,6 +138,23 @@ describe('duty rosters', () => {
     expect(res.json().error).toBe('past_day');
   });
 
+  it('keeps today\'s entry once its duty task has ended (checked in, missed or waived): set, delete and import refuse it', async () => {
+    const today = '2026-06-10';
+    const shift = await api.db.dutyShift.create({ data: { communityId: t.communityB, dutyDate: new Date(`${today}T00:00:00Z`), userId: t.users.staffB.id } });
+    await dutyTask(t.communityB, today, 'CLOSED', new Date('2026-06-10T00:30:00Z'));
+    const set = await admin.post('/api/duty-shifts', { communityId: t.communityB, dutyDate: today, userId: t.users.secretaryB.id });
+    expect(set.statusCode).toBe(409);
+    expect(set.json()).toMatchObject({ error: 'day_ended', message: expect.stringContaining('2026-06-10 的值班任务已结束') });
+    expect((await admin.request({ method: 'DELETE', url: `/api/duty-shifts/${shift.id}` })).statusCode).toBe(409);
+    const withToday = await admin.post('/api/duty-shifts/import', { communityId: t.communityB, month: '2026-06', shifts: [{ dutyDate: today, username: t.users.secretaryB.username }] });
+    expect(withToday.statusCode).toBe(400);
+    expect(withToday.json().message).toContain('第1行：2026-06-10 的值班任务已结束');
+    // An import that leaves today out does not remove it either.
+    const without = await admin.post('/api/duty-shifts/import', { communityId: t.communityB, month: '2026-06', shifts: [{ dutyDate: '2026-06-20', username: t.users.staffB.username }] });
+    expect(without.statusCode, without.body).toBe(200);
+    expect((await api.db.dutyShift.findUniqueOrThrow({ where: { id: shift.id } })).userId).toBe(t.users.staffB.id);
+  });
+
   it('imports a month all or nothing, naming every bad row, and leaves past days alone', async () => {
     const members = (await secretaryA.get(`/api/duty-shifts/members?communityId=${t.communityA}`)).json() as Array<{ username: string }>;
     expect(members.map((m) => m.username)).toEqual(expect.arrayContaining([t.users.staffA.username, t.users.secretaryA.username, t.users.leaderA.username]));
