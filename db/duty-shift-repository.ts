@@ -5,6 +5,7 @@
 import { writeAudit, type Actor } from './audit-repository';
 import type { Database } from './client';
 import type { Prisma } from './generated/prisma/client';
+import { fromDateColumn, toDateColumn } from './date-column';
 
 export interface DutyShiftRecord {
   id: string;
@@ -26,9 +27,6 @@ export interface RosterMember {
 
 type Tx = Prisma.TransactionClient;
 
-/** @db.Date columns store the civil date as UTC midnight. */
-const asDbDate = (day: string) => new Date(`${day}T00:00:00.000Z`);
-const civilDay = (date: Date) => date.toISOString().slice(0, 10);
 /** Statuses in which the duty is still to be done: reassigning makes sense only then. */
 const OPEN_STATUSES = ['SCHEDULED', 'OPEN'] as const;
 
@@ -52,13 +50,13 @@ export function dutyShiftRepository(db: Database) {
     const [users, tasks] = await Promise.all([
       db.user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.userId))] } }, select: { id: true, displayName: true } }),
       db.obligation.findMany({
-        where: { kind: 'seasonal-duty', OR: rows.map((r) => ({ communityId: r.communityId, periodKey: civilDay(r.dutyDate) })) },
+        where: { kind: 'seasonal-duty', OR: rows.map((r) => ({ communityId: r.communityId, periodKey: fromDateColumn(r.dutyDate) })) },
         select: { id: true, communityId: true, periodKey: true, status: true, dueAt: true, closedAt: true },
       }),
     ]);
     const names = new Map(users.map((u) => [u.id, u.displayName]));
     return rows.map((r) => {
-      const day = civilDay(r.dutyDate);
+      const day = fromDateColumn(r.dutyDate);
       const task = tasks.find((t) => t.communityId === r.communityId && t.periodKey === day);
       return {
         id: r.id, communityId: r.communityId, communityName: r.community.name, dutyDate: day, userId: r.userId,
@@ -75,7 +73,7 @@ export function dutyShiftRepository(db: Database) {
     /** Shifts of the communities between two days (inclusive), by date then community. */
     async list(communityIds: string[], firstDay: string, lastDay: string): Promise<DutyShiftRecord[]> {
       const rows = await db.dutyShift.findMany({
-        where: { communityId: { in: communityIds }, dutyDate: { gte: asDbDate(firstDay), lte: asDbDate(lastDay) } },
+        where: { communityId: { in: communityIds }, dutyDate: { gte: toDateColumn(firstDay), lte: toDateColumn(lastDay) } },
         select, orderBy: [{ dutyDate: 'asc' }, { communityId: 'asc' }],
       });
       return withTasks(rows);
@@ -107,11 +105,11 @@ export function dutyShiftRepository(db: Database) {
     async set(input: { communityId: string; dutyDate: string; userId: string }, actor: Actor): Promise<{ shift: DutyShiftRecord; created: boolean; previousUserId: string | null }> {
       const { communityId, dutyDate, userId } = input;
       const result = await db.$transaction(async (tx) => {
-        const before = await tx.dutyShift.findUnique({ where: { communityId_dutyDate: { communityId, dutyDate: asDbDate(dutyDate) } } });
+        const before = await tx.dutyShift.findUnique({ where: { communityId_dutyDate: { communityId, dutyDate: toDateColumn(dutyDate) } } });
         const row = await tx.dutyShift.upsert({
-          where: { communityId_dutyDate: { communityId, dutyDate: asDbDate(dutyDate) } },
+          where: { communityId_dutyDate: { communityId, dutyDate: toDateColumn(dutyDate) } },
           // A new person has not checked in: the old check-in time belonged to the old person.
-          create: { communityId, dutyDate: asDbDate(dutyDate), userId },
+          create: { communityId, dutyDate: toDateColumn(dutyDate), userId },
           update: before?.userId === userId ? {} : { userId, checkedInAt: null },
           select,
         });
@@ -143,8 +141,8 @@ export function dutyShiftRepository(db: Database) {
      */
     async replaceDays(communityId: string, days: string[], rows: Array<{ dutyDate: string; userId: string }>, actor: Actor, month: string): Promise<{ created: number; replaced: number; deleted: number; unchanged: number }> {
       return db.$transaction(async (tx) => {
-        const existing = await tx.dutyShift.findMany({ where: { communityId, dutyDate: { in: days.map(asDbDate) } } });
-        const byDay = new Map(existing.map((s) => [civilDay(s.dutyDate), s]));
+        const existing = await tx.dutyShift.findMany({ where: { communityId, dutyDate: { in: days.map(toDateColumn) } } });
+        const byDay = new Map(existing.map((s) => [fromDateColumn(s.dutyDate), s]));
         const wanted = new Map(rows.map((r) => [r.dutyDate, r.userId]));
         const counts = { created: 0, replaced: 0, deleted: 0, unchanged: 0 };
         for (const day of days) {
@@ -156,7 +154,7 @@ export function dutyShiftRepository(db: Database) {
             await reassignDutyTask(tx, communityId, day, null);
             counts.deleted++;
           } else if (!before) {
-            await tx.dutyShift.create({ data: { communityId, dutyDate: asDbDate(day), userId } });
+            await tx.dutyShift.create({ data: { communityId, dutyDate: toDateColumn(day), userId } });
             await reassignDutyTask(tx, communityId, day, userId);
             counts.created++;
           } else if (before.userId !== userId) {

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from './client';
 import { writeAudit, type Actor } from './audit-repository';
 import { maskIdNumber, type FieldCipher } from './crypto';
+import { fromDateColumn, toDateColumn } from './date-column';
 
 export interface SensitiveDetails {
   diagnosis?: string;
@@ -60,8 +61,6 @@ type Row = {
   idNumberEnc: Uint8Array | null; detailsEnc: Uint8Array | null; createdAt: Date; updatedAt: Date;
 };
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
-const toDate = (s: string) => new Date(`${s}T00:00:00Z`);
 
 export function ledgerRepository(db: Database, cipher: FieldCipher) {
   const idContext = (id: string) => `LedgerSubject.idNumber:${id}`;
@@ -74,7 +73,7 @@ export function ledgerRepository(db: Database, cipher: FieldCipher) {
     return {
       id: r.id, communityId: r.communityId, category: r.category, kind: r.kind, displayName: r.displayName, riskLevel: r.riskLevel,
       responsibleUserId: r.responsibleUserId, guardianLetter: r.guardianLetter, responsibilityLetter: r.responsibilityLetter,
-      startDate: day(r.startDate), endDate: r.endDate ? day(r.endDate) : null,
+      startDate: fromDateColumn(r.startDate), endDate: r.endDate ? fromDateColumn(r.endDate) : null,
       idNumberMasked: r.idNumberEnc ? maskIdNumber(cipher.decrypt(r.idNumberEnc, idContext(r.id))) : null,
       hasDetails: r.detailsEnc !== null, createdAt: r.createdAt, updatedAt: r.updatedAt,
     };
@@ -83,7 +82,7 @@ export function ledgerRepository(db: Database, cipher: FieldCipher) {
   function createData(input: NewLedgerSubject) {
     const id = randomUUID();
     const { idNumber, details, startDate, ...fields } = input;
-    return { id, ...fields, startDate: toDate(startDate), idNumberEnc: encId(id, idNumber), detailsEnc: encDetails(id, details) };
+    return { id, ...fields, startDate: toDateColumn(startDate), idNumberEnc: encId(id, idNumber), detailsEnc: encDetails(id, details) };
   }
 
   const inScope = (scope: string[], id: string) => db.ledgerSubject.findFirst({ where: { id, communityId: { in: scope } } });
@@ -139,7 +138,7 @@ export function ledgerRepository(db: Database, cipher: FieldCipher) {
           where: { id },
           data: {
             ...fields,
-            ...(startDate !== undefined ? { startDate: toDate(startDate) } : {}),
+            ...(startDate !== undefined ? { startDate: toDateColumn(startDate) } : {}),
             ...(idNumber !== undefined ? { idNumberEnc: encId(id, idNumber) } : {}),
             ...(details !== undefined ? { detailsEnc: encDetails(id, details) } : {}),
           },
@@ -152,7 +151,7 @@ export function ledgerRepository(db: Database, cipher: FieldCipher) {
 
     async close(id: string, endDate: string, reason: string, actor: Actor): Promise<LedgerSubjectView> {
       return db.$transaction(async (tx) => {
-        const r = await tx.ledgerSubject.update({ where: { id }, data: { endDate: toDate(endDate) } });
+        const r = await tx.ledgerSubject.update({ where: { id }, data: { endDate: toDateColumn(endDate) } });
         await writeAudit(tx, actor, { action: 'ledger.close', entity: 'LedgerSubject', entityId: id, details: { endDate, reason } });
         return view(r);
       });

@@ -2,6 +2,7 @@
 // business key or a client-chosen id so that a retried activity changes nothing.
 import type { Database } from './client';
 import type { ObligationStatus } from './generated/prisma/client';
+import { toDateColumn } from './date-column';
 
 export interface OpenObligationRow {
   businessKey: string;
@@ -40,7 +41,7 @@ export function obligationRepository(db: Database) {
       // change in between found no row to reassign (api duty-shifts), so the row takes it from here.
       await db.$transaction(async (tx) => {
         const shift = await tx.dutyShift.findUnique({
-          where: { communityId_dutyDate: { communityId: row.communityId, dutyDate: new Date(`${row.periodKey}T00:00:00Z`) } },
+          where: { communityId_dutyDate: { communityId: row.communityId, dutyDate: toDateColumn(row.periodKey) } },
           select: { userId: true },
         });
         const { assigneeId: _planned, ...rest } = row;

@@ -2,6 +2,7 @@
 // database and shaped as the domain's plain types.
 import { adminWindowDefinition, type Community, type DutyRosters, type LedgerSubject, type RiskLevel, type SensitiveWindowDefinition } from '../domain';
 import type { Database } from './client';
+import { fromDateColumn } from './date-column';
 
 export interface CommunityPlanningInput {
   community: Community;
@@ -37,7 +38,7 @@ export function planningSource(db: Database) {
         subjects: subjects.filter((s) => s.communityId === community.id).map(toDomainSubject),
         rosters: Object.fromEntries(seasonIds.map((id) => [id, rosterOf(shifts.filter((s) => s.communityId === community.id))])),
         addedWindows: windows.filter((w) => w.townshipId === community.townshipId).map((w) => adminWindowDefinition({
-          id: w.id, name: w.name, startsOn: civilDay(w.startsOn), endsOn: civilDay(w.endsOn),
+          id: w.id, name: w.name, startsOn: fromDateColumn(w.startsOn), endsOn: fromDateColumn(w.endsOn),
         })),
       }));
     },
@@ -50,12 +51,7 @@ export function planningSource(db: Database) {
 }
 
 function rosterOf(shifts: Array<{ dutyDate: Date; userId: string }>): Record<string, string> {
-  return Object.fromEntries(shifts.map((s) => [civilDay(s.dutyDate), s.userId]));
-}
-
-/** @db.Date columns come back as UTC midnight of the civil date. */
-function civilDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
+  return Object.fromEntries(shifts.map((s) => [fromDateColumn(s.dutyDate), s.userId]));
 }
 
 function toDomainSubject(row: {
@@ -73,8 +69,8 @@ function toDomainSubject(row: {
     name: row.displayName,
     ...(row.riskLevel && RISK_LEVELS.includes(row.riskLevel) ? { riskLevel: row.riskLevel as RiskLevel } : {}),
     // @db.Date columns come back as UTC midnight of the civil date.
-    startDate: row.startDate.toISOString().slice(0, 10),
-    ...(row.endDate ? { endDate: row.endDate.toISOString().slice(0, 10) } : {}),
+    startDate: fromDateColumn(row.startDate),
+    ...(row.endDate ? { endDate: fromDateColumn(row.endDate) } : {}),
     ...(row.responsibleUserId ? { responsibleUserId: row.responsibleUserId } : {}),
     fields,
     documents,

@@ -2,6 +2,7 @@
 // Writes carry their audit row in the same transaction.
 import { writeAudit, type Actor } from './audit-repository';
 import type { Database } from './client';
+import { fromDateColumn, toDateColumn } from './date-column';
 
 export interface AdminWindowRecord {
   id: string;
@@ -13,10 +14,8 @@ export interface AdminWindowRecord {
   createdAt: Date;
 }
 
-const asDbDate = (day: string) => new Date(`${day}T00:00:00.000Z`);
-const civilDay = (date: Date) => date.toISOString().slice(0, 10);
 const toRecord = (r: { id: string; name: string; startsOn: Date; endsOn: Date; createdAt: Date }): AdminWindowRecord => ({
-  id: r.id, name: r.name, startsOn: civilDay(r.startsOn), endsOn: civilDay(r.endsOn), createdAt: r.createdAt,
+  id: r.id, name: r.name, startsOn: fromDateColumn(r.startsOn), endsOn: fromDateColumn(r.endsOn), createdAt: r.createdAt,
 });
 
 export function sensitiveWindowRepository(db: Database) {
@@ -24,7 +23,7 @@ export function sensitiveWindowRepository(db: Database) {
     /** The township's windows that start in the year, by start date. */
     async listYear(townshipId: string, year: number): Promise<AdminWindowRecord[]> {
       const rows = await db.sensitiveWindow.findMany({
-        where: { townshipId, startsOn: { gte: asDbDate(`${year}-01-01`), lte: asDbDate(`${year}-12-31`) } },
+        where: { townshipId, startsOn: { gte: toDateColumn(`${year}-01-01`), lte: toDateColumn(`${year}-12-31`) } },
         orderBy: [{ startsOn: 'asc' }, { name: 'asc' }],
       });
       return rows.map(toRecord);
@@ -38,7 +37,7 @@ export function sensitiveWindowRepository(db: Database) {
     /** A window of the township with the same name in the same year (what "duplicate" means to people). */
     async findSameNameInYear(townshipId: string, name: string, year: number): Promise<AdminWindowRecord | undefined> {
       const row = await db.sensitiveWindow.findFirst({
-        where: { townshipId, name, startsOn: { gte: asDbDate(`${year}-01-01`), lte: asDbDate(`${year}-12-31`) } },
+        where: { townshipId, name, startsOn: { gte: toDateColumn(`${year}-01-01`), lte: toDateColumn(`${year}-12-31`) } },
       });
       return row ? toRecord(row) : undefined;
     },
@@ -47,7 +46,7 @@ export function sensitiveWindowRepository(db: Database) {
     async create(townshipId: string, input: { name: string; startsOn: string; endsOn: string }, actor: Actor): Promise<AdminWindowRecord | undefined> {
       try {
         return await db.$transaction(async (tx) => {
-          const row = await tx.sensitiveWindow.create({ data: { townshipId, name: input.name, startsOn: asDbDate(input.startsOn), endsOn: asDbDate(input.endsOn) } });
+          const row = await tx.sensitiveWindow.create({ data: { townshipId, name: input.name, startsOn: toDateColumn(input.startsOn), endsOn: toDateColumn(input.endsOn) } });
           await writeAudit(tx, actor, { action: 'sensitive_window.create', entity: 'SensitiveWindow', entityId: row.id, details: { ...input } });
           return toRecord(row);
         });
