@@ -4,12 +4,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { formatCivilDate, shanghaiDateOf } from '../../domain';
-import { isValidCivilDate } from '../../domain/time/shanghai';
 import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
 import { ROSTER_EDITORS, type DutyRosterService } from '../services/duty-roster-service';
-import { authErrors, civilDate, errorBody, id, idParams, ok } from './schemas';
+import { authErrors, errorBody, existingCivilDate, id, idParams, ok } from './schemas';
 
-const day = civilDate.refine((d) => isValidCivilDate(Number(d.slice(0, 4)), Number(d.slice(5, 7)), Number(d.slice(8, 10))), '日期不存在，请检查月份和日 (no such date)');
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM (month must be YYYY-MM)');
 const shift = z.object({
   id: z.string(), communityId: z.string(), communityName: z.string(), dutyDate: z.string(), userId: z.string(), userName: z.string(),
@@ -43,7 +41,7 @@ export const dutyShiftRoutes = (service: DutyRosterService, now: () => Date): Fa
     onRequest: editors,
     schema: {
       summary: 'Put a person on duty for a day (creates, or replaces the day\'s shift)', tags: ['rosters'],
-      body: z.object({ communityId: id, dutyDate: day, userId: id }),
+      body: z.object({ communityId: id, dutyDate: existingCivilDate, userId: id }),
       response: { 200: z.object({ shift, warning: z.string().optional() }), 201: z.object({ shift, warning: z.string().optional() }), ...refusals },
     },
   }, async (request, reply) => {
@@ -65,7 +63,7 @@ export const dutyShiftRoutes = (service: DutyRosterService, now: () => Date): Fa
       summary: 'Replace a month\'s roster from today on (all rows or none); rows name the person by userId or username', tags: ['rosters'],
       body: z.object({
         communityId: id, month,
-        shifts: z.array(z.object({ dutyDate: day, userId: id.optional(), username: z.string().min(1).max(100).optional() })).max(31, '一个月最多31天 (at most 31 rows)'),
+        shifts: z.array(z.object({ dutyDate: existingCivilDate, userId: id.optional(), username: z.string().min(1).max(100).optional() })).max(31, '一个月最多31天 (at most 31 rows)'),
       }),
       response: { 200: z.object({ created: z.number(), replaced: z.number(), deleted: z.number(), unchanged: z.number(), warning: z.string().optional() }), ...refusals },
     },

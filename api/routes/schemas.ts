@@ -1,6 +1,7 @@
 // Zod pieces shared by several route files.
 import { z } from 'zod';
 import { ROLES } from '../../db/auth-repository';
+import { isValidCivilDate } from '../../domain/time/shanghai';
 
 export const role = z.enum(ROLES);
 export const id = z.string().uuid('必须是有效的 ID (must be a UUID)');
@@ -10,6 +11,8 @@ export const ok = z.object({ ok: z.literal(true) });
 export const community = z.object({ id: z.string(), code: z.string(), name: z.string() });
 /** yyyy-mm-dd (a civil date in Asia/Shanghai) */
 export const civilDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)');
+/** a civil date that exists (no 2026-02-30) */
+export const existingCivilDate = civilDate.refine((d) => isValidCivilDate(Number(d.slice(0, 4)), Number(d.slice(5, 7)), Number(d.slice(8, 10))), '日期不存在，请检查月份和日 (no such date)');
 /** Error responses every authenticated route may give; listed so they appear in /docs. */
 export const authErrors = { 401: errorBody, 403: errorBody };
 

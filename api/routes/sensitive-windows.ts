@@ -4,12 +4,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { shanghaiDateOf } from '../../domain';
-import { isValidCivilDate } from '../../domain/time/shanghai';
 import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
 import { WINDOW_EDITORS, type SensitiveWindowService } from '../services/sensitive-window-service';
-import { authErrors, civilDate, errorBody, idParams, ok } from './schemas';
+import { authErrors, errorBody, existingCivilDate, idParams, ok } from './schemas';
 
-const day = civilDate.refine((d) => isValidCivilDate(Number(d.slice(0, 4)), Number(d.slice(5, 7)), Number(d.slice(8, 10))), '日期不存在，请检查月份和日 (no such date)');
 const window = z.object({
   id: z.string(), source: z.enum(['rulebook', 'admin']), windowId: z.string(), periodKey: z.string(), name: z.string(),
   firstDay: z.string(), lastDay: z.string(), rules: z.array(z.object({ id: z.string(), title: z.string() })), deletable: z.boolean(),
@@ -33,7 +31,7 @@ export const sensitiveWindowRoutes = (service: SensitiveWindowService, now: () =
     onRequest: editors,
     schema: {
       summary: 'Add a window for one year (end inclusive, at most 31 days, not across New Year)', tags: ['calendar'],
-      body: z.object({ name: z.string().trim().min(2, '名称至少2个字 (name of at least 2 characters)').max(40, '名称最多40个字'), startsOn: day, endsOn: day }),
+      body: z.object({ name: z.string().trim().min(2, '名称至少2个字 (name of at least 2 characters)').max(40, '名称最多40个字'), startsOn: existingCivilDate, endsOn: existingCivilDate }),
       response: { 201: window, ...refusals },
     },
   }, async (request, reply) => reply.status(201).send(await service.create(currentUser(request), request.body, actorOf(request))));

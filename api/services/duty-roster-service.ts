@@ -29,13 +29,7 @@ export const ROSTER_EDITORS: readonly RoleName[] = ['SECRETARY', 'POLITICAL_LEGA
 /** What the roster shows about the day's duty task. */
 export type CheckInState = 'done' | 'late' | 'pending' | 'missed' | 'waived' | 'not-planned' | 'not-assessed';
 
-export interface DutyShiftView {
-  id: string;
-  communityId: string;
-  communityName: string;
-  dutyDate: string;
-  userId: string;
-  userName: string;
+export interface DutyShiftView extends Omit<DutyShiftRecord, 'task'> {
   /** the day falls in a duty season of the rulebook: a task is owed and a miss is deducted */
   assessed: boolean;
   checkIn: CheckInState;
