@@ -1,12 +1,15 @@
 // Who receives a notification: the assignee or the community's staff, and up
 // the chain for escalations. Township roles reach every community.
 import type { Recipient } from '../notify';
+import { parseStoredPreferences } from '../notify/preferences';
 import type { Database } from './client';
 import type { Role } from './generated/prisma/client';
 
 const NOTIFY_ROLE: Record<Role, Recipient['role']> = {
   STAFF: 'staff', SECRETARY: 'secretary', AREA_LEADER: 'area_leader', POLITICAL_LEGAL: 'political_legal', ADMIN: 'admin',
 };
+/** The notification role whose default routes apply to an account role. */
+export const notifyRoleOf = (role: Role): Recipient['role'] => NOTIFY_ROLE[role];
 const TOWNSHIP_ROLES: Role[] = ['POLITICAL_LEGAL', 'ADMIN'];
 
 export function recipientDirectory(db: Database) {
@@ -17,7 +20,8 @@ export function recipientDirectory(db: Database) {
     communityId,
     ...(u.mobile ? { mobile: u.mobile } : {}),
     ...(u.email ? { email: u.email } : {}),
-    ...(u.notifyPrefs && typeof u.notifyPrefs === 'object' ? { preferences: u.notifyPrefs as Recipient['preferences'] } : {}),
+    // Stored JSON may predate validation: only its well-formed parts are used.
+    ...(u.notifyPrefs && typeof u.notifyPrefs === 'object' ? { preferences: parseStoredPreferences(u.notifyPrefs) } : {}),
   });
 
   return {

@@ -7,10 +7,10 @@ import { z } from 'zod';
 import type { SettingsRepository } from '../../db/settings-repository';
 import { DEFAULT_ROLE_ROUTES } from '../../notify/routing';
 import { actorOf, currentUser, requireAuth } from '../plugins/auth';
-import { HttpError } from '../errors';
+import { BadRequestError } from '../errors';
 import { authErrors, errorBody } from './schemas';
 import { parseStoredPreferences, validatePreferences } from '../../notify/preferences';
-import { notifyRoleOf } from '../services/notification-roles';
+import { notifyRoleOf } from '../../db/recipient-directory';
 
 const medium = z.enum(['email', 'sms', 'robot']);
 const preferences = z.object({
@@ -69,7 +69,7 @@ export const meRoutes = (deps: { settings: SettingsRepository }): FastifyPluginA
       current.roleDefaults,
       { prefs: current.preferences, contact: { mobile: current.mobile, email: current.email } },
     );
-    if (problem) throw new HttpError(400, 'invalid_preferences', problem);
+    if (problem) throw new BadRequestError(problem, 'invalid_preferences');
     // Contact details are personal data: the audit says which fields changed, not their values.
     const changed = (['mobile', 'email', 'preferences'] as const).filter((k) => request.body[k] !== undefined);
     await deps.settings.update(user.id, { ...next, preferences: { ...next.preferences }, changed }, actorOf(request));
