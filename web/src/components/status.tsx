@@ -2,8 +2,13 @@
 // the same way: a missing server route is named, not shown as a crash.
 import type { ReactNode } from 'react';
 import { ApiError } from '../api/client';
-import { useT } from '../i18n';
+import { useT, type Translate } from '../i18n';
 import type { Loaded } from '../lib/use-fetch';
+
+/** The server's own words for a refused request; a network failure in the user's language. */
+export function failureText(err: unknown, t: Translate): string {
+  return err instanceof ApiError && err.status !== 0 ? err.message : t('common.networkError');
+}
 
 export function Loading() {
   const t = useT();

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, setCsrfToken } from '../api/client';
+import { api, setCsrfToken } from '../api/client';
+import { failureText } from '../components/status';
 import { useI18n } from '../i18n';
 
 export function LoginPage({ onLoggedIn }: { onLoggedIn: () => Promise<void> }) {
@@ -18,7 +19,7 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: () => Promise<void> }) {
       setCsrfToken(csrfToken);
       await onLoggedIn();
     } catch (err) {
-      setError(t('login.failed', { message: err instanceof ApiError && err.status !== 0 ? err.message : t('common.networkError') }));
+      setError(t('login.failed', { message: failureText(err, t) }));
     } finally {
       setBusy(false);
     }

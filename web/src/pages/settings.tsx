@@ -2,8 +2,8 @@
 // (first choice, opt-outs, daily digest) and a password change. The API
 // refuses settings that would leave reminders undeliverable; its reason is shown.
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api/client';
-import { Load } from '../components/status';
+import { api } from '../api/client';
+import { failureText, Load } from '../components/status';
 import { useT } from '../i18n';
 import type { MessageKey } from '../i18n/zh-CN';
 import { isOfficial, useSession } from '../lib/session';
@@ -59,7 +59,7 @@ function NotificationForm({ initial, onSaved }: { initial: Settings; onSaved: ()
       setStatus({ ok: true, text: t('common.saved') });
       onSaved();
     } catch (err) {
-      setStatus({ ok: false, text: err instanceof ApiError && err.status !== 0 ? err.message : t('common.networkError') });
+      setStatus({ ok: false, text: failureText(err, t) });
     }
   }
 
@@ -106,7 +106,7 @@ function PasswordForm() {
       setCurrent(''); setNext(''); setRepeat('');
       setStatus({ ok: true, text: t('settings.passwordChanged') });
     } catch (err) {
-      setStatus({ ok: false, text: err instanceof ApiError && err.status !== 0 ? err.message : t('common.networkError') });
+      setStatus({ ok: false, text: failureText(err, t) });
     }
   }
 
