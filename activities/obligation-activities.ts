@@ -79,7 +79,7 @@ export function createObligationActivities(deps: ObligationActivityDeps) {
       const display = await obligations.findDisplay(spec.key);
       const deduction: Deduction = {
         key: spec.deduction.key, ruleId: spec.ruleId, communityId: spec.communityId, section: spec.section,
-        capGroup: spec.deduction.capGroup, amount: spec.deduction.amount, periodKey: spec.periodKey, periodLabel: spec.periodLabel,
+        amount: spec.deduction.amount, periodKey: spec.periodKey, periodLabel: spec.periodLabel,
         ...(spec.subjectId && spec.deduction.basis !== 'per-period' ? { subjectId: spec.subjectId } : {}),
         dueAt: new Date(input.dueAt), missing: describeMissing(spec, input), recordedAt: new Date(input.recordedAt),
         recordedBy: { kind: 'automatic', check: 'deadline' },

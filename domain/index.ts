@@ -61,7 +61,7 @@ export { type DutySeasonDay, dutySeasonOn, isInPlanningHorizon, isPastDay, daysO
 
 // Rulebook
 export type * from './rulebook/types';
-export { RULE_KINDS, DEDUCTION_BASES, EVIDENCE_TYPES, ESCALATION_ROLES, RISK_LEVELS } from './rulebook/schema';
+export { RULE_KINDS, DEDUCTION_BASES, CLAUSE_COUNTINGS, EVIDENCE_TYPES, ESCALATION_ROLES, RISK_LEVELS } from './rulebook/schema';
 export { parseRulebook } from './rulebook/parse';
 export { RulebookError } from './rulebook/errors';
 export { effectiveRulebook, effectiveFromInstant, versionSpans, type VersionSpan } from './rulebook/versions';
@@ -81,7 +81,7 @@ export { findLedgerGaps, type LedgerGap } from './obligations/ledger-gaps';
 export { obligationKey, occurrenceKey, parseObligationKey, type ParsedObligationKey } from './obligations/keys';
 
 // Score
-export type { Deduction, Reversal, Recorder, CommunityScore, SectionScore, ItemScore } from './score/types';
-export { computeScore, computeScoreboard, ScoreInputError, type ScoreInput } from './score/score';
+export type { Deduction, Reversal, Recorder } from './score/types';
+export { scoreTownship, ScoreInputError, type ScoreInput, type ScoreRow, type TownshipScore, type CommunityScore, type SectionScore, type ClauseScore } from './score/score';
 export { deductionForMissedObligation, incidentDeduction } from './score/record';
 export { explainDeduction, type ExplainContext } from './score/explain';

@@ -10,7 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities, type Activities } from '../activities';
 import { createDatabase, type Database } from '../db/client';
 import { deductionStore } from '../db/deduction-store';
-import { computeScore, explainDeduction, incidentDeduction, type Rulebook } from '../domain';
+import { explainDeduction, incidentDeduction, scoreTownship, shanghaiDateOf, type Rulebook } from '../domain';
 import { obligationWorkflowId } from '../workflows/ids';
 import { acknowledgeEscalationUpdate, reviewUpdate, submitEvidenceUpdate } from '../workflows/obligation/messages';
 import { testActivityDeps, testRulebooks } from './support/activity-deps';
@@ -161,11 +161,11 @@ describe('a year of 2022 for one community', () => {
     // From 16 August the visits are half-monthly.
     expect(await db.obligation.count({ where: { communityId: C, ruleId: 'drug-users.visit', periodKey: { contains: '-H' } } })).toBe(9); // Aug H2 .. Dec H2
 
-    const score = computeScore({
-      rulebook, communityId: C, reversals: [],
-      deductions: rows.map((r) => ({ key: r.businessKey, ruleId: r.ruleId, communityId: C, section: Number(r.section), capGroup: ruleOf(r.ruleId).capGroup, amount: Number(r.points), missing: r.explanation, recordedAt: r.createdAt, recordedBy: { kind: 'automatic', check: r.recordedBy } })),
-    });
-    // 100 - (1 + 1 + 1 + min(2 + 2, cap 2) + 1 + 1 + 1) = 92
+    const score = scoreTownship({
+      rulebook, communityIds: [C], month: 12,
+      rows: rows.map((r) => ({ communityId: C, ruleId: r.ruleId, month: shanghaiDateOf(r.occurredAt).month, points: Number(r.points), count: 1 })),
+    }).communities[0]!;
+    // 100 - (1 + 1 + 1 + min(2 + 2, 2 a year) + 1 + 1 + 1) = 92
     expect(score.total).toBe(92);
   }, 1_500_000);
 });

@@ -244,7 +244,6 @@ export function buildInstance(rule: Rule, communityId: string, period: Period, e
       amount: rule.deduction.amount,
       basis: rule.deduction.basis,
       key: rule.deduction.basis === 'per-period' ? obligationKey(rule.id, communityId, period.key) : key,
-      capGroup: rule.capGroup,
     },
     escalation: rule.escalation,
     requiresReview: rule.requiresReview,

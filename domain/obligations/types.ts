@@ -63,7 +63,6 @@ export interface ObligationInstance {
     readonly basis: DeductionBasis;
     /** business key of the deduction a miss produces; shared by instances when basis is per-period */
     readonly key: string;
-    readonly capGroup: string;
   };
   readonly escalation: EscalationPolicy;
   readonly requiresReview: boolean;

@@ -33,7 +33,7 @@ describe('rulebook CLI', () => {
     expect(text).toMatch(/1 特殊群体: 20 rules/);
     expect(text).toMatch(/periodic: \d+/);
     expect(text).toMatch(/Maximum yearly deduction from timed obligations: [\d.]+/);
-    expect(text).toContain('general.late-submission: -0.5 each');
+    expect(text).toContain('general.late-submission: -0.5 each, no cap');
   });
 
   it('prints the precise problems and returns 1 for an invalid file', async () => {

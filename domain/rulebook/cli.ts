@@ -63,8 +63,9 @@ function printSummary(rulebook: Rulebook, subjectsPerCategory: number, io: CliIo
   io.out('');
   io.out(`Maximum yearly deduction from timed obligations: ${summary.maxTimedDeduction}`);
   io.out(`  assuming ${summary.assumption}`);
-  io.out('Per occurrence (no yearly maximum):');
-  for (const r of summary.perOccurrence) io.out(`  ${r.ruleId}: -${r.amount} each`);
+  io.out('Recorded per occurrence (incidents and late reports), capped as their clause says:');
+  const CAP_TEXT = { 'per-occurrence': 'no cap', 'per-month': 'at most once a month', 'per-year': 'at most once a year' } as const;
+  for (const r of summary.perOccurrence) io.out(`  ${r.ruleId}: -${r.amount} each, ${CAP_TEXT[r.counting]}`);
 }
 
 // Run only when executed directly, not when imported by tests.

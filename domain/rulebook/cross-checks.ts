@@ -1,13 +1,15 @@
 /**
  * Checks that need more than one field: references between rules and
  * settings, what each kind of rule must and must not say, reminder offsets
- * before the deadline, unique ids, consistent caps.
+ * before the deadline, unique ids, clauses read as their wording says and
+ * rules that agree with the clause they point to.
  * Each problem is "<where>: <what>" where <where> is "rule <id>" or a settings path.
  */
 import { parseMonthDay } from '../calendar/seasons';
 import { resolveDayRef, sensitiveWindowInYear } from '../calendar/sensitive-windows';
 import { durationMs } from '../time/duration';
 import { daysInMonth } from '../time/shanghai';
+import { readClauseWording } from './clause-wording';
 import type { RuleInput, RulebookFileInput, SettingsInput } from './schema';
 import type { RuleKind } from './types';
 
@@ -99,7 +101,8 @@ export function checkSettings(settings: SettingsInput, year: number): string[] {
   return problems;
 }
 
-export function checkRules(top: RulebookFileInput, settings: SettingsInput, rules: readonly IndexedRule[]): string[] {
+/** `referenced`: clause ids named by any rule, also those that failed validation (so one bad rule is one message). */
+export function checkRules(top: RulebookFileInput, settings: SettingsInput, rules: readonly IndexedRule[], referenced: ReadonlySet<string>): string[] {
   const problems: string[] = [];
   if (!top.effectiveFrom.startsWith(`${top.year}-`)) problems.push(`effectiveFrom must be a day of ${top.year}`);
   const sectionNumbers = new Set(top.sections.map((s) => s.number));
@@ -110,7 +113,9 @@ export function checkRules(top: RulebookFileInput, settings: SettingsInput, rule
   });
 
   const firstIndexById = new Map<string, number>();
-  const capByGroup = new Map<string, { cap: number | undefined; ruleId: string; section: number }>();
+  const clauses = new Map(top.clauses.map((c) => [c.id, c]));
+  const usedClauses = new Set<string>();
+  problems.push(...checkClauses(top));
   const regularRuleIds = new Set<string>();
 
   for (const { index, rule } of rules) {
@@ -170,21 +175,51 @@ export function checkRules(top: RulebookFileInput, settings: SettingsInput, rule
       say(`escalation: no escalation policy named ${rule.escalation}`);
     }
 
-    if (rule.cap !== undefined && rule.cap < rule.deduction.amount) say('cap must be at least deduction.amount');
-    const group = rule.capGroup ?? rule.id;
-    const other = capByGroup.get(group);
-    if (other && other.cap !== rule.cap) {
-      say(`cap ${rule.cap ?? 'none'} differs from cap ${other.cap ?? 'none'} of rule ${other.ruleId} in the same capGroup ${group}`);
-    } else if (other && other.section !== rule.section) {
-      say(`capGroup ${group} is also used by rule ${other.ruleId} of section ${other.section}; a cap group stays within one section`);
-    } else if (!other) {
-      capByGroup.set(group, { cap: rule.cap, ruleId: rule.id, section: rule.section });
+    if (rule.deduction.amount > 0 && rule.clause === undefined) say('clause is required when deduction.amount is above 0 (the id of the clause in clauses)');
+    if (rule.deduction.amount === 0 && rule.clause !== undefined) say('clause must be left out when deduction.amount is 0 (the rule deducts nothing)');
+    if (rule.clause !== undefined) {
+      const clause = clauses.get(rule.clause);
+      usedClauses.add(rule.clause);
+      if (!clause) say(`clause: no clause ${rule.clause} in clauses`);
+      else {
+        if (clause.amount !== rule.deduction.amount) say(`deduction.amount ${rule.deduction.amount} differs from amount ${clause.amount} of clause ${clause.id} (${clause.text})`);
+        if (clause.section !== rule.section || clause.item !== rule.item) {
+          say(`section ${rule.section} / item ${rule.item} differ from clause ${clause.id} (section ${clause.section} / item ${clause.item})`);
+        }
+      }
     }
+  }
+  for (const clause of top.clauses) {
+    if (!usedClauses.has(clause.id) && !referenced.has(clause.id)) problems.push(`clause ${clause.id}: no rule enforces it (give a rule clause: ${clause.id}, or remove the clause)`);
   }
 
   for (const ruleId of Object.keys(settings.regularCadence.rules)) {
     if (!regularRuleIds.has(ruleId)) {
       problems.push(`settings.regularCadence.rules.${ruleId}: no rule ${ruleId} with cadence: regular`);
+    }
+  }
+  return problems;
+}
+
+/** Each clause: unique id, a listed section, an amount equal to its 扣N分, counting as worded or with a reason. */
+function checkClauses(top: RulebookFileInput): string[] {
+  const problems: string[] = [];
+  const sectionNumbers = new Set(top.sections.map((s) => s.number));
+  const seen = new Set<string>();
+  for (const clause of top.clauses) {
+    const say = (message: string) => problems.push(`clause ${clause.id}: ${message}`);
+    if (seen.has(clause.id)) say('id is used twice');
+    seen.add(clause.id);
+    if (!sectionNumbers.has(clause.section)) say(`section ${clause.section} is not listed in sections`);
+    if (!isHalfPointMultiple(clause.amount)) say('amount must be a multiple of 0.5');
+    const wording = readClauseWording(clause.text);
+    if (wording.amount === undefined) say(`text must end in 扣N分, as in the rubric (got ${clause.text})`);
+    else if (wording.amount !== clause.amount) say(`amount ${clause.amount} differs from the ${wording.amount} its text says (${clause.text})`);
+    if (clause.counting !== wording.counting && clause.countingReason === undefined) {
+      say(`counting ${clause.counting} differs from the wording, which reads ${wording.counting}; add countingReason to read it otherwise`);
+    }
+    if (clause.counting === wording.counting && clause.countingReason !== undefined) {
+      say(`countingReason is only for a counting other than the wording's (${wording.counting})`);
     }
   }
   return problems;

@@ -27,7 +27,8 @@ describe('parseRulebook accepts valid rulebooks', () => {
     const rule = rulebook.rules[0]!;
     expect(rule.reminders).toEqual(['-P7D', '-P1D', 'PT0S']);
     expect(rule.escalation.name).toBe('standard');
-    expect(rule.capGroup).toBe('fraud.publicity');
+    expect(rule.clauseId).toBe('fraud.monthly-work');
+    expect(rule.clause).toBe('每月未开展宣传、摸排相关工作，每次扣1分');
     expect(rule.sectionTitle).toBe('防电信诈骗');
     expect(rule.cadence).toEqual({ every: 'month', count: 1, regular: false });
   });
@@ -114,21 +115,56 @@ describe('parseRulebook rejects malformed rulebooks with precise messages', () =
     ]);
   });
 
-  it('checks references, bases, half-point amounts and caps', () => {
+  it('checks references, bases and half-point amounts', () => {
     const text = rulebookYaml((doc) => {
       doc.rules[0]!.deduction = { amount: 0.3, basis: 'per-occurrence' };
       doc.rules[0]!.escalation = 'loud';
       doc.rules[0]!.section = 9;
       doc.rules[1]!.subjects = 'alien';
-      doc.rules[2]!.cap = 1;
     });
     expect(problemsOf(text)).toEqual([
       'rulebooks/2022.yaml: rule fraud.publicity: section 9 is not listed in sections',
       'rulebooks/2022.yaml: rule fraud.publicity: deduction.basis must be one of per-period for kind periodic',
       'rulebooks/2022.yaml: rule fraud.publicity: deduction.amount must be a multiple of 0.5',
       'rulebooks/2022.yaml: rule fraud.publicity: escalation: no escalation policy named loud',
+      'rulebooks/2022.yaml: rule fraud.publicity: deduction.amount 0.3 differs from amount 1 of clause fraud.monthly-work (每月未开展宣传、摸排相关工作，每次扣1分)',
+      'rulebooks/2022.yaml: rule fraud.publicity: section 9 / item 防电信诈骗 differ from clause fraud.monthly-work (section 2 / item 防电信诈骗)',
       'rulebooks/2022.yaml: rule drugs.visit: subjects: no subject category alien in settings.subjectCategories',
-      'rulebooks/2022.yaml: rule flood.duty: cap must be at least deduction.amount',
+    ]);
+  });
+
+  it('holds each clause to its wording and each rule to its clause', () => {
+    const text = rulebookYaml((doc) => {
+      const clauses = doc.clauses as Rule[];
+      clauses[0]!.counting = 'per-year'; // the wording says 每月
+      clauses[1]!.amount = 2; // the text says 扣1分
+      clauses[2]!.counting = 'per-occurrence';
+      clauses[2]!.countingReason = '按日值守，每日单独计分';
+      clauses.push({ id: 'orphan', section: 6, item: '防汛', amount: 1, counting: 'per-year', text: '未建立防汛救援队伍扣1分' });
+      doc.rules[0]!.clause = 'nowhere';
+      doc.rules[2]!.item = '铁路安全';
+    });
+    expect(problemsOf(text)).toEqual([
+      'rulebooks/2022.yaml: clause fraud.monthly-work: counting per-year differs from the wording, which reads per-month; add countingReason to read it otherwise',
+      'rulebooks/2022.yaml: clause drugs.visit: amount 2 differs from the 1 its text says (不按期开展走访每次扣1分)',
+      'rulebooks/2022.yaml: rule fraud.publicity: clause: no clause nowhere in clauses',
+      'rulebooks/2022.yaml: rule drugs.visit: deduction.amount 1 differs from amount 2 of clause drugs.visit (不按期开展走访每次扣1分)',
+      'rulebooks/2022.yaml: rule flood.duty: section 6 / item 铁路安全 differ from clause flood.duty (section 6 / item 防汛)',
+      'rulebooks/2022.yaml: clause fraud.monthly-work: no rule enforces it (give a rule clause: fraud.monthly-work, or remove the clause)',
+      'rulebooks/2022.yaml: clause orphan: no rule enforces it (give a rule clause: orphan, or remove the clause)',
+    ]);
+  });
+
+  it('wants a clause exactly on the rules that deduct', () => {
+    const text = rulebookYaml((doc) => {
+      delete doc.rules[0]!.clause;
+      doc.rules[1]!.deduction = { amount: 0, basis: 'per-subject' };
+    });
+    expect(problemsOf(text)).toEqual([
+      'rulebooks/2022.yaml: rule fraud.publicity: clause is required when deduction.amount is above 0 (the id of the clause in clauses)',
+      'rulebooks/2022.yaml: rule drugs.visit: clause must be left out when deduction.amount is 0 (the rule deducts nothing)',
+      'rulebooks/2022.yaml: rule drugs.visit: deduction.amount 0 differs from amount 1 of clause drugs.visit (不按期开展走访每次扣1分)',
+      'rulebooks/2022.yaml: clause fraud.monthly-work: no rule enforces it (give a rule clause: fraud.monthly-work, or remove the clause)',
     ]);
   });
 

@@ -49,7 +49,8 @@ export function parseRulebook(text: string, fileName: string): Rulebook {
 
   if (top.success && settings?.success) {
     problems.push(...checkSettings(settings.data, top.data.year));
-    problems.push(...checkRules(top.data, settings.data, rules));
+    const referenced = new Set(rawRules.flatMap((r: unknown) => (isRecord(r) && typeof r.clause === 'string' ? [r.clause] : [])));
+    problems.push(...checkRules(top.data, settings.data, rules, referenced));
   }
   if (problems.length > 0 || !top.success || !settings?.success) fail();
   return resolve(top.data as RulebookFileInput, settings!.data as SettingsInput, rules.map((r) => r.rule), fileName);
@@ -91,6 +92,7 @@ function resolve(top: RulebookFileInput, input: SettingsInput, rules: RuleInput[
     sensitiveWindows,
   };
   const sectionTitles = new Map(top.sections.map((s) => [s.number, s.title]));
+  const clauseText = new Map(top.clauses.map((c) => [c.id, c.text]));
 
   const resolveCadence = (rule: RuleInput): Cadence | undefined => {
     if (rule.cadence === undefined) return undefined;
@@ -113,7 +115,8 @@ function resolve(top: RulebookFileInput, input: SettingsInput, rules: RuleInput[
       item: rule.item,
       title: rule.title,
       kind: rule.kind,
-      clause: rule.clause,
+      clause: rule.clause !== undefined ? (clauseText.get(rule.clause) ?? rule.clause) : (rule.requirement ?? rule.title),
+      ...(rule.clause !== undefined ? { clauseId: rule.clause } : {}),
       ...(rule.requirement !== undefined ? { requirement: rule.requirement } : {}),
       ...(cadence ? { cadence } : {}),
       ...(rule.subjects !== undefined ? { subjects: rule.subjects } : {}),
@@ -127,8 +130,6 @@ function resolve(top: RulebookFileInput, input: SettingsInput, rules: RuleInput[
       ...(rule.kind === 'one-off' ? { due: due ?? { kind: 'year-end' } } : {}),
       evidence: rule.evidence ?? input.defaults.evidence,
       deduction: rule.deduction,
-      ...(rule.cap !== undefined ? { cap: rule.cap } : {}),
-      capGroup: rule.capGroup ?? rule.id,
       reminders: rule.kind === 'incident' ? [] : (rule.reminders ?? input.defaults.reminders),
       escalation: escalationPolicies[escalationName]!,
       requiresReview: rule.requiresReview ?? input.defaults.requiresReview,
@@ -147,6 +148,7 @@ function resolve(top: RulebookFileInput, input: SettingsInput, rules: RuleInput[
     baseScore: top.baseScore,
     sections: top.sections,
     settings,
+    clauses: top.clauses.map((c) => ({ ...c })),
     rules: resolved,
   };
 }

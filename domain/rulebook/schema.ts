@@ -22,6 +22,13 @@ export const RULE_KINDS = [
 
 export const DEDUCTION_BASES = ['per-period', 'per-subject', 'per-occurrence'] as const;
 
+/**
+ * How often a clause may cost its amount (docs/rulebook.md#clauses):
+ * per-occurrence (每次 / 出现一起): every miss or event; per-month (每月…): at most
+ * the amount per calendar month; per-year (one amount): at most the amount a year.
+ */
+export const CLAUSE_COUNTINGS = ['per-occurrence', 'per-month', 'per-year'] as const;
+
 export const EVIDENCE_TYPES = [
   'photo',
   'document',
@@ -120,7 +127,8 @@ export const ruleSchema = z
     item: z.string().min(1),
     title: z.string().min(1),
     kind: z.enum(RULE_KINDS),
-    clause: z.string().min(1),
+    /** the id of the clause (in `clauses`) this rule enforces; none when the rule deducts nothing */
+    clause: idSchema.optional(),
     requirement: z.string().min(1).optional(),
     cadence: cadenceSchema.optional(),
     subjects: idSchema.optional(),
@@ -135,8 +143,6 @@ export const ruleSchema = z
     checkInBy: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 09:00').optional(),
     evidence: evidenceSchema.optional(),
     deduction: deductionSchema,
-    cap: z.number().min(0).optional(),
-    capGroup: idSchema.optional(),
     reminders: z.array(durationSchema).optional(),
     escalation: idSchema.optional(),
     requiresReview: z.boolean().optional(),
@@ -199,6 +205,20 @@ export const settingsSchema = z
   })
   .strict();
 
+export const clauseSchema = z
+  .object({
+    id: idSchema,
+    section: z.number().int().min(1),
+    item: z.string().min(1),
+    /** the rubric's sentence, verbatim, ending in 扣N分 */
+    text: z.string().min(1),
+    amount: z.number().positive(),
+    counting: z.enum(CLAUSE_COUNTINGS),
+    /** why `counting` differs from what the wording says; required exactly then */
+    countingReason: z.string().min(1).optional(),
+  })
+  .strict();
+
 export const rulebookFileSchema = z
   .object({
     year: z.number().int().min(2000).max(2100),
@@ -211,11 +231,13 @@ export const rulebookFileSchema = z
     // Settings and rules are validated separately (see parse.ts) so that
     // every problem is reported, each with its rule id.
     settings: z.unknown(),
+    clauses: z.array(clauseSchema).min(1),
     rules: z.array(z.unknown()).min(1),
   })
   .strict();
 
 export type RuleInput = z.output<typeof ruleSchema>;
+export type ClauseInput = z.output<typeof clauseSchema>;
 export type SettingsInput = z.output<typeof settingsSchema>;
 export type RulebookFileInput = z.output<typeof rulebookFileSchema>;
 export type CadenceObjectInput = z.output<typeof cadenceObjectSchema>;

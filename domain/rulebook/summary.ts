@@ -5,16 +5,18 @@
  */
 import { generateObligations } from '../obligations/generate';
 import type { LedgerSubject } from '../obligations/types';
-import type { Rulebook, RuleKind } from './types';
+import type { ClauseCounting, Rulebook, RuleKind } from './types';
 import { RULE_KINDS } from './schema';
+import { scoreTownship, type ScoreRow } from '../score/score';
+import { shanghaiDateOf } from '../time/shanghai';
 
 export interface RulebookSummary {
   readonly assumption: string;
   readonly sections: ReadonlyArray<{ readonly number: number; readonly title: string; readonly rules: number; readonly maxDeduction: number }>;
   readonly kinds: ReadonlyArray<{ readonly kind: RuleKind; readonly rules: number }>;
   readonly rules: ReadonlyArray<{ readonly ruleId: string; readonly instances: number; readonly maxDeduction: number }>;
-  /** incident and reporting rules: deducted per occurrence, no yearly maximum */
-  readonly perOccurrence: ReadonlyArray<{ readonly ruleId: string; readonly amount: number }>;
+  /** incident and reporting rules: recorded per occurrence, capped as their clause says */
+  readonly perOccurrence: ReadonlyArray<{ readonly ruleId: string; readonly amount: number; readonly counting: ClauseCounting }>;
   readonly maxTimedDeduction: number;
 }
 
@@ -41,42 +43,27 @@ export function summarizeRulebook(rulebook: Rulebook, options: SummaryOptions = 
     to: new Date(Date.UTC(rulebook.year + 1, 1, 1)),
   });
 
-  // Distinct deduction keys: a per-period deduction shared by several instances counts once.
-  const amountByKey = new Map<string, { ruleId: string; amount: number }>();
+  // Distinct deduction keys (a per-period deduction shared by several instances counts once),
+  // scored by the one score function: each rule alone, then all together.
+  const rowByKey = new Map<string, ScoreRow>();
   const instancesByRule = new Map<string, number>();
   for (const instance of instances) {
-    amountByKey.set(instance.deduction.key, { ruleId: instance.ruleId, amount: instance.deduction.amount });
     instancesByRule.set(instance.ruleId, (instancesByRule.get(instance.ruleId) ?? 0) + 1);
+    const missed = shanghaiDateOf(new Date(instance.dueAt.getTime() - 1));
+    if (instance.deduction.amount === 0 || missed.year !== rulebook.year) continue;
+    rowByKey.set(instance.deduction.key, { communityId: 'example', ruleId: instance.ruleId, month: missed.month, points: instance.deduction.amount, count: 1 });
   }
-  const rawByRule = new Map<string, number>();
-  for (const { ruleId, amount } of amountByKey.values()) rawByRule.set(ruleId, (rawByRule.get(ruleId) ?? 0) + amount * 100);
-
-  const rawByGroup = new Map<string, number>();
-  for (const rule of rulebook.rules) {
-    rawByGroup.set(rule.capGroup, (rawByGroup.get(rule.capGroup) ?? 0) + (rawByRule.get(rule.id) ?? 0));
-  }
-  const countedByGroup = new Map<string, number>();
-  for (const rule of rulebook.rules) {
-    const raw = rawByGroup.get(rule.capGroup) ?? 0;
-    countedByGroup.set(rule.capGroup, rule.cap === undefined ? raw : Math.min(raw, rule.cap * 100));
-  }
+  const rows = [...rowByKey.values()];
+  const score = (only?: string) => scoreTownship({ rulebook, communityIds: ['example'], rows: only ? rows.filter((r) => r.ruleId === only) : rows, month: 12 }).communities[0]!;
 
   const timed = rulebook.rules.filter((r) => r.kind !== 'incident' && r.kind !== 'reporting');
-  const ruleRows = timed.map((rule) => {
-    const raw = rawByRule.get(rule.id) ?? 0;
-    const cap = rule.cap === undefined ? raw : Math.min(raw, rule.cap * 100);
-    return { ruleId: rule.id, instances: instancesByRule.get(rule.id) ?? 0, maxDeduction: cap / 100 };
-  });
-
-  const sectionTotal = (number: number) => {
-    const groups = new Set(rulebook.rules.filter((r) => r.section === number).map((r) => r.capGroup));
-    return [...groups].reduce((sum, g) => sum + (countedByGroup.get(g) ?? 0), 0) / 100;
-  };
+  const ruleRows = timed.map((rule) => ({ ruleId: rule.id, instances: instancesByRule.get(rule.id) ?? 0, maxDeduction: score(rule.id).deducted }));
+  const all = score();
   const sections = rulebook.sections.map((s) => ({
     number: s.number,
     title: s.title,
     rules: rulebook.rules.filter((r) => r.section === s.number).length,
-    maxDeduction: sectionTotal(s.number),
+    maxDeduction: all.sections.find((x) => x.number === s.number)?.deducted ?? 0,
   }));
 
   return {
@@ -88,7 +75,7 @@ export function summarizeRulebook(rulebook: Rulebook, options: SummaryOptions = 
     rules: ruleRows,
     perOccurrence: rulebook.rules
       .filter((r) => r.kind === 'incident' || r.kind === 'reporting')
-      .map((r) => ({ ruleId: r.id, amount: r.deduction.amount })),
-    maxTimedDeduction: sections.reduce((sum, s) => sum + Math.round(s.maxDeduction * 100), 0) / 100,
+      .map((r) => ({ ruleId: r.id, amount: r.deduction.amount, counting: rulebook.clauses.find((c) => c.id === r.clauseId)?.counting ?? 'per-occurrence' })),
+    maxTimedDeduction: all.deducted,
   };
 }

@@ -8,13 +8,28 @@
 import type { SeasonDefinition } from '../calendar/seasons';
 import type { SensitiveWindowDefinition } from '../calendar/sensitive-windows';
 import type { CadenceUnit } from '../time/period';
-import type { DEDUCTION_BASES, ESCALATION_ROLES, EVIDENCE_TYPES, RISK_LEVELS, RULE_KINDS } from './schema';
+import type { CLAUSE_COUNTINGS, DEDUCTION_BASES, ESCALATION_ROLES, EVIDENCE_TYPES, RISK_LEVELS, RULE_KINDS } from './schema';
 
 export type RuleKind = (typeof RULE_KINDS)[number];
 export type DeductionBasis = (typeof DEDUCTION_BASES)[number];
 export type EvidenceType = (typeof EVIDENCE_TYPES)[number];
 export type EscalationRole = (typeof ESCALATION_ROLES)[number];
 export type RiskLevel = (typeof RISK_LEVELS)[number];
+export type ClauseCounting = (typeof CLAUSE_COUNTINGS)[number];
+
+/** One sentence of the rubric's 扣分标准: the unit the score is counted in. */
+export interface Clause {
+  readonly id: string;
+  readonly section: number;
+  readonly item: string;
+  /** verbatim, e.g. 未落实值班值守扣2分 */
+  readonly text: string;
+  readonly amount: number;
+  /** per-occurrence: no cap; per-month: at most `amount` a calendar month; per-year: at most `amount` a year */
+  readonly counting: ClauseCounting;
+  /** set when the rulebook reads the clause otherwise than its wording */
+  readonly countingReason?: string;
+}
 
 export interface Cadence {
   readonly every: CadenceUnit;
@@ -71,8 +86,10 @@ export interface Rule {
   readonly item: string;
   readonly title: string;
   readonly kind: RuleKind;
-  /** the rubric sentence this rule implements, verbatim */
+  /** the rubric sentence this rule implements, verbatim (its clause's text; the requirement when it deducts nothing) */
   readonly clause: string;
+  /** the clause it is counted under; undefined when the rule deducts nothing (amount 0) */
+  readonly clauseId?: string;
   /** the rubric's 工作要求 text behind it, verbatim, when useful */
   readonly requirement?: string;
   readonly cadence?: Cadence;
@@ -89,10 +106,6 @@ export interface Rule {
   readonly due?: DueSpec;
   readonly evidence: EvidenceRequirement;
   readonly deduction: DeductionSpec;
-  /** maximum total deduction per year for the cap group */
-  readonly cap?: number;
-  /** deductions of rules sharing a cap group are capped together; defaults to the rule id */
-  readonly capGroup: string;
   /** ISO 8601 offsets relative to the deadline, all <= 0, e.g. ["-P7D", "-P1D", "PT0S"] */
   readonly reminders: readonly string[];
   readonly escalation: EscalationPolicy;
@@ -139,5 +152,7 @@ export interface Rulebook {
   readonly baseScore: number;
   readonly sections: readonly Section[];
   readonly settings: RulebookSettings;
+  /** the rubric's deduction clauses, in rubric order */
+  readonly clauses: readonly Clause[];
   readonly rules: readonly Rule[];
 }

@@ -6,7 +6,7 @@ import { parseRulebook } from '../rulebook/parse';
 import { yearPeriod } from '../time/period';
 import { explainDeduction } from './explain';
 import { deductionForMissedObligation, incidentDeduction } from './record';
-import { computeScore, computeScoreboard, ScoreInputError } from './score';
+import { scoreTownship, ScoreInputError, type ScoreInput, type ScoreRow, type TownshipScore } from './score';
 import type { Deduction, Reversal } from './types';
 
 const rulebook = parseRulebook(readFileSync(new URL('../../rulebooks/2022.yaml', import.meta.url), 'utf8'), 'rulebooks/2022.yaml');
@@ -15,127 +15,115 @@ const at = new Date('2022-04-01T00:00:00Z');
 const checker = { kind: 'automatic', check: 'deadline-check' } as const;
 const official = { kind: 'official', userId: 'u-zfw', name: '王政法委员' } as const;
 
-function deduction(ruleId: string, suffix: string, communityId = 'c-1'): Deduction {
-  const rule = ruleById.get(ruleId)!;
-  return {
-    key: `${ruleId}|${communityId}|${suffix}`,
-    ruleId,
-    communityId,
-    section: rule.section,
-    capGroup: rule.capGroup,
-    amount: rule.deduction.amount,
-    periodKey: suffix,
-    missing: '未提交证据',
-    recordedAt: at,
-    recordedBy: checker,
-  };
-}
-const reversalOf = (d: Deduction, n = 0): Reversal => ({ key: `rev-${n}-${d.key}`, deductionKey: d.key, reason: '申诉成立', reversedAt: at, reversedBy: official });
+const reversalOf = (d: Deduction): Reversal => ({ key: `rev-${d.key}`, deductionKey: d.key, reason: '申诉成立', reversedAt: at, reversedBy: official });
 
-describe('computeScore', () => {
-  it('subtracts deductions from the base score per section', () => {
-    const score = computeScore({
-      rulebook,
-      communityId: 'c-1',
-      deductions: [deduction('fraud.publicity', '2022-01'), deduction('fraud.publicity', '2022-02'), deduction('stability.petition-beijing', 'p1')],
-    });
-    expect(score.total).toBe(93);
-    expect(score.sections.find((s) => s.number === 2)).toMatchObject({ title: '防电信诈骗', deducted: 2 });
-    expect(score.sections.find((s) => s.number === 5)?.deducted).toBe(5);
-    expect(score.sections).toHaveLength(7);
+/** One deduction of `ruleId` in `month`, as a counted row. */
+const row = (ruleId: string, month: number, communityId = 'c-1'): ScoreRow => ({ communityId, ruleId, month, points: ruleById.get(ruleId)!.deduction.amount, count: 1 });
+const score = (rows: ScoreRow[], month = 12, extra: Partial<ScoreInput> = {}) => scoreTownship({ rulebook, communityIds: ['c-1', 'c-2'], rows, month, ...extra });
+const clauseOf = (s: TownshipScore, clauseId: string, community = 0) => s.communities[community]!.sections.flatMap((x) => x.clauses).find((c) => c.clauseId === clauseId)!;
+
+describe('scoreTownship: the clause is the unit of counting', () => {
+  it('counts a one-amount clause once a year: three missed flood-duty days cost 2, all three recorded, 本项已扣满', () => {
+    const s = score([row('flood.duty', 6), row('flood.duty', 7), row('flood.duty', 7)]);
+    expect(s.communities[0]!.total).toBe(98);
+    expect(clauseOf(s, 'flood.duty')).toMatchObject({ count: 3, raw: 6, deducted: 2, full: true });
+    expect(s.rowPoints).toEqual([2, 0, 0]);
   });
 
-  it('caps an item: many missed flood-duty days cost 2 in total, all still recorded', () => {
-    const days = ['2022-06-01', '2022-06-02', '2022-06-03'].map((d) => deduction('flood.duty', d));
-    const score = computeScore({ rulebook, communityId: 'c-1', deductions: days });
-    expect(score.sections.find((s) => s.number === 6)?.items).toEqual([{ capGroup: 'flood.duty', ruleIds: ['flood.duty'], raw: 6, cap: 2, counted: 2 }]);
-    expect(score.total).toBe(98);
-    expect(score.active).toHaveLength(3);
+  it('counts a ledger found incomplete in four quarters as 1', () => {
+    const s = score([3, 6, 9, 12].map((m) => row('stability.ledger', m)));
+    expect(s.communities[0]!.deducted).toBe(1);
   });
 
-  it('adds half points exactly', () => {
-    const late = Array.from({ length: 7 }, (_, i) => deduction('general.late-submission', `req-${i}`));
-    expect(computeScore({ rulebook, communityId: 'c-1', deductions: late }).total).toBe(96.5);
+  it('counts 每月…每次 at most once a month, even when both anti-fraud rules miss', () => {
+    const s = score([row('fraud.publicity', 3), row('fraud.investigation', 3), row('fraud.publicity', 4)]);
+    expect(clauseOf(s, 'fraud.monthly-work')).toMatchObject({ count: 3, deducted: 2 });
+    expect(s.rowPoints).toEqual([1, 0, 1]);
+    // Full in March (its month); seen from May, May has nothing counted yet.
+    expect(clauseOf(score([row('fraud.publicity', 3)], 3), 'fraud.monthly-work').full).toBe(true);
+    expect(clauseOf(score([row('fraud.publicity', 3)], 5), 'fraud.monthly-work').full).toBe(false);
   });
 
-  it('keeps a reversed deduction on record but out of the score', () => {
-    const d = deduction('drugs.undiscovered-manufacturing', 'case-7');
-    const score = computeScore({ rulebook, communityId: 'c-1', deductions: [d], reversals: [reversalOf(d)] });
-    expect(score.total).toBe(100);
-    expect(score.reversed).toEqual([{ deduction: d, reversal: reversalOf(d) }]);
+  it('counts 每次 and 出现一起 clauses every time, half points exactly', () => {
+    const s = score([...Array.from({ length: 7 }, () => row('general.late-submission', 5)), row('stability.petition-beijing', 6), row('stability.petition-beijing', 6)]);
+    expect(s.communities[0]!.total).toBe(100 - 3.5 - 10);
   });
 
-  it('refuses inconsistent input instead of guessing', () => {
-    const d = deduction('fraud.publicity', '2022-01');
-    expect(() => computeScore({ rulebook, communityId: 'c-1', deductions: [d, d] })).toThrow(ScoreInputError);
-    expect(() => computeScore({ rulebook, communityId: 'c-2', deductions: [d] })).toThrow(/belongs to community c-1/);
-    expect(() => computeScore({ rulebook, communityId: 'c-1', deductions: [], reversals: [reversalOf(d)] })).toThrow(/unknown deduction/);
-    expect(() => computeScore({ rulebook, communityId: 'c-1', deductions: [d], reversals: [reversalOf(d, 1), reversalOf(d, 2)] })).toThrow(/reversed twice/);
+  it('dates the month: "deducted in M" is what M added to the capped year total, and later months are not seen', () => {
+    const rows = [row('drugs.publicity', 2), row('drugs.publicity', 5), row('flood.duty', 5)];
+    expect(score(rows, 1).communities[0]).toMatchObject({ deducted: 0, monthDeducted: 0, total: 100 });
+    expect(score(rows, 2).communities[0]).toMatchObject({ deducted: 1, monthDeducted: 1 });
+    // May: the publicity clause was already full in February, the duty adds 2.
+    expect(score(rows, 5).communities[0]).toMatchObject({ deducted: 3, monthDeducted: 2 });
+    expect(score(rows, 5).communities[0]!.sections.find((x) => x.number === 3)).toMatchObject({ deducted: 1, monthDeducted: 0 });
   });
 
-  it('builds a scoreboard per community', () => {
-    const board = computeScoreboard({
-      rulebook,
-      communityIds: ['c-1', 'c-2'],
-      deductions: [deduction('fraud.publicity', '2022-01', 'c-1'), deduction('general.county-notice', 'n-1', 'c-2')],
-    });
-    expect(board.map((s) => [s.communityId, s.total])).toEqual([
-      ['c-1', 99],
-      ['c-2', 98],
-    ]);
+  it('lists every section and clause, zero ones too, and ranks with competition ranking', () => {
+    const s = scoreTownship({ rulebook, communityIds: ['a', 'b', 'c', 'd'], rows: [row('flood.duty', 6, 'b'), row('drugs.publicity', 6, 'c'), row('drugs.venue-patrol', 6, 'c')], month: 12 });
+    expect(s.communities.map((c) => [c.communityId, c.total, c.rank])).toEqual([['a', 100, 1], ['b', 98, 3], ['c', 98, 3], ['d', 100, 1]]);
+    expect(s.rankOutOf).toBe(4);
+    expect(s.communities[0]!.sections).toHaveLength(7);
+    expect(s.communities[0]!.sections.flatMap((x) => x.clauses)).toHaveLength(rulebook.clauses.length);
+  });
+
+  it('puts nothing at risk under a clause already full', () => {
+    const pending = [row('flood.duty', 8), row('fraud.publicity', 8), row('stability.ledger', 8)];
+    const s = score([row('flood.duty', 6), row('fraud.investigation', 8)], 8, { pending });
+    expect(s.communities[0]!.pointsAtRisk).toBe(1); // flood full for the year, fraud full for August: only the ledger
+  });
+
+  it('counts rows of a rule the rulebook does not know in full, and refuses rows of unscored communities', () => {
+    const s = score([{ communityId: 'c-1', ruleId: 'retired.rule', month: 3, points: 2, count: 1 }]);
+    expect(s.communities[0]).toMatchObject({ total: 98, unlisted: [{ ruleId: 'retired.rule', count: 1, deducted: 2 }] });
+    expect(() => score([row('flood.duty', 6, 'c-9')])).toThrow(ScoreInputError);
   });
 });
 
 // ── properties ──
-
 const deductibleRules = rulebook.rules.filter((r) => r.deduction.amount > 0).map((r) => r.id);
-const deductionsArb = fc
-  .array(fc.tuple(fc.constantFrom(...deductibleRules), fc.integer({ min: 0, max: 30 })), { maxLength: 60 })
-  .map((pairs) => {
-    const unique = new Map(pairs.map(([ruleId, n]) => [`${ruleId}|${n}`, deduction(ruleId, `p${n}`)]));
-    return [...unique.values()];
-  });
+const rowsArb = fc.array(
+  fc.record({ communityId: fc.constantFrom('c-1', 'c-2'), ruleId: fc.constantFrom(...deductibleRules), month: fc.integer({ min: 1, max: 12 }), n: fc.integer({ min: 1, max: 4 }) }),
+  { maxLength: 80 },
+).map((list) => list.map(({ n, ...r }) => ({ ...r, points: ruleById.get(r.ruleId)!.deduction.amount * n, count: n })));
 
-/** The rubric arithmetic written the plain way, to check computeScore against. */
-function expectedTotal(deductions: readonly Deduction[], reversedKeys: ReadonlySet<string>): number {
-  const byGroup = new Map<string, number>();
-  for (const d of deductions) {
-    if (reversedKeys.has(d.key)) continue;
-    byGroup.set(d.capGroup, (byGroup.get(d.capGroup) ?? 0) + d.amount);
+/** The rubric arithmetic written the plain way, per clause: the sum, the sum of monthly minima, or the yearly minimum. */
+function expectedDeducted(rows: readonly ScoreRow[], communityId: string, upto: number): number {
+  let hundredths = 0;
+  for (const clause of rulebook.clauses) {
+    const mine = rows.filter((r) => r.communityId === communityId && r.month <= upto && ruleById.get(r.ruleId)!.clauseId === clause.id);
+    const sum = (list: readonly ScoreRow[]) => list.reduce((acc, r) => acc + Math.round(r.points * 100), 0);
+    const cap = Math.round(clause.amount * 100);
+    if (clause.counting === 'per-occurrence') hundredths += sum(mine);
+    else if (clause.counting === 'per-year') hundredths += Math.min(cap, sum(mine));
+    else for (let m = 1; m <= 12; m++) hundredths += Math.min(cap, sum(mine.filter((r) => r.month === m)));
   }
-  let deducted = 0;
-  for (const [group, sum] of byGroup) {
-    const cap = rulebook.rules.find((r) => r.capGroup === group)?.cap;
-    deducted += cap === undefined ? sum : Math.min(sum, cap);
-  }
-  return rulebook.baseScore - deducted;
+  return hundredths / 100;
 }
 
 describe('score properties', () => {
-  it('score = base - sum of active (non-reversed) deductions, each cap group within its cap', () => {
+  it('total = base - the clause-capped sum; month = the increase over the month before; rows add up to the total', () => {
     fc.assert(
-      fc.property(deductionsArb, fc.array(fc.boolean(), { maxLength: 60 }), (deductions, flags) => {
-        const reversals = deductions.filter((_, i) => flags[i]).map((d) => reversalOf(d));
-        const score = computeScore({ rulebook, communityId: 'c-1', deductions, reversals });
-        expect(score.total).toBeCloseTo(expectedTotal(deductions, new Set(reversals.map((r) => r.deductionKey))), 9);
-        expect(score.total).toBe(score.baseScore - score.deducted);
-        expect(score.deducted).toBe(score.sections.reduce((sum, s) => sum + s.deducted, 0));
-        for (const item of score.sections.flatMap((s) => s.items)) {
-          if (item.cap !== undefined) expect(item.counted).toBeLessThanOrEqual(item.cap);
-        }
+      fc.property(rowsArb, fc.integer({ min: 1, max: 12 }), (rows, month) => {
+        const s = score(rows, month);
+        const before = month > 1 ? score(rows, month - 1) : undefined;
+        s.communities.forEach((c, i) => {
+          expect(c.deducted).toBeCloseTo(expectedDeducted(rows, c.communityId, month), 9);
+          expect(c.total).toBe(c.baseScore - c.deducted);
+          expect(c.monthDeducted).toBeCloseTo(c.deducted - (before?.communities[i]!.deducted ?? 0), 9);
+          expect(c.deducted).toBeCloseTo(c.sections.reduce((sum, x) => sum + x.deducted, 0), 9);
+        });
+        const counted = s.rowPoints.reduce((a, b) => a + b, 0);
+        expect(counted).toBeCloseTo(s.communities.reduce((a, c) => a + c.deducted, 0), 9);
       }),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
   });
 
-  it('a reversal restores the score exactly', () => {
+  it('does not depend on how the rows are split: single deductions score like their tallies', () => {
     fc.assert(
-      fc.property(deductionsArb, fc.constantFrom(...deductibleRules), (others, ruleId) => {
-        const extra = deduction(ruleId, 'the-one');
-        const before = computeScore({ rulebook, communityId: 'c-1', deductions: others });
-        const after = computeScore({ rulebook, communityId: 'c-1', deductions: [...others, extra], reversals: [reversalOf(extra)] });
-        expect(after.total).toBe(before.total);
-        expect(after.sections.map((s) => s.deducted)).toEqual(before.sections.map((s) => s.deducted));
+      fc.property(rowsArb, (rows) => {
+        const singles = rows.flatMap((r) => Array.from({ length: r.count }, () => ({ ...r, points: r.points / r.count, count: 1 })));
+        expect(score(singles).communities.map((c) => c.total)).toEqual(score(rows).communities.map((c) => c.total));
       }),
       { numRuns: 200 },
     );

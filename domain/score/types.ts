@@ -10,8 +10,6 @@ export interface Deduction {
   readonly ruleId: string;
   readonly communityId: string;
   readonly section: number;
-  /** deductions of one cap group are capped together (rule.capGroup) */
-  readonly capGroup: string;
   readonly amount: number;
   readonly periodKey?: string;
   readonly periodLabel?: string;
@@ -32,32 +30,4 @@ export interface Reversal {
   readonly reason: string;
   readonly reversedAt: Date;
   readonly reversedBy: Recorder;
-}
-
-export interface ItemScore {
-  readonly capGroup: string;
-  readonly ruleIds: readonly string[];
-  /** sum of active deductions before the cap */
-  readonly raw: number;
-  readonly cap?: number;
-  /** what counts against the score: min(raw, cap) */
-  readonly counted: number;
-}
-
-export interface SectionScore {
-  readonly number: number;
-  readonly title: string;
-  readonly deducted: number;
-  readonly items: readonly ItemScore[];
-}
-
-export interface CommunityScore {
-  readonly communityId: string;
-  readonly baseScore: number;
-  readonly deducted: number;
-  /** baseScore - deducted; not floored at 0, so the full extent stays visible */
-  readonly total: number;
-  readonly sections: readonly SectionScore[];
-  readonly active: readonly Deduction[];
-  readonly reversed: ReadonlyArray<{ readonly deduction: Deduction; readonly reversal: Reversal }>;
 }

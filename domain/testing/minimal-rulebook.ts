@@ -40,6 +40,10 @@ settings:
     - { id: flood, name: 汛期, start: "05-01", end: "09-30" }
   sensitiveWindows:
     - { id: national-day, name: 国庆, start: { solar: "10-01" }, end: { solar: "10-07" }, daysBefore: 3 }
+clauses:
+  - { id: fraud.monthly-work, section: 2, item: 防电信诈骗, amount: 1, counting: per-month, text: 每月未开展宣传、摸排相关工作，每次扣1分 }
+  - { id: drugs.visit, section: 2, item: 防电信诈骗, amount: 1, counting: per-occurrence, text: 不按期开展走访每次扣1分 }
+  - { id: flood.duty, section: 6, item: 防汛, amount: 2, counting: per-year, text: 未落实值班值守扣2分 }
 rules:
   - id: fraud.publicity
     section: 2
@@ -48,7 +52,7 @@ rules:
     kind: periodic
     cadence: { every: month, count: 1 }
     deduction: { amount: 1, basis: per-period }
-    clause: 每月未开展宣传、摸排相关工作，每次扣1分
+    clause: fraud.monthly-work
   - id: drugs.visit
     section: 2
     item: 防电信诈骗
@@ -56,7 +60,7 @@ rules:
     kind: visit
     subjects: drug-user
     deduction: { amount: 1, basis: per-subject }
-    clause: 不按期开展走访每次扣1分
+    clause: drugs.visit
   - id: flood.duty
     section: 6
     item: 防汛
@@ -64,8 +68,7 @@ rules:
     kind: seasonal-duty
     season: flood
     deduction: { amount: 2, basis: per-period }
-    cap: 2
-    clause: 未落实值班值守扣2分
+    clause: flood.duty
 `;
 
 type Json = Record<string, unknown>;

@@ -25,7 +25,7 @@ export interface ObligationSpec {
   reminderOffsetsMs: number[];
   activitiesRequired: number;
   evidence: { minCount: number; types: EvidenceType[] };
-  deduction: { amount: number; basis: string; key: string; capGroup: string };
+  deduction: { amount: number; basis: string; key: string };
   escalation: EscalationPolicy;
   requiresReview: boolean;
   rulebook: { year: number; version: number };
