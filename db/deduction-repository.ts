@@ -5,6 +5,7 @@ import type { Database } from './client';
 import type { Prisma } from './generated/prisma/client';
 import { writeAudit, type Actor } from './audit-repository';
 import { evidenceOfDeduction } from './evidence-repository';
+import { addToTally } from './score-tally';
 
 export interface DeductionView {
   id: string;
@@ -77,6 +78,8 @@ export function deductionRepository(db: Database) {
       include,
     });
     await writeAudit(tx, actor, { action: 'deduction.reverse', entity: 'Deduction', entityId: original.id, details: { reversalId: row.id, reason } });
+    // The reversed points leave the month the deduction counted in.
+    await addToTally(tx, { communityId: original.communityId, ruleId: original.ruleId, occurredAt: original.occurredAt, points: original.points, sign: -1 });
     return toView(row);
   }
 
@@ -134,6 +137,7 @@ export function deductionRepository(db: Database) {
       try {
         return await db.$transaction(async (tx) => {
           const row = await tx.deduction.create({ data: { ...input, kind: 'DEDUCTION', recordedBy: actor.userId }, include });
+          await addToTally(tx, { ...input, sign: 1 });
           await writeAudit(tx, actor, { action: 'deduction.record_incident', entity: 'Deduction', entityId: row.id, details: { businessKey: input.businessKey, points: input.points } });
           return { deduction: toView(row), created: true };
         });

@@ -1,6 +1,7 @@
 // Deductions are only ever inserted. The business key is unique in the
 // database, so however often an activity retries, one cause counts once.
 import type { Database } from './client';
+import { addToTally } from './score-tally';
 
 export interface NewDeduction {
   businessKey: string;
@@ -22,8 +23,12 @@ export function deductionStore(db: Database) {
   return {
     /** Inserts unless the key exists; `created` tells whether this call added it. */
     async recordOnce(deduction: NewDeduction): Promise<{ created: boolean }> {
-      const result = await db.deduction.createMany({ data: [{ ...deduction, points: deduction.points }], skipDuplicates: true });
-      return { created: result.count === 1 };
+      return db.$transaction(async (tx) => {
+        const result = await tx.deduction.createMany({ data: [{ ...deduction, points: deduction.points }], skipDuplicates: true });
+        // The tally moves with the row, in the same transaction: a retry that finds the key adds nothing.
+        if (result.count === 1) await addToTally(tx, { ...deduction, sign: 1 });
+        return { created: result.count === 1 };
+      });
     },
 
   };

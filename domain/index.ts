@@ -82,6 +82,6 @@ export { obligationKey, occurrenceKey, parseObligationKey, type ParsedObligation
 
 // Score
 export type { Deduction, Reversal, Recorder } from './score/types';
-export { scoreTownship, ScoreInputError, type ScoreInput, type ScoreRow, type TownshipScore, type CommunityScore, type SectionScore, type ClauseScore } from './score/score';
+export { scoreTownship, ScoreInputError, type ScoreInput, type ScoreRow, type TownshipScore, type CommunityScore, type SectionScore, type ItemScore, type ClauseScore } from './score/score';
 export { deductionForMissedObligation, incidentDeduction } from './score/record';
 export { explainDeduction, type ExplainContext } from './score/explain';

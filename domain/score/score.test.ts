@@ -20,7 +20,7 @@ const reversalOf = (d: Deduction): Reversal => ({ key: `rev-${d.key}`, deduction
 /** One deduction of `ruleId` in `month`, as a counted row. */
 const row = (ruleId: string, month: number, communityId = 'c-1'): ScoreRow => ({ communityId, ruleId, month, points: ruleById.get(ruleId)!.deduction.amount, count: 1 });
 const score = (rows: ScoreRow[], month = 12, extra: Partial<ScoreInput> = {}) => scoreTownship({ rulebook, communityIds: ['c-1', 'c-2'], rows, month, ...extra });
-const clauseOf = (s: TownshipScore, clauseId: string, community = 0) => s.communities[community]!.sections.flatMap((x) => x.clauses).find((c) => c.clauseId === clauseId)!;
+const clauseOf = (s: TownshipScore, clauseId: string, community = 0) => s.communities[community]!.sections.flatMap((x) => x.items.flatMap((i) => i.clauses)).find((c) => c.clauseId === clauseId)!;
 
 describe('scoreTownship: the clause is the unit of counting', () => {
   it('counts a one-amount clause once a year: three missed flood-duty days cost 2, all three recorded, 本项已扣满', () => {
@@ -63,13 +63,14 @@ describe('scoreTownship: the clause is the unit of counting', () => {
     expect(s.communities.map((c) => [c.communityId, c.total, c.rank])).toEqual([['a', 100, 1], ['b', 98, 3], ['c', 98, 3], ['d', 100, 1]]);
     expect(s.rankOutOf).toBe(4);
     expect(s.communities[0]!.sections).toHaveLength(7);
-    expect(s.communities[0]!.sections.flatMap((x) => x.clauses)).toHaveLength(rulebook.clauses.length);
+    expect(s.communities[0]!.sections.flatMap((x) => x.items.flatMap((i) => i.clauses))).toHaveLength(rulebook.clauses.length);
+    expect(s.communities[0]!.sections.flatMap((x) => x.items)).toHaveLength(21); // every 考核事项 of the rubric
   });
 
   it('puts nothing at risk under a clause already full', () => {
     const pending = [row('flood.duty', 8), row('fraud.publicity', 8), row('stability.ledger', 8)];
     const s = score([row('flood.duty', 6), row('fraud.investigation', 8)], 8, { pending });
-    expect(s.communities[0]!.pointsAtRisk).toBe(1); // flood full for the year, fraud full for August: only the ledger
+    expect(s.communities[0]).toMatchObject({ pointsAtRisk: 1, pendingCount: 3 }); // flood full for the year, fraud full for August: only the ledger
   });
 
   it('counts rows of a rule the rulebook does not know in full, and refuses rows of unscored communities', () => {

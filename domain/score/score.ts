@@ -67,13 +67,24 @@ export interface ClauseScore {
   readonly full: boolean;
 }
 
+/** A rubric item (考核事项): its clauses counted together. */
+export interface ItemScore {
+  readonly item: string;
+  readonly deducted: number;
+  readonly monthDeducted: number;
+  /** some clause of the item is full (本项已扣满) */
+  readonly full: boolean;
+  /** every clause of the item, zero ones too, in rulebook order */
+  readonly clauses: readonly ClauseScore[];
+}
+
 export interface SectionScore {
   readonly number: number;
   readonly title: string;
   readonly deducted: number;
   readonly monthDeducted: number;
-  /** every clause of the section, zero rows too, in rulebook order */
-  readonly clauses: readonly ClauseScore[];
+  /** every item of the section that has a clause, zero ones too, in rulebook order */
+  readonly items: readonly ItemScore[];
 }
 
 export interface CommunityScore {
@@ -85,7 +96,10 @@ export interface CommunityScore {
   readonly total: number;
   /** competition ranking among all communities scored: equal totals share a rank (1, 1, 3) */
   readonly rank: number;
+  /** what the pending rows would add (see ScoreInput.pending) */
   readonly pointsAtRisk: number;
+  /** how many open obligations the pending rows stand for */
+  readonly pendingCount: number;
   readonly sections: readonly SectionScore[];
   /** rows of rules the rulebook does not know: counted in full so nothing is hidden */
   readonly unlisted: ReadonlyArray<{ readonly ruleId: string; readonly count: number; readonly deducted: number; readonly monthDeducted: number }>;
@@ -179,9 +193,11 @@ export function scoreTownship(input: ScoreInput): TownshipScore {
 
   // Points at risk: what the pending rows would add on top, folded after everything recorded.
   const atRisk = input.communityIds.map(() => 0);
+  const pendingCount = input.communityIds.map(() => 0);
   for (const row of input.pending ?? []) {
     fold({ ...row, month }, (_clause, counted) => {
       atRisk[index.get(row.communityId)!]! += counted;
+      pendingCount[index.get(row.communityId)!]! += row.count;
     });
   }
 
@@ -190,32 +206,33 @@ export function scoreTownship(input: ScoreInput): TownshipScore {
     const mine = states[at]!;
     let deducted = 0;
     let monthDeducted = 0;
+    const clauseScore = (clause: Clause): ClauseScore => {
+      const s = mine.get(clause.id);
+      const full = s !== undefined && clause.counting !== 'per-occurrence' && room(clause.counting, toHundredths(clause.amount), s, month) <= 0;
+      return {
+        clauseId: clause.id, section: clause.section, item: clause.item, text: clause.text, amount: clause.amount, counting: clause.counting,
+        count: s?.count ?? 0, raw: toPoints(s?.raw ?? 0), deducted: toPoints(s?.counted ?? 0), monthDeducted: toPoints(s?.monthCounted ?? 0), full,
+      };
+    };
     const sections: SectionScore[] = rulebook.sections.map((section) => {
-      let sectionDeducted = 0;
-      let sectionMonth = 0;
-      const clauses = rulebook.clauses
-        .filter((c) => c.section === section.number)
-        .map((clause): ClauseScore => {
-          const s = mine.get(clause.id);
-          const cap = toHundredths(clause.amount);
-          const full = s !== undefined && clause.counting !== 'per-occurrence' && room(clause.counting, cap, s, month) <= 0;
-          sectionDeducted += s?.counted ?? 0;
-          sectionMonth += s?.monthCounted ?? 0;
-          return {
-            clauseId: clause.id, section: clause.section, item: clause.item, text: clause.text, amount: clause.amount, counting: clause.counting,
-            count: s?.count ?? 0, raw: toPoints(s?.raw ?? 0), deducted: toPoints(s?.counted ?? 0), monthDeducted: toPoints(s?.monthCounted ?? 0), full,
-          };
-        });
+      const ofSection = rulebook.clauses.filter((c) => c.section === section.number);
+      const items: ItemScore[] = [...new Set(ofSection.map((c) => c.item))].map((item) => {
+        const clauses = ofSection.filter((c) => c.item === item).map(clauseScore);
+        const sum = (pick: (c: ClauseScore) => number) => clauses.reduce((acc, c) => acc + toHundredths(pick(c)), 0);
+        return { item, deducted: toPoints(sum((c) => c.deducted)), monthDeducted: toPoints(sum((c) => c.monthDeducted)), full: clauses.some((c) => c.full), clauses };
+      });
+      const sectionDeducted = items.reduce((acc, i) => acc + toHundredths(i.deducted), 0);
+      const sectionMonth = items.reduce((acc, i) => acc + toHundredths(i.monthDeducted), 0);
       deducted += sectionDeducted;
       monthDeducted += sectionMonth;
-      return { number: section.number, title: section.title, deducted: toPoints(sectionDeducted), monthDeducted: toPoints(sectionMonth), clauses };
+      return { number: section.number, title: section.title, deducted: toPoints(sectionDeducted), monthDeducted: toPoints(sectionMonth), items };
     });
     const others = [...unlisted[at]!.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ruleId, e]) => {
       deducted += e.counted;
       monthDeducted += e.monthCounted;
       return { ruleId, count: e.count, deducted: toPoints(e.counted), monthDeducted: toPoints(e.monthCounted) };
     });
-    return { communityId, deducted, monthDeducted, sections, unlisted: others, pointsAtRisk: atRisk[at]! };
+    return { communityId, deducted, monthDeducted, sections, unlisted: others, pointsAtRisk: atRisk[at]!, pendingCount: pendingCount[at]! };
   });
 
   // Competition ranking: 1 + how many scored strictly higher (fewer points deducted).
@@ -244,6 +261,7 @@ export function scoreTownship(input: ScoreInput): TownshipScore {
       total: toPoints(base - c.deducted),
       rank: rankOf(c.deducted),
       pointsAtRisk: toPoints(c.pointsAtRisk),
+      pendingCount: c.pendingCount,
       sections: c.sections,
       unlisted: c.unlisted,
     })),
