@@ -126,11 +126,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const storage = deps.evidenceStorage ?? createLocalStorage(mkdtempSync(path.join(os.tmpdir(), 'duban-evidence-')));
   await app.register(incidentRoutes({ ...repos, db: deps.db, storage }), { prefix: '/api/incidents' });
   await app.register(appealRoutes(repos), { prefix: '/api/appeals' });
-  await app.register(scoreboardRoutes(repos), { prefix: '/api/scoreboard' });
   await app.register(auditRoutes(repos), { prefix: '/api/audit' });
   const tasks = taskRepository(deps.db);
   const rulebooks = deps.rulebooks ?? await loadRulebookStore(fileURLToPath(new URL('../rulebooks', import.meta.url)));
   const tasksService = taskService({ tasks, temporal: deps.temporal, rulebooks });
+  await app.register(scoreboardRoutes({ ...repos, rulebooks }), { prefix: '/api/scoreboard' });
   await app.register(taskRoutes(tasksService), { prefix: '/api/tasks' });
   await app.register(oversightRoutes({ tasks, service: tasksService }), { prefix: '/api' });
   await app.register(notificationRoutes({ notify: deps.notify }), { prefix: '/api/notifications' });

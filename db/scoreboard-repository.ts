@@ -1,12 +1,22 @@
-// The read side of scoring: deduction rows and open obligations, as plain data.
+// The read side of scoring, as plain data: the township's score tallies,
+// open obligations per rule, and the deduction rows behind an export. No
+// points are added up here: domain/score/score.ts does that.
 import type { Database } from './client';
+import { townshipTallies, type TallyRow } from './score-tally';
 
-export interface ScoredDeduction {
+export type { TallyRow };
+
+/** One recorded deduction as the export's detail sheet lists it. */
+export interface DeductionDetail {
   communityId: string;
-  section: string;
-  item: string;
+  ruleId: string;
   points: number;
   occurredAt: Date;
+  periodLabel: string | null;
+  subjectName: string | null;
+  /** a user's display name, or null for the automatic deadline check */
+  recordedByName: string | null;
+  reversed: boolean;
 }
 
 export function scoreboardRepository(db: Database) {
@@ -15,29 +25,48 @@ export function scoreboardRepository(db: Database) {
       return db.community.findMany({ where: { townshipId }, select: { id: true, code: true, name: true }, orderBy: { code: 'asc' } });
     },
 
-    /** DEDUCTION rows that occurred in [from, to) and have not been reversed. */
-    async activeDeductions(communityIds: string[], from: Date, to: Date): Promise<ScoredDeduction[]> {
-      const rows = await db.deduction.findMany({
-        where: { communityId: { in: communityIds }, kind: 'DEDUCTION', reversedBy: { is: null }, occurredAt: { gte: from, lt: to } },
-        select: { communityId: true, section: true, item: true, points: true, occurredAt: true },
-      });
-      return rows.map((r) => ({ ...r, points: Number(r.points.toString()) }));
-    },
+    /** Tally rows of the township, January to `uptoMonth`: a few per community. */
+    tallies: (townshipId: string, year: number, uptoMonth: number) => townshipTallies(db, townshipId, year, uptoMonth),
 
     /**
-     * Open or submitted obligations per community whose deadline lies in
-     * (from, to]: how many, and the points each would cost if missed. `to` is
-     * inclusive because a monthly deadline is the instant the month ends
-     * (00:00 of the 1st, Asia/Shanghai): that obligation still belongs to this month.
+     * Open or submitted obligations per community and rule whose deadline lies
+     * in (from, to]: how many, and the points they would cost if every one were
+     * missed. `to` is inclusive because a monthly deadline is the instant the
+     * month ends (00:00 of the 1st, Asia/Shanghai): that obligation still belongs to this month.
      */
-    async openObligationsAtRisk(communityIds: string[], from: Date, to: Date): Promise<Map<string, { count: number; points: number }>> {
+    async openObligationsAtRisk(communityIds: string[], from: Date, to: Date): Promise<TallyRow[]> {
       const rows = await db.obligation.groupBy({
-        by: ['communityId'],
+        by: ['communityId', 'ruleId'],
         where: { communityId: { in: communityIds }, status: { in: ['OPEN', 'SUBMITTED'] }, dueAt: { gt: from, lte: to } },
         _count: { _all: true },
         _sum: { points: true },
       });
-      return new Map(rows.map((r) => [r.communityId, { count: r._count._all, points: Number(r._sum.points?.toString() ?? 0) }]));
+      return rows.map((r) => ({ communityId: r.communityId, ruleId: r.ruleId, month: 0, count: r._count._all, points: Number(r._sum.points?.toString() ?? 0) }));
+    },
+
+    /** Deductions (not reversal rows) of the communities that occurred in [from, to), oldest first. */
+    async deductionDetails(communityIds: string[], from: Date, to: Date): Promise<DeductionDetail[]> {
+      const rows = await db.deduction.findMany({
+        where: { communityId: { in: communityIds }, kind: 'DEDUCTION', occurredAt: { gte: from, lt: to } },
+        select: { communityId: true, ruleId: true, points: true, occurredAt: true, periodKey: true, subjectId: true, obligationId: true, recordedBy: true, reversedBy: { select: { id: true } } },
+        orderBy: [{ occurredAt: 'asc' }, { createdAt: 'asc' }, { businessKey: 'asc' }],
+      });
+      const ids = (pick: (r: (typeof rows)[number]) => string | null) => [...new Set(rows.map(pick).filter((x): x is string => !!x))];
+      const [obligations, subjects, users] = await Promise.all([
+        db.obligation.findMany({ where: { id: { in: ids((r) => r.obligationId) } }, select: { id: true, periodLabel: true } }),
+        db.ledgerSubject.findMany({ where: { id: { in: ids((r) => r.subjectId) } }, select: { id: true, displayName: true } }),
+        db.user.findMany({ where: { id: { in: ids((r) => r.recordedBy) } }, select: { id: true, displayName: true } }),
+      ]);
+      const label = new Map(obligations.map((o) => [o.id, o.periodLabel]));
+      const subject = new Map(subjects.map((s) => [s.id, s.displayName]));
+      const user = new Map(users.map((u) => [u.id, u.displayName]));
+      return rows.map((r) => ({
+        communityId: r.communityId, ruleId: r.ruleId, points: Number(r.points.toString()), occurredAt: r.occurredAt,
+        periodLabel: (r.obligationId ? label.get(r.obligationId) : undefined) ?? null,
+        subjectName: (r.subjectId ? subject.get(r.subjectId) : undefined) ?? null,
+        recordedByName: user.get(r.recordedBy) ?? null,
+        reversed: r.reversedBy !== null,
+      }));
     },
   };
 }

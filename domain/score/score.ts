@@ -101,6 +101,8 @@ export interface CommunityScore {
   /** how many open obligations the pending rows stand for */
   readonly pendingCount: number;
   readonly sections: readonly SectionScore[];
+  /** points of rules the rulebook does not know (in `deducted` too) */
+  readonly unlistedDeducted: number;
   /** rows of rules the rulebook does not know: counted in full so nothing is hidden */
   readonly unlisted: ReadonlyArray<{ readonly ruleId: string; readonly count: number; readonly deducted: number; readonly monthDeducted: number }>;
 }
@@ -227,12 +229,14 @@ export function scoreTownship(input: ScoreInput): TownshipScore {
       monthDeducted += sectionMonth;
       return { number: section.number, title: section.title, deducted: toPoints(sectionDeducted), monthDeducted: toPoints(sectionMonth), items };
     });
+    let unlistedDeducted = 0;
     const others = [...unlisted[at]!.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ruleId, e]) => {
       deducted += e.counted;
+      unlistedDeducted += e.counted;
       monthDeducted += e.monthCounted;
       return { ruleId, count: e.count, deducted: toPoints(e.counted), monthDeducted: toPoints(e.monthCounted) };
     });
-    return { communityId, deducted, monthDeducted, sections, unlisted: others, pointsAtRisk: atRisk[at]!, pendingCount: pendingCount[at]! };
+    return { communityId, deducted, monthDeducted, sections, unlistedDeducted, unlisted: others, pointsAtRisk: atRisk[at]!, pendingCount: pendingCount[at]! };
   });
 
   // Competition ranking: 1 + how many scored strictly higher (fewer points deducted).
@@ -263,6 +267,7 @@ export function scoreTownship(input: ScoreInput): TownshipScore {
       pointsAtRisk: toPoints(c.pointsAtRisk),
       pendingCount: c.pendingCount,
       sections: c.sections,
+      unlistedDeducted: toPoints(c.unlistedDeducted),
       unlisted: c.unlisted,
     })),
     rowPoints,

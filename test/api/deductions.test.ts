@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { randomUUID } from 'node:crypto';
-import { BASE_SCORE } from '../../api/services/scoreboard-service';
 import { login, seedTownship, startApi, type Client, type TestApi, type Township } from './support';
 
 describe('incident deductions, reversals, appeals and the scoreboard', () => {
@@ -97,18 +96,19 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
 
   it('computes the scoreboard from active deductions and the Excel export has the same totals', async () => {
     // Community B: one 2-point fire in March (above); add one in May, one reversed in May.
-    const may = await zhengfa.post('/api/incidents', incident({ communityId: t.communityB, ruleId: 'notice.county', section: 7, item: '通报批评', points: 2, occurredOn: '2022-05-20' }));
-    const gone = (await zhengfa.post('/api/incidents', incident({ communityId: t.communityB, ruleId: 'notice.county', section: 7, item: '通报批评', points: 2, occurredOn: '2022-05-21' }))).json();
+    const may = await zhengfa.post('/api/incidents', incident({ communityId: t.communityB, ruleId: 'general.county-notice', section: 7, item: '综合', points: 2, occurredOn: '2022-05-20' }));
+    const gone = (await zhengfa.post('/api/incidents', incident({ communityId: t.communityB, ruleId: 'general.county-notice', section: 7, item: '综合', points: 2, occurredOn: '2022-05-21' }))).json();
     await zhengfa.post(`/api/deductions/${gone.id}/reversals`, { reason: '重复通报' });
     expect(may.statusCode).toBe(201);
 
     const res = await zhengfa.get('/api/scoreboard?year=2022&month=5');
     expect(res.statusCode).toBe(200);
     const board = res.json();
-    expect(board).toMatchObject({ year: 2022, month: 5, baseScore: BASE_SCORE, rankOutOf: 2 });
+    expect(board).toMatchObject({ year: 2022, month: 5, baseScore: 100, rankOutOf: 2 }); // the 2022 rulebook's baseScore
     const b = board.communities.find((c: { id: string }) => c.id === t.communityB);
-    expect(b).toMatchObject({ ytdDeducted: 4, monthDeducted: 2, total: BASE_SCORE - 4 });
-    expect(b.items).toEqual(expect.arrayContaining([{ section: '7', item: '通报批评', ytdDeducted: 2, monthDeducted: 2 }]));
+    expect(b).toMatchObject({ ytdDeducted: 4, monthDeducted: 2, total: 96 });
+    // 被县级通报扣2分 is one amount: full for the year after one notice.
+    expect(b.items).toEqual(expect.arrayContaining([{ section: '7', item: '综合', ytdDeducted: 2, monthDeducted: 2, full: true }]));
     const a = board.communities.find((c: { id: string }) => c.id === t.communityA);
     // A: 5 + 3 + 3 (two petitions to province) + 1 (rejected appeal); reversed ones do not count.
     expect(a.ytdDeducted).toBe(12);
@@ -129,8 +129,8 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
       expect(totals.getCell(col).value).toBe(c.ytdDeducted);
       expect(scores.getCell(col).value).toBe(c.total);
     }
-    // Each item row sums to the totals row.
-    const itemRows = [...Array(sheet.rowCount).keys()].map((i) => sheet.getRow(i + 1)).filter((r) => String(r.getCell(1).value).startsWith('第'));
+    // The clause rows (and the row of rules outside the rulebook) sum to the totals row.
+    const itemRows = [...Array(sheet.rowCount).keys()].map((i) => sheet.getRow(i + 1)).filter((r) => /^第|^其他$/.test(String(r.getCell(1).value)));
     const colA = header.indexOf(a.name);
     expect(itemRows.reduce((acc, r) => acc + Number(r.getCell(colA).value), 0)).toBe(12);
   });
