@@ -124,12 +124,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ledgerRoutes({ ...repos, events: deps.ledgerEvents ?? noopLedgerEvents }), { prefix: '/api/ledgers' });
   await app.register(deductionRoutes(repos), { prefix: '/api/deductions' });
   const storage = deps.evidenceStorage ?? createLocalStorage(mkdtempSync(path.join(os.tmpdir(), 'duban-evidence-')));
-  await app.register(incidentRoutes({ ...repos, db: deps.db, storage }), { prefix: '/api/incidents' });
+  const rulebooks = deps.rulebooks ?? await loadRulebookStore(fileURLToPath(new URL('../rulebooks', import.meta.url)));
+  await app.register(incidentRoutes({ ...repos, db: deps.db, storage, rulebooks, now: deps.planning?.now ?? (() => new Date()) }), { prefix: '/api/incidents' });
   await app.register(appealRoutes(repos), { prefix: '/api/appeals' });
   await app.register(scoreboardRoutes(repos), { prefix: '/api/scoreboard' });
   await app.register(auditRoutes(repos), { prefix: '/api/audit' });
   const tasks = taskRepository(deps.db);
-  const rulebooks = deps.rulebooks ?? await loadRulebookStore(fileURLToPath(new URL('../rulebooks', import.meta.url)));
   const tasksService = taskService({ tasks, temporal: deps.temporal, rulebooks });
   await app.register(taskRoutes(tasksService), { prefix: '/api/tasks' });
   await app.register(oversightRoutes({ tasks, service: tasksService }), { prefix: '/api' });

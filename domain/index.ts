@@ -85,3 +85,4 @@ export type { Deduction, Reversal, Recorder, CommunityScore, SectionScore, ItemS
 export { computeScore, computeScoreboard, ScoreInputError, type ScoreInput } from './score/score';
 export { deductionForMissedObligation, incidentDeduction } from './score/record';
 export { explainDeduction, type ExplainContext } from './score/explain';
+export { incidentRules, reportingRules, describeRuleChoices } from './rulebook/manual-rules';

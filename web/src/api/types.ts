@@ -69,6 +69,10 @@ export interface Deduction {
   recordedBy: string; occurredAt: string; createdAt: string; reversesId: string | null; reversedById: string | null;
 }
 
+/** An incident rule offered to officials (GET /api/incidents/rules): points come from the rulebook. */
+export interface IncidentRule { id: string; section: number; sectionTitle: string; item: string; title: string; clause: string; points: number; subjects: string | null }
+export interface IncidentRow extends Deduction { communityName: string; evidenceCount: number }
+
 export interface Appeal {
   id: string; deductionId: string; communityId: string; filedById: string; reason: string; status: 'PENDING' | 'ACCEPTED' | 'REJECTED';
   decidedById: string | null; decisionReason: string | null; decidedAt: string | null; createdAt: string;

@@ -216,6 +216,11 @@ export const zhCN = {
   'inc.retryEvidence': '重新上传未成功的证据',
   'inc.retryHint': '扣分已登记，不会重复扣分；可更换文件后重新上传，或放弃这些文件。',
   'inc.dropEvidence': '放弃这些文件',
+  'inc.ruleOption': '{item} · {title}（扣{points}分）',
+  'inc.pointsFromRulebook': '按考核细则扣 {points} 分',
+  'inc.pastTitle': '已登记的事件扣分',
+  'inc.pastEmpty': '暂无事件扣分记录',
+  'inc.reversed': '已撤销（原扣 {points} 分）',
 
   'appeal.title': '申诉处理',
   'appeal.empty': '没有申诉',
