@@ -46,6 +46,9 @@ import { dutyRosterService } from './services/duty-roster-service';
 import { sensitiveWindowService } from './services/sensitive-window-service';
 import { dutyShiftRepository } from '../db/duty-shift-repository';
 import { sensitiveWindowRepository } from '../db/sensitive-window-repository';
+import { dataRequestRoutes } from './routes/data-requests';
+import { dataRequestService } from './services/data-request-service';
+import { dataRequestRepository } from '../db/data-request-repository';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -139,6 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const planningEvents = deps.planning?.events ?? noopPlanningEvents;
   await app.register(dutyShiftRoutes(dutyRosterService({ repo: dutyShiftRepository(deps.db), rulebooks, events: planningEvents, now: planningNow, log: app.log }), planningNow), { prefix: '/api/duty-shifts' });
   await app.register(sensitiveWindowRoutes(sensitiveWindowService({ repo: sensitiveWindowRepository(deps.db), rulebooks, events: planningEvents, now: planningNow, log: app.log }), planningNow), { prefix: '/api/sensitive-windows' });
+  await app.register(dataRequestRoutes(dataRequestService({ repo: dataRequestRepository(deps.db), rulebooks, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, now: planningNow, log: app.log })), { prefix: '/api/data-requests' });
   await app.register(systemRoutes(deps), { prefix: '/api/system' });
   await app.register(fastifyStatic, { root: webRoot(), index: 'index.html' });
   return app;
