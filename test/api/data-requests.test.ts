@@ -47,7 +47,7 @@ describe('data requests: one obligation workflow per community, deducted where t
     [zhengfa, leader, staffA, staffB] = await Promise.all([
       login(app, t.users.zhengfa.username), login(app, t.users.leaderA.username), login(app, t.users.staffA.username), login(app, t.users.staffB.username),
     ]);
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await app?.close();
@@ -140,5 +140,5 @@ describe('data requests: one obligation workflow per community, deducted where t
     // Starting again is a no-op: the workflows exist.
     expect((await zhengfa.post(`/api/data-requests/${sent.id}/start`)).statusCode).toBe(200);
     expect(await db.deduction.count({ where: { periodKey: `2026-req-${sent.id}` } })).toBe(1);
-  }, 120_000);
+  }, 300_000);
 });
