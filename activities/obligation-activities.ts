@@ -109,6 +109,7 @@ function describeMissing(spec: ObligationSpec, input: { acceptedUnits: number; r
     case 'visit': return '本期未完成走访（无走访记录及照片）';
     case 'seasonal-duty': return '当日值班人员未按时签到';
     case 'sensitive-window': return '重要时间节点未落实一盯一管控并报告';
+    case 'reporting': return '截止时未报送所要求的资料（或报送材料未经审核通过）';
     default:
       return input.requiredUnits > 1
         ? `本期需完成${input.requiredUnits}次，截止时仅完成${input.acceptedUnits}次`

@@ -1,13 +1,12 @@
 // Generation of obligation instances (pure, in domain/) and the idempotent
 // start of one workflow per instance, with bounded concurrency.
 import { Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { generateObligationsAcrossVersions, type ObligationInstance } from '../domain';
 import type { Database } from '../db/client';
 import { planningSource } from '../db/planning-source';
 import type { RulebookStore } from '../platform/rulebook-store';
-import { obligationWorkflowId } from '../workflows/ids';
-import { toObligationSpec } from '../workflows/obligation/spec';
+import { startObligationWorkflow } from '../platform/start-obligation';
 
 export interface PlanningActivityDeps {
   db: Database;
@@ -25,18 +24,7 @@ export function createPlanningActivities(deps: PlanningActivityDeps) {
   const startOne = async (instance: ObligationInstance): Promise<boolean> => {
     const rulebook = deps.rulebooks.forInstant(instance.opensAt);
     if (!rulebook) return false;
-    try {
-      await deps.temporal.client.workflow.start('obligationWorkflow', {
-        taskQueue: deps.temporal.taskQueue,
-        workflowId: obligationWorkflowId(instance.key),
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [toObligationSpec(instance, rulebook)],
-      });
-      return true;
-    } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
-      throw error;
-    }
+    return startObligationWorkflow(deps.temporal, instance, rulebook);
   };
 
   return {

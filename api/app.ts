@@ -46,6 +46,9 @@ import { dutyRosterService } from './services/duty-roster-service';
 import { sensitiveWindowService } from './services/sensitive-window-service';
 import { dutyShiftRepository } from '../db/duty-shift-repository';
 import { sensitiveWindowRepository } from '../db/sensitive-window-repository';
+import { dataRequestRoutes } from './routes/data-requests';
+import { dataRequestService } from './services/data-request-service';
+import { dataRequestRepository } from '../db/data-request-repository';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -124,11 +127,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ledgerRoutes({ ...repos, events: deps.ledgerEvents ?? noopLedgerEvents }), { prefix: '/api/ledgers' });
   await app.register(deductionRoutes(repos), { prefix: '/api/deductions' });
   const storage = deps.evidenceStorage ?? createLocalStorage(mkdtempSync(path.join(os.tmpdir(), 'duban-evidence-')));
-  await app.register(incidentRoutes({ ...repos, db: deps.db, storage }), { prefix: '/api/incidents' });
+  const rulebooks = deps.rulebooks ?? await loadRulebookStore(fileURLToPath(new URL('../rulebooks', import.meta.url)));
+  await app.register(incidentRoutes({ ...repos, db: deps.db, storage, rulebooks, now: deps.planning?.now ?? (() => new Date()) }), { prefix: '/api/incidents' });
   await app.register(appealRoutes(repos), { prefix: '/api/appeals' });
   await app.register(auditRoutes(repos), { prefix: '/api/audit' });
   const tasks = taskRepository(deps.db);
-  const rulebooks = deps.rulebooks ?? await loadRulebookStore(fileURLToPath(new URL('../rulebooks', import.meta.url)));
   const tasksService = taskService({ tasks, temporal: deps.temporal, rulebooks });
   await app.register(scoreboardRoutes({ ...repos, rulebooks }), { prefix: '/api/scoreboard' });
   await app.register(taskRoutes(tasksService), { prefix: '/api/tasks' });
@@ -139,6 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const planningEvents = deps.planning?.events ?? noopPlanningEvents;
   await app.register(dutyShiftRoutes(dutyRosterService({ repo: dutyShiftRepository(deps.db), rulebooks, events: planningEvents, now: planningNow, log: app.log }), planningNow), { prefix: '/api/duty-shifts' });
   await app.register(sensitiveWindowRoutes(sensitiveWindowService({ repo: sensitiveWindowRepository(deps.db), rulebooks, events: planningEvents, now: planningNow, log: app.log }), planningNow), { prefix: '/api/sensitive-windows' });
+  await app.register(dataRequestRoutes(dataRequestService({ repo: dataRequestRepository(deps.db), rulebooks, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, now: planningNow, log: app.log })), { prefix: '/api/data-requests' });
   await app.register(systemRoutes(deps), { prefix: '/api/system' });
   await app.register(fastifyStatic, { root: webRoot(), index: 'index.html' });
   return app;

@@ -50,6 +50,7 @@ export interface NewIncident {
   points: number;
   explanation: string;
   occurredAt: Date;
+  subjectId?: string;
 }
 
 const include = { reversedBy: { select: { id: true } } } as const;
@@ -130,6 +131,26 @@ export function deductionRepository(db: Database) {
         appeals: appeals.map(toAppeal),
         userNames: new Map(users.map((u) => [u.id, u.displayName])),
       };
+    },
+
+    /** Incidents recorded by officials (business key ruleId|communityId|incident|…), newest occurrence first. */
+    async listIncidents(scope: string[], q: { communityId?: string; from?: Date; to?: Date; limit: number }): Promise<Array<DeductionView & { communityName: string; evidenceCount: number }>> {
+      const rows = await db.deduction.findMany({
+        where: {
+          kind: 'DEDUCTION', businessKey: { contains: '|incident|' },
+          communityId: q.communityId ? { in: scope.filter((c) => c === q.communityId) } : { in: scope },
+          ...(q.from || q.to ? { occurredAt: { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) } } : {}),
+        },
+        include: { ...include, community: { select: { name: true } }, _count: { select: { evidence: true } } },
+        orderBy: [{ occurredAt: 'desc' }, { createdAt: 'desc' }], take: q.limit,
+      });
+      return rows.map(({ community, _count, ...r }) => ({ ...toView(r), communityName: community.name, evidenceCount: _count.evidence }));
+    },
+
+    /** A ledger person or site of the community, for an incident that concerns them. */
+    async findSubject(communityId: string, subjectId: string): Promise<{ id: string; category: string; displayName: string } | undefined> {
+      const row = await db.ledgerSubject.findFirst({ where: { id: subjectId, communityId }, select: { id: true, category: true, displayName: true } });
+      return row ?? undefined;
     },
 
     /** Inserts the incident, or returns the row already recorded under the same business key. */

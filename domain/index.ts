@@ -85,3 +85,4 @@ export type { Deduction, Reversal, Recorder } from './score/types';
 export { scoreTownship, ScoreInputError, type ScoreInput, type ScoreRow, type TownshipScore, type CommunityScore, type SectionScore, type ItemScore, type ClauseScore } from './score/score';
 export { deductionForMissedObligation, incidentDeduction } from './score/record';
 export { explainDeduction, type ExplainContext } from './score/explain';
+export { incidentRules, reportingRules, describeRuleChoices } from './rulebook/manual-rules';

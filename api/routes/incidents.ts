@@ -6,19 +6,25 @@ import type { Database } from '../../db/client';
 import type { DeductionRepository } from '../../db/deduction-repository';
 import { evidenceRepository, findUsedBefore } from '../../db/evidence-repository';
 import type { EvidenceStorage } from '../../storage/evidence-storage';
-import { formatShanghai } from '../../domain';
+import type { RulebookStore } from '../../platform/rulebook-store';
 import { BadRequestError } from '../errors';
 import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
 import { deductionService, isIncident, OFFICIALS } from '../services/deduction-service';
 import { evidenceUploads, MULTIPART_OPTIONS } from '../services/evidence/evidence-upload';
 import { evidenceView } from '../services/evidence/evidence-view';
 import { evidenceSchema, singleFilePart } from './evidence';
-import { authErrors, civilDate, deduction, errorBody, id, idParams, reason } from './schemas';
+import { incidentService, RULEBOOK_FIELDS } from '../services/incident-service';
+import { authErrors, deduction, errorBody, existingCivilDate, id, idParams } from './schemas';
 
+const incidentRule = z.object({
+  id: z.string(), section: z.number(), sectionTitle: z.string(), item: z.string(), title: z.string(), clause: z.string(), points: z.number(), subjects: z.string().nullable(),
+});
 const keyPart = z.string().min(1).max(100).regex(/^[^|]+$/, '不能包含 | (must not contain |)');
 
 export interface IncidentRouteDeps {
   deductions: DeductionRepository;
+  rulebooks: RulebookStore;
+  now: () => Date;
   /** for the incident evidence upload: the same pipeline and storage as /api/evidence */
   db: Database;
   storage: EvidenceStorage;
@@ -27,34 +33,54 @@ export interface IncidentRouteDeps {
 /** Incident deductions recorded by officials (rubric sections 5-7: petitions, accidents, notices), and the evidence that explains them. */
 export const incidentRoutes = (deps: IncidentRouteDeps): FastifyPluginAsync => async (app) => {
   const service = deductionService(deps.deductions);
+  const incidents = incidentService({ repo: deps.deductions, rulebooks: deps.rulebooks, now: deps.now });
   const uploads = evidenceUploads({ evidence: evidenceRepository(deps.db), storage: deps.storage });
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
   // Only this plugin's routes accept multipart; JSON bodies keep the app's 1 MiB limit.
   await app.register(multipart, MULTIPART_OPTIONS);
 
+  typed.get('/rules', {
+    onRequest: requireRole(...OFFICIALS),
+    schema: {
+      summary: 'The incident rules an official may record on a day (default today): title, item, points from the rulebook',
+      tags: ['deductions'], querystring: z.object({ occurredOn: existingCivilDate.optional() }),
+      response: { 200: z.object({ rules: z.array(incidentRule) }), 400: errorBody, ...authErrors },
+    },
+  }, async (request) => ({ rules: incidents.choices(request.query.occurredOn) }));
+
+  typed.get('/', {
+    onRequest: requireRole(...OFFICIALS),
+    schema: {
+      summary: 'Incidents recorded in scope, newest first, with their deduction and whether it was reversed',
+      tags: ['deductions'],
+      querystring: z.object({ communityId: id.optional(), year: z.coerce.number().int().min(2000).max(2100).optional(), limit: z.coerce.number().int().min(1).max(500).default(200) }),
+      response: { 200: z.object({ incidents: z.array(deduction.extend({ communityName: z.string(), evidenceCount: z.number() })) }), 404: errorBody, ...authErrors },
+    },
+  }, async (request) => ({ incidents: await incidents.list(currentUser(request), request.query) }));
+
   typed.post('/', {
     onRequest: requireRole(...OFFICIALS),
     schema: {
-      summary: 'Record an incident deduction; idempotent on ruleId|communityId|incident|key (201 new, 200 same again, 409 key reused)',
+      summary: 'Record an incident under an incident rule of the rulebook (points, section and item come from it); idempotent on ruleId|communityId|incident|key (201 new, 200 same again, 409 key reused)',
       tags: ['deductions'],
+      // passthrough: points/section/item sent anyway are refused with the valid rules named, not silently dropped.
       body: z.object({
         communityId: id,
-        ruleId: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, '规则编号只含字母、数字和 ._- (ruleId: letters, digits, ._-)'),
-        section: z.number().int().min(1).max(20),
-        item: z.string().trim().min(1).max(100),
-        points: z.number().positive('扣分必须为正数 (points must be positive)').max(10, '单次扣分最多10分 (at most 10 points)')
-          .refine((p) => Number.isInteger(p * 10), '扣分最多一位小数 (at most one decimal place)'),
-        reason,
-        occurredOn: civilDate.optional(),
+        ruleId: z.string().trim().min(1, '请选择事件规则 (ruleId is required)').max(100),
+        occurredOn: existingCivilDate,
+        description: z.string().trim().min(2, '请填写事件经过（至少2个字） (a description of at least 2 characters is required)').max(1000),
+        subjectId: id.optional(),
         idempotencyKey: keyPart.optional(),
         sequence: z.number().int().min(1).max(1000).optional(),
-      }),
+      }).passthrough(),
       response: { 200: deduction, 201: deduction, 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },
     },
   }, async (request, reply) => {
-    const occurredOn = request.body.occurredOn ?? formatShanghai(new Date()).slice(0, 10);
-    const { deduction: row, created } = await service.recordIncident(currentUser(request), { ...request.body, occurredOn }, actorOf(request));
+    const { communityId, ruleId, occurredOn, description, subjectId, idempotencyKey, sequence } = request.body;
+    const extra = RULEBOOK_FIELDS.filter((f) => f in request.body);
+    const input = { communityId, ruleId, occurredOn, description, ...(subjectId ? { subjectId } : {}), ...(idempotencyKey ? { idempotencyKey } : {}), ...(sequence ? { sequence } : {}) };
+    const { deduction: row, created } = await incidents.record(currentUser(request), input, extra, actorOf(request));
     return reply.status(created ? 201 : 200).send(row);
   });
 

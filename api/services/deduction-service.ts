@@ -1,4 +1,4 @@
-// Incidents, reversals and appeals: the rules around recording and undoing points.
+// Reversals and appeals: the rules around undoing points (incidents: incident-service.ts).
 import type { Actor } from '../../db/audit-repository';
 import type { RoleName, SessionUser } from '../../db/auth-repository';
 import type { AppealView, DeductionRepository, DeductionView } from '../../db/deduction-repository';
@@ -7,24 +7,6 @@ import { evidenceView } from './evidence/evidence-view';
 
 export const OFFICIALS: readonly RoleName[] = ['AREA_LEADER', 'POLITICAL_LEGAL', 'ADMIN'];
 export const APPELLANTS: readonly RoleName[] = ['STAFF', 'SECRETARY'];
-
-export interface IncidentInput {
-  communityId: string;
-  ruleId: string;
-  section: number;
-  item: string;
-  points: number;
-  reason: string;
-  /** yyyy-mm-dd in Asia/Shanghai */
-  occurredOn: string;
-  idempotencyKey?: string;
-  sequence?: number;
-}
-
-/** ruleId|communityId|incident|<idempotency key, or date#sequence>: the same click twice is the same row. */
-export function incidentBusinessKey(i: IncidentInput): string {
-  return [i.ruleId, i.communityId, 'incident', i.idempotencyKey ?? `${i.occurredOn}#${i.sequence}`].join('|');
-}
 
 /** Recorded by an official through POST /api/incidents (not by a deadline), and not a reversal. */
 export function isIncident(d: Pick<DeductionView, 'kind' | 'businessKey'>): boolean {
@@ -62,23 +44,6 @@ export function deductionService(repo: DeductionRepository) {
         reverses: found.reverses ? withName(found.reverses) : null,
         appeals: found.appeals.map((a) => ({ ...a, filedByName: name(a.filedById), decidedByName: name(a.decidedById) })),
       };
-    },
-
-    /** 201 with a new row; 200 with the same row when the same incident is sent again; 409 when the key was used for a different one. */
-    async recordIncident(user: SessionUser, input: IncidentInput, actor: Actor): Promise<{ deduction: DeductionView; created: boolean }> {
-      if (!user.scope.includes(input.communityId)) throw new NotFoundError('社区（村）');
-      if (!input.idempotencyKey && !input.sequence) {
-        throw new BadRequestError('请提供 idempotencyKey，或当日同类事件的序号 sequence，以防重复记录 (send idempotencyKey, or sequence: the number of this incident on that day)');
-      }
-      const explanation = `事件扣分：${input.reason}（规则 ${input.ruleId}，第${input.section}部分「${input.item}」，发生于 ${input.occurredOn}，扣 ${input.points} 分）`;
-      const result = await repo.recordIncident({
-        businessKey: incidentBusinessKey(input), communityId: input.communityId, ruleId: input.ruleId, section: String(input.section),
-        item: input.item, points: input.points, explanation, occurredAt: new Date(`${input.occurredOn}T00:00:00+08:00`),
-      }, actor);
-      if (!result.created && (result.deduction.points !== input.points || result.deduction.explanation !== explanation)) {
-        throw new ConflictError('该幂等键或序号已用于另一条不同的扣分记录，请核对后换用新的序号 (this idempotency key or sequence already recorded a different incident)', 'duplicate_key');
-      }
-      return result;
     },
 
     async reverse(user: SessionUser, id: string, reason: string, actor: Actor): Promise<DeductionView> {

@@ -171,7 +171,7 @@ describe('obligations created on demand and automatic ledger checks', () => {
       openedAt: new Date('2022-03-25T01:00:00Z'),
       dueAt: new Date('2022-03-30T09:00:00Z'),
     });
-    expect(instance.key).toBe('general.late-submission|c-qinglong|req-2022-031');
+    expect(instance.key).toBe('general.late-submission|c-qinglong|2022-req-2022-031');
     expect(instance.deduction).toMatchObject({ amount: 0.5, basis: 'per-occurrence', key: instance.key });
     expect(instance.remindAt.map(iso)).toEqual(['2022-03-29T09:00:00.000Z', '2022-03-30T09:00:00.000Z']);
   });

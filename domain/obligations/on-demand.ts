@@ -9,7 +9,7 @@ import { buildInstance } from './generate';
 import type { ObligationInstance } from './types';
 
 export interface ReportingRequest {
-  /** stable id of the request; becomes the period key ("req-<id>") */
+  /** stable id of the request; becomes the period key ("<year>-req-<id>": the year of the rulebook, like every period key) */
   readonly requestId: string;
   readonly ruleId: string;
   readonly communityId: string;
@@ -25,7 +25,7 @@ export function reportingObligation(rulebook: Rulebook, request: ReportingReques
   if (rule.kind !== 'reporting') throw new RangeError(`rule ${rule.id} is ${rule.kind}, not reporting`);
   if (request.dueAt <= request.openedAt) throw new RangeError(`request ${request.requestId} is due before it opens`);
   const base = spanPeriod(
-    `req-${request.requestId}`,
+    `${rulebook.year}-req-${request.requestId}`,
     'custom',
     shanghaiDateOf(request.openedAt),
     shanghaiDateOf(request.dueAt),

@@ -22,8 +22,8 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
   afterAll(async () => api?.close());
 
   const incident = (extra: object = {}) => ({
-    communityId: t.communityA, ruleId: 'stability.petition-beijing', section: 5, item: '信访维稳', points: 5,
-    reason: '张某赴京上访', occurredOn: '2022-03-10', idempotencyKey: randomUUID(), ...extra,
+    communityId: t.communityA, ruleId: 'stability.petition-beijing',
+    description: '张某赴京上访', occurredOn: '2022-03-10', idempotencyKey: randomUUID(), ...extra,
   });
 
   it('records an incident once: the same request again answers 200 with the same row, a changed one 409', async () => {
@@ -34,30 +34,81 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
     const again = await zhengfa.post('/api/incidents', body);
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(first.json().id);
-    expect((await zhengfa.post('/api/incidents', { ...body, points: 3 })).statusCode).toBe(409);
-    const bySeq = incident({ idempotencyKey: undefined, sequence: 1, ruleId: 'stability.petition-province', points: 3 });
+    expect((await zhengfa.post('/api/incidents', { ...body, description: '李某赴京上访' })).statusCode).toBe(409);
+    const bySeq = incident({ idempotencyKey: undefined, sequence: 1, ruleId: 'stability.petition-province' });
     expect((await leader.post('/api/incidents', bySeq)).statusCode).toBe(201);
     expect((await leader.post('/api/incidents', bySeq)).statusCode).toBe(200);
     expect((await leader.post('/api/incidents', { ...bySeq, sequence: 2 })).statusCode).toBe(201);
   });
 
-  it('validates points (positive, at most 10), reason, and needs a key or sequence', async () => {
-    for (const points of [0, -3, 11, 1.25]) expect((await zhengfa.post('/api/incidents', incident({ points }))).statusCode, String(points)).toBe(400);
-    expect((await zhengfa.post('/api/incidents', incident({ reason: '' }))).statusCode).toBe(400);
+  it('validates the description and needs a key or sequence', async () => {
+    expect((await zhengfa.post('/api/incidents', incident({ description: '' }))).statusCode).toBe(400);
     const noKey = await zhengfa.post('/api/incidents', incident({ idempotencyKey: undefined }));
     expect(noKey.statusCode).toBe(400);
     expect(noKey.json().message).toContain('idempotencyKey');
+  });
+
+  it('refuses an unknown or non-incident rule and any points, section or item in the body (400 naming the valid rules), storing nothing', async () => {
+    const before = await api.db.deduction.count({ where: { communityId: t.communityA } });
+    const refusals = [
+      [incident({ ruleId: 'safety.fire' }), 'unknown_rule'],
+      [incident({ ruleId: 'general.late-submission' }), 'unknown_rule'], // a reporting rule: data requests deduct it at their deadline
+      [incident({ ruleId: 'fraud.publicity' }), 'unknown_rule'], // a periodic rule
+      [incident({ points: 5 }), 'rulebook_fields'],
+      [incident({ points: 0.5, ruleId: 'general.late-submission' }), 'rulebook_fields'],
+      [incident({ section: 5 }), 'rulebook_fields'],
+      [incident({ item: '维稳工作' }), 'rulebook_fields'],
+    ] as const;
+    for (const [body, code] of refusals) {
+      const res = await zhengfa.post('/api/incidents', body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.json().error).toBe(code);
+      // The refusal names the choices a person can make instead: titles with their ids.
+      expect(res.json().message).toContain('进京上访（stability.petition-beijing）');
+      expect(res.json().message).toContain('被县级通报（general.county-notice）');
+      expect(res.json().message).not.toContain('资料报送（general.late-submission）');
+    }
+    expect((await zhengfa.post('/api/incidents', incident({ occurredOn: '2099-01-01' }))).json().error).toBe('future_date');
+    expect((await zhengfa.post('/api/incidents', incident({ occurredOn: '2022-02-30' }))).statusCode).toBe(400);
+    expect(await api.db.deduction.count({ where: { communityId: t.communityA } })).toBe(before);
+  });
+
+  it('takes the ledger person concerned only from the same community and the rule\'s ledger category', async () => {
+    const petitioner = await api.db.ledgerSubject.create({ data: { communityId: t.communityA, category: 'petitioner', kind: 'PERSON', displayName: '赵某', startDate: new Date('2022-01-01') } });
+    const venue = await api.db.ledgerSubject.create({ data: { communityId: t.communityA, category: 'key-venue', kind: 'SITE', displayName: '某KTV', startDate: new Date('2022-01-01') } });
+    const elsewhere = await api.db.ledgerSubject.create({ data: { communityId: t.communityB, category: 'petitioner', kind: 'PERSON', displayName: '钱某', startDate: new Date('2022-01-01') } });
+    expect((await zhengfa.post('/api/incidents', incident({ subjectId: elsewhere.id }))).json().error).toBe('unknown_subject');
+    expect((await zhengfa.post('/api/incidents', incident({ subjectId: venue.id }))).json().error).toBe('wrong_subject');
+    const ok = await zhengfa.post('/api/incidents', incident({ ruleId: 'stability.petition-province', subjectId: petitioner.id, occurredOn: '2022-04-02' }));
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json()).toMatchObject({ subjectId: petitioner.id, points: 3, section: '5', item: '维稳工作' });
+    expect(ok.json().explanation).toContain('赵某');
+    await zhengfa.post(`/api/deductions/${ok.json().id}/reversals`, { reason: '测试用，撤销' });
+  });
+
+  it('lists past incidents with their deductions, and the rules a form may offer', async () => {
+    const list = await zhengfa.get('/api/incidents?year=2022');
+    expect(list.statusCode).toBe(200);
+    const rows = list.json().incidents as Array<{ ruleId: string; points: number; communityName: string; businessKey: string }>;
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.businessKey.includes('|incident|'))).toBe(true);
+    expect(rows.find((r) => r.ruleId === 'stability.petition-beijing')).toMatchObject({ points: 5, communityName: expect.stringContaining('甲社区') });
+    expect((await leader.get('/api/incidents')).json().incidents.every((r: { communityId: string }) => r.communityId === t.communityA)).toBe(true);
+    expect((await staff.get('/api/incidents')).statusCode).toBe(403);
+    const rules = (await zhengfa.get('/api/incidents/rules?occurredOn=2022-03-10')).json().rules as Array<{ id: string; title: string; points: number }>;
+    expect(rules.find((r) => r.id === 'stability.petition-beijing')).toMatchObject({ title: '进京上访', points: 5 });
+    expect(rules.some((r) => r.id === 'general.late-submission')).toBe(false);
   });
 
   it('only officials record incidents; an area leader only for their communities (404 elsewhere)', async () => {
     expect((await staff.post('/api/incidents', incident())).statusCode).toBe(403);
     expect((await secretary.post('/api/incidents', incident())).statusCode).toBe(403);
     expect((await leader.post('/api/incidents', incident({ communityId: t.communityB }))).statusCode).toBe(404);
-    expect((await zhengfa.post('/api/incidents', incident({ communityId: t.communityB, points: 2, ruleId: 'safety.fire' }))).statusCode).toBe(201);
+    expect((await zhengfa.post('/api/incidents', incident({ communityId: t.communityB, ruleId: 'fire.major-fire' }))).statusCode).toBe(201);
   });
 
   it('reverses a deduction once with a reason, and explains it in GET /api/deductions/:id', async () => {
-    const d = (await zhengfa.post('/api/incidents', incident({ points: 2, ruleId: 'safety.food' }))).json();
+    const d = (await zhengfa.post('/api/incidents', incident({ ruleId: 'food.incident' }))).json();
     expect((await staff.post(`/api/deductions/${d.id}/reversals`, { reason: '误报' })).statusCode).toBe(403);
     expect((await zhengfa.post(`/api/deductions/${d.id}/reversals`, {})).statusCode).toBe(400);
     const reversal = await zhengfa.post(`/api/deductions/${d.id}/reversals`, { reason: '经核实为误报' });
@@ -67,13 +118,13 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
     expect((await zhengfa.post(`/api/deductions/${reversal.json().id}/reversals`, { reason: '撤销撤销' })).statusCode).toBe(400);
     const detail = (await staff.get(`/api/deductions/${d.id}`)).json();
     expect(detail).toMatchObject({ id: d.id, recordedByName: `zhengfa-${t.users.zhengfa.username.split('.')[1]}`, reversal: { id: reversal.json().id }, evidence: [], appeals: [] });
-    expect(detail.explanation).toContain('safety.food');
+    expect(detail.explanation).toContain('发生食品安全事故');
     expect(await api.db.auditLog.count({ where: { action: 'deduction.reverse', entityId: d.id } })).toBe(1);
   });
 
   it('appeals: staff file, officials accept (reversing) or reject with a reason', async () => {
-    const d1 = (await zhengfa.post('/api/incidents', incident({ points: 1, ruleId: 'railway.safety' }))).json();
-    const d2 = (await zhengfa.post('/api/incidents', incident({ points: 1, ruleId: 'railway.safety' }))).json();
+    const d1 = (await zhengfa.post('/api/incidents', incident({ ruleId: 'railway.endangering-act' }))).json();
+    const d2 = (await zhengfa.post('/api/incidents', incident({ ruleId: 'railway.endangering-act' }))).json();
     expect((await leader.post(`/api/deductions/${d1.id}/appeals`, { reason: '不是本社区' })).statusCode).toBe(403);
     expect((await staff.post(`/api/deductions/${d1.id}/appeals`, { reason: '' })).statusCode).toBe(400);
     const a1 = await staff.post(`/api/deductions/${d1.id}/appeals`, { reason: '当事人不是本社区居民' });
@@ -96,8 +147,8 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
 
   it('computes the scoreboard from active deductions and the Excel export has the same totals', async () => {
     // Community B: one 2-point fire in March (above); add one in May, one reversed in May.
-    const may = await zhengfa.post('/api/incidents', incident({ communityId: t.communityB, ruleId: 'general.county-notice', section: 7, item: '综合', points: 2, occurredOn: '2022-05-20' }));
-    const gone = (await zhengfa.post('/api/incidents', incident({ communityId: t.communityB, ruleId: 'general.county-notice', section: 7, item: '综合', points: 2, occurredOn: '2022-05-21' }))).json();
+    const may = await zhengfa.post('/api/incidents', incident({ communityId: t.communityB, ruleId: 'general.county-notice', occurredOn: '2022-05-20' }));
+    const gone = (await zhengfa.post('/api/incidents', incident({ communityId: t.communityB, ruleId: 'general.county-notice', occurredOn: '2022-05-21' }))).json();
     await zhengfa.post(`/api/deductions/${gone.id}/reversals`, { reason: '重复通报' });
     expect(may.statusCode).toBe(201);
 

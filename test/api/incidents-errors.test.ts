@@ -33,7 +33,7 @@ describe('typed errors on the incident and evidence routes', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const incident = { communityId: '', ruleId: 'petition.escalated', section: 5, item: '信访维稳', points: 2, reason: '越级上访', idempotencyKey: 'k' };
+  const incident = { communityId: '', ruleId: 'stability.petition-province', occurredOn: '2026-11-02', description: '越级上访', idempotencyKey: 'k' };
   const send = (payload: string | Buffer, contentType: string) =>
     leaderA.request({ method: 'POST', url: '/api/incidents', headers: { 'content-type': contentType }, payload });
 
@@ -51,15 +51,15 @@ describe('typed errors on the incident and evidence routes', () => {
   });
 
   it('answers a body over 1 MiB with 413', async () => {
-    const res = await send(JSON.stringify({ ...incident, communityId: t.communityA, reason: '长'.repeat(600_000) }), 'application/json');
+    const res = await send(JSON.stringify({ ...incident, communityId: t.communityA, description: '长'.repeat(600_000) }), 'application/json');
     expect(res.statusCode).toBe(413);
     expect(res.json()).toEqual({ error: 'body_too_large', message: expect.stringMatching(CHINESE) });
   });
 
   it('names the field of a schema failure', async () => {
-    const res = await leaderA.post('/api/incidents', { ...incident, communityId: t.communityA, points: 0.25 });
+    const res = await leaderA.post('/api/incidents', { ...incident, communityId: t.communityA, occurredOn: '11月2日' });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({ error: 'validation_failed', message: expect.stringContaining('扣分最多一位小数') });
+    expect(res.json()).toEqual({ error: 'validation_failed', message: expect.stringContaining('/occurredOn 日期格式应为 YYYY-MM-DD') });
   });
 
   it('gives a 500 with the generic line only when the storage fails, and leaves no row', async () => {

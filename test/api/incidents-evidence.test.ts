@@ -30,7 +30,7 @@ describe('incident evidence', () => {
     });
   const recordIncident = async (client: Client, communityId: string) => {
     const res = await client.post('/api/incidents', {
-      communityId, ruleId: 'petition.escalated', section: 5, item: '信访维稳', points: 2, reason: '群众越级上访一次', occurredOn: '2026-11-02', idempotencyKey: randomUUID(),
+      communityId, ruleId: 'stability.petition-province', description: '群众越级上访一次', occurredOn: '2026-11-02', idempotencyKey: randomUUID(),
     });
     expect(res.statusCode, res.body).toBe(201);
     return res.json().id as string;

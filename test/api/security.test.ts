@@ -21,7 +21,7 @@ describe('security matrix', () => {
     const staffB = await login(api.app, t.users.staffB.username);
     const zhengfa = await login(api.app, t.users.zhengfa.username);
     b.subject = (await staffB.post('/api/ledgers', { communityId: t.communityB, category: 'drug-user', kind: 'PERSON', displayName: '乙村某人', startDate: '2022-01-01', details: { notes: '乙村机密' } })).json().id;
-    b.deduction = (await zhengfa.post('/api/incidents', { communityId: t.communityB, ruleId: 'safety.fire', section: 6, item: '消防', points: 2, reason: '火灾', idempotencyKey: randomUUID() })).json().id;
+    b.deduction = (await zhengfa.post('/api/incidents', { communityId: t.communityB, ruleId: 'fire.major-fire', occurredOn: '2026-11-02', description: '火灾', idempotencyKey: randomUUID() })).json().id;
     b.appeal = (await staffB.post(`/api/deductions/${b.deduction}/appeals`, { reason: '非本村责任' })).json().id;
     expect([b.subject, b.deduction, b.appeal].every(Boolean)).toBe(true);
   });
@@ -59,7 +59,7 @@ describe('security matrix', () => {
     const leader = await login(api.app, t.users.leaderA.username);
     expect((await leader.post(`/api/deductions/${b.deduction}/reversals`, { reason: '越权撤销' })).statusCode).toBe(404);
     expect((await leader.post(`/api/appeals/${b.appeal}/decision`, { decision: 'ACCEPTED', reason: '越权' })).statusCode).toBe(404);
-    expect((await leader.post('/api/incidents', { communityId: t.communityB, ruleId: 'x', section: 5, item: 'x', points: 1, reason: '越权扣分', sequence: 1 })).statusCode).toBe(404);
+    expect((await leader.post('/api/incidents', { communityId: t.communityB, ruleId: 'stability.petition-province', occurredOn: '2026-11-02', description: '越权扣分', sequence: 1 })).statusCode).toBe(404);
     const secretaryA = await login(api.app, t.users.secretaryA.username);
     expect((await secretaryA.get(`/api/ledgers/${b.subject}/sensitive`)).statusCode).toBe(404);
   });

@@ -35,7 +35,7 @@ import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { connectTestStack, createTestWorker, uniqueTaskQueue, type TestStack } from '../support/stack';
 import { testActivityDeps } from '../support/activity-deps';
-import { monthPeriod, shanghaiDateOf } from '../../domain';
+import { formatCivilDate, monthPeriod, shanghaiDateOf } from '../../domain';
 import { obligationSpec, openTaskNow, startObligation, waitForTaskStatus } from '../support/open-task';
 import { createTestTownship, TEST_PASSWORD, type TestTownship } from '../support/fixtures';
 import { startTimeSkippingWorker, type TimeSkippingWorker } from '../support/time-skipping';
@@ -130,19 +130,19 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     await loginAs(t.usernames.zhengfa, DESKTOP);
     await go('/incidents');
     await page.getByLabel('社区').selectOption({ label: t.community.name });
-    await page.getByLabel('扣分事项').selectOption('stability.petition-province');
+    await page.getByLabel('扣分事项').selectOption({ label: '维稳工作 · 到省上访（扣3分）' });
     await page.getByLabel('情况说明').fill('3月5日一人到省上访（测试）');
     await page.getByRole('button', { name: '登记扣分' }).click();
     await expect(page.getByRole('status').filter({ hasText: '已登记' }).textContent()).resolves.toContain(t.community.name);
     // and one against the other community, through the API as the same official, for the scope checks below
-    otherDeductionId = await page.evaluate(async (communityId) => {
+    otherDeductionId = await page.evaluate(async ({ communityId, today }) => {
       const me = await (await fetch('/api/auth/me')).json() as { csrfToken: string };
       const res = await fetch('/api/incidents', {
         method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
-        body: JSON.stringify({ communityId, ruleId: 'stability.petition-province', section: 5, item: '维稳工作', points: 3, reason: '他村的扣分（测试）', idempotencyKey: 'e2e-other' }),
+        body: JSON.stringify({ communityId, ruleId: 'stability.petition-province', occurredOn: today, description: '他村的扣分（测试）', idempotencyKey: 'e2e-other' }),
       });
       return { status: res.status, body: (await res.json()) as { id: string } };
-    }, t.otherCommunity.id).then((r) => {
+    }, { communityId: t.otherCommunity.id, today: formatCivilDate(shanghaiDateOf(new Date())) }).then((r) => {
       expect(r.status, JSON.stringify(r.body)).toBe(201);
       return r.body.id;
     });

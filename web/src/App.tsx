@@ -23,6 +23,7 @@ const ReviewsPage = lazy(() => official().then((m) => ({ default: m.ReviewsPage 
 const DeductionsPage = lazy(() => official().then((m) => ({ default: m.DeductionsPage })));
 const DeductionDetailPage = lazy(() => official().then((m) => ({ default: m.DeductionDetailPage })));
 const IncidentsPage = lazy(() => official().then((m) => ({ default: m.IncidentsPage })));
+const DataRequestsPage = lazy(() => official().then((m) => ({ default: m.DataRequestsPage })));
 const AppealsPage = lazy(() => official().then((m) => ({ default: m.AppealsPage })));
 const UsersPage = lazy(() => admin().then((m) => ({ default: m.UsersPage })));
 const LedgersPage = lazy(() => admin().then((m) => ({ default: m.LedgersPage })));
@@ -102,6 +103,7 @@ function Routed({ path, me }: { path: string; me: Me }): ReactNode {
     '/reviews': () => <ReviewsPage />,
     '/deductions': () => <DeductionsPage />,
     '/incidents': () => <IncidentsPage />,
+    '/data-requests': () => <DataRequestsPage />,
     '/appeals': () => <AppealsPage />,
   };
   const bare = path.split('?')[0]!;

@@ -69,6 +69,22 @@ export interface Deduction {
   recordedBy: string; occurredAt: string; createdAt: string; reversesId: string | null; reversedById: string | null;
 }
 
+/** An incident rule offered to officials (GET /api/incidents/rules): points come from the rulebook. */
+export interface IncidentRule { id: string; section: number; sectionTitle: string; item: string; title: string; clause: string; points: number; subjects: string | null }
+export interface IncidentRow extends Deduction { communityName: string; evidenceCount: number }
+
+/** A reporting rule a data request may enforce (GET /api/data-requests/rules). */
+export interface ReportingRule { id: string; section: number; item: string; title: string; clause: string; points: number }
+export interface DataRequest {
+  id: string; title: string; ruleId: string; ruleTitle: string; item: string; clause: string; points: number; note: string | null;
+  opensAt: string; dueAt: string; createdAt: string;
+  communities: Array<{
+    communityId: string; communityName: string; taskId: string | null; closedAt: string | null;
+    status: 'NOT_STARTED' | 'SCHEDULED' | 'OPEN' | 'SUBMITTED' | 'CLOSED' | 'OVERDUE' | 'CLOSED_LATE' | 'WAIVED';
+    deduction: { id: string; points: number; reversed: boolean } | null;
+  }>;
+}
+
 export interface Appeal {
   id: string; deductionId: string; communityId: string; filedById: string; reason: string; status: 'PENDING' | 'ACCEPTED' | 'REJECTED';
   decidedById: string | null; decisionReason: string | null; decidedAt: string | null; createdAt: string;

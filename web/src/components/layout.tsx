@@ -24,6 +24,7 @@ export function navFor(role: Role, firstCommunityId: string | undefined): NavIte
       { path: '/reviews', label: 'nav.reviews' },
       { path: '/deductions', label: 'nav.deductions' },
       { path: '/incidents', label: 'nav.incidents' },
+      { path: '/data-requests', label: 'nav.dataRequests' },
       { path: '/appeals', label: 'nav.appeals' },
       { path: '/ledgers', label: 'nav.ledgers' },
     );

@@ -1,39 +1,44 @@
 // Incident deductions (petitions, accidents, notices) are recorded by hand by
-// officials. The rule list comes from the rulebook so section, item and points
-// match the rubric; the idempotency key stops a double click from deducting twice.
+// officials. The official picks the rule by its title from the incident rules
+// of the rulebook in force on the occurrence date (GET /api/incidents/rules);
+// the server sets section, item and points from it. The idempotency key stops
+// a double click from deducting twice. Below the form: past incidents.
 // Evidence files are sent after the deduction is recorded, each to
 // POST /api/incidents/:id/evidence (the server checks type, size and scope);
 // files that fail can be sent again to the same deduction without recording it twice.
 import { useMemo, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api/client';
 import { uploadIncidentEvidence } from '../../api/upload';
-import type { CommunityRow, Deduction } from '../../api/types';
+import type { CommunityRow, Deduction, IncidentRow, IncidentRule } from '../../api/types';
 import { ErrorBox, Load } from '../../components/status';
 import { useT } from '../../i18n';
-import { shanghaiDay } from '../../lib/time';
+import { formatDate, shanghaiDay } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
-import rulebook from 'virtual:rulebook';
-
-const incidentRules = rulebook.rules.filter((r) => r.kind === 'incident' || r.kind === 'reporting');
 
 export function IncidentsPage() {
   const t = useT();
   const communities = useFetch(() => api.get<CommunityRow[]>('/api/communities'), []);
+  const past = useFetch(() => api.get<{ incidents: IncidentRow[] }>('/api/incidents').then((r) => r.incidents), []);
   return (
     <section aria-labelledby="inc-title">
       <h1 id="inc-title">{t('inc.title')}</h1>
-      <Load state={communities} route="GET /api/communities">{(list) => <IncidentForm communities={list} />}</Load>
+      <Load state={communities} route="GET /api/communities">{(list) => <IncidentForm communities={list} onRecorded={past.reload} />}</Load>
+      <h2>{t('inc.pastTitle')}</h2>
+      <Load state={past} route="GET /api/incidents">{(rows) => <PastIncidents rows={rows} />}</Load>
     </section>
   );
 }
 
-function IncidentForm({ communities }: { communities: CommunityRow[] }) {
+function IncidentForm({ communities, onRecorded }: { communities: CommunityRow[]; onRecorded: () => void }) {
   const t = useT();
   const [communityId, setCommunityId] = useState(communities[0]?.id ?? '');
-  const [ruleId, setRuleId] = useState(incidentRules[0]?.id ?? '');
-  const rule = useMemo(() => incidentRules.find((r) => r.id === ruleId), [ruleId]);
-  const [points, setPoints] = useState(String(incidentRules[0]?.amount ?? 1));
   const [occurredOn, setOccurredOn] = useState(shanghaiDay(new Date()));
+  // The rules follow the occurrence date: a 2022 incident is judged by the 2022 rulebook.
+  const rules = useFetch(() => api.get<{ rules: IncidentRule[] }>(`/api/incidents/rules?occurredOn=${occurredOn}`).then((r) => r.rules), [occurredOn]);
+  const incidentRules = rules.data ?? [];
+  const [chosen, setChosen] = useState('');
+  const ruleId = incidentRules.some((r) => r.id === chosen) ? chosen : incidentRules[0]?.id ?? '';
+  const rule = useMemo(() => incidentRules.find((r) => r.id === ruleId), [incidentRules, ruleId]);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -66,8 +71,9 @@ function IncidentForm({ communities }: { communities: CommunityRow[] }) {
     setBusy(true); setError(undefined); setDone(null);
     try {
       const d = pending?.deduction ?? await api.post<Deduction>('/api/incidents', {
-        communityId, ruleId, section: rule.section, item: rule.item, points: Number(points), reason: reason.trim(), occurredOn, idempotencyKey: key,
+        communityId, ruleId, description: reason.trim(), occurredOn, idempotencyKey: key,
       });
+      onRecorded();
       const toSend = pending ? pending.failed.map((f) => f.file) : files;
       const failed = await sendFiles(d.id, toSend);
       const recorded = t('inc.recorded', { community: communities.find((c) => c.id === communityId)?.name ?? '', item: d.item, points: d.points });
@@ -98,15 +104,15 @@ function IncidentForm({ communities }: { communities: CommunityRow[] }) {
       <select id="inc-community" value={communityId} onChange={(e) => setCommunityId(e.target.value)} required>
         {communities.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
       </select>
-      <label htmlFor="inc-rule">{t('inc.rule')}</label>
-      <select id="inc-rule" value={ruleId} onChange={(e) => { setRuleId(e.target.value); setPoints(String(incidentRules.find((r) => r.id === e.target.value)?.amount ?? 1)); }}>
-        {incidentRules.map((r) => <option key={r.id} value={r.id}>{r.section}. {r.item} · {r.title}</option>)}
-      </select>
-      {rule && <blockquote className="clause small">{rule.clause}</blockquote>}
-      <label htmlFor="inc-points">{t('inc.points')}</label>
-      <input id="inc-points" type="number" min={0.5} max={10} step={0.5} value={points} onChange={(e) => setPoints(e.target.value)} required />
       <label htmlFor="inc-date">{t('inc.occurredOn')}</label>
-      <input id="inc-date" type="date" value={occurredOn} onChange={(e) => setOccurredOn(e.target.value)} required />
+      <input id="inc-date" type="date" value={occurredOn} max={shanghaiDay(new Date())} onChange={(e) => setOccurredOn(e.target.value)} required />
+      <label htmlFor="inc-rule">{t('inc.rule')}</label>
+      <select id="inc-rule" value={ruleId} onChange={(e) => setChosen(e.target.value)} disabled={!!pending}>
+        {incidentRules.map((r) => <option key={r.id} value={r.id}>{t('inc.ruleOption', { item: r.item, title: r.title, points: r.points })}</option>)}
+      </select>
+      {rules.error !== undefined && <ErrorBox error={rules.error} route="GET /api/incidents/rules" />}
+      {rule && <blockquote className="clause small">{rule.clause}</blockquote>}
+      {rule && <p className="muted small">{t('inc.pointsFromRulebook', { points: rule.points })}</p>}
       <label htmlFor="inc-reason">{t('inc.reason')}</label>
       <textarea id="inc-reason" rows={3} minLength={2} maxLength={1000} value={reason} onChange={(e) => setReason(e.target.value)} required disabled={!!pending} />
       <label htmlFor="inc-files">{t('inc.files')}</label>
@@ -126,5 +132,27 @@ function IncidentForm({ communities }: { communities: CommunityRow[] }) {
       )}
       <button type="submit" className="danger" disabled={busy || reason.trim().length < 2}>{pending ? t('inc.retryEvidence') : t('inc.record')}</button>
     </form>
+  );
+}
+
+/** Past incidents in the official's scope: when, where, which rule, points, and whether it was reversed. */
+function PastIncidents({ rows }: { rows: IncidentRow[] }) {
+  const t = useT();
+  if (rows.length === 0) return <p className="muted">{t('inc.pastEmpty')}</p>;
+  return (
+    <table className="card" data-testid="past-incidents">
+      <thead><tr><th>{t('inc.occurredOn')}</th><th>{t('common.community')}</th><th>{t('inc.rule')}</th><th>{t('inc.points')}</th><th>{t('inc.reason')}</th></tr></thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.id}>
+            <td>{formatDate(r.occurredAt)}</td>
+            <td>{r.communityName}</td>
+            <td>{r.item}</td>
+            <td>{r.reversedById ? t('inc.reversed', { points: r.points }) : `-${r.points}`}</td>
+            <td className="small">{r.explanation}{r.evidenceCount > 0 ? ` · ${t('inc.evidenceSaved', { count: r.evidenceCount })}` : ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -4,4 +4,5 @@ export { EscalationsPage } from './escalations';
 export { ReviewsPage } from './reviews';
 export { DeductionsPage, DeductionDetailPage } from './deductions';
 export { IncidentsPage } from './incidents';
+export { DataRequestsPage } from './data-requests';
 export { AppealsPage } from './appeals';
