@@ -216,6 +216,13 @@ export function ledgerRepository(db: Database, cipher: FieldCipher) {
       return (await db.communityMembership.count({ where: { communityId, userId, user: { active: true } } })) > 0;
     },
 
+    /** Who can be responsible for an entry: the community's active members. */
+    async activeMembers(communityId: string): Promise<Array<{ id: string; username: string; displayName: string }>> {
+      return db.user.findMany({
+        where: { active: true, memberships: { some: { communityId } } }, select: { id: true, username: true, displayName: true }, orderBy: { username: 'asc' },
+      });
+    },
+
     /** user id -> username (the 责任网格员 column of the spreadsheet). */
     async usernamesOf(ids: string[]): Promise<Map<string, string>> {
       const rows = await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, username: true } });

@@ -90,6 +90,17 @@ export const ledgerRoutes = (deps: { ledgers: LedgerRepository; users: UserRepos
     schema: { summary: 'Ledger categories of the rulebook in force, with the fields their checks require (Chinese labels)', tags: ['ledgers'], response: { 200: z.array(categorySchema), ...authErrors } },
   }, async () => categories().map((c) => ({ ...c, requiredFields: c.requiredFields.map((key) => ({ key, label: LEDGER_FIELD_LABELS[key] ?? key })) })));
 
+  typed.get('/workers', {
+    schema: {
+      summary: 'Who can be the responsible worker (网格员) of an entry: the community\'s active members', tags: ['ledgers'],
+      querystring: z.object({ communityId: id }),
+      response: { 200: z.array(z.object({ id: z.string(), username: z.string(), displayName: z.string() })), 404: errorBody, ...authErrors },
+    },
+  }, async (request) => {
+    service.checkCommunity(currentUser(request), request.query.communityId);
+    return deps.ledgers.activeMembers(request.query.communityId);
+  });
+
   typed.get('/declarations', {
     schema: {
       summary: 'Declarations 本社区无此类人员/场所 of a year in scope', tags: ['ledgers'],
