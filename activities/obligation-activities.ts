@@ -68,7 +68,8 @@ export function createObligationActivities(deps: ObligationActivityDeps) {
       if (!rule) throw ApplicationFailure.nonRetryable(`rule ${input.spec.ruleId} is not in its rulebook`);
       const [community] = await ledgers.load([input.spec.communityId]);
       const day = shanghaiDateOf(new Date(Date.parse(input.at) - 1)); // the last day the period covered
-      const gaps = findLedgerGaps(rule, community?.subjects ?? [], day).filter((g) => !(input.statementAccepted && g.kind === 'empty-ledger'));
+      const declaredEmpty = rule.subjects !== undefined && (await ledgers.declaredEmpty(input.spec.communityId, rule.subjects, day.year));
+      const gaps = findLedgerGaps(rule, community?.subjects ?? [], day, { declaredEmpty }).filter((g) => !(input.statementAccepted && g.kind === 'empty-ledger'));
       return { gaps: gaps.map((g) => g.description) };
     },
 

@@ -124,7 +124,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(userRoutes(repos), { prefix: '/api/users' });
   await app.register(meRoutes({ settings: settingsRepository(deps.db) }), { prefix: '/api/me' });
   await app.register(communityRoutes(repos), { prefix: '/api/communities' });
-  await app.register(ledgerRoutes({ ...repos, events: deps.ledgerEvents ?? noopLedgerEvents }), { prefix: '/api/ledgers' });
   await app.register(deductionRoutes(repos), { prefix: '/api/deductions' });
   const storage = deps.evidenceStorage ?? createLocalStorage(mkdtempSync(path.join(os.tmpdir(), 'duban-evidence-')));
   const rulebooks = deps.rulebooks ?? await loadRulebookStore(fileURLToPath(new URL('../rulebooks', import.meta.url)));
@@ -134,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const tasks = taskRepository(deps.db);
   const tasksService = taskService({ tasks, temporal: deps.temporal, rulebooks });
   await app.register(scoreboardRoutes({ ...repos, rulebooks }), { prefix: '/api/scoreboard' });
+  await app.register(ledgerRoutes({ ...repos, events: deps.ledgerEvents ?? noopLedgerEvents, rulebooks }), { prefix: '/api/ledgers' });
   await app.register(taskRoutes(tasksService), { prefix: '/api/tasks' });
   await app.register(oversightRoutes({ tasks, service: tasksService }), { prefix: '/api' });
   await app.register(notificationRoutes({ notify: deps.notify }), { prefix: '/api/notifications' });

@@ -14,6 +14,10 @@ export interface SensitiveDetails {
   notes?: string;
 }
 
+/** Free-text ledger fields the rulebook names (住址, 信访诉求, 当事人, ...): key -> text. Not encrypted: the sensitive ones are idNumber and details. */
+export type LedgerTextFields = Partial<Record<string, string>>;
+export type StoredTextFields = Record<string, string>;
+
 export interface LedgerFields {
   category: string;
   kind: 'PERSON' | 'SITE';
@@ -24,6 +28,9 @@ export interface LedgerFields {
   responsibilityLetter: boolean;
   /** yyyy-mm-dd */
   startDate: string;
+  fields: LedgerTextFields;
+  /** e.g. incident-prone (易肇事肇祸) */
+  flags: string[];
 }
 
 export interface NewLedgerSubject extends LedgerFields {
@@ -34,7 +41,8 @@ export interface NewLedgerSubject extends LedgerFields {
 
 export type LedgerPatch = Partial<Omit<LedgerFields, 'kind'>> & { idNumber?: string | null; details?: SensitiveDetails | null };
 
-export interface LedgerSubjectView extends LedgerFields {
+export interface LedgerSubjectView extends Omit<LedgerFields, 'fields'> {
+  fields: StoredTextFields;
   id: string;
   communityId: string;
   endDate: string | null;
@@ -49,6 +57,20 @@ export interface LedgerSubjectFull extends LedgerSubjectView {
   details: SensitiveDetails | null;
 }
 
+export interface NewLedgerDeclaration {
+  communityId: string;
+  category: string;
+  year: number;
+  evidenceId: string;
+  note: string | null;
+}
+
+export interface LedgerDeclarationView extends NewLedgerDeclaration {
+  id: string;
+  declaredById: string;
+  createdAt: Date;
+}
+
 export interface LedgerQuery {
   communityIds: string[];
   category?: string;
@@ -58,7 +80,7 @@ export interface LedgerQuery {
 type Row = {
   id: string; communityId: string; category: string; kind: 'PERSON' | 'SITE'; displayName: string; riskLevel: string | null;
   responsibleUserId: string | null; guardianLetter: boolean; responsibilityLetter: boolean; startDate: Date; endDate: Date | null;
-  idNumberEnc: Uint8Array | null; detailsEnc: Uint8Array | null; createdAt: Date; updatedAt: Date;
+  fields: unknown; flags: string[]; idNumberEnc: Uint8Array | null; detailsEnc: Uint8Array | null; createdAt: Date; updatedAt: Date;
 };
 
 
@@ -74,6 +96,7 @@ export function ledgerRepository(db: Database, cipher: FieldCipher) {
       id: r.id, communityId: r.communityId, category: r.category, kind: r.kind, displayName: r.displayName, riskLevel: r.riskLevel,
       responsibleUserId: r.responsibleUserId, guardianLetter: r.guardianLetter, responsibilityLetter: r.responsibilityLetter,
       startDate: fromDateColumn(r.startDate), endDate: r.endDate ? fromDateColumn(r.endDate) : null,
+      fields: textFields(r.fields), flags: r.flags,
       idNumberMasked: r.idNumberEnc ? maskIdNumber(cipher.decrypt(r.idNumberEnc, idContext(r.id))) : null,
       hasDetails: r.detailsEnc !== null, createdAt: r.createdAt, updatedAt: r.updatedAt,
     };
@@ -81,9 +104,12 @@ export function ledgerRepository(db: Database, cipher: FieldCipher) {
 
   function createData(input: NewLedgerSubject) {
     const id = randomUUID();
-    const { idNumber, details, startDate, ...fields } = input;
-    return { id, ...fields, startDate: toDateColumn(startDate), idNumberEnc: encId(id, idNumber), detailsEnc: encDetails(id, details) };
+    const { idNumber, details, startDate, fields, ...columns } = input;
+    return { id, ...columns, fields: storedFields(fields), startDate: toDateColumn(startDate), idNumberEnc: encId(id, idNumber), detailsEnc: encDetails(id, details) };
   }
+
+  /** Blank values are dropped, so "cleared" and "never set" look the same to the completeness check. */
+  const storedFields = (fields: LedgerTextFields) => Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v.trim() !== ''));
 
   const inScope = (scope: string[], id: string) => db.ledgerSubject.findFirst({ where: { id, communityId: { in: scope } } });
 
@@ -133,11 +159,12 @@ export function ledgerRepository(db: Database, cipher: FieldCipher) {
 
     async update(id: string, patch: LedgerPatch, actor: Actor): Promise<LedgerSubjectView> {
       return db.$transaction(async (tx) => {
-        const { idNumber, details, startDate, ...fields } = patch;
+        const { idNumber, details, startDate, fields, ...columns } = patch;
         const r = await tx.ledgerSubject.update({
           where: { id },
           data: {
-            ...fields,
+            ...columns,
+            ...(fields !== undefined ? { fields: storedFields(fields) } : {}),
             ...(startDate !== undefined ? { startDate: toDateColumn(startDate) } : {}),
             ...(idNumber !== undefined ? { idNumberEnc: encId(id, idNumber) } : {}),
             ...(details !== undefined ? { detailsEnc: encDetails(id, details) } : {}),
@@ -157,9 +184,49 @@ export function ledgerRepository(db: Database, cipher: FieldCipher) {
       });
     },
 
+    /** Entries of a category still on the ledger (a community with any cannot declare it empty). */
+    async countOpen(communityId: string, category: string): Promise<number> {
+      return db.ledgerSubject.count({ where: { communityId, category, endDate: null } });
+    },
+
+    /** 本社区无此类人员/场所 for one category and year; the unique key makes a second one a conflict. */
+    async declareEmpty(input: NewLedgerDeclaration, actor: Actor): Promise<LedgerDeclarationView> {
+      return db.$transaction(async (tx) => {
+        const r = await tx.ledgerDeclaration.create({ data: { ...input, declaredById: actor.userId } });
+        await writeAudit(tx, actor, { action: 'ledger.declare_empty', entity: 'LedgerDeclaration', entityId: r.id, details: { communityId: r.communityId, category: r.category, year: r.year, evidenceId: r.evidenceId } });
+        return r;
+      });
+    },
+
+    async findDeclaration(communityId: string, category: string, year: number): Promise<LedgerDeclarationView | undefined> {
+      return (await db.ledgerDeclaration.findUnique({ where: { communityId_category_year: { communityId, category, year } } })) ?? undefined;
+    },
+
+    async declarations(communityIds: string[], year: number): Promise<LedgerDeclarationView[]> {
+      return db.ledgerDeclaration.findMany({ where: { communityId: { in: communityIds }, year }, orderBy: [{ communityId: 'asc' }, { category: 'asc' }] });
+    },
+
+    /** Whether the evidence file was uploaded for this community. */
+    async isEvidenceOf(communityId: string, evidenceId: string): Promise<boolean> {
+      return (await db.evidence.count({ where: { id: evidenceId, communityId } })) > 0;
+    },
+
     /** Whether the user is an active member of the community. */
     async isActiveMember(communityId: string, userId: string): Promise<boolean> {
       return (await db.communityMembership.count({ where: { communityId, userId, user: { active: true } } })) > 0;
+    },
+
+    /** Who can be responsible for an entry: the community's active members. */
+    async activeMembers(communityId: string): Promise<Array<{ id: string; username: string; displayName: string }>> {
+      return db.user.findMany({
+        where: { active: true, memberships: { some: { communityId } } }, select: { id: true, username: true, displayName: true }, orderBy: { username: 'asc' },
+      });
+    },
+
+    /** user id -> username (the 责任网格员 column of the spreadsheet). */
+    async usernamesOf(ids: string[]): Promise<Map<string, string>> {
+      const rows = await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, username: true } });
+      return new Map(rows.map((u) => [u.id, u.username]));
     },
 
     /** username -> user id for active members of the community among `usernames`. */
@@ -174,3 +241,8 @@ export function ledgerRepository(db: Database, cipher: FieldCipher) {
 }
 
 export type LedgerRepository = ReturnType<typeof ledgerRepository>;
+
+function textFields(value: unknown): StoredTextFields {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}

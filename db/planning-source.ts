@@ -24,7 +24,7 @@ export function planningSource(db: Database) {
     /** The roster (one per community, by date) is offered under every season id given. */
     async load(communityIds: string[], seasonIds: readonly string[] = []): Promise<CommunityPlanningInput[]> {
       const [communities, subjects, shifts] = await Promise.all([
-        db.community.findMany({ where: { id: { in: communityIds } }, select: { id: true, name: true, townshipId: true } }),
+        db.community.findMany({ where: { id: { in: communityIds } }, select: { id: true, name: true, townshipId: true, tags: true } }),
         db.ledgerSubject.findMany({ where: { communityId: { in: communityIds } } }),
         db.dutyShift.findMany({ where: { communityId: { in: communityIds } }, select: { communityId: true, dutyDate: true, userId: true } }),
       ]);
@@ -34,13 +34,18 @@ export function planningSource(db: Database) {
         orderBy: { startsOn: 'asc' },
       });
       return communities.map((community) => ({
-        community: { id: community.id, name: community.name },
+        community: { id: community.id, name: community.name, tags: community.tags },
         subjects: subjects.filter((s) => s.communityId === community.id).map(toDomainSubject),
         rosters: Object.fromEntries(seasonIds.map((id) => [id, rosterOf(shifts.filter((s) => s.communityId === community.id))])),
         addedWindows: windows.filter((w) => w.townshipId === community.townshipId).map((w) => adminWindowDefinition({
           id: w.id, name: w.name, startsOn: fromDateColumn(w.startsOn), endsOn: fromDateColumn(w.endsOn),
         })),
       }));
+    },
+
+    /** Whether the community declared for the year that it has no one in this ledger category (本社区无此类人员). */
+    async declaredEmpty(communityId: string, category: string, year: number): Promise<boolean> {
+      return (await db.ledgerDeclaration.count({ where: { communityId, category, year } })) > 0;
     },
 
     async loadSubject(subjectId: string): Promise<{ communityId: string; subject: LedgerSubject } | undefined> {
@@ -63,6 +68,8 @@ function toDomainSubject(row: {
   const fields: Record<string, unknown> = { name: row.displayName, ...(isRecord(row.fields) ? row.fields : {}) };
   // The ID number is encrypted; for completeness only its presence matters.
   if (row.idNumberEnc) fields.idNumber = true;
+  // 轻重程度 of a drug user is the entry's risk level (轻度/中度/重度).
+  if (row.riskLevel) fields.severity = row.riskLevel;
   return {
     id: row.id,
     category: row.category,

@@ -30,6 +30,8 @@ export interface CommunityRecord {
   code: string;
   name: string;
   memberCount: number;
+  /** community tags (railway, waterlogging, ...) */
+  tags: string[];
 }
 
 const userSelect = {
@@ -86,10 +88,21 @@ export function userRepository(db: Database) {
     async communities(scope: string[]): Promise<CommunityRecord[]> {
       const rows = await db.community.findMany({
         where: { id: { in: scope } },
-        select: { id: true, code: true, name: true, _count: { select: { members: true } } },
+        select: { id: true, code: true, name: true, tags: true, _count: { select: { members: true } } },
         orderBy: { code: 'asc' },
       });
-      return rows.map((c) => ({ id: c.id, code: c.code, name: c.name, memberCount: c._count.members }));
+      return rows.map((c) => ({ id: c.id, code: c.code, name: c.name, memberCount: c._count.members, tags: c.tags }));
+    },
+
+    /** Replaces a community's tags; the audit row keeps both lists. Undefined when the community is not in scope. */
+    async setCommunityTags(scope: string[], id: string, tags: string[], actor: Actor): Promise<string[] | undefined> {
+      return db.$transaction(async (tx) => {
+        const before = await tx.community.findFirst({ where: { AND: [{ id }, { id: { in: scope } }] }, select: { tags: true } });
+        if (!before) return undefined;
+        const after = await tx.community.update({ where: { id }, data: { tags }, select: { tags: true } });
+        await writeAudit(tx, actor, { action: 'community.tags', entity: 'Community', entityId: id, details: { before: before.tags, after: after.tags } });
+        return after.tags;
+      });
     },
 
     /** Whether the user is an active member of the community (e.g. to be a ledger's responsible worker). */

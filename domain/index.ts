@@ -77,7 +77,13 @@ export {
   type GenerateObligationsInput,
 } from './obligations/generate';
 export { reportingObligation, type ReportingRequest } from './obligations/on-demand';
-export { findLedgerGaps, type LedgerGap } from './obligations/ledger-gaps';
+export { findLedgerGaps, type LedgerGap, type LedgerCheckOptions } from './obligations/ledger-gaps';
+export {
+  LEDGER_FIELD_LABELS, LEDGER_TEXT_FIELDS, LEDGER_DATE_FIELDS, DISPUTE_STATUSES, LEDGER_FLAGS, ledgerFieldLabel, isResolved, ledgerCategories,
+  type LedgerCategory,
+  type LedgerTextField, type DisputeStatus, type LedgerFlag,
+} from './obligations/ledger-fields';
+export { COMMUNITY_TAGS, COMMUNITY_TAG_CODES, type CommunityTag } from './obligations/community-tags';
 export { obligationKey, occurrenceKey, parseObligationKey, type ParsedObligationKey } from './obligations/keys';
 
 // Score

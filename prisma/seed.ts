@@ -5,11 +5,12 @@ import { hashPassword } from '../db/passwords';
 
 export const DEMO_PASSWORD = 'duban-demo-2022';
 
+// Tags decide which rules apply (railway rules only along the railway, ...).
 const COMMUNITIES = [
-  { code: 'qingshui', name: '清水社区' },
-  { code: 'taohua', name: '桃花村' },
-  { code: 'hebian', name: '河边村' },
-  { code: 'xinmin', name: '新民社区' },
+  { code: 'qingshui', name: '清水社区', tags: ['railway', 'key-venue'] },
+  { code: 'taohua', name: '桃花村', tags: ['geological-hazard'] },
+  { code: 'hebian', name: '河边村', tags: ['river', 'waterlogging'] },
+  { code: 'xinmin', name: '新民社区', tags: [] },
 ];
 
 const USERS = [

@@ -2,17 +2,40 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { UserRepository } from '../../db/user-repository';
-import { currentUser, requireAuth } from '../plugins/auth';
-import { authErrors } from './schemas';
+import { COMMUNITY_TAG_CODES, COMMUNITY_TAGS } from '../../domain';
+import { NotFoundError } from '../errors';
+import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
+import { authErrors, errorBody, idParams } from './schemas';
 
 /** Communities in the caller's scope (ADMIN and POLITICAL_LEGAL: the whole township). */
 export const communityRoutes = (deps: { users: UserRepository }): FastifyPluginAsync => async (app) => {
   app.addHook('onRequest', requireAuth);
-  app.withTypeProvider<ZodTypeProvider>().get('/', {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  typed.get('/', {
     schema: {
       summary: 'Communities the caller may see',
       tags: ['admin'],
-      response: { 200: z.array(z.object({ id: z.string(), code: z.string(), name: z.string(), memberCount: z.number() })), ...authErrors },
+      response: { 200: z.array(z.object({ id: z.string(), code: z.string(), name: z.string(), memberCount: z.number(), tags: z.array(z.string()) })), ...authErrors },
     },
   }, async (request) => deps.users.communities(currentUser(request).scope));
+
+  typed.get('/tags', {
+    schema: { summary: 'The closed list of community tags, with Chinese labels', tags: ['admin'], response: { 200: z.array(z.object({ code: z.string(), label: z.string() })), ...authErrors } },
+  }, async () => Object.entries(COMMUNITY_TAGS).map(([code, label]) => ({ code, label })));
+
+  typed.put('/:id/tags', {
+    onRequest: requireRole('ADMIN'),
+    schema: {
+      summary: 'Set a community\'s tags (admin); rules with appliesToTags apply from the next planned period; audited',
+      tags: ['admin'], params: idParams,
+      body: z.object({
+        tags: z.array(z.enum(COMMUNITY_TAG_CODES, `社区特征只能是：${Object.entries(COMMUNITY_TAGS).map(([code, label]) => `${code}（${label}）`).join('、')}`)).max(COMMUNITY_TAG_CODES.length),
+      }),
+      response: { 200: z.object({ tags: z.array(z.string()) }), 400: errorBody, 404: errorBody, ...authErrors },
+    },
+  }, async (request) => {
+    const tags = await deps.users.setCommunityTags(currentUser(request).scope, request.params.id, [...new Set(request.body.tags)].sort(), actorOf(request));
+    if (!tags) throw new NotFoundError('社区（村）');
+    return { tags };
+  });
 };

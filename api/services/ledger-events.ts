@@ -15,6 +15,8 @@ export interface LedgerEvents {
   onRiskLevelChanged(subject: LedgerSubjectView, previousRiskLevel: string | null): Promise<void>;
   /** the entry was closed (endDate set): stop its visits */
   onSubjectClosed(subject: LedgerSubjectView): Promise<void>;
+  /** a dispute was marked 已化解: its open follow-up is no longer owed */
+  onSubjectSettled?(subject: LedgerSubjectView): Promise<void>;
 }
 
 export const noopLedgerEvents: LedgerEvents = {

@@ -4,7 +4,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Actor } from '../../db/audit-repository';
 import type { RoleName, SessionUser } from '../../db/auth-repository';
-import type { LedgerPatch, LedgerRepository, LedgerSubjectView, NewLedgerSubject } from '../../db/ledger-repository';
+import type { LedgerPatch, LedgerRepository, LedgerSubjectView, NewLedgerDeclaration, NewLedgerSubject } from '../../db/ledger-repository';
+import { isResolved, type LedgerCategory } from '../../domain';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import type { LedgerEvents } from './ledger-events';
 
@@ -17,7 +18,14 @@ export const SENSITIVE_READERS: readonly RoleName[] = ['POLITICAL_LEGAL', 'SECRE
 /** Closing takes a person out of supervision, so grid workers cannot do it alone. */
 export const CLOSERS: readonly RoleName[] = ['SECRETARY', 'AREA_LEADER', 'POLITICAL_LEGAL', 'ADMIN'];
 
-export function ledgerService(repo: LedgerRepository, events: LedgerEvents, log: FastifyBaseLogger) {
+/** `categories`: the ledger categories of the rulebook in force (names, required fields). */
+export function ledgerService(repo: LedgerRepository, events: LedgerEvents, log: FastifyBaseLogger, categories: () => readonly LedgerCategory[]) {
+  function categoryOf(code: string): LedgerCategory {
+    const found = categories().find((c) => c.code === code);
+    if (!found) throw new BadRequestError(`未知的台账类别“${code}”，可选：${categories().map((c) => c.name).join('、')}`, 'unknown_category');
+    return found;
+  }
+
   async function notify(what: string, call: () => Promise<void>) {
     try {
       await call();
@@ -45,6 +53,7 @@ export function ledgerService(repo: LedgerRepository, events: LedgerEvents, log:
   return {
     get,
     checkCommunity,
+    categoryOf,
 
     list(user: SessionUser, q: { communityId?: string; category?: string; includeClosed?: boolean }) {
       if (q.communityId) checkCommunity(user, q.communityId);
@@ -61,6 +70,7 @@ export function ledgerService(repo: LedgerRepository, events: LedgerEvents, log:
 
     async create(user: SessionUser, input: NewLedgerSubject, actor: Actor) {
       checkCommunity(user, input.communityId);
+      categoryOf(input.category);
       await checkResponsible(input.communityId, input.responsibleUserId);
       const created = await repo.create(input, actor);
       await notify('onSubjectAdded', () => events.onSubjectAdded(created));
@@ -77,8 +87,12 @@ export function ledgerService(repo: LedgerRepository, events: LedgerEvents, log:
     async update(user: SessionUser, id: string, patch: LedgerPatch, actor: Actor) {
       const before = await get(user, id);
       if (before.endDate) throw new ConflictError('该台账条目已关闭，不能修改 (entry is closed and cannot be changed)', 'closed');
+      if (patch.category !== undefined) categoryOf(patch.category);
       await checkResponsible(before.communityId, patch.responsibleUserId);
-      const after = await repo.update(id, patch, actor);
+      // Fields are merged: a form that sends only 住址 keeps 信访诉求; an empty text clears one.
+      const fields = patch.fields !== undefined ? { ...before.fields, ...patch.fields } : undefined;
+      const after = await repo.update(id, { ...patch, ...(fields ? { fields } : {}) }, actor);
+      if (!isResolved(before.fields) && isResolved(after.fields)) await notify('onSubjectSettled', async () => events.onSubjectSettled?.(after));
       if (patch.riskLevel !== undefined && patch.riskLevel !== before.riskLevel) {
         await notify('onRiskLevelChanged', () => events.onRiskLevelChanged(after, before.riskLevel));
       }
@@ -93,6 +107,22 @@ export function ledgerService(repo: LedgerRepository, events: LedgerEvents, log:
       const closed = await repo.close(id, input.endDate, input.reason, actor);
       await notify('onSubjectClosed', () => events.onSubjectClosed(closed));
       return closed;
+    },
+
+    /** 本社区无此类人员/场所 for a year, with the signed statement as evidence. */
+    async declareEmpty(user: SessionUser, input: NewLedgerDeclaration, actor: Actor) {
+      checkCommunity(user, input.communityId);
+      if (!CLOSERS.includes(user.role)) throw new ForbiddenError('“本社区无此类人员”声明需书记或镇级人员提交');
+      const category = categoryOf(input.category);
+      const what = category.kind === 'SITE' ? '场所' : '人员';
+      const open = await repo.countOpen(input.communityId, input.category);
+      if (open > 0) throw new ConflictError(`“${category.name}”台账中仍有 ${open} 条在册记录，不能声明本社区无此类${what}`, 'ledger_not_empty');
+      if (!(await repo.isEvidenceOf(input.communityId, input.evidenceId))) {
+        throw new BadRequestError('请先上传本社区（村）盖章的“无此类人员/场所”说明文件，再提交声明', 'evidence_missing');
+      }
+      const existing = await repo.findDeclaration(input.communityId, input.category, input.year);
+      if (existing) throw new ConflictError(`${input.year}年已声明本社区无“${category.name}”，无需重复声明`, 'already_declared');
+      return repo.declareEmpty(input, actor);
     },
   };
 }

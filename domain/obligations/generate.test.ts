@@ -6,6 +6,7 @@ import { rulebookYaml } from '../testing/minimal-rulebook';
 import { monthPeriod, yearPeriod } from '../time/period';
 import { generateObligations, generateObligationsAcrossVersions } from './generate';
 import { findLedgerGaps } from './ledger-gaps';
+import { ledgerFieldLabel } from './ledger-fields';
 import { reportingObligation } from './on-demand';
 import type { LedgerSubject, ObligationInstance } from './types';
 
@@ -184,11 +185,55 @@ describe('obligations created on demand and automatic ledger checks', () => {
     ];
     const day = { year: 2022, month: 3, day: 31 };
     expect(findLedgerGaps(rule('mental-illness.ledger'), patients, day).map((g) => g.description)).toEqual([
-      '李某：缺少“address”',
+      '李某：缺少“住址”',
       '李某：未落实责任人（网格员/管控人）',
     ]);
     expect(findLedgerGaps(rule('mental-illness.guardian-letter'), patients, day).map((g) => g.kind)).toEqual(['missing-document']);
     expect(findLedgerGaps(rule('hiv.ledger'), patients, day).map((g) => g.kind)).toEqual(['empty-ledger']);
+  });
+
+  it('names every field a ledger rule can require in Chinese', () => {
+    const fields = new Set(rulebook.rules.flatMap((r) => r.ledger?.requiredFields ?? []));
+    for (const field of fields) expect(ledgerFieldLabel(field), field).not.toBe(field);
+  });
+
+  it('passes an empty ledger declared 本社区无此类人员, and owes 一盯一 and 禁毒责任书 nothing without people or venues', () => {
+    const rule = (id: string) => rulebook.rules.find((r) => r.id === id)!;
+    const day = { year: 2022, month: 6, day: 30 };
+    expect(findLedgerGaps(rule('stability.ledger'), [], day).map((g) => g.kind)).toEqual(['empty-ledger']);
+    expect(findLedgerGaps(rule('stability.ledger'), [], day, { declaredEmpty: true })).toEqual([]);
+    expect(findLedgerGaps(rule('stability.controller-assigned'), [], day)).toEqual([]);
+    expect(findLedgerGaps(rule('drugs.responsibility-letter'), [], day)).toEqual([]);
+    // A venue without its letter still costs the point.
+    const venue: LedgerSubject = { id: 'v-1', name: '星光KTV', category: 'key-venue', startDate: '2022-01-01', fields: { name: '星光KTV', address: '一组' } };
+    expect(findLedgerGaps(rule('drugs.responsibility-letter'), [venue], day).map((g) => g.description)).toEqual(['星光KTV：未签订禁毒责任书']);
+    // A declaration does not hide people who are on the ledger.
+    const petitioner: LedgerSubject = { id: 'p-1', name: '周某', category: 'petitioner', startDate: '2022-01-01', fields: { name: '周某', idNumber: true, address: '二组' } };
+    expect(findLedgerGaps(rule('stability.ledger'), [petitioner], day, { declaredEmpty: true }).map((g) => g.description)).toEqual(['周某：缺少“信访诉求”']);
+  });
+
+  it('owes dispute follow-up only while the dispute is unresolved', () => {
+    const dispute = (id: string, status: string): LedgerSubject => ({ id, category: 'dispute', startDate: '2022-01-01', fields: { status } });
+    const followUps = ofRule(generateYear([dispute('d-open', 'unresolved'), dispute('d-working', 'resolving'), dispute('d-done', 'resolved')]), 'mediation.follow-up');
+    expect([...new Set(followUps.map((i) => i.subjectId))]).toEqual(['d-open', 'd-working']);
+  });
+
+  it('applies the 2026 railway, waterlogging and geological-hazard rules only where the community is tagged', () => {
+    const rulebook2026 = parseRulebook(readFileSync(new URL('../../rulebooks/2026.yaml', import.meta.url), 'utf8'), 'rulebooks/2026.yaml');
+    const y = yearPeriod(2026);
+    const rulesOf = (tags: string[]) => new Set(generateObligations({ rulebook: rulebook2026, community: { id: 'c', tags }, from: y.start, to: y.end }).map((i) => i.ruleId));
+    const untagged = rulesOf([]);
+    for (const id of ['railway.publicity', 'railway.bollards', 'flood.waterlogging-points', 'geo.inspection']) expect(untagged.has(id), id).toBe(false);
+    expect(untagged.has('fraud.publicity')).toBe(true);
+    const railway = rulesOf(['railway']);
+    expect(railway.has('railway.publicity')).toBe(true);
+    expect(railway.has('railway.bollards')).toBe(true);
+    expect(railway.has('geo.inspection')).toBe(false);
+    expect(rulesOf(['geological-hazard', 'waterlogging'])).toEqual(new Set([...untagged, 'geo.inspection', 'geo.evacuation-drill', 'flood.waterlogging-points']));
+  });
+
+  it('refuses a rulebook tag outside the closed list', () => {
+    expect(() => parseRulebook(rulebookYaml((doc) => (doc.rules[0]!.appliesToTags = ['railroad'])), 'bad.yaml')).toThrow(/appliesToTags/);
   });
 });
 

@@ -19,6 +19,7 @@ import { durationMs } from '../time/duration';
 import { daysStartingIn, nextPeriod, type Period, periodContainingDate, periodsStartingIn, yearPeriod } from '../time/period';
 import { addDays, DAY_MS, parseCivilDate, shanghaiDateOf, startOfDay } from '../time/shanghai';
 import { obligationKey } from './keys';
+import { isResolved } from './ledger-fields';
 import type { Community, DutyRosters, LedgerSubject, ObligationInstance } from './types';
 
 export interface GenerateObligationsInput {
@@ -103,7 +104,8 @@ function instancesOf(rule: Rule, input: GenerateObligationsInput, range: Range):
       return periodsStartingIn(rule.cadence!.every, range.from, range.to).map((period) => make(period));
 
     case 'visit':
-      return subjectsOf(rule.subjects).flatMap((subject) =>
+      // A resolved dispute needs no more follow-up (跟踪管控 is owed for 未化解 disputes only).
+      return subjectsOf(rule.subjects).filter((subject) => !isResolved(subject.fields)).flatMap((subject) =>
         visitPeriods(input.rulebook, subject, range).map(({ period, opensAt }) =>
           make(period, { subjectId: subject.id, opensAt }),
         ),

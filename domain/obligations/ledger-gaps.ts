@@ -5,6 +5,7 @@
  */
 import type { Rule } from '../rulebook/types';
 import { addDays, type CivilDate, parseCivilDate, startOfDay } from '../time/shanghai';
+import { ledgerFieldLabel } from './ledger-fields';
 import type { LedgerSubject } from './types';
 
 export type LedgerGap =
@@ -24,22 +25,37 @@ function onLedgerOn(subject: LedgerSubject, day: CivilDate): boolean {
   return joined <= at && (left === undefined || at < left);
 }
 
+export interface LedgerCheckOptions {
+  /** the community declared this year, with a file, that it has no one of this category (本社区无此类人员/场所) */
+  readonly declaredEmpty?: boolean;
+}
+
+/**
+ * Whether the rule asks for the ledger itself (its fields), so that an empty
+ * one is 未建立. Rules about each person or venue (一盯一 controllers, signed
+ * letters) owe nothing where there is no one.
+ */
+function asksForLedger(rule: Rule): boolean {
+  return rule.ledger!.requiredFields.length > 0 && !rule.ledger!.requiredDocument;
+}
+
 /** Gaps for one ledger rule, in subject order. An empty list means the ledger passes. */
-export function findLedgerGaps(rule: Rule, subjects: readonly LedgerSubject[], day: CivilDate): LedgerGap[] {
+export function findLedgerGaps(rule: Rule, subjects: readonly LedgerSubject[], day: CivilDate, options: LedgerCheckOptions = {}): LedgerGap[] {
   if (rule.kind !== 'ledger' || !rule.ledger) throw new RangeError(`rule ${rule.id} is not a ledger rule`);
   const requirement = rule.ledger;
   const onLedger = subjects.filter((s) => s.category === rule.subjects && onLedgerOn(s, day));
   const label = (s: LedgerSubject) => s.name ?? s.id;
 
-  if (onLedger.length === 0 && !requirement.requiredDocument?.forFlag) {
-    // 未建立: an empty ledger is a gap until someone records that there is truly no one (a "无" statement as evidence).
-    return [{ kind: 'empty-ledger', description: '台账为空：未建立台账，或需上传“本社区（村）无此类人员/场所”的说明' }];
+  if (onLedger.length === 0) {
+    // 未建立, unless the community declared this year that there is truly no one (本社区无此类人员/场所).
+    if (!asksForLedger(rule) || options.declaredEmpty) return [];
+    return [{ kind: 'empty-ledger', description: '台账为空：未建立台账，或需声明“本社区（村）无此类人员/场所”并上传说明' }];
   }
   const gaps: LedgerGap[] = [];
   for (const subject of onLedger) {
     for (const field of requirement.requiredFields) {
       if (isBlank(subject.fields?.[field])) {
-        gaps.push({ kind: 'missing-field', subjectId: subject.id, field, description: `${label(subject)}：缺少“${field}”` });
+        gaps.push({ kind: 'missing-field', subjectId: subject.id, field, description: `${label(subject)}：缺少“${ledgerFieldLabel(field)}”` });
       }
     }
     if (requirement.requireResponsibleWorker && isBlank(subject.responsibleUserId)) {

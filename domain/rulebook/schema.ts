@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { isValidCivilDate } from '../time/shanghai';
 import { isDuration } from '../time/duration';
 import { CADENCE_UNITS } from '../time/period';
+import { COMMUNITY_TAG_CODES } from '../obligations/community-tags';
 
 export const RULE_KINDS = [
   'periodic',
@@ -146,7 +147,7 @@ export const ruleSchema = z
     reminders: z.array(durationSchema).optional(),
     escalation: idSchema.optional(),
     requiresReview: z.boolean().optional(),
-    appliesToTags: z.array(z.string().min(1)).min(1).optional(),
+    appliesToTags: z.array(z.enum(COMMUNITY_TAG_CODES)).min(1).optional(),
     note: z.string().optional(),
   })
   .strict();

@@ -19,13 +19,13 @@ const DAY = 24 * HOUR;
  * 2022 rulebook (the seed rubric), re-dated to open at `opensAt` and fall due
  * at `dueAt`, without reminders (these tests do not look at them).
  */
-export async function obligationSpec(opts: { communityId: string; ruleId: string; opensAt: Date; dueAt: Date; periodKey: string; periodLabel: string }): Promise<ObligationSpec> {
+export async function obligationSpec(opts: { communityId: string; ruleId: string; opensAt: Date; dueAt: Date; periodKey: string; periodLabel: string; generatedOn?: Date }): Promise<ObligationSpec> {
   const rulebook = (await testRulebooks()).byVersion(2022, 1)!;
-  // 1 March opens a period of every monthly rule.
-  const opens = new Date('2022-03-01T00:00:00+08:00');
+  // 1 March opens a period of every monthly rule; quarterly ones (ledgers) open on 1 January, 1 April, ...
+  const opens = opts.generatedOn ?? new Date('2022-03-01T00:00:00+08:00');
   const instance = generateObligations({ rulebook, community: { id: opts.communityId }, from: opens, to: new Date(opens.getTime() + DAY) })
     .find((i) => i.ruleId === opts.ruleId);
-  if (!instance) throw new Error(`rule ${opts.ruleId} opens nothing on 1 March`);
+  if (!instance) throw new Error(`rule ${opts.ruleId} opens nothing on ${opens.toISOString()}`);
   const base = toObligationSpec(instance, rulebook);
   const key = [opts.ruleId, opts.communityId, opts.periodKey].join('|');
   return {

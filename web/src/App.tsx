@@ -31,6 +31,7 @@ const RostersPage = lazy(() => admin().then((m) => ({ default: m.RostersPage }))
 const CalendarPage = lazy(() => admin().then((m) => ({ default: m.CalendarPage })));
 const RulebookPage = lazy(() => admin().then((m) => ({ default: m.RulebookPage })));
 const NotificationsPage = lazy(() => admin().then((m) => ({ default: m.NotificationsPage })));
+const CommunityTagsPage = lazy(() => admin().then((m) => ({ default: m.CommunityTagsPage })));
 
 type State = { kind: 'loading' } | { kind: 'anonymous' } | { kind: 'error'; error: unknown } | { kind: 'in'; me: Me };
 
@@ -95,6 +96,7 @@ function Routed({ path, me }: { path: string; me: Me }): ReactNode {
   if ((p = match('/deductions/:id', path))) return <DeductionDetailPage id={p.id!} />;
   if (match('/ledgers', path)) return <LedgersPage />;
   if (match('/rulebook', path)) return <RulebookPage />;
+  if (match('/admin/communities', path)) return isAdmin(role) ? <CommunityTagsPage /> : <Forbidden />;
   if (match('/settings', path)) return <SettingsPage />;
   if (match('/escalations', path)) return official || role === 'SECRETARY' ? <EscalationsPage /> : <Forbidden />;
 

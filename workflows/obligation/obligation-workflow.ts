@@ -35,6 +35,8 @@ const localActs = proxyLocalActivities<Activities>({
 const REGISTER_LOCALLY = 'register-obligation-as-local-activity';
 /** Histories recorded before reviewers were told of new evidence replay without the announcement. */
 const ANNOUNCE_REVIEW_REQUESTS = 'announce-review-requests';
+/** Histories recorded before a passed ledger check was written to the database replay without that write. */
+const PERSIST_LEDGER_CHECK_CLOSE = 'persist-ledger-check-close';
 
 const now = () => new Date();
 const DAY_MS = 86_400_000;
@@ -142,7 +144,11 @@ export async function obligationWorkflow(spec: ObligationSpec, carried?: Obligat
     if (closesByAutomaticCheck(spec) && !isFinished(state)) {
       // An approved statement ("无此类人员") stands in for an empty ledger; every other gap counts.
       gaps = (await acts.checkLedger({ spec, at: state.dueAt, statementAccepted: state.acceptedOnTimeUnits > 0 })).gaps;
-      if (gaps.length === 0) set(closeByCheck(state, now()));
+      if (gaps.length === 0) {
+        set(closeByCheck(state, now()));
+        // Without this the task stayed OPEN in the database, in 我的任务 and in the heatmap.
+        if (patched(PERSIST_LEDGER_CHECK_CLOSE)) await persistStatus();
+      }
     }
     // Met work closed above (by review or by the ledger check): whatever is still open is missed.
     if (!isFinished(state)) {

@@ -107,13 +107,28 @@ export interface UserRow {
   active: boolean; lockedUntil: string | null; communityIds: string[];
 }
 
-export interface CommunityRow extends Community { memberCount: number }
+export interface CommunityRow extends Community { memberCount: number; tags?: string[] }
 
 export interface LedgerSubject {
   id: string; communityId: string; category: string; kind: 'PERSON' | 'SITE'; displayName: string; riskLevel: string | null;
   responsibleUserId: string | null; guardianLetter: boolean; responsibilityLetter: boolean; startDate: string; endDate: string | null;
   idNumberMasked: string | null; hasDetails: boolean;
+  /** the rulebook's ledger fields (住址, 信访诉求, ...) and markers (incident-prone) */
+  fields: Record<string, string>; flags: string[];
 }
+
+export interface LedgerSubjectFull extends LedgerSubject {
+  idNumber: string | null; details: { diagnosis?: string; drugHistory?: string; notes?: string } | null;
+}
+
+/** GET /api/ledgers/categories: what each category's checks require, with Chinese labels. */
+export interface LedgerCategory {
+  code: string; name: string; kind: 'PERSON' | 'SITE'; requiresResponsibleWorker: boolean; visitedByRisk: boolean;
+  requiredFields: Array<{ key: string; label: string }>;
+}
+
+export interface LedgerDeclaration { id: string; communityId: string; category: string; year: number; evidenceId: string; note: string | null; createdAt: string }
+export interface LedgerImportCheck { rows: Array<{ row: number; category: string; displayName: string }>; problems: Array<{ row: number; column: string; message: string }> }
 
 export interface NotificationRow {
   id: string; channel: string; recipient: string; event: string; subject?: string | null; status: string; attempts: number;

@@ -42,3 +42,20 @@ function uploadTo(url: string, file: File, onProgress: (fraction: number) => voi
   });
   return { promise, abort: () => xhr.abort() };
 }
+
+/** A spreadsheet sent as the request body (the ledger import); JSON answer or the server's refusal. */
+export async function postSpreadsheet<T>(url: string, file: File): Promise<T> {
+  const headers: Record<string, string> = { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', accept: 'application/json' };
+  const token = getCsrfToken();
+  if (token) headers['x-csrf-token'] = token;
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'POST', headers, body: file, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', 'network');
+  }
+  const text = await res.text();
+  if (res.status === 401) notifyUnauthorized();
+  if (!res.ok) throw errorFrom(res.status, text);
+  return JSON.parse(text) as T;
+}

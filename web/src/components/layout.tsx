@@ -37,6 +37,7 @@ export function navFor(role: Role, firstCommunityId: string | undefined): NavIte
       { path: '/admin/notifications', label: 'nav.notifications' },
     );
   }
+  if (isAdmin(role)) items.push({ path: '/admin/communities', label: 'nav.communityTags' });
   items.push({ path: '/rulebook', label: 'nav.rulebook' });
   items.push({ path: '/settings', label: 'nav.settings' });
   return items;
