@@ -164,6 +164,8 @@ export const zhCN = {
   'esc.notified': '通知于 {time}',
   'esc.ack': '确认已知悉',
   'esc.acked': '已确认',
+  'esc.review': '截止前提交的材料逾期未审核',
+  'esc.goReview': '去审核',
 
   'review.title': '佐证审核',
   'review.empty': '没有待审核的佐证',
