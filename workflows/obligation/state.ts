@@ -146,7 +146,7 @@ export function closeByCheck(s: ObligationState, now: Date): ObligationState {
 }
 
 /** Escalation slots repeat no more often than this, whatever a rulebook says (a zero repeat would spin). */
-const MIN_REPEAT_MS = 60_000;
+const MIN_REPEAT_MS = 1_000;
 
 /**
  * The escalation schedule anchored at the deadline: the first step's wait
