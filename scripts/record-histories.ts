@@ -78,7 +78,7 @@ try {
       for await (const e of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push({ runId: e.runId, status: e.status.name });
       return runs;
     };
-    let continued: Array<{ runId: string; status: string }> = [];
+    let continued: Array<{ runId: string; status: string }>;
     while ((continued = (await runsOf(repeatingId)).filter((r) => r.status === 'CONTINUED_AS_NEW')).length < 2) await new Promise((r) => setTimeout(r, 500));
     await client.workflow.getHandle(repeatingId).terminate('recorded');
 
