@@ -14,7 +14,7 @@ export interface ActivityDeps {
   rulebooks: RulebookStore;
   /** The planner starts obligation workflows through this client. */
   temporal: { client: Client; taskQueue: string };
-  notify: { channels: Readonly<Record<string, Channel>>; policy: RoutingPolicy; publicUrl: string; digestHour?: number };
+  notify: { channels: Readonly<Record<string, Channel>>; policy: RoutingPolicy; publicUrl: string; digestHour?: number; escalationBatchMinutes?: number };
 }
 
 export function createActivities(deps: ActivityDeps) {

@@ -5,13 +5,16 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { notificationWorkflowId } from '../workflows/ids';
 import {
-  TEMPLATE_TEXTS, buildDigests, deliver, digestEventId, digestWindow, notificationKey, planDelivery, planFor, renderFor,
+  TEMPLATE_TEXTS, buildDigests, deliver, digestEventId, digestWindow, escalationBatch, escalationWindowEnd, notificationKey, planDelivery, planFor, renderFor,
+  type DigestItem,
   type Channel, type DeliveryPlan, type NotificationOutbox, type OutboundMessage, type RoutingPolicy, type SendResult, type TaskEvent,
 } from '../notify';
 import type { Database } from '../db/client';
 import { obligationRepository } from '../db/obligation-repository';
 import { recipientDirectory } from '../db/recipient-directory';
-import { closeDigestRows, pendingDigestRows, postgresOutbox, queueForDigest, recordUndeliverable } from '../db/notification-outbox';
+import {
+  closeDigestRows, heldRow, holdForEscalationBatch, pendingDigestRows, postgresOutbox, queueForDigest, recordUndeliverable, rowsOfEscalationBatch, takeIntoEscalationBatch,
+} from '../db/notification-outbox';
 import type { RulebookStore } from '../platform/rulebook-store';
 import { ESCALATION_ROLE } from './escalation-roles';
 import type { NotificationRequest } from '../workflows/notification/notification-workflow';
@@ -26,6 +29,8 @@ export interface NotificationActivityDeps {
   publicUrl: string;
   /** Local hour (Asia/Shanghai) of officials' daily digest; 8 when not given. */
   digestHour?: number;
+  /** Escalations to one person within this many minutes go out as one message (5 when not given). */
+  escalationBatchMinutes?: number;
   /**
    * TEST FAULT INJECTION ONLY (never set by the worker): called right after a
    * provider accepted a message, before the outbox row is marked sent. Tests
@@ -44,6 +49,8 @@ type TaskEventType = NotificationRequest['event'];
 /** Row key of a notification held for the digest or undeliverable: `<eventId>|<userId>`. */
 const heldRowKey = (eventId: string, userId: string) => `${eventId}|${userId}`;
 const taskEventId = (obligationKey: string, type: string, sequence: string) => `${obligationKey}#${type}#${sequence}`;
+/** Raised up the chain: sent at once (batched per person), never held for the digest, linked to the page where it is acknowledged. */
+const isEscalation = (type: TaskEventType) => type === 'escalation' || type === 'review-overdue';
 
 /** Every task event type (the templates are the list), so a new event needs no second edit here. */
 const HELD_ROW_KEY = new RegExp(`^(.*)#(${Object.keys(TEMPLATE_TEXTS).join('|')})#([^#|]*)\\|([^|]+)$`);
@@ -104,7 +111,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     const event: TaskEvent = {
       id: taskEventId(request.obligationKey, request.event, request.sequence),
       type: request.event,
-      urgency: request.event === 'escalation' ? 'escalation' : 'routine',
+      urgency: isEscalation(request.event) ? 'escalation' : 'routine',
       at: request.at,
       communityId: task.communityId,
       task: {
@@ -114,7 +121,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         period: task.periodLabel,
         deadline: task.dueAt.toISOString(),
         points: Number(task.points),
-        link: `${deps.publicUrl}/#/tasks/${encodeURIComponent(task.id)}`,
+        link: isEscalation(request.event) ? `${deps.publicUrl}/#/escalations` : `${deps.publicUrl}/#/tasks/${encodeURIComponent(task.id)}`,
         ...(request.reason ? { rejectionReason: request.reason } : {}),
         ...(request.level ? { escalationLevel: Math.min(3, request.level) as 1 | 2 | 3 } : {}),
       },
@@ -153,6 +160,53 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     });
   }
 
+  const batchWindowMs = (deps.escalationBatchMinutes ?? 5) * 60_000;
+  const batchShape = (recipient: DeliveryPlan['recipient'], id: string, items: DigestItem[], at: string) =>
+    escalationBatch(recipient, id, items, { at, link: `${deps.publicUrl}/#/escalations` });
+  /** How a batch of this person's escalations would be routed (email or SMS: a batch spans tasks, so no robot group). */
+  const batchPlanFor = (plan: DeliveryPlan) => {
+    const { event, recipient } = batchShape(plan.recipient, 'probe', [], plan.event.at);
+    return planFor(event, recipient, deps.policy);
+  };
+
+  /**
+   * The escalations held for one person go out as one message. The delivery
+   * whose own row is still untaken takes every held row of the person into a
+   * batch keyed by its own event and sends it (under that key in the outbox,
+   * so its retry never sends twice); a delivery whose row another batch took
+   * has nothing to send.
+   */
+  async function deliverEscalationBatch(plan: DeliveryPlan, ledger: AcceptanceLedger): Promise<{ status: string; until?: string }> {
+    const ownKey = heldRowKey(plan.event.id, plan.recipient.userId);
+    const batchKey = `${plan.recipient.userId}:${plan.event.id}`;
+    await takeIntoEscalationBatch(deps.db, plan.recipient.userId, batchKey, new Date());
+    const own = await heldRow(deps.db, ownKey);
+    if (own?.batchKey !== batchKey) return { status: 'already-sent' };
+    const rows = await rowsOfEscalationBatch(deps.db, batchKey);
+    if (rows.length === 0) return { status: 'already-sent' }; // this batch was sent and closed by an earlier attempt
+    const items: DigestItem[] = [];
+    for (const row of rows) {
+      const parsed = parseHeldRowKey(row.businessKey);
+      const level = parsed?.type === 'escalation' ? Number(parsed.sequence) : undefined;
+      const found = parsed && await taskEvent({ ...parsed, event: parsed.type, at: row.createdAt.toISOString(), ...(level ? { level } : {}) });
+      if (found && !items.some((i) => i.eventId === found.event.id)) items.push({ eventId: found.event.id, eventType: found.event.type, task: found.event.task });
+    }
+    const { event, recipient } = batchShape(plan.recipient, batchKey, items, new Date().toISOString());
+    const batchPlan = planFor(event, recipient, deps.policy);
+    const keys = rows.map((r) => r.businessKey);
+    const outcome = await deliverOnce({ ...batchPlan, notBefore: event.at }, ledger);
+    if (outcome.status === 'sent' || outcome.status === 'already-sent') {
+      await closeDigestRows(deps.db, keys, { sent: true, digestKey: outcome.key, at: new Date() }, 'escalation-batch');
+      return { status: outcome.status };
+    }
+    if (outcome.status === 'deferred') return { status: 'deferred', until: outcome.until };
+    const reason = outcome.status === 'in-doubt'
+      ? `升级通知发送结果不明，未重发，请核对 ${outcome.key} (batch in doubt)`
+      : outcome.status === 'failed' ? outcome.errors.map((e) => `${e.channelId}: ${e.message}`).join('; ') : outcome.reason;
+    await closeDigestRows(deps.db, keys, { sent: false, reason }, 'escalation-batch');
+    return { status: outcome.status };
+  }
+
   return {
     /** Starts the notification workflow of one event; a retry finds it started and does nothing. */
     async startNotification(request: NotificationRequest): Promise<void> {
@@ -173,8 +227,8 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       const found = await taskEvent(request);
       if (!found) throw ApplicationFailure.nonRetryable(`obligation ${request.obligationKey} has no row`);
       const { task, event } = found;
-      const recipients = request.event === 'escalation'
-        ? await directory.byRoles(task.communityId, [ESCALATION_ROLE[request.role ?? 'secretary']])
+      const recipients = isEscalation(request.event)
+        ? await directory.byRoles(task.communityId, [ESCALATION_ROLE[request.role ?? (request.event === 'escalation' ? 'secretary' : 'political-legal')]])
         // Evidence waits for the community's area leaders, who review it (routed to their daily digest by default).
         : request.event === 'review-requested'
           ? await directory.byRoles(task.communityId, ['AREA_LEADER'])
@@ -182,19 +236,31 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           ? [await directory.byId(task.assigneeId, task.communityId)].filter((r) => r !== undefined)
           : await directory.byRoles(task.communityId, ['STAFF']);
       const plans = planDelivery(event, recipients, deps.policy);
+      const batchEnd = escalationWindowEnd(event.at, batchWindowMs);
+      const sends: DeliveryPlan[] = [];
       for (const plan of plans) {
-        if (plan.mode === 'send') continue;
         const { body } = describeMessage(renderFor(plan.attempts[0]?.medium ?? 'email', plan.event, plan.recipient));
         const row = { businessKey: heldRowKey(event.id, plan.recipient.userId), event: event.type, userId: plan.recipient.userId, recipient: plan.recipient.name, body };
         if (plan.mode === 'unreachable') await recordUndeliverable(deps.db, { ...row, reason: '未配置可用的通知渠道 (no channel configured for this person)' });
         if (plan.mode === 'digest') await queueForDigest(deps.db, row);
+        if (plan.mode !== 'send') continue;
+        if (isEscalation(event.type) && batchPlanFor(plan).mode === 'send') {
+          // Held for the batch of this person's window; delivered (with the others) at the window's end.
+          await holdForEscalationBatch(deps.db, row);
+          sends.push({ ...plan, notBefore: batchEnd });
+        } else {
+          sends.push(plan);
+        }
       }
-      return plans.filter((p) => p.mode === 'send');
+      return sends;
     },
 
     /** One delivery: `deferred` tells the workflow how long to sleep (quiet hours, robot rate limits). */
     async deliverPlan(plan: DeliveryPlan): Promise<{ status: string; until?: string }> {
-      const outcome = await deliverOnce(plan, acceptanceLedger());
+      const ledger = acceptanceLedger();
+      const held = plan.event.type !== 'digest' && isEscalation(plan.event.type) ? await heldRow(deps.db, heldRowKey(plan.event.id, plan.recipient.userId)) : null;
+      if (held?.channel === 'escalation-batch') return deliverEscalationBatch(plan, ledger);
+      const outcome = await deliverOnce(plan, ledger);
       return outcome.status === 'deferred' ? { status: 'deferred', until: outcome.until } : { status: outcome.status };
     },
 

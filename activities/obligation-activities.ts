@@ -97,6 +97,11 @@ export function createObligationActivities(deps: ObligationActivityDeps) {
       return obligations.recordEscalation({ businessKey: input.obligationKey, level: input.level, targetRole: ESCALATION_ROLE[input.role], at: new Date(input.at) });
     },
 
+    /** On-time evidence left unreviewed: its own item in the escalation queue, until it is reviewed. */
+    async escalateUnreviewed(input: { obligationKey: string; role: EscalationRoleName; at: string }): Promise<{ created: boolean }> {
+      return obligations.recordEscalation({ businessKey: input.obligationKey, level: 1, targetRole: ESCALATION_ROLE[input.role], at: new Date(input.at), kind: 'REVIEW' });
+    },
+
     async acknowledgeEscalation(input: { obligationKey: string; level: number; by: string; at: string }): Promise<void> {
       await obligations.acknowledgeEscalations({ businessKey: input.obligationKey, by: input.by, at: new Date(input.at) });
       await writeAudit(deps.db, { userId: input.by }, { action: 'escalation.acknowledge', entity: 'Obligation', entityId: input.obligationKey, details: { level: input.level }, at: new Date(input.at) });

@@ -122,7 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes(deps), { prefix: '/api' });
   await app.register(authRoutes({ sessions: repos.sessions, secureCookies, loginRateLimit: deps.loginRateLimit }), { prefix: '/api/auth' });
   await app.register(userRoutes(repos), { prefix: '/api/users' });
-  await app.register(meRoutes({ settings: settingsRepository(deps.db) }), { prefix: '/api/me' });
+  await app.register(meRoutes({ settings: settingsRepository(deps.db), notify: deps.notify }), { prefix: '/api/me' });
   await app.register(communityRoutes(repos), { prefix: '/api/communities' });
   await app.register(deductionRoutes(repos), { prefix: '/api/deductions' });
   const storage = deps.evidenceStorage ?? createLocalStorage(mkdtempSync(path.join(os.tmpdir(), 'duban-evidence-')));

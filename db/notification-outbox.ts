@@ -78,13 +78,51 @@ export async function pendingDigestRows(db: Database, cutoff: Date): Promise<Que
  * Closes digest rows: SENT (folded into the digest sent under `digestKey`) or
  * GIVEN_UP with the reason. Only QUEUED rows change, so a second run is a no-op.
  */
-export async function closeDigestRows(db: Database, keys: string[], outcome: { sent: true; digestKey: string; at: Date } | { sent: false; reason: string }): Promise<number> {
+export async function closeDigestRows(db: Database, keys: string[], outcome: { sent: true; digestKey: string; at: Date } | { sent: false; reason: string }, channel: HeldChannel = 'digest'): Promise<number> {
   if (keys.length === 0) return 0;
   const data: Prisma.NotificationUpdateManyMutationInput = outcome.sent
     ? { status: 'SENT', sentAt: outcome.at, providerResponse: { foldedInto: outcome.digestKey }, attempts: { increment: 1 } }
     : { status: 'GIVEN_UP', lastError: outcome.reason.slice(0, 1000), attempts: { increment: 1 } };
-  const result = await db.notification.updateMany({ where: { businessKey: { in: keys }, channel: 'digest', status: 'QUEUED' }, data });
+  const result = await db.notification.updateMany({ where: { businessKey: { in: keys }, channel, status: 'QUEUED' }, data });
   return result.count;
+}
+
+/** Rows held for a later message: the officials' daily digest, or a batch of one person's escalations. */
+export type HeldChannel = 'digest' | 'escalation-batch';
+
+/** Held for the batch of this person's escalations (see escalationBatch in notify/digest.ts). */
+export async function holdForEscalationBatch(db: Database, input: { businessKey: string; event: string; userId: string; recipient: string; body: string }): Promise<void> {
+  await db.notification.createMany({
+    data: [{ businessKey: input.businessKey, channel: 'escalation-batch', event: input.event, userId: input.userId, recipient: input.recipient, body: input.body, status: 'QUEUED', attempts: 0 }],
+    skipDuplicates: true,
+  });
+}
+
+/**
+ * Takes every escalation row of `userId` still held and not yet taken by a
+ * batch into the batch `batchKey`, in one statement: when several deliveries
+ * of one window wake together, exactly one of them finds its own row in its
+ * own batch and sends it; the others find theirs taken and send nothing.
+ */
+export async function takeIntoEscalationBatch(db: Database, userId: string, batchKey: string, upTo: Date): Promise<void> {
+  await db.notification.updateMany({
+    where: { channel: 'escalation-batch', userId, status: 'QUEUED', batchKey: null, createdAt: { lte: upTo } },
+    data: { batchKey },
+  });
+}
+
+export async function heldRow(db: Database, businessKey: string) {
+  return db.notification.findUnique({ where: { businessKey }, select: { status: true, batchKey: true, channel: true } });
+}
+
+/** The rows a batch took that are not closed yet, oldest first. */
+export async function rowsOfEscalationBatch(db: Database, batchKey: string): Promise<QueuedDigestRow[]> {
+  const rows = await db.notification.findMany({
+    where: { channel: 'escalation-batch', batchKey, status: 'QUEUED', userId: { not: null } },
+    select: { businessKey: true, userId: true, event: true, createdAt: true },
+    orderBy: { createdAt: 'asc' },
+  });
+  return rows.map((r) => ({ ...r, userId: r.userId! }));
 }
 
 /** Held for the official's daily digest. */

@@ -88,12 +88,12 @@ export function obligationRepository(db: Database) {
       });
     },
 
-    /** Escalation rows are keyed obligation|level: a retried step is one row. */
-    async recordEscalation(input: { businessKey: string; level: number; targetRole: 'SECRETARY' | 'AREA_LEADER' | 'POLITICAL_LEGAL'; at: Date }): Promise<{ created: boolean }> {
+    /** Escalation rows are keyed obligation|level (obligation|review for unreviewed evidence): a retried step is one row. */
+    async recordEscalation(input: { businessKey: string; level: number; targetRole: 'SECRETARY' | 'AREA_LEADER' | 'POLITICAL_LEGAL'; at: Date; kind?: 'DEADLINE' | 'REVIEW' }): Promise<{ created: boolean }> {
       const obligation = await byKey(input.businessKey);
-      const key = `${input.businessKey}|${input.level}`;
+      const key = input.kind === 'REVIEW' ? `${input.businessKey}|review` : `${input.businessKey}|${input.level}`;
       const result = await db.escalation.createMany({
-        data: [{ businessKey: key, obligationId: obligation.id, level: input.level, targetRole: input.targetRole, notifiedAt: input.at }],
+        data: [{ businessKey: key, obligationId: obligation.id, level: input.level, targetRole: input.targetRole, notifiedAt: input.at, kind: input.kind ?? 'DEADLINE' }],
         skipDuplicates: true,
       });
       return { created: result.count === 1 };

@@ -90,9 +90,19 @@ export function taskRepository(db: Database) {
       });
     },
 
+    /**
+     * Escalations still wanting attention: a task closed, late or waived, leaves
+     * the queue at once; unreviewed evidence leaves it once it is reviewed.
+     */
     async openEscalations(scope: string[], limit: number) {
       return db.escalation.findMany({
-        where: { acknowledgedAt: null, obligation: { communityId: { in: scope } } },
+        where: {
+          acknowledgedAt: null,
+          OR: [
+            { kind: 'DEADLINE', obligation: { communityId: { in: scope }, status: { notIn: ['CLOSED', 'CLOSED_LATE', 'WAIVED'] } } },
+            { kind: 'REVIEW', obligation: { communityId: { in: scope }, status: 'SUBMITTED' } },
+          ],
+        },
         orderBy: [{ notifiedAt: 'desc' }],
         take: limit,
         include: { obligation: { select: taskSelect } },

@@ -69,6 +69,8 @@ export const notifyConfigSchema = z.object({
     .default({ start: '22:00', end: '07:00', enabled: true }),
   /** Local hour (Asia/Shanghai) at which officials' daily digests go out. */
   digestHour: z.number().int().min(0).max(23).default(8),
+  /** Escalations to one person within a window of this many minutes go out as one message. */
+  escalationBatchMinutes: z.number().int().min(1).max(60).default(5),
   smtp: smtpConfigSchema.optional(),
   sms: z
     .discriminatedUnion('provider', [

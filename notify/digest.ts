@@ -47,6 +47,23 @@ export function digestEventId(userId: string, day: string): string {
   return `digest:${userId}:${day}`;
 }
 
+/**
+ * Escalations are batched per recipient per window: each goes out at the end
+ * of the window (aligned to multiples of `windowMs` since the epoch) it was
+ * raised in, and one message lists every escalation of that person pending by
+ * then. Seven tasks overdue at 00:00 make one message at 00:05, not seven.
+ */
+export function escalationWindowEnd(at: string, windowMs: number): string {
+  const t = Date.parse(at);
+  return new Date((Math.floor(t / windowMs) + 1) * windowMs).toISOString();
+}
+
+/** The batch message of one official's escalations; its id makes the outbox key (one send per batch). */
+export function escalationBatch(recipient: Recipient, id: string, items: DigestEvent['items'], opts: { at: string; link: string }): DigestBundle {
+  const sorted = [...items].sort((x, y) => Date.parse(x.task.deadline) - Date.parse(y.task.deadline) || y.task.points - x.task.points || x.eventId.localeCompare(y.eventId));
+  return { recipient, event: { id: `escalations:${id}`, type: 'digest', urgency: 'escalation', at: opts.at, day: shanghaiDay(opts.at), link: opts.link, items: sorted } };
+}
+
 export function buildDigests(plans: readonly DeliveryPlan[], day: string, opts: DigestOptions): DigestBundle[] {
   const byUser = new Map<string, DigestBundle>();
   for (const plan of plans) {

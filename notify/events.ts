@@ -40,7 +40,8 @@ export interface DigestItem {
 export interface DigestEvent {
   id: string;
   type: 'digest';
-  urgency: 'routine';
+  /** escalation: the escalations of one batch window for one official (see escalationBatch) */
+  urgency: Urgency;
   at: string;
   /** Local day (Asia/Shanghai), YYYY-MM-DD. */
   day: string;

@@ -14,7 +14,7 @@ export { createWecomRobotChannel } from './channels/wecom-robot';
 export { createDingtalkRobotChannel } from './channels/dingtalk-robot';
 export { createFeishuRobotChannel } from './channels/feishu-robot';
 export { renderEmail, renderSms, renderRobot, renderFor } from './templates/render';
-export { TEMPLATE_TEXTS, DIGEST_TEXT, ESCALATION_LEVEL_NAMES } from './templates/texts';
+export { TEMPLATE_TEXTS, DIGEST_TEXT, ESCALATION_BATCH_TEXT, ESCALATION_LEVEL_NAMES } from './templates/texts';
 export type { NotificationOutbox, ClaimResult, ClaimMeta, OutboxFailure } from './outbox';
 export { deliver } from './deliver';
 export type { DeliveryOutcome, DeliverOptions } from './deliver';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildDigests, digestWindow } from './digest';
-import { endOfQuietHours, planDelivery, planFor, type RoutingPolicy } from './routing';
+import { endOfQuietHours, planDelivery, planFor, reachableMedia, type RoutingPolicy } from './routing';
 import { AREA_LEADER, COMMUNITY, SECRETARY, STAFF, sampleEvent } from './testing/fixtures';
 
 const policy: RoutingPolicy = {
@@ -36,25 +36,30 @@ describe('quiet hours (22:00-07:00 Asia/Shanghai)', () => {
 });
 
 describe('channel order and fallback', () => {
-  it('staff: community robot first, SMS as fallback', () => {
+  it('staff: community robot first, SMS as fallback, email last', () => {
     expect(planFor(sampleEvent(), STAFF, policy).attempts).toEqual([
       { channelId: 'robot:c-longquan', medium: 'robot' },
       { channelId: 'sms', medium: 'sms' },
+      { channelId: 'email', medium: 'email' },
     ]);
   });
 
   it('skips channels that are not configured (SMS and robots are off until set up)', () => {
     const off: RoutingPolicy = { ...policy, available: { email: true, sms: false, robotCommunities: [] } };
-    expect(planFor(sampleEvent(), STAFF, off)).toMatchObject({ mode: 'unreachable', attempts: [] });
+    // Staff with an email address are still reached when neither robot nor SMS is set up.
+    expect(planFor(sampleEvent(), STAFF, off).attempts.map((a) => a.channelId)).toEqual(['email']);
+    expect(planFor(sampleEvent(), { ...STAFF, email: undefined }, off)).toMatchObject({ mode: 'unreachable', attempts: [] });
+    expect(reachableMedia({ ...STAFF, email: undefined }, COMMUNITY, off, 'routine')).toEqual([]);
+    expect(reachableMedia(STAFF, COMMUNITY, off, 'escalation')).toEqual(['email']);
     expect(planFor(sampleEvent(), SECRETARY, off).attempts.map((a) => a.channelId)).toEqual(['email']);
   });
 
   it('a preferred medium goes first and the role route stays behind it as fallback', () => {
     const smsFirst = { ...STAFF, preferences: { order: ['sms' as const] } };
-    expect(planFor(sampleEvent(), smsFirst, policy).attempts.map((a) => a.medium)).toEqual(['sms', 'robot']);
+    expect(planFor(sampleEvent(), smsFirst, policy).attempts.map((a) => a.medium)).toEqual(['sms', 'robot', 'email']);
     // SMS not configured: the robot still carries the reminder.
     const noSms = { ...policy, available: { ...policy.available, sms: false } };
-    expect(planFor(sampleEvent(), smsFirst, noSms)).toMatchObject({ mode: 'send', attempts: [{ medium: 'robot' }] });
+    expect(planFor(sampleEvent(), smsFirst, noSms)).toMatchObject({ mode: 'send', attempts: [{ medium: 'robot' }, { medium: 'email' }] });
   });
 
   it('sends each event when a digest could not be delivered (digests go by email or SMS, never to a robot)', () => {
@@ -63,7 +68,7 @@ describe('channel order and fallback', () => {
   });
 
   it('skips media the recipient cannot receive and honours preferences', () => {
-    expect(planFor(sampleEvent(), { ...STAFF, mobile: undefined }, policy).attempts.map((a) => a.medium)).toEqual(['robot']);
+    expect(planFor(sampleEvent(), { ...STAFF, mobile: undefined }, policy).attempts.map((a) => a.medium)).toEqual(['robot', 'email']);
     const prefs = { ...STAFF, preferences: { order: ['email', 'robot', 'sms'] as const, disabled: ['robot'] as const } };
     expect(planFor(sampleEvent(), { ...prefs, preferences: { order: [...prefs.preferences.order], disabled: [...prefs.preferences.disabled] } }, policy).attempts.map((a) => a.medium)).toEqual(['email', 'sms']);
   });

@@ -1,6 +1,6 @@
 import type { NotifyEvent, Recipient } from './events';
 import { SHANGHAI_OFFSET_MS } from './templates/format';
-import type { Medium, Role } from './types';
+import type { Medium, Role, Urgency } from './types';
 
 // Pure routing: which channels, in which order, and from when. No I/O and no
 // Node built-ins, so workflow code may call it.
@@ -18,7 +18,8 @@ export interface RoleRoute {
  * it, digests for routine news, and SMS first when something is escalated.
  */
 export const DEFAULT_ROLE_ROUTES: Record<Role, RoleRoute> = {
-  staff: { routine: ['robot', 'sms'], escalation: ['robot', 'sms'], digest: false },
+  // Email last: a person with neither robot group nor SMS configured is still reached.
+  staff: { routine: ['robot', 'sms', 'email'], escalation: ['robot', 'sms', 'email'], digest: false },
   secretary: { routine: ['robot', 'sms', 'email'], escalation: ['sms', 'robot', 'email'], digest: false },
   area_leader: { routine: ['email', 'sms'], escalation: ['sms', 'email'], digest: true },
   political_legal: { routine: ['email', 'sms'], escalation: ['sms', 'email'], digest: true },
@@ -108,6 +109,19 @@ export function planFor(event: NotifyEvent, r: Recipient, policy: RoutingPolicy)
   // Escalations go through at night: a missed deadline must reach the official now.
   const notBefore = escalation ? at : endOfQuietHours(at, policy.quietHours);
   return { event, recipient: r, mode: 'send', notBefore: notBefore.toISOString(), attempts };
+}
+
+/**
+ * The media that would carry a message to `r` today, in order (nothing when
+ * nothing can): what 我的设置 shows, and warns about when it is empty.
+ */
+export function reachableMedia(r: Recipient, communityId: string, policy: RoutingPolicy, urgency: Urgency): Medium[] {
+  const at = new Date(0).toISOString();
+  const probe: NotifyEvent = {
+    id: 'probe', type: urgency === 'escalation' ? 'escalation' : 'reminder', urgency, at, communityId,
+    task: { communityName: '', ruleTitle: '', clause: '', period: '', deadline: at, points: 0, link: '' },
+  };
+  return planFor(probe, r, policy).attempts.map((a) => a.medium);
 }
 
 /** One plan per recipient, in recipient order. */

@@ -6,7 +6,7 @@ export * from './events';
 export { notificationKey } from './key';
 export { DEFAULT_ROLE_ROUTES, endOfQuietHours, planDelivery, planFor, robotChannelId } from './routing';
 export type { DeliveryPlan, PlannedAttempt, QuietHours, RoleRoute, RoutingPolicy } from './routing';
-export { buildDigests, digestEventId, digestWindow } from './digest';
+export { buildDigests, digestEventId, digestWindow, escalationBatch, escalationWindowEnd } from './digest';
 export type { DigestBundle, DigestOptions } from './digest';
 export { earliestAllowedSend, ROBOT_RATE_LIMITS } from './rate-limit';
 export type { RateLimit } from './rate-limit';

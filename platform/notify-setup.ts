@@ -38,5 +38,5 @@ export function withMailCapture(notifyConfig: NotifyConfig, capture: { host: str
 }
 
 export function notifySetup(notifyConfig: NotifyConfig, publicUrl: string) {
-  return { channels: createChannels(notifyConfig), policy: routingPolicyFrom(notifyConfig), publicUrl, digestHour: notifyConfig.digestHour };
+  return { channels: createChannels(notifyConfig), policy: routingPolicyFrom(notifyConfig), publicUrl, digestHour: notifyConfig.digestHour, escalationBatchMinutes: notifyConfig.escalationBatchMinutes };
 }

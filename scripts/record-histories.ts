@@ -20,7 +20,7 @@ import { migrateDatabase } from '../stack/migrate';
 import { freePort, } from '../stack/ports';
 import { projectRoot } from '../stack/paths';
 import { bundleWorkflows, createDubanWorker } from '../worker/create-worker';
-import { reviewUpdate, submitEvidenceUpdate, acknowledgeEscalationUpdate } from '../workflows/obligation/messages';
+import { reviewUpdate, submitEvidenceUpdate, acknowledgeEscalationUpdate, stateQuery } from '../workflows/obligation/messages';
 import { testActivityDeps } from '../test/support/activity-deps';
 import { createEvidence, createTestTownship } from '../test/support/fixtures';
 import { openTaskNow } from '../test/support/open-task';
@@ -32,7 +32,9 @@ const scratch = mkdtempSync(path.join(os.tmpdir(), 'duban-record-'));
 chmodSync(scratch, 0o755);
 const binaries = ensureTemporalBinaries(console.log);
 const postgres = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), port: await freePort(), database: 'record' });
-const temporal = await startTemporalDevServer({ cliPath: binaries.cli, port: await freePort() });
+// A small history limit makes the server suggest continue-as-new within seconds (scenario 5); the
+// other scenarios stay below it.
+const temporal = await startTemporalDevServer({ cliPath: binaries.cli, port: await freePort(), dynamicConfig: ['limit.historyCount.suggestContinueAsNew=60'] });
 try {
   await migrateDatabase(postgres.url);
   await waitForTemporal(temporal.address, 30_000);
@@ -58,7 +60,8 @@ try {
     // 2. Deadline missed: deduction, escalation, acknowledgement (the workflow then waits for late evidence).
     const missed = await open('drugs.venue-patrol', 1_500);
     const missedHandle = client.workflow.getHandle(`obligation/${missed.spec.key}`);
-    while (!(await db.escalation.findFirst({ where: { obligation: { businessKey: missed.spec.key } } }))) await new Promise((r) => setTimeout(r, 200));
+    // The row is written by the escalate activity just before the workflow counts the level: wait for the workflow.
+    while ((await missedHandle.query(stateQuery)).escalationLevel === 0) await new Promise((r) => setTimeout(r, 200));
     await missedHandle.executeUpdate(acknowledgeEscalationUpdate, { args: [{ by: t.users.leader }] });
 
     // 3. The planner over one day for the township's communities, and the self-check.
@@ -66,6 +69,18 @@ try {
     await client.workflow.execute('selfCheckWorkflow', { taskQueue, workflowId: `self-check/record/${randomUUID()}`, args: [{ requestedAt: new Date().toISOString(), delayMs: 100 }] });
     // 4. The officials' daily digest (the missed task above left its notifications to officials as digest rows or undeliverable ones).
     await client.workflow.execute('digestWorkflow', { taskQueue, workflowId: `digest/record/${randomUUID()}`, args: [{}] });
+
+    // 5. Escalation every 2 s until the server suggests continue-as-new twice: the second run starts from the carried state.
+    const repeating = await openTaskNow({ db, client, taskQueue, communityId: t.community.id, ruleId: 'fraud.publicity', dueInMs: 1_000, escalation: { name: 'record', steps: [{ role: 'secretary', wait: 'PT0S' }], repeatEvery: 'PT2S' } });
+    const repeatingId = `obligation/${repeating.spec.key}`;
+    const runsOf = async (workflowId: string) => {
+      const runs: Array<{ runId: string; status: string }> = [];
+      for await (const e of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push({ runId: e.runId, status: e.status.name });
+      return runs;
+    };
+    let continued: Array<{ runId: string; status: string }>;
+    while ((continued = (await runsOf(repeatingId)).filter((r) => r.status === 'CONTINUED_AS_NEW')).length < 2) await new Promise((r) => setTimeout(r, 500));
+    await client.workflow.getHandle(repeatingId).terminate('recorded');
 
     const wanted = new Map<string, string>([[`obligation/${closed.spec.key}`, 'obligation-closed'], [`obligation/${missed.spec.key}`, 'obligation-missed-escalated']]);
     for await (const execution of client.workflow.list()) {
@@ -79,6 +94,13 @@ try {
       if (only.length > 0 && !only.includes(name)) continue;
       // The CLI's JSON is the format replayers read (historyFromJSON).
       const json = execFileSync(binaries.cli, ['workflow', 'show', '--address', temporal.address, '--workflow-id', workflowId, '--output', 'json'], { encoding: 'utf8' });
+      writeFileSync(path.join(out, `${name}.json`), json);
+      console.log(`recorded ${name} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`);
+    }
+    // A run that began from carried state and ended in continue-as-new (the list is newest first).
+    const name = 'obligation-continued-as-new';
+    if (only.length === 0 || only.includes(name)) {
+      const json = execFileSync(binaries.cli, ['workflow', 'show', '--address', temporal.address, '--workflow-id', repeatingId, '--run-id', continued.at(0)!.runId, '--output', 'json'], { encoding: 'utf8' });
       writeFileSync(path.join(out, `${name}.json`), json);
       console.log(`recorded ${name} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`);
     }

@@ -22,6 +22,8 @@ export async function startTemporalDevServer(opts: {
   dbFile?: string;
   uiPort?: number;
   log?: (line: string) => void;
+  /** Server dynamic config, `key=value` (tests: e.g. a small history limit that forces continue-as-new). */
+  dynamicConfig?: string[];
 }): Promise<RunningTemporal> {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--log-level', 'warn',
     // WAL and relaxed fsync: the dev server's single SQLite file is the bottleneck otherwise.
@@ -31,6 +33,7 @@ export async function startTemporalDevServer(opts: {
     mkdirSync(path.dirname(opts.dbFile), { recursive: true });
     args.push('--db-filename', opts.dbFile);
   }
+  for (const value of opts.dynamicConfig ?? []) args.push('--dynamic-config-value', value);
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');
 

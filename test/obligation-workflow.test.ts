@@ -13,6 +13,7 @@ import { reviewUpdate, stateQuery, submitEvidenceUpdate, extendDeadlineUpdate, w
 import { testActivityDeps, testRulebooks } from './support/activity-deps';
 import { createEvidence, createTestTownship, type TestTownship } from './support/fixtures';
 import { createTimeSkippingEnvAt } from './support/time-skipping';
+import { taskRepository } from '../db/task-repository';
 
 const shanghai = (iso: string) => new Date(`${iso}+08:00`);
 
@@ -116,6 +117,44 @@ describe('obligation workflow on the time-skipping server (2022, one month per t
     // Due before the 1st of next month 00:00: the miss counts in the period's own month (and year), not the next.
     const { year, month: m } = shanghaiDateOf(deductions[0]!.occurredAt);
     expect(`${year}-${String(m).padStart(2, '0')}`).toBe(month);
+  });
+
+  it('bounds the wait for a reviewer, and after a late rejection escalates at most once per slot (no burst of missed slots)', async () => {
+    await beginNextMonth();
+    const township = await createTestTownship(db, 'latereview');
+    const { spec, handle } = await startInMonth('fraud.publicity', township);
+    const queue = () => taskRepository(db).openEscalations([township.community.id], 50);
+    await sleepUntil(day(20, '10:00'));
+    const submitted = await submit(township, handle); // on time; nobody reviews it for four days after the deadline
+    await sleepUntil(next(2, '12:00'));
+    // A day after the deadline the reviewers (area leaders) are reminded; nothing is escalated yet.
+    expect(await db.notification.count({ where: { event: 'review-requested', userId: township.users.leader, businessKey: { contains: '#unreviewed-' } } })).toBe(1);
+    expect(await queue()).toHaveLength(0);
+    await sleepUntil(next(4, '12:00'));
+    // Three days after: the unreviewed evidence is its own overdue item; the task is not deducted while it waits.
+    expect((await queue()).map((e) => [e.kind, e.targetRole])).toEqual([['REVIEW', 'POLITICAL_LEGAL']]);
+    expect(await deductionsOf(township.community.id)).toHaveLength(0);
+
+    await sleepUntil(next(5, '09:00')); // 4 days 9 hours late: slots at +0 and +2 d have passed
+    await handle.executeUpdate(reviewUpdate, { args: [{ submissionId: submitted.seenSubmissions[0]!, reviewerId: township.users.leader, decision: 'reject', reason: '照片与宣传内容无关' }] });
+    await sleepUntil(next(5, '12:00'));
+    const escalations = () => db.escalation.findMany({ where: { obligation: { businessKey: spec.key }, kind: 'DEADLINE' }, orderBy: { level: 'asc' } });
+    // One escalation for the missed slots, not one per slot; the reviewed item left the queue.
+    expect((await escalations()).map((e) => e.level)).toEqual([1]);
+    expect((await queue()).map((e) => e.kind)).toEqual(['DEADLINE']);
+    await sleepUntil(next(7, '12:00'));
+    // Then the schedule anchored at the deadline: area leader at +5 d, 政法委员 at +6 d.
+    const later = await escalations();
+    expect(later.map((e) => [e.level, e.targetRole])).toEqual([[1, 'SECRETARY'], [2, 'AREA_LEADER'], [3, 'POLITICAL_LEGAL']]);
+    const slots = [next(5, '09:00'), next(6, '00:00'), next(7, '00:00')].map((at) => shanghai(at).getTime());
+    later.forEach((e, i) => expect(e.notifiedAt.getTime() - slots[i]!).toBeGreaterThanOrEqual(0));
+    later.forEach((e, i) => expect(e.notifiedAt.getTime() - slots[i]!).toBeLessThan(60_000));
+
+    // Late evidence approved: the task is CLOSED_LATE and leaves the queue at once, unacknowledged.
+    const late = await submit(township, handle);
+    await handle.executeUpdate(reviewUpdate, { args: [{ submissionId: late.seenSubmissions.at(-1)!, reviewerId: township.users.leader, decision: 'approve' }] });
+    expect(await queue()).toHaveLength(0);
+    expect(await deductionsOf(township.community.id)).toHaveLength(1);
   });
 
   it('reopens a rejected submission with the reason, and a resubmission in time closes it', async () => {

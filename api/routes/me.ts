@@ -5,7 +5,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { SettingsRepository } from '../../db/settings-repository';
-import { DEFAULT_ROLE_ROUTES } from '../../notify/routing';
+import { DEFAULT_ROLE_ROUTES, reachableMedia, type RoutingPolicy } from '../../notify/routing';
+import { routingPolicyFrom, type NotifyConfig } from '../../notify';
 import { actorOf, currentUser, requireAuth } from '../plugins/auth';
 import { BadRequestError } from '../errors';
 import { authErrors, errorBody } from './schemas';
@@ -24,6 +25,8 @@ const settings = z.object({
   preferences,
   /** what applies when the user sets nothing: the role's default route */
   roleDefaults: z.object({ routine: z.array(medium), escalation: z.array(medium), digest: z.boolean() }),
+  /** the media that would carry a reminder / an escalation to me today, in order: empty means nothing reaches me */
+  reachToday: z.object({ routine: z.array(medium), escalation: z.array(medium) }),
 });
 const update = z.object({
   mobile: z.string().trim().regex(/^\+?\d{6,20}$/, '手机号应为 6-20 位数字 (a mobile number is 6-20 digits)').nullable().optional(),
@@ -31,23 +34,33 @@ const update = z.object({
   preferences: preferences.optional(),
 });
 
-export const meRoutes = (deps: { settings: SettingsRepository }): FastifyPluginAsync => async (app) => {
+export const meRoutes = (deps: { settings: SettingsRepository; notify?: NotifyConfig }): FastifyPluginAsync => async (app) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
+  // What is configured on this server (no notify config: nothing is).
+  const policy: RoutingPolicy = deps.notify
+    ? routingPolicyFrom(deps.notify)
+    : { quietHours: { start: '22:00', end: '07:00', enabled: false }, available: { email: false, sms: false, robotCommunities: [] } };
 
-  const load = async (userId: string) => {
+  const load = async (userId: string, scope: readonly string[]) => {
     const user = await deps.settings.get(userId);
+    const preferences = parseStoredPreferences(user.notifyPrefs);
+    const role = notifyRoleOf(user.role);
+    const recipient = { userId, name: '', role, preferences, ...(user.mobile ? { mobile: user.mobile } : {}), ...(user.email ? { email: user.email } : {}) };
+    // A robot group reaches me when one of my communities has one.
+    const communityId = scope.find((c) => policy.available.robotCommunities.includes(c)) ?? scope[0] ?? '';
     return {
       mobile: user.mobile,
       email: user.email,
-      preferences: parseStoredPreferences(user.notifyPrefs),
-      roleDefaults: DEFAULT_ROLE_ROUTES[notifyRoleOf(user.role)],
+      preferences,
+      roleDefaults: DEFAULT_ROLE_ROUTES[role],
+      reachToday: { routine: reachableMedia(recipient, communityId, policy, 'routine'), escalation: reachableMedia(recipient, communityId, policy, 'escalation') },
     };
   };
 
   typed.get('/settings', {
     schema: { summary: 'My contact details and notification preferences', tags: ['me'], response: { 200: settings, ...authErrors } },
-  }, async (request) => load(currentUser(request).id));
+  }, async (request) => load(currentUser(request).id, currentUser(request).scope));
 
   typed.put('/settings', {
     schema: {
@@ -58,7 +71,7 @@ export const meRoutes = (deps: { settings: SettingsRepository }): FastifyPluginA
     },
   }, async (request) => {
     const user = currentUser(request);
-    const current = await load(user.id);
+    const current = await load(user.id, user.scope);
     const next = {
       mobile: request.body.mobile === undefined ? current.mobile : request.body.mobile,
       email: request.body.email === undefined ? current.email : request.body.email,
@@ -73,6 +86,6 @@ export const meRoutes = (deps: { settings: SettingsRepository }): FastifyPluginA
     // Contact details are personal data: the audit says which fields changed, not their values.
     const changed = (['mobile', 'email', 'preferences'] as const).filter((k) => request.body[k] !== undefined);
     await deps.settings.update(user.id, { ...next, preferences: { ...next.preferences }, changed }, actorOf(request));
-    return load(user.id);
+    return load(user.id, user.scope);
   });
 };

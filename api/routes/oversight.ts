@@ -27,9 +27,12 @@ export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskServ
     schema: { summary: 'Escalations not yet acknowledged', tags: ['escalations'], response: { 200: z.object({ escalations: z.array(z.any()) }), ...authErrors } },
   }, async (request) => {
     const rows = await deps.tasks.openEscalations(currentUser(request).scope, 200);
+    // One card per task and kind: the newest level stands for the earlier ones (one acknowledgement clears them all).
+    const seen = new Set<string>();
+    const latest = rows.filter((e) => !seen.has(`${e.obligationId}|${e.kind}`) && seen.add(`${e.obligationId}|${e.kind}`));
     return {
-      escalations: rows.map(({ obligation, ...e }) => ({
-        id: e.id, level: e.level, targetRole: e.targetRole, notifiedAt: e.notifiedAt, acknowledgedAt: null, taskId: obligation.id,
+      escalations: latest.map(({ obligation, ...e }) => ({
+        id: e.id, kind: e.kind === 'REVIEW' ? 'review' : 'deadline', level: e.level, targetRole: e.targetRole, notifiedAt: e.notifiedAt, acknowledgedAt: null, taskId: obligation.id,
         title: obligation.title, communityId: obligation.communityId, communityName: obligation.community.name,
         dueAt: obligation.dueAt, points: Number(obligation.points), periodLabel: obligation.periodLabel,
       })),

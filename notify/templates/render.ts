@@ -1,7 +1,7 @@
 import type { DigestEvent, NotifyEvent, Recipient, TaskEvent, TaskVars } from '../events';
 import type { EmailMessage, Medium, OutboundMessage, RobotMessage, SmsMessage } from '../types';
 import { escapeHtml, fill, formatDay, formatDeadline } from './format';
-import { DIGEST_TEXT, ESCALATION_LEVEL_NAMES, TEMPLATE_TEXTS } from './texts';
+import { DIGEST_TEXT, ESCALATION_BATCH_TEXT, ESCALATION_LEVEL_NAMES, TEMPLATE_TEXTS } from './texts';
 
 // Turns an event into the message each medium carries. Pure: no I/O, no clock.
 
@@ -43,14 +43,20 @@ function renderTask(e: TaskEvent): Rendered {
 
 function renderDigest(e: DigestEvent): Rendered {
   const vars = { day: formatDay(e.day), count: String(e.items.length) };
-  const items = e.items.map((i) => fill(DIGEST_TEXT.item, { ...taskVars(i.task), status: DIGEST_TEXT.status[i.eventType] }));
+  const items = e.items.map((i) => fill(DIGEST_TEXT.item, { ...taskVars(i.task), status: itemStatus(i) }));
+  const text = e.urgency === 'escalation' ? ESCALATION_BATCH_TEXT : DIGEST_TEXT;
   return {
-    subject: fill(DIGEST_TEXT.subject, vars),
-    title: fill(DIGEST_TEXT.title, vars),
-    lines: [fill(DIGEST_TEXT.intro, vars), ...items.map((line, n) => `${n + 1}. ${line}`)],
-    link: { text: DIGEST_TEXT.linkText, url: e.link },
-    sms: DIGEST_TEXT.sms.map(([name, ph]) => [name, fill(ph, vars)]),
+    subject: fill(text.subject, vars),
+    title: fill(text.title, vars),
+    lines: [fill(text.intro, vars), ...items.map((line, n) => `${n + 1}. ${line}`)],
+    link: { text: text.linkText, url: e.link },
+    sms: text.sms.map(([name, ph]) => [name, fill(ph, vars)]),
   };
+}
+
+function itemStatus(i: DigestEvent['items'][number]): string {
+  const level = i.task.escalationLevel;
+  return i.eventType === 'escalation' && level ? `已升级至${ESCALATION_LEVEL_NAMES[level]}` : DIGEST_TEXT.status[i.eventType];
 }
 
 function render(e: NotifyEvent): Rendered {

@@ -86,14 +86,36 @@ export const TEMPLATE_TEXTS: Record<Exclude<EventType, 'digest'>, TemplateText> 
     sms: [['community', '{communityName}'], ['rule', '{ruleTitle}']],
     smsBody: '${community}已提交“${rule}”的佐证材料，请登录督办系统审核。',
   },
+  'review-overdue': {
+    subject: '【审核逾期】{communityName}·{ruleTitle}（{period}）',
+    title: '佐证材料逾期未审核：{ruleTitle}',
+    lines: [
+      '{communityName}在截止（{deadline}）前提交了“{ruleTitle}”（{clause}，{period}）的佐证材料，至今未审核。',
+      '未审核前该任务既不能办结也不能扣分（涉及{points}分），请督促审核人员尽快审核。',
+    ],
+    linkText: '查看并确认',
+    sms: [['community', '{communityName}'], ['rule', '{ruleTitle}']],
+    smsBody: '${community}“${rule}”的佐证材料逾期未审核，请督促尽快审核。',
+  },
 };
+
+/** The batch of one official's escalations (notify/digest.ts escalationBatch); items are worded like the digest's. */
+export const ESCALATION_BATCH_TEXT = {
+  subject: '【督办升级】共{count}项逾期任务待您督促确认',
+  title: '督办升级：{count}项任务',
+  intro: '以下{count}项任务逾期未办结或材料逾期未审核，已升级至您，请督促落实并在督办系统中逐项确认：',
+  linkText: '打开督办升级页确认',
+  // SMS goes out under the digest's approved template (same variables): a second template needs its own filing.
+  sms: [['day', '{day}'], ['count', '{count}']] as Array<[string, string]>,
+  smsBody: '督办日报：${day}共有${count}项任务需要关注，请登录督办系统查看。',
+} as const;
 
 export const DIGEST_TEXT = {
   subject: '【督办日报】{day}：共{count}项待关注',
   title: '督办日报（{day}）',
   intro: '今日共有{count}项任务需要关注：',
   item: '{communityName}·{ruleTitle}（{period}）：{status}，截止{deadline}，涉及{points}分',
-  status: { reminder: '待办', 'due-today': '今日截止', overdue: '已逾期', escalation: '已升级', 'evidence-rejected': '材料退回', 'review-requested': '待审核' },
+  status: { reminder: '待办', 'due-today': '今日截止', overdue: '已逾期', escalation: '已升级', 'evidence-rejected': '材料退回', 'review-requested': '待审核', 'review-overdue': '审核逾期' },
   linkText: '打开督办台',
   sms: [['day', '{day}'], ['count', '{count}']] as Array<[string, string]>,
   smsBody: '督办日报：${day}共有${count}项任务需要关注，请登录督办系统查看。',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, seedTownship, startApi, type Client, type TestApi, type Township } from './support';
 import { recipientDirectory } from '../../db/recipient-directory';
+import { notifyConfigSchema } from '../../notify';
 
 describe('my settings: contact details and notification preferences', () => {
   let api: TestApi;
@@ -18,9 +19,26 @@ describe('my settings: contact details and notification preferences', () => {
   it('shows the role default route when the user has chosen nothing', async () => {
     const res = await staff.get('/api/me/settings');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ mobile: null, email: null, preferences: {}, roleDefaults: { routine: ['robot', 'sms'], escalation: ['robot', 'sms'], digest: false } });
+    expect(res.json()).toEqual({
+      mobile: null, email: null, preferences: {}, roleDefaults: { routine: ['robot', 'sms', 'email'], escalation: ['robot', 'sms', 'email'], digest: false },
+      reachToday: { routine: [], escalation: [] }, // nothing set up here and no contact details: the page warns
+    });
     const leader = await login(api.app, t.users.leaderA.username);
     expect((await leader.get('/api/me/settings')).json().roleDefaults.digest).toBe(true);
+  });
+
+  it('says which media reach me today: an email address is used by default once mail is set up', async () => {
+    const withMail = await startApi({ notify: notifyConfigSchema.parse({ smtp: { host: '127.0.0.1', port: 25, secure: false, from: 'duban@duban.test', timeoutMs: 1000 } }) });
+    try {
+      const other = await seedTownship(withMail.db);
+      const client = await login(withMail.app, other.users.staffA.username);
+      expect((await client.get('/api/me/settings')).json().reachToday).toEqual({ routine: [], escalation: [] });
+      const saved = await client.request({ method: 'PUT', url: '/api/me/settings', payload: { email: 'wang@example.cn' } });
+      expect(saved.statusCode, saved.body).toBe(200);
+      expect(saved.json().reachToday).toEqual({ routine: ['email'], escalation: ['email'] });
+    } finally {
+      await withMail.close();
+    }
   });
 
   it('saves a mobile number and SMS first; the notification directory then routes by it; the audit names the change, not the number', async () => {

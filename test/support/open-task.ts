@@ -54,12 +54,13 @@ export async function waitForTaskStatus(db: Database, key: string, status: TaskR
  * Opens a task on the dev server (which runs in real time): opened an hour
  * ago, due after `dueInMs`. Resolves once the workflow has opened its row.
  */
-export async function openTaskNow(opts: { db: Database; client: Client; taskQueue: string; communityId: string; ruleId: string; dueInMs: number }): Promise<{ spec: ObligationSpec; id: string }> {
+export async function openTaskNow(opts: { db: Database; client: Client; taskQueue: string; communityId: string; ruleId: string; dueInMs: number; escalation?: ObligationSpec['escalation'] }): Promise<{ spec: ObligationSpec; id: string }> {
   const now = Date.now();
-  const spec = await obligationSpec({
+  const base = await obligationSpec({
     communityId: opts.communityId, ruleId: opts.ruleId, opensAt: new Date(now - HOUR), dueAt: new Date(now + opts.dueInMs),
     periodKey: `now-${randomUUID().slice(0, 6)}`, periodLabel: '本期',
   });
+  const spec = opts.escalation ? { ...base, escalation: opts.escalation } : base;
   await startObligation(opts.client, opts.taskQueue, spec);
   return { spec, id: await waitForTaskStatus(opts.db, spec.key, 'OPEN') };
 }

@@ -6,7 +6,7 @@ import type { Activities } from '../../activities';
 
 export interface NotificationRequest {
   obligationKey: string;
-  event: 'reminder' | 'due-today' | 'overdue' | 'escalation' | 'evidence-rejected' | 'review-requested';
+  event: 'reminder' | 'due-today' | 'overdue' | 'escalation' | 'evidence-rejected' | 'review-requested' | 'review-overdue';
   /** distinguishes repeats of the same event (reminder instant, escalation level, submission id) */
   sequence: string;
   at: string;

@@ -11,8 +11,8 @@ import {
   acknowledgeEscalationUpdate, extendDeadlineUpdate, reviewUpdate, stateQuery, submitEvidenceUpdate, waiveUpdate,
 } from './messages';
 import {
-  applyReview, applySubmission, closeByCheck, couldBeMetOnTime, initialState, isFinished, isMet, validateAcknowledgement,
-  validateExtension, validateReview, validateSubmission, validateWaiver, type ObligationState,
+  applyReview, applySubmission, closeByCheck, couldBeMetOnTime, firstEscalationSlot, initialState, isFinished, isMet, nextEscalationSlot,
+  validateAcknowledgement, validateExtension, validateReview, validateSubmission, validateWaiver, type ObligationState,
 } from './state';
 
 const acts = proxyActivities<Activities>({
@@ -37,6 +37,21 @@ const REGISTER_LOCALLY = 'register-obligation-as-local-activity';
 const ANNOUNCE_REVIEW_REQUESTS = 'announce-review-requests';
 /** Histories recorded before a passed ledger check was written to the database replay without that write. */
 const PERSIST_LEDGER_CHECK_CLOSE = 'persist-ledger-check-close';
+/**
+ * Histories recorded before the escalation cursor recomputed the schedule from
+ * the deadline whenever the escalation phase started (after a continue-as-new
+ * or a late review every past slot fired at once); they replay the old loop.
+ */
+const ESCALATION_CURSOR = 'escalation-cursor-in-state';
+/** Histories recorded before the wait for a reviewer was bounded replay the unbounded wait. */
+const BOUNDED_REVIEW_WAIT = 'bounded-review-wait';
+
+/**
+ * On-time evidence still unreviewed this long after the deadline: first the
+ * reviewers are reminded, then the unreviewed evidence is escalated to the
+ * 政法委员 as its own overdue item (the task still waits for the review).
+ */
+const REVIEW_WAIT_STEPS_MS = [1 * 86_400_000, 3 * 86_400_000];
 
 const now = () => new Date();
 const DAY_MS = 86_400_000;
@@ -110,6 +125,30 @@ export async function obligationWorkflow(spec: ObligationSpec, carried?: Obligat
     return condition(() => changes !== seen || until(), ms);
   }
 
+  /**
+   * After the deadline, on-time evidence waits for a reviewer, but not silently:
+   * the reviewers are reminded, then the unreviewed evidence is escalated as
+   * its own overdue item. The task itself still waits for the decision.
+   */
+  async function waitForReviewers(decided: () => boolean) {
+    while (!decided()) {
+      const step = state.reviewWaitSteps ?? 0;
+      const offset = REVIEW_WAIT_STEPS_MS[step];
+      if (offset === undefined) {
+        await condition(decided);
+        return;
+      }
+      if (await waitUntil(Date.parse(state.dueAt) + offset, decided)) continue;
+      if (step === 0) {
+        await announce({ event: 'review-requested', sequence: `unreviewed-${state.dueAt}` });
+      } else {
+        await acts.escalateUnreviewed({ obligationKey: spec.key, role: 'political-legal', at: now().toISOString() });
+        await announce({ event: 'review-overdue', sequence: state.dueAt, role: 'political-legal' });
+      }
+      set({ ...state, reviewWaitSteps: step + 1 });
+    }
+  }
+
   // 1. Open the period (the planner starts the workflow ahead of time).
   if (state.status === 'SCHEDULED') {
     const registration = { spec, workflowId: workflowInfo().workflowId };
@@ -139,7 +178,9 @@ export async function obligationWorkflow(spec: ObligationSpec, carried?: Obligat
   // 3. Deadline passed: submissions made in time but not yet reviewed still count.
   if (!isFinished(state) && !state.deducted) {
     await condition(allHandlersFinished);
-    await condition(() => isFinished(state) || isMet(state) || !couldBeMetOnTime(state));
+    const decided = () => isFinished(state) || isMet(state) || !couldBeMetOnTime(state);
+    if (patched(BOUNDED_REVIEW_WAIT)) await waitForReviewers(decided);
+    else await condition(decided);
     let gaps: string[] | undefined;
     if (closesByAutomaticCheck(spec) && !isFinished(state)) {
       // An approved statement ("无此类人员") stands in for an empty ledger; every other gap counts.
@@ -163,18 +204,27 @@ export async function obligationWorkflow(spec: ObligationSpec, carried?: Obligat
   const closesAt = Date.parse(spec.acceptLateUntil);
   if (state.deducted) {
     const steps = spec.escalation.steps;
-    let nextAt = Date.parse(state.dueAt) + durationMs(steps[0]?.wait ?? 'PT0S');
+    const cursor = patched(ESCALATION_CURSOR);
+    let nextAt = cursor ? firstEscalationSlot(spec, state, Date.now()) : Date.parse(state.dueAt) + durationMs(steps[0]?.wait ?? 'PT0S');
     while (!state.acknowledged && !isFinished(state) && Date.now() < closesAt && steps.length > 0) {
+      // Resumes at the later of the slot and now: a slot missed while waiting fires once, now.
       if (await waitUntil(Math.min(nextAt, closesAt), () => state.acknowledged || isFinished(state))) continue;
       if (Date.now() < nextAt) continue;
       const level = state.escalationLevel + 1;
       const step = steps[Math.min(level, steps.length) - 1]!;
       await acts.escalate({ obligationKey: spec.key, level, role: step.role, at: now().toISOString() });
-      set({ ...state, escalationLevel: level });
+      if (cursor) {
+        // The next slot of the schedule anchored at the deadline after now; slots already past are skipped.
+        nextAt = nextEscalationSlot(spec, state.dueAt, Math.max(nextAt, Date.now()));
+        set({ ...state, escalationLevel: level, nextEscalationAt: new Date(nextAt).toISOString() });
+      } else {
+        set({ ...state, escalationLevel: level });
+      }
       await announce({ event: 'escalation', sequence: String(level), level, role: step.role });
-      const following = steps[level];
-      // Anchored to the schedule, not to when this step ran: a late run does not shift later steps.
-      nextAt += durationMs(following ? following.wait : spec.escalation.repeatEvery);
+      if (!cursor) {
+        const following = steps[level];
+        nextAt += durationMs(following ? following.wait : spec.escalation.repeatEvery);
+      }
       if (workflowInfo().continueAsNewSuggested) return continueAfterHandlers(spec, state);
     }
   }

@@ -1,6 +1,7 @@
 // The obligation's state machine as pure functions: the workflow calls them,
 // unit tests call them directly. Validation errors are written for the person
 // whose request is refused (Chinese first, English in parentheses).
+import { durationMs } from '../../domain/time/duration';
 import { closesByAutomaticCheck, type ObligationSpec } from './spec';
 import type { ExtendDeadlineInput, ReviewInput, SubmitEvidenceInput, WaiveInput, AcknowledgeInput } from './messages';
 
@@ -28,6 +29,14 @@ export interface ObligationState {
   deducted: boolean;
   escalationLevel: number;
   acknowledged: boolean;
+  /**
+   * The next escalation slot (ISO), carried through continue-as-new so a new
+   * run resumes the schedule instead of replaying it from the deadline.
+   * Absent in states written before it existed.
+   */
+  nextEscalationAt?: string;
+  /** Steps of the bounded wait for a reviewer already taken (1 reminded, 2 escalated). */
+  reviewWaitSteps?: number;
   waiverReason?: string;
   closedAt?: string;
 }
@@ -135,3 +144,37 @@ export function validateAcknowledgement(s: ObligationState, _input: AcknowledgeI
 export function closeByCheck(s: ObligationState, now: Date): ObligationState {
   return { ...s, status: 'CLOSED', closedAt: now.toISOString() };
 }
+
+/** Escalation slots repeat no more often than this, whatever a rulebook says (a zero repeat would spin). */
+const MIN_REPEAT_MS = 1_000;
+
+/**
+ * The escalation schedule anchored at the deadline: the first step's wait
+ * after it, each following step's wait after the one before, then every
+ * `repeatEvery`. Returns the first slot strictly after `after` (ms).
+ * A run that waited past several slots (a late review, a long outage, a new
+ * run after continue-as-new) resumes at the next one: missed slots are
+ * skipped, never fired one after another.
+ */
+export function nextEscalationSlot(spec: Pick<ObligationSpec, 'escalation'>, dueAt: string, after: number): number {
+  const steps = spec.escalation.steps;
+  let at = Date.parse(dueAt) + durationMs(steps[0]?.wait ?? 'PT0S');
+  for (let i = 1; i < steps.length && at <= after; i++) at += durationMs(steps[i]!.wait);
+  if (at > after) return at;
+  const repeat = Math.max(MIN_REPEAT_MS, durationMs(spec.escalation.repeatEvery));
+  return at + (Math.floor((after - at) / repeat) + 1) * repeat;
+}
+
+/**
+ * Where the escalation loop starts: the cursor carried in the state; else the
+ * schedule's first slot; else (a state carried over before the cursor existed,
+ * already escalated) the next slot after `now`.
+ */
+export function firstEscalationSlot(spec: Pick<ObligationSpec, 'escalation'>, s: ObligationState, now: number): number {
+  if (s.nextEscalationAt) return Date.parse(s.nextEscalationAt);
+  if (s.escalationLevel === 0) return Date.parse(s.dueAt) + durationMs(spec.escalation.steps[0]?.wait ?? 'PT0S');
+  return nextEscalationSlot(spec, s.dueAt, now);
+}
+
+/** On-time evidence still waits for a reviewer after the deadline. */
+export const awaitsReviewAfterDeadline = (s: ObligationState) => !isFinished(s) && !isMet(s) && couldBeMetOnTime(s) && s.pending.some((p) => !p.late);

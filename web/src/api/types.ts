@@ -43,6 +43,8 @@ export interface PendingReview {
 export interface Escalation {
   id?: string; taskId: string; title: string; communityId: string; communityName: string; dueAt: string;
   level: number; targetRole: Role; notifiedAt: string; acknowledgedAt: string | null; points?: number;
+  /** deadline: the task is overdue; review: on-time evidence waits too long for a reviewer */
+  kind?: 'deadline' | 'review';
 }
 
 export type CellStatus = 'ON_TRACK' | 'DUE_SOON' | 'OVERDUE' | 'DEDUCTED' | 'NONE';

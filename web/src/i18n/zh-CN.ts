@@ -164,6 +164,11 @@ export const zhCN = {
   'esc.notified': '通知于 {time}',
   'esc.ack': '确认已知悉',
   'esc.acked': '已确认',
+  'esc.review': '截止前提交的材料逾期未审核',
+  'esc.goReview': '去审核',
+  'settings.reachToday': '按已保存的设置，今天提醒经 {routine} 送达，升级督办经 {escalation} 送达。',
+  'settings.reachNone': '按已保存的设置，今天没有任何渠道能通知到您：请填写邮箱或手机号，或请管理员开通短信/群机器人。',
+  'settings.reachFirstUnused': '您首选的“{medium}”今天无法送达（未开通或缺少联系方式），通知将改用其他方式。',
 
   'review.title': '佐证审核',
   'review.empty': '没有待审核的佐证',

@@ -18,6 +18,7 @@ interface Settings {
   email: string | null;
   preferences: { order?: Medium[]; disabled?: Medium[]; digest?: boolean };
   roleDefaults: { routine: Medium[]; escalation: Medium[]; digest: boolean };
+  reachToday?: { routine: Medium[]; escalation: Medium[] };
 }
 
 export function SettingsPage() {
@@ -67,6 +68,7 @@ function NotificationForm({ initial, onSaved }: { initial: Settings; onSaved: ()
     <form className="card" onSubmit={(e) => void save(e)} aria-labelledby="settings-notify">
       <h2 id="settings-notify">{t('settings.notifyTitle')}</h2>
       <p className="muted">{t('settings.roleDefault', { routine: names(initial.roleDefaults.routine), escalation: names(initial.roleDefaults.escalation) })}</p>
+      {initial.reachToday && <ReachToday reach={initial.reachToday} first={initial.preferences.order?.[0]} names={names} />}
       <label htmlFor="settings-mobile">{t('settings.mobile')}</label>
       <input id="settings-mobile" type="tel" inputMode="tel" autoComplete="tel" value={mobile} onChange={(e) => setMobile(e.target.value)} />
       <label htmlFor="settings-email">{t('settings.email')}</label>
@@ -88,6 +90,25 @@ function NotificationForm({ initial, onSaved }: { initial: Settings; onSaved: ()
       {status && <p className={status.ok ? 'ok-text' : 'error-text'} role={status.ok ? 'status' : 'alert'}>{status.text}</p>}
       <button type="submit" className="primary">{t('common.save')}</button>
     </form>
+  );
+}
+
+/**
+ * What reaches me today with the saved settings and the channels this server
+ * has set up: a warning when nothing does, or when my first choice is not used.
+ */
+function ReachToday({ reach, first, names }: { reach: { routine: Medium[]; escalation: Medium[] }; first?: Medium; names: (list: Medium[]) => string }) {
+  const t = useT();
+  if (reach.routine.length === 0 || reach.escalation.length === 0) {
+    return <p className="notice notice-missing" role="alert" data-testid="reach-warning">{t('settings.reachNone')}</p>;
+  }
+  return (
+    <>
+      <p className="muted" data-testid="reach-today">{t('settings.reachToday', { routine: names(reach.routine), escalation: names(reach.escalation) })}</p>
+      {first && !reach.routine.includes(first) && (
+        <p className="notice notice-missing" role="alert" data-testid="reach-warning">{t('settings.reachFirstUnused', { medium: names([first]) })}</p>
+      )}
+    </>
   );
 }
 

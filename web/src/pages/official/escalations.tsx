@@ -41,9 +41,11 @@ function EscalationCard({ e, onAck }: { e: Escalation; onAck: () => void }) {
     <li className="card">
       <h2 className="card-title"><a href={`#/tasks/${e.taskId}`}>{e.title}</a></h2>
       <p>{e.communityName} · <Countdown dueAt={e.dueAt} now={now} /></p>
-      <p className="muted small">{t('esc.level', { level: e.level, role: t(`role.${e.targetRole}`) })} · {t('esc.notified', { time: formatDateTime(e.notifiedAt) })}</p>
+      <p className="muted small">{e.kind === 'review' ? t('esc.review') : t('esc.level', { level: e.level, role: t(`role.${e.targetRole}`) })} · {t('esc.notified', { time: formatDateTime(e.notifiedAt) })}</p>
       {error !== undefined && <ErrorBox error={error} route="POST /api/escalations/:taskId/acknowledge" />}
-      {e.acknowledgedAt ? <p className="ok">{t('esc.acked')} {formatDateTime(e.acknowledgedAt)}</p>
+      {/* Unreviewed evidence is cleared by reviewing it, not by acknowledging. */}
+      {e.kind === 'review' ? <a className="button primary" href="#/reviews">{t('esc.goReview')}</a>
+        : e.acknowledgedAt ? <p className="ok">{t('esc.acked')} {formatDateTime(e.acknowledgedAt)}</p>
         : <button type="button" className="primary" disabled={busy} onClick={() => void ack()}>{t('esc.ack')}</button>}
     </li>
   );
