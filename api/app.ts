@@ -13,6 +13,7 @@ import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client';
 import { HttpError } from './errors';
 import { frameworkClientError } from './framework-errors';
+import { refuseUnsafeText } from './routes/schemas';
 import { healthRoutes } from './routes/health';
 import { systemRoutes } from './routes/system';
 import { authPlugin } from './plugins/auth';
@@ -111,6 +112,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: 'internal', message: '服务器内部错误，请稍后重试 (internal error)' });
   });
+
+  // NUL bytes and lone surrogates are refused for every route, login included (400, not a database error).
+  app.addHook('preValidation', refuseUnsafeText);
 
   const repos = createRepositories(deps.db, deps.ledgerEncryptionKey);
   const secureCookies = deps.secureCookies ?? true;

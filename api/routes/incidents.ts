@@ -13,7 +13,7 @@ import { deductionService, isIncident, OFFICIALS } from '../services/deduction-s
 import { evidenceUploads, MULTIPART_OPTIONS } from '../services/evidence/evidence-upload';
 import { evidenceView } from '../services/evidence/evidence-view';
 import { evidenceSchema, singleFilePart } from './evidence';
-import { authErrors, civilDate, deduction, errorBody, id, idParams, reason } from './schemas';
+import { authErrors, deduction, errorBody, id, idParams, reason, workDate } from './schemas';
 
 const keyPart = z.string().min(1).max(100).regex(/^[^|]+$/, '不能包含 | (must not contain |)');
 
@@ -46,7 +46,7 @@ export const incidentRoutes = (deps: IncidentRouteDeps): FastifyPluginAsync => a
         points: z.number().positive('扣分必须为正数 (points must be positive)').max(10, '单次扣分最多10分 (at most 10 points)')
           .refine((p) => Number.isInteger(p * 10), '扣分最多一位小数 (at most one decimal place)'),
         reason,
-        occurredOn: civilDate.optional(),
+        occurredOn: workDate.refine((d) => d <= formatShanghai(new Date()).slice(0, 10), '发生日期不能晚于今天 (occurredOn cannot be in the future)').optional(),
         idempotencyKey: keyPart.optional(),
         sequence: z.number().int().min(1).max(1000).optional(),
       }),
