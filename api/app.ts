@@ -47,6 +47,7 @@ import { dutyRosterService } from './services/duty-roster-service';
 import { sensitiveWindowService } from './services/sensitive-window-service';
 import { dutyShiftRepository } from '../db/duty-shift-repository';
 import { sensitiveWindowRepository } from '../db/sensitive-window-repository';
+import { roleGrantRoutes } from './routes/role-grants';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -144,6 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(dutyShiftRoutes(dutyRosterService({ repo: dutyShiftRepository(deps.db), rulebooks, events: planningEvents, now: planningNow, log: app.log }), planningNow), { prefix: '/api/duty-shifts' });
   await app.register(sensitiveWindowRoutes(sensitiveWindowService({ repo: sensitiveWindowRepository(deps.db), rulebooks, events: planningEvents, now: planningNow, log: app.log }), planningNow), { prefix: '/api/sensitive-windows' });
   await app.register(systemRoutes(deps), { prefix: '/api/system' });
+  await app.register(roleGrantRoutes(repos), { prefix: '/api/role-grants' });
   await app.register(fastifyStatic, { root: webRoot(), index: 'index.html' });
   return app;
 }
