@@ -52,6 +52,7 @@ export const appeal = z.object({
 export const reason = z.string().trim().min(2, '请填写理由（至少2个字） (a reason of at least 2 characters is required)').max(1000);
 
 /** NUL (PostgreSQL text cannot hold it) or half of a UTF-16 surrogate pair (not text at all). */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this refuses
 const UNSAFE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Where in a parsed JSON value (keys included) the first unsafe string is, e.g. "/details/notes"; undefined if none. */
