@@ -12,7 +12,7 @@ const KNOWN: Record<string, { error: string; message: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { error: 'invalid_json', message: '请求内容不是有效的 JSON，请检查格式 (the body is not valid JSON)' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { error: 'invalid_json', message: '请求内容为空：Content-Type 为 application/json 时须附 JSON 内容 (empty JSON body)' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { error: 'unsupported_media_type', message: '不支持的请求格式：请以 application/json 发送（上传文件用 multipart/form-data） (send application/json)' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { error: 'body_too_large', message: '请求内容过大：表单最多 1 MB，文件请通过证据上传接口提交 (request body too large)' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { error: 'body_too_large', message: '请求内容过大：表单最多 1 MB，台账导入文件最多 2 MB（可分批导入），证据文件请通过证据上传接口提交 (request body too large)' },
   FST_FILES_LIMIT: { error: 'too_many_files', message: '一次只能上传一个文件，请逐个上传 (one file per upload)' },
   FST_PARTS_LIMIT: { error: 'too_many_parts', message: '表单字段过多：只需上传一个文件 (too many form parts)' },
   FST_FIELDS_LIMIT: { error: 'too_many_parts', message: '表单字段过多：只需上传一个文件 (too many form fields)' },

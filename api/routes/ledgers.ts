@@ -6,7 +6,8 @@ import type { UserRepository } from '../../db/user-repository';
 import { BadRequestError } from '../errors';
 import { actorOf, currentUser, requireAuth } from '../plugins/auth';
 import { idNumberProblem } from '../services/id-number';
-import { buildLedgerWorkbook, parseLedgerWorkbook } from '../services/ledger-excel';
+import { buildLedgerWorkbook, IMPORT_BODY_LIMIT, IMPORT_ZIP_LIMITS, parseLedgerWorkbook } from '../services/ledger-excel';
+import { checkOfficeZip } from '../services/evidence/zip-guard';
 import type { LedgerEvents } from '../services/ledger-events';
 import { ledgerService } from '../services/ledger-service';
 import { authErrors, civilDate, errorBody, id, idParams } from './schemas';
@@ -36,7 +37,7 @@ export const ledgerRoutes = (deps: { ledgers: LedgerRepository; users: UserRepos
   const service = ledgerService(deps.ledgers, deps.events, app.log);
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
-  app.addContentTypeParser([XLSX, 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser([XLSX, 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
   typed.get('/', {
     schema: { summary: 'Ledger entries in scope (sensitive fields masked)', tags: ['ledgers'], querystring: listQuery, response: { 200: z.array(subject), 404: errorBody, ...authErrors } },
@@ -78,6 +79,8 @@ export const ledgerRoutes = (deps: { ledgers: LedgerRepository; users: UserRepos
     const { communityId } = request.query;
     service.checkCommunity(user, communityId); // before reading the file
     if (!Buffer.isBuffer(request.body)) throw new BadRequestError(`请以 ${XLSX} 上传文件 (send the .xlsx file as the request body)`);
+    // The evidence zip guard first: exceljs inflates everything in memory, a bomb would take the process down.
+    await checkOfficeZip(request.body, request.body.length, IMPORT_ZIP_LIMITS);
     const rows = await parseLedgerWorkbook(request.body, communityId, (names) => deps.ledgers.membersByUsername(communityId, names));
     const created = await service.importRows(user, communityId, rows, actorOf(request));
     return reply.status(201).send({ created: created.length, ids: created.map((c) => c.id) });

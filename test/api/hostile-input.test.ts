@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { login, seedTownship, startApi, type Client, type TestApi, type Township } from './support';
+import { zip } from './evidence-samples';
 
 const CHINESE = /[\u4e00-\u9fff]/;
 
@@ -100,5 +101,39 @@ describe('hostile input is refused with 400', () => {
     const noBoundary = await staff.request({ method: 'POST', url, headers: { 'content-type': 'multipart/form-data' }, payload: 'abc' });
     expectActionable400(noBoundary, 'multipart without boundary');
     expect(await api.db.evidence.count({ where: { communityId: t.communityA } })).toBe(0);
+  });
+});
+
+describe('ledger import: the zip guard runs before exceljs, and the body limit fits 2,000 rows', () => {
+  let api: TestApi;
+  let t: Township;
+  let staff: Client;
+  beforeAll(async () => {
+    api = await startApi();
+    t = await seedTownship(api.db);
+    staff = await login(api.app, t.users.staffA.username);
+  });
+  afterAll(async () => api?.close());
+
+  const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  const importFile = (payload: Buffer) => staff.request({ method: 'POST', url: `/api/ledgers/import?communityId=${t.communityA}`, payload, headers: { 'content-type': XLSX } });
+
+  it('refuses a workbook that inflates far beyond its size (zip_refused), before parsing it', async () => {
+    const sheet = Buffer.from(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${'<row/>'.repeat(8_000_000)}</sheetData></worksheet>`);
+    const bomb = zip([
+      { name: '[Content_Types].xml', data: Buffer.from('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>') },
+      { name: 'xl/worksheets/sheet1.xml', data: sheet },
+    ]);
+    expect(bomb.length).toBeLessThan(200 * 1024);
+    const res = await importFile(bomb);
+    expect([400, 413]).toContain(res.statusCode);
+    expect(res.json().error).toBe('zip_refused');
+    expect(res.json().message).toMatch(CHINESE);
+  });
+
+  it('refuses a body above 2 MB with 413 and a Chinese message', async () => {
+    const res = await importFile(Buffer.alloc(3 * 1024 * 1024, 1));
+    expect(res.statusCode).toBe(413);
+    expect(res.json().message).toContain('2 MB');
   });
 });
