@@ -13,6 +13,7 @@ import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client';
 import { HttpError } from './errors';
 import { frameworkClientError } from './framework-errors';
+import { refuseUnsafeText } from './routes/schemas';
 import { healthRoutes } from './routes/health';
 import { systemRoutes } from './routes/system';
 import { authPlugin } from './plugins/auth';
@@ -49,6 +50,7 @@ import { sensitiveWindowRepository } from '../db/sensitive-window-repository';
 import { dataRequestRoutes } from './routes/data-requests';
 import { dataRequestService } from './services/data-request-service';
 import { dataRequestRepository } from '../db/data-request-repository';
+import { roleGrantRoutes } from './routes/role-grants';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -115,6 +117,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.status(500).send({ error: 'internal', message: '服务器内部错误，请稍后重试 (internal error)' });
   });
 
+  // NUL bytes and lone surrogates are refused for every route, login included (400, not a database error).
+  app.addHook('preValidation', refuseUnsafeText);
+
   const repos = createRepositories(deps.db, deps.ledgerEncryptionKey);
   const secureCookies = deps.secureCookies ?? true;
   await app.register(authPlugin, { sessions: repos.sessions, secureCookies });
@@ -144,6 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sensitiveWindowRoutes(sensitiveWindowService({ repo: sensitiveWindowRepository(deps.db), rulebooks, events: planningEvents, now: planningNow, log: app.log }), planningNow), { prefix: '/api/sensitive-windows' });
   await app.register(dataRequestRoutes(dataRequestService({ repo: dataRequestRepository(deps.db), rulebooks, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, now: planningNow, log: app.log })), { prefix: '/api/data-requests' });
   await app.register(systemRoutes(deps), { prefix: '/api/system' });
+  await app.register(roleGrantRoutes(repos), { prefix: '/api/role-grants' });
   await app.register(fastifyStatic, { root: webRoot(), index: 'index.html' });
   return app;
 }

@@ -12,7 +12,6 @@ export interface LoginUser {
   id: string;
   passwordHash: string;
   active: boolean;
-  lockedUntil: Date | null;
 }
 
 export interface SessionUser {
@@ -37,24 +36,36 @@ export interface SessionRecord {
 export function authRepository(db: Database) {
   return {
     async findLoginUser(username: string): Promise<LoginUser | undefined> {
-      const u = await db.user.findUnique({ where: { username }, select: { id: true, passwordHash: true, active: true, lockedUntil: true } });
+      const u = await db.user.findUnique({ where: { username }, select: { id: true, passwordHash: true, active: true } });
       return u ?? undefined;
     },
 
-    /** Counts a wrong password; at `threshold` the account locks until `now + lockMs` and the count restarts. */
-    async recordFailedLogin(userId: string, now: Date, threshold: number, lockMs: number, ip?: string): Promise<{ lockedUntil: Date | null }> {
+    /** Wrong guesses so far under a throttle key (see LoginThrottle); undefined when none. */
+    async throttle(key: string): Promise<{ failures: number; lastFailureAt: Date } | undefined> {
+      return (await db.loginThrottle.findUnique({ where: { key }, select: { failures: true, lastFailureAt: true } })) ?? undefined;
+    },
+
+    /**
+     * Counts one wrong guess under the key (atomically: parallel guesses all count). For a known
+     * user, also writes the audit row and shows the delay on the account (User.lockedUntil).
+     */
+    async recordFailure(key: string, now: Date, delayedUntil: (failures: number) => Date | null, user?: { id: string; ip?: string; action: string }): Promise<number> {
       return db.$transaction(async (tx) => {
-        const u = await tx.user.update({ where: { id: userId }, data: { failedLogins: { increment: 1 } }, select: { failedLogins: true } });
-        let lockedUntil: Date | null = null;
-        if (u.failedLogins >= threshold) {
-          lockedUntil = new Date(now.getTime() + lockMs);
-          await tx.user.update({ where: { id: userId }, data: { failedLogins: 0, lockedUntil } });
-          await writeAudit(tx, { userId, ip }, { action: 'auth.locked', entity: 'User', entityId: userId, details: { lockedUntil: lockedUntil.toISOString() } });
-        } else {
-          await writeAudit(tx, { userId, ip }, { action: 'auth.login_failed', entity: 'User', entityId: userId, details: { failedLogins: u.failedLogins } });
+        const { failures } = await tx.loginThrottle.upsert({
+          where: { key }, create: { key, failures: 1, lastFailureAt: now }, update: { failures: { increment: 1 }, lastFailureAt: now }, select: { failures: true },
+        });
+        if (user) {
+          // The account page shows the login delay (of the latest address), not a password-change delay.
+          const until = key.startsWith('login:') ? delayedUntil(failures) : null;
+          await tx.user.update({ where: { id: user.id }, data: { failedLogins: { increment: 1 }, ...(until ? { lockedUntil: until } : {}) } });
+          await writeAudit(tx, { userId: user.id, ip: user.ip }, { action: user.action, entity: 'User', entityId: user.id, details: { failures, ...(until ? { delayedUntil: until.toISOString() } : {}) } });
         }
-        return { lockedUntil };
+        return failures;
       });
+    },
+
+    async clearThrottle(key: string): Promise<void> {
+      await db.loginThrottle.deleteMany({ where: { key } });
     },
 
     async createSession(input: { userId: string; tokenHash: string; csrfToken: string; ip?: string; userAgent?: string; expiresAt: Date }): Promise<void> {

@@ -46,8 +46,100 @@ function toUser(u: UserRow): UserRecord {
   return { ...rest, communityIds: memberships.map((m) => m.communityId) };
 }
 
+export interface RoleGrantRecord {
+  id: string;
+  userId: string;
+  username: string;
+  displayName: string;
+  role: RoleName;
+  previousRole: RoleName | null;
+  requestedById: string;
+  requestedByUsername: string;
+  status: 'PENDING' | 'APPROVED' | 'REJECTED';
+  createdAt: Date;
+}
+
+type Tx = Parameters<Parameters<Database['$transaction']>[0]>[0];
+
+async function usernameOf(tx: Tx, userId: string): Promise<string> {
+  return (await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { username: true } })).username;
+}
+
+/**
+ * The request, its audit row (usernames, so the log reads without a join) and a
+ * notice to each active political-legal official of the township, in one transaction.
+ */
+async function recordGrantRequest(tx: Tx, townshipId: string, user: { id: string; username: string; role: RoleName | null }, role: RoleName, actor: Actor) {
+  const requestedBy = await usernameOf(tx, actor.userId);
+  const grant = await tx.roleGrant.create({ data: { townshipId, userId: user.id, role, previousRole: user.role, requestedById: actor.userId } });
+  await writeAudit(tx, actor, { action: 'user.role_grant.request', entity: 'User', entityId: user.id, details: { grantId: grant.id, username: user.username, role, previousRole: user.role, requestedBy } });
+  const officials = await tx.user.findMany({ where: { townshipId, role: 'POLITICAL_LEGAL', active: true, id: { not: actor.userId } }, select: { id: true, username: true } });
+  await tx.notification.createMany({
+    data: officials.map((o) => ({
+      businessKey: `role-grant:${grant.id}:${o.id}`, channel: 'inbox', event: 'role-grant', userId: o.id, recipient: o.username, status: 'QUEUED' as const,
+      subject: '待审批：账号角色授权',
+      body: `${requestedBy} 申请授予账号 ${user.username} ${ROLE_NAMES[role]}角色（可查看台账敏感信息），需您审批后生效。`,
+    })),
+    skipDuplicates: true,
+  });
+  return grant;
+}
+
+const ROLE_NAMES: Record<RoleName, string> = { STAFF: '社区干部', SECRETARY: '书记', AREA_LEADER: '挂片领导', POLITICAL_LEGAL: '政法委员', ADMIN: '管理员' };
+
 export function userRepository(db: Database) {
   return {
+    /** A new account for a role that needs approval: created inactive, with its pending grant. */
+    async createPendingGrant(townshipId: string, input: NewUser, actor: Actor): Promise<{ user: UserRecord; grantId: string }> {
+      return db.$transaction(async (tx) => {
+        const { communityIds, ...fields } = input;
+        const u = await tx.user.create({
+          data: { ...fields, active: false, townshipId, memberships: { create: communityIds.map((communityId) => ({ communityId })) } },
+          select: userSelect,
+        });
+        await writeAudit(tx, actor, { action: 'user.create', entity: 'User', entityId: u.id, details: { username: u.username, role: u.role, communityIds, pendingApproval: true } });
+        const grant = await recordGrantRequest(tx, townshipId, { id: u.id, username: u.username, role: null }, input.role, actor);
+        return { user: toUser(u), grantId: grant.id };
+      });
+    },
+
+    /** An existing user of the township asks for a role that needs approval; undefined when there is no such user. */
+    async requestRole(townshipId: string, userId: string, role: RoleName, actor: Actor): Promise<{ grantId: string } | undefined> {
+      return db.$transaction(async (tx) => {
+        const u = await tx.user.findFirst({ where: { id: userId, townshipId }, select: { id: true, username: true, role: true } });
+        if (!u) return undefined;
+        return { grantId: (await recordGrantRequest(tx, townshipId, u, role, actor)).id };
+      });
+    },
+
+    async roleGrants(townshipId: string, status?: RoleGrantRecord['status'], grantId?: string): Promise<RoleGrantRecord[]> {
+      const rows = await db.roleGrant.findMany({ where: { townshipId, ...(status ? { status } : {}), ...(grantId ? { id: grantId } : {}) }, orderBy: { createdAt: 'asc' } });
+      const people = new Map((await db.user.findMany({ where: { id: { in: rows.flatMap((r) => [r.userId, r.requestedById]) } }, select: { id: true, username: true, displayName: true } })).map((u) => [u.id, u]));
+      return rows.map((r) => ({
+        id: r.id, userId: r.userId, username: people.get(r.userId)?.username ?? '', displayName: people.get(r.userId)?.displayName ?? '',
+        role: r.role, previousRole: r.previousRole, requestedById: r.requestedById, requestedByUsername: people.get(r.requestedById)?.username ?? '',
+        status: r.status, createdAt: r.createdAt,
+      }));
+    },
+
+    /**
+     * Approves or rejects a pending grant (only once: a second decision finds it decided and gets false).
+     * Approval gives the role; an account created by the request becomes active.
+     */
+    async decideGrant(grant: RoleGrantRecord, approve: boolean, actor: Actor): Promise<boolean> {
+      return db.$transaction(async (tx) => {
+        const { count } = await tx.roleGrant.updateMany({ where: { id: grant.id, status: 'PENDING' }, data: { status: approve ? 'APPROVED' : 'REJECTED', decidedById: actor.userId, decidedAt: new Date() } });
+        if (count === 0) return false;
+        if (approve) await tx.user.update({ where: { id: grant.userId }, data: { role: grant.role, ...(grant.previousRole === null ? { active: true } : {}) } });
+        await writeAudit(tx, actor, {
+          action: approve ? 'user.role_grant.approve' : 'user.role_grant.reject', entity: 'User', entityId: grant.userId,
+          details: { grantId: grant.id, username: grant.username, role: grant.role, requestedBy: grant.requestedByUsername, decidedBy: await usernameOf(tx, actor.userId) },
+        });
+        return true;
+      });
+    },
+
+
     async list(townshipId: string): Promise<UserRecord[]> {
       return (await db.user.findMany({ where: { townshipId }, select: userSelect, orderBy: { username: 'asc' } })).map(toUser);
     },
@@ -69,6 +161,18 @@ export function userRepository(db: Database) {
           select: userSelect,
         });
         await writeAudit(tx, actor, { action: 'user.create', entity: 'User', entityId: u.id, details: { username: u.username, role: u.role, communityIds } });
+        return toUser(u);
+      });
+    },
+
+    /** Lifts the login delay of a user of the township (every address); false when there is no such user. */
+    async unlock(townshipId: string, userId: string, actor: Actor): Promise<UserRecord | undefined> {
+      return db.$transaction(async (tx) => {
+        const found = await tx.user.findFirst({ where: { id: userId, townshipId }, select: { username: true } });
+        if (!found) return undefined;
+        await tx.loginThrottle.deleteMany({ where: { OR: [{ key: { startsWith: `login:${found.username}|` } }, { key: `password:${userId}` }] } });
+        const u = await tx.user.update({ where: { id: userId }, data: { failedLogins: 0, lockedUntil: null }, select: userSelect });
+        await writeAudit(tx, actor, { action: 'user.unlock', entity: 'User', entityId: userId, details: { username: found.username } });
         return toUser(u);
       });
     },

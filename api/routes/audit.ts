@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuditRepository } from '../../db/audit-repository';
 import { currentUser, requireAuth, requireRole } from '../plugins/auth';
-import { authErrors, id } from './schemas';
+import { authErrors, errorBody, id, instant, int8Cursor } from './schemas';
 
 const record = z.object({
   id: z.string(), at: z.date(), actorId: z.string().nullable(), actorName: z.string().nullable(), action: z.string(), entity: z.string(),
@@ -19,10 +19,10 @@ export const auditRoutes = (deps: { audit: AuditRepository }): FastifyPluginAsyn
       summary: 'Audit log of the township, newest first; page with before=<last id>', tags: ['admin'],
       querystring: z.object({
         actorId: id.optional(), action: z.string().max(100).optional(), entity: z.string().max(100).optional(), entityId: z.string().max(100).optional(),
-        from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional(),
-        before: z.string().regex(/^\d{1,19}$/).optional(), limit: z.coerce.number().int().min(1).max(500).default(100),
+        from: instant.optional(), to: instant.optional(),
+        before: int8Cursor.optional(), limit: z.coerce.number().int().min(1).max(500).default(100),
       }),
-      response: { 200: z.array(record), ...authErrors },
+      response: { 200: z.array(record), 400: errorBody, ...authErrors },
     },
   }, async (request) => {
     const { from, to, ...q } = request.query;

@@ -36,7 +36,7 @@ export const authRoutes = (opts: AuthRouteOptions): FastifyPluginAsync => async 
       summary: 'Log in; sets the HTTP-only session cookie and returns the CSRF token',
       tags: ['auth'],
       body: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) }),
-      response: { 200: z.object({ csrfToken: z.string() }), 401: errorBody, 403: errorBody, 423: errorBody, 429: errorBody },
+      response: { 200: z.object({ csrfToken: z.string() }), 400: errorBody, 401: errorBody, 429: errorBody },
     },
   }, async (request, reply) => {
     const { token, csrfToken } = await service.login({ ...request.body, ip: request.ip, userAgent: request.headers['user-agent'] });
@@ -71,7 +71,7 @@ export const authRoutes = (opts: AuthRouteOptions): FastifyPluginAsync => async 
       summary: 'Change own password (ends the other sessions)',
       tags: ['auth'],
       body: z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().max(200) }),
-      response: { 200: ok, 400: errorBody, ...authErrors },
+      response: { 200: ok, 400: errorBody, 429: errorBody, ...authErrors },
     },
   }, async (request) => {
     await service.changePassword({ userId: currentUser(request).id, sessionId: request.auth!.sessionId, ...request.body, actor: actorOf(request) });

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { formatCivilDate, shanghaiDateOf } from '../../domain';
 import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
 import { ROSTER_EDITORS, type DutyRosterService } from '../services/duty-roster-service';
-import { authErrors, errorBody, existingCivilDate, id, idParams, ok } from './schemas';
+import { authErrors, errorBody, id, idParams, ok, workDate } from './schemas';
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM (month must be YYYY-MM)');
 const shift = z.object({
@@ -41,7 +41,7 @@ export const dutyShiftRoutes = (service: DutyRosterService, now: () => Date): Fa
     onRequest: editors,
     schema: {
       summary: 'Put a person on duty for a day (creates, or replaces the day\'s shift)', tags: ['rosters'],
-      body: z.object({ communityId: id, dutyDate: existingCivilDate, userId: id }),
+      body: z.object({ communityId: id, dutyDate: workDate, userId: id }),
       response: { 200: z.object({ shift, warning: z.string().optional() }), 201: z.object({ shift, warning: z.string().optional() }), ...refusals },
     },
   }, async (request, reply) => {
@@ -63,7 +63,7 @@ export const dutyShiftRoutes = (service: DutyRosterService, now: () => Date): Fa
       summary: 'Replace a month\'s roster from today on (all rows or none); rows name the person by userId or username', tags: ['rosters'],
       body: z.object({
         communityId: id, month,
-        shifts: z.array(z.object({ dutyDate: existingCivilDate, userId: id.optional(), username: z.string().min(1).max(100).optional() })).max(31, '一个月最多31天 (at most 31 rows)'),
+        shifts: z.array(z.object({ dutyDate: workDate, userId: id.optional(), username: z.string().min(1).max(100).optional() })).max(31, '一个月最多31天 (at most 31 rows)'),
       }),
       response: { 200: z.object({ created: z.number(), replaced: z.number(), deleted: z.number(), unchanged: z.number(), warning: z.string().optional() }), ...refusals },
     },

@@ -8,7 +8,8 @@ import type { RulebookStore } from '../../platform/rulebook-store';
 import { BadRequestError } from '../errors';
 import { actorOf, currentUser, requireAuth } from '../plugins/auth';
 import { idNumberProblem } from '../services/id-number';
-import { buildLedgerWorkbook, checkLedgerWorkbook, parseLedgerWorkbook } from '../services/ledger-excel';
+import { buildLedgerWorkbook, checkLedgerWorkbook, IMPORT_BODY_LIMIT, IMPORT_ZIP_LIMITS, parseLedgerWorkbook } from '../services/ledger-excel';
+import { checkOfficeZip } from '../services/evidence/zip-guard';
 import type { LedgerEvents } from '../services/ledger-events';
 import { ledgerService } from '../services/ledger-service';
 import { authErrors, civilDate, errorBody, id, idParams } from './schemas';
@@ -62,7 +63,7 @@ export const ledgerRoutes = (deps: { ledgers: LedgerRepository; users: UserRepos
   const service = ledgerService(deps.ledgers, deps.events, app.log, categories);
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
-  app.addContentTypeParser([XLSX, 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser([XLSX, 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
   typed.get('/', {
     schema: { summary: 'Ledger entries in scope (sensitive fields masked)', tags: ['ledgers'], querystring: listQuery, response: { 200: z.array(subject), 404: errorBody, ...authErrors } },
@@ -151,6 +152,8 @@ export const ledgerRoutes = (deps: { ledgers: LedgerRepository; users: UserRepos
     const { communityId } = request.query;
     service.checkCommunity(user, communityId); // before reading the file
     if (!Buffer.isBuffer(request.body)) throw new BadRequestError(`请以 ${XLSX} 上传文件 (send the .xlsx file as the request body)`);
+    // The evidence zip guard first: exceljs inflates everything in memory, a bomb would take the process down.
+    await checkOfficeZip(request.body, request.body.length, IMPORT_ZIP_LIMITS);
     const members = (names: string[]) => deps.ledgers.membersByUsername(communityId, names);
     if (request.query.dryRun) {
       const { rows, problems } = await checkLedgerWorkbook(request.body, communityId, categories(), members);

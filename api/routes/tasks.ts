@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser, requireAuth, requireRole } from '../plugins/auth';
 import type { TaskService } from '../services/task-service';
-import { authErrors, errorBody, id, idParams, reason } from './schemas';
+import { authErrors, errorBody, id, idParams, instant, reason } from './schemas';
 
 const status = z.enum(['SCHEDULED', 'OPEN', 'SUBMITTED', 'CLOSED', 'OVERDUE', 'CLOSED_LATE', 'WAIVED']);
 export const task = z.object({
@@ -65,7 +65,7 @@ export const taskRoutes = (service: TaskService): FastifyPluginAsync => async (a
 
   typed.post('/:id/extend', {
     onRequest: requireRole(...TOWNSHIP_OFFICIALS),
-    schema: { summary: 'Extend the deadline, with a reason (audited)', tags: ['tasks'], params: idParams, body: z.object({ newDueAt: z.coerce.date(), reason }), response: { 200: workflowState, ...refusals } },
+    schema: { summary: 'Extend the deadline, with a reason (audited)', tags: ['tasks'], params: idParams, body: z.object({ newDueAt: instant.transform((s) => new Date(s)), reason }), response: { 200: workflowState, ...refusals } },
   }, async (request) => service.extend(currentUser(request), request.params.id, request.body));
 
   typed.post('/:id/waive', {

@@ -36,9 +36,14 @@ export const userRoutes = (deps: { users: UserRepository }): FastifyPluginAsync 
         email: z.email().optional(),
         communityIds: z.array(id).max(100).default([]),
       }),
-      response: { 201: user, 400: errorBody, 409: errorBody, ...authErrors },
+      // pendingGrantId: a guarded role (POLITICAL_LEGAL, SECRETARY) waits for approval; the account is inactive until then.
+      response: { 201: user.extend({ pendingGrantId: z.string().nullable() }), 400: errorBody, 409: errorBody, ...authErrors },
     },
   }, async (request, reply) => reply.status(201).send(await service.create(currentUser(request), request.body, actorOf(request))));
+
+  typed.post('/:id/unlock', {
+    schema: { summary: 'Lift the login delay after wrong passwords (every address); audited', tags: ['admin'], params: idParams, response: { 200: user, 404: errorBody, ...authErrors } },
+  }, async (request) => service.unlock(currentUser(request), request.params.id, actorOf(request)));
 
   typed.post('/:id/deactivate', {
     schema: { summary: 'Deactivate a user (never deleted); ends their sessions', tags: ['admin'], params: idParams, response: { 200: user, 400: errorBody, 404: errorBody, ...authErrors } },

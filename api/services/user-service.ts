@@ -1,13 +1,20 @@
 // Admin management of accounts: create with role and memberships, deactivate.
+// Roles that read sensitive ledgers (diagnoses, criminal records) need a second
+// person: an admin asks, and the township's political-legal official (or another
+// admin) approves. Every route that gives a role goes through grantRole here.
 import type { Actor } from '../../db/audit-repository';
 import type { RoleName, SessionUser } from '../../db/auth-repository';
 import { hashPassword } from '../../db/passwords';
-import type { UserRepository } from '../../db/user-repository';
-import { BadRequestError, ConflictError, NotFoundError } from '../errors';
+import type { RoleGrantRecord, UserRepository } from '../../db/user-repository';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { MIN_PASSWORD_LENGTH } from './auth-service';
 
 /** Community roles act through memberships; without one they could see nothing. */
 const NEEDS_MEMBERSHIP: readonly RoleName[] = ['STAFF', 'SECRETARY', 'AREA_LEADER'];
+/** Roles that can read full ledger data (GET /api/ledgers/:id/sensitive): granting one needs a second person. */
+export const GUARDED_ROLES: readonly RoleName[] = ['POLITICAL_LEGAL', 'SECRETARY'];
+/** Who may approve a guarded grant: the political-legal official, or an admin other than the one who asked. */
+export const GRANT_APPROVERS: readonly RoleName[] = ['POLITICAL_LEGAL', 'ADMIN'];
 
 export function userService(users: UserRepository) {
   return {
@@ -26,7 +33,38 @@ export function userService(users: UserRepository) {
       if (unknown.length > 0) throw new BadRequestError(`社区不存在: ${unknown.join(', ')} (unknown communityIds)`);
       if (await users.usernameTaken(input.username)) throw new ConflictError(`用户名 ${input.username} 已被使用 (username taken)`, 'username_taken');
       const { password, ...rest } = input;
-      return users.create(admin.townshipId, { ...rest, communityIds, passwordHash: await hashPassword(password) }, actor);
+      const user = { ...rest, communityIds, passwordHash: await hashPassword(password) };
+      if (!GUARDED_ROLES.includes(input.role)) return { ...(await users.create(admin.townshipId, user, actor)), pendingGrantId: null };
+      // Inactive until approved: the asking admin cannot log in as it meanwhile.
+      const { user: created, grantId } = await users.createPendingGrant(admin.townshipId, user, actor);
+      return { ...created, pendingGrantId: grantId };
+    },
+
+    /** The one way to change an existing user's role: guarded roles wait for approval, others apply through the caller's update. */
+    async grantRole(admin: SessionUser, userId: string, role: RoleName, actor: Actor): Promise<{ pendingGrantId: string | null }> {
+      if (!GUARDED_ROLES.includes(role)) return { pendingGrantId: null };
+      if (userId === admin.id) throw new BadRequestError('不能为自己申请角色 (you cannot ask for a role for yourself)');
+      const requested = await users.requestRole(admin.townshipId, userId, role, actor);
+      if (!requested) throw new NotFoundError('用户');
+      return { pendingGrantId: requested.grantId };
+    },
+
+    pendingGrants: (official: SessionUser) => users.roleGrants(official.townshipId, 'PENDING'),
+
+    async decideGrant(official: SessionUser, grantId: string, approve: boolean, actor: Actor): Promise<RoleGrantRecord> {
+      const [grant] = await users.roleGrants(official.townshipId, undefined, grantId);
+      if (!grant) throw new NotFoundError('角色授权申请');
+      if (!GRANT_APPROVERS.includes(official.role)) throw new ForbiddenError('只有政法委员或另一位管理员可以审批角色授权 (only the political-legal official or a second admin may decide)');
+      if (grant.requestedById === official.id) throw new ForbiddenError('申请人不能审批自己的申请，请由政法委员或另一位管理员审批 (the admin who asked cannot decide)');
+      if (grant.userId === official.id) throw new ForbiddenError('不能审批授予自己的角色 (you cannot decide a grant to yourself)');
+      if (grant.status !== 'PENDING' || !(await users.decideGrant(grant, approve, actor))) throw new ConflictError('该申请已处理 (already decided)', 'already_decided');
+      return { ...grant, status: approve ? 'APPROVED' : 'REJECTED' };
+    },
+
+    async unlock(admin: SessionUser, userId: string, actor: Actor) {
+      const user = await users.unlock(admin.townshipId, userId, actor);
+      if (!user) throw new NotFoundError('用户');
+      return user;
     },
 
     async deactivate(admin: SessionUser, userId: string, actor: Actor) {

@@ -75,33 +75,53 @@ describe('accounts: login, sessions, CSRF, password change, lockout', () => {
     expect(await api.db.auditLog.count({ where: { action: 'auth.password_changed', entityId: t.users.secretaryA.id } })).toBe(1);
   });
 
-  it('locks login for 15 minutes after 20 wrong passwords, even with the right one', async () => {
-    const username = t.users.staffB.username;
-    for (let i = 1; i <= 19; i += 1) {
-      const res = await api.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: `wrong-${i}` } });
-      expect(res.statusCode).toBe(401);
+  const attempt = (username: string, password: string, remoteAddress = '10.1.1.1') =>
+    api.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, remoteAddress });
+
+  it('slows guessing down after 5 wrong passwords, unknown usernames exactly like known ones, and an admin can lift it', async () => {
+    const known = t.users.staffB.username;
+    const unknown = `nobody.${known}`;
+    for (let i = 1; i <= 5; i += 1) {
+      const [a, b] = [await attempt(known, `wrong-${i}`), await attempt(unknown, `wrong-${i}`)];
+      expect([a.statusCode, b.statusCode]).toEqual([401, 401]);
+      expect(a.json()).toEqual(b.json());
     }
-    const twentieth = await api.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'wrong-20' } });
-    expect(twentieth.statusCode).toBe(423);
-    expect(twentieth.json().message).toMatch(/锁定.*locked/);
-    const right = await api.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: PASSWORD } });
-    expect(right.statusCode).toBe(423);
-    const row = await api.db.user.findUniqueOrThrow({ where: { id: t.users.staffB.id } });
-    expect(row.lockedUntil!.getTime() - Date.now()).toBeGreaterThan(14 * 60_000);
-    expect(await api.db.auditLog.count({ where: { action: 'auth.locked', entityId: t.users.staffB.id } })).toBe(1);
-    // The lock lapses after 15 minutes: simulate by moving it into the past.
-    await api.db.user.update({ where: { id: t.users.staffB.id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
-    await login(api.app, username);
+    // The sixth try comes too soon: both names answer the same delay, even the right password.
+    const [a, b] = [await attempt(known, PASSWORD), await attempt(unknown, 'wrong-6')];
+    expect([a.statusCode, b.statusCode]).toEqual([429, 429]);
+    expect(a.json()).toEqual(b.json());
+    expect(a.json().message).toMatch(/秒后再试.*retry in 1 s/);
+    expect(await api.db.auditLog.count({ where: { action: 'auth.login_failed', entityId: t.users.staffB.id } })).toBe(5);
+    // The admin sees the delay on the account.
+    const admin = await login(api.app, t.users.admin.username);
+    const listed = ((await admin.get('/api/users')).json() as Array<{ id: string; lockedUntil: string | null }>).find((u) => u.id === t.users.staffB.id)!;
+    expect(listed.lockedUntil).not.toBeNull();
+    // Another address is not held up: nobody can keep someone else out.
+    await login(api.app, known, PASSWORD, '10.2.2.2');
+    // The admin lifts the delay for the first address too.
+    expect((await admin.post(`/api/users/${t.users.staffB.id}/unlock`)).statusCode).toBe(200);
+    await login(api.app, known, PASSWORD, '10.1.1.1');
   });
 
-  it('a deactivated user cannot log in and loses open sessions', async () => {
+  it('counts guesses of the current password on a password change', async () => {
+    const client = await login(api.app, t.users.secretaryB.username);
+    for (let i = 1; i <= 5; i += 1) expect((await client.post('/api/auth/password', { currentPassword: `wrong-${i}`, newPassword: 'a-new-password-1' })).statusCode).toBe(400);
+    const sixth = await client.post('/api/auth/password', { currentPassword: PASSWORD, newPassword: 'a-new-password-1' });
+    expect(sixth.statusCode).toBe(429);
+    expect(sixth.json().message).toContain('秒后再试');
+    expect(await api.db.auditLog.count({ where: { action: 'auth.password_wrong', entityId: t.users.secretaryB.id } })).toBe(5);
+    await login(api.app, t.users.secretaryB.username); // unchanged
+  });
+
+  it('a deactivated user loses open sessions, and its right password answers exactly like a wrong one', async () => {
     const staff = await login(api.app, t.users.leaderA.username);
     const admin = await login(api.app, t.users.admin.username);
     expect((await admin.post(`/api/users/${t.users.leaderA.id}/deactivate`)).statusCode).toBe(200);
     expect((await staff.get('/api/auth/me')).statusCode).toBe(401);
-    const res = await api.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: t.users.leaderA.username, password: PASSWORD } });
-    expect(res.statusCode).toBe(403);
-    expect(res.json().message).toContain('停用');
+    const right = await attempt(t.users.leaderA.username, PASSWORD, '10.3.3.3');
+    const wrong = await attempt(t.users.leaderA.username, 'wrong-password', '10.3.3.3');
+    expect(right.statusCode).toBe(401);
+    expect(right.json()).toEqual(wrong.json());
   });
 });
 

@@ -7,13 +7,15 @@
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { BadRequestError, HttpError } from '../../errors';
 
-export const ZIP_LIMITS = {
+export interface ZipLimits {
   /** everything unpacked together */
-  maxUncompressedBytes: 100 * 1024 * 1024,
+  maxUncompressedBytes: number;
   /** unpacked size over archive size; real documents are well under 50 */
-  maxRatio: 200,
-  maxEntries: 1000,
-} as const;
+  maxRatio: number;
+  maxEntries: number;
+}
+
+export const ZIP_LIMITS: ZipLimits = { maxUncompressedBytes: 100 * 1024 * 1024, maxRatio: 200, maxEntries: 1000 };
 
 const MIB = 1024 * 1024;
 
@@ -21,16 +23,18 @@ class ZipRefused extends HttpError {
   constructor(status: 400 | 413, why: string) { super(status, 'zip_refused', `文档压缩结构异常，已拒绝：${why}`); }
 }
 
-export async function checkOfficeZip(path: string, archiveBytes: number): Promise<void> {
+/** The archive as a file on disk (evidence uploads) or in memory (ledger import, before exceljs inflates it). */
+export async function checkOfficeZip(source: string | Buffer, archiveBytes: number, limits: ZipLimits = ZIP_LIMITS): Promise<void> {
   let zip: ZipFile;
   try {
     // validateEntrySizes: yauzl fails the read when an entry inflates to more (or less) than it declared.
-    zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false });
+    const options = { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false };
+    zip = typeof source === 'string' ? await yauzl.openPromise(source, options) : await yauzl.fromBufferPromise(source, options);
   } catch (err) {
     throw new BadRequestError(`文档已损坏，无法读取 (the document is not a readable zip: ${(err as Error).message})`, 'corrupt_document');
   }
   try {
-    await inspect(zip, archiveBytes);
+    await inspect(zip, archiveBytes, limits);
   } catch (err) {
     if (err instanceof HttpError) throw err;
     const message = (err as Error).message;
@@ -43,15 +47,15 @@ export async function checkOfficeZip(path: string, archiveBytes: number): Promis
   }
 }
 
-async function inspect(zip: ZipFile, archiveBytes: number): Promise<void> {
-  if (zip.entryCount > ZIP_LIMITS.maxEntries) throw new ZipRefused(400, `条目数 ${zip.entryCount} 超过 ${ZIP_LIMITS.maxEntries} (more than ${ZIP_LIMITS.maxEntries} entries)`);
+async function inspect(zip: ZipFile, archiveBytes: number, limits: ZipLimits): Promise<void> {
+  if (zip.entryCount > limits.maxEntries) throw new ZipRefused(400, `条目数 ${zip.entryCount} 超过 ${limits.maxEntries} (more than ${limits.maxEntries} entries)`);
   // Pass 1: the central directory's claims, cheap to check before inflating anything.
   const entries: Entry[] = [];
   let declared = 0;
   for await (const entry of zip.eachEntry()) {
     entries.push(entry);
     declared += entry.uncompressedSize;
-    checkTotals(declared, archiveBytes);
+    checkTotals(declared, archiveBytes, limits);
   }
   // Pass 2: the truth. The running total stops a liar at the limit, not at the end.
   let actual = 0;
@@ -60,19 +64,19 @@ async function inspect(zip: ZipFile, archiveBytes: number): Promise<void> {
     const stream = await zip.openReadStreamPromise(entry);
     for await (const chunk of stream) {
       actual += (chunk as Buffer).length;
-      if (actual > ZIP_LIMITS.maxUncompressedBytes || actual / archiveBytes > ZIP_LIMITS.maxRatio) {
+      if (actual > limits.maxUncompressedBytes || actual / archiveBytes > limits.maxRatio) {
         stream.destroy();
-        checkTotals(actual, archiveBytes);
+        checkTotals(actual, archiveBytes, limits);
       }
     }
   }
 }
 
-function checkTotals(uncompressed: number, archiveBytes: number): void {
-  if (uncompressed > ZIP_LIMITS.maxUncompressedBytes) {
-    throw new ZipRefused(413, `解压后超过 ${ZIP_LIMITS.maxUncompressedBytes / MIB} MB (more than ${ZIP_LIMITS.maxUncompressedBytes / MIB} MB uncompressed)`);
+function checkTotals(uncompressed: number, archiveBytes: number, limits: ZipLimits): void {
+  if (uncompressed > limits.maxUncompressedBytes) {
+    throw new ZipRefused(413, `解压后超过 ${limits.maxUncompressedBytes / MIB} MB (more than ${limits.maxUncompressedBytes / MIB} MB uncompressed)`);
   }
-  if (uncompressed / Math.max(archiveBytes, 1) > ZIP_LIMITS.maxRatio) {
-    throw new ZipRefused(400, `压缩比超过 ${ZIP_LIMITS.maxRatio} 倍 (compression ratio above ${ZIP_LIMITS.maxRatio}: a zip bomb?)`);
+  if (uncompressed / Math.max(archiveBytes, 1) > limits.maxRatio) {
+    throw new ZipRefused(400, `压缩比超过 ${limits.maxRatio} 倍 (compression ratio above ${limits.maxRatio}: a zip bomb?)`);
   }
 }
