@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['domain/**/*.test.ts', 'notify/**/*.test.ts', 'config/**/*.test.ts', 'workflows/**/*.test.ts'],
+          include: ['domain/**/*.test.ts', 'notify/**/*.test.ts', 'config/**/*.test.ts', 'workflows/**/*.test.ts', 'api/**/*.test.ts'],
           environment: 'node',
           env: { TZ: 'UTC' },
         },

@@ -17,6 +17,8 @@ import { refuseUnsafeText } from './routes/schemas';
 import { healthRoutes } from './routes/health';
 import { systemRoutes } from './routes/system';
 import { authPlugin } from './plugins/auth';
+import { installOverloadGate, type OverloadOptions } from './plugins/overload';
+import { isDatabaseBusy } from '../db/client';
 import { authRoutes } from './routes/auth';
 import { userRoutes } from './routes/users';
 import { communityRoutes } from './routes/communities';
@@ -33,6 +35,7 @@ import { evidenceRoutes } from './routes/evidence';
 import { createLocalStorage } from '../storage/local-storage';
 import type { EvidenceStorage } from '../storage/evidence-storage';
 import { oversightRoutes } from './routes/oversight';
+import { heatmapCache as createHeatmapCache } from './services/heatmap';
 import { notificationRoutes } from './routes/notifications';
 import type { NotifyConfig } from '../notify';
 import { meRoutes } from './routes/me';
@@ -81,7 +84,12 @@ export interface AppDeps {
   planning?: { events?: PlanningEvents; now?: () => Date };
   /** notification settings (NOTIFY_CONFIG) for the channel status and the local mail capture; absent = nothing configured */
   notify?: NotifyConfig;
+  /** the overload gate (api/plugins/overload.ts); default OVERLOAD_DEFAULTS */
+  overload?: OverloadOptions;
 }
+
+/** Chosen from bench/reads.ts (BENCHMARKS.md): past 8 requests at once the 2-core box only queues; 2 s in the queue is the most a person should wait for a 503. */
+export const OVERLOAD_DEFAULTS: OverloadOptions = { maxInFlight: 8, maxQueued: 64, maxWaitMs: 2_000, retryAfterS: 2 };
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -93,6 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
   });
+  installOverloadGate(app, deps.overload ?? OVERLOAD_DEFAULTS);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -109,6 +118,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     if (error instanceof HttpError) {
       return reply.status(error.statusCode).send({ error: error.code, message: error.message });
+    }
+    if (isDatabaseBusy(error)) {
+      request.log.warn({ err: error }, 'database pool exhausted');
+      return reply.status(503).header('retry-after', '2').send({ error: 'overloaded', message: '系统繁忙，请稍后再试 (server busy, retry shortly)' });
     }
     const client = frameworkClientError(error as { code?: string; statusCode?: number; message?: string });
     if (client) return reply.status(client.status).send({ error: client.error, message: client.message });
@@ -140,7 +153,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(scoreboardRoutes({ ...repos, rulebooks }), { prefix: '/api/scoreboard' });
   await app.register(ledgerRoutes({ ...repos, events: deps.ledgerEvents ?? noopLedgerEvents, rulebooks }), { prefix: '/api/ledgers' });
   await app.register(taskRoutes(tasksService), { prefix: '/api/tasks' });
-  await app.register(oversightRoutes({ tasks, service: tasksService }), { prefix: '/api' });
+  const heatmapCache = createHeatmapCache({ ttlMs: 5 * 60_000, quietMs: 30_000, maxEntries: 500 });
+  // A change that can repaint a past month (waiver, submission, reversal, appeal, incident) empties the heatmap cache.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'GET' && reply.statusCode < 400 && /^\/api\/(tasks|deductions|appeals|incidents)\//.test(request.url)) heatmapCache.invalidate();
+  });
+  await app.register(oversightRoutes({ tasks, service: tasksService, heatmapCache }), { prefix: '/api' });
   await app.register(notificationRoutes({ notify: deps.notify }), { prefix: '/api/notifications' });
   await app.register(evidenceRoutes({ db: deps.db, storage }), { prefix: '/api/evidence' });
   const planningNow = deps.planning?.now ?? (() => new Date());

@@ -5,6 +5,7 @@
 //   BENCH_GEN_DAY      month boundary for pure generation (default 2026-07-01: quarter + month + flood season)
 //   BENCH_TEMPORAL_STORE  file (default: SQLite file in the temp folder, as npm start) | memory (in-memory SQLite, as the tests)
 //   BENCH_DAY          month boundary the obligation workflows are started for (default: next 1st of a month)
+// `npm run bench -- --reads` runs the read benchmark at prefecture scale instead (bench/reads.ts).
 import os from 'node:os';
 import path from 'node:path';
 import { Runtime, DefaultLogger, NativeConnection } from '@temporalio/worker';
@@ -55,6 +56,7 @@ function perCommunity(rulebook: Rulebook, day: string): number {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--reads')) return (await import('./reads')).runReads();
   const totalStart = performance.now();
   try {
     Runtime.install({ logger: new DefaultLogger('WARN') });

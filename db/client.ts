@@ -5,14 +5,31 @@ import { PrismaClient } from './generated/prisma/client';
 
 export type Database = PrismaClient;
 
-export function createDatabase(databaseUrl: string, opts: { maxConnections?: number } = {}): Database {
+/**
+ * Pool figures, from bench/reads.ts on the 2-core machine (BENCHMARKS.md):
+ * 10 connections keep PostgreSQL busy without queueing inside it; the API's
+ * overload gate (api/plugins/overload.ts) admits fewer requests than that,
+ * so waiting for a connection is rare and short. A connect wait past 5 s means
+ * the database is down or saturated: the API answers 503 (isDatabaseBusy).
+ * A statement past 30 s is cancelled rather than holding its connection.
+ */
+export const POOL_DEFAULTS = { max: 10, connectionTimeoutMillis: 5_000, statementTimeoutMs: 30_000 } as const;
+
+export function createDatabase(databaseUrl: string, opts: { maxConnections?: number; statementTimeoutMs?: number } = {}): Database {
   const adapter = new PrismaPg({
     connectionString: databaseUrl,
-    max: opts.maxConnections ?? 10,
+    max: opts.maxConnections ?? POOL_DEFAULTS.max,
     // Fail fast when the database is down instead of hanging a request.
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: POOL_DEFAULTS.connectionTimeoutMillis,
+    statement_timeout: opts.statementTimeoutMs ?? POOL_DEFAULTS.statementTimeoutMs,
   });
   return new PrismaClient({ adapter });
+}
+
+/** The pool gave up waiting for a connection, or PostgreSQL refused one for lack of slots: busy, not broken. */
+export function isDatabaseBusy(error: unknown): boolean {
+  const text = `${(error as Error)?.message ?? ''} ${String((error as { cause?: unknown })?.cause ?? '')}`;
+  return /timeout exceeded when trying to connect|too many clients already|remaining connection slots are reserved/i.test(text);
 }
 
 /** Round-trips a trivial query; throws when the database cannot be reached. */

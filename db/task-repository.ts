@@ -1,7 +1,7 @@
 // Read side of tasks (obligation rows) for the API, always filtered by the
 // caller's community scope in SQL.
 import type { Database } from './client';
-import type { ObligationStatus } from './generated/prisma/client';
+import { Prisma, type ObligationStatus } from './generated/prisma/client';
 import { findUsedBefore } from './evidence-repository';
 
 export interface TaskRow {
@@ -109,20 +109,38 @@ export function taskRepository(db: Database) {
       });
     },
 
-    /** Status of every task of a month window, for the heatmap. */
-    async forWindow(scope: string[], from: Date, to: Date) {
-      return db.obligation.findMany({
-        where: { communityId: { in: scope }, dueAt: { gt: from, lte: to } },
-        select: { communityId: true, ruleId: true, status: true, dueAt: true, title: true, community: { select: { name: true } } },
-      });
+    /**
+     * The heatmap's raw material for one page of communities: per community and
+     * rule, whether a task of the window shows a deduction and the earliest
+     * deadline still open (api/services/heatmap.ts turns that into a state).
+     * Scope first: only `communityIds` are read; one array parameter, not one per row.
+     */
+    async heatmapTasks(communityIds: string[], from: Date, to: Date, section?: number) {
+      const bySection = section === undefined ? Prisma.empty : Prisma.sql`AND o."section" = ${section}`;
+      return db.$queryRaw<Array<{ communityId: string; ruleId: string; deducted: boolean; openDueAt: Date | null }>>`
+        SELECT o."communityId", o."ruleId",
+               bool_or(o."status" IN ('OVERDUE', 'CLOSED_LATE')) AS "deducted",
+               min(o."dueAt") FILTER (WHERE o."status" NOT IN ('CLOSED', 'WAIVED', 'OVERDUE', 'CLOSED_LATE')) AS "openDueAt"
+        FROM "Obligation" o
+        WHERE o."communityId" = ANY(${communityIds}::text[]) AND o."dueAt" > ${from} AND o."dueAt" <= ${to} ${bySection}
+        GROUP BY o."communityId", o."ruleId"`;
     },
 
-    /** Active (non-reversed) deductions that happened in the window. */
-    async deductedInWindow(scope: string[], from: Date, to: Date) {
-      return db.deduction.findMany({
-        where: { communityId: { in: scope }, kind: 'DEDUCTION', reversedBy: null, occurredAt: { gte: from, lt: to } },
-        select: { communityId: true, ruleId: true, occurredAt: true },
-      });
+    /** (community, rule) pairs with an active (non-reversed) deduction that happened in the window: incidents have no task. */
+    async heatmapDeductions(communityIds: string[], from: Date, to: Date, section?: number) {
+      const bySection = section === undefined ? Prisma.empty : Prisma.sql`AND d."section" = ${String(section)}`;
+      return db.$queryRaw<Array<{ communityId: string; ruleId: string }>>`
+        SELECT DISTINCT d."communityId", d."ruleId"
+        FROM "Deduction" d
+        WHERE d."communityId" = ANY(${communityIds}::text[]) AND d."kind" = 'DEDUCTION'
+          AND d."occurredAt" >= ${from} AND d."occurredAt" < ${to} ${bySection}
+          AND NOT EXISTS (SELECT 1 FROM "Deduction" r WHERE r."reversesId" = d."id")`;
+    },
+
+    /** One page of the communities in scope, in code order, with their names. */
+    async communityPage(scope: string[], offset: number, limit: number): Promise<Array<{ id: string; name: string }>> {
+      return db.$queryRaw<Array<{ id: string; name: string }>>`
+        SELECT "id", "name" FROM "Community" WHERE "id" = ANY(${scope}::text[]) ORDER BY "code" LIMIT ${limit} OFFSET ${offset}`;
     },
 
     async openWorkflowsOfSubject(subjectId: string): Promise<string[]> {
@@ -134,10 +152,6 @@ export function taskRepository(db: Database) {
     async usedBefore(evidenceIds: string[]): Promise<Set<string>> {
       const flags = await Promise.all(evidenceIds.map(async (id) => [id, (await findUsedBefore(db, id)).length > 0] as const));
       return new Set(flags.filter(([, used]) => used).map(([id]) => id));
-    },
-
-    async communityNames(scope: string[]): Promise<Array<{ id: string; name: string }>> {
-      return db.community.findMany({ where: { id: { in: scope } }, select: { id: true, name: true }, orderBy: { code: 'asc' } });
     },
 
     /** Evidence ids of this community not yet attached anywhere. */

