@@ -106,6 +106,8 @@ function Routed({ path, me }: { path: string; me: Me }): ReactNode {
   };
   const bare = path.split('?')[0]!;
   const officialPage = officialPages[bare];
+  // Secretaries review their own community's evidence.
+  if (bare === '/reviews' && role === 'SECRETARY') return <ReviewsPage />;
   if (officialPage) return official ? officialPage() : <Forbidden />;
 
   const adminPages: Record<string, () => ReactNode> = {

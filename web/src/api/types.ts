@@ -17,6 +17,14 @@ export interface Task {
   id: string; title: string; clause: string; communityId: string; communityName: string; periodLabel: string;
   dueAt: string; status: TaskStatus; points: number; requiredCount: number; acceptedCount: number;
   evidence: { minCount: number; types: string[] };
+  /** units handed in and awaiting review */
+  pendingUnits: number;
+  /** set when the latest submission was sent back and nothing was handed in since */
+  rejectedReason: string | null;
+  /** the person or site a visit is about (masked for township roles) */
+  subjectName: string | null;
+  assigneeId: string | null; assigneeName: string | null;
+  closedAt?: string | null; waiverReason?: string | null;
 }
 
 export interface EvidenceFile {
@@ -33,7 +41,8 @@ export interface Submission {
 export interface TaskDetail extends Task { submissions: Submission[] }
 
 export interface UploadedEvidence {
-  id: string; fileName: string; sha256: string; takenAt: string | null; gps: { lat: number; lon: number } | null; usedBefore: boolean;
+  /** usedBefore: earlier evidence with the same or a near-identical picture; empty when the photo is new */
+  id: string; fileName: string; sha256: string; takenAt: string | null; gps: { lat: number; lon: number } | null; usedBefore: unknown[];
 }
 
 export interface PendingReview {

@@ -117,7 +117,7 @@ export const zhCN = {
   'evidence.report': '报告',
 
   'upload.take': '拍照或选择照片',
-  'upload.hint': '手机上会直接打开相机',
+  'upload.hint': '手机上会直接打开相机；单个文件不超过 15 MB',
   'upload.uploading': '正在上传 {percent}%',
   'upload.done': '已上传',
   'upload.failed': '上传失败：{message}',
@@ -366,6 +366,23 @@ export const zhCN = {
   'settings.passwordSubmit': '修改密码',
   'settings.passwordMismatch': '两次输入的新密码不一致',
   'settings.passwordChanged': '密码已修改，其他设备上的登录已退出',
+  // Tasks that say what is owed (issue #14)
+  'tasks.dueAt': '截止 {time}',
+  'tasks.unitsOwed': '还需再完成 {count} 次',
+  'tasks.rejectedBadge': '被退回',
+  'tasks.deductedLateOk': '已扣分（补交可办结）',
+  'tasks.assignee': '负责人：{name}',
+  'tasks.search': '搜索任务',
+  'tasks.searchHint': '事项、对象或周期',
+  'tasks.filter': '筛选',
+  'tasks.filterAll': '全部',
+  'tasks.noMatch': '没有符合条件的任务',
+  'task.assignee': '负责人',
+  'task.assigneeNone': '本社区工作人员（未指定）',
+  'task.assignTo': '指派给',
+  'task.assign': '指派',
+  'task.assigned': '已指派，提醒将发给负责人',
+  'upload.tooLarge': '文件过大（{size} MB），单个文件不能超过 15 MB，请压缩后重试',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
