@@ -12,6 +12,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, hasZodFasti
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client';
 import { HttpError } from './errors';
+import { chineseOnly } from '../domain/chinese-only';
 import { frameworkClientError } from './framework-errors';
 import { healthRoutes } from './routes/health';
 import { systemRoutes } from './routes/system';
@@ -99,17 +100,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((error, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const details = error.validation.map((v) => `${v.instancePath || '(body)'} ${v.message}`).join('; ');
+      const details = error.validation.map((v) => `${v.instancePath || '(body)'} ${chineseOnly(v.message ?? '')}`).join('; ');
       return reply.status(400).send({ error: 'validation_failed', message: `请求参数有误: ${details}` });
     }
     if (error instanceof HttpError) {
-      return reply.status(error.statusCode).send({ error: error.code, message: error.message });
+      return reply.status(error.statusCode).send({ error: error.code, message: chineseOnly(error.message) });
     }
     const client = frameworkClientError(error as { code?: string; statusCode?: number; message?: string });
-    if (client) return reply.status(client.status).send({ error: client.error, message: client.message });
+    if (client) return reply.status(client.status).send({ error: client.error, message: chineseOnly(client.message) });
     // Internal details go to the log only, never to the client.
     request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({ error: 'internal', message: '服务器内部错误，请稍后重试 (internal error)' });
+    return reply.status(500).send({ error: 'internal', message: '服务器内部错误，请稍后重试' });
   });
 
   const repos = createRepositories(deps.db, deps.ledgerEncryptionKey);

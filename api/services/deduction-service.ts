@@ -70,7 +70,7 @@ export function deductionService(repo: DeductionRepository) {
       if (!input.idempotencyKey && !input.sequence) {
         throw new BadRequestError('请提供 idempotencyKey，或当日同类事件的序号 sequence，以防重复记录 (send idempotencyKey, or sequence: the number of this incident on that day)');
       }
-      const explanation = `事件扣分：${input.reason}（规则 ${input.ruleId}，第${input.section}部分「${input.item}」，发生于 ${input.occurredOn}，扣 ${input.points} 分）`;
+      const explanation = `事件扣分：${input.reason}（第${input.section}部分「${input.item}」，发生于 ${input.occurredOn}，扣 ${input.points} 分）`;
       const result = await repo.recordIncident({
         businessKey: incidentBusinessKey(input), communityId: input.communityId, ruleId: input.ruleId, section: String(input.section),
         item: input.item, points: input.points, explanation, occurredAt: new Date(`${input.occurredOn}T00:00:00+08:00`),

@@ -83,7 +83,7 @@ describe('accounts: login, sessions, CSRF, password change, lockout', () => {
     }
     const twentieth = await api.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'wrong-20' } });
     expect(twentieth.statusCode).toBe(423);
-    expect(twentieth.json().message).toMatch(/锁定.*locked/);
+    expect(twentieth.json().message).toMatch(/锁定/);
     const right = await api.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: PASSWORD } });
     expect(right.statusCode).toBe(423);
     const row = await api.db.user.findUniqueOrThrow({ where: { id: t.users.staffB.id } });
@@ -115,7 +115,7 @@ describe('per-IP rate limit on login', () => {
     for (let i = 0; i < 3; i += 1) expect((await attempt('10.0.0.1')).statusCode).toBe(401);
     const limited = await attempt('10.0.0.1');
     expect(limited.statusCode).toBe(429);
-    expect(limited.json().message).toMatch(/频繁.*too many/);
+    expect(limited.json().message).toMatch(/频繁/);
     expect((await attempt('10.0.0.2')).statusCode).toBe(401);
   });
 });

@@ -319,7 +319,7 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     // The drill-down says the automatic deadline check recorded it, and explains it (rule, clause, period, deadline).
     await go(`/deductions/${deduction.id}`);
     const detail = await page.locator('main').textContent();
-    expect(detail).toContain('系统自动检查（deadline）');
+    expect(detail).toContain('系统自动检查（截止时间）');
     expect(detail).toContain(deduction.explanation);
     expect(deduction.explanation).toContain('未组织日常巡查或巡查不到位扣1分');
     expect(deduction.explanation).toContain(periodLabel);

@@ -109,6 +109,6 @@ export interface LedgerSubject {
 }
 
 export interface NotificationRow {
-  id: string; channel: string; recipient: string; event: string; subject?: string | null; status: string; attempts: number;
+  id: string; channel: string; recipient: string; userName?: string | null; event: string; subject?: string | null; status: string; attempts: number;
   lastError?: string | null; createdAt: string; sentAt?: string | null;
 }
