@@ -32,6 +32,7 @@ import { taskRoutes } from './routes/tasks';
 import { evidenceRoutes } from './routes/evidence';
 import { createLocalStorage } from '../storage/local-storage';
 import type { EvidenceStorage } from '../storage/evidence-storage';
+import { overviewRoutes } from './routes/overview';
 import { oversightRoutes } from './routes/oversight';
 import { notificationRoutes } from './routes/notifications';
 import type { NotifyConfig } from '../notify';
@@ -134,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const tasksService = taskService({ tasks, temporal: deps.temporal, rulebooks });
   await app.register(taskRoutes(tasksService), { prefix: '/api/tasks' });
   await app.register(oversightRoutes({ tasks, service: tasksService }), { prefix: '/api' });
+  await app.register(overviewRoutes({ scoreboard: repos.scoreboard, tasks, service: tasksService }), { prefix: '/api/overview' });
   await app.register(notificationRoutes({ notify: deps.notify }), { prefix: '/api/notifications' });
   await app.register(evidenceRoutes({ db: deps.db, storage }), { prefix: '/api/evidence' });
   const planningNow = deps.planning?.now ?? (() => new Date());

@@ -3,6 +3,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { SessionUser } from '../../db/auth-repository';
 import type { TaskRepository } from '../../db/task-repository';
 import { currentUser, requireAuth, requireRole } from '../plugins/auth';
 import type { TaskService } from '../services/task-service';
@@ -12,6 +13,23 @@ import { REVIEWERS, submission, task } from './tasks';
 import { authErrors, errorBody, id } from './schemas';
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM (month must be YYYY-MM)');
+
+/** The heatmap of one month (YYYY-MM): every rubric item of the year's rulebook a row, every community in scope a column. */
+export async function heatmapFor(deps: { tasks: TaskRepository; service: TaskService }, user: SessionUser, month: string) {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const { start: from, end: to } = monthPeriod(y, m);
+  const [rows, deducted, communities] = await Promise.all([
+    deps.tasks.forWindow(user.scope, from, to), deps.tasks.deductedInWindow(user.scope, from, to), deps.tasks.communityNames(user.scope),
+  ]);
+  const map = heatmapCells([
+    ...rows.map(({ community, ...r }) => ({ ...r, communityName: community.name })),
+    // Incident deductions have no task: they colour their item's cell too.
+    ...deducted.map((d) => ({ communityId: d.communityId, ruleId: d.ruleId, status: 'OVERDUE', dueAt: d.occurredAt, title: d.ruleId })),
+  ], new Date());
+  // The rubric's layout: every item of the year's rulebook is a row, every community in scope a column.
+  const rules = deps.service.rulebookFor(y)?.rules ?? [];
+  return { month, cells: map.cells, communities, items: rules.map((r) => ({ ruleId: r.id, title: r.title })) };
+}
 
 export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskService }): FastifyPluginAsync => async (app) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
@@ -50,22 +68,7 @@ export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskServ
       querystring: z.object({ month }),
       response: { 200: z.object({ month, communities: z.array(z.object({ id: z.string(), name: z.string() })), items: z.array(z.object({ ruleId: z.string(), title: z.string() })), cells: z.array(z.object({ communityId: z.string(), ruleId: z.string(), status: z.enum(['on-track', 'due-soon', 'overdue', 'deducted']) })) }), 400: errorBody, ...authErrors },
     },
-  }, async (request) => {
-    const [y, m] = request.query.month.split('-').map(Number) as [number, number];
-    const { start: from, end: to } = monthPeriod(y, m);
-    const user = currentUser(request);
-    const [rows, deducted, communities] = await Promise.all([
-      deps.tasks.forWindow(user.scope, from, to), deps.tasks.deductedInWindow(user.scope, from, to), deps.tasks.communityNames(user.scope),
-    ]);
-    const map = heatmapCells([
-      ...rows.map(({ community, ...r }) => ({ ...r, communityName: community.name })),
-      // Incident deductions have no task: they colour their item's cell too.
-      ...deducted.map((d) => ({ communityId: d.communityId, ruleId: d.ruleId, status: 'OVERDUE', dueAt: d.occurredAt, title: d.ruleId })),
-    ], new Date());
-    // The rubric's layout: every item of the year's rulebook is a row, every community in scope a column.
-    const rules = deps.service.rulebookFor(y)?.rules ?? [];
-    return { month: request.query.month, cells: map.cells, communities, items: rules.map((r) => ({ ruleId: r.id, title: r.title })) };
-  });
+  }, async (request) => heatmapFor(deps, currentUser(request), request.query.month));
 
   typed.get('/notifications', {
     onRequest: requireRole('POLITICAL_LEGAL', 'ADMIN'),

@@ -142,7 +142,6 @@ export const zhCN = {
   'dash.title': '总览',
   'dash.heatmap': '各社区考核事项状态',
   'dash.heatmapCaption': '{month} 各社区 × 考核事项',
-  'dash.heatmapFallback': '实时任务状态接口（GET /api/heatmap）尚未上线：下表只按扣分记录着色。',
   'dash.ranking': '排名',
   'dash.trend': '得分走势',
   'dash.rank': '名次',
@@ -408,6 +407,13 @@ export const zhCN = {
   'notif.stateOther': '未知状态',
   'notif.hasError': '（悬停查看错误原因）',
   'ded.appealPending': '申诉已提出，等待处理',
+  // History on 总览 (issue #14)
+  'dash.pickMonth': '选择月份',
+  'dash.year': '年份',
+  'dash.month': '月份',
+  'dash.monthName': '{year}年{month}月',
+  'dash.exportMonth': '导出 {year}年{month}月 Excel',
+  'dash.history': '正在查看 {year}年{month}月；尚未办结的逾期任务仍显示为逾期。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
