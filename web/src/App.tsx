@@ -30,6 +30,7 @@ const RostersPage = lazy(() => admin().then((m) => ({ default: m.RostersPage }))
 const CalendarPage = lazy(() => admin().then((m) => ({ default: m.CalendarPage })));
 const RulebookPage = lazy(() => admin().then((m) => ({ default: m.RulebookPage })));
 const NotificationsPage = lazy(() => admin().then((m) => ({ default: m.NotificationsPage })));
+const AuditPage = lazy(() => admin().then((m) => ({ default: m.AuditPage })));
 
 type State = { kind: 'loading' } | { kind: 'anonymous' } | { kind: 'error'; error: unknown } | { kind: 'in'; me: Me };
 
@@ -115,6 +116,7 @@ function Routed({ path, me }: { path: string; me: Me }): ReactNode {
     '/admin/rosters': () => <RostersPage />,
     '/admin/calendar': () => <CalendarPage />,
     '/admin/notifications': () => <NotificationsPage />,
+    '/audit': () => <AuditPage />,
   };
   // The roster API scopes a secretary to their own community.
   if (bare === '/admin/rosters' && role === 'SECRETARY') return <RostersPage />;

@@ -36,6 +36,7 @@ export function navFor(role: Role, firstCommunityId: string | undefined): NavIte
       { path: '/admin/rosters', label: 'nav.rosters' },
       { path: '/admin/calendar', label: 'nav.calendar' },
       { path: '/admin/notifications', label: 'nav.notifications' },
+      { path: '/audit', label: 'nav.audit' },
     );
   }
   items.push({ path: '/rulebook', label: 'nav.rulebook' });

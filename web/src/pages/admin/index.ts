@@ -5,3 +5,4 @@ export { RostersPage } from './rosters';
 export { CalendarPage } from './calendar';
 export { RulebookPage } from './rulebook';
 export { NotificationsPage } from './notifications';
+export { AuditPage } from './audit';
