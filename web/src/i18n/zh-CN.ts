@@ -88,7 +88,7 @@ export const zhCN = {
   'task.clause': '考核条款',
   'task.progressLabel': '完成进度',
   'task.evidenceNeeded': '需要的佐证',
-  'task.evidenceCount': '每次至少 {count} 份：{types}',
+  'task.evidenceCount': '共需 {count} 份：{types}',
   'task.due': '截止时间',
   'task.period': '考核周期',
   'task.submissions': '提交记录',
@@ -333,7 +333,7 @@ export const zhCN = {
   'notif.off': '未配置',
   'notif.log': '发送记录',
   'notif.captured': '本机捕获的邮件',
-  'notif.capturedNote': '未配置 SMTP 服务器时，npm start 把邮件存在本机（.duban/mail），不会真正发出；也可用 npm run mail 查看。',
+  'notif.capturedNote': '未配置邮件服务器时，邮件只保存在服务器本机，不会真正发出；下面是本机收到的邮件。',
   'notif.capturedEmpty': '还没有捕获到邮件',
   'notif.subject': '主题',
   'notif.noSubject': '（无主题）',
@@ -482,6 +482,7 @@ export const zhCN = {
   'audit.entity.escalation': '督办',
   'audit.entity.settings': '设置',
   'audit.entity.Settings': '设置',
+  'task.unitsThisTime': '本次提交计为完成 {units} 次',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

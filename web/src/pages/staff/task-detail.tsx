@@ -137,13 +137,18 @@ function EvidenceForm({ task, onSubmitted }: { task: TaskDetail; onSubmitted: ()
   const [error, setError] = useState<unknown>();
   const done = uploads.photos.filter((p) => p.state === 'done' && p.result);
   const stillWorking = uploads.photos.some((p) => p.state !== 'done');
-  const missing = Math.max(0, task.evidence.minCount - done.length);
+  // A multi-unit task (two patrols a month) is handed in one unit at a time:
+  // each unit needs its share of the evidence, and the photos on hand count as that many units.
+  const perUnit = Math.max(1, Math.ceil(task.evidence.minCount / Math.max(1, task.requiredCount)));
+  const owed = Math.max(1, unitsStillOwed(task));
+  const units = Math.max(1, Math.min(owed, Math.floor(done.length / perUnit)));
+  const missing = Math.max(0, perUnit - done.length);
 
   async function submit() {
     setBusy(true);
     setError(undefined);
     try {
-      await api.post(`/api/tasks/${encodeURIComponent(task.id)}/submissions`, { evidenceIds: done.map((p) => p.result!.id), note: note.trim() || undefined });
+      await api.post(`/api/tasks/${encodeURIComponent(task.id)}/submissions`, { evidenceIds: done.map((p) => p.result!.id), note: note.trim() || undefined, ...(task.requiredCount > 1 ? { units } : {}) });
       uploads.clear();
       setNote('');
       onSubmitted();
@@ -166,6 +171,7 @@ function EvidenceForm({ task, onSubmitted }: { task: TaskDetail; onSubmitted: ()
       <label htmlFor="note">{t('task.note')}</label>
       <textarea id="note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} maxLength={1000} />
       {missing > 0 && <p className="muted small">{t('task.needMore', { count: missing })}</p>}
+      {task.requiredCount > 1 && missing === 0 && <p className="muted small" data-testid="units-this-time">{t('task.unitsThisTime', { units })}</p>}
       {error !== undefined && <ErrorBox error={error} route="POST /api/tasks/:id/submissions" />}
       <button type="button" className="primary" disabled={busy || done.length === 0 || stillWorking || missing > 0} onClick={() => void submit()}>
         {t('task.submitEvidence', { count: done.length })}
