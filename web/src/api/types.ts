@@ -82,6 +82,8 @@ export interface Appeal {
   id: string; deductionId: string; communityId: string; filedById: string; reason: string; status: 'PENDING' | 'ACCEPTED' | 'REJECTED';
   decidedById: string | null; decisionReason: string | null; decidedAt: string | null; createdAt: string;
   filedByName?: string | null; decidedByName?: string | null;
+  /** in the appeals list: the deduction's community, item and points */
+  communityName?: string; item?: string; points?: number;
 }
 
 export interface DeductionDetail extends Deduction {

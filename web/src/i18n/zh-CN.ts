@@ -483,6 +483,8 @@ export const zhCN = {
   'audit.entity.settings': '设置',
   'audit.entity.Settings': '设置',
   'task.unitsThisTime': '本次提交计为完成 {units} 次',
+  'appeal.context': '{community} · {item} · 扣 {points} 分 · 申诉人：{filer}',
+  'score.reversedMark': '已撤销',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
