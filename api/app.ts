@@ -12,6 +12,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, hasZodFasti
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client';
 import { HttpError } from './errors';
+import { chineseOnly } from '../domain/chinese-only';
 import { frameworkClientError } from './framework-errors';
 import { refuseUnsafeText } from './routes/schemas';
 import { healthRoutes } from './routes/health';
@@ -34,6 +35,7 @@ import { taskRoutes } from './routes/tasks';
 import { evidenceRoutes } from './routes/evidence';
 import { createLocalStorage } from '../storage/local-storage';
 import type { EvidenceStorage } from '../storage/evidence-storage';
+import { overviewRoutes } from './routes/overview';
 import { oversightRoutes } from './routes/oversight';
 import { heatmapCache as createHeatmapCache } from './services/heatmap';
 import { notificationRoutes } from './routes/notifications';
@@ -113,21 +115,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((error, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const details = error.validation.map((v) => `${v.instancePath || '(body)'} ${v.message}`).join('; ');
+      const details = error.validation.map((v) => `${v.instancePath || '(body)'} ${chineseOnly(v.message ?? '')}`).join('; ');
       return reply.status(400).send({ error: 'validation_failed', message: `请求参数有误: ${details}` });
     }
     if (error instanceof HttpError) {
-      return reply.status(error.statusCode).send({ error: error.code, message: error.message });
+      return reply.status(error.statusCode).send({ error: error.code, message: chineseOnly(error.message) });
     }
     if (isDatabaseBusy(error)) {
       request.log.warn({ err: error }, 'database pool exhausted');
       return reply.status(503).header('retry-after', '2').send({ error: 'overloaded', message: '系统繁忙，请稍后再试 (server busy, retry shortly)' });
     }
     const client = frameworkClientError(error as { code?: string; statusCode?: number; message?: string });
-    if (client) return reply.status(client.status).send({ error: client.error, message: client.message });
+    if (client) return reply.status(client.status).send({ error: client.error, message: chineseOnly(client.message) });
     // Internal details go to the log only, never to the client.
     request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({ error: 'internal', message: '服务器内部错误，请稍后重试 (internal error)' });
+    return reply.status(500).send({ error: 'internal', message: '服务器内部错误，请稍后重试' });
   });
 
   // NUL bytes and lone surrogates are refused for every route, login included (400, not a database error).
@@ -159,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (request.method !== 'GET' && reply.statusCode < 400 && /^\/api\/(tasks|deductions|appeals|incidents)\//.test(request.url)) heatmapCache.invalidate();
   });
   await app.register(oversightRoutes({ tasks, service: tasksService, heatmapCache }), { prefix: '/api' });
+  await app.register(overviewRoutes({ scoreboard: repos.scoreboard, tasks, service: tasksService, heatmapCache }), { prefix: '/api/overview' });
   await app.register(notificationRoutes({ notify: deps.notify }), { prefix: '/api/notifications' });
   await app.register(evidenceRoutes({ db: deps.db, storage }), { prefix: '/api/evidence' });
   const planningNow = deps.planning?.now ?? (() => new Date());

@@ -21,3 +21,4 @@ export class NotFoundError extends HttpError {
 export class ConflictError extends HttpError {
   constructor(message: string, code = 'conflict') { super(409, code, message); }
 }
+

@@ -39,6 +39,8 @@ export interface AuditFilter {
   entityId?: string;
   from?: Date;
   to?: Date;
+  /** rows about this community: its id in the entity id (task keys) or in the details */
+  communityId?: string;
   /** return rows with id below this (paging backwards in time) */
   before?: string;
   limit: number;
@@ -70,13 +72,23 @@ export function auditRepository(db: Database) {
      * township column; see docs/security.md), newest first.
      */
     async list(filter: AuditFilter): Promise<AuditRecord[]> {
-      const users = await db.user.findMany({ where: { townshipId: filter.townshipId }, select: { id: true, displayName: true } });
+      const [users, communities] = await Promise.all([
+        db.user.findMany({ where: { townshipId: filter.townshipId }, select: { id: true, displayName: true } }),
+        db.community.findMany({ where: { townshipId: filter.townshipId }, select: { id: true } }),
+      ]);
       const names = new Map(users.map((u) => [u.id, u.displayName]));
       const inTownship = [...names.keys()];
       const actorIds = filter.actorId ? inTownship.filter((id) => id === filter.actorId) : inTownship;
+      // System actors ("system:ledger") have no township: their rows count when they name one of its communities.
+      const about = (ids: string[]) => ids.flatMap((id) => [{ entityId: { contains: id } }, { details: { path: ['communityId'], equals: id } }]);
+      const townshipCommunities = communities.map((c) => c.id);
+      const systemActor = filter.actorId === undefined || filter.actorId.startsWith('system:')
+        ? [{ actorId: filter.actorId ?? { startsWith: 'system:' }, OR: about(townshipCommunities) }]
+        : [];
+      const community = filter.communityId === undefined ? [] : [{ OR: about(townshipCommunities.filter((id) => id === filter.communityId)) }];
       const rows = await db.auditLog.findMany({
         where: {
-          actorId: { in: actorIds },
+          AND: [{ OR: [{ actorId: { in: actorIds } }, ...systemActor] }, ...community],
           ...(filter.action ? { action: filter.action } : {}),
           ...(filter.entity ? { entity: filter.entity } : {}),
           ...(filter.entityId ? { entityId: filter.entityId } : {}),

@@ -191,13 +191,18 @@ export function deductionRepository(db: Database) {
       return (await db.appeal.count({ where: { deductionId, status: 'PENDING' } })) > 0;
     },
 
-    async listAppeals(scope: string[], q: { status?: AppealView['status']; communityId?: string }): Promise<AppealView[]> {
+    /** Appeals with what an official needs to decide them: the community, the item, the points and who filed it. */
+    async listAppeals(scope: string[], q: { status?: AppealView['status']; communityId?: string }): Promise<Array<AppealView & { communityName: string; item: string; points: number; filedByName: string | null }>> {
       const communities = q.communityId ? scope.filter((c) => c === q.communityId) : scope;
       const rows = await db.appeal.findMany({
         where: { deduction: { communityId: { in: communities } }, ...(q.status ? { status: q.status } : {}) },
-        include: { deduction: { select: { communityId: true } } }, orderBy: { createdAt: 'desc' }, take: 500,
+        include: { deduction: { select: { communityId: true, item: true, points: true, community: { select: { name: true } } } } }, orderBy: { createdAt: 'desc' }, take: 500,
       });
-      return rows.map(toAppeal);
+      const filers = await db.user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.filedById))] } }, select: { id: true, displayName: true } });
+      const names = new Map(filers.map((u) => [u.id, u.displayName]));
+      return rows.map((a) => ({
+        ...toAppeal(a), communityName: a.deduction.community.name, item: a.deduction.item, points: Number(a.deduction.points), filedByName: names.get(a.filedById) ?? null,
+      }));
     },
 
     async findAppeal(scope: string[], id: string): Promise<AppealView | undefined> {

@@ -2,6 +2,7 @@
 // caller's community scope in SQL.
 import type { Database } from './client';
 import { Prisma, type ObligationStatus } from './generated/prisma/client';
+import { writeAudit, type Actor } from './audit-repository';
 import { findUsedBefore } from './evidence-repository';
 
 export interface TaskRow {
@@ -25,16 +26,28 @@ export interface TaskRow {
   assigneeId: string | null;
   closedAt: Date | null;
   waiverReason: string | null;
+  /** units handed in and still awaiting review (a multi-unit task stays to do until they are accepted) */
+  pendingUnits: number;
+  /** the reason of the latest review when it sent the work back and nothing was handed in since */
+  rejectedReason: string | null;
 }
 
 const taskSelect = {
   id: true, businessKey: true, workflowId: true, ruleId: true, title: true, communityId: true, periodKey: true, periodLabel: true,
   subjectId: true, kind: true, status: true, opensAt: true, dueAt: true, points: true, requiredCount: true, acceptedCount: true,
   assigneeId: true, closedAt: true, waiverReason: true, community: { select: { name: true } },
+  submissions: { orderBy: { createdAt: 'desc' }, select: { status: true, units: true, reviews: { orderBy: { createdAt: 'desc' }, take: 1, select: { reason: true } } } },
 } as const;
 
-type SelectedTask = { points: unknown; community: { name: string } } & Omit<TaskRow, 'points' | 'communityName'>;
-const toTask = ({ community, points, ...row }: SelectedTask): TaskRow => ({ ...row, points: Number(points), communityName: community.name });
+type SelectedTask = {
+  points: unknown; community: { name: string };
+  submissions: Array<{ status: string; units: number; reviews: Array<{ reason: string | null }> }>;
+} & Omit<TaskRow, 'points' | 'communityName' | 'pendingUnits' | 'rejectedReason'>;
+export const toTask = ({ community, points, submissions, ...row }: SelectedTask): TaskRow => ({
+  ...row, points: Number(points), communityName: community.name,
+  pendingUnits: submissions.filter((s) => s.status === 'PENDING_REVIEW').reduce((n, s) => n + s.units, 0),
+  rejectedReason: submissions[0]?.status === 'REJECTED' ? submissions[0].reviews[0]?.reason ?? '' : null,
+});
 
 export function taskRepository(db: Database) {
   return {
@@ -65,6 +78,36 @@ export function taskRepository(db: Database) {
     async findById(scope: string[], id: string): Promise<TaskRow | undefined> {
       const row = await db.obligation.findFirst({ where: { id, communityId: { in: scope } }, select: taskSelect });
       return row ? toTask(row) : undefined;
+    },
+
+    /** Display names of ledger subjects (the person or site a visit task is about). */
+    async subjectNames(ids: string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db.ledgerSubject.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, displayName: true } });
+      return new Map(rows.map((r) => [r.id, r.displayName]));
+    },
+
+    /** Display names of users (assignees). */
+    async userNames(ids: string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db.user.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, displayName: true } });
+      return new Map(rows.map((r) => [r.id, r.displayName]));
+    },
+
+    /** Active staff and secretaries who are members of the community: who a task may be assigned to. */
+    async assignableUsers(communityId: string): Promise<Array<{ id: string; displayName: string; role: string }>> {
+      return db.user.findMany({
+        where: { active: true, role: { in: ['STAFF', 'SECRETARY'] }, memberships: { some: { communityId } } },
+        select: { id: true, displayName: true, role: true }, orderBy: { displayName: 'asc' },
+      });
+    },
+
+    /** Assign (or with null, unassign) a task; audited in the same transaction. */
+    async assign(id: string, assigneeId: string | null, actor: Actor): Promise<void> {
+      await db.$transaction(async (tx) => {
+        await tx.obligation.update({ where: { id }, data: { assigneeId } });
+        await writeAudit(tx, actor, { action: 'task.assign', entity: 'obligation', entityId: id, details: { assigneeId } });
+      });
     },
 
     async submissions(obligationId: string) {
@@ -122,7 +165,10 @@ export function taskRepository(db: Database) {
                bool_or(o."status" IN ('OVERDUE', 'CLOSED_LATE')) AS "deducted",
                min(o."dueAt") FILTER (WHERE o."status" NOT IN ('CLOSED', 'WAIVED', 'OVERDUE', 'CLOSED_LATE')) AS "openDueAt"
         FROM "Obligation" o
-        WHERE o."communityId" = ANY(${communityIds}::text[]) AND o."dueAt" > ${from} AND o."dueAt" <= ${to} ${bySection}
+        WHERE o."communityId" = ANY(${communityIds}::text[]) ${bySection}
+          AND ((o."dueAt" > ${from} AND o."dueAt" <= ${to})
+            -- work still open from an earlier month stays on the map until it is closed
+            OR (o."dueAt" <= ${from} AND o."opensAt" <= ${to} AND o."status" IN ('OPEN', 'SUBMITTED', 'OVERDUE')))
         GROUP BY o."communityId", o."ruleId"`;
     },
 

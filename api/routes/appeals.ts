@@ -15,7 +15,7 @@ export const appealRoutes = (deps: { deductions: DeductionRepository }): Fastify
     schema: {
       summary: 'Appeals in scope, newest first', tags: ['appeals'],
       querystring: z.object({ status: appealStatus.optional(), communityId: id.optional() }),
-      response: { 200: z.array(appeal), 404: errorBody, ...authErrors },
+      response: { 200: z.array(appeal.extend({ communityName: z.string(), item: z.string(), points: z.number(), filedByName: z.string().nullable() })), 404: errorBody, ...authErrors },
     },
   }, async (request) => service.listAppeals(currentUser(request), request.query));
 

@@ -16,9 +16,9 @@ export const auditRoutes = (deps: { audit: AuditRepository }): FastifyPluginAsyn
   app.addHook('onRequest', requireRole('ADMIN', 'POLITICAL_LEGAL'));
   app.withTypeProvider<ZodTypeProvider>().get('/', {
     schema: {
-      summary: 'Audit log of the township, newest first; page with before=<last id>', tags: ['admin'],
+      summary: 'Audit log of the township (system actors such as system:ledger included), newest first; filter by actor, action, community, time; page with before=<last id>', tags: ['admin'],
       querystring: z.object({
-        actorId: id.optional(), action: z.string().max(100).optional(), entity: z.string().max(100).optional(), entityId: z.string().max(100).optional(),
+        actorId: z.union([id, z.string().regex(/^system:[a-z-]+$/, '操作人应为用户或系统')]).optional(), communityId: id.optional(), action: z.string().max(100).optional(), entity: z.string().max(100).optional(), entityId: z.string().max(100).optional(),
         from: instant.optional(), to: instant.optional(),
         before: int8Cursor.optional(), limit: z.coerce.number().int().min(1).max(500).default(100),
       }),

@@ -3,17 +3,16 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { SessionUser } from '../../db/auth-repository';
 import type { TaskRepository } from '../../db/task-repository';
 import { currentUser, requireAuth, requireRole } from '../plugins/auth';
 import type { TaskService } from '../services/task-service';
-import { heatmapPage, type HeatmapCache } from '../services/heatmap';
+import { HEATMAP_PAGE, heatmapView, type HeatmapCache } from '../services/heatmap';
 import { REVIEWERS, submission, task } from './tasks';
 import { authErrors, errorBody, id } from './schemas';
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM (month must be YYYY-MM)');
 
-/** Communities per heatmap page: a screenful for a person (100 x ~90 items), not the prefecture. */
-const HEATMAP_PAGE = 100;
 const HEATMAP_MAX_PAGE = 300;
 
 export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskService; heatmapCache: HeatmapCache }): FastifyPluginAsync => async (app) => {
@@ -68,16 +67,9 @@ export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskServ
       }), 400: errorBody, ...authErrors },
     },
   }, async (request) => {
-    const [y, m] = request.query.month.split('-').map(Number) as [number, number];
+    const [year, month] = request.query.month.split('-').map(Number) as [number, number];
     const { section, page, pageSize } = request.query;
-    const user = currentUser(request);
-    const map = await heatmapPage({ tasks: deps.tasks, cache: deps.heatmapCache }, { scope: user.scope, year: y, month: m, section, page, pageSize, now: new Date() });
-    // The rubric's layout: every item of the year's rulebook (of the section) is a row, every community of the page a column.
-    const rules = (deps.service.rulebookFor(y)?.rules ?? []).filter((r) => section === undefined || r.section === section);
-    return {
-      month: request.query.month, section: section ?? null, page: { number: page, size: pageSize, communities: user.scope.length },
-      cells: map.cells, communities: map.communities, items: rules.map((r) => ({ ruleId: r.id, title: r.title })),
-    };
+    return heatmapView({ tasks: deps.tasks, cache: deps.heatmapCache, service: deps.service }, currentUser(request), { year, month, section, page, pageSize });
   });
 
   typed.get('/notifications', {

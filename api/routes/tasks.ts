@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { currentUser, requireAuth, requireRole } from '../plugins/auth';
+import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
 import type { TaskService } from '../services/task-service';
 import { authErrors, errorBody, id, idParams, instant, reason } from './schemas';
 
@@ -12,6 +12,7 @@ export const task = z.object({
   opensAt: z.date(), dueAt: z.date(), points: z.number(), requiredCount: z.number(), acceptedCount: z.number(),
   assigneeId: z.string().nullable(), closedAt: z.date().nullable(), waiverReason: z.string().nullable(),
   evidence: z.object({ minCount: z.number(), types: z.array(z.string()) }), requiresReview: z.boolean(),
+  pendingUnits: z.number(), rejectedReason: z.string().nullable(), subjectName: z.string().nullable(), assigneeName: z.string().nullable(),
 });
 const file = z.object({
   id: z.string(), fileName: z.string(), mimeType: z.string(), takenAt: z.date().nullable(),
@@ -67,6 +68,22 @@ export const taskRoutes = (service: TaskService): FastifyPluginAsync => async (a
     onRequest: requireRole(...TOWNSHIP_OFFICIALS),
     schema: { summary: 'Extend the deadline, with a reason (audited)', tags: ['tasks'], params: idParams, body: z.object({ newDueAt: instant.transform((s) => new Date(s)), reason }), response: { 200: workflowState, ...refusals } },
   }, async (request) => service.extend(currentUser(request), request.params.id, request.body));
+
+  typed.get('/:id/assignees', {
+    onRequest: requireRole(...REVIEWERS),
+    schema: { summary: 'Who the task may be assigned to: active staff and secretaries of its community', tags: ['tasks'], params: idParams, response: { 200: z.object({ users: z.array(z.object({ id: z.string(), displayName: z.string(), role: z.string() })) }), 404: errorBody, ...authErrors } },
+  }, async (request) => ({ users: await service.assignable(currentUser(request), request.params.id) }));
+
+  typed.post('/:id/assign', {
+    onRequest: requireRole(...REVIEWERS),
+    schema: {
+      summary: 'Assign the task to one person of its community (null: back to all its staff); reminders go to the assignee (audited)', tags: ['tasks'], params: idParams,
+      body: z.object({ assigneeId: id.nullable() }), response: { 200: task.extend({ submissions: z.array(submission) }), ...refusals },
+    },
+  }, async (request) => {
+    await service.assign(currentUser(request), actorOf(request), request.params.id, request.body.assigneeId);
+    return service.detail(currentUser(request), request.params.id);
+  });
 
   typed.post('/:id/waive', {
     onRequest: requireRole('POLITICAL_LEGAL', 'ADMIN'),

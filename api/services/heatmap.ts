@@ -2,7 +2,9 @@
 // Scope first and one page of communities at a time; the database reduces a
 // cell's tasks to two facts (a deduction shown? the earliest open deadline?)
 // and the pure functions below turn them into the state a person sees.
+import type { SessionUser } from '../../db/auth-repository';
 import type { TaskRepository } from '../../db/task-repository';
+import type { TaskService } from './task-service';
 import { monthPeriod } from '../../domain/time/period';
 
 export type CellStatus = 'on-track' | 'due-soon' | 'overdue' | 'deducted';
@@ -100,4 +102,21 @@ export async function heatmapPage(deps: { tasks: TaskRepository; cache: HeatmapC
   const page = { communities, cells: [...cells.values()] };
   if (settled) deps.cache.set(key, page);
   return page;
+}
+
+/** Communities per heatmap page: a screenful for a person (100 x ~90 items), not the prefecture. */
+export const HEATMAP_PAGE = 100;
+
+/** One page of a month's heatmap as the caller sees it (the heatmap route and 总览 both answer with it). */
+export async function heatmapView(deps: { tasks: TaskRepository; cache: HeatmapCache; service: Pick<TaskService, 'rulebookFor'> }, user: SessionUser, q: {
+  year: number; month: number; section?: number; page: number; pageSize: number;
+}) {
+  const map = await heatmapPage({ tasks: deps.tasks, cache: deps.cache }, { scope: user.scope, ...q, now: new Date() });
+  // The rubric's layout: every item of the year's rulebook (of the section) is a row, every community of the page a column.
+  const rules = (deps.service.rulebookFor(q.year)?.rules ?? []).filter((r) => q.section === undefined || r.section === q.section);
+  return {
+    month: `${q.year}-${String(q.month).padStart(2, '0')}`, section: q.section ?? null,
+    page: { number: q.page, size: q.pageSize, communities: user.scope.length },
+    cells: map.cells, communities: map.communities, items: rules.map((r) => ({ ruleId: r.id, title: r.title })),
+  };
 }

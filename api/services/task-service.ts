@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { SessionUser } from '../../db/auth-repository';
-import type { TaskRepository, TaskRow } from '../../db/task-repository';
+import type { Actor } from '../../db/audit-repository';
+import { toTask, type TaskRepository, type TaskRow } from '../../db/task-repository';
 import type { RulebookStore } from '../../platform/rulebook-store';
 import {
   acknowledgeEscalationUpdate, extendDeadlineUpdate, reviewUpdate, submitEvidenceUpdate, waiveUpdate,
@@ -16,7 +17,15 @@ export interface TaskView extends Omit<TaskRow, 'businessKey' | 'workflowId'> {
   clause: string;
   evidence: { minCount: number; types: string[] };
   requiresReview: boolean;
+  /** the person or site a visit task is about (masked for roles outside the community's own staff) */
+  subjectName: string | null;
+  assigneeName: string | null;
 }
+
+/** Staff and secretaries visit the person themselves and see the name; township roles see only its first character. */
+const SEES_SUBJECT_NAMES: ReadonlySet<string> = new Set(['STAFF', 'SECRETARY']);
+export const maskName = (name: string) => (name.length <= 1 ? name : `${name.slice(0, 1)}${'*'.repeat(Math.min(name.length - 1, 2))}`);
+type Names = { subjects: Map<string, string>; users: Map<string, string>; role: string };
 
 type FileRow = { id: string; fileName: string; mimeType: string; takenAt: Date | null; gpsLat: number | null; gpsLon: number | null };
 /** How long a finished task stays on "my tasks" (grouped as done): long enough to see it went through. */
@@ -32,15 +41,26 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
   /** The year's latest rulebook; a year without one is shown under the newest there is. */
   const rulebookFor = (year: number) => deps.rulebooks.all().filter((r) => r.year === year).at(-1) ?? deps.rulebooks.all().at(-1);
   const ruleOf = (row: TaskRow) => rulebookFor(Number(row.periodKey.slice(0, 4)))?.rules.find((r) => r.id === row.ruleId);
-  const view = (row: TaskRow): TaskView => {
+  const view = (row: TaskRow, names?: Names): TaskView => {
     const rule = ruleOf(row);
     const { businessKey: _key, workflowId: _wf, ...rest } = row;
+    const subject = row.subjectId ? names?.subjects.get(row.subjectId) : undefined;
     return {
       ...rest,
+      subjectName: subject === undefined ? null : SEES_SUBJECT_NAMES.has(names!.role) ? subject : maskName(subject),
+      assigneeName: row.assigneeId ? names?.users.get(row.assigneeId) ?? null : null,
       clause: rule?.clause ?? '',
       evidence: { minCount: (rule?.evidence.minCount ?? 1) * row.requiredCount, types: [...(rule?.evidence.types ?? [])] },
       requiresReview: rule?.requiresReview ?? true,
     };
+  };
+  /** The names a list of tasks shows: the visited person and the assignee. */
+  const namesFor = async (user: SessionUser, rows: TaskRow[]): Promise<Names> => {
+    const [subjects, users] = await Promise.all([
+      deps.tasks.subjectNames(rows.flatMap((r) => (r.subjectId ? [r.subjectId] : []))),
+      deps.tasks.userNames(rows.flatMap((r) => (r.assigneeId ? [r.assigneeId] : []))),
+    ]);
+    return { subjects, users, role: user.role };
   };
   const load = async (user: SessionUser, id: string) => {
     const row = await deps.tasks.findById(user.scope, id);
@@ -69,7 +89,8 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
         ...(filter.communityId ? { communityId: filter.communityId } : {}),
         ...(filter.scope === 'mine' && user.role === 'STAFF' ? { assigneeId: user.id } : {}),
       });
-      return rows.map(view);
+      const names = await namesFor(user, rows);
+      return rows.map((r) => view(r, names));
     },
 
     async detail(user: SessionUser, id: string) {
@@ -77,7 +98,7 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
       const submissions = await deps.tasks.submissions(row.id);
       const used = await deps.tasks.usedBefore(submissions.flatMap((s) => s.evidence.map((e) => e.id)));
       return {
-        ...view(row),
+        ...view(row, await namesFor(user, [row])),
         submissions: submissions.map((s) => ({
           id: s.id, status: s.status, late: s.late, units: s.units, note: s.note, createdAt: s.createdAt, submittedById: s.submittedById,
           files: s.evidence.map((e) => fileView(e, used)),
@@ -90,8 +111,10 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
     async pendingReviews(user: SessionUser) {
       const rows = await deps.tasks.pendingReviews(user.scope, 200);
       const used = await deps.tasks.usedBefore(rows.flatMap((r) => r.evidence.map((e) => e.id)));
-      return rows.map(({ obligation, evidence, ...s }) => ({
-        task: view({ ...obligation, points: Number(obligation.points), communityName: obligation.community.name }),
+      const tasks = rows.map((r) => toTask(r.obligation));
+      const names = await namesFor(user, tasks);
+      return rows.map(({ obligation: _o, evidence, ...s }, i) => ({
+        task: view(tasks[i]!, names),
         submission: {
           id: s.id, status: s.status, late: s.late, units: s.units, note: s.note, createdAt: s.createdAt, submittedById: s.submittedById,
           files: evidence.map((e) => fileView(e, used)), review: null,
@@ -126,6 +149,21 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
     async waive(user: SessionUser, id: string, reason: string) {
       const row = await load(user, id);
       return update(row, (handle) => handle.executeUpdate(waiveUpdate, { args: [{ reason, by: user.id }] }));
+    },
+
+    /** Who this task may be assigned to: active staff and secretaries of its community. */
+    async assignable(user: SessionUser, id: string) {
+      const row = await load(user, id);
+      return deps.tasks.assignableUsers(row.communityId);
+    },
+
+    /** Secretaries and officials hand a task to one person; reminders then go to that person. */
+    async assign(user: SessionUser, actor: Actor, id: string, assigneeId: string | null) {
+      const row = await load(user, id);
+      if (assigneeId !== null && !(await deps.tasks.assignableUsers(row.communityId)).some((u) => u.id === assigneeId)) {
+        throw new BadRequestError('只能指派给本社区在职的工作人员或书记', 'assignee_not_member');
+      }
+      await deps.tasks.assign(row.id, assigneeId, actor);
     },
 
     async acknowledge(user: SessionUser, id: string) {

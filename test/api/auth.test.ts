@@ -90,7 +90,7 @@ describe('accounts: login, sessions, CSRF, password change, lockout', () => {
     const [a, b] = [await attempt(known, PASSWORD), await attempt(unknown, 'wrong-6')];
     expect([a.statusCode, b.statusCode]).toEqual([429, 429]);
     expect(a.json()).toEqual(b.json());
-    expect(a.json().message).toMatch(/秒后再试.*retry in 1 s/);
+    expect(a.json().message).toMatch(/1 秒后再试/);
     expect(await api.db.auditLog.count({ where: { action: 'auth.login_failed', entityId: t.users.staffB.id } })).toBe(5);
     // The admin sees the delay on the account.
     const admin = await login(api.app, t.users.admin.username);
@@ -135,7 +135,7 @@ describe('per-IP rate limit on login', () => {
     for (let i = 0; i < 3; i += 1) expect((await attempt('10.0.0.1')).statusCode).toBe(401);
     const limited = await attempt('10.0.0.1');
     expect(limited.statusCode).toBe(429);
-    expect(limited.json().message).toMatch(/频繁.*too many/);
+    expect(limited.json().message).toMatch(/频繁/);
     expect((await attempt('10.0.0.2')).statusCode).toBe(401);
   });
 });

@@ -23,7 +23,7 @@
 //
 // No step skips itself: a renamed or missing route fails the run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,10 +38,14 @@ import { testActivityDeps } from '../support/activity-deps';
 import { formatCivilDate, monthPeriod, shanghaiDateOf } from '../../domain';
 import { obligationSpec, openTaskNow, startObligation, waitForTaskStatus } from '../support/open-task';
 import { createTestTownship, TEST_PASSWORD, type TestTownship } from '../support/fixtures';
+import { writeAudit } from '../../db/audit-repository';
 import { startTimeSkippingWorker, type TimeSkippingWorker } from '../support/time-skipping';
 import { buildWeb, jpegFromPage, launchChromium, withCameraExif, PHONE, DESKTOP } from './support';
 
+/** Screenshots the docs show: refreshed on purpose by the steps that write here. */
 const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+/** Every other screenshot a run takes: ignored by git (test-output/ in .gitignore). */
+const screenshotsOut = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 
 describe('web UI: staff phone page, official dashboard, community scope', () => {
   let stack: TestStack;
@@ -104,6 +108,7 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     browser = await launchChromium(profile);
     page = browser.pages()[0] ?? (await browser.newPage());
     mkdirSync(screenshots, { recursive: true });
+    mkdirSync(screenshotsOut, { recursive: true });
   });
 
   afterAll(async () => {
@@ -319,10 +324,116 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     // The drill-down says the automatic deadline check recorded it, and explains it (rule, clause, period, deadline).
     await go(`/deductions/${deduction.id}`);
     const detail = await page.locator('main').textContent();
-    expect(detail).toContain('系统自动检查（deadline）');
+    expect(detail).toContain('系统自动检查（截止时间）');
     expect(detail).toContain(deduction.explanation);
     expect(deduction.explanation).toContain('未组织日常巡查或巡查不到位扣1分');
     expect(deduction.explanation).toContain(periodLabel);
+  });
+
+  it('staff see what is still owed: after one of two patrols the card says 还需再完成 1 次 and stays to do; the missed one says 已扣分（补交可办结）', async () => {
+    const opened = await openTaskNow({ db: stack.db, client: stack.client, taskQueue, communityId: t.community.id, ruleId: 'drugs.venue-patrol', dueInMs: 2 * 86_400_000 });
+    await loginAs(t.usernames.staff, PHONE);
+    const card = () => page.getByTestId('task-card').filter({ has: page.locator(`a[href="#/tasks/${opened.id}"]`) });
+    await expect(card().getByTestId('units-owed').textContent()).resolves.toBe('还需再完成 2 次');
+    await card().getByRole('link').click();
+    const photo = await withCameraExif(await jpegFromPage(page, 'patrol one'), { takenAt: photoTakenAt, lat: [30, 15, 1], lon: [120, 10, 1] });
+    await page.locator('#photo-input').setInputFiles({ name: 'patrol-1.jpg', mimeType: 'image/jpeg', buffer: photo });
+    const item = page.locator('li.photo');
+    await item.getByText('已上传').waitFor();
+    // A new photo is not flagged as used before (the upload answers usedBefore: []).
+    await expect(item.textContent()).resolves.not.toContain('以前用过');
+    await expect(page.getByTestId('units-this-time').textContent()).resolves.toBe('本次提交计为完成 1 次');
+    await page.getByRole('button', { name: /提交 1 份佐证/ }).click();
+    await page.locator('li.submission').first().waitFor();
+    await expect(page.getByTestId('units-owed').textContent()).resolves.toBe('还需再完成 1 次');
+    const stored = await stack.db.submission.findFirstOrThrow({ where: { obligation: { id: opened.id } }, select: { units: true, status: true } });
+    expect(stored).toEqual({ units: 1, status: 'PENDING_REVIEW' });
+
+    // Back on the list: still in a to-do group (due in two days: 本周到期), not under 等待审核.
+    await page.goto(`${base}/#/tasks`);
+    await card().waitFor();
+    await expect(card().getByTestId('units-owed').textContent()).resolves.toBe('还需再完成 1 次');
+    await expect(page.locator('section.group-week').getByTestId('task-card').filter({ has: page.locator(`a[href="#/tasks/${opened.id}"]`) }).count()).resolves.toBe(1);
+    // The patrols missed in the deadline step: the point is lost, late work still closes it, no "逾期扣" line.
+    const missed = page.locator('section.group-overdue').getByTestId('task-card').filter({ hasText: '易涉毒场所每月至少巡查两次' });
+    await expect(missed.getByTestId('deducted-badge').textContent()).resolves.toBe('已扣分（补交可办结）');
+    await expect(missed.textContent()).resolves.not.toContain('逾期扣');
+    await page.screenshot({ path: path.join(screenshotsOut, 'staff-units-owed.png'), fullPage: true });
+  });
+
+  it('an official looks at last month: the picker changes the heatmap, ranking and Excel link; open overdue work stays visible', async () => {
+    // An open task of last month that nobody closed: a row as the planner and workflow leave it.
+    const { year, month } = shanghaiDateOf(new Date());
+    const last = month === 1 ? { year: year - 1, month: 12 } : { year, month: month - 1 };
+    const lastPeriod = monthPeriod(last.year, last.month);
+    await stack.db.obligation.create({
+      data: {
+        businessKey: `fraud.publicity|${t.community.id}|${lastPeriod.key}`, ruleId: 'fraud.publicity', rulebookVersion: '2022.1', communityId: t.community.id,
+        periodKey: lastPeriod.key, periodLabel: lastPeriod.label, kind: 'periodic', section: 2, title: '防电信诈骗宣传', points: 1, status: 'OPEN',
+        opensAt: lastPeriod.start, dueAt: new Date(lastPeriod.end.getTime()), workflowId: `e2e-not-running-${randomUUID()}`,
+      },
+    });
+    await loginAs(t.usernames.zhengfa, DESKTOP);
+    await go('/dashboard');
+    const overdueCell = () => page.getByTestId('heatmap').locator(`td[title="${t.community.name} 每月集中开展一次防电信诈骗宣传：已逾期"]`);
+    // This month: last month's open task is still shown as overdue.
+    await expect(overdueCell().getAttribute('data-status')).resolves.toBe('OVERDUE');
+    await page.getByLabel('年份').selectOption(String(last.year));
+    await page.getByLabel('月份', { exact: true }).selectOption(String(last.month));
+    await page.getByTestId('history-notice').waitFor();
+    await page.waitForFunction(() => !document.querySelector('main')?.textContent?.includes('正在加载'));
+    expect(page.url()).toContain(`#/dashboard?month=${last.year}-${String(last.month).padStart(2, '0')}`);
+    await expect(page.getByTestId('history-notice').textContent()).resolves.toContain(`${last.year}年${last.month}月`);
+    await expect(page.getByTestId('export-link').getAttribute('href')).resolves.toBe(`/api/scoreboard/export?year=${last.year}&month=${last.month}`);
+    await expect(page.locator('[data-testid="heatmap"] caption').textContent()).resolves.toContain(`${last.year}年${last.month}月`);
+    await expect(overdueCell().getAttribute('data-status')).resolves.toBe('OVERDUE');
+    // Last month's ranking: this month's deductions (petition 3, patrols 1) are not in it yet.
+    const mine = page.getByTestId('ranking').locator('tbody tr').filter({ hasText: t.community.name });
+    await expect(mine.locator('td.num').first().textContent()).resolves.toBe('100');
+    await page.screenshot({ path: path.join(screenshotsOut, 'dashboard-last-month.png'), fullPage: true });
+    await page.screenshot({ path: path.join(screenshots, 'dashboard-month-picker.png') });
+  });
+
+  it('an admin reads the audit log, filters it by action, and sees a system actor in words', async () => {
+    // What the ledger's automatic waiver writes (activities/obligation-activities.ts): actor system:ledger.
+    await writeAudit(stack.db, { userId: 'system:ledger' }, { action: 'obligation.waive', entity: 'Obligation', entityId: `drug-users.visit|${t.community.id}|2026-11`, details: { reason: '该人员已从台账销号，本期走访不再考核' } });
+    await loginAs(t.usernames.admin, DESKTOP);
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '审计日志' }).click();
+    const log = page.getByTestId('audit-log');
+    await log.waitFor();
+    const text = await log.textContent();
+    expect(text).toContain('记录事件扣分');
+    expect(text).toContain('系统（台账变动）');
+    expect(text).toContain('该人员已从台账销号');
+    await page.getByLabel('操作', { exact: true }).selectOption({ label: '记录事件扣分' });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="audit-log"] tbody tr')).every((r) => r.textContent?.includes('记录事件扣分')));
+    await expect(log.locator('tbody tr').first().textContent()).resolves.toContain('zhengfa');
+    await page.getByLabel('操作', { exact: true }).selectOption({ label: '全部' });
+    await page.getByLabel('操作人').selectOption({ label: '系统（台账变动）' });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="audit-log"] tbody tr')).every((r) => r.textContent?.includes('系统（台账变动）')));
+    await page.getByLabel('操作人').selectOption({ label: '全部' });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="audit-log"] tbody tr').length > 1);
+    await page.screenshot({ path: path.join(screenshots, 'audit.png') });
+  });
+
+  it('every page, as every role, speaks Chinese: no rule ids, UUIDs, enum codes or English copies', async () => {
+    // Latin words a Chinese user legitimately reads, and the test township's own data (usernames, names, e-mails).
+    // NOTIFY_CONFIG, smtp, sms, robots: the configuration keys the notification page tells the admin to set.
+    const allowed = new Set(['Excel', 'English', 'GPS', 'EXIF', 'MB', 'SMTP', 'ID', 'NOTIFY_CONFIG', 'smtp', 'sms', 'robots', ...Object.values(t.usernames), 'staff', 'secretary', 'leader', 'zhengfa', 'admin', 'other-staff']);
+    const latin = /[A-Za-z][A-Za-z0-9_.:@/-]*[A-Za-z0-9]|[A-Za-z]/g;
+    const problems: string[] = [];
+    for (const role of ['staff', 'secretary', 'leader', 'zhengfa', 'admin'] as const) {
+      await loginAs(t.usernames[role], role === 'staff' || role === 'secretary' ? PHONE : DESKTOP);
+      const links = await page.getByRole('navigation', { name: '主导航' }).locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')!.slice(1)));
+      const extra = role === 'staff' || role === 'leader' ? [`/tasks/${task.id}`] : [];
+      for (const path of [...links, ...extra]) {
+        await go(path);
+        const shown = await page.evaluate(() => document.body.innerText);
+        const words = (shown.match(latin) ?? []).filter((w) => !allowed.has(w) && !/^[\w.+-]+@[\w.-]+$/.test(w));
+        if (words.length) problems.push(`${role} ${path}: ${[...new Set(words)].slice(0, 8).join(' ')}`);
+      }
+    }
+    expect(problems).toEqual([]);
   });
 
   it('a staff user sets SMS first on the phone; a choice that would reach nobody is refused with the reason', async () => {

@@ -32,6 +32,7 @@ const CalendarPage = lazy(() => admin().then((m) => ({ default: m.CalendarPage }
 const RulebookPage = lazy(() => admin().then((m) => ({ default: m.RulebookPage })));
 const NotificationsPage = lazy(() => admin().then((m) => ({ default: m.NotificationsPage })));
 const CommunityTagsPage = lazy(() => admin().then((m) => ({ default: m.CommunityTagsPage })));
+const AuditPage = lazy(() => admin().then((m) => ({ default: m.AuditPage })));
 
 type State = { kind: 'loading' } | { kind: 'anonymous' } | { kind: 'error'; error: unknown } | { kind: 'in'; me: Me };
 
@@ -110,6 +111,8 @@ function Routed({ path, me }: { path: string; me: Me }): ReactNode {
   };
   const bare = path.split('?')[0]!;
   const officialPage = officialPages[bare];
+  // Secretaries review their own community's evidence.
+  if (bare === '/reviews' && role === 'SECRETARY') return <ReviewsPage />;
   if (officialPage) return official ? officialPage() : <Forbidden />;
 
   const adminPages: Record<string, () => ReactNode> = {
@@ -117,6 +120,7 @@ function Routed({ path, me }: { path: string; me: Me }): ReactNode {
     '/admin/rosters': () => <RostersPage />,
     '/admin/calendar': () => <CalendarPage />,
     '/admin/notifications': () => <NotificationsPage />,
+    '/audit': () => <AuditPage />,
   };
   // The roster API scopes a secretary to their own community.
   if (bare === '/admin/rosters' && role === 'SECRETARY') return <RostersPage />;

@@ -17,6 +17,14 @@ export interface Task {
   id: string; title: string; clause: string; communityId: string; communityName: string; periodLabel: string;
   dueAt: string; status: TaskStatus; points: number; requiredCount: number; acceptedCount: number;
   evidence: { minCount: number; types: string[] };
+  /** units handed in and awaiting review */
+  pendingUnits: number;
+  /** set when the latest submission was sent back and nothing was handed in since */
+  rejectedReason: string | null;
+  /** the person or site a visit is about (masked for township roles) */
+  subjectName: string | null;
+  assigneeId: string | null; assigneeName: string | null;
+  closedAt?: string | null; waiverReason?: string | null;
 }
 
 export interface EvidenceFile {
@@ -33,7 +41,8 @@ export interface Submission {
 export interface TaskDetail extends Task { submissions: Submission[] }
 
 export interface UploadedEvidence {
-  id: string; fileName: string; sha256: string; takenAt: string | null; gps: { lat: number; lon: number } | null; usedBefore: boolean;
+  /** usedBefore: earlier evidence with the same or a near-identical picture; empty when the photo is new */
+  id: string; fileName: string; sha256: string; takenAt: string | null; gps: { lat: number; lon: number } | null; usedBefore: unknown[];
 }
 
 export interface PendingReview {
@@ -91,6 +100,8 @@ export interface Appeal {
   id: string; deductionId: string; communityId: string; filedById: string; reason: string; status: 'PENDING' | 'ACCEPTED' | 'REJECTED';
   decidedById: string | null; decisionReason: string | null; decidedAt: string | null; createdAt: string;
   filedByName?: string | null; decidedByName?: string | null;
+  /** in the appeals list: the deduction's community, item and points */
+  communityName?: string; item?: string; points?: number;
 }
 
 export interface DeductionDetail extends Deduction {
@@ -133,6 +144,6 @@ export interface LedgerDeclaration { id: string; communityId: string; category: 
 export interface LedgerImportCheck { rows: Array<{ row: number; category: string; displayName: string }>; problems: Array<{ row: number; column: string; message: string }> }
 
 export interface NotificationRow {
-  id: string; channel: string; recipient: string; event: string; subject?: string | null; status: string; attempts: number;
+  id: string; channel: string; recipient: string; userName?: string | null; event: string; subject?: string | null; status: string; attempts: number;
   lastError?: string | null; createdAt: string; sentAt?: string | null;
 }

@@ -15,6 +15,8 @@ export function navFor(role: Role, firstCommunityId: string | undefined): NavIte
     if (firstCommunityId) items.push({ path: `/community/${firstCommunityId}`, label: 'nav.score' });
     // Secretaries assign their community's work, flood-duty days included.
     if (role === 'SECRETARY') items.push({ path: '/escalations', label: 'nav.escalations' }, { path: '/admin/rosters', label: 'nav.rosters' });
+    // Secretaries also review their own community's evidence (the API scopes the queue).
+    if (role === 'SECRETARY') items.push({ path: '/reviews', label: 'nav.reviews' });
     items.push({ path: '/ledgers', label: 'nav.ledgers' });
   }
   if (isOfficial(role)) {
@@ -35,6 +37,7 @@ export function navFor(role: Role, firstCommunityId: string | undefined): NavIte
       { path: '/admin/rosters', label: 'nav.rosters' },
       { path: '/admin/calendar', label: 'nav.calendar' },
       { path: '/admin/notifications', label: 'nav.notifications' },
+      { path: '/audit', label: 'nav.audit' },
     );
   }
   if (isAdmin(role)) items.push({ path: '/admin/communities', label: 'nav.communityTags' });

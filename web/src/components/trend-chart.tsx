@@ -13,6 +13,17 @@ export function TrendChart({ series, baseScore, title }: { series: Series[]; bas
   const x = (m: number) => left + ((m - 1) / 11) * (width - left - right);
   const y = (v: number) => top + ((max - v) / Math.max(1, max - min)) * (height - top - bottom);
   const ticks = [max, Math.round((max + min) / 2), Math.floor(min)];
+  // Communities with the same scores every month would draw one line over another:
+  // each later one of a tie is shifted a few pixels and dashed, and the legend says so.
+  const signature = (s: Series) => s.points.map((p) => `${p.month}:${p.total}`).join(' ');
+  const firstWith = new Map<string, Series>();
+  const tie = series.map((s) => {
+    const sig = signature(s);
+    const first = firstWith.get(sig);
+    const rank = series.slice(0, series.indexOf(s)).filter((o) => signature(o) === sig).length;
+    if (!first) firstWith.set(sig, s);
+    return { rank, with: first?.name };
+  });
   return (
     <figure className="trend">
       <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={title} preserveAspectRatio="xMidYMid meet">
@@ -26,7 +37,7 @@ export function TrendChart({ series, baseScore, title }: { series: Series[]; bas
           <text key={i} x={x(i + 1)} y={height - 6} textAnchor="middle" fontSize="12" fill="#555">{i + 1}</text>
         ))}
         {series.map((s, i) => (
-          <g key={s.id}>
+          <g key={s.id} transform={tie[i]!.rank ? `translate(0 ${tie[i]!.rank * 3})` : undefined} strokeDasharray={tie[i]!.rank ? '6 3' : undefined}>
             <polyline fill="none" stroke={COLORS[i % COLORS.length]} strokeWidth={2} points={s.points.map((p) => `${x(p.month)},${y(p.total)}`).join(' ')} />
             {s.points.map((p) => <circle key={p.month} cx={x(p.month)} cy={y(p.total)} r={3} fill={COLORS[i % COLORS.length]}><title>{`${s.name} ${p.month}月 ${p.total}`}</title></circle>)}
           </g>
@@ -34,7 +45,7 @@ export function TrendChart({ series, baseScore, title }: { series: Series[]; bas
       </svg>
       {series.length > 1 && (
         <figcaption className="legend">
-          {series.map((s, i) => <span key={s.id}><span className="swatch" style={{ background: COLORS[i % COLORS.length] }} />{s.name}</span>)}
+          {series.map((s, i) => <span key={s.id}><span className="swatch" style={{ background: COLORS[i % COLORS.length] }} />{s.name}{tie[i]!.with && <span className="muted small">（与{tie[i]!.with}相同）</span>}</span>)}
         </figcaption>
       )}
     </figure>

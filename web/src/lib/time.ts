@@ -8,6 +8,16 @@ const ymdParts = new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric
 
 export const formatDateTime = (iso: string | Date) => dateTime.format(new Date(iso));
 export const formatDate = (iso: string | Date) => dateOnly.format(new Date(iso));
+/**
+ * A deadline as the rubric says it: local midnight is 24:00 of the day before
+ * ("2022/03/31 24:00"), never 00:00 of the next day.
+ */
+export function formatDeadline(iso: string | Date): string {
+  const at = new Date(iso);
+  const text = dateTime.format(at);
+  if (!/\b(00|24):00$/.test(text)) return text;
+  return `${dateOnly.format(new Date(at.getTime() - 1))} 24:00`;
+}
 /** yyyy-mm-dd in Shanghai */
 export const shanghaiDay = (d: Date) => ymdParts.format(d);
 export const shanghaiMonth = (d: Date) => shanghaiDay(d).slice(0, 7);
@@ -24,13 +34,19 @@ export function countdownParts(dueAt: string, now: number): { overdue: boolean; 
 
 export type Urgency = 'overdue' | 'today' | 'week' | 'later' | 'waiting' | 'done';
 
+/** Units still owed beyond what is accepted or awaiting review (a second patrol of the month, say). */
+export const unitsStillOwed = (task: { requiredCount: number; acceptedCount: number; pendingUnits?: number }) =>
+  Math.max(0, task.requiredCount - task.acceptedCount - (task.pendingUnits ?? 0));
+
 /** Which list a task belongs in on the staff page. */
-export function urgencyOf(task: { status: string; dueAt: string }, now: Date): Urgency {
+export function urgencyOf(task: { status: string; dueAt: string; requiredCount: number; acceptedCount: number; pendingUnits?: number }, now: Date): Urgency {
   if (task.status === 'CLOSED' || task.status === 'CLOSED_LATE' || task.status === 'WAIVED') return 'done';
-  if (task.status === 'SUBMITTED') return 'waiting';
+  // Handed in for review: waiting, unless more units are still owed (then it stays to do).
+  if (task.status === 'SUBMITTED' && unitsStillOwed(task) === 0) return 'waiting';
   const due = new Date(task.dueAt);
   if (task.status === 'OVERDUE' || due.getTime() < now.getTime()) return 'overdue';
-  if (shanghaiDay(due) === shanghaiDay(now)) return 'today';
+  // A deadline of 24:00 today (00:00 tomorrow) is today's: compare the last instant before it.
+  if (shanghaiDay(new Date(due.getTime() - 1)) === shanghaiDay(now)) return 'today';
   if (due.getTime() - now.getTime() <= 7 * DAY) return 'week';
   return 'later';
 }

@@ -6,3 +6,4 @@ export { CalendarPage } from './calendar';
 export { RulebookPage } from './rulebook';
 export { NotificationsPage } from './notifications';
 export { CommunityTagsPage } from './community-tags';
+export { AuditPage } from './audit';

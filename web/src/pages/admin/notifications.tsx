@@ -10,6 +10,7 @@ import { useT } from '../../i18n';
 import { asList } from '../../lib/list';
 import { isAdmin, useSession } from '../../lib/session';
 import { formatDateTime } from '../../lib/time';
+import { codeLabel } from '../../lib/labels';
 import { useFetch } from '../../lib/use-fetch';
 
 interface ChannelStatus { channel: 'email' | 'sms' | 'robot'; configured: boolean; provider?: string; notice: string }
@@ -46,8 +47,10 @@ export function NotificationsPage() {
             <thead><tr><th scope="col">{t('notif.time')}</th><th scope="col">{t('notif.channel')}</th><th scope="col">{t('notif.recipient')}</th>
               <th scope="col">{t('notif.event')}</th><th scope="col">{t('notif.status')}</th><th scope="col">{t('notif.attempts')}</th></tr></thead>
             <tbody>{rows.map((n) => (
-              <tr key={n.id}><td>{formatDateTime(n.createdAt)}</td><td>{n.channel}</td><td>{n.recipient}</td><td>{n.subject ?? n.event}</td>
-                <td className={n.status === 'FAILED' || n.status === 'GIVEN_UP' ? 'warn' : ''}>{n.status}{n.lastError ? `：${n.lastError}` : ''}</td><td className="num">{n.attempts}</td></tr>
+              <tr key={n.id}><td>{formatDateTime(n.createdAt)}</td><td>{codeLabel(t, 'notif.channel.', n.channel, t('notif.channelOther'))}</td><td>{n.userName ?? n.recipient}</td>
+                <td>{n.subject ?? codeLabel(t, 'notif.eventName.', n.event, t('notif.eventOther'))}</td>
+                {/* The provider's own error text is often English: kept for the hover, summarised in Chinese. */}
+                <td className={n.status === 'FAILED' || n.status === 'GIVEN_UP' ? 'warn' : ''} title={n.lastError ?? undefined}>{codeLabel(t, 'notif.state.', n.status, t('notif.stateOther'))}{n.lastError ? t('notif.hasError') : ''}</td><td className="num">{n.attempts}</td></tr>
             ))}</tbody>
           </table>
         )}

@@ -25,7 +25,7 @@ export function RulebookPage() {
               {mine.map((r) => (
                 <li key={r.id} className="rule">
                   <p><strong>{r.title}</strong> <span className="badge">{t(`kind.${r.kind}` as MessageKey)}</span>
-                    {r.amount > 0 && <span className="risk"> −{r.amount}</span>} <code className="muted small">{r.id}</code></p>
+                    {r.amount > 0 && <span className="risk"> −{r.amount}</span>}</p>
                   <blockquote className="clause">{r.clause}</blockquote>
                   {r.requirement && <p className="small"><span className="muted">{t('rulebook.requirement')}：</span>{r.requirement}</p>}
                   {r.note && <p className="small muted">{r.note}</p>}

@@ -20,6 +20,7 @@ export function AppealsPage() {
             {list.map((a) => (
               <li key={a.id} className="card">
                 <p><strong>{t(`appeal.status.${a.status}`)}</strong> <span className="muted small">{formatDateTime(a.createdAt)}</span></p>
+                <p data-testid="appeal-context">{t('appeal.context', { community: a.communityName ?? '', item: a.item ?? '', points: a.points ?? 0, filer: a.filedByName ?? t('ded.someone') })}</p>
                 <p>{a.reason}</p>
                 <p><a href={`#/deductions/${a.deductionId}`}>{t('ded.title')} →</a></p>
                 {a.decisionReason && <p className="muted small">{a.decisionReason}</p>}

@@ -1,50 +1,85 @@
-// The township at a glance: which community is slipping on which rubric item
-// (heatmap), who ranks where, and how scores moved this year.
-import { api, ApiError } from '../../api/client';
+// The township at a glance for any month: which community is slipping on
+// which rubric item (heatmap), who ranks where, and how scores moved that
+// year. One request (GET /api/overview); the month lives in the hash
+// (#/dashboard?month=2026-10) so a reload or a shared link keeps it.
+import { api } from '../../api/client';
 import type { Heatmap as HeatmapResponse, Scoreboard } from '../../api/types';
 import { Heatmap, HeatmapLegend, normalizeStatus, type HeatmapData } from '../../components/heatmap';
 import { Load } from '../../components/status';
-import { TrendChart } from '../../components/trend-chart';
+import { TrendChart, type Series } from '../../components/trend-chart';
 import { useT } from '../../i18n';
-import { loadTrend } from '../../lib/score-trend';
+import { hashQuery } from '../../lib/hash-query';
+import { navigate } from '../../lib/router';
 import { shanghaiMonth } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
-import rulebook from 'virtual:rulebook';
+
+interface Overview { year: number; month: number; heatmap: HeatmapResponse; scoreboard: Scoreboard; trend: { baseScore: number; series: Series[] } }
+
+/** The month asked for in the hash, if it is a real month not after this one; else this month. */
+export function chosenMonth(now: Date): { year: number; month: number; current: string } {
+  const current = shanghaiMonth(now);
+  const asked = hashQuery().get('month') ?? '';
+  const value = /^\d{4}-(0[1-9]|1[0-2])$/.test(asked) && asked <= current ? asked : current;
+  const [year, month] = value.split('-').map(Number) as [number, number];
+  return { year, month, current };
+}
 
 export function DashboardPage() {
   const t = useT();
-  const month = shanghaiMonth(new Date());
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const heat = useFetch(() => loadHeatmap(month), [month]);
-  const board = useFetch(() => api.get<Scoreboard>('/api/scoreboard'), []);
-  const trend = useFetch(() => loadTrend(y, m), [y, m]);
+  const { year, month, current } = chosenMonth(new Date());
+  const key = `${year}-${String(month).padStart(2, '0')}`;
+  const state = useFetch(() => api.get<Overview>('/api/overview', { year, month }), [year, month]);
   return (
     <section aria-labelledby="dash-title">
       <div className="title-row">
         <h1 id="dash-title">{t('dash.title')}</h1>
-        <a className="button" href={`/api/scoreboard/export?year=${y}&month=${m}`} download>{t('common.export')}</a>
+        <MonthPicker year={year} month={month} current={current} />
+        <a className="button" href={`/api/scoreboard/export?year=${year}&month=${month}`} download data-testid="export-link">{t('dash.exportMonth', { year, month })}</a>
       </div>
-      <h2>{t('dash.heatmap')}</h2>
-      <Load state={heat} route="GET /api/heatmap">
-        {(h) => (
+      {key !== current && <p className="notice small" role="status" data-testid="history-notice">{t('dash.history', { year, month })}</p>}
+      <Load state={state} route="GET /api/overview">
+        {(o) => (
           <>
-            {h.fallback && <p className="notice notice-missing small" role="status">{t('dash.heatmapFallback')}</p>}
+            <h2>{t('dash.heatmap')}</h2>
             <HeatmapLegend />
-            <Heatmap data={h.data} caption={t('dash.heatmapCaption', { month })} />
+            <Heatmap data={heatmapData(o.heatmap)} caption={t('dash.heatmapCaption', { month: t('dash.monthName', { year, month }) })} />
+            <div className="columns">
+              <div>
+                <h2>{t('dash.ranking')}</h2>
+                <Ranking board={o.scoreboard} />
+              </div>
+              <div>
+                <h2>{t('dash.trend')}</h2>
+                <TrendChart series={o.trend.series} baseScore={o.trend.baseScore} title={t('dash.trend')} />
+              </div>
+            </div>
           </>
         )}
       </Load>
-      <div className="columns">
-        <div>
-          <h2>{t('dash.ranking')}</h2>
-          <Load state={board} route="GET /api/scoreboard">{(b) => <Ranking board={b} />}</Load>
-        </div>
-        <div>
-          <h2>{t('dash.trend')}</h2>
-          <Load state={trend} route="GET /api/scoreboard">{(d) => <TrendChart series={d.series} baseScore={d.baseScore} title={t('dash.trend')} />}</Load>
-        </div>
-      </div>
     </section>
+  );
+}
+
+/** Year and month, as two selects (they work the same on every phone and desktop); no month after this one. */
+function MonthPicker({ year, month, current }: { year: number; month: number; current: string }) {
+  const t = useT();
+  const [cy, cm] = current.split('-').map(Number) as [number, number];
+  const years = Array.from({ length: 5 }, (_, i) => cy - i);
+  const go = (y: number, m: number) => {
+    const clamped = y === cy ? Math.min(m, cm) : m;
+    navigate(`/dashboard?month=${y}-${String(clamped).padStart(2, '0')}`);
+  };
+  return (
+    <div className="month-picker" role="group" aria-label={t('dash.pickMonth')}>
+      <label htmlFor="dash-year">{t('dash.year')}</label>
+      <select id="dash-year" value={year} onChange={(e) => go(Number(e.target.value), month)}>
+        {years.map((y) => <option key={y} value={y}>{y}年</option>)}
+      </select>
+      <label htmlFor="dash-month">{t('dash.month')}</label>
+      <select id="dash-month" value={month} onChange={(e) => go(year, Number(e.target.value))}>
+        {Array.from({ length: year === cy ? cm : 12 }, (_, i) => i + 1).map((m) => <option key={m} value={m}>{m}月</option>)}
+      </select>
+    </div>
   );
 }
 
@@ -67,38 +102,12 @@ function Ranking({ board }: { board: Scoreboard }) {
   );
 }
 
-/** The live heatmap from the task API; until that route exists, deductions from the scoreboard colour the cells. */
-async function loadHeatmap(month: string): Promise<{ data: HeatmapData; fallback: boolean }> {
-  try {
-    const h = await api.get<HeatmapResponse>('/api/heatmap', { month });
-    const cells = new Map(h.cells.map((c) => [`${c.communityId}|${c.ruleId}`, normalizeStatus(c.status)]));
-    return {
-      fallback: false,
-      data: {
-        communities: h.communities,
-        items: h.items.map((i) => ({ key: i.ruleId, label: i.title, group: i.item })),
-        cell: (c, r) => cells.get(`${c}|${r}`) ?? 'NONE',
-        link: (c, r, s) => (s === 'DEDUCTED' ? `#/deductions?communityId=${c}&ruleId=${encodeURIComponent(r)}` : undefined),
-      },
-    };
-  } catch (err) {
-    if (!(err instanceof ApiError && err.missingRoute)) throw err;
-  }
-  const [y, m] = month.split('-').map(Number);
-  const b = await api.get<Scoreboard>('/api/scoreboard', { year: y, month: m });
-  const deducted = new Set(b.communities.flatMap((c) => c.items.filter((i) => i.ytdDeducted > 0).map((i) => `${c.id}|${i.section}|${i.item}`)));
-  // Rows: every rubric item of the rulebook, plus any item a deduction names that the rulebook lacks.
-  const sectionTitle = new Map(rulebook.sections.map((x) => [String(x.number), x.title]));
-  const rows = new Map<string, { key: string; label: string; group?: string }>();
-  for (const r of rulebook.rules) rows.set(`${r.section}|${r.item}`, { key: `${r.section}|${r.item}`, label: r.item, group: sectionTitle.get(String(r.section)) });
-  for (const r of b.rows) if (!rows.has(`${r.section}|${r.item}`)) rows.set(`${r.section}|${r.item}`, { key: `${r.section}|${r.item}`, label: r.item, group: sectionTitle.get(r.section) ?? r.section });
+function heatmapData(h: HeatmapResponse): HeatmapData {
+  const cells = new Map(h.cells.map((c) => [`${c.communityId}|${c.ruleId}`, normalizeStatus(c.status)]));
   return {
-    fallback: true,
-    data: {
-      communities: b.communities.map((c) => ({ id: c.id, name: c.name })),
-      items: [...rows.values()],
-      cell: (c, k) => (deducted.has(`${c}|${k}`) ? 'DEDUCTED' : 'NONE'),
-      link: (c, _k, s) => (s === 'DEDUCTED' ? `#/deductions?communityId=${c}` : undefined),
-    },
+    communities: h.communities,
+    items: h.items.map((i) => ({ key: i.ruleId, label: i.title, group: i.item })),
+    cell: (c, r) => cells.get(`${c}|${r}`) ?? 'NONE',
+    link: (c, r, s) => (s === 'DEDUCTED' ? `#/deductions?communityId=${c}&ruleId=${encodeURIComponent(r)}` : undefined),
   };
 }

@@ -8,6 +8,7 @@ import { useT } from '../../i18n';
 import { hashQuery } from '../../lib/hash-query';
 import { isCommunityRole, isOfficial, useSession } from '../../lib/session';
 import { formatDate, formatDateTime } from '../../lib/time';
+import { codeLabel, periodText } from '../../lib/labels';
 import { useFetch } from '../../lib/use-fetch';
 import { navigate } from '../../lib/router';
 import rulebook from 'virtual:rulebook';
@@ -31,7 +32,7 @@ export function DeductionsPage() {
           <option value="">{t('common.all')}</option>
           {(communities.data ?? []).map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
         </select>
-        {ruleId && <span className="muted">{t('ded.rule')}: {ruleById.get(ruleId)?.title ?? ruleId}</span>}
+        {ruleId && <span className="muted">{t('ded.rule')}: {ruleById.get(ruleId)?.title ?? t('ded.unknownRule')}</span>}
       </form>
       <Load state={list} route="GET /api/deductions">
         {(rows) => rows.length === 0 ? <p className="empty">{t('ded.empty')}</p> : (
@@ -72,10 +73,10 @@ export function DeductionDetailPage({ id }: { id: string }) {
             <article>
               <h1 id="dd-title">{t(`ded.kind.${d.kind}`)} {d.points} · {d.item}</h1>
               <dl className="facts">
-                <dt>{t('ded.rule')}</dt><dd>{rule ? `${rule.title}（${d.ruleId}）` : d.ruleId}</dd>
-                {d.periodKey && <><dt>{t('ded.period')}</dt><dd>{d.periodKey}</dd></>}
+                <dt>{t('ded.rule')}</dt><dd>{rule ? rule.title : d.item}</dd>
+                {periodText(d.periodKey) && <><dt>{t('ded.period')}</dt><dd>{periodText(d.periodKey)}</dd></>}
                 <dt>{t('ded.when')}</dt><dd>{formatDateTime(d.occurredAt)}</dd>
-                <dt>{t('ded.recordedBy')}</dt><dd>{auto ? `${t('ded.auto')}（${d.recordedBy.slice(5)}）` : d.recordedByName ?? d.recordedBy}</dd>
+                <dt>{t('ded.recordedBy')}</dt><dd>{auto ? codeLabel(t, 'ded.check.', d.recordedBy.slice(5), t('ded.auto')) : d.recordedByName ?? t('ded.someone')}</dd>
               </dl>
               {rule && <blockquote className="clause">{rule.clause}</blockquote>}
               <h2>{t('ded.explanation')}</h2>
@@ -87,10 +88,11 @@ export function DeductionDetailPage({ id }: { id: string }) {
                   <li key={e.id}>
                     {e.thumbnailUrl && <img src={e.thumbnailUrl} alt={e.fileName} height={64} />}{' '}
                     <a href={e.url} target="_blank" rel="noreferrer">{e.fileName}</a>{' '}
-                    <span className="muted small">{t(e.source === 'incident' ? 'ded.evidence.incident' : 'ded.evidence.submission')} · {e.uploadedByName ?? ''} · {formatDateTime(e.createdAt)} · sha256 {e.sha256.slice(0, 12)}…</span>
+                    <span className="muted small" title={`SHA-256 ${e.sha256}`}>{t(e.source === 'incident' ? 'ded.evidence.incident' : 'ded.evidence.submission')} · {e.uploadedByName ?? ''} · {formatDateTime(e.createdAt)}</span>
                   </li>
                 ))}</ul>
               )}
+              {d.appeals.some((a) => a.status === 'PENDING') && <p className="notice small" role="status">{t('ded.appealPending')}</p>}
               {d.reversal && <><h2>{t('ded.reversal')}</h2><p>{formatDateTime(d.reversal.occurredAt)} · {d.reversal.recordedByName}：{d.reversal.explanation}</p></>}
               <h2>{t('ded.appeals')}</h2>
               {d.appeals.length === 0 ? <p className="muted">{t('common.none')}</p> : (
@@ -102,7 +104,8 @@ export function DeductionDetailPage({ id }: { id: string }) {
                 <div className="actions">
                   {isOfficial(me.user.role) && <ReasonAction label={t('ded.reverse')} reasonLabel={t('common.reason')} route="POST /api/deductions/:id/reversals" danger
                     onSubmit={(reason) => api.post(`/api/deductions/${d.id}/reversals`, { reason }).then(state.reload)} />}
-                  {isCommunityRole(me.user.role) && <ReasonAction label={t('ded.appeal')} reasonLabel={t('common.reason')} route="POST /api/deductions/:id/appeals"
+                  {/* One appeal at a time: while one is pending there is nothing more to file. */}
+                  {isCommunityRole(me.user.role) && !d.appeals.some((a) => a.status === 'PENDING') && <ReasonAction label={t('ded.appeal')} reasonLabel={t('common.reason')} route="POST /api/deductions/:id/appeals"
                     onSubmit={(reason) => api.post(`/api/deductions/${d.id}/appeals`, { reason }).then(state.reload)} />}
                 </div>
               )}

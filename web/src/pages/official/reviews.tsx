@@ -8,7 +8,7 @@ import { ErrorBox, Load } from '../../components/status';
 import { ReasonAction } from '../../components/reason-form';
 import { useT } from '../../i18n';
 import { asList } from '../../lib/list';
-import { formatDateTime } from '../../lib/time';
+import { formatDateTime, formatDeadline } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
 
 type Row = PendingReview | (Submission & { task?: Task; taskId?: string });
@@ -44,8 +44,9 @@ function ReviewCard({ review: { task, submission }, onDone }: { review: PendingR
   const decide = (decision: 'approve' | 'reject', reason?: string) => api.post(url, { decision, reason }).then(onDone);
   return (
     <li className="card review-card">
-      <h2 className="card-title"><a href={`#/tasks/${task.id}`}>{task.title}</a></h2>
-      <p className="muted small">{task.communityName} · {task.periodLabel} · {t('task.due')} {formatDateTime(task.dueAt)} · {t('review.uploadedAt', { time: formatDateTime(submission.createdAt) })}</p>
+      <h2 className="card-title"><a href={`#/tasks/${task.id}`}>{task.title}{task.subjectName && `：${task.subjectName}`}</a>
+        {submission.late && <> <span className="badge badge-overdue" data-testid="late-badge">{t('task.late')}</span></>}</h2>
+      <p className="muted small">{task.communityName} · {task.periodLabel} · {t('task.due')} {formatDeadline(task.dueAt)} · {t('review.uploadedAt', { time: formatDateTime(submission.createdAt) })}</p>
       <blockquote className="clause small">{task.clause}</blockquote>
       {submission.note && <p>{submission.note}</p>}
       <ul className="review-files">{submission.files.map((f) => <FileFacts key={f.id} file={f} dueAt={task.dueAt} submittedAt={submission.createdAt} />)}</ul>

@@ -46,8 +46,9 @@ export function CommunityScorePage({ communityId }: { communityId: string }) {
         {(list) => list.length === 0 ? <p className="muted">{t('score.noDeductions')}</p> : (
           <ul className="plain-list">
             {list.map((d) => (
-              <li key={d.id}>
+              <li key={d.id} className={d.reversedById ? 'reversed' : ''}>
                 <a href={`#/deductions/${d.id}`}>{formatDate(d.occurredAt)} · {d.item} · {d.kind === 'REVERSAL' ? '+' : '−'}{d.points}</a>
+                {d.reversedById && <> <span className="badge" data-testid="reversed-mark">{t('score.reversedMark')}</span></>}
                 <div className="muted small">{d.explanation}</div>
               </li>
             ))}

@@ -17,7 +17,12 @@ export interface PendingPhoto {
   state: 'uploading' | 'done' | 'failed';
   result?: UploadedEvidence;
   error?: string;
+  /** over the upload limit: refused in the browser, never sent */
+  tooLarge?: boolean;
 }
+
+/** The server's limit for one evidence file (api/services/evidence: 15 MB). */
+export const MAX_UPLOAD_BYTES = 15 * 1024 * 1024;
 
 let nextKey = 0;
 
@@ -52,10 +57,13 @@ export function usePhotoUploads(communityId: string) {
     const added: PendingPhoto[] = [...files].map((file) => {
       const previewUrl = URL.createObjectURL(file);
       urls.current.add(previewUrl);
-      return { key: `p${nextKey++}`, file, previewUrl, progress: 0, state: 'uploading' };
+      // Checked here so a phone does not send 40 MB only to be refused by the server.
+      return file.size > MAX_UPLOAD_BYTES
+        ? { key: `p${nextKey++}`, file, previewUrl, progress: 0, state: 'failed', tooLarge: true }
+        : { key: `p${nextKey++}`, file, previewUrl, progress: 0, state: 'uploading' };
     });
     setPhotos((list) => [...list, ...added]);
-    for (const p of added) start(p.key, p.file);
+    for (const p of added) if (!p.tooLarge) start(p.key, p.file);
   }
 
   function retry(key: string) {
@@ -105,10 +113,11 @@ export function PhotoItem({ photo, onRetry, onRemove }: { photo: PendingPhoto; o
           <>
             <span className="ok small">{t('upload.done')}</span>
             {photo.result?.takenAt && <span className="small muted">{t('upload.takenAt', { time: formatDateTime(photo.result.takenAt) })}</span>}
-            {photo.result?.usedBefore && <span className="warn small" role="alert">{t('upload.usedBefore')}</span>}
+            {(photo.result?.usedBefore.length ?? 0) > 0 && <span className="warn small" role="alert">{t('upload.usedBefore')}</span>}
           </>
         )}
-        {photo.state === 'failed' && (
+        {photo.tooLarge && <span className="error-text small" role="alert">{t('upload.tooLarge', { size: (photo.file.size / 1048576).toFixed(1) })}</span>}
+        {photo.state === 'failed' && !photo.tooLarge && (
           <>
             <span className="error-text small" role="alert">{t('upload.failed', { message: photo.error || t('common.networkError') })}</span>
             <button type="button" className="primary" onClick={onRetry}>{t('upload.retry')}</button>

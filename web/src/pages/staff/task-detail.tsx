@@ -4,11 +4,13 @@ import { useState } from 'react';
 import { api } from '../../api/client';
 import type { Submission, TaskDetail } from '../../api/types';
 import { ErrorBox, Load } from '../../components/status';
-import { Countdown, StatusBadge, useNow } from '../../components/widgets';
+import { StatusBadge, useNow } from '../../components/widgets';
 import { useT, type MessageKey } from '../../i18n';
-import { formatDateTime } from '../../lib/time';
+import { useSession } from '../../lib/session';
+import { formatDateTime, formatDeadline, unitsStillOwed } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
 import { PhotoItem, PhotoPicker, usePhotoUploads } from './photo-upload';
+import { TaskState } from './task-list';
 
 export function TaskDetailPage({ id }: { id: string }) {
   const t = useT();
@@ -28,19 +30,23 @@ function TaskView({ task, onChanged }: { task: TaskDetail; onChanged: () => void
   const types = task.evidence.types.map((ty) => t(`evidence.${ty}` as MessageKey)).join('、');
   return (
     <article aria-labelledby="task-title">
-      <h1 id="task-title">{task.title}</h1>
+      <h1 id="task-title">{task.title}{task.subjectName && `：${task.subjectName}`}</h1>
       <p className="task-row">
         <StatusBadge status={task.status} />
-        {live && <Countdown dueAt={task.dueAt} now={now} />}
-        {live && task.points > 0 && <span className="risk">{t('tasks.atRisk', { points: task.points })}</span>}
+        {live && <TaskState task={task} now={now} />}
+        {(task.status === 'OPEN' || task.status === 'SUBMITTED') && task.points > 0 && <span className="risk">{t('tasks.atRisk', { points: task.points })}</span>}
       </p>
+      {live && task.requiredCount > 1 && unitsStillOwed(task) > 0 && <p className="owed" data-testid="units-owed">{t('tasks.unitsOwed', { count: unitsStillOwed(task) })}</p>}
+      {live && task.rejectedReason && <p className="error-text" role="note">{t('task.rejectedReason', { reason: task.rejectedReason })}</p>}
       {!live && <Outcome task={task} />}
       <dl className="facts">
         <dt>{t('common.community')}</dt><dd>{task.communityName}</dd>
         <dt>{t('task.period')}</dt><dd>{task.periodLabel}</dd>
-        <dt>{t('task.due')}</dt><dd>{formatDateTime(task.dueAt)}</dd>
+        <dt>{t('task.due')}</dt><dd>{formatDeadline(task.dueAt)}</dd>
         <dt>{t('task.progressLabel')}</dt><dd>{task.acceptedCount} / {task.requiredCount}</dd>
+        <dt>{t('task.assignee')}</dt><dd>{task.assigneeName ?? t('task.assigneeNone')}</dd>
       </dl>
+      {live && <AssignForm task={task} onAssigned={onChanged} />}
       <h2>{t('task.clause')}</h2>
       <blockquote className="clause">{task.clause}</blockquote>
       <h2>{t('task.evidenceNeeded')}</h2>
@@ -54,9 +60,44 @@ function TaskView({ task, onChanged }: { task: TaskDetail; onChanged: () => void
   );
 }
 
+/** Secretaries and officials hand the task to one person of the community; reminders then go to that person. */
+function AssignForm({ task, onAssigned }: { task: TaskDetail; onAssigned: () => void }) {
+  const t = useT();
+  const { me } = useSession();
+  const [choice, setChoice] = useState(task.assigneeId ?? '');
+  const [done, setDone] = useState('');
+  const [error, setError] = useState<unknown>();
+  const mayAssign = me.user.role !== 'STAFF';
+  const people = useFetch(() => (mayAssign ? api.get<{ users: Array<{ id: string; displayName: string }> }>(`/api/tasks/${encodeURIComponent(task.id)}/assignees`) : Promise.resolve({ users: [] })), [task.id, mayAssign]);
+  if (!mayAssign) return null;
+  async function assign() {
+    setError(undefined); setDone('');
+    try {
+      await api.post(`/api/tasks/${encodeURIComponent(task.id)}/assign`, { assigneeId: choice || null });
+      setDone(t('task.assigned'));
+      onAssigned();
+    } catch (err) { setError(err); }
+  }
+  return (
+    <div className="card assign">
+      <label htmlFor="assignee">{t('task.assignTo')}</label>
+      <Load state={people} route="GET /api/tasks/:id/assignees">
+        {({ users }) => (
+          <select id="assignee" value={choice} onChange={(e) => setChoice(e.target.value)}>
+            <option value="">{t('task.assigneeNone')}</option>
+            {users.map((u) => <option key={u.id} value={u.id}>{u.displayName}</option>)}
+          </select>
+        )}
+      </Load>
+      <button type="button" onClick={() => void assign()}>{t('task.assign')}</button>
+      {done && <p className="ok small" role="status">{done}</p>}
+      {error !== undefined && <ErrorBox error={error} route="POST /api/tasks/:id/assign" />}
+    </div>
+  );
+}
+
 // The task's ending, said in words: nothing more to do, and whether points were lost.
-// The API returns closedAt and waiverReason with every task; the shared type does not list them.
-function Outcome({ task }: { task: TaskDetail & { closedAt?: string | null; waiverReason?: string | null } }) {
+function Outcome({ task }: { task: TaskDetail }) {
   const t = useT();
   const at = task.closedAt ? formatDateTime(task.closedAt) : '';
   if (task.status === 'CLOSED') return <p className="outcome outcome-closed" role="status" data-testid="task-outcome">✓ {t('task.outcomeClosed', { time: at })}</p>;
@@ -96,13 +137,18 @@ function EvidenceForm({ task, onSubmitted }: { task: TaskDetail; onSubmitted: ()
   const [error, setError] = useState<unknown>();
   const done = uploads.photos.filter((p) => p.state === 'done' && p.result);
   const stillWorking = uploads.photos.some((p) => p.state !== 'done');
-  const missing = Math.max(0, task.evidence.minCount - done.length);
+  // A multi-unit task (two patrols a month) is handed in one unit at a time:
+  // each unit needs its share of the evidence, and the photos on hand count as that many units.
+  const perUnit = Math.max(1, Math.ceil(task.evidence.minCount / Math.max(1, task.requiredCount)));
+  const owed = Math.max(1, unitsStillOwed(task));
+  const units = Math.max(1, Math.min(owed, Math.floor(done.length / perUnit)));
+  const missing = Math.max(0, perUnit - done.length);
 
   async function submit() {
     setBusy(true);
     setError(undefined);
     try {
-      await api.post(`/api/tasks/${encodeURIComponent(task.id)}/submissions`, { evidenceIds: done.map((p) => p.result!.id), note: note.trim() || undefined });
+      await api.post(`/api/tasks/${encodeURIComponent(task.id)}/submissions`, { evidenceIds: done.map((p) => p.result!.id), note: note.trim() || undefined, ...(task.requiredCount > 1 ? { units } : {}) });
       uploads.clear();
       setNote('');
       onSubmitted();
@@ -125,6 +171,7 @@ function EvidenceForm({ task, onSubmitted }: { task: TaskDetail; onSubmitted: ()
       <label htmlFor="note">{t('task.note')}</label>
       <textarea id="note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} maxLength={1000} />
       {missing > 0 && <p className="muted small">{t('task.needMore', { count: missing })}</p>}
+      {task.requiredCount > 1 && missing === 0 && <p className="muted small" data-testid="units-this-time">{t('task.unitsThisTime', { units })}</p>}
       {error !== undefined && <ErrorBox error={error} route="POST /api/tasks/:id/submissions" />}
       <button type="button" className="primary" disabled={busy || done.length === 0 || stillWorking || missing > 0} onClick={() => void submit()}>
         {t('task.submitEvidence', { count: done.length })}
