@@ -58,6 +58,9 @@ export const configSchema = z.object({
   EVIDENCE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** true: http://host/bucket/key (MinIO, most self-hosted servers); false (default): http://bucket.host/key */
   EVIDENCE_S3_FORCE_PATH_STYLE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
+  /** `npm run cluster`: history shards of its Temporal server (fixed when its database is created) and worker processes. */
+  TEMPORAL_HISTORY_SHARDS: z.coerce.number({ error: countMessage }).int(countMessage).min(1, countMessage).max(16384, 'must be at most 16384').default(16),
+  CLUSTER_WORKERS: z.coerce.number({ error: countMessage }).int(countMessage).min(1, countMessage).max(16, 'must be at most 16').default(2),
   /** Notification workflows and their sends (bursty, waits on providers) poll their own queue; see docs/deploy.md. */
   TEMPORAL_NOTIFICATION_TASK_QUEUE: z.string().min(1).optional(),
   /** Worker tuning (docs/deploy.md); unset = the SDK's defaults. Per queue and per worker process. */
