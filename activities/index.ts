@@ -12,8 +12,11 @@ import { createPlanningActivities } from './planning-activities';
 export interface ActivityDeps {
   db: Database;
   rulebooks: RulebookStore;
-  /** The planner starts obligation workflows through this client. */
-  temporal: { client: Client; taskQueue: string };
+  /**
+   * The planner starts obligation workflows through this client on `taskQueue`;
+   * notification workflows go to `notificationTaskQueue` (default: the same queue).
+   */
+  temporal: { client: Client; taskQueue: string; notificationTaskQueue?: string };
   notify: { channels: Readonly<Record<string, Channel>>; policy: RoutingPolicy; publicUrl: string; digestHour?: number; escalationBatchMinutes?: number };
 }
 
@@ -26,7 +29,8 @@ export function createActivities(deps: ActivityDeps) {
     },
     ...createObligationActivities(deps),
     ...createPlanningActivities({ db: deps.db, rulebooks: deps.rulebooks, temporal: deps.temporal }),
-    ...createNotificationActivities({ db: deps.db, rulebooks: deps.rulebooks, temporal: deps.temporal, ...deps.notify }),
+    ...createNotificationActivities({ db: deps.db, rulebooks: deps.rulebooks, ...deps.notify,
+      temporal: { client: deps.temporal.client, taskQueue: deps.temporal.notificationTaskQueue ?? deps.temporal.taskQueue } }),
   };
 }
 

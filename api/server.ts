@@ -13,6 +13,7 @@ import { taskRepository } from '../db/task-repository';
 import { dataDir } from '../stack/paths';
 import { startHousekeeping } from './housekeeping';
 import { loadNotifyConfig } from '../platform/notify-setup';
+import { instrumentApi, serveMetrics } from './metrics';
 
 runMain('api', async () => {
   const config = parseConfig(process.env);
@@ -35,9 +36,12 @@ runMain('api', async () => {
     // Plain http on loopback under npm start; behind TLS in production set NODE_ENV=production.
     secureCookies: config.NODE_ENV === 'production' });
   app.log.info(`evidence storage: ${evidenceWhere}`);
+  const metrics = config.API_METRICS_PORT ? await serveMetrics(instrumentApi(app), config.METRICS_HOST, config.API_METRICS_PORT) : undefined;
+  if (metrics) app.log.info(`Prometheus metrics on ${metrics.url}`);
   const housekeeping = startHousekeeping({ db, uploadTempDir: evidenceStorage.tempDir, log: (m) => app.log.info(m) });
   const close = async () => {
     await housekeeping.stop();
+    await metrics?.close();
     await app.close();
     await temporal.connection.close();
     await db.$disconnect();

@@ -15,6 +15,11 @@ const postgresUrl = z.string().refine((value) => {
   }
 }, 'must be a URL like postgresql://user:password@host:5432/database');
 
+const optionalPort = z.coerce.number({ error: portMessage }).int(portMessage).min(1, portMessage).max(65535, portMessage).optional();
+
+const countMessage = 'must be a whole number of at least 1';
+const count = z.coerce.number({ error: countMessage }).int(countMessage).min(1, countMessage);
+
 const hostPort = z.string().regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
 
 /** 32 random bytes, base64: the AES-256-GCM key for sensitive ledger fields. */
@@ -53,6 +58,26 @@ export const configSchema = z.object({
   EVIDENCE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** true: http://host/bucket/key (MinIO, most self-hosted servers); false (default): http://bucket.host/key */
   EVIDENCE_S3_FORCE_PATH_STYLE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
+  /** `npm run cluster`: history shards of its Temporal server (fixed when its database is created) and worker processes. */
+  TEMPORAL_HISTORY_SHARDS: z.coerce.number({ error: countMessage }).int(countMessage).min(1, countMessage).max(16384, 'must be at most 16384').default(16),
+  CLUSTER_WORKERS: z.coerce.number({ error: countMessage }).int(countMessage).min(1, countMessage).max(16, 'must be at most 16').default(2),
+  /** Notification workflows and their sends (bursty, waits on providers) poll their own queue; see docs/deploy.md. */
+  TEMPORAL_NOTIFICATION_TASK_QUEUE: z.string().min(1).optional(),
+  /** Worker tuning (docs/deploy.md); unset = the SDK's defaults. Per queue and per worker process. */
+  WORKER_WORKFLOW_TASK_SLOTS: count.optional(),
+  WORKER_ACTIVITY_TASK_SLOTS: count.optional(),
+  WORKER_LOCAL_ACTIVITY_SLOTS: count.optional(),
+  WORKER_WORKFLOW_POLLERS: count.optional(),
+  WORKER_ACTIVITY_POLLERS: count.optional(),
+  /** Workflows kept in memory between tasks (sticky cache), per queue of a worker process. */
+  WORKER_STICKY_CACHE_SIZE: z.coerce.number({ error: countMessage }).int(countMessage).min(0, countMessage).optional(),
+  /** Activity slots on the notification queue (sends wait on providers: more in flight, little CPU). */
+  WORKER_NOTIFICATION_ACTIVITY_SLOTS: count.optional(),
+  /** Prometheus metrics (docs/deploy.md), each on its own port so the public API port never serves them; unset = off. */
+  WORKER_METRICS_PORT: optionalPort,
+  API_METRICS_PORT: optionalPort,
+  /** Interface the metrics ports listen on (0.0.0.0 in a container). */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 }).superRefine((env, ctx) => {
   // Half a bucket configuration must stop the start, not fall back to the local disk unnoticed.
   const s3 = ['EVIDENCE_S3_ENDPOINT', 'EVIDENCE_S3_REGION', 'EVIDENCE_S3_ACCESS_KEY_ID', 'EVIDENCE_S3_SECRET_ACCESS_KEY'] as const;

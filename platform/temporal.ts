@@ -1,6 +1,7 @@
 // Connections to the Temporal server, with errors a person can act on.
 import { Connection, Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import type { Config } from '../config';
 
 export class TemporalUnreachableError extends Error {
   override name = 'TemporalUnreachableError';
@@ -49,4 +50,20 @@ export async function waitForTemporal(address: string, timeoutMs: number): Promi
       await new Promise((r) => setTimeout(r, 250));
     }
   }
+}
+
+/**
+ * The two task queues. Obligations, the planner and the digest run on the main
+ * queue; notification workflows (bursty, waiting on providers) on their own, so
+ * a reminder storm cannot hold back deadlines. Every worker process polls both.
+ */
+export function taskQueues(config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_NOTIFICATION_TASK_QUEUE'>): { main: string; notifications: string } {
+  return { main: config.TEMPORAL_TASK_QUEUE, notifications: config.TEMPORAL_NOTIFICATION_TASK_QUEUE ?? `${config.TEMPORAL_TASK_QUEUE}-notifications` };
+}
+
+/** What the server is: version, persistence and history shards (getClusterInfo), for health and the benchmark. */
+export async function describeTemporalServer(client: Client): Promise<string> {
+  const info = await client.workflowService.getClusterInfo({});
+  const store = info.persistenceStore ? `, ${info.persistenceStore}` : '';
+  return `Temporal ${info.serverVersion ?? '?'} (${info.historyShardCount ?? '?'} history shard(s)${store})`;
 }

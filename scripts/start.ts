@@ -1,6 +1,9 @@
 // `npm start`: brings the whole system up on embedded defaults (PostgreSQL,
 // Temporal dev server, migrations, demo data, worker, API) and stops every
 // child cleanly on Ctrl-C. Data persists under .duban/ between runs.
+// `npm run cluster` (--cluster): the production shape on one machine instead:
+// the real Temporal server on PostgreSQL with TEMPORAL_HISTORY_SHARDS shards,
+// CLUSTER_WORKERS worker processes; data under .duban/cluster/ (docs/deploy.md).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,7 +14,8 @@ import { waitForTemporal } from '../platform/temporal';
 import { dataDir as defaultDataDir, projectRoot } from '../stack/paths';
 import { ensureTemporalBinaries } from '../stack/provision';
 import { startEmbeddedPostgres } from '../stack/postgres';
-import { startTemporalDevServer, stopChild } from '../stack/temporal-dev-server';
+import { startTemporalDevServer, stopChild, type RunningTemporal } from '../stack/temporal-dev-server';
+import { ensureNamespace, ensureTemporalServerBuilt, setupTemporalSchema, startTemporalServer, temporalDatabaseFrom } from '../stack/temporal-server';
 import { migrateDatabase } from '../stack/migrate';
 import { isPortOpen } from '../stack/ports';
 import { loadOrCreateLocalSecrets } from '../stack/local-secrets';
@@ -24,7 +28,10 @@ const log = (line: string) => console.log(`[duban] ${line}`);
 
 runMain('start', async () => {
   const config = parseConfig(process.env);
-  const dataDir = config.DUBAN_DATA_DIR ? path.resolve(config.DUBAN_DATA_DIR) : defaultDataDir;
+  const cluster = process.argv.includes('--cluster');
+  if (cluster && config.TEMPORAL_ADDRESS) throw new StartupError('npm run cluster runs its own Temporal server: unset TEMPORAL_ADDRESS (or use npm start to use yours)');
+  const baseDataDir = config.DUBAN_DATA_DIR ? path.resolve(config.DUBAN_DATA_DIR) : defaultDataDir;
+  const dataDir = cluster ? path.join(baseDataDir, 'cluster') : baseDataDir;
   const cleanups: Array<() => Promise<void>> = [];
   let stopping = false;
   const stopAll = async (code: number) => {
@@ -38,36 +45,57 @@ runMain('start', async () => {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
+  // PostgreSQL first: the cluster's Temporal server keeps its state there too.
+  let databaseUrl = config.DATABASE_URL;
+  let embeddedUrl: string | undefined;
+  if (!databaseUrl || cluster) {
+    const postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: config.EMBEDDED_PG_PORT, database: 'duban', log });
+    cleanups.push(postgres.stop);
+    embeddedUrl = postgres.url;
+    databaseUrl ??= postgres.url;
+    log(`PostgreSQL on 127.0.0.1:${config.EMBEDDED_PG_PORT} (data in ${path.join(dataDir, 'postgres')})`);
+  }
+
   let temporalAddress = config.TEMPORAL_ADDRESS;
   let temporalUi: string | undefined;
   if (!temporalAddress) {
-    const binaries = ensureTemporalBinaries(log);
     const pidFile = path.join(dataDir, 'temporal', 'server.pid');
-    await stopOrphan(pidFile, binaries.cli);
-    await assertPortFree(config.TEMPORAL_DEV_PORT, 'TEMPORAL_DEV_PORT', 'TEMPORAL_ADDRESS');
-    const temporal = await startTemporalDevServer({
-      cliPath: binaries.cli, port: config.TEMPORAL_DEV_PORT, uiPort: config.TEMPORAL_UI_PORT,
-      dbFile: path.join(dataDir, 'temporal', 'temporal.sqlite'),
-    });
+    let temporal: RunningTemporal;
+    if (cluster) {
+      const binaries = ensureTemporalServerBuilt(log);
+      await setupTemporalSchema(binaries.sqlTool, temporalDatabaseFrom(embeddedUrl!), log);
+      await stopOrphan(pidFile, binaries.server);
+      await assertPortFree(config.TEMPORAL_DEV_PORT, 'TEMPORAL_DEV_PORT');
+      temporal = await startTemporalServer({
+        server: binaries.server, dir: path.join(dataDir, 'temporal'), db: temporalDatabaseFrom(embeddedUrl!),
+        port: config.TEMPORAL_DEV_PORT, historyShards: config.TEMPORAL_HISTORY_SHARDS, log,
+      });
+    } else {
+      const binaries = ensureTemporalBinaries(log);
+      await stopOrphan(pidFile, binaries.cli);
+      await assertPortFree(config.TEMPORAL_DEV_PORT, 'TEMPORAL_DEV_PORT', 'TEMPORAL_ADDRESS');
+      temporal = await startTemporalDevServer({
+        cliPath: binaries.cli, port: config.TEMPORAL_DEV_PORT, uiPort: config.TEMPORAL_UI_PORT,
+        dbFile: path.join(dataDir, 'temporal', 'temporal.sqlite'),
+      });
+    }
     cleanups.push(temporal.stop);
     writeFileSync(pidFile, String(temporal.process.pid));
     killOnExit(temporal.process);
     temporal.process.once('exit', (code) => {
-      if (!stopping) log(`the Temporal dev server exited (code ${code}); /api/health reports it. Restart npm start to recover.`);
+      if (!stopping) log(`the Temporal server exited (code ${code}); /api/health reports it. Restart to recover.`);
     });
     temporalAddress = temporal.address;
     temporalUi = temporal.uiUrl;
-    log(`Temporal dev server on ${temporalAddress} (state in ${path.join(dataDir, 'temporal')})`);
+    if (cluster) {
+      await ensureNamespace(temporalAddress, config.TEMPORAL_NAMESPACE);
+      log(`Temporal server on ${temporalAddress}: ${config.TEMPORAL_HISTORY_SHARDS} history shards on PostgreSQL, namespace "${config.TEMPORAL_NAMESPACE}" (config in ${path.join(dataDir, 'temporal')})`);
+    } else {
+      log(`Temporal dev server on ${temporalAddress} (state in ${path.join(dataDir, 'temporal')})`);
+    }
   }
-  await waitForTemporal(temporalAddress, 30_000);
+  if (!cluster) await waitForTemporal(temporalAddress, 30_000);
 
-  let databaseUrl = config.DATABASE_URL;
-  if (!databaseUrl) {
-    const postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: config.EMBEDDED_PG_PORT, database: 'duban', log });
-    cleanups.push(postgres.stop);
-    databaseUrl = postgres.url;
-    log(`PostgreSQL on 127.0.0.1:${config.EMBEDDED_PG_PORT} (data in ${path.join(dataDir, 'postgres')})`);
-  }
   const { applied } = await migrateDatabase(databaseUrl);
   if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
   const db = createDatabase(databaseUrl);
@@ -88,12 +116,17 @@ runMain('start', async () => {
     childEnv.NOTIFY_CONFIG = JSON.stringify(withMailCapture(notifyConfig, capture));
     log(`mail capture on ${capture.host}:${capture.port}: mail is stored in ${capture.dir}, not delivered (npm run mail lists it)`);
   }
-  const worker = killOnExit(spawnService('worker', 'worker/main.ts', childEnv));
-  cleanups.push(() => stopChild(worker));
+  // The cluster runs several worker processes, as production does; each gets its own metrics port.
+  const workers = Array.from({ length: cluster ? config.CLUSTER_WORKERS : 1 }, (_, i) => {
+    const env = config.WORKER_METRICS_PORT ? { ...childEnv, WORKER_METRICS_PORT: String(config.WORKER_METRICS_PORT + i) } : childEnv;
+    const worker = killOnExit(spawnService(cluster ? `worker-${i + 1}` : 'worker', 'worker/main.ts', env));
+    cleanups.push(() => stopChild(worker));
+    return [cluster ? `worker ${i + 1}` : 'worker', worker] as const;
+  });
   await assertPortFree(config.API_PORT, 'API_PORT');
   const api = killOnExit(spawnService('api', 'api/server.ts', childEnv));
   cleanups.push(() => stopChild(api));
-  for (const [name, child] of [['worker', worker], ['api', api]] as const) {
+  for (const [name, child] of [...workers, ['api', api]] as const) {
     child.once('exit', (code) => {
       if (!stopping) {
         log(`the ${name} exited (code ${code}); stopping everything`);
@@ -110,6 +143,7 @@ runMain('start', async () => {
   log(`  API docs   ${apiUrl}/docs`);
   log(`  health     ${apiUrl}/api/health`);
   if (temporalUi) log(`  Temporal   ${temporalUi}`);
+  if (cluster) log(`  Temporal   ${temporalAddress} (no web UI in npm run cluster; docker-compose.yml has one)`);
   if (!notifyConfig.smtp) log('  mail       npm run mail (captured locally; SMS and robots are off until configured)');
   log('press Ctrl-C to stop');
 });

@@ -62,3 +62,21 @@ export function ensureChromium(executable: string, log: (line: string) => void =
   }
   throw new ProvisioningError(`Chromium not found at ${executable}: run "apt-get install -y chromium fonts-noto-cjk" (or set CHROMIUM_PATH)`);
 }
+
+/**
+ * Debian's docker-compose (1.29), to validate docker-compose.yml without a
+ * Docker daemon. Installed with apt-get when missing and we are root;
+ * otherwise the error says what to install.
+ */
+export function ensureDockerCompose(log: (line: string) => void = () => {}): string {
+  const found = spawnSync('sh', ['-c', 'command -v docker-compose'], { encoding: 'utf8' });
+  if (found.status === 0 && found.stdout.trim()) return found.stdout.trim();
+  if (process.getuid?.() === 0) {
+    log('installing Debian docker-compose to validate docker-compose.yml (once)');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
+    spawnSync('apt-get', ['install', '-y', '-qq', 'docker-compose'], { stdio: 'ignore', env });
+    if (existsSync('/usr/bin/docker-compose')) return '/usr/bin/docker-compose';
+  }
+  throw new ProvisioningError('docker-compose not found: run "apt-get install -y docker-compose" (Debian) to validate docker-compose.yml');
+}

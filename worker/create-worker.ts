@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleOption, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../activities';
+import type { Config } from '../config';
 
 const require = createRequire(import.meta.url);
 export const workflowsPath = require.resolve('../workflows/index.ts');
@@ -12,18 +13,50 @@ export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
 }
 
+/** Slots, pollers and sticky cache (config WORKER_*); anything unset keeps the SDK's default. */
+export interface WorkerTuning {
+  workflowTaskSlots?: number;
+  activityTaskSlots?: number;
+  localActivitySlots?: number;
+  workflowPollers?: number;
+  activityPollers?: number;
+  stickyCacheSize?: number;
+}
+
+export function workerTuning(config: Config): WorkerTuning {
+  return {
+    workflowTaskSlots: config.WORKER_WORKFLOW_TASK_SLOTS,
+    activityTaskSlots: config.WORKER_ACTIVITY_TASK_SLOTS,
+    localActivitySlots: config.WORKER_LOCAL_ACTIVITY_SLOTS,
+    workflowPollers: config.WORKER_WORKFLOW_POLLERS,
+    activityPollers: config.WORKER_ACTIVITY_POLLERS,
+    stickyCacheSize: config.WORKER_STICKY_CACHE_SIZE,
+  };
+}
+
 export async function createDubanWorker(opts: {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   activities: Activities;
   workflowBundle?: WorkflowBundleOption;
+  tuning?: WorkerTuning;
 }): Promise<Worker> {
+  const t = opts.tuning ?? {};
+  const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: opts.activities,
+    ...defined({
+      maxConcurrentWorkflowTaskExecutions: t.workflowTaskSlots,
+      maxConcurrentActivityTaskExecutions: t.activityTaskSlots,
+      maxConcurrentLocalActivityExecutions: t.localActivitySlots,
+      maxConcurrentWorkflowTaskPolls: t.workflowPollers,
+      maxConcurrentActivityTaskPolls: t.activityPollers,
+      maxCachedWorkflows: t.stickyCacheSize,
+    }),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
   });
 }

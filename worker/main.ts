@@ -5,7 +5,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { parseConfig } from '../config';
 import { createDatabase } from '../db/client';
 import { createActivities } from '../activities';
-import { connectTemporalClient, connectWorkerConnection } from '../platform/temporal';
+import { connectTemporalClient, connectWorkerConnection, taskQueues } from '../platform/temporal';
 import { runMain } from '../platform/run-main';
 import { StartupError } from '../platform/errors';
 import { loadRulebookStore } from '../platform/rulebook-store';
@@ -13,7 +13,7 @@ import { loadNotifyConfig, notifySetup } from '../platform/notify-setup';
 import { projectRoot } from '../stack/paths';
 import { ensurePlannerSchedule } from './planner-schedule';
 import { ensureDigestSchedule } from './digest-schedule';
-import { bundleWorkflows, createDubanWorker } from './create-worker';
+import { bundleWorkflows, createDubanWorker, workerTuning } from './create-worker';
 
 runMain('worker', async () => {
   const config = parseConfig(process.env);
@@ -22,21 +22,31 @@ runMain('worker', async () => {
   }
   const rulebooks = await loadRulebookStore(path.join(projectRoot, 'rulebooks'));
   const notify = notifySetup(loadNotifyConfig(config), config.PUBLIC_URL ?? `http://${config.API_HOST}:${config.API_PORT}`);
-  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'], logger: new DefaultLogger('WARN') });
+  Runtime.install({
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+    logger: new DefaultLogger('WARN'),
+    // The SDK's own metrics (task slots, latencies, sticky cache, polls) for Prometheus at /metrics.
+    ...(config.WORKER_METRICS_PORT ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.METRICS_HOST}:${config.WORKER_METRICS_PORT}` } } } } : {}),
+  });
   const db = createDatabase(config.DATABASE_URL);
   const connection = await connectWorkerConnection(config.TEMPORAL_ADDRESS);
   const client = await connectTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-  const worker = await createDubanWorker({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ db, rulebooks, temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE }, notify }),
-    workflowBundle: await bundleWorkflows(),
-  });
-  await ensurePlannerSchedule(client, config.TEMPORAL_TASK_QUEUE);
-  await ensureDigestSchedule(client, config.TEMPORAL_TASK_QUEUE, notify.digestHour);
-  console.log(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
-  await worker.run();
+  const queues = taskQueues(config);
+  const activities = createActivities({ db, rulebooks, temporal: { client, taskQueue: queues.main, notificationTaskQueue: queues.notifications }, notify });
+  const workflowBundle = await bundleWorkflows();
+  const tuning = workerTuning(config);
+  // Both workers register every workflow and activity: a notification workflow
+  // started on the main queue before the split still finds its activities there.
+  const workers = await Promise.all([
+    createDubanWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: queues.main, activities, workflowBundle, tuning }),
+    createDubanWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: queues.notifications, activities, workflowBundle,
+      tuning: { ...tuning, activityTaskSlots: config.WORKER_NOTIFICATION_ACTIVITY_SLOTS ?? tuning.activityTaskSlots } }),
+  ]);
+  await ensurePlannerSchedule(client, queues.main);
+  await ensureDigestSchedule(client, queues.main, notify.digestHour);
+  console.log(`worker polling task queues "${queues.main}" and "${queues.notifications}" on ${config.TEMPORAL_ADDRESS}` +
+    (config.WORKER_METRICS_PORT ? `; metrics on http://${config.METRICS_HOST}:${config.WORKER_METRICS_PORT}/metrics` : ''));
+  await Promise.all(workers.map((w) => w.run()));
   await client.connection.close();
   await connection.close();
   await db.$disconnect();

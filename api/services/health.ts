@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { Database } from '../../db/client';
 import { pingDatabase } from '../../db/client';
+import { describeTemporalServer } from '../../platform/temporal';
 
 export interface CheckResult {
   ok: boolean;
@@ -26,8 +27,8 @@ const CHECK_DEADLINE_MS = 2_000;
 export async function checkHealth(deps: { db: Database; temporal: Client; namespace: string; taskQueue: string }, now = new Date()): Promise<HealthReport> {
   const [database, temporalCheck, worker] = await Promise.all([
     timed(() => withTimeout(pingDatabase(deps.db), CHECK_DEADLINE_MS).then(() => undefined)),
-    timed(() => deps.temporal.connection.withDeadline(Date.now() + CHECK_DEADLINE_MS, () =>
-      deps.temporal.workflowService.getSystemInfo({})).then(() => undefined)),
+    // The detail names the server (version, history shards, persistence): the dev server or a cluster.
+    timed(() => deps.temporal.connection.withDeadline(Date.now() + CHECK_DEADLINE_MS, () => describeTemporalServer(deps.temporal))),
     timed(() => checkWorker(deps, now)),
   ]);
   const status = database.ok && temporalCheck.ok && worker.ok ? 'ok' : 'degraded';
