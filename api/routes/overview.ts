@@ -7,6 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ScoreboardRepository } from '../../db/scoreboard-repository';
 import type { TaskRepository } from '../../db/task-repository';
+import type { RulebookStore } from '../../platform/rulebook-store';
 import { currentUser, requireAuth } from '../plugins/auth';
 import { currentShanghaiMonth, scoreboardService } from '../services/scoreboard-service';
 import type { TaskService } from '../services/task-service';
@@ -18,8 +19,8 @@ const query = z.object({
   month: z.coerce.number().int().min(1, '月份应为 1-12').max(12, '月份应为 1-12').optional(),
 });
 
-export const overviewRoutes = (deps: { scoreboard: ScoreboardRepository; tasks: TaskRepository; service: TaskService; heatmapCache: HeatmapCache }): FastifyPluginAsync => async (app) => {
-  const scoreboard = scoreboardService(deps.scoreboard);
+export const overviewRoutes = (deps: { scoreboard: ScoreboardRepository; tasks: TaskRepository; service: TaskService; heatmapCache: HeatmapCache; rulebooks: RulebookStore }): FastifyPluginAsync => async (app) => {
+  const scoreboard = scoreboardService({ repo: deps.scoreboard, rulebooks: deps.rulebooks });
   app.addHook('onRequest', requireAuth);
 
   app.withTypeProvider<ZodTypeProvider>().get('/', {
