@@ -30,7 +30,11 @@ export interface Submission {
   review?: { decision: string; reason?: string | null } | null;
 }
 
-export interface TaskDetail extends Task { submissions: Submission[] }
+export interface TaskDetail extends Task {
+  submissions: Submission[];
+  /** a data request's note from the official who sent it */
+  requestNote: string | null;
+}
 
 export interface UploadedEvidence {
   id: string; fileName: string; sha256: string; takenAt: string | null; gps: { lat: number; lon: number } | null; usedBefore: boolean;

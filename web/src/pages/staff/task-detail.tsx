@@ -41,6 +41,7 @@ function TaskView({ task, onChanged }: { task: TaskDetail; onChanged: () => void
         <dt>{t('task.due')}</dt><dd>{formatDateTime(task.dueAt)}</dd>
         <dt>{t('task.progressLabel')}</dt><dd>{task.acceptedCount} / {task.requiredCount}</dd>
       </dl>
+      {task.requestNote && <><h2>{t('task.requestNote')}</h2><p>{task.requestNote}</p></>}
       <h2>{t('task.clause')}</h2>
       <blockquote className="clause">{task.clause}</blockquote>
       <h2>{t('task.evidenceNeeded')}</h2>
