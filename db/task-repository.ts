@@ -195,6 +195,13 @@ export function taskRepository(db: Database) {
     },
 
     /** Which of these files were already used as evidence elsewhere (same bytes or a near-identical photo). */
+    /** The official's note on the data request behind a task (period key <year>-req-<request id>), if any. */
+    async requestNote(periodKey: string): Promise<string | null> {
+      const requestId = /-req-([0-9a-f-]{36})$/.exec(periodKey)?.[1];
+      if (!requestId) return null;
+      return (await db.dataRequest.findUnique({ where: { id: requestId }, select: { note: true } }))?.note ?? null;
+    },
+
     async usedBefore(evidenceIds: string[]): Promise<Set<string>> {
       const flags = await Promise.all(evidenceIds.map(async (id) => [id, (await findUsedBefore(db, id)).length > 0] as const));
       return new Set(flags.filter(([, used]) => used).map(([id]) => id));

@@ -44,7 +44,7 @@ export const taskRoutes = (service: TaskService): FastifyPluginAsync => async (a
   }, async (request) => ({ tasks: await service.list(currentUser(request), { ...request.query, now: new Date() }) }));
 
   typed.get('/:id', {
-    schema: { summary: 'A task with its rubric clause, required evidence and submissions', tags: ['tasks'], params: idParams, response: { 200: task.extend({ submissions: z.array(submission) }), 404: errorBody, ...authErrors } },
+    schema: { summary: 'A task with its rubric clause, required evidence and submissions', tags: ['tasks'], params: idParams, response: { 200: task.extend({ submissions: z.array(submission), requestNote: z.string().nullable() }), 404: errorBody, ...authErrors } },
   }, async (request) => service.detail(currentUser(request), request.params.id));
 
   typed.post('/:id/submissions', {

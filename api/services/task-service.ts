@@ -99,6 +99,7 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
       const used = await deps.tasks.usedBefore(submissions.flatMap((s) => s.evidence.map((e) => e.id)));
       return {
         ...view(row, await namesFor(user, [row])),
+        requestNote: await deps.tasks.requestNote(row.periodKey),
         submissions: submissions.map((s) => ({
           id: s.id, status: s.status, late: s.late, units: s.units, note: s.note, createdAt: s.createdAt, submittedById: s.submittedById,
           files: s.evidence.map((e) => fileView(e, used)),

@@ -108,6 +108,8 @@ describe('data requests: one obligation workflow per community, deducted where t
     // Staff see it in 我的任务 under the request's title, and only their own community's part.
     const mine = (await staffA.get('/api/tasks?scope=mine')).json().tasks as Array<{ id: string; periodLabel: string; ruleId: string }>;
     expect(mine.filter((x) => x.ruleId === 'general.late-submission')).toEqual([expect.objectContaining({ id: taskA, periodLabel: '2026年5月矛盾纠纷排查统计表' })]);
+    // The official's note reaches the staff in the task.
+    expect((await staffA.get(`/api/tasks/${taskA}`)).json()).toMatchObject({ periodLabel: '2026年5月矛盾纠纷排查统计表', requestNote: '请按附表格式填写，盖章后上传扫描件' });
     // An area leader sees the request with their community only.
     const leaders = (await leader.get(`/api/data-requests/${sent.id}`)).json();
     expect(leaders.communities.map((c: { communityId: string }) => c.communityId)).toEqual([t.communityA]);

@@ -38,7 +38,11 @@ export interface Submission {
   review?: { decision: string; reason?: string | null } | null;
 }
 
-export interface TaskDetail extends Task { submissions: Submission[] }
+export interface TaskDetail extends Task {
+  submissions: Submission[];
+  /** a data request's note from the official who sent it */
+  requestNote: string | null;
+}
 
 export interface UploadedEvidence {
   /** usedBefore: earlier evidence with the same or a near-identical picture; empty when the photo is new */

@@ -246,6 +246,7 @@ export const zhCN = {
   'dr.notStarted': '未下发',
   'dr.scheduled': '待开始',
   'dr.restart': '补发未下发的任务',
+  'task.requestNote': '报送要求说明',
 
   'appeal.title': '申诉处理',
   'appeal.empty': '没有申诉',

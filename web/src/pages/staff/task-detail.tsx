@@ -47,6 +47,7 @@ function TaskView({ task, onChanged }: { task: TaskDetail; onChanged: () => void
         <dt>{t('task.assignee')}</dt><dd>{task.assigneeName ?? t('task.assigneeNone')}</dd>
       </dl>
       {live && <AssignForm task={task} onAssigned={onChanged} />}
+      {task.requestNote && <><h2>{t('task.requestNote')}</h2><p>{task.requestNote}</p></>}
       <h2>{t('task.clause')}</h2>
       <blockquote className="clause">{task.clause}</blockquote>
       <h2>{t('task.evidenceNeeded')}</h2>
