@@ -268,6 +268,7 @@ function printStorm(r: StormResult, day: string, server: string): void {
     ['expected level-1 escalations', fmt.int(r.duban.expectedEscalations)],
     ['ledger duties closed by the check whose row still reads OPEN', fmt.int(r.duban.ledgerClosedButOpenInDb)],
     ['all duban starts ended before the common opening instant', r.duban.startsEndedBeforeOpen ? 'yes' : 'NO: the open figure includes late starts'],
+    ['every period opened before the common deadline', r.duban.openedBeforeDeadline ? 'yes' : 'NO: the open and deadline storms overlapped'],
   ]));
 }
 

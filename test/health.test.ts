@@ -69,6 +69,8 @@ describe('health endpoint', () => {
   it('is green when database, Temporal and a polling worker are all up', async () => {
     const h = await waitFor((x) => x.status === 200, 20_000);
     expect(h.body).toMatchObject({ status: 'ok', checks: { database: { ok: true }, temporal: { ok: true }, worker: { ok: true } } });
+    // The server is named: the dev server here, the cluster under npm run cluster.
+    expect(h.body.checks.temporal!.detail).toMatch(/^Temporal \d+\.\d+\.\d+ \(1 history shard\(s\), sqlite\)$/);
   });
 
   it('says Temporal is down within seconds of the server being killed, and recovers when it is back', async () => {
