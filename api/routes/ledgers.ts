@@ -11,7 +11,7 @@ import { idNumberProblem } from '../services/id-number';
 import { buildLedgerWorkbook, checkLedgerWorkbook, IMPORT_BODY_LIMIT, IMPORT_ZIP_LIMITS, parseLedgerWorkbook } from '../services/ledger-excel';
 import { checkOfficeZip } from '../services/evidence/zip-guard';
 import type { LedgerEvents } from '../services/ledger-events';
-import { ledgerService } from '../services/ledger-service';
+import { CLOSERS, ledgerService, SENSITIVE_READERS } from '../services/ledger-service';
 import { authErrors, civilDate, errorBody, id, idParams } from './schemas';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -23,14 +23,15 @@ const idNumber = z.string().transform((s) => s.toUpperCase()).superRefine((s, ct
 });
 const details = z.object({ diagnosis: z.string().max(2000).optional(), drugHistory: z.string().max(2000).optional(), notes: z.string().max(5000).optional() });
 const text = (field: string, max: number) => z.string().max(max, `“${LEDGER_FIELD_LABELS[field]}”不超过${max}字`);
-const dateField = (field: string) => z.union([z.literal(''), civilDate.refine(() => true, `“${LEDGER_FIELD_LABELS[field]}”格式应为 YYYY-MM-DD`)]);
+// An empty text clears a field, so '' passes every check below.
+const dateField = (field: string) => z.string().refine((v) => v === '' || /^\d{4}-\d{2}-\d{2}$/.test(v), `“${LEDGER_FIELD_LABELS[field]}”格式应为 YYYY-MM-DD`);
 /** The rulebook's ledger fields (住址, 信访诉求, 当事人, ...); an empty text clears one. */
 const fields = z.strictObject({
   address: text('address', 200), guardian: text('guardian', 100), releaseDate: dateField('releaseDate'), situation: text('situation', 500),
   grievance: text('grievance', 2000), parties: text('parties', 500), summary: text('summary', 2000), reportedOn: dateField('reportedOn'),
   location: text('location', 200), description: text('description', 2000), foundOn: dateField('foundOn'), measures: text('measures', 2000),
   operator: text('operator', 100), lastCheckedOn: dateField('lastCheckedOn'),
-  status: z.union([z.literal(''), z.enum(Object.keys(DISPUTE_STATUSES) as [keyof typeof DISPUTE_STATUSES], `“化解状态”应为 ${Object.entries(DISPUTE_STATUSES).map(([k, v]) => `${k}（${v}）`).join('、')}`)]),
+  status: z.string().refine((v) => v === '' || Object.hasOwn(DISPUTE_STATUSES, v), `“化解状态”应为 ${Object.entries(DISPUTE_STATUSES).map(([k, v]) => `${k}（${v}）`).join('、')}`),
 }, { error: (issue) => (issue.code === 'unrecognized_keys' ? `不认识的台账字段 ${issue.keys.join('、')}；可填写的字段见 GET /api/ledgers/categories` : undefined) }).partial();
 const flags = z.array(z.enum(Object.keys(LEDGER_FLAGS) as [keyof typeof LEDGER_FLAGS], '标记只能是 incident-prone（易肇事肇祸）')).max(5);
 const editable = {
@@ -90,6 +91,16 @@ export const ledgerRoutes = (deps: { ledgers: LedgerRepository; users: UserRepos
   typed.get('/categories', {
     schema: { summary: 'Ledger categories of the rulebook in force, with the fields their checks require (Chinese labels)', tags: ['ledgers'], response: { 200: z.array(categorySchema), ...authErrors } },
   }, async () => categories().map((c) => ({ ...c, requiredFields: c.requiredFields.map((key) => ({ key, label: LEDGER_FIELD_LABELS[key] ?? key })) })));
+
+  typed.get('/permissions', {
+    schema: {
+      summary: 'What the caller may do with ledgers (the web shows only what the server allows)', tags: ['ledgers'],
+      response: { 200: z.object({ readSensitive: z.boolean(), close: z.boolean(), declare: z.boolean() }), ...authErrors },
+    },
+  }, async (request) => {
+    const { role } = currentUser(request);
+    return { readSensitive: SENSITIVE_READERS.includes(role), close: CLOSERS.includes(role), declare: CLOSERS.includes(role) };
+  });
 
   typed.get('/workers', {
     schema: {

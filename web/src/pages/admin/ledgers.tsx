@@ -63,7 +63,12 @@ export function LedgersPage() {
 
   if (mode.kind === 'detail') {
     const subject = (list.data ?? []).find((s) => s.id === mode.id);
-    if (subject) return <LedgerDetail subject={subject} ctx={ctx} onBack={() => setMode({ kind: 'list' })} onChanged={(m) => { setNotice(m); list.reload(); }} />;
+    if (subject) {
+      return (<>
+        {notice && <p className="notice ok-text" role="status">{notice}</p>}
+        <LedgerDetail subject={subject} ctx={ctx} onBack={() => setMode({ kind: 'list' })} onChanged={(m) => { setNotice(m); list.reload(); }} />
+      </>);
+    }
   }
 
   const declared = (declarations.data ?? []).filter((d) => !communityId || d.communityId === communityId);
