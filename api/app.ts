@@ -84,6 +84,8 @@ export interface AppDeps {
   evidenceStorage?: EvidenceStorage;
   /** roster and calendar changes reaching the scheduler (default no-op), and the clock of those routes (tests move it) */
   planning?: { events?: PlanningEvents; now?: () => Date };
+  /** evidence uploads per user (default 30 per minute) */
+  uploadRateLimit?: { max: number; timeWindow: number };
   /** notification settings (NOTIFY_CONFIG) for the channel status and the local mail capture; absent = nothing configured */
   notify?: NotifyConfig;
   /** the overload gate (api/plugins/overload.ts); default OVERLOAD_DEFAULTS */
@@ -163,7 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(oversightRoutes({ tasks, service: tasksService, heatmapCache }), { prefix: '/api' });
   await app.register(overviewRoutes({ scoreboard: repos.scoreboard, tasks, service: tasksService, heatmapCache, rulebooks }), { prefix: '/api/overview' });
   await app.register(notificationRoutes({ notify: deps.notify }), { prefix: '/api/notifications' });
-  await app.register(evidenceRoutes({ db: deps.db, storage }), { prefix: '/api/evidence' });
+  await app.register(evidenceRoutes({ db: deps.db, storage, uploadRateLimit: deps.uploadRateLimit }), { prefix: '/api/evidence' });
   const planningNow = deps.planning?.now ?? (() => new Date());
   const planningEvents = deps.planning?.events ?? noopPlanningEvents;
   await app.register(dutyShiftRoutes(dutyRosterService({ repo: dutyShiftRepository(deps.db), rulebooks, events: planningEvents, now: planningNow, log: app.log }), planningNow), { prefix: '/api/duty-shifts' });

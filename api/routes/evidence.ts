@@ -11,7 +11,8 @@ import { evidenceRepository, findUsedBefore, type EvidenceRecord } from '../../d
 import type { EvidenceStorage } from '../../storage/evidence-storage';
 import { BadRequestError, HttpError, NotFoundError } from '../errors';
 import { actorOf, currentUser, requireAuth } from '../plugins/auth';
-import { evidenceUploads, MULTIPART_OPTIONS, thumbnailKeyOf, type IncomingFile } from '../services/evidence/evidence-upload';
+import { evidenceUploads, MULTIPART_OPTIONS, thumbnailKeyOf, uploadRateLimitOptions, type IncomingFile, type UploadRateLimit } from '../services/evidence/evidence-upload';
+import rateLimit from '@fastify/rate-limit';
 import { contentDisposition, evidenceView, hasThumbnail } from '../services/evidence/evidence-view';
 import { authErrors, errorBody, id, idParams } from './schemas';
 
@@ -58,12 +59,13 @@ export async function singleFilePart(request: FastifyRequest): Promise<IncomingF
   });
 }
 
-export const evidenceRoutes = (deps: { db: Database; storage: EvidenceStorage }): FastifyPluginAsync => async (app) => {
+export const evidenceRoutes = (deps: { db: Database; storage: EvidenceStorage; uploadRateLimit?: UploadRateLimit }): FastifyPluginAsync => async (app) => {
   const repo = evidenceRepository(deps.db);
   const uploads = evidenceUploads({ evidence: repo, storage: deps.storage });
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
   await app.register(multipart, MULTIPART_OPTIONS);
+  await app.register(rateLimit, uploadRateLimitOptions(deps.uploadRateLimit));
 
   const inScope = async (scope: string[], evidenceId: string): Promise<EvidenceRecord> => {
     const row = await repo.findInScope(scope, evidenceId);
@@ -72,11 +74,12 @@ export const evidenceRoutes = (deps: { db: Database; storage: EvidenceStorage })
   };
 
   typed.post('/', {
+    config: { rateLimit: {} },
     schema: {
       summary: 'Upload one evidence file (multipart field "file", at most 15 MB): photo, PDF or office document', tags: ['evidence'],
       consumes: ['multipart/form-data'],
       querystring: z.object({ communityId: id }),
-      response: { 201: evidence, 400: errorBody, 404: errorBody, 413: errorBody, 415: errorBody, ...authErrors },
+      response: { 201: evidence, 400: errorBody, 404: errorBody, 413: errorBody, 415: errorBody, 429: errorBody, ...authErrors },
     },
   }, async (request, reply) => {
     const { communityId } = request.query;

@@ -9,6 +9,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../../db/audit-repository';
 import type { EvidenceRecord, EvidenceRepository } from '../../../db/evidence-repository';
 import type { EvidenceStorage } from '../../../storage/evidence-storage';
@@ -25,6 +26,22 @@ export const MULTIPART_OPTIONS = {
   preservePath: true,
   limits: { files: 1, fileSize: MAX_FILE_BYTES, fields: 5, fieldSize: 1024, parts: 6, headerPairs: 50 },
 };
+
+/** Uploads per user (default 30 a minute: a patrol's photos one by one, not a script's thousands). */
+export interface UploadRateLimit { max: number; timeWindow: number }
+export const UPLOAD_RATE_LIMIT: UploadRateLimit = { max: 30, timeWindow: 60_000 };
+
+/** @fastify/rate-limit options of every upload route: counted per logged-in user, not per address. */
+export function uploadRateLimitOptions(limit: UploadRateLimit = UPLOAD_RATE_LIMIT) {
+  return {
+    global: false,
+    max: limit.max,
+    timeWindow: limit.timeWindow,
+    keyGenerator: (request: FastifyRequest) => request.auth?.user.id ?? request.ip,
+    errorResponseBuilder: (_request: FastifyRequest, ctx: { ttl: number }) => new HttpError(429, 'rate_limited',
+      `上传过于频繁：每分钟最多 ${limit.max} 个文件，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试 (too many uploads; retry in ${Math.ceil(ctx.ttl / 1000)} s)`),
+  };
+}
 
 export class FileTooLargeError extends HttpError {
   constructor() { super(413, 'file_too_large', `文件超过 ${MAX_FILE_BYTES / 1024 / 1024} MB 上限 (file larger than ${MAX_FILE_BYTES / 1024 / 1024} MB)`); }

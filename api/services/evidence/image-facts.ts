@@ -6,8 +6,13 @@ import { BadRequestError } from '../../errors';
 import { readExifTags, type ExifTags } from './exif-reader';
 
 export const THUMBNAIL_WIDTH = 320;
-/** sharp refuses to decode more than this (its own default, spelled out): about 16k x 16k. */
-const MAX_INPUT_PIXELS = 0x3fff * 0x3fff;
+/**
+ * Phone cameras save 12-50 megapixels (a 48 MP sensor: 8000 x 6000); 64 MP leaves room and refuses a
+ * decompression bomb (a 730 KB PNG of 16,000 x 16,000 costs 16-20 s to decode) before any decoding.
+ */
+export const MAX_INPUT_PIXELS = 64_000_000;
+/** Decoding is CPU-heavy and libvips uses threads of its own: at most this many images at a time, the rest wait. */
+export const IMAGE_CONCURRENCY = 2;
 /** libvips is robust, but a decode still gets a deadline rather than a thread for ever. */
 const SHARP_TIMEOUT_SECONDS = 20;
 /** EXIF times carry no zone unless OffsetTimeOriginal is set; cameras here run on Beijing time. */
@@ -27,13 +32,45 @@ export async function imageFacts(path: string, ext: string): Promise<ImageFacts>
     // The prebuilt libvips has no HEVC decoder (patents): keep the file and its EXIF, skip the pixels.
     return { takenAt, gps, thumbnail: null, phash: null };
   }
-  try {
-    const [thumbnail, phash] = await Promise.all([makeThumbnail(path), dHash(path)]);
-    return { takenAt, gps, thumbnail, phash };
-  } catch (err) {
-    throw new BadRequestError(`图片无法解码，可能已损坏或像素过大 (the image cannot be decoded: ${(err as Error).message})`, 'bad_image');
+  return imageQueue(async () => {
+    await refuseHugeImage(path);
+    try {
+      const [thumbnail, phash] = await Promise.all([makeThumbnail(path), dHash(path)]);
+      return { takenAt, gps, thumbnail, phash };
+    } catch (err) {
+      throw new BadRequestError(`图片无法解码，可能已损坏或像素过大 (the image cannot be decoded: ${(err as Error).message})`, 'bad_image');
+    }
+  });
+}
+
+/** Reads only the header: the size is known before a pixel is decoded. */
+async function refuseHugeImage(path: string): Promise<void> {
+  const { width = 0, height = 0 } = await sharp(path, { limitInputPixels: false }).metadata().catch((err: Error) => {
+    throw new BadRequestError(`图片无法解码，可能已损坏 (the image cannot be read: ${err.message})`, 'bad_image');
+  });
+  if (width * height > MAX_INPUT_PIXELS) {
+    throw new BadRequestError(`图片像素过大（${width}×${height}），最多 ${MAX_INPUT_PIXELS / 1_000_000} 百万像素：请用手机相机默认设置拍摄，或缩小后再上传 (image of ${width}x${height} px is above ${MAX_INPUT_PIXELS / 1_000_000} MP)`, 'image_too_large');
   }
 }
+
+/** A queue with IMAGE_CONCURRENCY slots: uploads beyond it wait their turn instead of starving logins of CPU. */
+export function concurrencyLimit(slots: number) {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    if (running >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running += 1;
+    try {
+      return await work();
+    } finally {
+      // Hand the slot straight to the next in line, or free it.
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
+}
+const imageQueue = concurrencyLimit(IMAGE_CONCURRENCY);
 
 /** `.rotate()` applies the EXIF orientation, so a phone's portrait shot previews (and hashes) upright. */
 const open = (path: string) => sharp(path, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).timeout({ seconds: SHARP_TIMEOUT_SECONDS }).rotate();
