@@ -1,5 +1,6 @@
 // `npm run bench`: obligation generation and workflow-start throughput on a
-// throw-away PostgreSQL + Temporal dev server. Prints figures, judges nothing.
+// throw-away PostgreSQL + Temporal dev server, and scoreboard reads at 3,000
+// communities (bench/scoreboard.ts). Prints figures, judges nothing.
 //   BENCH_COMMUNITIES  communities for pure generation (default 3000)
 //   BENCH_WORKFLOWS    workflows started per side of the start comparison (default 2000)
 //   BENCH_GEN_DAY      month boundary for pure generation (default 2026-07-01: quarter + month + flood season)
@@ -22,6 +23,7 @@ import { benchGeneration, dayWindow, type GenerationResult } from './generation'
 import { benchBareStarts, benchDubanStarts, START_CONCURRENCY } from './starts';
 import { startBenchStack, type BenchStack } from './stack';
 import { fmt, table } from './table';
+import { benchScoreboard } from './scoreboard';
 import { cpuBetween, cpuSnapshot, postmasterPidOf, type CpuShare } from './cpu';
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -162,6 +164,11 @@ async function main(): Promise<void> {
       '\n                  duban = every started obligation has its Obligation row (registerObligation ran), counted every 250 ms.' +
       `\nduban start phase includes loading ${dubanCommunities} communities from PostgreSQL and generating their obligations.` +
       `\nstack start (PostgreSQL init + migrations + dev server): ${fmt.ms(stackMs)}; whole run: ${fmt.ms(performance.now() - totalStart)}`);
+
+    // 3. Scoreboard reads (its own PostgreSQL, no Temporal): bench/scoreboard.ts.
+    const score = await benchScoreboard(log, communities);
+    console.log(table(`3. Scoreboard at ${fmt.int(score.communities)} communities, ${fmt.int(score.tallyRows)} tally rows (a year), ${score.runs} runs each`,
+      ['reader', 'p50', 'p95'], [...score.readers.map((r) => [r.who, fmt.ms(r.p50), fmt.ms(r.p95)]), ['score function alone (township)', '', fmt.ms(score.scoreFunctionP95)]]));
   } finally {
     for (const c of cleanups.reverse()) await c().catch((e: unknown) => console.error(`[bench] cleanup: ${String(e)}`));
     await stack?.close();
