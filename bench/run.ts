@@ -1,5 +1,6 @@
 // `npm run bench`: obligation generation and workflow-start throughput on a
-// throw-away PostgreSQL + Temporal dev server. Prints figures, judges nothing.
+// throw-away PostgreSQL + Temporal dev server, and scoreboard reads at 3,000
+// communities (bench/scoreboard.ts). Prints figures, judges nothing.
 //   BENCH_COMMUNITIES  communities for pure generation (default 3000)
 //   BENCH_WORKFLOWS    workflows started per side of the start comparison (default 2000)
 //   BENCH_GEN_DAY      month boundary for pure generation (default 2026-07-01: quarter + month + flood season)
@@ -8,7 +9,7 @@
 //   BENCH_TEMPORAL     dev (default: a throw-away dev server) | cluster (a throw-away real Temporal server on the
 //                      benchmark's PostgreSQL, BENCH_SHARDS history shards, default 16) | host:port (a running
 //                      cluster, e.g. npm run cluster's: a fresh namespace per run, deleted afterwards)
-//   BENCH_PARTS        which parts run, comma-separated (default generation,starts,storm)
+//   BENCH_PARTS        which parts run, comma-separated (default generation,starts,storm,scoreboard)
 //   BENCH_STORM_COMMUNITIES  communities in the month-boundary storm (default 300)
 //   BENCH_WORKERS      worker processes in the storm (default 2)
 // `npm run bench -- --reads` runs the read benchmark at prefecture scale instead (bench/reads.ts).
@@ -29,6 +30,7 @@ import { benchGeneration, dayWindow, type GenerationResult } from './generation'
 import { benchBareStarts, benchDubanStarts, START_CONCURRENCY } from './starts';
 import { startBenchStack, type BenchStack } from './stack';
 import { fmt, table } from './table';
+import { benchScoreboard } from './scoreboard';
 import { cpuBetween, cpuSnapshot, postmasterPidOf, type CpuShare } from './cpu';
 import { runStorm, STORM_START_CONCURRENCY, type StormResult } from './storm';
 import { describeTemporalServer } from '../platform/temporal';
@@ -54,7 +56,7 @@ function benchEngine(): BenchEngine {
   throw new Error(`BENCH_TEMPORAL must be dev, cluster or host:port of a running Temporal cluster, got "${raw}"`);
 }
 
-const PARTS = ['generation', 'starts', 'storm'] as const;
+const PARTS = ['generation', 'starts', 'storm', 'scoreboard'] as const;
 function benchParts(): Set<(typeof PARTS)[number]> {
   const raw = (process.env.BENCH_PARTS || PARTS.join(',')).split(',').map((p) => p.trim());
   const unknown = raw.find((p) => !(PARTS as readonly string[]).includes(p));
@@ -236,6 +238,12 @@ async function main(): Promise<void> {
           TEMPORAL_TASK_QUEUE: 'duban-storm', TEMPORAL_NOTIFICATION_TASK_QUEUE: 'duban-storm-notifications', TZ: 'Asia/Shanghai' },
       });
       printStorm(storm, startDay, server);
+    }
+    // 4. Scoreboard reads (its own PostgreSQL, no Temporal): bench/scoreboard.ts.
+    if (parts.has('scoreboard')) {
+      const score = await benchScoreboard(log, communities);
+      console.log(table(`4. Scoreboard at ${fmt.int(score.communities)} communities, ${fmt.int(score.tallyRows)} tally rows (a year), ${score.runs} runs each`,
+        ['reader', 'p50', 'p95'], [...score.readers.map((r) => [r.who, fmt.ms(r.p50), fmt.ms(r.p95)]), ['score function alone (township)', '', fmt.ms(score.scoreFunctionP95)]]));
     }
     console.log(`\nload average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; whole run: ${fmt.ms(performance.now() - totalStart)}`);
   } finally {

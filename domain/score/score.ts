@@ -204,6 +204,11 @@ export function scoreTownship(input: ScoreInput): TownshipScore {
   }
 
   const base = toHundredths(rulebook.baseScore);
+  // Sections -> items -> clauses in rulebook order, worked out once for all communities.
+  const layout = rulebook.sections.map((section) => {
+    const ofSection = rulebook.clauses.filter((c) => c.section === section.number);
+    return { section, items: [...new Set(ofSection.map((c) => c.item))].map((item) => ({ item, clauses: ofSection.filter((c) => c.item === item) })) };
+  });
   const communities = input.communityIds.map((communityId, at) => {
     const mine = states[at]!;
     let deducted = 0;
@@ -216,10 +221,9 @@ export function scoreTownship(input: ScoreInput): TownshipScore {
         count: s?.count ?? 0, raw: toPoints(s?.raw ?? 0), deducted: toPoints(s?.counted ?? 0), monthDeducted: toPoints(s?.monthCounted ?? 0), full,
       };
     };
-    const sections: SectionScore[] = rulebook.sections.map((section) => {
-      const ofSection = rulebook.clauses.filter((c) => c.section === section.number);
-      const items: ItemScore[] = [...new Set(ofSection.map((c) => c.item))].map((item) => {
-        const clauses = ofSection.filter((c) => c.item === item).map(clauseScore);
+    const sections: SectionScore[] = layout.map(({ section, items: itemLayout }) => {
+      const items: ItemScore[] = itemLayout.map(({ item, clauses: ofItem }) => {
+        const clauses = ofItem.map(clauseScore);
         const sum = (pick: (c: ClauseScore) => number) => clauses.reduce((acc, c) => acc + toHundredths(pick(c)), 0);
         return { item, deducted: toPoints(sum((c) => c.deducted)), monthDeducted: toPoints(sum((c) => c.monthDeducted)), full: clauses.some((c) => c.full), clauses };
       });
