@@ -10,7 +10,7 @@ import { StartupError } from '../platform/errors';
 import { waitForTemporal } from '../platform/temporal';
 import { dataDir as defaultDataDir, projectRoot } from '../stack/paths';
 import { ensureTemporalBinaries } from '../stack/provision';
-import { startEmbeddedPostgres } from '../stack/postgres';
+import { POSTGRES_LOG_DIR, SLOW_QUERY_MS, startEmbeddedPostgres } from '../stack/postgres';
 import { startTemporalDevServer, stopChild } from '../stack/temporal-dev-server';
 import { migrateDatabase } from '../stack/migrate';
 import { isPortOpen } from '../stack/ports';
@@ -67,6 +67,7 @@ runMain('start', async () => {
     cleanups.push(postgres.stop);
     databaseUrl = postgres.url;
     log(`PostgreSQL on 127.0.0.1:${config.EMBEDDED_PG_PORT} (data in ${path.join(dataDir, 'postgres')})`);
+    log(`PostgreSQL log (statements slower than ${SLOW_QUERY_MS} ms included): ${path.join(dataDir, 'postgres', POSTGRES_LOG_DIR)}`);
   }
   const { applied } = await migrateDatabase(databaseUrl);
   if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
