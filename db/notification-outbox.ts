@@ -87,6 +87,14 @@ export async function closeDigestRows(db: Database, keys: string[], outcome: { s
   return result.count;
 }
 
+/** When each of these channels was last claimed for a send since `since` (robot rate gates). */
+export async function recentSendTimes(db: Database, channels: string[], since: Date): Promise<Map<string, number[]>> {
+  const rows = await db.notification.findMany({ where: { channel: { in: channels }, createdAt: { gte: since } }, select: { channel: true, createdAt: true } });
+  const byChannel = new Map<string, number[]>();
+  for (const r of rows) byChannel.set(r.channel, [...(byChannel.get(r.channel) ?? []), r.createdAt.getTime()]);
+  return byChannel;
+}
+
 /** Rows held for a later message: the officials' daily digest, or a batch of one person's escalations. */
 export type HeldChannel = 'digest' | 'escalation-batch';
 
