@@ -29,7 +29,13 @@ export function postgresOutbox(db: Database, contentOf: (key: string, meta: Clai
         if (!row) throw new Error(`notification ${key} vanished`);
         if (row.status === 'SENT') return { state: 'sent', response: row.providerResponse as SendResult };
         if (row.status === 'GIVEN_UP') return { state: 'failed', error: { message: row.lastError ?? 'failed' } };
-        if (row.status === 'QUEUED') return { state: 'in-flight', since: row.createdAt.toISOString() };
+        // Claimed before and never marked: the attempt died mid-send and the provider may have
+        // accepted it. The row says so in the delivery log (IN_DOUBT) and is never sent again blindly.
+        if (row.status === 'QUEUED') {
+          await tx.notification.update({ where: { businessKey: key }, data: { status: 'IN_DOUBT', lastError: '发送结果不明：上次发送中断，未自动重发，请核对 (in doubt: the last attempt was interrupted)' } });
+          return { state: 'in-flight', since: row.createdAt.toISOString() };
+        }
+        if (row.status === 'IN_DOUBT') return { state: 'in-flight', since: row.createdAt.toISOString() };
         await tx.notification.update({ where: { businessKey: key }, data: { status: 'QUEUED', attempts: { increment: 1 } } });
         return { state: 'claimed' };
       });

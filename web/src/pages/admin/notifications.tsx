@@ -47,13 +47,21 @@ export function NotificationsPage() {
               <th scope="col">{t('notif.event')}</th><th scope="col">{t('notif.status')}</th><th scope="col">{t('notif.attempts')}</th></tr></thead>
             <tbody>{rows.map((n) => (
               <tr key={n.id}><td>{formatDateTime(n.createdAt)}</td><td>{n.channel}</td><td>{n.recipient}</td><td>{n.subject ?? n.event}</td>
-                <td className={n.status === 'FAILED' || n.status === 'GIVEN_UP' ? 'warn' : ''}>{n.status}{n.lastError ? `：${n.lastError}` : ''}</td><td className="num">{n.attempts}</td></tr>
+                <td className={n.status === 'FAILED' || n.status === 'GIVEN_UP' || n.status === 'IN_DOUBT' ? 'warn' : ''}>{statusLabel(n, t)}{n.lastError ? `：${n.lastError}` : ''}</td><td className="num">{n.attempts}</td></tr>
             ))}</tbody>
           </table>
         )}
       </Load>
     </section>
   );
+}
+
+/** Held rows wait for a later message (the digest, an escalation batch); the rest are sends. */
+function statusLabel(n: NotificationRow, t: ReturnType<typeof useT>): string {
+  if (n.status === 'QUEUED' && n.channel === 'digest') return t('notif.status.HELD_DIGEST');
+  if (n.status === 'QUEUED' && n.channel === 'escalation-batch') return t('notif.status.HELD_BATCH');
+  const known = ['QUEUED', 'SENT', 'FAILED', 'GIVEN_UP', 'IN_DOUBT'] as const;
+  return known.find((s) => s === n.status) ? t(`notif.status.${n.status as (typeof known)[number]}`) : n.status;
 }
 
 /** Mail the local capture received (npm start without SMTP): nothing here was delivered to anyone. */
