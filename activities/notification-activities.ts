@@ -5,7 +5,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { notificationWorkflowId } from '../workflows/ids';
 import {
-  TEMPLATE_TEXTS, buildDigests, deliver, digestEventId, digestWindow, escalationBatch, escalationWindowEnd, notificationKey, planDelivery, planFor, renderFor,
+  ROBOT_RATE_LIMITS, TEMPLATE_TEXTS, buildDigests, deliver, earliestAllowedSend, endOfQuietHours, digestEventId, digestWindow, escalationBatch, escalationWindowEnd, notificationKey, planDelivery, planFor, renderFor,
   type DigestItem,
   type Channel, type DeliveryPlan, type NotificationOutbox, type OutboundMessage, type RoutingPolicy, type SendResult, type TaskEvent,
 } from '../notify';
@@ -13,7 +13,7 @@ import type { Database } from '../db/client';
 import { obligationRepository } from '../db/obligation-repository';
 import { recipientDirectory } from '../db/recipient-directory';
 import {
-  closeDigestRows, heldRow, holdForEscalationBatch, pendingDigestRows, postgresOutbox, queueForDigest, recordUndeliverable, rowsOfEscalationBatch, takeIntoEscalationBatch,
+  closeDigestRows, heldRow, recentSendTimes, holdForEscalationBatch, pendingDigestRows, postgresOutbox, queueForDigest, recordUndeliverable, rowsOfEscalationBatch, takeIntoEscalationBatch,
 } from '../db/notification-outbox';
 import type { RulebookStore } from '../platform/rulebook-store';
 import { ESCALATION_ROLE } from './escalation-roles';
@@ -134,6 +134,26 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
    * render is stored in the row and sent).
    */
   async function deliverOnce(plan: DeliveryPlan, ledger: AcceptanceLedger) {
+    const robot = plan.attempts.find((a) => a.medium === 'robot')?.channelId;
+    return robot ? oneAtATime(robot, () => deliverNow(plan, ledger)) : deliverNow(plan, ledger);
+  }
+
+  /**
+   * Deliveries to one robot run one after another in this worker, so the rate
+   * gate's count of recent sends and the claim of the next one cannot
+   * interleave (parallel deliveries would all see 19 and all send).
+   */
+  const robotQueues = new Map<string, Promise<unknown>>();
+  function oneAtATime<T>(channelId: string, task: () => Promise<T>): Promise<T> {
+    const previous = robotQueues.get(channelId) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const settled = run.catch(() => undefined);
+    robotQueues.set(channelId, settled);
+    void settled.then(() => { if (robotQueues.get(channelId) === settled) robotQueues.delete(channelId); });
+    return run;
+  }
+
+  async function deliverNow(plan: DeliveryPlan, ledger: AcceptanceLedger) {
     const cache = new Map<string, OutboundMessage>();
     const rendered = (channelId: string) => {
       let message = cache.get(channelId);
@@ -151,7 +171,18 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       return { recipient, userId: plan.recipient.userId, body, ...(subject ? { subject } : {}) };
     });
     await ledger.repair(outbox);
+    // Robot rate gates: the sends already claimed on each robot of the plan in the last minute
+    // (every send claims its row first, so parallel deliveries see each other's claims).
+    const robots = plan.attempts.filter((a) => a.medium === 'robot').map((a) => a.channelId);
+    const recent = robots.length > 0 ? await recentSendTimes(deps.db, robots, new Date(Date.now() - 60_000)) : new Map<string, number[]>();
     return deliver(plan, deps.channels, outbox, {
+      rateGate: (channel, at) => {
+        const limits = channel.medium === 'robot' ? ROBOT_RATE_LIMITS[channel.provider] : undefined;
+        if (!limits) return null;
+        // One below each documented limit: two deliveries counting at the same instant may both go.
+        const margin = limits.map((l) => ({ ...l, max: Math.max(1, l.max - 1) }));
+        return new Date(earliestAllowedSend(recent.get(channel.id) ?? [], at.getTime(), margin));
+      },
       render: (_plan, attempt) => rendered(attempt.channelId),
       onAccepted: async (key, result) => {
         ledger.record(key, result);
@@ -235,7 +266,15 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           : task.assigneeId
           ? [await directory.byId(task.assigneeId, task.communityId)].filter((r) => r !== undefined)
           : await directory.byRoles(task.communityId, ['STAFF']);
-      const plans = planDelivery(event, recipients, deps.policy);
+      // A robot posts into the community's group: one post per group per event, not one per recipient.
+      const posted = new Set<string>();
+      const plans = planDelivery(event, recipients, deps.policy).filter((plan) => {
+        const first = plan.mode === 'send' ? plan.attempts[0] : undefined;
+        if (first?.medium !== 'robot') return true;
+        if (posted.has(first.channelId)) return false;
+        posted.add(first.channelId);
+        return true;
+      });
       const batchEnd = escalationWindowEnd(event.at, batchWindowMs);
       const sends: DeliveryPlan[] = [];
       for (const plan of plans) {
@@ -258,6 +297,10 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     /** One delivery: `deferred` tells the workflow how long to sleep (quiet hours, robot rate limits). */
     async deliverPlan(plan: DeliveryPlan): Promise<{ status: string; until?: string }> {
       const ledger = acceptanceLedger();
+      // Quiet hours are judged when the message goes out, not when its event happened: a routine
+      // reminder whose turn comes at 23:30 (a backlog, a retry, a rate gate) waits for the morning.
+      const quietEnd = plan.event.urgency === 'escalation' ? null : endOfQuietHours(new Date(), deps.policy.quietHours);
+      if (quietEnd && quietEnd.getTime() > Date.now()) return { status: 'deferred', until: quietEnd.toISOString() };
       const held = plan.event.type !== 'digest' && isEscalation(plan.event.type) ? await heldRow(deps.db, heldRowKey(plan.event.id, plan.recipient.userId)) : null;
       if (held?.channel === 'escalation-batch') return deliverEscalationBatch(plan, ledger);
       const outcome = await deliverOnce(plan, ledger);

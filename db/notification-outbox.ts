@@ -29,7 +29,13 @@ export function postgresOutbox(db: Database, contentOf: (key: string, meta: Clai
         if (!row) throw new Error(`notification ${key} vanished`);
         if (row.status === 'SENT') return { state: 'sent', response: row.providerResponse as SendResult };
         if (row.status === 'GIVEN_UP') return { state: 'failed', error: { message: row.lastError ?? 'failed' } };
-        if (row.status === 'QUEUED') return { state: 'in-flight', since: row.createdAt.toISOString() };
+        // Claimed before and never marked: the attempt died mid-send and the provider may have
+        // accepted it. The row says so in the delivery log (IN_DOUBT) and is never sent again blindly.
+        if (row.status === 'QUEUED') {
+          await tx.notification.update({ where: { businessKey: key }, data: { status: 'IN_DOUBT', lastError: '发送结果不明：上次发送中断，未自动重发，请核对 (in doubt: the last attempt was interrupted)' } });
+          return { state: 'in-flight', since: row.createdAt.toISOString() };
+        }
+        if (row.status === 'IN_DOUBT') return { state: 'in-flight', since: row.createdAt.toISOString() };
         await tx.notification.update({ where: { businessKey: key }, data: { status: 'QUEUED', attempts: { increment: 1 } } });
         return { state: 'claimed' };
       });
@@ -85,6 +91,14 @@ export async function closeDigestRows(db: Database, keys: string[], outcome: { s
     : { status: 'GIVEN_UP', lastError: outcome.reason.slice(0, 1000), attempts: { increment: 1 } };
   const result = await db.notification.updateMany({ where: { businessKey: { in: keys }, channel, status: 'QUEUED' }, data });
   return result.count;
+}
+
+/** When each of these channels was last claimed for a send since `since` (robot rate gates). */
+export async function recentSendTimes(db: Database, channels: string[], since: Date): Promise<Map<string, number[]>> {
+  const rows = await db.notification.findMany({ where: { channel: { in: channels }, createdAt: { gte: since } }, select: { channel: true, createdAt: true } });
+  const byChannel = new Map<string, number[]>();
+  for (const r of rows) byChannel.set(r.channel, [...(byChannel.get(r.channel) ?? []), r.createdAt.getTime()]);
+  return byChannel;
 }
 
 /** Rows held for a later message: the officials' daily digest, or a batch of one person's escalations. */

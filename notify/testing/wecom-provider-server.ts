@@ -14,9 +14,15 @@ export interface WecomAccepted {
 
 const reply = (errcode: number, errmsg: string): ProviderReply => ({ status: 200, body: { errcode, errmsg } });
 
-export async function startWecomProviderServer(keys: string[]) {
-  return startProviderServer<WecomAccepted>({
-    verify(req: ProviderRequest): Verdict<WecomAccepted> {
+/**
+ * `perMinute`: refuse like WeCom past that many messages a minute on one robot
+ * (errcode 45009, "api freq out of limit"; the documented limit is 20).
+ * `acceptedAt` holds the instant of each accepted message.
+ */
+export async function startWecomProviderServer(keys: string[], opts: { perMinute?: number } = {}) {
+  const acceptedAt: number[] = [];
+  const server = await startProviderServer<WecomAccepted>({
+    verify(req: ProviderRequest, now: Date): Verdict<WecomAccepted> {
       const key = req.url.searchParams.get('key') ?? '';
       if (req.url.pathname !== '/cgi-bin/webhook/send' || !keys.includes(key)) {
         return { ok: false, reply: reply(93000, 'invalid webhook url, hint: [1700000000_1_abcdef], from ip: 127.0.0.1') };
@@ -29,6 +35,9 @@ export async function startWecomProviderServer(keys: string[]) {
       const limit = msgtype === 'text' ? 2048 : 4096;
       if (Buffer.byteLength(content, 'utf8') > limit) return { ok: false, reply: reply(40058, `${msgtype}.content exceed max length ${limit}`) };
       if (msgtype === 'markdown' && part.mentioned_mobile_list) return { ok: false, reply: reply(40058, 'markdown does not support mentioned_mobile_list') };
+      const t = now.getTime();
+      if (opts.perMinute !== undefined && acceptedAt.filter((a) => a > t - 60_000).length >= opts.perMinute) return { ok: false, reply: reply(45009, 'api freq out of limit') };
+      acceptedAt.push(t);
       return {
         ok: true,
         accepted: { key, msgtype, content, mentionedList: part.mentioned_list ?? [], mentionedMobileList: part.mentioned_mobile_list ?? [] },
@@ -37,4 +46,5 @@ export async function startWecomProviderServer(keys: string[]) {
     success: () => reply(0, 'ok'),
     businessError: (code, message) => reply(Number(code), code === 45009 ? 'api freq out of limit' : message),
   });
+  return Object.assign(server, { acceptedAt });
 }

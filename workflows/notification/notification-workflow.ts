@@ -1,7 +1,7 @@
 // Delivers one task event to everyone who should hear of it. A separate
 // workflow so that quiet hours and robot rate limits are waited out durably
 // without holding up the obligation that raised the event.
-import { proxyActivities, sleep } from '@temporalio/workflow';
+import { log, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 
 export interface NotificationRequest {
@@ -26,7 +26,9 @@ const MAX_DEFERRALS = 100;
 
 export async function notificationWorkflow(request: NotificationRequest): Promise<void> {
   const plans = await planNotification(request);
-  await Promise.all(plans.map(async (initial) => {
+  // Each recipient on its own: one whose retries run out is left FAILED in the delivery log and
+  // does not take the others down with it (allSettled, not all).
+  const outcomes = await Promise.allSettled(plans.map(async (initial) => {
     let plan = initial;
     for (let i = 0; i < MAX_DEFERRALS; i++) {
       const wait = Date.parse(plan.notBefore) - Date.now();
@@ -36,4 +38,6 @@ export async function notificationWorkflow(request: NotificationRequest): Promis
       plan = { ...plan, notBefore: outcome.until };
     }
   }));
+  const failed = outcomes.filter((o) => o.status === 'rejected');
+  if (failed.length > 0) log.warn('notification not delivered to every recipient', { failed: failed.length, of: plans.length });
 }

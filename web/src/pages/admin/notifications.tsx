@@ -50,13 +50,21 @@ export function NotificationsPage() {
               <tr key={n.id}><td>{formatDateTime(n.createdAt)}</td><td>{codeLabel(t, 'notif.channel.', n.channel, t('notif.channelOther'))}</td><td>{n.userName ?? n.recipient}</td>
                 <td>{n.subject ?? codeLabel(t, 'notif.eventName.', n.event, t('notif.eventOther'))}</td>
                 {/* The provider's own error text is often English: kept for the hover, summarised in Chinese. */}
-                <td className={n.status === 'FAILED' || n.status === 'GIVEN_UP' ? 'warn' : ''} title={n.lastError ?? undefined}>{codeLabel(t, 'notif.state.', n.status, t('notif.stateOther'))}{n.lastError ? t('notif.hasError') : ''}</td><td className="num">{n.attempts}</td></tr>
+                <td className={n.status === 'FAILED' || n.status === 'GIVEN_UP' || n.status === 'IN_DOUBT' ? 'warn' : ''} title={n.lastError ?? undefined}>{statusLabel(n, t)}{n.lastError ? t('notif.hasError') : ''}</td><td className="num">{n.attempts}</td></tr>
             ))}</tbody>
           </table>
         )}
       </Load>
     </section>
   );
+}
+
+/** Held rows wait for a later message (the digest, an escalation batch); the rest are sends. */
+function statusLabel(n: NotificationRow, t: ReturnType<typeof useT>): string {
+  if (n.status === 'QUEUED' && n.channel === 'digest') return t('notif.status.HELD_DIGEST');
+  if (n.status === 'QUEUED' && n.channel === 'escalation-batch') return t('notif.status.HELD_BATCH');
+  const known = ['QUEUED', 'SENT', 'FAILED', 'GIVEN_UP', 'IN_DOUBT'] as const;
+  return known.find((s) => s === n.status) ? t(`notif.status.${n.status as (typeof known)[number]}`) : t('notif.stateOther');
 }
 
 /** Mail the local capture received (npm start without SMTP): nothing here was delivered to anyone. */
