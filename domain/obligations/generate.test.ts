@@ -147,6 +147,8 @@ describe('rulebook versions during the year', () => {
       doc.version = 2;
       doc.effectiveFrom = '2022-07-15';
       doc.rules[0]!.deduction = { amount: 2, basis: 'per-period' };
+      // A new version's clause says 扣2分.
+      Object.assign((doc.clauses as Array<Record<string, unknown>>)[0]!, { amount: 2, text: '每月未开展宣传、摸排相关工作，每次扣2分' });
     }),
     'v2.yaml',
   );
