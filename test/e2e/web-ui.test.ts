@@ -427,7 +427,11 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
       const links = await page.getByRole('navigation', { name: '主导航' }).locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')!.slice(1)));
       const extra = role === 'staff' || role === 'leader' ? [`/tasks/${task.id}`] : [];
       for (const path of [...links, ...extra]) {
-        await go(path);
+        await page.goto('about:blank');
+        await page.goto(`${base}/#${path}`);
+        await page.locator('main').waitFor();
+        const loaded = await page.waitForFunction(() => !document.querySelector('main')?.textContent?.includes('正在加载'), undefined, { timeout: 15_000 }).then(() => true, () => false);
+        if (!loaded) problems.push(`${role} ${path}: still loading after 15 s`);
         const shown = await page.evaluate(() => document.body.innerText);
         const words = (shown.match(latin) ?? []).filter((w) => !allowed.has(w) && !/^[\w.+-]+@[\w.-]+$/.test(w));
         if (words.length) problems.push(`${role} ${path}: ${[...new Set(words)].slice(0, 8).join(' ')}`);
