@@ -189,6 +189,37 @@ export function userRepository(db: Database) {
       });
     },
 
+    /** Changes a user of the township (name, role, contact, memberships, active); audited with what changed. Undefined when there is no such user. */
+    async update(townshipId: string, userId: string, change: { displayName?: string; role?: RoleName; mobile?: string | null; email?: string | null; communityIds?: string[]; active?: boolean }, actor: Actor): Promise<UserRecord | undefined> {
+      return db.$transaction(async (tx) => {
+        const found = await tx.user.findFirst({ where: { id: userId, townshipId }, select: { id: true } });
+        if (!found) return undefined;
+        const { communityIds, ...fields } = change;
+        if (communityIds) {
+          await tx.communityMembership.deleteMany({ where: { userId } });
+          await tx.communityMembership.createMany({ data: communityIds.map((communityId) => ({ userId, communityId })) });
+        }
+        const u = await tx.user.update({ where: { id: userId }, data: fields, select: userSelect });
+        // A role change or a re-enable starts from a fresh login.
+        if (change.role !== undefined || change.active === false) await tx.session.deleteMany({ where: { userId } });
+        const action = change.active === true && Object.keys(change).length === 1 ? 'user.reactivate' : 'user.update';
+        await writeAudit(tx, actor, { action, entity: 'User', entityId: userId, details: { ...change } });
+        return toUser(u);
+      });
+    },
+
+    /** Sets a new password (an admin's reset), unlocks the account and ends its sessions; audited without the password. */
+    async resetPassword(townshipId: string, userId: string, passwordHash: string, actor: Actor): Promise<boolean> {
+      return db.$transaction(async (tx) => {
+        const found = await tx.user.findFirst({ where: { id: userId, townshipId }, select: { id: true } });
+        if (!found) return false;
+        await tx.user.update({ where: { id: userId }, data: { passwordHash, failedLogins: 0, lockedUntil: null } });
+        await tx.session.deleteMany({ where: { userId } });
+        await writeAudit(tx, actor, { action: 'user.reset_password', entity: 'User', entityId: userId });
+        return true;
+      });
+    },
+
     async communities(scope: string[]): Promise<CommunityRecord[]> {
       const rows = await db.community.findMany({
         where: { id: { in: scope } },

@@ -1,7 +1,8 @@
-// Admin management of accounts: create with role and memberships, deactivate.
-// Roles that read sensitive ledgers (diagnoses, criminal records) need a second
-// person: an admin asks, and the township's political-legal official (or another
-// admin) approves. Every route that gives a role goes through grantRole here.
+// Admin management of accounts: create with role and memberships, change
+// them, deactivate and re-enable, reset a password. Roles that read sensitive
+// ledgers (diagnoses, criminal records) need a second person: an admin asks,
+// and the township's political-legal official (or another admin) approves.
+// Every path that gives a role goes through grantRole here.
 import type { Actor } from '../../db/audit-repository';
 import type { RoleName, SessionUser } from '../../db/auth-repository';
 import { hashPassword } from '../../db/passwords';
@@ -65,6 +66,41 @@ export function userService(users: UserRepository) {
       const user = await users.unlock(admin.townshipId, userId, actor);
       if (!user) throw new NotFoundError('用户');
       return user;
+    },
+
+    async update(admin: SessionUser, userId: string, change: { displayName?: string; role?: RoleName; mobile?: string | null; email?: string | null; communityIds?: string[]; active?: boolean }, actor: Actor) {
+      if (userId === admin.id && (change.role !== undefined || change.active === false)) {
+        throw new BadRequestError('不能修改自己的角色或停用自己的账号', 'own_account');
+      }
+      const communityIds = change.communityIds ? [...new Set(change.communityIds)] : undefined;
+      if (communityIds) {
+        const known = await users.communitiesOfTownship(admin.townshipId, communityIds);
+        const unknown = communityIds.filter((id) => !known.includes(id));
+        if (unknown.length > 0) throw new BadRequestError('所选社区不存在，请刷新页面后重选', 'unknown_community');
+      }
+      const current = (await users.list(admin.townshipId)).find((u) => u.id === userId);
+      if (!current) throw new NotFoundError('用户');
+      const role = change.role ?? current.role;
+      if (NEEDS_MEMBERSHIP.includes(role) && (communityIds ?? current.communityIds).length === 0) {
+        throw new BadRequestError('该角色至少需要所属一个社区（村）');
+      }
+      const pending = (await users.roleGrants(admin.townshipId, 'PENDING')).some((g) => g.userId === userId);
+      if (change.active === true && pending) {
+        throw new ConflictError('该账号的角色授权正在等待政法委员审批，审批通过后自动启用', 'grant_pending');
+      }
+      // A role that reads sensitive ledgers waits for a second person (grantRole); any other change applies now.
+      const guarded = change.role !== undefined && change.role !== current.role && GUARDED_ROLES.includes(change.role);
+      const { role: _asked, ...rest } = change;
+      const applied = { ...rest, ...(change.role !== undefined && !guarded ? { role: change.role } : {}), ...(communityIds ? { communityIds } : {}) };
+      const user = await users.update(admin.townshipId, userId, applied, actor);
+      if (!user) throw new NotFoundError('用户');
+      const { pendingGrantId } = guarded ? await this.grantRole(admin, userId, change.role!, actor) : { pendingGrantId: null };
+      return { ...user, pendingGrantId };
+    },
+
+    async resetPassword(admin: SessionUser, userId: string, password: string, actor: Actor) {
+      if (password.length < MIN_PASSWORD_LENGTH) throw new BadRequestError(`新密码至少 ${MIN_PASSWORD_LENGTH} 个字符`, 'weak_password');
+      if (!(await users.resetPassword(admin.townshipId, userId, await hashPassword(password), actor))) throw new NotFoundError('用户');
     },
 
     async deactivate(admin: SessionUser, userId: string, actor: Actor) {

@@ -595,6 +595,22 @@ export const zhCN = {
   'task.unitsThisTime': '本次提交计为完成 {units} 次',
   'appeal.context': '{community} · {item} · 扣 {points} 分 · 申诉人：{filer}',
   'score.reversedMark': '已撤销',
+  // Users page (issue #14)
+  'admin.edit': '修改',
+  'admin.editUser': '修改用户：{name}',
+  'admin.reactivate': '重新启用',
+  'admin.confirm': '确认',
+  'admin.confirmDeactivate': '确认停用 {name}？停用后立即退出登录，历史记录保留。',
+  'admin.confirmReactivate': '确认重新启用 {name}？',
+  'admin.deactivated': '已停用 {name}',
+  'admin.reactivated': '已重新启用 {name}',
+  'admin.created': '已新增用户 {name}',
+  'admin.saved': '已保存 {name} 的资料',
+  'admin.savedGrantPending': '已保存 {name} 的资料；新角色可查看敏感台账，须经政法委员审批后生效',
+  'admin.passwordReset': '已重置 {name} 的密码，请当面告知新密码',
+  'admin.roleChangeNote': '修改角色后，该用户需要重新登录。',
+  'admin.newPassword': '新密码',
+  'admin.resetPassword': '重置密码',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

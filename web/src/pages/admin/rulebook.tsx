@@ -4,6 +4,10 @@ import { useState } from 'react';
 import { useT, type MessageKey } from '../../i18n';
 import rulebook from 'virtual:rulebook';
 
+const titleById = new Map(rulebook.rules.map((r) => [r.id, r.title]));
+/** Notes in the YAML point at other rules by id; people read the rule's title instead. */
+const readable = (text: string) => text.replace(/[a-z][a-z-]*\.[a-z][a-z.-]*[a-z]/g, (id) => (titleById.has(id) ? `「${titleById.get(id)}」` : id));
+
 export function RulebookPage() {
   const t = useT();
   const [query, setQuery] = useState('');
@@ -28,7 +32,7 @@ export function RulebookPage() {
                     {r.amount > 0 && <span className="risk"> −{r.amount}</span>}</p>
                   <blockquote className="clause">{r.clause}</blockquote>
                   {r.requirement && <p className="small"><span className="muted">{t('rulebook.requirement')}：</span>{r.requirement}</p>}
-                  {r.note && <p className="small muted">{r.note}</p>}
+                  {r.note && <p className="small muted">{readable(r.note)}</p>}
                 </li>
               ))}
             </ul>
