@@ -99,6 +99,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel } : false,
     bodyLimit: 1024 * 1024,
+    // Errors Fastify raises before routing (a malformed URL): the same { error, message } shape as the error handler.
+    frameworkErrors: (error, _request, reply) => {
+      const client = frameworkClientError(error) ?? { status: 400, error: 'bad_request', message: '请求格式错误，请检查地址 (bad request)' };
+      void (reply as unknown as { code(n: number): { send(b: unknown): void } }).code(client.status).send({ error: client.error, message: client.message });
+    },
   }).withTypeProvider<ZodTypeProvider>();
   const routeTable: Array<{ method: string; url: string }> = [];
   app.decorate('routeTable', routeTable);
@@ -133,6 +138,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: 'internal', message: '服务器内部错误，请稍后重试' });
   });
+
+  // Every answer: no framing, no type sniffing, no referrer leaks; API answers (ledger reads included) are never cached.
+  app.addHook('onSend', async (request, reply) => {
+    if (!reply.hasHeader('content-security-policy')) {
+      reply.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    }
+    reply.header('X-Content-Type-Options', 'nosniff').header('Referrer-Policy', 'no-referrer').header('X-Frame-Options', 'DENY');
+    if (request.url.startsWith('/api/')) reply.header('Cache-Control', 'no-store');
+  });
+  app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: 'not_found', message: `没有这个地址：${request.method} ${request.url.split('?')[0]} (no such route)` }));
 
   // NUL bytes and lone surrogates are refused for every route, login included (400, not a database error).
   app.addHook('preValidation', refuseUnsafeText);
