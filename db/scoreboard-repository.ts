@@ -8,9 +8,12 @@ export type { TallyRow };
 
 /** One recorded deduction as the export's detail sheet lists it. */
 export interface DeductionDetail {
+  id: string;
   communityId: string;
   ruleId: string;
+  /** the points recorded on the row, before the clause's cap (the score function decides what they count for) */
   points: number;
+  explanation: string;
   occurredAt: Date;
   periodLabel: string | null;
   subjectName: string | null;
@@ -48,7 +51,7 @@ export function scoreboardRepository(db: Database) {
     async deductionDetails(communityIds: string[], from: Date, to: Date): Promise<DeductionDetail[]> {
       const rows = await db.deduction.findMany({
         where: { communityId: { in: communityIds }, kind: 'DEDUCTION', occurredAt: { gte: from, lt: to } },
-        select: { communityId: true, ruleId: true, points: true, occurredAt: true, periodKey: true, subjectId: true, obligationId: true, recordedBy: true, reversedBy: { select: { id: true } } },
+        select: { id: true, communityId: true, ruleId: true, points: true, explanation: true, occurredAt: true, periodKey: true, subjectId: true, obligationId: true, recordedBy: true, reversedBy: { select: { id: true } } },
         orderBy: [{ occurredAt: 'asc' }, { createdAt: 'asc' }, { businessKey: 'asc' }],
       });
       const ids = (pick: (r: (typeof rows)[number]) => string | null) => [...new Set(rows.map(pick).filter((x): x is string => !!x))];
@@ -61,7 +64,7 @@ export function scoreboardRepository(db: Database) {
       const subject = new Map(subjects.map((s) => [s.id, s.displayName]));
       const user = new Map(users.map((u) => [u.id, u.displayName]));
       return rows.map((r) => ({
-        communityId: r.communityId, ruleId: r.ruleId, points: Number(r.points.toString()), occurredAt: r.occurredAt,
+        id: r.id, communityId: r.communityId, ruleId: r.ruleId, points: Number(r.points.toString()), explanation: r.explanation, occurredAt: r.occurredAt,
         periodLabel: (r.obligationId ? label.get(r.obligationId) : undefined) ?? null,
         subjectName: (r.subjectId ? subject.get(r.subjectId) : undefined) ?? null,
         recordedByName: user.get(r.recordedBy) ?? null,

@@ -6,7 +6,7 @@ import type { RulebookStore } from '../../platform/rulebook-store';
 import { currentUser, requireAuth } from '../plugins/auth';
 import { buildScoreboardWorkbook } from '../services/scoreboard-excel';
 import { scoreboardService } from '../services/scoreboard-service';
-import { authErrors, errorBody } from './schemas';
+import { authErrors, errorBody, id } from './schemas';
 import { CLAUSE_COUNTINGS } from '../../domain';
 
 const query = z.object({
@@ -35,6 +35,17 @@ export const scoreboardRoutes = (deps: { scoreboard: ScoreboardRepository; ruleb
   typed.get('/', {
     schema: { summary: 'Scores per community, rubric section and item, month and year to date; ranked township-wide', tags: ['scoreboard'], querystring: query, response: { 200: board, 400: errorBody, ...authErrors } },
   }, async (request) => service.compute(currentUser(request), request.query));
+
+  typed.get('/deductions', {
+    schema: {
+      summary: 'The year\'s deductions to the month (default: this month), each with what it counts for after its clause\'s cap (0: 本项已扣满; null: reversed)',
+      tags: ['scoreboard'], querystring: query.extend({ communityId: id.optional() }),
+      response: { 200: z.array(z.object({
+        id: z.string(), communityName: z.string(), item: z.string(), ruleTitle: z.string(), explanation: z.string(), occurredAt: z.date(), counted: z.number().nullable(), reversed: z.boolean(),
+      })), 400: errorBody, ...authErrors },
+    },
+  }, async (request) => (await service.details(currentUser(request), request.query)).reverse()
+    .map((d) => ({ id: d.id, communityName: d.communityName, item: d.item, ruleTitle: d.ruleTitle, explanation: d.explanation, occurredAt: d.occurredAt, counted: d.counted, reversed: d.reversed })));
 
   typed.get('/export', {
     schema: { summary: 'The scoreboard as .xlsx laid out like the rubric, with a sheet of every deduction', tags: ['scoreboard'], querystring: query, response: { 200: z.any(), 400: errorBody, ...authErrors } },

@@ -48,6 +48,8 @@ export interface Scoreboard {
 /** One deduction in the export's detail sheet, with what it counted for. */
 export interface DetailRow extends DeductionDetail {
   communityName: string;
+  /** the rubric item (考核事项) of its rule */
+  item: string;
   ruleTitle: string;
   clauseText: string;
   /** points it counted for after the clause's cap; null when reversed */
@@ -116,9 +118,10 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
      * deductions in the order they occurred, so a miss past its clause's cap
      * shows 0 (本项已扣满).
      */
-    async details(user: SessionUser, q: { year?: number; month?: number }, now = new Date()): Promise<DetailRow[]> {
+    async details(user: SessionUser, q: { year?: number; month?: number; communityId?: string }, now = new Date()): Promise<DetailRow[]> {
       const { year, month, period, rulebook } = resolve(q, now);
-      const communities = (await repo.townshipCommunities(user.townshipId)).filter((c) => user.scope.includes(c.id));
+      const communities = (await repo.townshipCommunities(user.townshipId))
+        .filter((c) => user.scope.includes(c.id) && (q.communityId === undefined || c.id === q.communityId));
       const details = await repo.deductionDetails(communities.map((c) => c.id), monthPeriod(year, 1).start, period.end);
       const active = details.map((d, i) => ({ d, i })).filter(({ d }) => !d.reversed);
       const counted = scoreTownship({
@@ -129,7 +132,7 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
       const name = new Map(communities.map((c) => [c.id, c.name]));
       return details.map((d, i) => {
         const rule = rulebook.rules.find((r) => r.id === d.ruleId);
-        return { ...d, communityName: name.get(d.communityId) ?? '', ruleTitle: rule?.title ?? '（本年细则外的规则）', clauseText: rule?.clause ?? '', counted: countedOf.get(i) ?? null };
+        return { ...d, communityName: name.get(d.communityId) ?? '', item: rule?.item ?? '', ruleTitle: rule?.title ?? '（本年细则外的规则）', clauseText: rule?.clause ?? '', counted: countedOf.get(i) ?? null };
       });
     },
   };

@@ -84,6 +84,13 @@ describe('a scripted year through the API: caps hit, one score everywhere', () =
     // The staff 社区得分 page reads the same route, scoped to the community.
     const own = await staff.get('/api/scoreboard?year=2022&month=7');
     expect(own.json().communities).toEqual([expect.objectContaining({ id: A, total: 96, rank: 2 })]);
+    // Its deduction list shows what each row counts for after the clause's cap: 4 rows are 本项已扣满 (0), the rest add up to 4.
+    const listed = await staff.get(`/api/scoreboard/deductions?year=2022&month=7&communityId=${A}`);
+    expect(listed.statusCode, listed.body).toBe(200);
+    const counted = (listed.json() as Array<{ counted: number | null }>).map((d) => d.counted);
+    expect(counted).toHaveLength(7);
+    expect(counted.filter((c) => c === 0)).toHaveLength(4);
+    expect(counted.filter((c): c is number => c !== null).sort()).toEqual([0, 0, 0, 0, 1, 1, 2]);
 
     const file = await zhengfa.get('/api/scoreboard/export?year=2022&month=7');
     expect(file.statusCode).toBe(200);

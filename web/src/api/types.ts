@@ -78,6 +78,11 @@ export interface Scoreboard {
   } & ScoreAmounts>;
 }
 
+/** GET /api/scoreboard/deductions: a deduction and what it counts for after its clause's cap (0: 本项已扣满; null: reversed). */
+export interface CountedDeduction {
+  id: string; communityName: string; item: string; ruleTitle: string; explanation: string; occurredAt: string; counted: number | null; reversed: boolean;
+}
+
 export interface Deduction {
   id: string; businessKey: string; kind: 'DEDUCTION' | 'REVERSAL'; communityId: string; ruleId: string; section: string; item: string;
   periodKey: string | null; subjectId: string | null; obligationId: string | null; points: number; explanation: string;

@@ -595,6 +595,7 @@ export const zhCN = {
   'task.unitsThisTime': '本次提交计为完成 {units} 次',
   'appeal.context': '{community} · {item} · 扣 {points} 分 · 申诉人：{filer}',
   'score.reversedMark': '已撤销',
+  'score.capReached': '本项已扣满，不再扣分',
   // Users page (issue #14)
   'admin.edit': '修改',
   'admin.editUser': '修改用户：{name}',

@@ -2,7 +2,7 @@
 // lost, and what is still at risk if open tasks miss their deadlines (the
 // scoreboard's count and points of this month's open tasks not yet due).
 import { api } from '../../api/client';
-import type { Deduction, Scoreboard } from '../../api/types';
+import type { CountedDeduction, Scoreboard } from '../../api/types';
 import { Load } from '../../components/status';
 import { TrendChart } from '../../components/trend-chart';
 import { useT } from '../../i18n';
@@ -13,7 +13,8 @@ import { useFetch } from '../../lib/use-fetch';
 export function CommunityScorePage({ communityId }: { communityId: string }) {
   const t = useT();
   const board = useFetch(() => api.get<Scoreboard>('/api/scoreboard'), []);
-  const deductions = useFetch(() => api.get<Deduction[]>('/api/deductions', { communityId, limit: 100 }), [communityId]);
+  // Each deduction with what it counts for after its clause's cap: the score function's answer, not the row's raw points.
+  const deductions = useFetch(() => api.get<CountedDeduction[]>('/api/scoreboard/deductions', { communityId }), [communityId]);
   const [year, month] = shanghaiMonth(new Date()).split('-').map(Number) as [number, number];
   const trend = useFetch(() => loadTrend(year, month, [communityId]), [communityId]);
 
@@ -42,13 +43,14 @@ export function CommunityScorePage({ communityId }: { communityId: string }) {
       <h2>{t('score.trend')}</h2>
       <Load state={trend} route="GET /api/scoreboard">{(d) => <TrendChart series={d.series} baseScore={d.baseScore} title={t('score.trend')} />}</Load>
       <h2>{t('score.deductions')}</h2>
-      <Load state={deductions} route="GET /api/deductions">
+      <Load state={deductions} route="GET /api/scoreboard/deductions">
         {(list) => list.length === 0 ? <p className="muted">{t('score.noDeductions')}</p> : (
           <ul className="plain-list">
             {list.map((d) => (
-              <li key={d.id} className={d.reversedById ? 'reversed' : ''}>
-                <a href={`#/deductions/${d.id}`}>{formatDate(d.occurredAt)} · {d.item} · {d.kind === 'REVERSAL' ? '+' : '−'}{d.points}</a>
-                {d.reversedById && <> <span className="badge" data-testid="reversed-mark">{t('score.reversedMark')}</span></>}
+              <li key={d.id} className={d.reversed ? 'reversed' : ''}>
+                <a href={`#/deductions/${d.id}`}>{formatDate(d.occurredAt)} · {d.item} · {d.ruleTitle}
+                  {d.counted !== null && (d.counted > 0 ? ` · −${d.counted}` : ` · ${t('score.capReached')}`)}</a>
+                {d.reversed && <> <span className="badge" data-testid="reversed-mark">{t('score.reversedMark')}</span></>}
                 <div className="muted small">{d.explanation}</div>
               </li>
             ))}
