@@ -92,7 +92,7 @@ export interface AppDeps {
   overload?: OverloadOptions;
 }
 
-/** Chosen from bench/reads.ts (BENCHMARKS.md): past 8 requests at once the 2-core box only queues; 2 s in the queue is the most a person should wait for a 503. */
+/** Reasoned, not yet measured (bench/reads.ts is the tool): past 8 requests at once a 2-core box only queues; 2 s in the queue is the most a person should wait for a 503. */
 export const OVERLOAD_DEFAULTS: OverloadOptions = { maxInFlight: 8, maxQueued: 64, maxWaitMs: 2_000, retryAfterS: 2 };
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {

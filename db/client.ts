@@ -6,8 +6,8 @@ import { PrismaClient } from './generated/prisma/client';
 export type Database = PrismaClient;
 
 /**
- * Pool figures, from bench/reads.ts on the 2-core machine (BENCHMARKS.md):
- * 10 connections keep PostgreSQL busy without queueing inside it; the API's
+ * Pool figures, reasoned for a 2-core machine and not yet tuned by measurement
+ * (bench/reads.ts is the tool to do it; BENCHMARKS.md): 10 connections keep PostgreSQL busy without queueing inside it; the API's
  * overload gate (api/plugins/overload.ts) admits fewer requests than that,
  * so waiting for a connection is rare and short. A connect wait past 5 s means
  * the database is down or saturated: the API answers 503 (isDatabaseBusy).
