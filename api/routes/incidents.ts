@@ -15,7 +15,6 @@ import { evidenceView } from '../services/evidence/evidence-view';
 import { evidenceSchema, singleFilePart } from './evidence';
 import { incidentService, RULEBOOK_FIELDS } from '../services/incident-service';
 import { authErrors, deduction, errorBody, existingCivilDate, id, idParams, workDate } from './schemas';
-import { formatShanghai } from '../../domain';
 
 const incidentRule = z.object({
   id: z.string(), section: z.number(), sectionTitle: z.string(), item: z.string(), title: z.string(), clause: z.string(), points: z.number(), subjects: z.string().nullable(),
@@ -69,7 +68,8 @@ export const incidentRoutes = (deps: IncidentRouteDeps): FastifyPluginAsync => a
       body: z.object({
         communityId: id,
         ruleId: z.string().trim().min(1, '请选择事件规则 (ruleId is required)').max(100),
-        occurredOn: workDate.refine((d) => d <= formatShanghai(new Date()).slice(0, 10), '发生日期不能晚于今天 (occurredOn cannot be in the future)'),
+        // A future date is refused by the service (future_date), which knows the injected clock.
+        occurredOn: workDate,
         description: z.string().trim().min(2, '请填写事件经过（至少2个字） (a description of at least 2 characters is required)').max(1000),
         subjectId: id.optional(),
         idempotencyKey: keyPart.optional(),

@@ -22,7 +22,9 @@ export async function startApi(extra: Partial<AppDeps> = {}): Promise<TestApi> {
   const stack = await connectTestStack();
   const app = await buildApp({
     db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue: 'test-api-unused',
-    ledgerEncryptionKey: randomBytes(32).toString('base64'), ...extra,
+    ledgerEncryptionKey: randomBytes(32).toString('base64'),
+    // A test uploads faster than any person: the per-user limit has its own test (upload-limits.test.ts).
+    uploadRateLimit: { max: 10_000, timeWindow: 60_000 }, ...extra,
   });
   return { stack, app, db: stack.db, async close() { await app.close(); await stack.close(); } };
 }
