@@ -74,4 +74,17 @@ describe('role grants need a second person', () => {
     const secretary = await login(api.app, t.users.secretaryA.username);
     expect((await secretary.get('/api/role-grants')).statusCode).toBe(403);
   });
+  it('changing a role on the users page (PATCH) goes through the same approval, and a pending account cannot be re-enabled', async () => {
+    const staff = (await admin.post('/api/users', newAccount('STAFF'))).json();
+    const changed = await admin.patch(`/api/users/${staff.id}`, { role: 'SECRETARY', displayName: '改名' });
+    expect(changed.statusCode, changed.body).toBe(200);
+    // The name changes at once; the role waits for the political-legal official.
+    expect(changed.json()).toMatchObject({ displayName: '改名', role: 'STAFF', pendingGrantId: expect.any(String) });
+    expect((await api.db.user.findUniqueOrThrow({ where: { id: staff.id } })).role).toBe('STAFF');
+
+    const puppet = (await admin.post('/api/users', newAccount('POLITICAL_LEGAL'))).json();
+    const reenabled = await admin.patch(`/api/users/${puppet.id}`, { active: true });
+    expect(reenabled.statusCode).toBe(409);
+    expect((await api.db.user.findUniqueOrThrow({ where: { id: puppet.id } })).active).toBe(false);
+  });
 });
