@@ -1,7 +1,7 @@
 // Bundles a trimmed copy of the rulebook into the admin/official pages as the
-// module `virtual:rulebook`. The API has no rulebook route yet; the rubric is
-// data in the repository, so the viewer and the incident form read the same
-// YAML the worker reads, validated again by the rulebook CLI in CI.
+// module `virtual:rulebook`: the rubric is data in the repository, so the
+// viewer reads the same YAML the worker reads (validated by the rulebook
+// tests). A rule names its clause by id; the page shows the clause's text.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { Plugin } from 'vite';
@@ -10,7 +10,7 @@ const ID = 'virtual:rulebook';
 const RESOLVED = '\0' + ID;
 
 interface RawRule {
-  id: string; section: number; item: string; title: string; kind: string; clause: string;
+  id: string; section: number; item: string; title: string; kind: string; clause?: string;
   requirement?: string; note?: string; cadence?: unknown; evidence?: { minCount?: number; types?: string[] };
   deduction?: { amount?: number; basis?: string };
 }
@@ -26,8 +26,10 @@ export function rulebookPlugin(file: string): Plugin {
         year: number; version: number; title: string; baseScore: number;
         sections: Array<{ number: number; title: string }>;
         settings: { sensitiveWindows?: unknown[]; seasons?: unknown[]; subjectCategories?: Record<string, { name: string }>; defaults?: { evidence?: { minCount?: number; types?: string[] } } };
+        clauses?: Array<{ id: string; text: string }>;
         rules: RawRule[];
       };
+      const clauseText = new Map((book.clauses ?? []).map((c) => [c.id, c.text]));
       const fallbackEvidence = book.settings.defaults?.evidence ?? { minCount: 1, types: ['photo'] };
       const data = {
         year: book.year, version: book.version, title: book.title, baseScore: book.baseScore,
@@ -36,7 +38,7 @@ export function rulebookPlugin(file: string): Plugin {
         seasons: book.settings.seasons ?? [],
         categories: Object.fromEntries(Object.entries(book.settings.subjectCategories ?? {}).map(([k, v]) => [k, v.name])),
         rules: book.rules.map((r) => ({
-          id: r.id, section: r.section, item: r.item, title: r.title, kind: r.kind, clause: r.clause,
+          id: r.id, section: r.section, item: r.item, title: r.title, kind: r.kind, clause: (r.clause && clauseText.get(r.clause)) ?? '',
           requirement: r.requirement ?? null, note: r.note ?? null,
           cadence: typeof r.cadence === 'object' ? r.cadence : r.cadence ?? null,
           evidence: { minCount: r.evidence?.minCount ?? fallbackEvidence.minCount ?? 1, types: r.evidence?.types ?? fallbackEvidence.types ?? [] },

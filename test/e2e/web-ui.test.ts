@@ -451,8 +451,8 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     await page.getByRole('status').filter({ hasText: '已保存' }).waitFor();
     const stored = await stack.db.user.findUniqueOrThrow({ where: { username: t.usernames.staff }, select: { mobile: true, notifyPrefs: true } });
     expect(stored).toMatchObject({ mobile: '13800138000', notifyPrefs: { order: ['sms'], disabled: [] } });
-    // SMS is not switched on in this township: the page says the first choice cannot reach them today.
-    await page.getByTestId('reach-warning').filter({ hasText: '您首选的“短信”今天无法送达' }).waitFor();
+    // SMS is not switched on in this township and the user has no e-mail: the page says nothing reaches them today.
+    await page.getByTestId('reach-warning').filter({ hasText: '今天没有任何渠道能通知到您' }).waitFor();
 
     const optOut = page.getByRole('group', { name: '不接收以下方式（至少保留一种）' });
     for (const name of ['工作群机器人', '短信', '邮件']) await optOut.getByLabel(name).check();

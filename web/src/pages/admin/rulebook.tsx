@@ -30,7 +30,7 @@ export function RulebookPage() {
                 <li key={r.id} className="rule">
                   <p><strong>{r.title}</strong> <span className="badge">{t(`kind.${r.kind}` as MessageKey)}</span>
                     {r.amount > 0 && <span className="risk"> −{r.amount}</span>}</p>
-                  <blockquote className="clause">{r.clause}</blockquote>
+                  {r.clause && <blockquote className="clause">{r.clause}</blockquote>}
                   {r.requirement && <p className="small"><span className="muted">{t('rulebook.requirement')}：</span>{r.requirement}</p>}
                   {r.note && <p className="small muted">{readable(r.note)}</p>}
                 </li>
