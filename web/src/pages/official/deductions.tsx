@@ -1,7 +1,7 @@
 // Every point lost, and for each one the why: rule and clause, what was
 // missing, who or which automatic check recorded it, evidence, reversal and appeals.
 import { api } from '../../api/client';
-import type { CommunityRow, Deduction, DeductionDetail } from '../../api/types';
+import type { CommunityRow, CountedDeduction, Deduction, DeductionDetail } from '../../api/types';
 import { Load } from '../../components/status';
 import { ReasonAction } from '../../components/reason-form';
 import { useT } from '../../i18n';
@@ -22,6 +22,9 @@ export function DeductionsPage() {
   const ruleId = q.get('ruleId') ?? '';
   const communities = useFetch(() => api.get<CommunityRow[]>('/api/communities'), []);
   const list = useFetch(() => api.get<Deduction[]>('/api/deductions', { communityId, ruleId, limit: 500 }), [communityId, ruleId]);
+  // What each of this year's deductions counts for after its clause's cap, from the score function (本项已扣满: 0).
+  const counted = useFetch(() => api.get<CountedDeduction[]>('/api/scoreboard/deductions', communityId ? { communityId } : {}), [communityId]);
+  const countedOf = new Map((counted.data ?? []).map((c) => [c.id, c.counted]));
   const names = new Map((communities.data ?? []).map((c) => [c.id, c.name]));
   return (
     <section aria-labelledby="ded-title">
@@ -45,7 +48,8 @@ export function DeductionsPage() {
                   <td>{formatDate(d.occurredAt)}</td>
                   <td>{names.get(d.communityId) ?? '—'}</td>
                   <td>{d.item}</td>
-                  <td className="num">{d.kind === 'REVERSAL' ? '+' : '−'}{d.points}{d.reversedById && <span className="badge">{t('ded.reversed')}</span>}</td>
+                  <td className="num">{d.kind === 'REVERSAL' ? '+' : '−'}{d.points}{d.reversedById && <span className="badge">{t('ded.reversed')}</span>}
+                    {countedOf.get(d.id) === 0 && <span className="badge" data-testid="cap-reached">{t('score.capReached')}</span>}</td>
                   <td className="explain">{d.explanation}</td>
                   <td><a href={`#/deductions/${d.id}`}>{t('ded.open')}</a></td>
                 </tr>
