@@ -37,7 +37,21 @@ export async function startTemporalDevServer(opts: {
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');
 
-  const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = await spawnUntilListening(opts.cliPath, args, { port: opts.port, timeoutMs: 60_000, name: 'Temporal dev server' });
+  return {
+    address: `127.0.0.1:${opts.port}`,
+    uiUrl: opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : undefined,
+    process: child,
+    stop: () => stopChild(child),
+  };
+}
+
+/**
+ * Starts a server process and resolves once it listens on `port`; if it exits
+ * first, rejects with the tail of its output (the reason a person can act on).
+ */
+export async function spawnUntilListening(command: string, args: string[], opts: { port: number; timeoutMs: number; name: string; cwd?: string }): Promise<ChildProcess> {
+  const child = spawn(command, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
@@ -45,15 +59,10 @@ export async function startTemporalDevServer(opts: {
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`Temporal dev server exited with code ${code} during start: ${output.trim().slice(-800)}`))));
-  await Promise.race([waitForPort('127.0.0.1', opts.port, 60_000), exited]);
+    child.once('exit', (code) => reject(new Error(`${opts.name} exited with code ${code} during start: ${output.trim().slice(-800)}`))));
+  await Promise.race([waitForPort('127.0.0.1', opts.port, opts.timeoutMs), exited]);
   exited.catch(() => {});
-  return {
-    address: `127.0.0.1:${opts.port}`,
-    uiUrl: opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : undefined,
-    process: child,
-    stop: () => stopChild(child),
-  };
+  return child;
 }
 
 /** SIGTERM, then SIGKILL after a grace period; resolves when the process is gone. */

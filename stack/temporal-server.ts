@@ -2,7 +2,7 @@
 // one process) on PostgreSQL with N history shards: the production engine for
 // `npm run cluster` and `npm run bench -- --cluster`. Built once from the Go
 // module proxy into .tools/temporal-server (no binary download works here).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -10,9 +10,9 @@ import { msToTs } from '@temporalio/common/lib/time';
 import proto from '@temporalio/proto';
 import pg from 'pg';
 import { projectRoot, toolsDir } from './paths';
-import { freePort, waitForPort } from './ports';
+import { freePort } from './ports';
 import { ProvisioningError } from './provision';
-import { SEARCH_ATTRIBUTES, stopChild, type RunningTemporal } from './temporal-dev-server';
+import { SEARCH_ATTRIBUTES, spawnUntilListening, stopChild, type RunningTemporal } from './temporal-dev-server';
 
 export const TEMPORAL_SERVER_VERSION = 'v1.32.2';
 /** v1.32 needs Go >= 1.26.10: the go command fetches this toolchain from the proxy. */
@@ -185,19 +185,8 @@ dynamicConfigClient:
   filepath: ${JSON.stringify(dynamicConfigFile)}
   pollInterval: 10s
 `);
-  const child = spawn(opts.server, ['--root', dir, '--config', 'config', '--env', 'development', '--allow-no-auth', 'start'], {
-    cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`the Temporal server exited with code ${code} during start: ${output.trim().slice(-800)}`))));
-  await Promise.race([waitForPort('127.0.0.1', opts.port, 120_000), exited]);
-  exited.catch(() => {});
+  const child = await spawnUntilListening(opts.server, ['--root', dir, '--config', 'config', '--env', 'development', '--allow-no-auth', 'start'],
+    { cwd: dir, port: opts.port, timeoutMs: 120_000, name: 'the Temporal server' });
   return { address: `127.0.0.1:${opts.port}`, process: child, stop: () => stopChild(child, 20_000) };
 }
 
