@@ -78,6 +78,20 @@ function Confirm({ label, question, onConfirm }: { label: string; question: stri
   );
 }
 
+/** The communities a user belongs to, one checkbox each (the add and edit forms). */
+function MembershipField({ communities, chosen, onChange }: { communities: CommunityRow[]; chosen: string[]; onChange: (ids: string[]) => void }) {
+  const t = useT();
+  return (
+    <fieldset>
+      <legend>{t('admin.memberOf')}</legend>
+      {communities.map((c) => (
+        <label key={c.id} className="check"><input type="checkbox" checked={chosen.includes(c.id)}
+          onChange={(e) => onChange(e.target.checked ? [...chosen, c.id] : chosen.filter((x) => x !== c.id))} /> {c.name}</label>
+      ))}
+    </fieldset>
+  );
+}
+
 /** Name, role, mobile and communities of one user, and a password reset. Role rules are the API's (user-service). */
 function EditUserForm({ user, communities, onDone, onCancel }: { user: UserRow; communities: CommunityRow[]; onDone: (message: string) => void; onCancel: () => void }) {
   const t = useT();
@@ -110,13 +124,7 @@ function EditUserForm({ user, communities, onDone, onCancel }: { user: UserRow; 
       {form.role !== user.role && <p className="muted small">{t('admin.roleChangeNote')}</p>}
       <label htmlFor="eu-mobile">{t('admin.mobile')}</label>
       <input id="eu-mobile" inputMode="tel" value={form.mobile} onChange={(e) => set('mobile', e.target.value)} />
-      <fieldset>
-        <legend>{t('admin.memberOf')}</legend>
-        {communities.map((c) => (
-          <label key={c.id} className="check"><input type="checkbox" checked={form.communityIds.includes(c.id)}
-            onChange={(e) => set('communityIds', e.target.checked ? [...form.communityIds, c.id] : form.communityIds.filter((x) => x !== c.id))} /> {c.name}</label>
-        ))}
-      </fieldset>
+      <MembershipField communities={communities} chosen={form.communityIds} onChange={(ids) => set('communityIds', ids)} />
       <div className="actions">
         <button type="submit" className="primary">{t('common.save')}</button>
         <button type="button" onClick={onCancel}>{t('common.cancel')}</button>
@@ -156,13 +164,7 @@ function NewUserForm({ communities, onCreated }: { communities: CommunityRow[]; 
       <input id="nu-password" type="password" required autoComplete="new-password" value={form.password} onChange={(e) => set('password', e.target.value)} />
       <label htmlFor="nu-mobile">{t('admin.mobile')}</label>
       <input id="nu-mobile" inputMode="tel" value={form.mobile} onChange={(e) => set('mobile', e.target.value)} />
-      <fieldset>
-        <legend>{t('admin.memberOf')}</legend>
-        {communities.map((c) => (
-          <label key={c.id} className="check"><input type="checkbox" checked={form.communityIds.includes(c.id)}
-            onChange={(e) => set('communityIds', e.target.checked ? [...form.communityIds, c.id] : form.communityIds.filter((x) => x !== c.id))} /> {c.name}</label>
-        ))}
-      </fieldset>
+      <MembershipField communities={communities} chosen={form.communityIds} onChange={(ids) => set('communityIds', ids)} />
       {error !== undefined && <ErrorBox error={error} route="POST /api/users" />}
       <button type="submit" className="primary">{t('admin.addUser')}</button>
     </form>
