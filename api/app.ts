@@ -38,6 +38,8 @@ import type { EvidenceStorage } from '../storage/evidence-storage';
 import { overviewRoutes } from './routes/overview';
 import { oversightRoutes } from './routes/oversight';
 import { heatmapCache as createHeatmapCache } from './services/heatmap';
+import { scoreboardService } from './services/scoreboard-service';
+import type { ChangeFeed } from '../db/change-feed';
 import { notificationRoutes } from './routes/notifications';
 import type { NotifyConfig } from '../notify';
 import { meRoutes } from './routes/me';
@@ -88,6 +90,8 @@ export interface AppDeps {
   uploadRateLimit?: { max: number; timeWindow: number };
   /** notification settings (NOTIFY_CONFIG) for the channel status and the local mail capture; absent = nothing configured */
   notify?: NotifyConfig;
+  /** tells cached reads (the scoreboard) when their rows change in any process; absent = no caching (db/change-feed.ts) */
+  changes?: ChangeFeed;
   /** the overload gate (api/plugins/overload.ts); default OVERLOAD_DEFAULTS */
   overload?: OverloadOptions;
 }
@@ -169,7 +173,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes(repos), { prefix: '/api/audit' });
   const tasks = taskRepository(deps.db);
   const tasksService = taskService({ tasks, temporal: deps.temporal, rulebooks });
-  await app.register(scoreboardRoutes({ ...repos, rulebooks }), { prefix: '/api/scoreboard' });
+  const scoreboard = scoreboardService({ repo: repos.scoreboard, rulebooks, changes: deps.changes });
+  // Read your own writes: a write answered here must not be followed by a cached scoreboard from before it.
+  if (deps.changes) {
+    const changes = deps.changes;
+    app.addHook('onSend', async (request, reply) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) changes.touch();
+    });
+  }
+  await app.register(scoreboardRoutes({ scoreboard }), { prefix: '/api/scoreboard' });
   await app.register(ledgerRoutes({ ...repos, events: deps.ledgerEvents ?? noopLedgerEvents, rulebooks }), { prefix: '/api/ledgers' });
   await app.register(taskRoutes(tasksService), { prefix: '/api/tasks' });
   const heatmapCache = createHeatmapCache({ ttlMs: 5 * 60_000, quietMs: 30_000, maxEntries: 500 });
@@ -178,7 +190,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (request.method !== 'GET' && reply.statusCode < 400 && /^\/api\/(tasks|deductions|appeals|incidents)(\/|\?|$)/.test(request.url)) heatmapCache.invalidate();
   });
   await app.register(oversightRoutes({ tasks, service: tasksService, heatmapCache }), { prefix: '/api' });
-  await app.register(overviewRoutes({ scoreboard: repos.scoreboard, tasks, service: tasksService, heatmapCache, rulebooks }), { prefix: '/api/overview' });
+  await app.register(overviewRoutes({ scoreboard, tasks, service: tasksService, heatmapCache }), { prefix: '/api/overview' });
   await app.register(notificationRoutes({ notify: deps.notify }), { prefix: '/api/notifications' });
   await app.register(evidenceRoutes({ db: deps.db, storage, uploadRateLimit: deps.uploadRateLimit }), { prefix: '/api/evidence' });
   const planningNow = deps.planning?.now ?? (() => new Date());

@@ -1,6 +1,7 @@
 // The API process: configuration, real dependencies, listen, graceful close.
 import { parseConfig } from '../config';
 import { createDatabase, pingDatabase } from '../db/client';
+import { listenForChanges } from '../db/change-feed';
 import { connectTemporalClient } from '../platform/temporal';
 import { runMain } from '../platform/run-main';
 import { StartupError } from '../platform/errors';
@@ -27,7 +28,9 @@ runMain('api', async () => {
   });
   const temporal = await connectTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const { storage: evidenceStorage, description: evidenceWhere } = await evidenceStorageFromConfig(config, config.DUBAN_DATA_DIR ?? dataDir);
-  const app = await buildApp({ db, temporal, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, logLevel: config.LOG_LEVEL,
+  // Cached scoreboards are dropped when any process commits a tally change.
+  const changes = listenForChanges(config.DATABASE_URL, (message, error) => console.warn(`[api] ${message}${error ? `: ${String(error)}` : ''}`));
+  const app = await buildApp({ db, temporal, changes, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, logLevel: config.LOG_LEVEL,
     ledgerEncryptionKey: config.LEDGER_ENCRYPTION_KEY,
     notify: loadNotifyConfig(config),
     evidenceStorage,
@@ -43,6 +46,7 @@ runMain('api', async () => {
     await housekeeping.stop();
     await metrics?.close();
     await app.close();
+    await changes.close();
     await temporal.connection.close();
     await db.$disconnect();
     process.exit(0);

@@ -1,15 +1,13 @@
-// 总览 in one request: the month's heatmap, the scoreboard (ranking) and the
-// year's score trend. Composed from the existing services: every number is
-// what the scoreboard service returns (the trend is its total at the end of
-// each month), nothing is recomputed here.
+// 总览 in one request: the month's heatmap, the first page of the ranking and
+// the year's score trend of those communities. Composed from the existing
+// services: every number is what the scoreboard service returns (the trend is
+// each community's total at the end of each month), nothing is recomputed here.
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ScoreboardRepository } from '../../db/scoreboard-repository';
 import type { TaskRepository } from '../../db/task-repository';
-import type { RulebookStore } from '../../platform/rulebook-store';
 import { currentUser, requireAuth } from '../plugins/auth';
-import { currentShanghaiMonth, scoreboardService } from '../services/scoreboard-service';
+import { currentShanghaiMonth, SCOREBOARD_PAGE, type ScoreboardService } from '../services/scoreboard-service';
 import type { TaskService } from '../services/task-service';
 import { HEATMAP_PAGE, heatmapView, type HeatmapCache } from '../services/heatmap';
 import { authErrors, errorBody } from './schemas';
@@ -19,8 +17,7 @@ const query = z.object({
   month: z.coerce.number().int().min(1, '月份应为 1-12').max(12, '月份应为 1-12').optional(),
 });
 
-export const overviewRoutes = (deps: { scoreboard: ScoreboardRepository; tasks: TaskRepository; service: TaskService; heatmapCache: HeatmapCache; rulebooks: RulebookStore }): FastifyPluginAsync => async (app) => {
-  const scoreboard = scoreboardService({ repo: deps.scoreboard, rulebooks: deps.rulebooks });
+export const overviewRoutes = (deps: { scoreboard: ScoreboardService; tasks: TaskRepository; service: TaskService; heatmapCache: HeatmapCache }): FastifyPluginAsync => async (app) => {
   app.addHook('onRequest', requireAuth);
 
   app.withTypeProvider<ZodTypeProvider>().get('/', {
@@ -34,17 +31,11 @@ export const overviewRoutes = (deps: { scoreboard: ScoreboardRepository; tasks: 
     const current = currentShanghaiMonth(now);
     const year = request.query.year ?? current.year;
     const month = request.query.month ?? (year === current.year ? current.month : 12);
-    const months = Array.from({ length: month }, (_, i) => i + 1);
-    const [heatmap, boards] = await Promise.all([
+    const [heatmap, board] = await Promise.all([
       heatmapView({ tasks: deps.tasks, cache: deps.heatmapCache, service: deps.service }, user, { year, month, page: 1, pageSize: HEATMAP_PAGE }),
-      Promise.all(months.map((m) => scoreboard.compute(user, { year, month: m }, now))),
+      deps.scoreboard.compute(user, { year, month }, { offset: 0, limit: SCOREBOARD_PAGE }, now),
     ]);
-    const board = boards.at(-1)!;
-    // Each month's board gives every community's total at the end of that month.
-    const series = board.communities.map((c) => ({
-      id: c.id, name: c.name,
-      points: boards.map((b, i) => ({ month: months[i]!, total: b.communities.find((x) => x.id === c.id)?.total ?? b.baseScore })),
-    }));
+    const series = board.communities.map((c) => ({ id: c.id, name: c.name, points: c.totalByMonth.map((total, i) => ({ month: i + 1, total })) }));
     return { year, month, heatmap, scoreboard: board, trend: { baseScore: board.baseScore, series } };
   });
 };

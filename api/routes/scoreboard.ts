@@ -1,11 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ScoreboardRepository } from '../../db/scoreboard-repository';
-import type { RulebookStore } from '../../platform/rulebook-store';
 import { currentUser, requireAuth } from '../plugins/auth';
-import { buildScoreboardWorkbook } from '../services/scoreboard-excel';
-import { scoreboardService } from '../services/scoreboard-service';
+import { streamScoreboardWorkbook } from '../services/scoreboard-excel';
+import { SCOREBOARD_PAGE, type ScoreboardService } from '../services/scoreboard-service';
 import { authErrors, errorBody, id } from './schemas';
 import { CLAUSE_COUNTINGS } from '../../domain';
 
@@ -13,28 +11,49 @@ const query = z.object({
   year: z.coerce.number().int().min(2000, '年份应在 2000-2100 之间 (year 2000-2100)').max(2100, '年份应在 2000-2100 之间 (year 2000-2100)').optional(),
   month: z.coerce.number().int().min(1, '月份应为 1-12 (month 1-12)').max(12, '月份应为 1-12 (month 1-12)').optional(),
 });
+const page = query.extend({
+  offset: z.coerce.number().int().min(0, '起始位置不能为负数').max(1_000_000, '起始位置过大').default(0),
+  limit: z.coerce.number().int().min(1, '每页至少 1 个社区（村）').max(500, '每页最多 500 个社区（村）').default(SCOREBOARD_PAGE),
+});
 const amounts = { ytdDeducted: z.number(), monthDeducted: z.number() };
-const board = z.object({
+const head = {
   year: z.number(), month: z.number(), baseScore: z.number(), rankOutOf: z.number(),
   rows: z.array(z.object({ section: z.string(), item: z.string() })),
   clauses: z.array(z.object({ section: z.string(), item: z.string(), clauseId: z.string(), text: z.string(), amount: z.number(), counting: z.enum(CLAUSE_COUNTINGS) })),
-  communities: z.array(z.object({
-    id: z.string(), code: z.string(), name: z.string(), rank: z.number(), total: z.number(), ...amounts, openObligationsThisMonth: z.number(), pointsAtRiskThisMonth: z.number(),
-    items: z.array(z.object({ section: z.string(), item: z.string(), ...amounts, full: z.boolean() })),
-    clauses: z.array(z.object({ clauseId: z.string(), count: z.number(), ...amounts, full: z.boolean() })),
-    sections: z.array(z.object({ section: z.string(), ...amounts })),
-    otherDeducted: z.number(),
-  })),
+};
+const row = z.object({
+  id: z.string(), code: z.string(), name: z.string(), rank: z.number(), total: z.number(), totalByMonth: z.array(z.number()), ...amounts,
+  openObligationsThisMonth: z.number(), pointsAtRiskThisMonth: z.number(),
+  sections: z.array(z.object({ section: z.string(), ...amounts })),
+  otherDeducted: z.number(),
+});
+const breakdown = row.extend({
+  items: z.array(z.object({ section: z.string(), item: z.string(), ...amounts, full: z.boolean() })),
+  clauses: z.array(z.object({ clauseId: z.string(), count: z.number(), ...amounts, full: z.boolean() })),
 });
 
-export const scoreboardRoutes = (deps: { scoreboard: ScoreboardRepository; rulebooks: RulebookStore }): FastifyPluginAsync => async (app) => {
-  const service = scoreboardService({ repo: deps.scoreboard, rulebooks: deps.rulebooks });
+export const scoreboardRoutes = (deps: { scoreboard: ScoreboardService }): FastifyPluginAsync => async (app) => {
+  const service = deps.scoreboard;
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
 
   typed.get('/', {
-    schema: { summary: 'Scores per community, rubric section and item, month and year to date; ranked township-wide', tags: ['scoreboard'], querystring: query, response: { 200: board, 400: errorBody, ...authErrors } },
-  }, async (request) => service.compute(currentUser(request), request.query));
+    schema: {
+      summary: 'The ranking: one page of the caller\'s communities, best rank first, each ranked township-wide, with month and year-to-date totals, sections, trend and points at risk',
+      tags: ['scoreboard'], querystring: page, response: { 200: z.object({ ...head, inScope: z.number(), offset: z.number(), communities: z.array(row) }), 400: errorBody, ...authErrors },
+    },
+  }, async (request) => {
+    const { offset, limit, ...month } = request.query;
+    return service.compute(currentUser(request), month, { offset, limit });
+  });
+
+  typed.get('/communities/:communityId', {
+    schema: {
+      summary: 'One community of the caller\'s scope, ranked township-wide, with its breakdown by rubric item and clause',
+      tags: ['scoreboard'], params: z.object({ communityId: id }), querystring: query,
+      response: { 200: z.object({ ...head, community: breakdown }), 400: errorBody, 404: errorBody, ...authErrors },
+    },
+  }, async (request) => service.community(currentUser(request), request.query, request.params.communityId));
 
   typed.get('/deductions', {
     schema: {
@@ -48,14 +67,19 @@ export const scoreboardRoutes = (deps: { scoreboard: ScoreboardRepository; ruleb
     .map((d) => ({ id: d.id, communityName: d.communityName, item: d.item, ruleTitle: d.ruleTitle, explanation: d.explanation, occurredAt: d.occurredAt, counted: d.counted, reversed: d.reversed })));
 
   typed.get('/export', {
-    schema: { summary: 'The scoreboard as .xlsx laid out like the rubric, with a sheet of every deduction', tags: ['scoreboard'], querystring: query, response: { 200: z.any(), 400: errorBody, ...authErrors } },
+    schema: {
+      summary: 'The scoreboard as .xlsx laid out like the rubric, with a sheet of every deduction (streamed)', tags: ['scoreboard'], querystring: query,
+      produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+      response: { 200: z.string().describe('the .xlsx file'), 400: errorBody, ...authErrors },
+    },
   }, async (request, reply) => {
     const user = currentUser(request);
     const now = new Date();
-    const [data, details] = await Promise.all([service.compute(user, request.query, now), service.details(user, request.query, now)]);
+    const [data, details] = await Promise.all([service.full(user, request.query, now), service.details(user, request.query, now)]);
     return reply
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', `attachment; filename="scoreboard-${data.year}-${String(data.month).padStart(2, '0')}.xlsx"`)
-      .send(await buildScoreboardWorkbook(data, details));
+      // Fastify sends a stream as it is, past the response schema (which documents the file for OpenAPI).
+      .send(streamScoreboardWorkbook(data, details) as never);
   });
 };

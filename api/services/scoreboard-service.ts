@@ -3,13 +3,21 @@
 // the one score function (domain/score/score.ts) applied to the year's
 // rulebook and the township's score tallies; this service only fetches and
 // shapes. Months are Asia/Shanghai civil months.
+//
+// At prefecture size (3,000 communities) a read must not recompute the
+// township: the scored township is cached per township, year and month, and
+// dropped the moment any process commits a tally or community change (the
+// change feed, db/change-feed.ts). A person reads one page of the ranking, in
+// their scope; the per-clause breakdown and the points at risk (which move
+// with the clock) are worked out for that page only.
 import type { SessionUser } from '../../db/auth-repository';
 import type { DeductionDetail, ScoreboardRepository } from '../../db/scoreboard-repository';
-import { scoreTownship, type Clause, type ClauseCounting } from '../../domain';
+import type { ChangeFeed } from '../../db/change-feed';
+import { scoreTownship, type Clause, type ClauseCounting, type Rulebook, type TownshipScore } from '../../domain';
 import { monthPeriod } from '../../domain/time/period';
 import { shanghaiDateOf } from '../../domain/time/shanghai';
 import type { RulebookStore } from '../../platform/rulebook-store';
-import { BadRequestError } from '../errors';
+import { BadRequestError, NotFoundError } from '../errors';
 
 export function currentShanghaiMonth(now: Date): { year: number; month: number } {
   const { year, month } = shanghaiDateOf(now);
@@ -23,27 +31,49 @@ interface Amounts { ytdDeducted: number; monthDeducted: number }
 export interface CommunityScoreRow extends Amounts {
   id: string; code: string; name: string;
   rank: number; total: number;
+  /** the total at the end of each month, January to the month (the trend) */
+  totalByMonth: number[];
   /** OPEN/SUBMITTED obligations whose deadline is after now and no later than the end of the month */
   openObligationsThisMonth: number;
   /** the points those obligations would cost if every one missed its deadline, after the clauses' caps */
   pointsAtRiskThisMonth: number;
-  /** items with points deducted or a full clause (the rest are 0) */
-  items: Array<ItemRow & Amounts & { full: boolean }>;
-  /** clauses with deductions recorded (the rest are 0) */
-  clauses: Array<{ clauseId: string; count: number } & Amounts & { full: boolean }>;
   sections: Array<{ section: string } & Amounts>;
   /** points of rules not in the year's rulebook (recorded before incidents were bound to it), in ytdDeducted too */
   otherDeducted: number;
 }
 
-export interface Scoreboard {
+/** One community's row with its breakdown by rubric item and clause (the drill-down and the export). */
+export interface CommunityBreakdown extends CommunityScoreRow {
+  /** items with points deducted or a full clause (the rest are 0) */
+  items: Array<ItemRow & Amounts & { full: boolean }>;
+  /** clauses with deductions recorded (the rest are 0) */
+  clauses: Array<{ clauseId: string; count: number } & Amounts & { full: boolean }>;
+}
+
+interface BoardHead {
   year: number; month: number; baseScore: number; rankOutOf: number;
   /** every rubric item (考核事项), in rubric order */
   rows: ItemRow[];
   /** every deduction clause, in rubric order */
   clauses: ClauseRow[];
+}
+
+/** One page of the ranking of the caller's communities. */
+export interface Scoreboard extends BoardHead {
+  /** communities in the caller's scope (all pages) */
+  inScope: number;
+  offset: number;
+  /** best rank first */
   communities: CommunityScoreRow[];
 }
+
+/** Every community of the caller's scope with its breakdown: what the Excel export lays out. */
+export interface FullScoreboard extends BoardHead {
+  communities: CommunityBreakdown[];
+}
+
+/** A page of the ranking: a person reads 100 communities at a time, not a prefecture's 3,000. */
+export const SCOREBOARD_PAGE = 100;
 
 /** One deduction in the export's detail sheet, with what it counted for. */
 export interface DetailRow extends DeductionDetail {
@@ -56,8 +86,16 @@ export interface DetailRow extends DeductionDetail {
   counted: number | null;
 }
 
-export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks: RulebookStore }) {
+interface ScoredTownship {
+  communities: Array<{ id: string; code: string; name: string }>;
+  scored: TownshipScore;
+  /** indexes into communities, best rank first (then by code) */
+  ranked: number[];
+}
+
+export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks: RulebookStore; changes?: ChangeFeed }) {
   const { repo } = deps;
+  const cached = versionedCache<ScoredTownship>(deps.changes, 24);
 
   function resolve(q: { year?: number; month?: number }, now: Date) {
     const current = currentShanghaiMonth(now);
@@ -73,43 +111,78 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
     return { year, month, period, rulebook };
   }
 
-  async function score(user: SessionUser, q: { year?: number; month?: number }, now: Date) {
+  /** Every community of the township scored from the tallies (no clock involved, so it can be cached). */
+  function scoreOf(townshipId: string, rulebook: Rulebook, year: number, month: number): Promise<ScoredTownship> {
+    return cached(`${townshipId}|${year}|v${rulebook.version}|${month}`, async () => {
+      const [communities, rows] = await Promise.all([repo.townshipCommunities(townshipId), repo.tallies(townshipId, year, month)]);
+      const scored = scoreTownship({ rulebook, communityIds: communities.map((c) => c.id), rows, month });
+      const ranked = communities.map((_, i) => i)
+        .sort((a, b) => scored.communities[a]!.rank - scored.communities[b]!.rank || communities[a]!.code.localeCompare(communities[b]!.code));
+      return { communities, scored, ranked };
+    });
+  }
+
+  /** The month's scored township and the rows of the communities asked for, best rank first. */
+  async function board(user: SessionUser, q: { year?: number; month?: number }, ids: ReadonlySet<string>, page: { offset: number; limit: number }, now: Date) {
     const { year, month, period, rulebook } = resolve(q, now);
-    const communities = await repo.townshipCommunities(user.townshipId);
-    const visible = communities.filter((c) => user.scope.includes(c.id));
+    const { communities, scored, ranked } = await scoreOf(user.townshipId, rulebook, year, month);
+    const mine = ranked.filter((i) => ids.has(communities[i]!.id));
+    const shown = mine.slice(page.offset, page.offset + page.limit);
     // A past month has nothing at risk any more; a future month has everything due in it.
-    const [rows, pending] = await Promise.all([
-      repo.tallies(user.townshipId, year, month),
-      now < period.end ? repo.openObligationsAtRisk(visible.map((c) => c.id), now > period.start ? now : period.start, period.end) : Promise.resolve([]),
-    ]);
-    const scored = scoreTownship({ rulebook, communityIds: communities.map((c) => c.id), rows, month, pending });
-    return { year, month, rulebook, communities, visible, scored };
+    const pending = now < period.end && shown.length > 0
+      ? await repo.openObligationsAtRisk(shown.map((i) => communities[i]!.id), now > period.start ? now : period.start, period.end)
+      : [];
+    const risk = scored.atRisk(pending);
+    const clauses = rulebook.clauses.map(clauseRow);
+    const head: BoardHead = {
+      year, month, baseScore: rulebook.baseScore, rankOutOf: scored.rankOutOf, clauses,
+      rows: [...new Map(clauses.map((c) => [`${c.section}\u0000${c.item}`, { section: c.section, item: c.item }])).values()],
+    };
+    const row = (i: number): CommunityScoreRow => {
+      const community = communities[i]!;
+      const s = scored.communities[i]!;
+      return {
+        id: community.id, code: community.code, name: community.name, rank: s.rank, total: s.total, totalByMonth: [...s.totalByMonth],
+        ytdDeducted: s.deducted, monthDeducted: s.monthDeducted,
+        openObligationsThisMonth: risk.get(community.id)?.count ?? 0, pointsAtRiskThisMonth: risk.get(community.id)?.points ?? 0,
+        sections: s.sections.map((sec) => ({ section: String(sec.number), ytdDeducted: sec.deducted, monthDeducted: sec.monthDeducted })),
+        otherDeducted: s.unlistedDeducted,
+      };
+    };
+    const breakdown = (i: number): CommunityBreakdown => {
+      const s = scored.communities[i]!;
+      return {
+        ...row(i),
+        items: s.sections.flatMap((sec) => sec.items
+          .filter((it) => it.deducted > 0 || it.full)
+          .map((it) => ({ section: String(sec.number), item: it.item, ytdDeducted: it.deducted, monthDeducted: it.monthDeducted, full: it.full }))),
+        clauses: s.sections.flatMap((sec) => sec.items.flatMap((it) => it.clauses))
+          .filter((c) => c.count > 0)
+          .map((c) => ({ clauseId: c.clauseId, count: c.count, ytdDeducted: c.deducted, monthDeducted: c.monthDeducted, full: c.full })),
+      };
+    };
+    return { head, inScope: mine.length, shown, row, breakdown };
   }
 
   return {
-    /** Ranks among all communities of the township; returns only those in the caller's scope. */
-    async compute(user: SessionUser, q: { year?: number; month?: number }, now = new Date()): Promise<Scoreboard> {
-      const { year, month, rulebook, communities, scored } = await score(user, q, now);
-      const clauses = rulebook.clauses.map(clauseRow);
-      const rows = [...new Map(clauses.map((c) => [`${c.section}\u0000${c.item}`, { section: c.section, item: c.item }])).values()];
-      const shown = communities
-        .map((c, i) => ({ community: c, s: scored.communities[i]! }))
-        .filter(({ community }) => user.scope.includes(community.id))
-        .map(({ community, s }): CommunityScoreRow => ({
-          id: community.id, code: community.code, name: community.name, rank: s.rank, total: s.total,
-          ytdDeducted: s.deducted, monthDeducted: s.monthDeducted,
-          openObligationsThisMonth: s.pendingCount, pointsAtRiskThisMonth: s.pointsAtRisk,
-          items: s.sections.flatMap((sec) => sec.items
-            .filter((i) => i.deducted > 0 || i.full)
-            .map((i) => ({ section: String(sec.number), item: i.item, ytdDeducted: i.deducted, monthDeducted: i.monthDeducted, full: i.full }))),
-          clauses: s.sections.flatMap((sec) => sec.items.flatMap((i) => i.clauses))
-            .filter((c) => c.count > 0)
-            .map((c) => ({ clauseId: c.clauseId, count: c.count, ytdDeducted: c.deducted, monthDeducted: c.monthDeducted, full: c.full })),
-          sections: s.sections.map((sec) => ({ section: String(sec.number), ytdDeducted: sec.deducted, monthDeducted: sec.monthDeducted })),
-          otherDeducted: s.unlistedDeducted,
-        }))
-        .sort((a, b) => a.rank - b.rank || a.code.localeCompare(b.code));
-      return { year, month, baseScore: rulebook.baseScore, rankOutOf: scored.rankOutOf, rows, clauses, communities: shown };
+    /** Ranks among all communities of the township; returns one page of those in the caller's scope. */
+    async compute(user: SessionUser, q: { year?: number; month?: number }, page = { offset: 0, limit: SCOREBOARD_PAGE }, now = new Date()): Promise<Scoreboard> {
+      const b = await board(user, q, new Set(user.scope), page, now);
+      return { ...b.head, inScope: b.inScope, offset: page.offset, communities: b.shown.map(b.row) };
+    },
+
+    /** One community of the caller's scope, ranked township-wide, with its breakdown by item and clause. */
+    async community(user: SessionUser, q: { year?: number; month?: number }, communityId: string, now = new Date()): Promise<BoardHead & { community: CommunityBreakdown }> {
+      if (!user.scope.includes(communityId)) throw new NotFoundError('没有找到该社区（村），或不在您的管辖范围内');
+      const b = await board(user, q, new Set([communityId]), { offset: 0, limit: 1 }, now);
+      if (b.shown.length === 0) throw new NotFoundError('没有找到该社区（村），或不在您的管辖范围内');
+      return { ...b.head, community: b.breakdown(b.shown[0]!) };
+    },
+
+    /** Every community of the caller's scope with its breakdown (the Excel export). */
+    async full(user: SessionUser, q: { year?: number; month?: number }, now = new Date()): Promise<FullScoreboard> {
+      const b = await board(user, q, new Set(user.scope), { offset: 0, limit: Infinity }, now);
+      return { ...b.head, communities: b.shown.map(b.breakdown) };
     },
 
     /**
@@ -130,13 +203,37 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
       }).rowPoints;
       const countedOf = new Map(active.map(({ i }, k) => [i, counted[k]!]));
       const name = new Map(communities.map((c) => [c.id, c.name]));
+      const ruleOf = new Map(rulebook.rules.map((r) => [r.id, r]));
       return details.map((d, i) => {
-        const rule = rulebook.rules.find((r) => r.id === d.ruleId);
+        const rule = ruleOf.get(d.ruleId);
         return { ...d, communityName: name.get(d.communityId) ?? '', item: rule?.item ?? '', ruleTitle: rule?.title ?? '（本年细则外的规则）', clauseText: rule?.clause ?? '', counted: countedOf.get(i) ?? null };
       });
     },
   };
 }
+
+/**
+ * Results kept while the change feed says nothing they were read from has
+ * changed (see db/change-feed.ts); concurrent readers of one key share one
+ * computation. Without a live feed every call computes.
+ */
+function versionedCache<T>(feed: ChangeFeed | undefined, maxEntries: number) {
+  const entries = new Map<string, { version: number; value: Promise<T> }>();
+  return (key: string, compute: () => Promise<T>): Promise<T> => {
+    if (!feed?.live) return compute();
+    const version = feed.version();
+    const hit = entries.get(key);
+    if (hit && hit.version === version) return hit.value;
+    const value = compute();
+    entries.delete(key);
+    entries.set(key, { version, value });
+    if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+    value.catch(() => { if (entries.get(key)?.value === value) entries.delete(key); });
+    return value;
+  };
+}
+
+export type ScoreboardService = ReturnType<typeof scoreboardService>;
 
 function clauseRow(c: Clause): ClauseRow {
   return { section: String(c.section), item: c.item, clauseId: c.id, text: c.text, amount: c.amount, counting: c.counting };

@@ -69,8 +69,17 @@ describe('scoreTownship: the clause is the unit of counting', () => {
 
   it('puts nothing at risk under a clause already full', () => {
     const pending = [row('flood.duty', 8), row('fraud.publicity', 8), row('stability.ledger', 8)];
-    const s = score([row('flood.duty', 6), row('fraud.investigation', 8)], 8, { pending });
-    expect(s.communities[0]).toMatchObject({ pointsAtRisk: 1, pendingCount: 3 }); // flood full for the year, fraud full for August: only the ledger
+    const s = score([row('flood.duty', 6), row('fraud.investigation', 8)], 8);
+    expect(s.atRisk(pending).get('c-1')).toEqual({ points: 1, count: 3 }); // flood full for the year, fraud full for August: only the ledger
+    // Two pending misses under one per-year clause put its amount at risk once; the score itself is unchanged.
+    expect(score([], 8).atRisk([row('flood.duty', 8), row('flood.duty', 8)]).get('c-1')).toEqual({ points: 2, count: 2 });
+    expect(s.communities[0]!.total).toBe(97);
+  });
+
+  it('gives the total at the end of each month, the last being the total', () => {
+    const s = score([row('drugs.publicity', 2), row('flood.duty', 5), row('flood.duty', 7)], 7);
+    expect(s.communities[0]!.totalByMonth).toEqual([100, 99, 99, 99, 97, 97, 97]);
+    expect(s.communities[1]!.totalByMonth).toEqual([100, 100, 100, 100, 100, 100, 100]);
   });
 
   it('counts rows of a rule the rulebook does not know in full, and refuses rows of unscored communities', () => {
@@ -112,6 +121,8 @@ describe('score properties', () => {
           expect(c.total).toBe(c.baseScore - c.deducted);
           expect(c.monthDeducted).toBeCloseTo(c.deducted - (before?.communities[i]!.deducted ?? 0), 9);
           expect(c.deducted).toBeCloseTo(c.sections.reduce((sum, x) => sum + x.deducted, 0), 9);
+          expect(c.totalByMonth.at(-1)).toBe(c.total);
+          if (before) expect(c.totalByMonth.slice(0, -1)).toEqual(before.communities[i]!.totalByMonth);
         });
         const counted = s.rowPoints.reduce((a, b) => a + b, 0);
         expect(counted).toBeCloseTo(s.communities.reduce((a, c) => a + c.deducted, 0), 9);

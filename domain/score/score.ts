@@ -13,6 +13,10 @@
  * Rows are folded in month order, so "deducted in month M" is what month M
  * added to the capped year total, and months after M are not looked at.
  * Amounts are added in hundredths of a point so 0.5 + 0.5 + ... stays exact.
+ *
+ * It runs on every scoreboard read of a township of thousands of communities,
+ * so the fold keeps its state in flat typed arrays (community x clause) and
+ * the per-clause breakdown is built only for the communities someone reads.
  */
 import type { Clause, ClauseCounting, Rulebook } from '../rulebook/types';
 
@@ -40,12 +44,6 @@ export interface ScoreInput {
   readonly rows: readonly ScoreRow[];
   /** the scoreboard's month: rows after it are ignored, "this month" figures are for it */
   readonly month: number;
-  /**
-   * What is still open in `month` and would be deducted if missed, per rule: its
-   * points at risk are what these rows would add to the capped total (nothing
-   * once the clause is full).
-   */
-  readonly pending?: readonly ScoreRow[];
 }
 
 export interface ClauseScore {
@@ -96,10 +94,9 @@ export interface CommunityScore {
   readonly total: number;
   /** competition ranking among all communities scored: equal totals share a rank (1, 1, 3) */
   readonly rank: number;
-  /** what the pending rows would add (see ScoreInput.pending) */
-  readonly pointsAtRisk: number;
-  /** how many open obligations the pending rows stand for */
-  readonly pendingCount: number;
+  /** the total at the end of each month, January to the month (the trend; the last one is `total`) */
+  readonly totalByMonth: readonly number[];
+  /** every section, item and clause (built when first read: a ranking of thousands needs only the totals) */
   readonly sections: readonly SectionScore[];
   /** points of rules the rulebook does not know (in `deducted` too) */
   readonly unlistedDeducted: number;
@@ -116,164 +113,232 @@ export interface TownshipScore {
   readonly communities: readonly CommunityScore[];
   /** the points each input row counted for after caps (0: 本项已扣满), in input order */
   readonly rowPoints: readonly number[];
+  /**
+   * Points at risk: what open obligations of the month would add to the capped
+   * totals if every one were missed (nothing under a clause already full).
+   * `pending` rows are per community and rule; their month is ignored (they
+   * count in the scoreboard's month). The score itself is not changed.
+   */
+  atRisk(pending: readonly ScoreRow[]): Map<string, { readonly points: number; readonly count: number }>;
 }
 
-interface ClauseState {
-  count: number;
-  raw: number;
-  counted: number;
-  monthCounted: number;
-  yearTotal: number;
-  monthTotals: Map<number, number>;
+const PER_OCCURRENCE = 0;
+const PER_MONTH = 1;
+const PER_YEAR = 2;
+const countingCode: Record<ClauseCounting, number> = { 'per-occurrence': PER_OCCURRENCE, 'per-month': PER_MONTH, 'per-year': PER_YEAR };
+
+interface Layout {
+  readonly clauses: readonly Clause[];
+  /** rule id -> index of its clause */
+  readonly clauseOfRule: ReadonlyMap<string, number>;
+  readonly sections: ReadonlyArray<{ readonly number: number; readonly title: string; readonly items: ReadonlyArray<{ readonly item: string; readonly clauseIndexes: readonly number[] }> }>;
 }
 
-/** Capacity left under the clause for a row of `month`, in hundredths (Infinity: no cap). */
-function room(counting: ClauseCounting, cap: number, state: ClauseState, month: number): number {
-  if (counting === 'per-occurrence') return Infinity;
-  if (counting === 'per-year') return cap - state.yearTotal;
-  return cap - (state.monthTotals.get(month) ?? 0);
+/** Sections -> items -> clauses in rulebook order, and the clause of each rule. */
+function layoutOf(rulebook: Rulebook): Layout {
+  const clauses = rulebook.clauses;
+  const indexOfClause = new Map(clauses.map((c, i) => [c.id, i]));
+  const clauseOfRule = new Map<string, number>();
+  for (const rule of rulebook.rules) {
+    const at = rule.clauseId === undefined ? undefined : indexOfClause.get(rule.clauseId);
+    if (at !== undefined) clauseOfRule.set(rule.id, at);
+  }
+  const sections = rulebook.sections.map((section) => {
+    const ofSection = clauses.map((c, i) => ({ c, i })).filter(({ c }) => c.section === section.number);
+    const items = [...new Set(ofSection.map(({ c }) => c.item))].map((item) => ({ item, clauseIndexes: ofSection.filter(({ c }) => c.item === item).map(({ i }) => i) }));
+    return { number: section.number, title: section.title, items };
+  });
+  return { clauses, clauseOfRule, sections };
 }
 
-function charge(state: ClauseState, month: number, hundredths: number) {
-  state.yearTotal += hundredths;
-  state.monthTotals.set(month, (state.monthTotals.get(month) ?? 0) + hundredths);
+/**
+ * The fold's state, one cell per community and clause (cell = community * clauses + clause).
+ * For a per-month clause only the latest month's total is kept: rows come in month order.
+ */
+class Cells {
+  readonly count: Float64Array;
+  readonly raw: Float64Array;
+  readonly counted: Float64Array;
+  readonly monthCounted: Float64Array;
+  readonly lastMonth: Uint8Array;
+  readonly lastMonthCounted: Float64Array;
+  readonly touched: Uint8Array;
+
+  constructor(size: number) {
+    this.count = new Float64Array(size);
+    this.raw = new Float64Array(size);
+    this.counted = new Float64Array(size);
+    this.monthCounted = new Float64Array(size);
+    this.lastMonth = new Uint8Array(size);
+    this.lastMonthCounted = new Float64Array(size);
+    this.touched = new Uint8Array(size);
+  }
+}
+
+/** Capacity left in the cell for a row of `month`, in hundredths (Infinity: no cap). */
+function room(counting: number, cap: number, yearCounted: number, lastMonth: number, lastMonthCounted: number, month: number): number {
+  if (counting === PER_OCCURRENCE) return Infinity;
+  if (counting === PER_YEAR) return cap - yearCounted;
+  return cap - (lastMonth === month ? lastMonthCounted : 0);
 }
 
 export function scoreTownship(input: ScoreInput): TownshipScore {
-  const { rulebook, month } = input;
+  const { rulebook, month, rows } = input;
   if (!Number.isInteger(month) || month < 1 || month > 12) throw new ScoreInputError(`month ${month} is not 1-12`);
-  const clauseOfRule = new Map(rulebook.rules.filter((r) => r.clauseId !== undefined).map((r) => [r.id, r.clauseId!]));
-  const clauseById = new Map(rulebook.clauses.map((c) => [c.id, c]));
+  const layout = layoutOf(rulebook);
+  const clauseCount = layout.clauses.length;
+  const counting = Uint8Array.from(layout.clauses, (c) => countingCode[c.counting]);
+  const cap = Float64Array.from(layout.clauses, (c) => toHundredths(c.amount));
+  const communityCount = input.communityIds.length;
   const index = new Map(input.communityIds.map((id, i) => [id, i]));
-  if (index.size !== input.communityIds.length) throw new ScoreInputError('a community is listed twice');
+  if (index.size !== communityCount) throw new ScoreInputError('a community is listed twice');
 
-  // Rows per community, in month order (stable: equal months keep input order).
-  const order = input.rows.map((_, i) => i).sort((a, b) => input.rows[a]!.month - input.rows[b]!.month || a - b);
-  const rowPoints = new Array<number>(input.rows.length).fill(0);
-  const states = input.communityIds.map(() => new Map<string, ClauseState>());
-  const unlisted = input.communityIds.map(() => new Map<string, { count: number; counted: number; monthCounted: number }>());
+  const cells = new Cells(communityCount * clauseCount);
+  /** counted hundredths per community and month (community * 12 + month - 1), unlisted rules included */
+  const byMonth = new Float64Array(communityCount * 12);
+  const unlisted: Array<Map<string, { count: number; counted: number; monthCounted: number }> | undefined> = new Array(communityCount);
+  const rowPoints = new Array<number>(rows.length).fill(0);
 
-  const fold = (row: ScoreRow, onCounted: (clause: Clause | undefined, hundredths: number, state: ClauseState | undefined) => void) => {
+  // Row indexes in month order (a stable counting sort: equal months keep input order).
+  const starts = new Int32Array(14);
+  for (const row of rows) {
+    if (!(row.month >= 1 && row.month <= 12) || !Number.isInteger(row.month)) throw new ScoreInputError(`row month ${row.month} is not 1-12`);
+    starts[row.month + 1]!++;
+  }
+  for (let m = 1; m < 14; m++) starts[m]! += starts[m - 1]!;
+  const order = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) order[starts[rows[i]!.month]!++] = i;
+
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
+    const row = rows[i]!;
+    if (row.month > month) break;
     const at = index.get(row.communityId);
     if (at === undefined) throw new ScoreInputError(`row of community ${row.communityId}, which is not being scored`);
     if (!(row.points >= 0) || !(row.count >= 0)) throw new ScoreInputError(`negative row for rule ${row.ruleId} in ${row.communityId}`);
-    const clause = clauseById.get(clauseOfRule.get(row.ruleId) ?? '');
     const points = toHundredths(row.points);
-    if (!clause) {
-      onCounted(undefined, points, undefined);
-      return;
-    }
-    const mine = states[at]!;
-    const state = mine.get(clause.id) ?? { count: 0, raw: 0, counted: 0, monthCounted: 0, yearTotal: 0, monthTotals: new Map() };
-    mine.set(clause.id, state);
-    const counted = Math.max(0, Math.min(points, room(clause.counting, toHundredths(clause.amount), state, row.month)));
-    charge(state, row.month, counted);
-    onCounted(clause, counted, state);
-  };
-
-  for (const i of order) {
-    const row = input.rows[i]!;
-    if (row.month < 1 || row.month > 12) throw new ScoreInputError(`row month ${row.month} is not 1-12`);
-    if (row.month > month) continue;
-    fold(row, (clause, counted, state) => {
-      rowPoints[i] = toPoints(counted);
-      if (!clause || !state) {
-        const list = unlisted[index.get(row.communityId)!]!;
-        const entry = list.get(row.ruleId) ?? { count: 0, counted: 0, monthCounted: 0 };
-        entry.count += row.count;
-        entry.counted += counted;
-        if (row.month === month) entry.monthCounted += counted;
-        list.set(row.ruleId, entry);
-        return;
+    const clause = layout.clauseOfRule.get(row.ruleId);
+    let counted = points;
+    if (clause === undefined) {
+      const list = (unlisted[at] ??= new Map());
+      const entry = list.get(row.ruleId) ?? { count: 0, counted: 0, monthCounted: 0 };
+      entry.count += row.count;
+      entry.counted += counted;
+      if (row.month === month) entry.monthCounted += counted;
+      list.set(row.ruleId, entry);
+    } else {
+      const cell = at * clauseCount + clause;
+      counted = Math.max(0, Math.min(points, room(counting[clause]!, cap[clause]!, cells.counted[cell]!, cells.lastMonth[cell]!, cells.lastMonthCounted[cell]!, row.month)));
+      if (cells.lastMonth[cell] !== row.month) {
+        cells.lastMonth[cell] = row.month;
+        cells.lastMonthCounted[cell] = 0;
       }
-      state.count += row.count;
-      state.raw += toHundredths(row.points);
-      state.counted += counted;
-      if (row.month === month) state.monthCounted += counted;
-    });
+      cells.lastMonthCounted[cell]! += counted;
+      cells.counted[cell]! += counted;
+      cells.count[cell]! += row.count;
+      cells.raw[cell]! += points;
+      cells.touched[cell] = 1;
+      if (row.month === month) cells.monthCounted[cell]! += counted;
+    }
+    byMonth[at * 12 + row.month - 1]! += counted;
+    rowPoints[i] = toPoints(counted);
   }
 
-  // Points at risk: what the pending rows would add on top, folded after everything recorded.
-  const atRisk = input.communityIds.map(() => 0);
-  const pendingCount = input.communityIds.map(() => 0);
-  for (const row of input.pending ?? []) {
-    fold({ ...row, month }, (_clause, counted) => {
-      atRisk[index.get(row.communityId)!]! += counted;
-      pendingCount[index.get(row.communityId)!]! += row.count;
-    });
-  }
+  const isFull = (cell: number, clause: number) =>
+    cells.touched[cell] === 1 && counting[clause] !== PER_OCCURRENCE &&
+    room(counting[clause]!, cap[clause]!, cells.counted[cell]!, cells.lastMonth[cell]!, cells.lastMonthCounted[cell]!, month) <= 0;
 
-  const base = toHundredths(rulebook.baseScore);
-  // Sections -> items -> clauses in rulebook order, worked out once for all communities.
-  const layout = rulebook.sections.map((section) => {
-    const ofSection = rulebook.clauses.filter((c) => c.section === section.number);
-    return { section, items: [...new Set(ofSection.map((c) => c.item))].map((item) => ({ item, clauses: ofSection.filter((c) => c.item === item) })) };
-  });
-  const communities = input.communityIds.map((communityId, at) => {
-    const mine = states[at]!;
-    let deducted = 0;
-    let monthDeducted = 0;
-    const clauseScore = (clause: Clause): ClauseScore => {
-      const s = mine.get(clause.id);
-      const full = s !== undefined && clause.counting !== 'per-occurrence' && room(clause.counting, toHundredths(clause.amount), s, month) <= 0;
-      return {
-        clauseId: clause.id, section: clause.section, item: clause.item, text: clause.text, amount: clause.amount, counting: clause.counting,
-        count: s?.count ?? 0, raw: toPoints(s?.raw ?? 0), deducted: toPoints(s?.counted ?? 0), monthDeducted: toPoints(s?.monthCounted ?? 0), full,
-      };
-    };
-    const sections: SectionScore[] = layout.map(({ section, items: itemLayout }) => {
-      const items: ItemScore[] = itemLayout.map(({ item, clauses: ofItem }) => {
-        const clauses = ofItem.map(clauseScore);
-        const sum = (pick: (c: ClauseScore) => number) => clauses.reduce((acc, c) => acc + toHundredths(pick(c)), 0);
-        return { item, deducted: toPoints(sum((c) => c.deducted)), monthDeducted: toPoints(sum((c) => c.monthDeducted)), full: clauses.some((c) => c.full), clauses };
+  const breakdown = (at: number): SectionScore[] => layout.sections.map((section) => {
+    const items: ItemScore[] = section.items.map(({ item, clauseIndexes }) => {
+      let deducted = 0;
+      let monthDeducted = 0;
+      const clauses = clauseIndexes.map((clause): ClauseScore => {
+        const cell = at * clauseCount + clause;
+        const c = layout.clauses[clause]!;
+        deducted += cells.counted[cell]!;
+        monthDeducted += cells.monthCounted[cell]!;
+        return {
+          clauseId: c.id, section: c.section, item: c.item, text: c.text, amount: c.amount, counting: c.counting,
+          count: cells.count[cell]!, raw: toPoints(cells.raw[cell]!), deducted: toPoints(cells.counted[cell]!), monthDeducted: toPoints(cells.monthCounted[cell]!), full: isFull(cell, clause),
+        };
       });
-      const sectionDeducted = items.reduce((acc, i) => acc + toHundredths(i.deducted), 0);
-      const sectionMonth = items.reduce((acc, i) => acc + toHundredths(i.monthDeducted), 0);
-      deducted += sectionDeducted;
-      monthDeducted += sectionMonth;
-      return { number: section.number, title: section.title, deducted: toPoints(sectionDeducted), monthDeducted: toPoints(sectionMonth), items };
+      return { item, deducted: toPoints(deducted), monthDeducted: toPoints(monthDeducted), full: clauses.some((c) => c.full), clauses };
     });
-    let unlistedDeducted = 0;
-    const others = [...unlisted[at]!.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ruleId, e]) => {
-      deducted += e.counted;
-      unlistedDeducted += e.counted;
-      monthDeducted += e.monthCounted;
-      return { ruleId, count: e.count, deducted: toPoints(e.counted), monthDeducted: toPoints(e.monthCounted) };
-    });
-    return { communityId, deducted, monthDeducted, sections, unlistedDeducted, unlisted: others, pointsAtRisk: atRisk[at]!, pendingCount: pendingCount[at]! };
+    const sum = (pick: (i: ItemScore) => number) => items.reduce((acc, i) => acc + toHundredths(pick(i)), 0);
+    return { number: section.number, title: section.title, deducted: toPoints(sum((i) => i.deducted)), monthDeducted: toPoints(sum((i) => i.monthDeducted)), items };
   });
 
+  // Totals per community: the months' counted points add up to the year's.
+  const base = toHundredths(rulebook.baseScore);
+  const deducted = new Float64Array(communityCount);
+  for (let at = 0; at < communityCount; at++) {
+    let sum = 0;
+    for (let m = 0; m < month; m++) sum += byMonth[at * 12 + m]!;
+    deducted[at] = sum;
+  }
   // Competition ranking: 1 + how many scored strictly higher (fewer points deducted).
-  const sorted = communities.map((c) => c.deducted).sort((a, b) => a - b);
-  const rankOf = (deducted: number) => {
+  const sorted = Float64Array.from(deducted).sort();
+  const rankOf = (value: number) => {
     let lo = 0;
     let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (sorted[mid]! < deducted) lo = mid + 1;
+      if (sorted[mid]! < value) lo = mid + 1;
       else hi = mid;
     }
     return lo + 1;
   };
 
-  return {
-    year: rulebook.year,
-    month,
-    baseScore: rulebook.baseScore,
-    rankOutOf: communities.length,
-    communities: communities.map((c) => ({
-      communityId: c.communityId,
+  const communities = input.communityIds.map((communityId, at): CommunityScore => {
+    const totalByMonth: number[] = [];
+    let running = 0;
+    for (let m = 0; m < month; m++) {
+      running += byMonth[at * 12 + m]!;
+      totalByMonth.push(toPoints(base - running));
+    }
+    const others = [...(unlisted[at] ?? new Map<string, { count: number; counted: number; monthCounted: number }>()).entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([ruleId, e]) => ({ ruleId, count: e.count, deducted: toPoints(e.counted), monthDeducted: toPoints(e.monthCounted) }));
+    let sections: readonly SectionScore[] | undefined;
+    return {
+      communityId,
       baseScore: rulebook.baseScore,
-      deducted: toPoints(c.deducted),
-      monthDeducted: toPoints(c.monthDeducted),
-      total: toPoints(base - c.deducted),
-      rank: rankOf(c.deducted),
-      pointsAtRisk: toPoints(c.pointsAtRisk),
-      pendingCount: c.pendingCount,
-      sections: c.sections,
-      unlistedDeducted: toPoints(c.unlistedDeducted),
-      unlisted: c.unlisted,
-    })),
-    rowPoints,
+      deducted: toPoints(deducted[at]!),
+      monthDeducted: toPoints(byMonth[at * 12 + month - 1]!),
+      total: toPoints(base - deducted[at]!),
+      rank: rankOf(deducted[at]!),
+      totalByMonth,
+      get sections() {
+        return (sections ??= breakdown(at));
+      },
+      unlistedDeducted: toPoints(others.reduce((acc, o) => acc + toHundredths(o.deducted), 0)),
+      unlisted: others,
+    };
+  });
+
+  const atRisk = (pending: readonly ScoreRow[]) => {
+    const result = new Map<string, { points: number; count: number }>();
+    // What pending rows already took, per cell, on top of the recorded rows.
+    const taken = new Map<number, number>();
+    for (const row of pending) {
+      const at = index.get(row.communityId);
+      if (at === undefined) throw new ScoreInputError(`pending row of community ${row.communityId}, which is not being scored`);
+      if (!(row.points >= 0) || !(row.count >= 0)) throw new ScoreInputError(`negative pending row for rule ${row.ruleId} in ${row.communityId}`);
+      const points = toHundredths(row.points);
+      const clause = layout.clauseOfRule.get(row.ruleId);
+      let counted = points;
+      if (clause !== undefined) {
+        const cell = at * clauseCount + clause;
+        const already = taken.get(cell) ?? 0;
+        const left = room(counting[clause]!, cap[clause]!, cells.counted[cell]! + already, month, (cells.lastMonth[cell] === month ? cells.lastMonthCounted[cell]! : 0) + already, month);
+        counted = Math.max(0, Math.min(points, left));
+        taken.set(cell, already + counted);
+      }
+      const entry = result.get(row.communityId) ?? { points: 0, count: 0 };
+      result.set(row.communityId, { points: entry.points + counted, count: entry.count + row.count });
+    }
+    return new Map([...result].map(([id, e]) => [id, { points: toPoints(e.points), count: e.count }]));
   };
+
+  return { year: rulebook.year, month, baseScore: rulebook.baseScore, rankOutOf: communityCount, communities, rowPoints, atRisk };
 }

@@ -159,7 +159,9 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
     const b = board.communities.find((c: { id: string }) => c.id === t.communityB);
     expect(b).toMatchObject({ ytdDeducted: 4, monthDeducted: 2, total: 96 });
     // 被县级通报扣2分 is one amount: full for the year after one notice.
-    expect(b.items).toEqual(expect.arrayContaining([{ section: '7', item: '综合', ytdDeducted: 2, monthDeducted: 2, full: true }]));
+    const drill = (await zhengfa.get(`/api/scoreboard/communities/${t.communityB}?year=2022&month=5`)).json();
+    expect(drill.community).toMatchObject({ ytdDeducted: 4, monthDeducted: 2, total: 96, rank: b.rank });
+    expect(drill.community.items).toEqual(expect.arrayContaining([{ section: '7', item: '综合', ytdDeducted: 2, monthDeducted: 2, full: true }]));
     const a = board.communities.find((c: { id: string }) => c.id === t.communityA);
     // A: 5 + 3 + 3 (two petitions to province) + 1 (rejected appeal); reversed ones do not count.
     expect(a.ytdDeducted).toBe(12);

@@ -73,7 +73,11 @@ describe('a scripted year through the API: caps hit, one score everywhere', () =
     expect(july.statusCode, july.body).toBe(200);
     const a = july.json().communities.find((c: { id: string }) => c.id === A);
     expect(a).toMatchObject({ total: 96, ytdDeducted: 4, monthDeducted: 0, rank: 2 });
-    expect(a.clauses).toEqual(expect.arrayContaining([
+    // The drill-down gives the clauses of one community, from the same score.
+    const drill = await zhengfa.get(`/api/scoreboard/communities/${A}?year=2022&month=7`);
+    expect(drill.statusCode, drill.body).toBe(200);
+    expect(drill.json().community).toMatchObject({ total: 96, rank: 2, totalByMonth: [100, 100, 98, 98, 96, 96, 96] });
+    expect(drill.json().community.clauses).toEqual(expect.arrayContaining([
       { clauseId: 'fraud.monthly-work', count: 2, ytdDeducted: 1, monthDeducted: 0, full: false },
       { clauseId: 'drug-users.ledger', count: 2, ytdDeducted: 1, monthDeducted: 0, full: true },
       { clauseId: 'flood.duty', count: 3, ytdDeducted: 2, monthDeducted: 0, full: true },

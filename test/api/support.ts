@@ -8,6 +8,8 @@ import { hashPassword } from '../../db/passwords';
 import type { Database } from '../../db/client';
 import { idNumberCheckChar } from '../../api/services/id-number';
 import { connectTestStack, type TestStack } from '../support/stack';
+import { inject } from 'vitest';
+import { listenForChanges, type ChangeFeed } from '../../db/change-feed';
 
 export const PASSWORD = 'correct-horse-battery';
 
@@ -15,18 +17,25 @@ export interface TestApi {
   stack: TestStack;
   app: FastifyInstance;
   db: Database;
+  changes: ChangeFeed;
   close(): Promise<void>;
 }
 
 export async function startApi(extra: Partial<AppDeps> = {}): Promise<TestApi> {
   const stack = await connectTestStack();
+  // As in production: cached scoreboards, dropped by the change feed (db/change-feed.ts).
+  const changes = listenForChanges(inject('databaseUrl'));
+  for (let waited = 0; !changes.live; waited += 20) {
+    if (waited > 10_000) throw new Error('the change feed did not start listening within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   const app = await buildApp({
-    db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue: 'test-api-unused',
+    db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue: 'test-api-unused', changes,
     ledgerEncryptionKey: randomBytes(32).toString('base64'),
     // A test uploads faster than any person: the per-user limit has its own test (upload-limits.test.ts).
     uploadRateLimit: { max: 10_000, timeWindow: 60_000 }, ...extra,
   });
-  return { stack, app, db: stack.db, async close() { await app.close(); await stack.close(); } };
+  return { stack, app, db: stack.db, changes, async close() { await app.close(); await changes.close(); await stack.close(); } };
 }
 
 export interface Township {

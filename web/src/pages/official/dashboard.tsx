@@ -2,6 +2,7 @@
 // which rubric item (heatmap), who ranks where, and how scores moved that
 // year. One request (GET /api/overview); the month lives in the hash
 // (#/dashboard?month=2026-10) so a reload or a shared link keeps it.
+import { useState } from 'react';
 import { api } from '../../api/client';
 import type { Heatmap as HeatmapResponse, Scoreboard } from '../../api/types';
 import { Heatmap, HeatmapLegend, normalizeStatus, type HeatmapData } from '../../components/heatmap';
@@ -46,7 +47,7 @@ export function DashboardPage() {
             <div className="columns">
               <div>
                 <h2>{t('dash.ranking')}</h2>
-                <Ranking board={o.scoreboard} />
+                <Ranking first={o.scoreboard} />
               </div>
               <div>
                 <h2>{t('dash.trend')}</h2>
@@ -83,7 +84,31 @@ function MonthPicker({ year, month, current }: { year: number; month: number; cu
   );
 }
 
-function Ranking({ board }: { board: Scoreboard }) {
+/** The ranking, a page at a time (the overview brings the first page; the others are asked for). */
+function Ranking({ first }: { first: Scoreboard }) {
+  const t = useT();
+  const [offset, setOffset] = useState(0);
+  const other = useFetch(
+    () => (offset === 0 ? Promise.resolve(first) : api.get<Scoreboard>('/api/scoreboard', { year: first.year, month: first.month, offset })),
+    [first, offset],
+  );
+  const board = other.data ?? first;
+  const size = first.communities.length;
+  return (
+    <>
+      {board.inScope > size && (
+        <div className="pager" data-testid="ranking-pager">
+          <span className="small muted">{t('dash.rankingPage', { from: board.offset + 1, to: board.offset + board.communities.length, total: board.inScope })}</span>
+          <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - size))}>{t('dash.prevPage')}</button>
+          <button type="button" disabled={offset + size >= board.inScope} onClick={() => setOffset(offset + size)}>{t('dash.nextPage')}</button>
+        </div>
+      )}
+      <RankingTable board={board} />
+    </>
+  );
+}
+
+function RankingTable({ board }: { board: Scoreboard }) {
   const t = useT();
   return (
     <table className="table" data-testid="ranking">

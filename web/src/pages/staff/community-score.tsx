@@ -2,28 +2,24 @@
 // lost, and what is still at risk if open tasks miss their deadlines (the
 // scoreboard's count and points of this month's open tasks not yet due).
 import { api } from '../../api/client';
-import type { CountedDeduction, Scoreboard } from '../../api/types';
+import type { CommunityBoard, CountedDeduction } from '../../api/types';
 import { Load } from '../../components/status';
 import { TrendChart } from '../../components/trend-chart';
 import { useT } from '../../i18n';
-import { loadTrend } from '../../lib/score-trend';
-import { formatDate, shanghaiMonth } from '../../lib/time';
+import { formatDate } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
 
 export function CommunityScorePage({ communityId }: { communityId: string }) {
   const t = useT();
-  const board = useFetch(() => api.get<Scoreboard>('/api/scoreboard'), []);
+  const board = useFetch(() => api.get<CommunityBoard>(`/api/scoreboard/communities/${communityId}`), [communityId]);
   // Each deduction with what it counts for after its clause's cap: the score function's answer, not the row's raw points.
   const deductions = useFetch(() => api.get<CountedDeduction[]>('/api/scoreboard/deductions', { communityId }), [communityId]);
-  const [year, month] = shanghaiMonth(new Date()).split('-').map(Number) as [number, number];
-  const trend = useFetch(() => loadTrend(year, month, [communityId]), [communityId]);
 
   return (
     <section aria-labelledby="score-title">
-      <Load state={board} route="GET /api/scoreboard">
+      <Load state={board} route="GET /api/scoreboard/communities/:id">
         {(b) => {
-          const row = b.communities.find((c) => c.id === communityId);
-          if (!row) return <p className="muted">{t('common.none')}</p>;
+          const row = b.community;
           return (
             <>
               <h1 id="score-title">{t('score.title', { community: row.name })}</h1>
@@ -41,7 +37,9 @@ export function CommunityScorePage({ communityId }: { communityId: string }) {
         }}
       </Load>
       <h2>{t('score.trend')}</h2>
-      <Load state={trend} route="GET /api/scoreboard">{(d) => <TrendChart series={d.series} baseScore={d.baseScore} title={t('score.trend')} />}</Load>
+      <Load state={board} route="GET /api/scoreboard/communities/:id">
+        {(b) => <TrendChart series={[{ id: b.community.id, name: b.community.name, points: b.community.totalByMonth.map((total, i) => ({ month: i + 1, total })) }]} baseScore={b.baseScore} title={t('score.trend')} />}
+      </Load>
       <h2>{t('score.deductions')}</h2>
       <Load state={deductions} route="GET /api/scoreboard/deductions">
         {(list) => list.length === 0 ? <p className="muted">{t('score.noDeductions')}</p> : (
