@@ -156,7 +156,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // NUL bytes and lone surrogates are refused for every route, login included (400, not a database error).
   app.addHook('preValidation', refuseUnsafeText);
 
-  const repos = createRepositories(deps.db, deps.ledgerEncryptionKey);
+  const repos = createRepositories(deps.db, deps.ledgerEncryptionKey, deps.changes);
   const secureCookies = deps.secureCookies ?? true;
   await app.register(authPlugin, { sessions: repos.sessions, secureCookies });
 
@@ -189,8 +189,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onResponse', async (request, reply) => {
     if (request.method !== 'GET' && reply.statusCode < 400 && /^\/api\/(tasks|deductions|appeals|incidents)(\/|\?|$)/.test(request.url)) heatmapCache.invalidate();
   });
-  await app.register(oversightRoutes({ tasks, service: tasksService, heatmapCache }), { prefix: '/api' });
-  await app.register(overviewRoutes({ scoreboard, tasks, service: tasksService, heatmapCache }), { prefix: '/api/overview' });
+  await app.register(oversightRoutes({ tasks, service: tasksService, heatmapCache, directory: repos.directory }), { prefix: '/api' });
+  await app.register(overviewRoutes({ scoreboard, tasks, service: tasksService, heatmapCache, directory: repos.directory }), { prefix: '/api/overview' });
   await app.register(notificationRoutes({ notify: deps.notify }), { prefix: '/api/notifications' });
   await app.register(evidenceRoutes({ db: deps.db, storage, uploadRateLimit: deps.uploadRateLimit }), { prefix: '/api/evidence' });
   const planningNow = deps.planning?.now ?? (() => new Date());

@@ -1,6 +1,7 @@
 // Accounts and sessions: what login, the session hook and password changes need.
 import type { Database } from './client';
 import { writeAudit, type Actor } from './audit-repository';
+import { communityDirectory, type CommunityDirectory } from './community-directory';
 
 export const ROLES = ['STAFF', 'SECRETARY', 'AREA_LEADER', 'POLITICAL_LEGAL', 'ADMIN'] as const;
 export type RoleName = (typeof ROLES)[number];
@@ -33,7 +34,7 @@ export interface SessionRecord {
   user: SessionUser;
 }
 
-export function authRepository(db: Database) {
+export function authRepository(db: Database, directory: CommunityDirectory = communityDirectory(db)) {
   return {
     async findLoginUser(username: string): Promise<LoginUser | undefined> {
       const u = await db.user.findUnique({ where: { username }, select: { id: true, passwordHash: true, active: true } });
@@ -84,7 +85,7 @@ export function authRepository(db: Database) {
       if (!s || !s.user.active) return undefined;
       const memberOf = s.user.memberships.map((m) => m.communityId);
       const scope = TOWNSHIP_ROLES.includes(s.user.role)
-        ? (await db.community.findMany({ where: { townshipId: s.user.townshipId }, select: { id: true } })).map((c) => c.id)
+        ? (await directory.township(s.user.townshipId)).map((c) => c.id)
         // Only communities of the user's own township count, whatever the membership table says.
         : (await db.community.findMany({ where: { id: { in: memberOf }, townshipId: s.user.townshipId }, select: { id: true } })).map((c) => c.id);
       return {

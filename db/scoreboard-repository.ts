@@ -2,6 +2,7 @@
 // open obligations per rule, and the deduction rows behind an export. No
 // points are added up here: domain/score/score.ts does that.
 import type { Database } from './client';
+import { communityDirectory, type CommunityDirectory, type CommunityEntry } from './community-directory';
 import { townshipTallies, type TallyRow } from './score-tally';
 
 export type { TallyRow };
@@ -22,11 +23,9 @@ export interface DeductionDetail {
   reversed: boolean;
 }
 
-export function scoreboardRepository(db: Database) {
+export function scoreboardRepository(db: Database, directory: CommunityDirectory = communityDirectory(db)) {
   return {
-    async townshipCommunities(townshipId: string): Promise<Array<{ id: string; code: string; name: string }>> {
-      return db.community.findMany({ where: { townshipId }, select: { id: true, code: true, name: true }, orderBy: { code: 'asc' } });
-    },
+    townshipCommunities: (townshipId: string): Promise<readonly CommunityEntry[]> => directory.township(townshipId),
 
     /** Tally rows of the township, January to `uptoMonth`: a few per community. */
     tallies: (townshipId: string, year: number, uptoMonth: number) => townshipTallies(db, townshipId, year, uptoMonth),

@@ -184,11 +184,6 @@ export function taskRepository(db: Database) {
     },
 
     /** One page of the communities in scope, in code order, with their names. */
-    async communityPage(scope: string[], offset: number, limit: number): Promise<Array<{ id: string; name: string }>> {
-      return db.$queryRaw<Array<{ id: string; name: string }>>`
-        SELECT "id", "name" FROM "Community" WHERE "id" = ANY(${scope}::text[]) ORDER BY "code" LIMIT ${limit} OFFSET ${offset}`;
-    },
-
     async openWorkflowsOfSubject(subjectId: string): Promise<string[]> {
       const rows = await db.obligation.findMany({ where: { subjectId, status: { in: ['SCHEDULED', 'OPEN', 'SUBMITTED'] } }, select: { workflowId: true } });
       return rows.map((r) => r.workflowId);

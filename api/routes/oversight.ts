@@ -3,6 +3,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { CommunityDirectory } from '../../db/community-directory';
 import type { TaskRepository } from '../../db/task-repository';
 import { currentUser, requireAuth, requireRole } from '../plugins/auth';
 import type { TaskService } from '../services/task-service';
@@ -14,7 +15,7 @@ const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YY
 
 const HEATMAP_MAX_PAGE = 300;
 
-export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskService; heatmapCache: HeatmapCache }): FastifyPluginAsync => async (app) => {
+export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskService; heatmapCache: HeatmapCache; directory: CommunityDirectory }): FastifyPluginAsync => async (app) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
 
@@ -50,7 +51,7 @@ export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskServ
 
   typed.get('/heatmap', {
     schema: {
-      summary: 'Communities x rubric items for a month: on-track / due-soon / overdue / deducted; one page of the communities in scope (by code), optionally one section',
+      summary: 'Communities x rubric items for a month: on track / due soon / overdue / deducted, one letter per cell; one page of the communities in scope (by code), optionally one section',
       tags: ['scoreboard'],
       querystring: z.object({
         month,
@@ -62,13 +63,13 @@ export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskServ
         month, section: z.number().nullable(),
         page: z.object({ number: z.number(), size: z.number(), communities: z.number().describe('communities in scope, all pages') }),
         communities: z.array(z.object({ id: z.string(), name: z.string() })), items: z.array(z.object({ ruleId: z.string(), title: z.string() })),
-        cells: z.array(z.object({ communityId: z.string(), ruleId: z.string(), status: z.enum(['on-track', 'due-soon', 'overdue', 'deducted']) })),
+        statuses: z.array(z.string()).describe('one string per community of the page, one letter per item: o on track, s due soon, x overdue, d deducted, - no task'),
       }), 400: errorBody, ...authErrors },
     },
   }, async (request) => {
     const [year, month] = request.query.month.split('-').map(Number) as [number, number];
     const { section, page, pageSize } = request.query;
-    return heatmapView({ tasks: deps.tasks, cache: deps.heatmapCache, service: deps.service }, currentUser(request), { year, month, section, page, pageSize });
+    return heatmapView({ tasks: deps.tasks, cache: deps.heatmapCache, directory: deps.directory, service: deps.service }, currentUser(request), { year, month, section, page, pageSize });
   });
 
   typed.get('/notifications', {

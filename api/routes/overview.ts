@@ -5,6 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { CommunityDirectory } from '../../db/community-directory';
 import type { TaskRepository } from '../../db/task-repository';
 import { currentUser, requireAuth } from '../plugins/auth';
 import { currentShanghaiMonth, SCOREBOARD_PAGE, type ScoreboardService } from '../services/scoreboard-service';
@@ -17,7 +18,7 @@ const query = z.object({
   month: z.coerce.number().int().min(1, '月份应为 1-12').max(12, '月份应为 1-12').optional(),
 });
 
-export const overviewRoutes = (deps: { scoreboard: ScoreboardService; tasks: TaskRepository; service: TaskService; heatmapCache: HeatmapCache }): FastifyPluginAsync => async (app) => {
+export const overviewRoutes = (deps: { scoreboard: ScoreboardService; tasks: TaskRepository; service: TaskService; heatmapCache: HeatmapCache; directory: CommunityDirectory }): FastifyPluginAsync => async (app) => {
   app.addHook('onRequest', requireAuth);
 
   app.withTypeProvider<ZodTypeProvider>().get('/', {
@@ -32,7 +33,7 @@ export const overviewRoutes = (deps: { scoreboard: ScoreboardService; tasks: Tas
     const year = request.query.year ?? current.year;
     const month = request.query.month ?? (year === current.year ? current.month : 12);
     const [heatmap, board] = await Promise.all([
-      heatmapView({ tasks: deps.tasks, cache: deps.heatmapCache, service: deps.service }, user, { year, month, page: 1, pageSize: HEATMAP_PAGE }),
+      heatmapView({ tasks: deps.tasks, cache: deps.heatmapCache, directory: deps.directory, service: deps.service }, user, { year, month, page: 1, pageSize: HEATMAP_PAGE }),
       deps.scoreboard.compute(user, { year, month }, { offset: 0, limit: SCOREBOARD_PAGE }, now),
     ]);
     const series = board.communities.map((c) => ({ id: c.id, name: c.name, points: c.totalByMonth.map((total, i) => ({ month: i + 1, total })) }));

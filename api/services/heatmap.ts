@@ -3,6 +3,7 @@
 // cell's tasks to two facts (a deduction shown? the earliest open deadline?)
 // and the pure functions below turn them into the state a person sees.
 import type { SessionUser } from '../../db/auth-repository';
+import type { CommunityDirectory } from '../../db/community-directory';
 import type { TaskRepository } from '../../db/task-repository';
 import type { TaskService } from './task-service';
 import { monthPeriod } from '../../domain/time/period';
@@ -79,10 +80,11 @@ export type HeatmapCache = ReturnType<typeof heatmapCache>;
 const SETTLED_AFTER_MS = 2 * 86_400_000;
 
 export async function heatmapPage(deps: { tasks: TaskRepository; cache: HeatmapCache }, q: {
-  scope: string[]; year: number; month: number; section?: number; page: number; pageSize: number; now: Date;
+  /** the page's communities, by code */
+  communities: ReadonlyArray<{ id: string; name: string }>; year: number; month: number; section?: number; now: Date;
 }): Promise<HeatmapPage> {
   const { start: from, end: to } = monthPeriod(q.year, q.month);
-  const communities = await deps.tasks.communityPage(q.scope, (q.page - 1) * q.pageSize, q.pageSize);
+  const communities = q.communities.map((c) => ({ id: c.id, name: c.name }));
   const ids = communities.map((c) => c.id);
   const settled = q.now.getTime() - to.getTime() > SETTLED_AFTER_MS;
   const key = `${q.year}-${q.month}|${q.section ?? ''}|${ids.join(',')}`;
@@ -108,15 +110,30 @@ export async function heatmapPage(deps: { tasks: TaskRepository; cache: HeatmapC
 export const HEATMAP_PAGE = 100;
 
 /** One page of a month's heatmap as the caller sees it (the heatmap route and 总览 both answer with it). */
-export async function heatmapView(deps: { tasks: TaskRepository; cache: HeatmapCache; service: Pick<TaskService, 'rulebookFor'> }, user: SessionUser, q: {
+export async function heatmapView(deps: { tasks: TaskRepository; cache: HeatmapCache; directory: CommunityDirectory; service: Pick<TaskService, 'rulebookFor'> }, user: SessionUser, q: {
   year: number; month: number; section?: number; page: number; pageSize: number;
 }) {
-  const map = await heatmapPage({ tasks: deps.tasks, cache: deps.cache }, { scope: user.scope, ...q, now: new Date() });
+  // Scope first: the caller's communities by code, one page of them; names come with the township's directory.
+  const scope = new Set(user.scope);
+  const mine = (await deps.directory.township(user.townshipId)).filter((c) => scope.has(c.id));
+  const communities = mine.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
+  const map = await heatmapPage({ tasks: deps.tasks, cache: deps.cache }, { communities, year: q.year, month: q.month, section: q.section, now: new Date() });
   // The rubric's layout: every item of the year's rulebook (of the section) is a row, every community of the page a column.
   const rules = (deps.service.rulebookFor(q.year)?.rules ?? []).filter((r) => q.section === undefined || r.section === q.section);
+  const status = new Map(map.cells.map((c) => [`${c.communityId}|${c.ruleId}`, CELL_CODE[c.status]]));
   return {
     month: `${q.year}-${String(q.month).padStart(2, '0')}`, section: q.section ?? null,
-    page: { number: q.page, size: q.pageSize, communities: user.scope.length },
-    cells: map.cells, communities: map.communities, items: rules.map((r) => ({ ruleId: r.id, title: r.title })),
+    page: { number: q.page, size: q.pageSize, communities: mine.length },
+    communities: map.communities, items: rules.map((r) => ({ ruleId: r.id, title: r.title })),
+    statuses: map.communities.map((c) => rules.map((r) => status.get(`${c.id}|${r.id}`) ?? NO_TASK).join('')),
   };
 }
+
+/**
+ * A cell's state as one letter: a page of 100 communities x 90 items is 9,000
+ * cells, and as objects they made half a megabyte per request. Row i of
+ * `statuses` is community i, its letter j is item j.
+ */
+export const CELL_CODE: Record<CellStatus, string> = { 'on-track': 'o', 'due-soon': 's', overdue: 'x', deducted: 'd' };
+/** the letter of an item with no task that month */
+export const NO_TASK = '-';

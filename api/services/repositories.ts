@@ -2,6 +2,8 @@
 import type { Database } from '../../db/client';
 import { auditRepository } from '../../db/audit-repository';
 import { authRepository } from '../../db/auth-repository';
+import type { ChangeFeed } from '../../db/change-feed';
+import { communityDirectory } from '../../db/community-directory';
 import { createFieldCipher, type FieldCipher } from '../../db/crypto';
 import { deductionRepository } from '../../db/deduction-repository';
 import { ledgerRepository } from '../../db/ledger-repository';
@@ -16,14 +18,16 @@ const missingKeyCipher: FieldCipher = {
   decrypt() { throw new HttpError(503, 'not_configured', '服务器未配置台账加密密钥 LEDGER_ENCRYPTION_KEY，请联系管理员 (ledger encryption key not configured)'); },
 };
 
-export function createRepositories(db: Database, ledgerEncryptionKey?: string) {
+export function createRepositories(db: Database, ledgerEncryptionKey?: string, changes?: ChangeFeed) {
+  const directory = communityDirectory(db, changes);
   const cipher = ledgerEncryptionKey ? createFieldCipher({ currentKey: ledgerEncryptionKey }) : missingKeyCipher;
   return {
-    sessions: authRepository(db),
+    directory,
+    sessions: authRepository(db, directory),
     users: userRepository(db),
     audit: auditRepository(db),
     ledgers: ledgerRepository(db, cipher),
     deductions: deductionRepository(db),
-    scoreboard: scoreboardRepository(db),
+    scoreboard: scoreboardRepository(db, directory),
   };
 }

@@ -87,7 +87,7 @@ export interface DetailRow extends DeductionDetail {
 }
 
 interface ScoredTownship {
-  communities: Array<{ id: string; code: string; name: string }>;
+  communities: ReadonlyArray<{ id: string; code: string; name: string }>;
   scored: TownshipScore;
   /** indexes into communities, best rank first (then by code) */
   ranked: number[];

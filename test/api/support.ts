@@ -98,3 +98,8 @@ export async function login(app: FastifyInstance, username: string, password = P
 export function idNumber(first17: string): string {
   return first17 + idNumberCheckChar(first17);
 }
+
+/** The letter of one cell of a GET /api/heatmap answer (o on track, s due soon, x overdue, d deducted, - no task). */
+export function heatmapCell(heatmap: { communities: Array<{ id: string }>; items: Array<{ ruleId: string }>; statuses: string[] }, communityId: string, ruleId: string): string | undefined {
+  return heatmap.statuses[heatmap.communities.findIndex((c) => c.id === communityId)]?.[heatmap.items.findIndex((i) => i.ruleId === ruleId)];
+}

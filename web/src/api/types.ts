@@ -64,7 +64,8 @@ export type CellStatus = 'ON_TRACK' | 'DUE_SOON' | 'OVERDUE' | 'DEDUCTED' | 'NON
 export interface Heatmap {
   communities: Array<{ id: string; name: string }>;
   items: Array<{ ruleId: string; section?: number | string; item?: string; title: string }>;
-  cells: Array<{ communityId: string; ruleId: string; status: string }>;
+  /** per community of the page, one letter per item: o on track, s due soon, x overdue, d deducted, - no task */
+  statuses: string[];
 }
 
 export interface ScoreAmounts { ytdDeducted: number; monthDeducted: number }

@@ -5,9 +5,11 @@ import { useT, type MessageKey } from '../i18n';
 export type CellStatus = 'ON_TRACK' | 'DUE_SOON' | 'OVERDUE' | 'DEDUCTED' | 'NONE';
 const SYMBOL: Record<CellStatus, string> = { ON_TRACK: '✓', DUE_SOON: '!', OVERDUE: '▲', DEDUCTED: '✕', NONE: '·' };
 
-export function normalizeStatus(raw: string): CellStatus {
-  const s = raw.toUpperCase().replace(/[- ]/g, '_');
-  return s === 'ON_TRACK' || s === 'DUE_SOON' || s === 'OVERDUE' || s === 'DEDUCTED' ? s : 'NONE';
+const OF_LETTER: Record<string, CellStatus> = { o: 'ON_TRACK', s: 'DUE_SOON', x: 'OVERDUE', d: 'DEDUCTED' };
+
+/** A cell of GET /api/heatmap's `statuses` (one letter per item; '-' or nothing: no task). */
+export function statusOfLetter(letter: string | undefined): CellStatus {
+  return (letter && OF_LETTER[letter]) || 'NONE';
 }
 
 export interface HeatmapData {

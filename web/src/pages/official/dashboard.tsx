@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import { api } from '../../api/client';
 import type { Heatmap as HeatmapResponse, Scoreboard } from '../../api/types';
-import { Heatmap, HeatmapLegend, normalizeStatus, type HeatmapData } from '../../components/heatmap';
+import { Heatmap, HeatmapLegend, statusOfLetter, type HeatmapData } from '../../components/heatmap';
 import { Load } from '../../components/status';
 import { TrendChart, type Series } from '../../components/trend-chart';
 import { useT } from '../../i18n';
@@ -128,11 +128,12 @@ function RankingTable({ board }: { board: Scoreboard }) {
 }
 
 function heatmapData(h: HeatmapResponse): HeatmapData {
-  const cells = new Map(h.cells.map((c) => [`${c.communityId}|${c.ruleId}`, normalizeStatus(c.status)]));
+  const row = new Map(h.communities.map((c, i) => [c.id, h.statuses[i] ?? '']));
+  const column = new Map(h.items.map((item, j) => [item.ruleId, j]));
   return {
     communities: h.communities,
     items: h.items.map((i) => ({ key: i.ruleId, label: i.title, group: i.item })),
-    cell: (c, r) => cells.get(`${c}|${r}`) ?? 'NONE',
+    cell: (c, r) => statusOfLetter(row.get(c)?.[column.get(r) ?? -1]),
     link: (c, r, s) => (s === 'DEDUCTED' ? `#/deductions?communityId=${c}&ruleId=${encodeURIComponent(r)}` : undefined),
   };
 }
