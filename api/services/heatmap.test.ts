@@ -26,7 +26,7 @@ describe('heatmap cell states', () => {
 });
 
 describe('heatmapCache', () => {
-  const page = { communities: [{ id: 'c1', name: '第1社区' }], cells: [] };
+  const page = { communities: [{ id: 'c1', name: '第1社区' }], statuses: ['o-d'] };
 
   it('keeps a page until invalidated, then stores nothing during the quiet time', () => {
     let t = 0;

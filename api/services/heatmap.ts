@@ -37,8 +37,18 @@ export function worse(a: CellStatus, b: CellStatus): CellStatus {
 
 export interface HeatmapPage {
   communities: Array<{ id: string; name: string }>;
-  cells: Array<{ communityId: string; ruleId: string; status: CellStatus }>;
+  /** per community, one letter per item (CELL_CODE; NO_TASK) */
+  statuses: string[];
 }
+
+/**
+ * A cell's state as one letter: a page of 100 communities x 90 items is 9,000
+ * cells, and as objects they made half a megabyte per request. Row i of
+ * `statuses` is community i, its letter j is item j.
+ */
+export const CELL_CODE: Record<CellStatus, string> = { 'on-track': 'o', 'due-soon': 's', overdue: 'x', deducted: 'd' };
+/** the letter of an item with no task that month */
+export const NO_TASK = '-';
 
 /**
  * Past months, cached in this process. A past month still changes when someone
@@ -81,7 +91,10 @@ const SETTLED_AFTER_MS = 2 * 86_400_000;
 
 export async function heatmapPage(deps: { tasks: TaskRepository; cache: HeatmapCache }, q: {
   /** the page's communities, by code */
-  communities: ReadonlyArray<{ id: string; name: string }>; year: number; month: number; section?: number; now: Date;
+  communities: ReadonlyArray<{ id: string; name: string }>;
+  /** the items (rules) in row order: the year's rulebook, or one section of it */
+  ruleIds: readonly string[];
+  year: number; month: number; section?: number; now: Date;
 }): Promise<HeatmapPage> {
   const { start: from, end: to } = monthPeriod(q.year, q.month);
   const communities = q.communities.map((c) => ({ id: c.id, name: c.name }));
@@ -90,18 +103,22 @@ export async function heatmapPage(deps: { tasks: TaskRepository; cache: HeatmapC
   const key = `${q.year}-${q.month}|${q.section ?? ''}|${ids.join(',')}`;
   const cached = settled ? deps.cache.get(key) : undefined;
   if (cached) return cached;
-  if (ids.length === 0) return { communities, cells: [] };
+  if (ids.length === 0) return { communities, statuses: [] };
   const [tasks, deducted] = await Promise.all([
     deps.tasks.heatmapTasks(ids, from, to, q.section), deps.tasks.heatmapDeductions(ids, from, to, q.section),
   ]);
-  const cells = new Map<string, { communityId: string; ruleId: string; status: CellStatus }>();
-  for (const t of tasks) cells.set(`${t.communityId}|${t.ruleId}`, { communityId: t.communityId, ruleId: t.ruleId, status: cellFromFacts(t, q.now) });
+  const row = new Map(ids.map((id, i) => [id, i]));
+  const column = new Map(q.ruleIds.map((id, j) => [id, j]));
+  const grid = ids.map(() => new Array<CellStatus | undefined>(q.ruleIds.length));
+  const put = (communityId: string, ruleId: string, status: CellStatus) => {
+    const i = row.get(communityId);
+    const j = column.get(ruleId);
+    if (i !== undefined && j !== undefined) grid[i]![j] = worse(grid[i]![j] ?? status, status);
+  };
+  for (const t of tasks) put(t.communityId, t.ruleId, cellFromFacts(t, q.now));
   // Incident deductions have no task: they colour their item's cell too.
-  for (const d of deducted) {
-    const k = `${d.communityId}|${d.ruleId}`;
-    cells.set(k, { communityId: d.communityId, ruleId: d.ruleId, status: worse(cells.get(k)?.status ?? 'on-track', 'deducted') });
-  }
-  const page = { communities, cells: [...cells.values()] };
+  for (const d of deducted) put(d.communityId, d.ruleId, 'deducted');
+  const page = { communities, statuses: grid.map((cells) => Array.from(cells, (c) => (c ? CELL_CODE[c] : NO_TASK)).join('')) };
   if (settled) deps.cache.set(key, page);
   return page;
 }
@@ -117,23 +134,12 @@ export async function heatmapView(deps: { tasks: TaskRepository; cache: HeatmapC
   const scope = new Set(user.scope);
   const mine = (await deps.directory.township(user.townshipId)).filter((c) => scope.has(c.id));
   const communities = mine.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
-  const map = await heatmapPage({ tasks: deps.tasks, cache: deps.cache }, { communities, year: q.year, month: q.month, section: q.section, now: new Date() });
   // The rubric's layout: every item of the year's rulebook (of the section) is a row, every community of the page a column.
   const rules = (deps.service.rulebookFor(q.year)?.rules ?? []).filter((r) => q.section === undefined || r.section === q.section);
-  const status = new Map(map.cells.map((c) => [`${c.communityId}|${c.ruleId}`, CELL_CODE[c.status]]));
+  const map = await heatmapPage({ tasks: deps.tasks, cache: deps.cache }, { communities, ruleIds: rules.map((r) => r.id), year: q.year, month: q.month, section: q.section, now: new Date() });
   return {
     month: `${q.year}-${String(q.month).padStart(2, '0')}`, section: q.section ?? null,
     page: { number: q.page, size: q.pageSize, communities: mine.length },
-    communities: map.communities, items: rules.map((r) => ({ ruleId: r.id, title: r.title })),
-    statuses: map.communities.map((c) => rules.map((r) => status.get(`${c.id}|${r.id}`) ?? NO_TASK).join('')),
+    communities: map.communities, items: rules.map((r) => ({ ruleId: r.id, title: r.title })), statuses: map.statuses,
   };
 }
-
-/**
- * A cell's state as one letter: a page of 100 communities x 90 items is 9,000
- * cells, and as objects they made half a megabyte per request. Row i of
- * `statuses` is community i, its letter j is item j.
- */
-export const CELL_CODE: Record<CellStatus, string> = { 'on-track': 'o', 'due-soon': 's', overdue: 'x', deducted: 'd' };
-/** the letter of an item with no task that month */
-export const NO_TASK = '-';
