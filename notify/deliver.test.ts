@@ -66,11 +66,14 @@ describe('deliver', () => {
     expect(aliyun.accepted).toHaveLength(1);
   });
 
-  it('rethrows transient failures for the activity to retry, without falling back', async () => {
+  it('a rate limit (WeCom 45009) comes back deferred by its documented window, without falling back', async () => {
     const { wecom, aliyun, channels } = await robotAndSms();
     const outbox = new MemoryOutbox();
     wecom.failNext(2, { code: 45009 });
-    const outcome = await withRetries(() => deliver(plan, channels, outbox, { now }));
+    const first = await deliver(plan, channels, outbox, { now });
+    expect(first).toEqual({ status: 'deferred', until: new Date(now().getTime() + 60_000).toISOString(), channelId: `robot:${COMMUNITY}` });
+    expect(await deliver(plan, channels, outbox, { now })).toMatchObject({ status: 'deferred' });
+    const outcome = await deliver(plan, channels, outbox, { now });
     expect(outcome).toMatchObject({ status: 'sent', channelId: `robot:${COMMUNITY}` });
     expect(wecom.requests).toHaveLength(3);
     expect(wecom.accepted).toHaveLength(1);

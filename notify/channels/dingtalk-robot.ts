@@ -11,7 +11,6 @@ import { markdownBody, requireRobot, robotOutcome, robotSecrets, truncateBytes }
 // Reply {"errcode":0,"errmsg":"ok"}; 310000 covers sign mismatch, keyword and IP
 // whitelist failures (permanent); 130101 "send too fast" (20/min, then 10 min ban)
 // and -1 "system busy" are transient.
-const TRANSIENT = new Set([130101, 410100, -1]);
 
 export function createDingtalkRobotChannel(robot: RobotConfig, id = `robot:${robot.communityId}`): Channel {
   const secrets = robotSecrets(robot.webhookUrl, robot.secret);
@@ -46,7 +45,7 @@ export function createDingtalkRobotChannel(robot: RobotConfig, id = `robot:${rob
         target,
       });
       const json = parseJson(reply, { provider: 'dingtalk', secrets, target }) as { errcode?: number; errmsg?: string };
-      const { raw } = robotOutcome('dingtalk', { code: json.errcode ?? -2, msg: json.errmsg ?? '' }, TRANSIENT, {
+      const { raw } = robotOutcome('dingtalk', { code: json.errcode ?? -2, msg: json.errmsg ?? '' }, {
         webhookUrl: robot.webhookUrl,
         secrets,
         status: reply.status,

@@ -12,7 +12,6 @@ import { markdownBody, requireRobot, robotOutcome, robotSecrets, safeLink, trunc
 // request, so the send stays atomic for the outbox).
 // Reply {"errcode":0,"errmsg":"ok"}; 45009 (freq limit, 20/min) and -1 (busy) are
 // transient; 93000 (invalid webhook url), 93004 and the rest are permanent.
-const TRANSIENT = new Set([45009, 45033, -1]);
 
 export function createWecomRobotChannel(robot: RobotConfig, id = `robot:${robot.communityId}`): Channel {
   const secrets = robotSecrets(robot.webhookUrl);
@@ -50,7 +49,7 @@ export function createWecomRobotChannel(robot: RobotConfig, id = `robot:${robot.
         target,
       });
       const json = parseJson(reply, { provider: 'wecom', secrets, target }) as { errcode?: number; errmsg?: string };
-      const { raw } = robotOutcome('wecom', { code: json.errcode ?? -2, msg: json.errmsg ?? '' }, TRANSIENT, {
+      const { raw } = robotOutcome('wecom', { code: json.errcode ?? -2, msg: json.errmsg ?? '' }, {
         webhookUrl: robot.webhookUrl,
         secrets,
         status: reply.status,
