@@ -39,6 +39,8 @@ export const aliyunSmsConfigSchema = z.object({
   signName: z.string().min(1),
   endpoint: z.url().default('https://dysmsapi.aliyuncs.com/'),
   regionId: z.string().default('cn-hangzhou'),
+  /** Past this the answer counts as lost: the message is in doubt and the provider is asked before any resend. */
+  timeoutMs: z.number().int().positive().default(10_000),
   /** Approved template code (SMS_xxxxxxxx) per event. */
   templates: eventTemplateCodes,
 });
@@ -50,6 +52,7 @@ export const tencentSmsConfigSchema = z.object({
   signName: z.string().min(1),
   region: z.string().default('ap-guangzhou'),
   endpoint: z.url().default('https://sms.tencentcloudapi.com/'),
+  timeoutMs: z.number().int().positive().default(10_000),
   /** Approved template id per event. */
   templates: eventTemplateCodes,
 });

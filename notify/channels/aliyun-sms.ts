@@ -34,7 +34,7 @@ interface SendDetail {
 /** Aliyun dates are Asia/Shanghai wall time, "2026-11-30 21:04:05". */
 const shanghaiTime = (text: string | undefined) => (text ? new Date(`${text.replace(' ', 'T')}+08:00`) : undefined);
 
-export function createAliyunSmsChannel(config: AliyunSmsConfig, id = 'sms'): Channel {
+export function createAliyunSmsChannel(config: Omit<AliyunSmsConfig, 'timeoutMs'> & { timeoutMs?: number }, id = 'sms'): Channel {
   const secrets = [config.accessKeySecret];
   const target = new URL(config.endpoint).host;
 
@@ -57,6 +57,7 @@ export function createAliyunSmsChannel(config: AliyunSmsConfig, id = 'sms'): Cha
       provider: 'aliyun-sms',
       headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept: 'application/json' },
       body: new URLSearchParams(all).toString(),
+      timeoutMs: config.timeoutMs,
       signal,
       secrets,
       target,

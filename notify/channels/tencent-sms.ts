@@ -21,7 +21,7 @@ interface TencentReply {
   };
 }
 
-export function createTencentSmsChannel(config: TencentSmsConfig, id = 'sms'): Channel {
+export function createTencentSmsChannel(config: Omit<TencentSmsConfig, 'timeoutMs'> & { timeoutMs?: number }, id = 'sms'): Channel {
   const secrets = [config.secretKey];
   const url = new URL(config.endpoint);
   const target = url.host;
@@ -50,6 +50,7 @@ export function createTencentSmsChannel(config: TencentSmsConfig, id = 'sms'): C
         'x-tc-region': config.region,
       },
       body: payload,
+      timeoutMs: config.timeoutMs,
       signal,
       secrets,
       target,
