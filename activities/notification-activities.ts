@@ -117,6 +117,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       id: taskEventId(request.obligationKey, request.event, request.sequence),
       type: request.event,
       urgency: isEscalation(request.event) ? 'escalation' : 'routine',
+      ...(isEscalation(request.event) && rule?.escalation.urgent ? { urgent: true } : {}),
       at: request.at,
       communityId: task.communityId,
       task: {
@@ -340,9 +341,10 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     /** One delivery: `deferred` tells the workflow how long to sleep (quiet hours, robot rate limits). */
     async deliverPlan(plan: DeliveryPlan): Promise<{ status: string; until?: string }> {
       const ledger = acceptanceLedger();
-      // Quiet hours are judged when the message goes out, not when its event happened: a routine
-      // reminder whose turn comes at 23:30 (a backlog, a retry, a rate gate) waits for the morning.
-      const quietEnd = plan.event.urgency === 'escalation' ? null : endOfQuietHours(new Date(), deps.policy.quietHours);
+      // Quiet hours are judged when the message goes out, not when its event happened: a reminder
+      // whose turn comes at 23:30 (a backlog, a retry, a rate gate) waits for the morning. Only
+      // escalations the rulebook marks urgent go out at night.
+      const quietEnd = plan.event.urgent ? null : endOfQuietHours(new Date(), deps.policy.quietHours);
       if (quietEnd && quietEnd.getTime() > Date.now()) return { status: 'deferred', until: quietEnd.toISOString() };
       const held = plan.event.type !== 'digest' && isEscalation(plan.event.type) ? await heldRow(deps.db, heldRowKey(plan.event.id, plan.recipient.userId)) : null;
       if (held?.channel === 'escalation-batch') return deliverEscalationBatch(plan, ledger);
