@@ -21,8 +21,8 @@ import type { DeliveryStatus, SendResult } from './types';
 // claim must be atomic (INSERT ... ON CONFLICT / SELECT ... FOR UPDATE), so two
 // concurrent executions cannot both get 'claimed'. A row left in "sending" means
 // a send may or may not have reached the provider (crash between send and
-// markSent): deliver() then sends nothing, preferring a possibly-missed message
-// over a duplicate, and reports it as in-doubt for an operator to look at.
+// markSent): deliver() asks the provider when it can (SMS status query) and
+// otherwise sends nothing, preferring a visible in-doubt row over a duplicate.
 
 export interface ClaimMeta {
   eventId: string;

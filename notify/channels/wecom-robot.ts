@@ -10,8 +10,8 @@ import { markdownBody, requireRobot, robotOutcome, robotSecrets, safeLink, trunc
 // the text msgtype only. So: everyone to @ has a WeCom userid -> markdown with
 // <@userid>; otherwise -> one text message carrying mentioned_mobile_list (one
 // request, so the send stays atomic for the outbox).
-// Reply {"errcode":0,"errmsg":"ok"}; 45009 (freq limit, 20/min) and -1 (busy) are
-// transient; 93000 (invalid webhook url), 93004 and the rest are permanent.
+// Reply {"errcode":0,"errmsg":"ok"}; other codes are treated as error-codes.ts says
+// (45009: 20/min, wait a minute; -1 busy; 93000 invalid webhook url and the rest permanent).
 
 export function createWecomRobotChannel(robot: RobotConfig, id = `robot:${robot.communityId}`): Channel {
   const secrets = robotSecrets(robot.webhookUrl);
