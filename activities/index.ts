@@ -17,7 +17,7 @@ export interface ActivityDeps {
    * notification workflows go to `notificationTaskQueue` (default: the same queue).
    */
   temporal: { client: Client; taskQueue: string; notificationTaskQueue?: string };
-  notify: { channels: Readonly<Record<string, Channel>>; policy: RoutingPolicy; publicUrl: string; digestHour?: number; escalationBatchMinutes?: number };
+  notify: { channels: Readonly<Record<string, Channel>>; policy: RoutingPolicy; publicUrl: string; digestHour?: number; escalationBatchMinutes?: number; escalationFallbackMinutes?: number; inDoubtGraceMinutes?: number; reconcileEveryMinutes?: number };
 }
 
 export function createActivities(deps: ActivityDeps) {

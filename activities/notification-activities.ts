@@ -5,20 +5,21 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { notificationWorkflowId } from '../workflows/ids';
 import {
-  ROBOT_RATE_LIMITS, TEMPLATE_TEXTS, buildDigests, deliver, earliestAllowedSend, endOfQuietHours, digestEventId, digestWindow, escalationBatch, escalationWindowEnd, notificationKey, planDelivery, planFor, renderFor,
+  InDoubtSendError, ROBOT_RATE_LIMITS, TEMPLATE_TEXTS, isSendError, buildDigests, deliver, earliestAllowedSend, endOfQuietHours, digestEventId, digestWindow, escalationBatch, escalationWindowEnd, notificationKey, planDelivery, planFor, renderFor,
   type DigestItem,
-  type Channel, type DeliveryPlan, type NotificationOutbox, type OutboundMessage, type RoutingPolicy, type SendResult, type TaskEvent,
+  type Channel, type DeliveryPlan, type EventType, type SmsMessage, type NotificationOutbox, type OutboundMessage, type RoutingPolicy, type SendResult, type TaskEvent,
 } from '../notify';
 import type { Database } from '../db/client';
 import { obligationRepository } from '../db/obligation-repository';
 import { recipientDirectory } from '../db/recipient-directory';
 import {
-  closeDigestRows, heldRow, recentSendTimes, holdForEscalationBatch, pendingDigestRows, postgresOutbox, queueForDigest, recordUndeliverable, rowsOfEscalationBatch, takeIntoEscalationBatch,
+  closeDigestRows, confirmDelivery, heldRow, inDoubtRows, markStaleSendsInDoubt, recentSendTimes, sentWithoutReceipt, type UnsettledRow, holdForEscalationBatch, pendingDigestRows, postgresOutbox, queueForDigest, recordUndeliverable, rowsOfEscalationBatch, takeIntoEscalationBatch,
 } from '../db/notification-outbox';
 import type { RulebookStore } from '../platform/rulebook-store';
 import { ESCALATION_ROLE } from './escalation-roles';
 import type { NotificationRequest } from '../workflows/notification/notification-workflow';
 import type { DigestRunResult } from '../workflows/digest/digest-workflow';
+import type { ReconcileResult } from '../workflows/reconcile/reconcile-workflow';
 
 export interface NotificationActivityDeps {
   db: Database;
@@ -31,6 +32,10 @@ export interface NotificationActivityDeps {
   digestHour?: number;
   /** Escalations to one person within this many minutes go out as one message (5 when not given). */
   escalationBatchMinutes?: number;
+  /** An escalation moves to its next channel after this many minutes of failures there (10 when not given). */
+  escalationFallbackMinutes?: number;
+  /** An in-doubt SMS the provider still does not list after this many minutes is sent again (10 when not given). */
+  inDoubtGraceMinutes?: number;
   /**
    * TEST FAULT INJECTION ONLY (never set by the worker): called right after a
    * provider accepted a message, before the outbox row is marked sent. Tests
@@ -112,6 +117,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       id: taskEventId(request.obligationKey, request.event, request.sequence),
       type: request.event,
       urgency: isEscalation(request.event) ? 'escalation' : 'routine',
+      ...(isEscalation(request.event) && rule?.escalation.urgent ? { urgent: true } : {}),
       at: request.at,
       communityId: task.communityId,
       task: {
@@ -184,6 +190,8 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         return new Date(earliestAllowedSend(recent.get(channel.id) ?? [], at.getTime(), margin));
       },
       render: (_plan, attempt) => rendered(attempt.channelId),
+      escalationFallbackMs: (deps.escalationFallbackMinutes ?? 10) * 60_000,
+      inDoubtGraceMs: (deps.inDoubtGraceMinutes ?? 10) * 60_000,
       onAccepted: async (key, result) => {
         ledger.record(key, result);
         await deps.testFaults?.afterProviderAccepted?.({ key, activityAttempt: ledger.attempt });
@@ -236,6 +244,42 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       : outcome.status === 'failed' ? outcome.errors.map((e) => `${e.channelId}: ${e.message}`).join('; ') : outcome.reason;
     await closeDigestRows(deps.db, keys, { sent: false, reason }, 'escalation-batch');
     return { status: outcome.status };
+  }
+
+  /** The SMS a row stands for: its number(s) and the template variables it stored (see describeMessage). */
+  const smsOfRow = (row: UnsettledRow): SmsMessage => ({
+    medium: 'sms', event: row.event as EventType, phoneNumbers: row.recipient.split(','), params: JSON.parse(row.body) as SmsMessage['params'],
+  });
+  const inDoubtGraceMs = (deps.inDoubtGraceMinutes ?? 10) * 60_000;
+
+  /** One in-doubt row: ask the provider; confirmed, failed, resent under the same id, or left for a person. */
+  async function settle(row: UnsettledRow, result: ReconcileResult, now: Date): Promise<void> {
+    const channel = deps.channels[row.channel];
+    if (!channel?.query) {
+      result.unverifiable += 1;
+      return;
+    }
+    const message = smsOfRow(row);
+    const status = await channel.query(message, { ref: row.id, sentAt: row.createdAt });
+    if (status.state !== 'not-found') {
+      await confirmDelivery(deps.db, { id: row.id }, status);
+      result[status.state === 'failed' ? 'failed' : 'confirmed'] += 1;
+      return;
+    }
+    if (now.getTime() - row.inDoubtSince.getTime() < inDoubtGraceMs) return; // the provider may not list it yet
+    const outbox = postgresOutbox(deps.db, () => ({ recipient: row.recipient, body: row.body }));
+    const claim = await outbox.reclaim(row.businessKey);
+    if (claim.state !== 'claimed') return; // a delivery settled it meanwhile
+    try {
+      const sent = await channel.send(message, { key: row.businessKey, ref: row.id });
+      await outbox.markSent(row.businessKey, sent);
+      result.resent += 1;
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      const failure = { message: err.message, ...(isSendError(err) && err.code ? { code: err.code } : {}) };
+      if (isSendError(err) && err instanceof InDoubtSendError) await outbox.markInDoubt(row.businessKey, failure);
+      else await outbox.markFailed(row.businessKey, failure, isSendError(err) ? err.permanent : false);
+    }
   }
 
   return {
@@ -297,9 +341,10 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     /** One delivery: `deferred` tells the workflow how long to sleep (quiet hours, robot rate limits). */
     async deliverPlan(plan: DeliveryPlan): Promise<{ status: string; until?: string }> {
       const ledger = acceptanceLedger();
-      // Quiet hours are judged when the message goes out, not when its event happened: a routine
-      // reminder whose turn comes at 23:30 (a backlog, a retry, a rate gate) waits for the morning.
-      const quietEnd = plan.event.urgency === 'escalation' ? null : endOfQuietHours(new Date(), deps.policy.quietHours);
+      // Quiet hours are judged when the message goes out, not when its event happened: a reminder
+      // whose turn comes at 23:30 (a backlog, a retry, a rate gate) waits for the morning. Only
+      // escalations the rulebook marks urgent go out at night.
+      const quietEnd = plan.event.urgent ? null : endOfQuietHours(new Date(), deps.policy.quietHours);
       if (quietEnd && quietEnd.getTime() > Date.now()) return { status: 'deferred', until: quietEnd.toISOString() };
       const held = plan.event.type !== 'digest' && isEscalation(plan.event.type) ? await heldRow(deps.db, heldRowKey(plan.event.id, plan.recipient.userId)) : null;
       if (held?.channel === 'escalation-batch') return deliverEscalationBatch(plan, ledger);
@@ -370,6 +415,44 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         }
       }
       if (transient) throw transient;
+      return result;
+    },
+
+    /**
+     * The reconciliation schedule's run: sends stuck "sending" for longer than
+     * any activity attempt become IN_DOUBT; every in-doubt SMS is settled by
+     * asking the provider; mail and robot rows stay in doubt for a person (no
+     * provider can be asked, and a second copy is worse than a visible doubt);
+     * SMS sent in the last two days get their delivery receipts.
+     */
+    async reconcileDeliveries(input: { at: string }): Promise<ReconcileResult> {
+      const now = new Date(input.at);
+      const result: ReconcileResult = { markedInDoubt: 0, confirmed: 0, failed: 0, resent: 0, unverifiable: 0, receipts: 0 };
+      // Longer than an activity's start-to-close (1 minute) plus its retry: a live send is never taken for a dead one.
+      result.markedInDoubt = await markStaleSendsInDoubt(deps.db, new Date(now.getTime() - 5 * 60_000));
+      let problem: unknown;
+      for (const row of await inDoubtRows(deps.db, 200)) {
+        try {
+          await settle(row, result, now);
+        } catch (error) {
+          problem ??= error; // one provider hiccup does not stop the others; the run fails at the end and the next one retries
+        }
+      }
+      const sms = deps.channels.sms;
+      if (sms?.query) {
+        for (const row of await sentWithoutReceipt(deps.db, 'sms', new Date(now.getTime() - 2 * 86_400_000), 100)) {
+          try {
+            const status = await sms.query(smsOfRow(row), { ref: row.id, sentAt: row.createdAt });
+            if (status.state === 'delivered' || status.state === 'failed') {
+              await confirmDelivery(deps.db, { id: row.id }, status);
+              result.receipts += 1;
+            }
+          } catch (error) {
+            problem ??= error;
+          }
+        }
+      }
+      if (problem) throw problem;
       return result;
     },
   };

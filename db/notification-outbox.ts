@@ -2,7 +2,7 @@
 // row per business key, claimed atomically, so a retried activity never
 // sends the same message twice.
 import type { ClaimMeta, ClaimResult, NotificationOutbox, OutboxFailure } from '../notify';
-import type { SendResult } from '../notify';
+import type { DeliveryStatus, SendResult } from '../notify';
 import type { Database } from './client';
 import type { Prisma } from './generated/prisma/client';
 
@@ -22,23 +22,46 @@ export function postgresOutbox(db: Database, contentOf: (key: string, meta: Clai
         data: [{ businessKey: key, channel: meta.channelId, event: meta.eventType, status: 'QUEUED', attempts: 1, ...content }],
         skipDuplicates: true,
       });
-      if (inserted.count === 1) return { state: 'claimed' };
+      if (inserted.count === 1) {
+        const row = await db.notification.findUniqueOrThrow({ where: { businessKey: key }, select: { id: true, createdAt: true } });
+        return { state: 'claimed', ref: row.id, since: row.createdAt.toISOString(), attempts: 1 };
+      }
       return db.$transaction(async (tx) => {
-        const [row] = await tx.$queryRaw<Array<{ status: string; providerResponse: unknown; lastError: string | null; createdAt: Date }>>`
-          SELECT status, "providerResponse", "lastError", "createdAt" FROM "Notification" WHERE "businessKey" = ${key} FOR UPDATE`;
+        const [row] = await tx.$queryRaw<Array<{ id: string; status: string; attempts: number; providerResponse: unknown; lastError: string | null; createdAt: Date }>>`
+          SELECT id, status, attempts, "providerResponse", "lastError", "createdAt" FROM "Notification" WHERE "businessKey" = ${key} FOR UPDATE`;
         if (!row) throw new Error(`notification ${key} vanished`);
+        const since = row.createdAt.toISOString();
         if (row.status === 'SENT') return { state: 'sent', response: row.providerResponse as SendResult };
         if (row.status === 'GIVEN_UP') return { state: 'failed', error: { message: row.lastError ?? 'failed' } };
         // Claimed before and never marked: the attempt died mid-send and the provider may have
         // accepted it. The row says so in the delivery log (IN_DOUBT) and is never sent again blindly.
         if (row.status === 'QUEUED') {
-          await tx.notification.update({ where: { businessKey: key }, data: { status: 'IN_DOUBT', lastError: '发送结果不明：上次发送中断，未自动重发，请核对 (in doubt: the last attempt was interrupted)' } });
-          return { state: 'in-flight', since: row.createdAt.toISOString() };
+          const inDoubtSince = new Date().toISOString();
+          await tx.notification.update({ where: { businessKey: key }, data: { status: 'IN_DOUBT', providerResponse: { inDoubtSince }, lastError: IN_DOUBT_INTERRUPTED } });
+          return { state: 'in-flight', ref: row.id, since, inDoubtSince };
         }
-        if (row.status === 'IN_DOUBT') return { state: 'in-flight', since: row.createdAt.toISOString() };
+        if (row.status === 'IN_DOUBT') return { state: 'in-flight', ref: row.id, since, inDoubtSince: inDoubtSinceOf(row.providerResponse) ?? since };
         await tx.notification.update({ where: { businessKey: key }, data: { status: 'QUEUED', attempts: { increment: 1 } } });
-        return { state: 'claimed' };
+        return { state: 'claimed', ref: row.id, since, attempts: row.attempts + 1 };
       });
+    },
+    async reclaim(key: string): Promise<ClaimResult> {
+      const rows = await db.$queryRaw<Array<{ id: string; attempts: number; createdAt: Date }>>`
+        UPDATE "Notification" SET status = 'QUEUED', attempts = attempts + 1, "lastError" = NULL
+        WHERE "businessKey" = ${key} AND status = 'IN_DOUBT' RETURNING id, attempts, "createdAt"`;
+      const row = rows[0];
+      // Someone else settled it meanwhile (confirmed or reclaimed): report it as still in flight, never send twice.
+      if (!row) return { state: 'in-flight', ref: '', since: new Date().toISOString(), inDoubtSince: new Date().toISOString() };
+      return { state: 'claimed', ref: row.id, since: row.createdAt.toISOString(), attempts: row.attempts };
+    },
+    async markInDoubt(key: string, error: OutboxFailure) {
+      await db.notification.update({
+        where: { businessKey: key },
+        data: { status: 'IN_DOUBT', providerResponse: { inDoubtSince: new Date().toISOString() }, lastError: `发送结果不明：服务商未答复，待核对 (${[error.code, error.message].filter(Boolean).join(': ')})`.slice(0, 1000) },
+      });
+    },
+    async confirm(key: string, status: DeliveryStatus) {
+      await confirmDelivery(db, { businessKey: key }, status);
     },
     async markSent(key: string, response: SendResult) {
       await db.notification.update({
@@ -53,6 +76,38 @@ export function postgresOutbox(db: Database, contentOf: (key: string, meta: Clai
       });
     },
   };
+}
+
+const IN_DOUBT_INTERRUPTED = '发送结果不明：上次发送中断，待向服务商核对 (in doubt: the last attempt was interrupted)';
+
+function inDoubtSinceOf(providerResponse: unknown): string | undefined {
+  const v = (providerResponse as { inDoubtSince?: unknown } | null)?.inDoubtSince;
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * Records what the provider's status query said: accepted or delivered makes
+ * the row SENT (with the receipt and its time when there is one); a failed
+ * receipt makes it GIVEN_UP with the receipt. `not-found` changes nothing.
+ */
+export async function confirmDelivery(db: Database, where: { businessKey: string } | { id: string }, status: DeliveryStatus): Promise<void> {
+  if (status.state === 'not-found') return;
+  const receipt = (status.receipt ?? { state: status.state }) as Prisma.InputJsonValue;
+  if (status.state === 'failed') {
+    await db.notification.update({ where, data: { status: 'GIVEN_UP', receipt, lastError: `运营商回执：未送达 (${String(status.receipt?.ErrCode ?? status.receipt?.Description ?? 'FAIL')})` } });
+    return;
+  }
+  const row = await db.notification.findUniqueOrThrow({ where, select: { sentAt: true, status: true } });
+  await db.notification.update({
+    where,
+    data: {
+      status: 'SENT',
+      lastError: null,
+      receipt,
+      ...(row.sentAt ? {} : { sentAt: new Date() }),
+      ...(status.state === 'delivered' ? { deliveredAt: status.at ?? new Date() } : {}),
+    },
+  });
 }
 
 /** A notification that could not be planned onto any channel is still a row: the delivery log shows why. */
@@ -145,4 +200,54 @@ export async function queueForDigest(db: Database, input: { businessKey: string;
     data: [{ businessKey: input.businessKey, channel: 'digest', event: input.event, userId: input.userId, recipient: input.recipient, body: input.body, status: 'QUEUED', attempts: 0 }],
     skipDuplicates: true,
   });
+}
+
+/** Channels that carry sends (not rows held for a digest or a batch, nor undeliverable ones). */
+const HELD_OR_NONE = ['digest', 'escalation-batch', 'none'];
+
+/**
+ * Rows a send left behind: QUEUED ("sending") since before `staleBefore` is a
+ * send whose worker died and whose workflow is gone; it becomes IN_DOUBT now.
+ * Returns how many were marked.
+ */
+export async function markStaleSendsInDoubt(db: Database, staleBefore: Date): Promise<number> {
+  const result = await db.notification.updateMany({
+    where: { status: 'QUEUED', channel: { notIn: HELD_OR_NONE }, createdAt: { lt: staleBefore } },
+    data: { status: 'IN_DOUBT', providerResponse: { inDoubtSince: new Date().toISOString() }, lastError: IN_DOUBT_INTERRUPTED },
+  });
+  return result.count;
+}
+
+export interface UnsettledRow {
+  id: string;
+  businessKey: string;
+  channel: string;
+  event: string;
+  recipient: string;
+  body: string;
+  status: string;
+  createdAt: Date;
+  inDoubtSince: Date;
+}
+
+/** In-doubt rows, oldest first (at most `limit`). */
+export async function inDoubtRows(db: Database, limit: number): Promise<UnsettledRow[]> {
+  const rows = await db.notification.findMany({
+    where: { status: 'IN_DOUBT', channel: { notIn: HELD_OR_NONE } },
+    orderBy: { createdAt: 'asc' },
+    take: limit,
+    select: { id: true, businessKey: true, channel: true, event: true, recipient: true, body: true, status: true, createdAt: true, providerResponse: true },
+  });
+  return rows.map(({ providerResponse, ...r }) => ({ ...r, inDoubtSince: new Date(inDoubtSinceOf(providerResponse) ?? r.createdAt.toISOString()) }));
+}
+
+/** Sent on `channel` since `since` without a delivery receipt yet (receipts are read by status query). */
+export async function sentWithoutReceipt(db: Database, channel: string, since: Date, limit: number): Promise<UnsettledRow[]> {
+  const rows = await db.notification.findMany({
+    where: { status: 'SENT', channel, deliveredAt: null, sentAt: { gte: since } },
+    orderBy: { sentAt: 'asc' },
+    take: limit,
+    select: { id: true, businessKey: true, channel: true, event: true, recipient: true, body: true, status: true, createdAt: true },
+  });
+  return rows.map((r) => ({ ...r, inDoubtSince: r.createdAt }));
 }

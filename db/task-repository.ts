@@ -214,7 +214,7 @@ export function taskRepository(db: Database) {
       const rows = await db.notification.findMany({ where: { userId: { in: [...names.keys()] } }, orderBy: { createdAt: 'desc' }, take: limit });
       return rows.map((r) => ({
         id: r.id, channel: r.channel, event: r.event, recipient: r.recipient, userName: r.userId ? names.get(r.userId) ?? null : null,
-        subject: r.subject, status: r.status, attempts: r.attempts, lastError: r.lastError, createdAt: r.createdAt, sentAt: r.sentAt,
+        subject: r.subject, status: r.status, attempts: r.attempts, lastError: r.lastError, createdAt: r.createdAt, sentAt: r.sentAt, deliveredAt: r.deliveredAt,
       }));
     },
   };

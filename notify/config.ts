@@ -39,6 +39,8 @@ export const aliyunSmsConfigSchema = z.object({
   signName: z.string().min(1),
   endpoint: z.url().default('https://dysmsapi.aliyuncs.com/'),
   regionId: z.string().default('cn-hangzhou'),
+  /** Past this the answer counts as lost: the message is in doubt and the provider is asked before any resend. */
+  timeoutMs: z.number().int().positive().default(10_000),
   /** Approved template code (SMS_xxxxxxxx) per event. */
   templates: eventTemplateCodes,
 });
@@ -50,6 +52,7 @@ export const tencentSmsConfigSchema = z.object({
   signName: z.string().min(1),
   region: z.string().default('ap-guangzhou'),
   endpoint: z.url().default('https://sms.tencentcloudapi.com/'),
+  timeoutMs: z.number().int().positive().default(10_000),
   /** Approved template id per event. */
   templates: eventTemplateCodes,
 });
@@ -71,6 +74,12 @@ export const notifyConfigSchema = z.object({
   digestHour: z.number().int().min(0).max(23).default(8),
   /** Escalations to one person within a window of this many minutes go out as one message. */
   escalationBatchMinutes: z.number().int().min(1).max(60).default(5),
+  /** An escalation whose channel keeps failing (outage, rate limit) moves to the next channel after this many minutes. */
+  escalationFallbackMinutes: z.number().positive().max(24 * 60).default(10),
+  /** An SMS in doubt that the provider's status query still does not show after this many minutes is sent again. */
+  inDoubtGraceMinutes: z.number().positive().max(24 * 60).default(10),
+  /** Rows in doubt (or stuck sending) at least this old are settled by the reconciliation schedule, which runs this often. */
+  reconcileEveryMinutes: z.number().int().min(1).max(24 * 60).default(5),
   smtp: smtpConfigSchema.optional(),
   sms: z
     .discriminatedUnion('provider', [

@@ -4,10 +4,12 @@ import { createAliyunSmsChannel } from './channels/aliyun-sms';
 import { createEmailChannel } from './channels/email';
 import { createWecomRobotChannel } from './channels/wecom-robot';
 import { deliver, type DeliveryOutcome } from './deliver';
-import { isSendError, TransientSendError } from './errors';
+import { createTencentSmsChannel } from './channels/tencent-sms';
+import { InDoubtSendError, isSendError, TransientSendError } from './errors';
 import { notificationKey } from './key';
 import { planFor, type RoutingPolicy } from './routing';
 import { startAliyunSmsProviderServer } from './testing/aliyun-provider-server';
+import { startTencentSmsProviderServer } from './testing/tencent-provider-server';
 import { AREA_LEADER, COMMUNITY, STAFF, sampleEvent } from './testing/fixtures';
 import { MemoryOutbox } from './testing/memory-outbox';
 import { startSmtpProviderServer, type SmtpProviderServer } from './testing/smtp-provider-server';
@@ -66,11 +68,14 @@ describe('deliver', () => {
     expect(aliyun.accepted).toHaveLength(1);
   });
 
-  it('rethrows transient failures for the activity to retry, without falling back', async () => {
+  it('a rate limit (WeCom 45009) comes back deferred by its documented window, without falling back', async () => {
     const { wecom, aliyun, channels } = await robotAndSms();
     const outbox = new MemoryOutbox();
     wecom.failNext(2, { code: 45009 });
-    const outcome = await withRetries(() => deliver(plan, channels, outbox, { now }));
+    const first = await deliver(plan, channels, outbox, { now });
+    expect(first).toEqual({ status: 'deferred', until: new Date(now().getTime() + 60_000).toISOString(), channelId: `robot:${COMMUNITY}` });
+    expect(await deliver(plan, channels, outbox, { now })).toMatchObject({ status: 'deferred' });
+    const outcome = await deliver(plan, channels, outbox, { now });
     expect(outcome).toMatchObject({ status: 'sent', channelId: `robot:${COMMUNITY}` });
     expect(wecom.requests).toHaveLength(3);
     expect(wecom.accepted).toHaveLength(1);
@@ -152,6 +157,85 @@ describe('SMTP outage', () => {
     const keys = mails.map((m) => m.headers.get('x-duban-key'));
     expect(mails).toHaveLength(5);
     expect(new Set(keys).size).toBe(5);
+  });
+});
+
+describe('in doubt: the provider accepted, the answer was lost', () => {
+  const smsOnly: RoutingPolicy = { ...policy, available: { email: true, sms: true, robotCommunities: [] } };
+  const smsPlan = planFor(sampleEvent(), STAFF, smsOnly);
+  const TENCENT = { secretId: 'AKIDtestSecretId0001', secretKey: 'tencent-Secret-abcdef' };
+  const clock = () => new Date();
+
+  it.each(['aliyun', 'tencent'] as const)('%s: the retry asks the provider, finds the message by the row id, and sends nothing again', async (kind) => {
+    const server = kind === 'aliyun' ? await startAliyunSmsProviderServer(ALIYUN) : await startTencentSmsProviderServer(TENCENT);
+    closers.push(server.close);
+    const sms = kind === 'aliyun'
+      ? createAliyunSmsChannel({ ...ALIYUN, signName: '龙泉街道', endpoint: `${server.url}/`, regionId: 'cn-hangzhou', templates: TEMPLATES, timeoutMs: 300 })
+      : createTencentSmsChannel({ ...TENCENT, sdkAppId: '1400000001', signName: '龙泉街道', region: 'ap-guangzhou', endpoint: `${server.url}/`, templates: TEMPLATES, timeoutMs: 300 });
+    server.failNext(1, { stallMs: 2000 });
+    const outbox = new MemoryOutbox();
+    const first = await deliver(smsPlan, { sms }, outbox, { now: clock }).catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(InDoubtSendError);
+    const key = notificationKey(smsPlan.event, STAFF, 'sms');
+    const row = outbox.rows.get(key)!;
+    expect(row.state).toBe('in-doubt');
+    expect(server.accepted).toHaveLength(1);
+    // The per-message id is the row's, not the business key.
+    const accepted = server.accepted[0]!;
+    const sentRef = 'outId' in accepted ? accepted.outId : 'sessionContext' in accepted ? accepted.sessionContext : undefined;
+    expect(sentRef).toBe(row.ref);
+    expect(sentRef).not.toBe(key);
+
+    expect(await deliver(smsPlan, { sms }, outbox, { now: clock })).toMatchObject({ status: 'already-sent', channelId: 'sms' });
+    expect(outbox.rows.get(key)).toMatchObject({ state: 'sent', receipt: { state: 'delivered' } });
+    expect(server.accepted).toHaveLength(1);
+    expect(server.queries.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('not found by the provider: waits for the grace period, then sends once more under the same id', async () => {
+    const server = await startAliyunSmsProviderServer(ALIYUN);
+    closers.push(server.close);
+    const sms = createAliyunSmsChannel({ ...ALIYUN, signName: '龙泉街道', endpoint: `${server.url}/`, regionId: 'cn-hangzhou', templates: TEMPLATES, timeoutMs: 300 });
+    const outbox = new MemoryOutbox();
+    // The send is cut before the provider took it (the worker died): the row was left "sending".
+    const key = notificationKey(smsPlan.event, STAFF, 'sms');
+    await outbox.claim(key, { eventId: smsPlan.event.id, eventType: 'reminder', recipientId: STAFF.userId, channelId: 'sms', attemptAt: new Date().toISOString() });
+    const deferred = await deliver(smsPlan, { sms }, outbox, { now: clock, inDoubtGraceMs: 60_000 });
+    expect(deferred).toMatchObject({ status: 'deferred', channelId: 'sms' });
+    expect(server.accepted).toHaveLength(0);
+    const later = () => new Date(Date.now() + 61_000);
+    expect(await deliver(smsPlan, { sms }, outbox, { now: later, inDoubtGraceMs: 60_000 })).toMatchObject({ status: 'sent', channelId: 'sms' });
+    expect(server.accepted).toHaveLength(1);
+    expect(server.accepted[0]!.outId).toBe(outbox.rows.get(key)!.ref);
+  });
+});
+
+describe('fallback after a bounded time', () => {
+  it('an escalation whose SMS is rate-limited by the hour moves to email at once; by the minute it waits, then moves at the bound', async () => {
+    const aliyun = await startAliyunSmsProviderServer(ALIYUN, now);
+    const smtp = await startSmtpProviderServer({ user: 'u', pass: 'p' });
+    closers.push(aliyun.close, smtp.close);
+    const channels: Record<string, Channel> = {
+      sms: createAliyunSmsChannel({ ...ALIYUN, signName: '龙泉街道', endpoint: `${aliyun.url}/`, regionId: 'cn-hangzhou', templates: TEMPLATES }),
+      email: createEmailChannel({ host: '127.0.0.1', port: smtp.port, secure: false, user: 'u', pass: 'p', from: 'duban <d@duban.test>', timeoutMs: 3000 }),
+    };
+    const noRobot: RoutingPolicy = { ...policy, available: { email: true, sms: true, robotCommunities: [] } };
+    aliyun.rejectAll({ code: 'isv.BUSINESS_LIMIT_CONTROL', message: '触发小时级流控Permits:5' });
+    const escalation = planFor({ ...sampleEvent(), type: 'escalation', urgency: 'escalation' }, { ...STAFF, email: 'staff@duban.test' }, noRobot);
+    expect(escalation.attempts.map((a) => a.medium)).toEqual(['sms', 'email']);
+    expect(await deliver(escalation, channels, new MemoryOutbox(), { now, escalationFallbackMs: 10 * 60_000 })).toMatchObject({ status: 'sent', channelId: 'email' });
+    expect(smtp.mails).toHaveLength(1);
+
+    // Minute level: the escalation waits a minute on SMS (inside its 10-minute bound).
+    aliyun.rejectAll({ code: 'isv.BUSINESS_LIMIT_CONTROL', message: '触发分钟级流控Permits:1' });
+    const outbox = new MemoryOutbox();
+    expect(await deliver(escalation, channels, outbox, { now, escalationFallbackMs: 10 * 60_000 })).toEqual({ status: 'deferred', until: new Date(now().getTime() + 60_000).toISOString(), channelId: 'sms' });
+    // Past the bound: email, without another SMS request.
+    const requests = aliyun.requests.length;
+    const past = () => new Date(now().getTime() + 10 * 60_000);
+    expect(await deliver(escalation, channels, outbox, { now: past, escalationFallbackMs: 10 * 60_000 })).toMatchObject({ status: 'sent', channelId: 'email' });
+    expect(aliyun.requests.length).toBe(requests);
+    expect(smtp.mails).toHaveLength(2);
   });
 });
 

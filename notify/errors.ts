@@ -1,3 +1,4 @@
+import type { ErrorTreatment } from './error-codes';
 import type { ProviderKind } from './types';
 
 export interface SendErrorDetails {
@@ -42,6 +43,27 @@ export class TransientSendError extends SendError {
   constructor(message: string, details: SendErrorDetails & { retryAfterMs?: number }) {
     super(message, details);
     this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+/**
+ * The request may have reached the provider and been accepted, but no answer
+ * came back (a timeout after the request was sent, the provider's own timeout
+ * towards the carrier). Sending again blindly could deliver twice: the row is
+ * marked IN_DOUBT and the provider is asked first (see deliver()).
+ */
+export class InDoubtSendError extends SendError {
+  readonly permanent = false;
+  override readonly name = 'InDoubtSendError';
+}
+
+/** Builds the error a documented code calls for (see error-codes.ts). */
+export function sendErrorFor(treatment: ErrorTreatment, message: string, details: SendErrorDetails & { retryAfterMs?: number }): SendError {
+  switch (treatment.kind) {
+    case 'permanent': return new PermanentSendError(message, details);
+    case 'in-doubt': return new InDoubtSendError(message, details);
+    case 'rate-limit': return new TransientSendError(message, { ...details, retryAfterMs: details.retryAfterMs ?? treatment.windowMs });
+    case 'transient': return new TransientSendError(message, details);
   }
 }
 

@@ -25,6 +25,8 @@ export interface TaskEvent {
   id: string;
   type: Exclude<EventType, 'digest'>;
   urgency: Urgency;
+  /** An escalation the rulebook marks urgent (its escalation policy): sent during quiet hours too. */
+  urgent?: boolean;
   /** When the notification is due (ISO). */
   at: string;
   communityId: string;
@@ -42,6 +44,8 @@ export interface DigestEvent {
   type: 'digest';
   /** escalation: the escalations of one batch window for one official (see escalationBatch) */
   urgency: Urgency;
+  /** A batch holding an urgent escalation goes out during quiet hours too. */
+  urgent?: boolean;
   at: string;
   /** Local day (Asia/Shanghai), YYYY-MM-DD. */
   day: string;

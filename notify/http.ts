@@ -1,4 +1,5 @@
-import { PermanentSendError, TransientSendError } from './errors';
+import { classifyHttpStatus } from './error-codes';
+import { InDoubtSendError, PermanentSendError, TransientSendError, sendErrorFor } from './errors';
 import { redactText, trimBody } from './redact';
 import type { ProviderKind } from './types';
 
@@ -33,22 +34,27 @@ export async function post(url: string, opts: PostOptions): Promise<HttpReply> {
     res = await fetch(url, { method: 'POST', headers: opts.headers, body: opts.body, signal });
   } catch (e) {
     const cause = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    throw new TransientSendError(redactText(`${opts.provider}: request to ${opts.target} failed (${cause})`, opts.secrets), {
-      provider: opts.provider,
-    });
+    const message = redactText(`${opts.provider}: request to ${opts.target} failed (${cause})`, opts.secrets);
+    // Refused or unresolved: nothing reached the provider, a retry is safe. Anything else (a timeout
+    // or a reset after the request went out) may have been accepted: in doubt, ask before resending.
+    if (neverSent(e)) throw new TransientSendError(message, { provider: opts.provider });
+    throw new InDoubtSendError(message, { provider: opts.provider });
   }
   const text = await res.text();
   const raw = trimBody(redactText(text, opts.secrets));
-  if (res.status === 429 || res.status >= 500) {
-    const retryAfter = Number(res.headers.get('retry-after'));
-    throw new TransientSendError(`${opts.provider}: ${opts.target} answered HTTP ${res.status}`, {
-      provider: opts.provider,
-      httpStatus: res.status,
-      raw,
-      retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
-    });
+  const treatment = classifyHttpStatus(res.status, res.headers.get('retry-after'));
+  if (treatment) {
+    throw sendErrorFor(treatment, `${opts.provider}: ${opts.target} answered HTTP ${res.status}`, { provider: opts.provider, httpStatus: res.status, raw });
   }
   return { status: res.status, text, headers: res.headers };
+}
+
+/** Connection-level failures where the request cannot have left this machine. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+function neverSent(e: unknown): boolean {
+  const cause = (e as { cause?: { code?: string; errors?: Array<{ code?: string }> } } | undefined)?.cause;
+  const codes = [cause?.code, ...(cause?.errors ?? []).map((x) => x.code)];
+  return codes.some((c) => c !== undefined && NOT_SENT.has(c));
 }
 
 /** Parses a JSON body or fails permanently: a provider answering non-JSON on 2xx/4xx is misconfigured. */

@@ -1,6 +1,8 @@
 // Public API of notify/. Workflows: import from './workflow-safe' instead.
 export * from './workflow-safe';
-export { PermanentSendError, TransientSendError, SendError, isSendError } from './errors';
+export { InDoubtSendError, PermanentSendError, TransientSendError, SendError, isSendError } from './errors';
+export { classifyProviderCode, classifyHttpStatus, classifySmtpReply, retryAfterMs } from './error-codes';
+export type { ErrorTreatment } from './error-codes';
 export { redact, redactText, redactUrl } from './redact';
 export { notifyConfigSchema, smtpConfigSchema, aliyunSmsConfigSchema, tencentSmsConfigSchema, robotConfigSchema } from './config';
 export type { NotifyConfig, SmtpConfig, AliyunSmsConfig, TencentSmsConfig, RobotConfig } from './config';

@@ -23,10 +23,13 @@ describe('quiet hours (22:00-07:00 Asia/Shanghai)', () => {
     expect(endOfQuietHours(new Date('2022-03-28T13:59:00Z'), policy.quietHours).toISOString()).toBe('2022-03-28T13:59:00.000Z');
   });
 
-  it('lets escalations through at night', () => {
-    const plan = planFor(sampleEvent({ at: NIGHT, type: 'escalation', urgency: 'escalation' }), SECRETARY, policy);
+  it('lets urgent escalations through at night; other escalations wait for 07:00', () => {
+    const plan = planFor(sampleEvent({ at: NIGHT, type: 'escalation', urgency: 'escalation', urgent: true }), SECRETARY, policy);
     expect(plan.notBefore).toBe(NIGHT);
     expect(plan.attempts.map((a) => a.channelId)).toEqual(['sms', 'robot:c-longquan', 'email']);
+    const routine = planFor(sampleEvent({ at: NIGHT, type: 'escalation', urgency: 'escalation' }), SECRETARY, policy);
+    expect(routine.notBefore).toBe(endOfQuietHours(new Date(NIGHT), policy.quietHours).toISOString());
+    expect(routine.notBefore).not.toBe(NIGHT);
   });
 
   it('can be switched off', () => {

@@ -106,8 +106,8 @@ export function planFor(event: NotifyEvent, r: Recipient, policy: RoutingPolicy)
   const wantsDigest = event.type !== 'digest' && !escalation && digestable && (r.preferences?.digest ?? route.digest);
   if (attempts.length === 0) return { event, recipient: r, mode: 'unreachable', notBefore: at.toISOString(), attempts };
   if (wantsDigest) return { event, recipient: r, mode: 'digest', notBefore: at.toISOString(), attempts };
-  // Escalations go through at night: a missed deadline must reach the official now.
-  const notBefore = escalation ? at : endOfQuietHours(at, policy.quietHours);
+  // Urgent escalations (the rulebook's escalation policy says so) go through at night; the rest waits for the morning.
+  const notBefore = escalation && event.urgent ? at : endOfQuietHours(at, policy.quietHours);
   return { event, recipient: r, mode: 'send', notBefore: notBefore.toISOString(), attempts };
 }
 

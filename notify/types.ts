@@ -54,8 +54,24 @@ export type OutboundMessage = EmailMessage | SmsMessage | RobotMessage;
 export interface SendContext {
   /** Business key of this send (see notificationKey); adapters pass it to providers that echo it. */
   key: string;
+  /**
+   * Unique id of this message (its outbox row id): Aliyun OutId, Tencent
+   * SessionContext, the mail's Message-ID. Receipts and status queries find
+   * the message by it; the business key is the same for every reminder of a rule.
+   */
+  ref?: string;
   now?: () => Date;
   signal?: AbortSignal;
+}
+
+/** What a provider's status query says about one message (by its ref). */
+export interface DeliveryStatus {
+  /** delivered / failed: the carrier's receipt; accepted: the provider has it, no receipt yet; not-found: the provider never took it (or has not said so yet). */
+  state: 'delivered' | 'failed' | 'accepted' | 'not-found';
+  /** When the handset received it (delivered) or the carrier said it failed. */
+  at?: Date;
+  /** The provider's record, trimmed and redacted, kept as the row's receipt. */
+  receipt?: Record<string, unknown>;
 }
 
 /** What the provider said when it accepted: stored by the outbox as evidence of delivery. */
@@ -74,4 +90,10 @@ export interface Channel {
   readonly medium: Medium;
   readonly provider: ProviderKind;
   send(message: OutboundMessage, ctx: SendContext): Promise<SendResult>;
+  /**
+   * Asks the provider about a message sent with `ref` around `sentAt` (SMS
+   * only: Aliyun QuerySendDetails, Tencent PullSmsSendStatusByPhoneNumber).
+   * Channels without it cannot confirm a send whose answer was lost.
+   */
+  query?(message: OutboundMessage, ctx: { ref: string; sentAt: Date; now?: () => Date }): Promise<DeliveryStatus>;
 }

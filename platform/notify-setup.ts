@@ -38,5 +38,6 @@ export function withMailCapture(notifyConfig: NotifyConfig, capture: { host: str
 }
 
 export function notifySetup(notifyConfig: NotifyConfig, publicUrl: string) {
-  return { channels: createChannels(notifyConfig), policy: routingPolicyFrom(notifyConfig), publicUrl, digestHour: notifyConfig.digestHour, escalationBatchMinutes: notifyConfig.escalationBatchMinutes };
+  return { channels: createChannels(notifyConfig), policy: routingPolicyFrom(notifyConfig), publicUrl, digestHour: notifyConfig.digestHour, escalationBatchMinutes: notifyConfig.escalationBatchMinutes,
+    escalationFallbackMinutes: notifyConfig.escalationFallbackMinutes, inDoubtGraceMinutes: notifyConfig.inDoubtGraceMinutes, reconcileEveryMinutes: notifyConfig.reconcileEveryMinutes };
 }

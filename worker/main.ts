@@ -13,6 +13,7 @@ import { loadNotifyConfig, notifySetup } from '../platform/notify-setup';
 import { projectRoot } from '../stack/paths';
 import { ensurePlannerSchedule } from './planner-schedule';
 import { ensureDigestSchedule } from './digest-schedule';
+import { ensureReconcileSchedule } from './reconcile-schedule';
 import { bundleWorkflows, createDubanWorker, workerTuning } from './create-worker';
 
 runMain('worker', async () => {
@@ -44,6 +45,7 @@ runMain('worker', async () => {
   ]);
   await ensurePlannerSchedule(client, queues.main);
   await ensureDigestSchedule(client, queues.main, notify.digestHour);
+  await ensureReconcileSchedule(client, queues.notifications, notify.reconcileEveryMinutes);
   console.log(`worker polling task queues "${queues.main}" and "${queues.notifications}" on ${config.TEMPORAL_ADDRESS}` +
     (config.WORKER_METRICS_PORT ? `; metrics on http://${config.METRICS_HOST}:${config.WORKER_METRICS_PORT}/metrics` : ''));
   await Promise.all(workers.map((w) => w.run()));

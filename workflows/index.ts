@@ -5,3 +5,4 @@ export { obligationWorkflow } from './obligation/obligation-workflow';
 export { notificationWorkflow } from './notification/notification-workflow';
 export { planObligationsWorkflow } from './planner/plan-obligations-workflow';
 export { digestWorkflow } from './digest/digest-workflow';
+export { reconcileWorkflow } from './reconcile/reconcile-workflow';

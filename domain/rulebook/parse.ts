@@ -63,7 +63,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function resolve(top: RulebookFileInput, input: SettingsInput, rules: RuleInput[], fileName: string): Rulebook {
   const escalationPolicies: Record<string, EscalationPolicy> = {};
   for (const [name, policy] of Object.entries(input.escalationPolicies)) {
-    escalationPolicies[name] = { name, steps: policy.steps, repeatEvery: policy.repeatEvery };
+    escalationPolicies[name] = { name, steps: policy.steps, repeatEvery: policy.repeatEvery, ...(policy.urgent ? { urgent: true } : {}) };
   }
   const subjectCategories: Record<string, SubjectCategory> = {};
   for (const [id, category] of Object.entries(input.subjectCategories)) {

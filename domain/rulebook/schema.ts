@@ -102,6 +102,8 @@ const escalationPolicySchema = z
       .min(1),
     /** re-notify the current step's people this often until someone acknowledges */
     repeatEvery: durationSchema,
+    /** its escalations go out at night too; others wait for the end of quiet hours */
+    urgent: z.boolean().default(false),
   })
   .strict();
 

@@ -65,6 +65,8 @@ export interface EscalationPolicy {
   readonly name: string;
   readonly steps: readonly EscalationStep[];
   readonly repeatEvery: string;
+  /** Its escalations go out during quiet hours too (flood duty, sensitive windows). */
+  readonly urgent?: boolean;
 }
 
 export interface LedgerRequirement {

@@ -8,10 +8,8 @@ import { markdownBody, requireRobot, robotOutcome, robotSecrets, truncateBytes }
 // DingTalk custom robot (open.dingtalk.com/document/orgapp/custom-robot-access):
 // POST {webhook}&timestamp=<ms>&sign=<urlEncoded base64> with a markdown message.
 // To @ someone by mobile the number goes in at.atMobiles AND as "@138..." in the text.
-// Reply {"errcode":0,"errmsg":"ok"}; 310000 covers sign mismatch, keyword and IP
-// whitelist failures (permanent); 130101 "send too fast" (20/min, then 10 min ban)
-// and -1 "system busy" are transient.
-const TRANSIENT = new Set([130101, 410100, -1]);
+// Reply {"errcode":0,"errmsg":"ok"}; other codes are treated as error-codes.ts says
+// (310000 sign, keyword or IP whitelist: permanent; 130101 "send too fast": wait a minute).
 
 export function createDingtalkRobotChannel(robot: RobotConfig, id = `robot:${robot.communityId}`): Channel {
   const secrets = robotSecrets(robot.webhookUrl, robot.secret);
@@ -46,7 +44,7 @@ export function createDingtalkRobotChannel(robot: RobotConfig, id = `robot:${rob
         target,
       });
       const json = parseJson(reply, { provider: 'dingtalk', secrets, target }) as { errcode?: number; errmsg?: string };
-      const { raw } = robotOutcome('dingtalk', { code: json.errcode ?? -2, msg: json.errmsg ?? '' }, TRANSIENT, {
+      const { raw } = robotOutcome('dingtalk', { code: json.errcode ?? -2, msg: json.errmsg ?? '' }, {
         webhookUrl: robot.webhookUrl,
         secrets,
         status: reply.status,

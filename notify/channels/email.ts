@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { SmtpConfig } from '../config';
-import { PermanentSendError, TransientSendError, type SendError } from '../errors';
+import { classifySmtpReply } from '../error-codes';
+import { InDoubtSendError, PermanentSendError, sendErrorFor, type SendError } from '../errors';
 import { redactText, trimBody } from '../redact';
 import type { Channel, OutboundMessage, SendContext, SendResult } from '../types';
 
@@ -9,12 +10,18 @@ import type { Channel, OutboundMessage, SendContext, SendResult } from '../types
 
 interface SmtpLikeError {
   code?: string;
+  timeoutType?: string;
   responseCode?: number;
   response?: string;
   message?: string;
 }
 
-/** SMTP 5xx replies and bad credentials cannot get better by waiting; 4xx and socket trouble can. */
+/**
+ * SMTP 5xx replies and bad credentials cannot get better by waiting; 4xx and
+ * a refused connection can. A session that went silent or was cut once it was
+ * under way (socket timeout, connection closed) may have delivered the mail
+ * before the server's 250 got lost: in doubt, never resent blindly.
+ */
 export function classifySmtpError(e: unknown, secrets: Array<string | undefined>): SendError {
   const err = (e ?? {}) as SmtpLikeError;
   const details = {
@@ -23,13 +30,15 @@ export function classifySmtpError(e: unknown, secrets: Array<string | undefined>
     raw: err.response ? trimBody(redactText(err.response, secrets), 500) : undefined,
   };
   const msg = redactText(`smtp: ${err.code ?? 'error'}: ${err.message ?? String(e)}`, secrets);
-  if (err.code === 'EAUTH' || err.code === 'EENVELOPE' || err.code === 'EMESSAGE') {
-    // EENVELOPE with a 4xx reply (greylisting) is still worth retrying.
-    if (err.responseCode && err.responseCode < 500) return new TransientSendError(msg, details);
-    return new PermanentSendError(msg, details);
+  if (err.responseCode) {
+    // EAUTH / EENVELOPE / EMESSAGE come with the server's reply: 4xx (greylisting) waits, 5xx is final.
+    return sendErrorFor(classifySmtpReply(err.responseCode), msg, details);
   }
-  if (err.responseCode && err.responseCode >= 500) return new PermanentSendError(msg, details);
-  return new TransientSendError(msg, details);
+  if (err.code === 'EAUTH' || err.code === 'EENVELOPE' || err.code === 'EMESSAGE') return new PermanentSendError(msg, details);
+  const midSession = (err.code === 'ETIMEDOUT' && err.timeoutType === 'SOCKET_TIMEOUT')
+    || (err.code === 'ECONNECTION' && /closed unexpectedly/i.test(err.message ?? ''));
+  if (midSession) return new InDoubtSendError(msg, details);
+  return sendErrorFor({ kind: 'transient' }, msg, details);
 }
 
 export function createEmailChannel(config: SmtpConfig, id = 'email'): Channel & { close(): void } {
@@ -64,6 +73,8 @@ export function createEmailChannel(config: SmtpConfig, id = 'email'): Channel & 
           text: message.text,
           html: message.html,
           textEncoding: 'base64',
+          // Unique per message (the outbox row id), so receiving systems and an operator can tell copies apart.
+          ...(ctx.ref ? { messageId: `<${ctx.ref}@${messageIdDomain(config.from)}>` } : {}),
           // Lets an operator match a mailbox copy with the outbox row.
           headers: { 'X-Duban-Key': ctx.key },
         });
@@ -78,4 +89,9 @@ export function createEmailChannel(config: SmtpConfig, id = 'email'): Channel & 
       }
     },
   };
+}
+
+/** The sender's domain for Message-IDs (RFC 5322 §3.6.4: id-left@id-right); "duban.local" if none can be read. */
+function messageIdDomain(from: string): string {
+  return /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'duban.local';
 }

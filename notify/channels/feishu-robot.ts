@@ -9,9 +9,8 @@ import { requireRobot, robotOutcome, robotSecrets, safeLink } from './robot-comm
 // POST /open-apis/bot/v2/hook/<token> with {timestamp, sign, msg_type:"post", content}.
 // A post is structured (no markdown), so user text needs no escaping. A custom bot
 // can only @ by open_id/user_id (<at>), never by mobile: without an id the name is
-// written in the text. Reply {"code":0,...}; 19021 sign/timestamp mismatch and the
-// other 190xx are permanent; 9499 and 11232 (100/min, 5/s per bot) are transient.
-const TRANSIENT = new Set([9499, 11232, 11233, 11247]);
+// written in the text. Reply {"code":0,...}; other codes are treated as error-codes.ts
+// says (19021 sign/timestamp: permanent; 9499, 11232 frequency limits: wait).
 
 type PostElement = { tag: 'text'; text: string } | { tag: 'a'; text: string; href: string } | { tag: 'at'; user_id: string };
 
@@ -48,7 +47,7 @@ export function createFeishuRobotChannel(robot: RobotConfig, id = `robot:${robot
       });
       const json = parseJson(reply, { provider: 'feishu', secrets, target }) as { code?: number; StatusCode?: number; msg?: string };
       const code = json.code ?? json.StatusCode ?? -2;
-      const { raw } = robotOutcome('feishu', { code, msg: json.msg ?? '' }, TRANSIENT, {
+      const { raw } = robotOutcome('feishu', { code, msg: json.msg ?? '' }, {
         webhookUrl: robot.webhookUrl,
         secrets,
         status: reply.status,

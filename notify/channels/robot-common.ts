@@ -1,4 +1,5 @@
-import { PermanentSendError, TransientSendError } from '../errors';
+import { classifyProviderCode } from '../error-codes';
+import { PermanentSendError, sendErrorFor } from '../errors';
 import { redactText, redactUrl, trimBody } from '../redact';
 import type { OutboundMessage, ProviderKind, RobotMessage } from '../types';
 
@@ -50,19 +51,17 @@ export interface RobotVerdict {
   msg: string;
 }
 
-/** Maps a robot API business code to success or one of the two error classes. */
+/** Maps a robot API business code to success or the error its documented meaning calls for (error-codes.ts). */
 export function robotOutcome(
   provider: ProviderKind,
   verdict: RobotVerdict,
-  transientCodes: ReadonlySet<number>,
   ctx: { webhookUrl: string; secrets: Array<string | undefined>; status: number; text: string },
 ): { raw: string } {
   const raw = trimBody(redactText(ctx.text, ctx.secrets));
   if (verdict.code === 0) return { raw };
   const details = { provider, code: String(verdict.code), httpStatus: ctx.status, raw };
   const msg = `${provider}: errcode ${verdict.code} (${redactText(verdict.msg, ctx.secrets).slice(0, 200)}) from ${redactUrl(ctx.webhookUrl)}`;
-  if (transientCodes.has(verdict.code)) throw new TransientSendError(msg, details);
-  throw new PermanentSendError(msg, details);
+  throw sendErrorFor(classifyProviderCode(provider, String(verdict.code), verdict.msg), msg, details);
 }
 
 /** Secrets a robot adapter must keep out of messages: the signing secret and the webhook's own key. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PermanentSendError, TransientSendError, type SendError } from '../errors';
+import { InDoubtSendError, PermanentSendError, TransientSendError, type SendError } from '../errors';
 import { renderSms } from '../templates/render';
 import { startAliyunSmsProviderServer } from '../testing/aliyun-provider-server';
 import { STAFF, sampleEvent } from '../testing/fixtures';
@@ -102,23 +102,29 @@ describe('Tencent SendSms (TC3-HMAC-SHA256) against the loopback provider', () =
     expect(JSON.stringify({ m: err.message, r: err.raw })).not.toContain('not-the-Right-key');
   });
 
-  it('maps RequestLimitExceeded/InternalError/5xx to transient and per-number failures to permanent', async () => {
+  it('maps RequestLimitExceeded/5xx to transient, InternalError.Timeout to in doubt, FailedOperation to permanent', async () => {
     const { server, channel } = await tencent();
     const msg = renderSms(sampleEvent(), STAFF);
     server.failNext(1, { code: 'RequestLimitExceeded', message: 'request limit exceeded' });
     server.failNext(1, { code: 'InternalError.Timeout', message: 'timeout' });
     server.failNext(1, { http: 502 });
     server.failNext(1, { code: 'FailedOperation.TemplateIncorrectOrUnapproved', message: 'template unapproved' });
-    for (let i = 0; i < 3; i++) expect(await fail(channel.send(msg, { key: 'k' }))).toBeInstanceOf(TransientSendError);
+    const limited = await fail(channel.send(msg, { key: 'k' }));
+    expect(limited).toBeInstanceOf(TransientSendError);
+    expect((limited as TransientSendError).retryAfterMs).toBe(1000);
+    // "请求下发短信超时": the carrier may have it, so it must not be blindly resent.
+    expect(await fail(channel.send(msg, { key: 'k' }))).toBeInstanceOf(InDoubtSendError);
+    expect(await fail(channel.send(msg, { key: 'k' }))).toBeInstanceOf(TransientSendError);
     expect(await fail(channel.send(msg, { key: 'k' }))).toBeInstanceOf(PermanentSendError);
   });
 
-  it('a number rejected inside SendStatusSet (request accepted) is permanent with that code', async () => {
+  it('a number at its daily limit inside SendStatusSet is a rate limit with a one-day window (deliver falls back)', async () => {
     const server = await startTencentSmsProviderServer(TENCENT, { '+8613800138000': 'LimitExceeded.PhoneNumberDailyLimit' });
     closers.push(server.close);
     const channel = createTencentSmsChannel({ ...TENCENT, sdkAppId: '1400000001', signName: '龙泉街道', region: 'ap-guangzhou', endpoint: `${server.url}/`, templates: TEMPLATES });
     const err = await fail(channel.send(renderSms(sampleEvent(), STAFF), { key: 'k' }));
-    expect(err).toBeInstanceOf(PermanentSendError);
+    expect(err).toBeInstanceOf(TransientSendError);
     expect(err.code).toBe('LimitExceeded.PhoneNumberDailyLimit');
+    expect((err as TransientSendError).retryAfterMs).toBe(86_400_000);
   });
 });

@@ -10,9 +10,8 @@ import { markdownBody, requireRobot, robotOutcome, robotSecrets, safeLink, trunc
 // the text msgtype only. So: everyone to @ has a WeCom userid -> markdown with
 // <@userid>; otherwise -> one text message carrying mentioned_mobile_list (one
 // request, so the send stays atomic for the outbox).
-// Reply {"errcode":0,"errmsg":"ok"}; 45009 (freq limit, 20/min) and -1 (busy) are
-// transient; 93000 (invalid webhook url), 93004 and the rest are permanent.
-const TRANSIENT = new Set([45009, 45033, -1]);
+// Reply {"errcode":0,"errmsg":"ok"}; other codes are treated as error-codes.ts says
+// (45009: 20/min, wait a minute; -1 busy; 93000 invalid webhook url and the rest permanent).
 
 export function createWecomRobotChannel(robot: RobotConfig, id = `robot:${robot.communityId}`): Channel {
   const secrets = robotSecrets(robot.webhookUrl);
@@ -50,7 +49,7 @@ export function createWecomRobotChannel(robot: RobotConfig, id = `robot:${robot.
         target,
       });
       const json = parseJson(reply, { provider: 'wecom', secrets, target }) as { errcode?: number; errmsg?: string };
-      const { raw } = robotOutcome('wecom', { code: json.errcode ?? -2, msg: json.errmsg ?? '' }, TRANSIENT, {
+      const { raw } = robotOutcome('wecom', { code: json.errcode ?? -2, msg: json.errmsg ?? '' }, {
         webhookUrl: robot.webhookUrl,
         secrets,
         status: reply.status,

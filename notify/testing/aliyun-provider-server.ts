@@ -3,7 +3,9 @@ import { startProviderServer, type ProviderReply, type ProviderRequest, type Ver
 
 // Loopback Dysmsapi. Verifies the RPC HMAC-SHA1 signature with its own,
 // byte-wise RFC 3986 encoder (deliberately not the adapter's), rejects reused
-// nonces and stale timestamps, and answers with the documented shapes.
+// nonces and stale timestamps, and answers with the documented shapes:
+// SendSms, and QuerySendDetails over the messages it accepted (each one
+// delivered, SendStatus 3, unless listed in `undelivered` by OutId).
 
 export interface AliyunSmsAccepted {
   phoneNumbers: string;
@@ -37,9 +39,14 @@ const reply = (status: number, body: Record<string, unknown>): ProviderReply => 
   body: { RequestId: randomUUID().toUpperCase(), ...body },
 });
 
+/** Asia/Shanghai wall time as Aliyun writes it: "2026-11-30 21:04:05". */
+const shanghai = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
+
 export async function startAliyunSmsProviderServer(credentials: { accessKeyId: string; accessKeySecret: string }, clock?: () => Date) {
   const nonces = new Set<string>();
-  return startProviderServer<AliyunSmsAccepted>({
+  const undelivered = new Set<string>();
+  const queries: Array<{ phoneNumber: string; sendDate: string }> = [];
+  const server = await startProviderServer<AliyunSmsAccepted>({
     verify(req: ProviderRequest, now: Date): Verdict<AliyunSmsAccepted> {
       const form = new URLSearchParams(req.body);
       const params = new Map([...form.entries()]);
@@ -59,6 +66,20 @@ export async function startAliyunSmsProviderServer(credentials: { accessKeyId: s
       if (!/Z$/.test(params.get('Timestamp') ?? '') || !(Math.abs(now.getTime() - ts) <= 15 * 60_000)) {
         return { ok: false, reply: reply(400, { HostId: 'dysmsapi.aliyuncs.com', Code: 'InvalidTimeStamp.Expired', Message: 'Specified time stamp or date value is expired.' }) };
       }
+      if (params.get('Action') === 'QuerySendDetails') {
+        // Answered here (never counted as an accepted message): the records of one number on one day.
+        const phone = params.get('PhoneNumber') ?? '';
+        const day = params.get('SendDate') ?? '';
+        queries.push({ phoneNumber: phone, sendDate: day });
+        const list = server.accepted.flatMap((a, i) => {
+          const at = server.acceptedAt[i]!;
+          if (!a.phoneNumbers.split(',').includes(phone) || shanghai(at).slice(0, 10).replaceAll('-', '') !== day) return [];
+          const failed = a.outId !== undefined && undelivered.has(a.outId);
+          return [{ PhoneNum: phone, SendStatus: failed ? 2 : 3, ErrCode: failed ? 'MK:0001' : 'DELIVERED', TemplateCode: a.templateCode, Content: JSON.stringify(a.templateParam), SendDate: shanghai(at), ReceiveDate: shanghai(at + 2000), OutId: a.outId }];
+        });
+        return { ok: false, reply: reply(200, { Code: 'OK', Message: 'OK', TotalCount: list.length, SmsSendDetailDTOs: { SmsSendDetailDTO: list } }) };
+      }
+      if (params.get('Action') !== 'SendSms') return { ok: false, reply: reply(404, { Code: 'InvalidAction.NotFound', Message: 'Specified api is not found.' }) };
       const phones = params.get('PhoneNumbers') ?? '';
       if (!/^1\d{10}(,1\d{10})*$/.test(phones)) {
         return { ok: false, reply: reply(200, { Code: 'isv.MOBILE_NUMBER_ILLEGAL', Message: '非法手机号' }) };
@@ -83,4 +104,5 @@ export async function startAliyunSmsProviderServer(credentials: { accessKeyId: s
     success: (_a, seq) => reply(200, { Code: 'OK', Message: 'OK', BizId: `90061974693649${String(seq).padStart(4, '0')}^0` }),
     businessError: (code, message) => reply(200, { Code: String(code), Message: message }),
   }, clock);
+  return Object.assign(server, { undelivered, queries });
 }

@@ -18,8 +18,12 @@ export interface ProviderReply {
   body: unknown;
 }
 
-/** Forced failure: an HTTP error status, or a provider business error code in the normal shape. */
-export type FailureMode = { http: number } | { code: string | number; message?: string };
+/**
+ * Forced failure: an HTTP error status, a provider business error code in the
+ * normal shape, or `stallMs`: the message is accepted (recorded) but the answer
+ * only comes after that long, so a client with a shorter timeout never sees it.
+ */
+export type FailureMode = { http: number } | { code: string | number; message?: string } | { stallMs: number };
 
 export type Verdict<T> = { ok: true; accepted: T } | { ok: false; reply: ProviderReply };
 
@@ -33,6 +37,8 @@ export interface ProviderServer<T> {
   /** Base URL, e.g. http://127.0.0.1:41234 */
   readonly url: string;
   readonly accepted: T[];
+  /** When each accepted message was taken (ms), in the same order. */
+  readonly acceptedAt: number[];
   /** Every request received, verified or not. */
   readonly requests: ProviderRequest[];
   /** Fail the next n correctly signed requests with this mode. */
@@ -44,6 +50,7 @@ export interface ProviderServer<T> {
 
 export async function startProviderServer<T>(spec: ProviderSpec<T>, clock: () => Date = () => new Date()): Promise<ProviderServer<T>> {
   const accepted: T[] = [];
+  const acceptedAt: number[] = [];
   const requests: ProviderRequest[] = [];
   const queue: FailureMode[] = [];
   let always: FailureMode | null = null;
@@ -60,20 +67,28 @@ export async function startProviderServer<T>(spec: ProviderSpec<T>, clock: () =>
       };
       requests.push(request);
       let reply: ProviderReply;
+      let delayMs = 0;
       const verdict = spec.verify(request, clock());
       if (!verdict.ok) reply = verdict.reply;
       else {
         const failure = queue.shift() ?? always;
         if (failure && 'http' in failure) reply = { status: failure.http, body: `<html><body>${failure.http} upstream error</body></html>` };
-        else if (failure) reply = spec.businessError(failure.code, failure.message ?? 'forced failure');
+        else if (failure && 'code' in failure) reply = spec.businessError(failure.code, failure.message ?? 'forced failure');
         else {
           accepted.push(verdict.accepted);
+          acceptedAt.push(clock().getTime());
           reply = spec.success(verdict.accepted, accepted.length);
+          if (failure && 'stallMs' in failure) delayMs = failure.stallMs;
         }
       }
       const isText = typeof reply.body === 'string';
-      res.writeHead(reply.status, { 'content-type': isText ? 'text/html' : 'application/json;charset=UTF-8' });
-      res.end(isText ? (reply.body as string) : JSON.stringify(reply.body));
+      const answer = () => {
+        if (res.destroyed) return;
+        res.writeHead(reply.status, { 'content-type': isText ? 'text/html' : 'application/json;charset=UTF-8' });
+        res.end(isText ? (reply.body as string) : JSON.stringify(reply.body));
+      };
+      if (delayMs > 0) setTimeout(answer, delayMs).unref();
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -82,6 +97,7 @@ export async function startProviderServer<T>(spec: ProviderSpec<T>, clock: () =>
   return {
     url: `http://127.0.0.1:${port}`,
     accepted,
+    acceptedAt,
     requests,
     failNext: (n, mode) => queue.push(...Array.from({ length: n }, () => mode)),
     rejectAll: (mode) => {

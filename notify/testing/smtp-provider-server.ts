@@ -16,7 +16,11 @@ export interface SmtpProviderServer {
  * `fullMailboxes`: recipients answered with 452 (a transient "mailbox full"), as
  * a real server would; the test may empty the set to let them through again.
  */
-export async function startSmtpProviderServer(opts: { user: string; pass: string; port?: number; mails?: ParsedMail[]; fullMailboxes?: Set<string> }): Promise<SmtpProviderServer> {
+/**
+ * `stall`: the next `count` messages are taken (parsed and kept) but the 250
+ * reply only comes after `ms`, as when a server accepts and the answer is lost.
+ */
+export async function startSmtpProviderServer(opts: { user: string; pass: string; port?: number; mails?: ParsedMail[]; fullMailboxes?: Set<string>; stall?: { count: number; ms: number } }): Promise<SmtpProviderServer> {
   const mails = opts.mails ?? [];
   const server = new SMTPServer({
     secure: false,
@@ -36,7 +40,10 @@ export async function startSmtpProviderServer(opts: { user: string; pass: string
       simpleParser(stream)
         .then((mail) => {
           mails.push(mail);
-          callback();
+          if (opts.stall && opts.stall.count > 0) {
+            opts.stall.count -= 1;
+            setTimeout(() => callback(), opts.stall.ms).unref();
+          } else callback();
         })
         .catch((e: Error) => callback(e));
     },

@@ -4,6 +4,8 @@ import { header, startProviderServer, tryJson, type ProviderReply, type Provider
 // Loopback Tencent Cloud SMS (API 3.0). Recomputes TC3-HMAC-SHA256 from the
 // request as received (its own implementation of the doc's four steps) and
 // answers like the real API: HTTP 200 with Response.Error or Response.SendStatusSet.
+// PullSmsSendStatusByPhoneNumber lists a status report (SUCCESS, with the
+// SessionContext sent) for every message it accepted for that number.
 
 export interface TencentSmsAccepted {
   phoneNumbers: string[];
@@ -34,7 +36,8 @@ const error = (code: string, message: string) => respond({ Error: { Code: code, 
 
 /** failingNumbers: +86 number -> per-number error code put in SendStatusSet (the request itself succeeds). */
 export async function startTencentSmsProviderServer(credentials: { secretId: string; secretKey: string }, failingNumbers: Record<string, string> = {}, clock?: () => Date) {
-  return startProviderServer<TencentSmsAccepted>({
+  const queries: Array<{ phoneNumber: string }> = [];
+  const server = await startProviderServer<TencentSmsAccepted>({
     verify(req: ProviderRequest, now: Date): Verdict<TencentSmsAccepted> {
       const m = AUTH.exec(header(req, 'authorization'));
       if (!m) return { ok: false, reply: error('AuthFailure.InvalidAuthorization', 'Authorization is invalid.') };
@@ -51,6 +54,19 @@ export async function startTencentSmsProviderServer(credentials: { secretId: str
       }
       if (tencentExpectedSignature(req, credentials.secretKey, date, service, signedHeaders ?? '') !== signature) {
         return { ok: false, reply: error('AuthFailure.SignatureFailure', 'The provided credentials could not be validated. Please check your signature is correct.') };
+      }
+      if (header(req, 'x-tc-action') === 'PullSmsSendStatusByPhoneNumber' && header(req, 'x-tc-version') === '2021-01-11') {
+        const q = tryJson(req.body);
+        const phone = String(q?.PhoneNumber ?? '');
+        const begin = Number(q?.BeginTime) * 1000;
+        queries.push({ phoneNumber: phone });
+        const set = server.accepted.flatMap((a, i) => {
+          const at = server.acceptedAt[i]!;
+          if (!a.phoneNumbers.includes(phone) || at < begin) return [];
+          const receivedAt = new Date(at + 2000 + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
+          return [{ UserReceiveTime: receivedAt, CountryCode: '86', SubscriberNumber: phone.slice(3), PhoneNumber: phone, SerialNo: `5000:${i}`, ReportStatus: 'SUCCESS', Description: 'DELIVRD', SessionContext: a.sessionContext ?? '' }];
+        });
+        return { ok: false, reply: respond({ PullSmsSendStatusSet: set.slice(0, Number(q?.Limit ?? 100)) }) };
       }
       if (header(req, 'x-tc-action') !== 'SendSms' || header(req, 'x-tc-version') !== '2021-01-11') {
         return { ok: false, reply: error('InvalidAction', 'The action requested is invalid.') };
@@ -80,4 +96,5 @@ export async function startTencentSmsProviderServer(credentials: { secretId: str
       }),
     businessError: (code, message) => error(String(code), message),
   }, clock);
+  return Object.assign(server, { queries });
 }

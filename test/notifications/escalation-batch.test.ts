@@ -31,7 +31,8 @@ describe('escalation messages batched per recipient per window', () => {
     const taskQueue = uniqueTaskQueue('esc-batch');
     const deps = await testActivityDeps({
       db: stack.db, client: stack.client, taskQueue,
-      notify: { smtp: { host: '127.0.0.1', port: server.port, secure: false, user: SMTP_USER, pass: SMTP_PASS, from: '督办系统 <duban@duban.test>', timeoutMs: 3000 } },
+      // Quiet hours off: fraud.investigation escalates under the standard (not urgent) policy, which waits for 07:00 in Shanghai.
+      notify: { quietHours: { start: '22:00', end: '07:00', enabled: false }, smtp: { host: '127.0.0.1', port: server.port, secure: false, user: SMTP_USER, pass: SMTP_PASS, from: '督办系统 <duban@duban.test>', timeoutMs: 3000 } },
     });
     // A 6-second window keeps the test short (configured in whole minutes: NOTIFY escalationBatchMinutes).
     const activities: Activities = { ...createActivities(deps), ...createNotificationActivities({ ...deps, ...deps.notify, escalationBatchMinutes: 0.1 }) };

@@ -165,4 +165,6 @@ export interface LedgerImportCheck { rows: Array<{ row: number; category: string
 export interface NotificationRow {
   id: string; channel: string; recipient: string; userName?: string | null; event: string; subject?: string | null; status: string; attempts: number;
   lastError?: string | null; createdAt: string; sentAt?: string | null;
+  /** The carrier's delivery receipt arrived (SMS status query). */
+  deliveredAt?: string | null;
 }

@@ -63,6 +63,7 @@ export function NotificationsPage() {
 function statusLabel(n: NotificationRow, t: ReturnType<typeof useT>): string {
   if (n.status === 'QUEUED' && n.channel === 'digest') return t('notif.status.HELD_DIGEST');
   if (n.status === 'QUEUED' && n.channel === 'escalation-batch') return t('notif.status.HELD_BATCH');
+  if (n.status === 'SENT' && n.deliveredAt) return t('notif.status.DELIVERED');
   const known = ['QUEUED', 'SENT', 'FAILED', 'GIVEN_UP', 'IN_DOUBT'] as const;
   return known.find((s) => s === n.status) ? t(`notif.status.${n.status as (typeof known)[number]}`) : t('notif.stateOther');
 }
