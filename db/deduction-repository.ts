@@ -135,7 +135,7 @@ export function deductionRepository(db: Database) {
         evidence,
         reversal: others.find((o) => o.id === rest.reversedBy?.id) ?? null,
         reverses: others.find((o) => o.id === rest.reversesId) ?? null,
-        appeals: appeals.map((a) => ({ ...toAppeal(a), files: a.evidence as EvidenceRecord[] })),
+        appeals: appeals.map((a) => ({ ...toAppeal(a), files: a.evidence })),
         userNames: new Map(users.map((u) => [u.id, u.displayName])),
       };
     },
