@@ -169,7 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const storage = deps.evidenceStorage ?? createLocalStorage(mkdtempSync(path.join(os.tmpdir(), 'duban-evidence-')));
   const rulebooks = deps.rulebooks ?? await loadRulebookStore(fileURLToPath(new URL('../rulebooks', import.meta.url)));
   await app.register(incidentRoutes({ ...repos, db: deps.db, storage, rulebooks, now: deps.planning?.now ?? (() => new Date()) }), { prefix: '/api/incidents' });
-  await app.register(appealRoutes(repos), { prefix: '/api/appeals' });
+  await app.register(appealRoutes({ ...repos, rulebooks }), { prefix: '/api/appeals' });
   await app.register(auditRoutes(repos), { prefix: '/api/audit' });
   const tasks = taskRepository(deps.db);
   const tasksService = taskService({ tasks, temporal: deps.temporal, rulebooks });

@@ -4,7 +4,7 @@
 import type { Database } from './client';
 import type { Prisma } from './generated/prisma/client';
 import { writeAudit, type Actor } from './audit-repository';
-import { evidenceOfDeduction } from './evidence-repository';
+import { attachableEvidence, evidenceOfDeduction, type EvidenceRecord } from './evidence-repository';
 import { addToTally } from './score-tally';
 
 export interface DeductionView {
@@ -61,10 +61,17 @@ function toView(r: Row): DeductionView {
   return { ...rest, points: Number(points.toString()), reversedById: reversedBy?.id ?? null };
 }
 
+/** The appeal's own fields (a row read with its files or deduction carries more). */
 function toAppeal(a: Prisma.AppealGetPayload<{ include: { deduction: { select: { communityId: true } } } }>): AppealView {
-  const { deduction, ...rest } = a;
-  return { ...rest, communityId: deduction.communityId };
+  const { id, deductionId, filedById, reason, status, decidedById, decisionReason, decidedAt, createdAt } = a;
+  return { id, deductionId, communityId: a.deduction.communityId, filedById, reason, status, decidedById, decisionReason, decidedAt, createdAt };
 }
+
+/** The files filed with an appeal, oldest first. */
+const appealFiles = { evidence: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } } as const satisfies Prisma.AppealInclude;
+
+/** Thrown inside the appeal transaction when an attachment is no longer free: nothing is written. */
+class AttachmentTaken extends Error {}
 
 export const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === 'P2002';
 
@@ -113,7 +120,7 @@ export function deductionRepository(db: Database) {
         where: { id, communityId: { in: scope } },
         include: {
           ...include,
-          appeals: { include: { deduction: { select: { communityId: true } } }, orderBy: { createdAt: 'asc' } },
+          appeals: { include: { deduction: { select: { communityId: true } }, ...appealFiles }, orderBy: { createdAt: 'asc' } },
         },
       });
       if (!r) return undefined;
@@ -128,7 +135,7 @@ export function deductionRepository(db: Database) {
         evidence,
         reversal: others.find((o) => o.id === rest.reversedBy?.id) ?? null,
         reverses: others.find((o) => o.id === rest.reversesId) ?? null,
-        appeals: appeals.map(toAppeal),
+        appeals: appeals.map((a) => ({ ...toAppeal(a), files: a.evidence })),
         userNames: new Map(users.map((u) => [u.id, u.displayName])),
       };
     },
@@ -179,29 +186,50 @@ export function deductionRepository(db: Database) {
       }
     },
 
-    async fileAppeal(deductionId: string, reason: string, actor: Actor): Promise<AppealView> {
-      return db.$transaction(async (tx) => {
-        const a = await tx.appeal.create({ data: { deductionId, filedById: actor.userId, reason }, include: { deduction: { select: { communityId: true } } } });
-        await writeAudit(tx, actor, { action: 'appeal.file', entity: 'Appeal', entityId: a.id, details: { deductionId } });
-        return toAppeal(a);
-      });
+    /**
+     * Files an appeal with its attachments: uploads of the deduction's community
+     * not yet handed in anywhere. Undefined (and nothing written) when one of
+     * them was attached elsewhere meanwhile.
+     */
+    async fileAppeal(deduction: Pick<DeductionView, 'id' | 'communityId'>, reason: string, evidenceIds: string[], actor: Actor): Promise<AppealView | undefined> {
+      try {
+        return await db.$transaction(async (tx) => {
+          const a = await tx.appeal.create({ data: { deductionId: deduction.id, filedById: actor.userId, reason }, include: { deduction: { select: { communityId: true } } } });
+          if (evidenceIds.length > 0) {
+            const attached = await tx.evidence.updateMany({
+              where: { id: { in: evidenceIds }, communityId: deduction.communityId, submissionId: null, deductionId: null, appealId: null },
+              data: { appealId: a.id },
+            });
+            if (attached.count !== evidenceIds.length) throw new AttachmentTaken();
+          }
+          await writeAudit(tx, actor, { action: 'appeal.file', entity: 'Appeal', entityId: a.id, details: { deductionId: deduction.id, ...(evidenceIds.length ? { evidenceIds } : {}) } });
+          return toAppeal(a);
+        });
+      } catch (e) {
+        if (e instanceof AttachmentTaken) return undefined;
+        throw e;
+      }
     },
+
+    /** Of `ids`, the uploads of the community still free to attach to an appeal. */
+    attachable: (communityId: string, ids: string[]) => attachableEvidence(db, communityId, ids),
 
     async hasPendingAppeal(deductionId: string): Promise<boolean> {
       return (await db.appeal.count({ where: { deductionId, status: 'PENDING' } })) > 0;
     },
 
-    /** Appeals with what an official needs to decide them: the community, the item, the points and who filed it. */
-    async listAppeals(scope: string[], q: { status?: AppealView['status']; communityId?: string }): Promise<Array<AppealView & { communityName: string; item: string; points: number; filedByName: string | null }>> {
+    /** Appeals with what an official needs to decide them: the community, the rule, the points, who filed it and the files. */
+    async listAppeals(scope: string[], q: { status?: AppealView['status']; communityId?: string }): Promise<Array<AppealView & { communityName: string; item: string; ruleId: string; occurredAt: Date; points: number; filedByName: string | null; files: EvidenceRecord[] }>> {
       const communities = q.communityId ? scope.filter((c) => c === q.communityId) : scope;
       const rows = await db.appeal.findMany({
         where: { deduction: { communityId: { in: communities } }, ...(q.status ? { status: q.status } : {}) },
-        include: { deduction: { select: { communityId: true, item: true, points: true, community: { select: { name: true } } } } }, orderBy: { createdAt: 'desc' }, take: 500,
+        include: { deduction: { select: { communityId: true, item: true, ruleId: true, occurredAt: true, points: true, community: { select: { name: true } } } }, ...appealFiles }, orderBy: { createdAt: 'desc' }, take: 500,
       });
       const filers = await db.user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.filedById))] } }, select: { id: true, displayName: true } });
       const names = new Map(filers.map((u) => [u.id, u.displayName]));
       return rows.map((a) => ({
-        ...toAppeal(a), communityName: a.deduction.community.name, item: a.deduction.item, points: Number(a.deduction.points), filedByName: names.get(a.filedById) ?? null,
+        ...toAppeal(a), communityName: a.deduction.community.name, item: a.deduction.item, ruleId: a.deduction.ruleId, occurredAt: a.deduction.occurredAt,
+        points: Number(a.deduction.points), filedByName: names.get(a.filedById) ?? null, files: a.evidence,
       }));
     },
 

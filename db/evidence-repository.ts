@@ -8,6 +8,7 @@ export interface EvidenceRecord {
   communityId: string;
   submissionId: string | null;
   deductionId: string | null;
+  appealId: string | null;
   uploadedById: string;
   storageKey: string;
   fileName: string;
@@ -22,7 +23,7 @@ export interface EvidenceRecord {
 }
 
 /** A new upload: unattached, or attached at once to the incident deduction it explains. */
-export type NewEvidence = Omit<EvidenceRecord, 'id' | 'submissionId' | 'deductionId' | 'createdAt'> & { deductionId?: string | null };
+export type NewEvidence = Omit<EvidenceRecord, 'id' | 'submissionId' | 'deductionId' | 'appealId' | 'createdAt'> & { deductionId?: string | null };
 
 export interface UsedBefore {
   evidenceId: string;
@@ -61,7 +62,7 @@ export function evidenceRepository(db: Database) {
      */
     async findUnattachedTwin(q: { communityId: string; uploadedById: string; sha256: string; deductionId: string | null }): Promise<EvidenceRecord | undefined> {
       return (await db.evidence.findFirst({
-        where: { communityId: q.communityId, uploadedById: q.uploadedById, sha256: q.sha256, submissionId: null, deductionId: q.deductionId },
+        where: { communityId: q.communityId, uploadedById: q.uploadedById, sha256: q.sha256, submissionId: null, deductionId: q.deductionId, appealId: null },
         orderBy: { createdAt: 'asc' },
       })) ?? undefined;
     },
@@ -113,9 +114,9 @@ export async function findUsedBefore(db: Database, evidenceId: string): Promise<
       FROM me
       JOIN "Community" c ON c."townshipId" = me."townshipId"
       JOIN "Evidence" o ON o."communityId" = c.id AND o.id <> me.id
-      -- "Used" means handed in: an upload never attached to a submission or an
-      -- incident (a retake, an abandoned try) accuses nobody of reusing a photo.
-      WHERE o."submissionId" IS NOT NULL OR o."deductionId" IS NOT NULL
+      -- "Used" means handed in: an upload never attached to a submission, an
+      -- incident or an appeal (a retake, an abandoned try) accuses nobody of reusing a photo.
+      WHERE o."submissionId" IS NOT NULL OR o."deductionId" IS NOT NULL OR o."appealId" IS NOT NULL
     )
     SELECT id AS "evidenceId", "communityId", "createdAt", identical, distance
     FROM others
@@ -149,16 +150,16 @@ export async function evidenceOfDeduction(db: Database, deduction: { id: string;
 }
 
 /**
- * Of `ids`, those that exist in `communityId` and are attached to neither a
- * submission nor a deduction, in the order given. The caller attaches them in
- * its own transaction with `updateMany({ where: { id, submissionId: null,
- * deductionId: null } })` and checks the count, so two submissions racing for
- * the same upload cannot both win.
+ * Of `ids`, those that exist in `communityId` and are attached to no
+ * submission, deduction or appeal, in the order given. The caller attaches them
+ * in its own transaction with `updateMany({ where: { id, submissionId: null,
+ * deductionId: null, appealId: null } })` and checks the count, so two
+ * submissions racing for the same upload cannot both win.
  */
 export async function attachableEvidence(db: Database, communityId: string, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   const rows = await db.evidence.findMany({
-    where: { id: { in: [...new Set(ids)] }, communityId, submissionId: null, deductionId: null },
+    where: { id: { in: [...new Set(ids)] }, communityId, submissionId: null, deductionId: null, appealId: null },
     select: { id: true },
   });
   const found = new Set(rows.map((r) => r.id));

@@ -70,7 +70,7 @@ export function obligationRepository(db: Database) {
           },
         });
         await tx.evidence.updateMany({
-          where: { id: { in: input.evidenceIds }, communityId: obligation.communityId, submissionId: null, deductionId: null },
+          where: { id: { in: input.evidenceIds }, communityId: obligation.communityId, submissionId: null, deductionId: null, appealId: null },
           data: { submissionId: input.submissionId },
         });
       });

@@ -189,6 +189,12 @@ export function taskRepository(db: Database) {
       return rows.map((r) => r.workflowId);
     },
 
+    /** Where each of these communities' office is, for those an admin located. */
+    async communityLocations(ids: string[]): Promise<Map<string, { lat: number; lon: number }>> {
+      const rows = await db.community.findMany({ where: { id: { in: [...new Set(ids)] }, lat: { not: null }, lon: { not: null } }, select: { id: true, lat: true, lon: true } });
+      return new Map(rows.map((r) => [r.id, { lat: r.lat!, lon: r.lon! }]));
+    },
+
     /** Which of these files were already used as evidence elsewhere (same bytes or a near-identical photo). */
     /** The official's note on the data request behind a task (period key <year>-req-<request id>), if any. */
     async requestNote(periodKey: string): Promise<string | null> {
@@ -204,7 +210,7 @@ export function taskRepository(db: Database) {
 
     /** Evidence ids of this community not yet attached anywhere. */
     async attachable(communityId: string, ids: string[]): Promise<string[]> {
-      const rows = await db.evidence.findMany({ where: { id: { in: ids }, communityId, submissionId: null, deductionId: null }, select: { id: true } });
+      const rows = await db.evidence.findMany({ where: { id: { in: ids }, communityId, submissionId: null, deductionId: null, appealId: null }, select: { id: true } });
       return rows.map((r) => r.id);
     },
 

@@ -32,6 +32,8 @@ export interface CommunityRecord {
   memberCount: number;
   /** community tags (railway, waterlogging, ...) */
   tags: string[];
+  /** where the community office is (set by an admin), or null */
+  location: { lat: number; lon: number } | null;
 }
 
 const userSelect = {
@@ -223,10 +225,12 @@ export function userRepository(db: Database) {
     async communities(scope: string[]): Promise<CommunityRecord[]> {
       const rows = await db.community.findMany({
         where: { id: { in: scope } },
-        select: { id: true, code: true, name: true, tags: true, _count: { select: { members: true } } },
+        select: { id: true, code: true, name: true, tags: true, lat: true, lon: true, _count: { select: { members: true } } },
         orderBy: { code: 'asc' },
       });
-      return rows.map((c) => ({ id: c.id, code: c.code, name: c.name, memberCount: c._count.members, tags: c.tags }));
+      return rows.map((c) => ({
+        id: c.id, code: c.code, name: c.name, memberCount: c._count.members, tags: c.tags, location: c.lat !== null && c.lon !== null ? { lat: c.lat, lon: c.lon } : null,
+      }));
     },
 
     /** Replaces a community's tags; the audit row keeps both lists. Undefined when the community is not in scope. */
@@ -237,6 +241,17 @@ export function userRepository(db: Database) {
         const after = await tx.community.update({ where: { id }, data: { tags }, select: { tags: true } });
         await writeAudit(tx, actor, { action: 'community.tags', entity: 'Community', entityId: id, details: { before: before.tags, after: after.tags } });
         return after.tags;
+      });
+    },
+
+    /** Sets (or, with null, clears) where a community office is; audited with both values. Undefined when the community is not in scope. */
+    async setCommunityLocation(scope: string[], id: string, location: { lat: number; lon: number } | null, actor: Actor): Promise<{ lat: number; lon: number } | null | undefined> {
+      return db.$transaction(async (tx) => {
+        const before = await tx.community.findFirst({ where: { AND: [{ id }, { id: { in: scope } }] }, select: { lat: true, lon: true } });
+        if (!before) return undefined;
+        await tx.community.update({ where: { id }, data: { lat: location?.lat ?? null, lon: location?.lon ?? null } });
+        await writeAudit(tx, actor, { action: 'community.location', entity: 'Community', entityId: id, details: { before, after: location } });
+        return location;
       });
     },
 

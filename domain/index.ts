@@ -92,3 +92,4 @@ export { scoreTownship, ScoreInputError, type ScoreInput, type ScoreRow, type To
 export { deductionForMissedObligation, incidentDeduction } from './score/record';
 export { explainDeduction, type ExplainContext } from './score/explain';
 export { incidentRules, reportingRules, describeRuleChoices } from './rulebook/manual-rules';
+export { distanceMeters, roundDistance, type LatLon } from './geo/distance';

@@ -3,19 +3,23 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DeductionRepository } from '../../db/deduction-repository';
 import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
+import type { RulebookStore } from '../../platform/rulebook-store';
 import { deductionService, OFFICIALS } from '../services/deduction-service';
-import { appeal, appealStatus, authErrors, deduction, errorBody, id, idParams, reason } from './schemas';
+import { appeal, appealFile, appealStatus, authErrors, deduction, errorBody, id, idParams, reason } from './schemas';
 
-export const appealRoutes = (deps: { deductions: DeductionRepository }): FastifyPluginAsync => async (app) => {
-  const service = deductionService(deps.deductions);
+export const appealRoutes = (deps: { deductions: DeductionRepository; rulebooks: RulebookStore }): FastifyPluginAsync => async (app) => {
+  const service = deductionService(deps.deductions, deps.rulebooks);
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
 
   typed.get('/', {
     schema: {
-      summary: 'Appeals in scope, newest first', tags: ['appeals'],
+      summary: 'Appeals in scope, newest first, with the community, item, rule title, points, filer and the files filed with each', tags: ['appeals'],
       querystring: z.object({ status: appealStatus.optional(), communityId: id.optional() }),
-      response: { 200: z.array(appeal.extend({ communityName: z.string(), item: z.string(), points: z.number(), filedByName: z.string().nullable() })), 404: errorBody, ...authErrors },
+      response: {
+        200: z.array(appeal.extend({ communityName: z.string(), item: z.string(), ruleTitle: z.string(), points: z.number(), filedByName: z.string().nullable(), files: z.array(appealFile) })),
+        404: errorBody, ...authErrors,
+      },
     },
   }, async (request) => service.listAppeals(currentUser(request), request.query));
 

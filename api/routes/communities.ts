@@ -7,6 +7,11 @@ import { NotFoundError } from '../errors';
 import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
 import { authErrors, errorBody, idParams } from './schemas';
 
+const latLon = z.object({
+  lat: z.number('请填写纬度（数字） (lat must be a number)').min(-90, '纬度应在 -90 到 90 之间 (lat out of range)').max(90, '纬度应在 -90 到 90 之间 (lat out of range)'),
+  lon: z.number('请填写经度（数字） (lon must be a number)').min(-180, '经度应在 -180 到 180 之间 (lon out of range)').max(180, '经度应在 -180 到 180 之间 (lon out of range)'),
+});
+
 /** Communities in the caller's scope (ADMIN and POLITICAL_LEGAL: the whole township). */
 export const communityRoutes = (deps: { users: UserRepository }): FastifyPluginAsync => async (app) => {
   app.addHook('onRequest', requireAuth);
@@ -15,7 +20,10 @@ export const communityRoutes = (deps: { users: UserRepository }): FastifyPluginA
     schema: {
       summary: 'Communities the caller may see',
       tags: ['admin'],
-      response: { 200: z.array(z.object({ id: z.string(), code: z.string(), name: z.string(), memberCount: z.number(), tags: z.array(z.string()) })), ...authErrors },
+      response: {
+        200: z.array(z.object({ id: z.string(), code: z.string(), name: z.string(), memberCount: z.number(), tags: z.array(z.string()), location: latLon.nullable() })),
+        ...authErrors,
+      },
     },
   }, async (request) => deps.users.communities(currentUser(request).scope));
 
@@ -37,5 +45,19 @@ export const communityRoutes = (deps: { users: UserRepository }): FastifyPluginA
     const tags = await deps.users.setCommunityTags(currentUser(request).scope, request.params.id, [...new Set(request.body.tags)].sort(), actorOf(request));
     if (!tags) throw new NotFoundError('社区（村）');
     return { tags };
+  });
+
+  typed.put('/:id/location', {
+    onRequest: requireRole('ADMIN'),
+    schema: {
+      summary: 'Set (or clear with null) where a community office is, WGS-84 degrees (admin); the review page shows each photo\'s distance from it; audited',
+      tags: ['admin'], params: idParams,
+      body: z.object({ location: latLon.nullable() }),
+      response: { 200: z.object({ location: latLon.nullable() }), 400: errorBody, 404: errorBody, ...authErrors },
+    },
+  }, async (request) => {
+    const location = await deps.users.setCommunityLocation(currentUser(request).scope, request.params.id, request.body.location, actorOf(request));
+    if (location === undefined) throw new NotFoundError('社区（村）');
+    return { location };
   });
 };

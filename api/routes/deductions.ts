@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { DeductionRepository } from '../../db/deduction-repository';
 import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
 import { deductionService, OFFICIALS } from '../services/deduction-service';
-import { appeal, authErrors, civilDate, deduction, errorBody, id, idParams, reason } from './schemas';
+import { appeal, appealFile, authErrors, civilDate, deduction, errorBody, id, idParams, reason } from './schemas';
 
 const named = deduction.extend({ recordedByName: z.string().nullable() });
 const detail = named.extend({
@@ -17,7 +17,7 @@ const detail = named.extend({
   })),
   reversal: named.nullable(),
   reverses: named.nullable(),
-  appeals: z.array(appeal.extend({ filedByName: z.string().nullable(), decidedByName: z.string().nullable() })),
+  appeals: z.array(appeal.extend({ filedByName: z.string().nullable(), decidedByName: z.string().nullable(), files: z.array(appealFile) })),
 });
 
 export const deductionRoutes = (deps: { deductions: DeductionRepository }): FastifyPluginAsync => async (app) => {
@@ -52,8 +52,9 @@ export const deductionRoutes = (deps: { deductions: DeductionRepository }): Fast
 
   typed.post('/:id/appeals', {
     schema: {
-      summary: 'Appeal a deduction (staff or secretary of its community)', tags: ['appeals'], params: idParams,
-      body: z.object({ reason }), response: { 201: appeal, 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },
+      summary: 'Appeal a deduction (staff or secretary of its community), optionally with files uploaded first through POST /api/evidence', tags: ['appeals'], params: idParams,
+      body: z.object({ reason, evidenceIds: z.array(id).max(20, '一次申诉最多附 20 个文件 (at most 20 attachments)').default([]) }),
+      response: { 201: appeal, 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },
     },
-  }, async (request, reply) => reply.status(201).send(await service.fileAppeal(currentUser(request), request.params.id, request.body.reason, actorOf(request))));
+  }, async (request, reply) => reply.status(201).send(await service.fileAppeal(currentUser(request), request.params.id, request.body.reason, request.body.evidenceIds, actorOf(request))));
 };

@@ -49,6 +49,8 @@ export const appeal = z.object({
   id: z.string(), deductionId: z.string(), communityId: z.string(), filedById: z.string(), reason: z.string(), status: appealStatus,
   decidedById: z.string().nullable(), decisionReason: z.string().nullable(), decidedAt: z.date().nullable(), createdAt: z.date(),
 });
+/** A file filed with an appeal; url and thumbnailUrl lead to the evidence routes (scope-checked, audited). */
+export const appealFile = z.object({ id: z.string(), fileName: z.string(), mimeType: z.string(), sizeBytes: z.number().int(), url: z.string(), thumbnailUrl: z.string().nullable(), createdAt: z.date() });
 export const reason = z.string().trim().min(2, '请填写理由（至少2个字） (a reason of at least 2 characters is required)').max(1000);
 
 /** NUL (PostgreSQL text cannot hold it) or half of a UTF-16 surrogate pair (not text at all). */

@@ -16,7 +16,9 @@ export const task = z.object({
 });
 const file = z.object({
   id: z.string(), fileName: z.string(), mimeType: z.string(), takenAt: z.date().nullable(),
-  gps: z.object({ lat: z.number(), lon: z.number() }).nullable(), url: z.string(), thumbnailUrl: z.string(), usedBefore: z.boolean(),
+  gps: z.object({ lat: z.number(), lon: z.number() }).nullable(),
+  /** metres from the community's location (rounded), when both the photo and the community have one */
+  distanceM: z.number().nullable(), url: z.string(), thumbnailUrl: z.string(), usedBefore: z.boolean(),
 });
 export const submission = z.object({
   id: z.string(), status: z.enum(['PENDING_REVIEW', 'ACCEPTED', 'REJECTED']), late: z.boolean(), units: z.number(), note: z.string().nullable(),

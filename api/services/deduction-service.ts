@@ -2,6 +2,8 @@
 import type { Actor } from '../../db/audit-repository';
 import type { RoleName, SessionUser } from '../../db/auth-repository';
 import type { AppealView, DeductionRepository, DeductionView } from '../../db/deduction-repository';
+import type { EvidenceRecord } from '../../db/evidence-repository';
+import type { RulebookStore } from '../../platform/rulebook-store';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { evidenceView } from './evidence/evidence-view';
 
@@ -13,7 +15,13 @@ export function isIncident(d: Pick<DeductionView, 'kind' | 'businessKey'>): bool
   return d.kind === 'DEDUCTION' && d.businessKey.split('|')[2] === 'incident';
 }
 
-export function deductionService(repo: DeductionRepository) {
+/** A file filed with an appeal, as a reviewer opens it (the links check scope and audit each read). */
+function appealFile(e: EvidenceRecord) {
+  const { id, fileName, mimeType, sizeBytes, url, thumbnailUrl, createdAt } = evidenceView(e, []);
+  return { id, fileName, mimeType, sizeBytes, url, thumbnailUrl, createdAt };
+}
+
+export function deductionService(repo: DeductionRepository, rulebooks?: RulebookStore) {
   async function get(user: SessionUser, id: string): Promise<DeductionView> {
     const d = await repo.findById(user.scope, id);
     if (!d) throw new NotFoundError('扣分记录');
@@ -42,7 +50,7 @@ export function deductionService(repo: DeductionRepository) {
         }),
         reversal: found.reversal ? withName(found.reversal) : null,
         reverses: found.reverses ? withName(found.reverses) : null,
-        appeals: found.appeals.map((a) => ({ ...a, filedByName: name(a.filedById), decidedByName: name(a.decidedById) })),
+        appeals: found.appeals.map(({ files, ...a }) => ({ ...a, filedByName: name(a.filedById), decidedByName: name(a.decidedById), files: files.map(appealFile) })),
       };
     },
 
@@ -54,17 +62,29 @@ export function deductionService(repo: DeductionRepository) {
       return reversal;
     },
 
-    async fileAppeal(user: SessionUser, deductionId: string, reason: string, actor: Actor): Promise<AppealView> {
+    /** Attachments are uploads made first through POST /api/evidence (the same checks and limits as task evidence). */
+    async fileAppeal(user: SessionUser, deductionId: string, reason: string, evidenceIds: string[], actor: Actor): Promise<AppealView> {
       const d = await get(user, deductionId);
       if (!APPELLANTS.includes(user.role)) throw new ForbiddenError('申诉由本社区（村）干部或书记提出 (appeals are filed by the community staff or secretary)');
       reversible(d);
       if (await repo.hasPendingAppeal(d.id)) throw new ConflictError('该扣分已有待处理的申诉 (an appeal on this deduction is already pending)', 'appeal_pending');
-      return repo.fileAppeal(d.id, reason, actor);
+      const unique = [...new Set(evidenceIds)];
+      const free = await repo.attachable(d.communityId, unique);
+      if (free.length !== unique.length) {
+        throw new BadRequestError('有附件无法使用：请上传本社区的文件，且每个文件只能用于一处（任务、事件或申诉） (an attachment is unknown, of another community, or already used)', 'evidence_not_attachable');
+      }
+      const appeal = await repo.fileAppeal(d, reason, unique, actor);
+      if (!appeal) throw new ConflictError('附件刚被用于别处，请重新上传后再提出申诉 (an attachment was used elsewhere meanwhile)', 'evidence_taken');
+      return appeal;
     },
 
-    listAppeals(user: SessionUser, q: { status?: AppealView['status']; communityId?: string }) {
+    async listAppeals(user: SessionUser, q: { status?: AppealView['status']; communityId?: string }) {
       if (q.communityId && !user.scope.includes(q.communityId)) throw new NotFoundError('社区（村）');
-      return repo.listAppeals(user.scope, q);
+      const rows = await repo.listAppeals(user.scope, q);
+      // The rule by its title, from the rulebook of the year the deduction counts in (never the rule id).
+      return rows.map(({ files, ruleId, occurredAt, ...a }) => ({
+        ...a, ruleTitle: rulebooks?.forInstant(occurredAt)?.rules.find((r) => r.id === ruleId)?.title ?? a.item, files: files.map(appealFile),
+      }));
     },
 
     async decideAppeal(user: SessionUser, appealId: string, decision: 'ACCEPTED' | 'REJECTED', reason: string, actor: Actor) {

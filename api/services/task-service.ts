@@ -7,6 +7,7 @@ import type { SessionUser } from '../../db/auth-repository';
 import type { Actor } from '../../db/audit-repository';
 import { toTask, type TaskRepository, type TaskRow } from '../../db/task-repository';
 import type { RulebookStore } from '../../platform/rulebook-store';
+import { distanceMeters, roundDistance, type LatLon } from '../../domain';
 import {
   acknowledgeEscalationUpdate, extendDeadlineUpdate, reviewUpdate, submitEvidenceUpdate, waiveUpdate,
 } from '../../workflows/obligation/messages';
@@ -31,11 +32,15 @@ type FileRow = { id: string; fileName: string; mimeType: string; takenAt: Date |
 /** How long a finished task stays on "my tasks" (grouped as done): long enough to see it went through. */
 const RECENTLY_CLOSED_MS = 3 * 86_400_000;
 
-const fileView = (e: FileRow, usedBefore: Set<string>) => ({
-  id: e.id, fileName: e.fileName, mimeType: e.mimeType, takenAt: e.takenAt,
-  gps: e.gpsLat !== null && e.gpsLon !== null ? { lat: e.gpsLat, lon: e.gpsLon } : null,
-  url: `/api/evidence/${e.id}/file`, thumbnailUrl: `/api/evidence/${e.id}/thumbnail`, usedBefore: usedBefore.has(e.id),
-});
+/** `office`: the community's location, when an admin set it; distanceM is then how far from it the photo was taken. */
+const fileView = (e: FileRow, usedBefore: Set<string>, office: LatLon | undefined) => {
+  const gps = e.gpsLat !== null && e.gpsLon !== null ? { lat: e.gpsLat, lon: e.gpsLon } : null;
+  return {
+    id: e.id, fileName: e.fileName, mimeType: e.mimeType, takenAt: e.takenAt, gps,
+    distanceM: gps && office ? roundDistance(distanceMeters(office, gps)) : null,
+    url: `/api/evidence/${e.id}/file`, thumbnailUrl: `/api/evidence/${e.id}/thumbnail`, usedBefore: usedBefore.has(e.id),
+  };
+};
 
 export function taskService(deps: { tasks: TaskRepository; temporal: Client; rulebooks: RulebookStore }) {
   /** The year's latest rulebook; a year without one is shown under the newest there is. */
@@ -97,12 +102,13 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
       const row = await load(user, id);
       const submissions = await deps.tasks.submissions(row.id);
       const used = await deps.tasks.usedBefore(submissions.flatMap((s) => s.evidence.map((e) => e.id)));
+      const office = (await deps.tasks.communityLocations([row.communityId])).get(row.communityId);
       return {
         ...view(row, await namesFor(user, [row])),
         requestNote: await deps.tasks.requestNote(row.periodKey),
         submissions: submissions.map((s) => ({
           id: s.id, status: s.status, late: s.late, units: s.units, note: s.note, createdAt: s.createdAt, submittedById: s.submittedById,
-          files: s.evidence.map((e) => fileView(e, used)),
+          files: s.evidence.map((e) => fileView(e, used, office)),
           review: s.reviews[0] ? { decision: s.reviews[0].decision, reason: s.reviews[0].reason, at: s.reviews[0].createdAt } : null,
         })),
       };
@@ -113,12 +119,12 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
       const rows = await deps.tasks.pendingReviews(user.scope, 200);
       const used = await deps.tasks.usedBefore(rows.flatMap((r) => r.evidence.map((e) => e.id)));
       const tasks = rows.map((r) => toTask(r.obligation));
-      const names = await namesFor(user, tasks);
+      const [names, offices] = await Promise.all([namesFor(user, tasks), deps.tasks.communityLocations(tasks.map((x) => x.communityId))]);
       return rows.map(({ obligation: _o, evidence, ...s }, i) => ({
         task: view(tasks[i]!, names),
         submission: {
           id: s.id, status: s.status, late: s.late, units: s.units, note: s.note, createdAt: s.createdAt, submittedById: s.submittedById,
-          files: evidence.map((e) => fileView(e, used)), review: null,
+          files: evidence.map((e) => fileView(e, used, offices.get(tasks[i]!.communityId))), review: null,
         },
       }));
     },

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { randomUUID } from 'node:crypto';
 import { login, seedTownship, startApi, type Client, type TestApi, type Township } from './support';
+import { BOUNDARY, multipartBody, photo } from './evidence-samples';
 
 describe('incident deductions, reversals, appeals and the scoreboard', () => {
   let api: TestApi;
@@ -143,6 +144,50 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
     expect(pending.map((a) => a.id)).toContain(a1.json().id);
     const detail = (await staff.get(`/api/deductions/${d1.id}`)).json();
     expect(detail.appeals[0]).toMatchObject({ status: 'ACCEPTED', filedById: t.users.staffA.id });
+  });
+
+  it('appeals carry files uploaded through the evidence route: attached once, listed with the rule title, opened by the reviewer', async () => {
+    const upload = async (client: Client, communityId: string, name: string, bytes: Buffer) => {
+      const res = await client.request({
+        method: 'POST', url: `/api/evidence?communityId=${communityId}`,
+        headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, payload: multipartBody(name, bytes),
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as string;
+    };
+    const d = (await zhengfa.post('/api/incidents', incident({ occurredOn: '2022-06-01' }))).json();
+    const p1 = await upload(staff, t.communityA, '现场照片.jpg', await photo(41));
+    const p2 = await upload(staff, t.communityA, '说明.jpg', await photo(42));
+    const elsewhere = await upload(zhengfa, t.communityB, '他村.jpg', await photo(43));
+    const before = await api.db.appeal.count();
+    // Another community's file, or an unknown id: refused, nothing filed, nothing attached.
+    for (const ids of [[p1, elsewhere], [p1, randomUUID()]]) {
+      const refused = await staff.post(`/api/deductions/${d.id}/appeals`, { reason: '当事人不是本社区居民', evidenceIds: ids });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toMatchObject({ error: 'evidence_not_attachable' });
+    }
+    expect(await api.db.appeal.count()).toBe(before);
+    expect(await api.db.evidence.count({ where: { id: { in: [p1, p2] }, appealId: { not: null } } })).toBe(0);
+
+    const filed = await staff.post(`/api/deductions/${d.id}/appeals`, { reason: '当事人不是本社区居民', evidenceIds: [p1, p2, p1] });
+    expect(filed.statusCode, filed.body).toBe(201);
+    const appealId = filed.json().id as string;
+    expect(await api.db.evidence.count({ where: { appealId } })).toBe(2);
+    // A file handed in once cannot be handed in again (here: a second deduction's appeal).
+    const d2 = (await zhengfa.post('/api/incidents', incident({ occurredOn: '2022-06-02' }))).json();
+    expect((await staff.post(`/api/deductions/${d2.id}/appeals`, { reason: '同样的理由', evidenceIds: [p1] })).json()).toMatchObject({ error: 'evidence_not_attachable' });
+
+    // The reviewer's list: community, item, rule title (not its id), points, filer, and the files with links that open.
+    const listed = ((await leader.get('/api/appeals?status=PENDING')).json() as Array<Record<string, unknown> & { id: string; files: Array<{ fileName: string; url: string; thumbnailUrl: string | null }> }>).find((a) => a.id === appealId)!;
+    expect(listed).toMatchObject({ communityName: expect.any(String), item: '维稳工作', ruleTitle: '进京上访', points: 5, filedByName: expect.any(String), status: 'PENDING' });
+    expect(listed.files.map((f) => f.fileName)).toEqual(['现场照片.jpg', '说明.jpg']);
+    const opened = await leader.get(listed.files[0]!.url);
+    expect(opened.statusCode).toBe(200);
+    expect(opened.headers['content-type']).toBe('image/jpeg');
+    expect((await leader.get(listed.files[0]!.thumbnailUrl!)).statusCode).toBe(200);
+    // The drill-down shows them with the appeal too.
+    const detail = (await staff.get(`/api/deductions/${d.id}`)).json();
+    expect(detail.appeals[0].files.map((f: { id: string }) => f.id)).toEqual([p1, p2]);
   });
 
   it('computes the scoreboard from active deductions and the Excel export has the same totals', async () => {

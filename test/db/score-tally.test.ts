@@ -81,7 +81,7 @@ describe('score tallies', () => {
             const original = (await repo.findById(communities, active[op.pick % active.length]!.id))!;
             if (op.kind === 'reverse') await repo.reverse(original, '核实有误', { userId: t.users.zhengfa });
             else {
-              const appeal = await repo.fileAppeal(original.id, '申诉', { userId: t.users.staff });
+              const appeal = (await repo.fileAppeal(original, '申诉', [], { userId: t.users.staff }))!;
               await repo.decideAppeal(appeal, original, op.accept ? 'ACCEPTED' : 'REJECTED', '已核实', { userId: t.users.leader });
             }
           }

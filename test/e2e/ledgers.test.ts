@@ -6,10 +6,9 @@
 // is read only to prove "nothing saved" and "audited".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -17,9 +16,8 @@ import { buildApp } from '../../api/app';
 import { connectTestStack, type TestStack } from '../support/stack';
 import { createTestTownship, TEST_PASSWORD, type TestTownship } from '../support/fixtures';
 import { idNumber } from '../api/support';
-import { buildWeb, launchChromium, DESKTOP } from './support';
+import { buildWeb, launchChromium, screenshot, DESKTOP } from './support';
 
-const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
 async function xlsx(rows: unknown[][]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -51,7 +49,6 @@ describe('web UI: a secretary keeps the ledgers', () => {
     profile = mkdtempSync(path.join(os.tmpdir(), 'duban-chromium-'));
     browser = await launchChromium(profile);
     page = browser.pages()[0] ?? (await browser.newPage());
-    mkdirSync(screenshots, { recursive: true });
 
     await page.setViewportSize(DESKTOP);
     await page.goto(`${base}/#/`);
@@ -160,7 +157,7 @@ describe('web UI: a secretary keeps the ledgers', () => {
     await expect.poll(() => rowOf('周某').count()).toBe(1);
     await page.getByLabel('类别').selectOption({ label: '全部' });
     await rowOf('孙某').waitFor();
-    await page.screenshot({ path: path.join(screenshots, 'ledgers.png'), fullPage: true });
+    await screenshot(page, 'ledgers.png', { fullPage: true, docs: true });
   });
 
   it('shows full details only after a visible notice that the read is logged, and logs it', async () => {

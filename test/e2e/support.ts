@@ -3,6 +3,8 @@
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ensureChromium } from '../../stack/provision';
 import { fileURLToPath } from 'node:url';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 
 export const PHONE = { width: 360, height: 740 };
 export const DESKTOP = { width: 1280, height: 900 };
@@ -55,4 +57,20 @@ export async function withCameraExif(jpeg: Buffer, exif: { takenAt: Date; lat: [
     IFD2: { DateTimeOriginal: `${local.slice(0, 10).replace(/-/g, ':')} ${local.slice(11, 19)}`, OffsetTimeOriginal: '+08:00' },
     IFD3: { GPSLatitudeRef: 'N', GPSLatitude: dms(exif.lat), GPSLongitudeRef: 'E', GPSLongitude: dms(exif.lon) },
   }).jpeg({ quality: 85 }).toBuffer();
+}
+
+const screenshotsOut = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
+const docsScreenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+/**
+ * Every screenshot a run takes goes to test-output/screenshots/ (ignored by
+ * git). Those the docs show (`docs: true`) are copied over docs/screenshots/
+ * only when asked: `UPDATE_SCREENSHOTS=1 npx vitest run test/e2e/...`, so an
+ * ordinary test run never changes a committed file.
+ */
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean; docs?: boolean } = {}): Promise<void> {
+  mkdirSync(screenshotsOut, { recursive: true });
+  const file = path.join(screenshotsOut, name);
+  await page.screenshot({ path: file, fullPage: opts.fullPage ?? false });
+  if (opts.docs && process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(file, path.join(docsScreenshots, name));
 }

@@ -24,10 +24,9 @@
 // No step skips itself: a renamed or missing route fails the run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildApp } from '../../api/app';
@@ -40,13 +39,8 @@ import { obligationSpec, openTaskNow, startObligation, waitForTaskStatus } from 
 import { createTestTownship, TEST_PASSWORD, type TestTownship } from '../support/fixtures';
 import { writeAudit } from '../../db/audit-repository';
 import { startTimeSkippingWorker, type TimeSkippingWorker } from '../support/time-skipping';
-import { buildWeb, jpegFromPage, launchChromium, withCameraExif, PHONE, DESKTOP } from './support';
+import { buildWeb, jpegFromPage, launchChromium, screenshot, withCameraExif, PHONE, DESKTOP } from './support';
 
-/**
- * Every screenshot a run takes goes here, ignored by git (test-output/ in
- * .gitignore); docs/screenshots/ is refreshed on purpose by copying from it.
- */
-const screenshotsOut = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 
 describe('web UI: staff phone page, official dashboard, community scope', () => {
   let stack: TestStack;
@@ -108,7 +102,6 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     profile = mkdtempSync(path.join(os.tmpdir(), 'duban-chromium-'));
     browser = await launchChromium(profile);
     page = browser.pages()[0] ?? (await browser.newPage());
-    mkdirSync(screenshotsOut, { recursive: true });
   });
 
   afterAll(async () => {
@@ -187,7 +180,7 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await page.getByTestId('task-summary').waitFor();
     await expect(page.locator('.group-today, .group-week').first().textContent()).resolves.toContain('每月电信诈骗线索摸排、可疑人口问询和伪基站巡查记录');
-    await page.screenshot({ path: path.join(screenshotsOut, 'staff-tasks.png'), fullPage: true });
+    await screenshot(page, 'staff-tasks.png', { fullPage: true, docs: true });
   });
 
   it('a staff user sees their community’s score, rank and deductions', async () => {
@@ -196,7 +189,7 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     await page.getByTestId('score-total').waitFor();
     await expect(page.getByTestId('score-total').textContent()).resolves.toBe('97');
     await expect(page.locator('main').textContent()).resolves.toContain('维稳工作');
-    await page.screenshot({ path: path.join(screenshotsOut, 'staff-score.png'), fullPage: true });
+    await screenshot(page, 'staff-score.png', { fullPage: true, docs: true });
   });
 
   it('a staff user of one community cannot reach another community’s pages', async () => {
@@ -235,7 +228,7 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     expect(await item.getByRole('img').evaluate(async (img: HTMLImageElement) => { await img.decode(); return img.naturalWidth; })).toBe(320);
     expect(await stack.db.evidence.count({ where: { communityId: t.community.id } })).toBe(0);
     await expect(page.getByRole('button', { name: /提交 0 份佐证/ }).isDisabled()).resolves.toBe(true);
-    await page.screenshot({ path: path.join(screenshotsOut, 'staff-upload-retry.png'), fullPage: true });
+    await screenshot(page, 'staff-upload-retry.png', { fullPage: true, docs: true });
 
     await item.getByRole('button', { name: '重新上传' }).click();
     await item.getByText('已上传').waitFor();
@@ -261,8 +254,9 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     await card.waitFor();
     const facts = card.locator('dl');
     await expect(facts.locator('dt').allTextContents()).resolves.toEqual(['拍摄时间', '拍摄地点', '曾用过']);
-    await expect(facts.locator('dd').allTextContents()).resolves.toEqual([shanghaiMinute(photoTakenAt), '30.25000, 120.16667', '未发现重复']);
-    await page.screenshot({ path: path.join(screenshotsOut, 'reviews.png'), fullPage: true });
+    // The community has no location set in this file: the place is the photo's coordinates (appeals-and-forms.test.ts sets one and reads the distance).
+    await expect(facts.locator('dd').allTextContents()).resolves.toEqual([shanghaiMinute(photoTakenAt), '30.25000, 120.16667（社区位置未设置，无法计算距离）', '未发现重复']);
+    await screenshot(page, 'reviews.png', { fullPage: true, docs: true });
     await card.getByRole('button', { name: '通过' }).click();
     await card.waitFor({ state: 'detached' });
   });
@@ -320,7 +314,7 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     const cell = page.getByTestId('heatmap').locator(`td[title="${t.community.name} 易涉毒场所每月至少巡查两次：已扣分"]`);
     await expect(cell.getAttribute('data-status')).resolves.toBe('DEDUCTED');
     await cell.scrollIntoViewIfNeeded(); // the heatmap scrolls inside its region: show the deducted cell in the screenshot
-    await page.screenshot({ path: path.join(screenshotsOut, 'dashboard.png'), fullPage: true });
+    await screenshot(page, 'dashboard.png', { fullPage: true, docs: true });
     // The drill-down says the automatic deadline check recorded it, and explains it (rule, clause, period, deadline).
     await go(`/deductions/${deduction.id}`);
     const detail = await page.locator('main').textContent();
@@ -358,7 +352,7 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     const missed = page.locator('section.group-overdue').getByTestId('task-card').filter({ hasText: '易涉毒场所每月至少巡查两次' });
     await expect(missed.getByTestId('deducted-badge').textContent()).resolves.toBe('已扣分（补交可办结）');
     await expect(missed.textContent()).resolves.not.toContain('逾期扣');
-    await page.screenshot({ path: path.join(screenshotsOut, 'staff-units-owed.png'), fullPage: true });
+    await screenshot(page, 'staff-units-owed.png', { fullPage: true });
   });
 
   it('an official looks at last month: the picker changes the heatmap, ranking and Excel link; open overdue work stays visible', async () => {
@@ -390,8 +384,8 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     // Last month's ranking: this month's deductions (petition 3, patrols 1) are not in it yet.
     const mine = page.getByTestId('ranking').locator('tbody tr').filter({ hasText: t.community.name });
     await expect(mine.locator('td.num').first().textContent()).resolves.toBe('100');
-    await page.screenshot({ path: path.join(screenshotsOut, 'dashboard-last-month.png'), fullPage: true });
-    await page.screenshot({ path: path.join(screenshotsOut, 'dashboard-month-picker.png') });
+    await screenshot(page, 'dashboard-last-month.png', { fullPage: true });
+    await screenshot(page, 'dashboard-month-picker.png', { docs: true });
   });
 
   it('an admin reads the audit log, filters it by action, and sees a system actor in words', async () => {
@@ -413,7 +407,7 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="audit-log"] tbody tr')).every((r) => r.textContent?.includes('系统（台账变动）')));
     await page.getByLabel('操作人').selectOption({ label: '全部' });
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="audit-log"] tbody tr').length > 1);
-    await page.screenshot({ path: path.join(screenshotsOut, 'audit.png') });
+    await screenshot(page, 'audit.png', { docs: true });
   });
 
   it('every page, as every role, speaks Chinese: no rule ids, UUIDs, enum codes or English copies', async () => {

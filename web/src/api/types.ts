@@ -30,6 +30,8 @@ export interface Task {
 export interface EvidenceFile {
   id: string; fileName: string; mimeType: string; url: string; thumbnailUrl?: string | null;
   takenAt: string | null; gps: { lat: number; lon: number } | null; usedBefore: boolean;
+  /** metres from the community's location (rounded); null when the photo or the community has no location */
+  distanceM?: number | null;
 }
 
 export interface Submission {
@@ -119,9 +121,13 @@ export interface Appeal {
   id: string; deductionId: string; communityId: string; filedById: string; reason: string; status: 'PENDING' | 'ACCEPTED' | 'REJECTED';
   decidedById: string | null; decisionReason: string | null; decidedAt: string | null; createdAt: string;
   filedByName?: string | null; decidedByName?: string | null;
-  /** in the appeals list: the deduction's community, item and points */
-  communityName?: string; item?: string; points?: number;
+  /** in the appeals list: the deduction's community, item, rule title and points */
+  communityName?: string; item?: string; ruleTitle?: string; points?: number;
+  /** the files filed with the appeal (links to the evidence routes) */
+  files?: AppealFile[];
 }
+
+export interface AppealFile { id: string; fileName: string; mimeType: string; sizeBytes: number; url: string; thumbnailUrl: string | null; createdAt: string }
 
 export interface DeductionDetail extends Deduction {
   recordedByName: string | null;
@@ -139,7 +145,7 @@ export interface UserRow {
   active: boolean; lockedUntil: string | null; communityIds: string[];
 }
 
-export interface CommunityRow extends Community { memberCount: number; tags?: string[] }
+export interface CommunityRow extends Community { memberCount: number; tags?: string[]; location?: { lat: number; lon: number } | null }
 
 export interface LedgerSubject {
   id: string; communityId: string; category: string; kind: 'PERSON' | 'SITE'; displayName: string; riskLevel: string | null;

@@ -18,6 +18,7 @@ const ACTIONS = [
   'escalation.acknowledge', 'evidence.upload', 'evidence.read', 'ledger.create', 'ledger.update', 'ledger.close', 'ledger.import', 'ledger.read_sensitive',
   'user.create', 'user.update', 'user.deactivate', 'user.reactivate', 'user.reset_password', 'auth.login', 'auth.login_failed', 'auth.locked', 'auth.logout',
   'auth.password_changed', 'settings.update', 'duty_shift.import', 'duty_shift.delete', 'sensitive_window.create', 'sensitive_window.delete',
+  'community.tags', 'community.location',
 ];
 const SYSTEM_ACTORS = ['system:ledger'];
 

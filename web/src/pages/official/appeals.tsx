@@ -4,6 +4,7 @@ import { api } from '../../api/client';
 import type { Appeal } from '../../api/types';
 import { Load } from '../../components/status';
 import { ReasonAction } from '../../components/reason-form';
+import { AppealFiles } from '../../components/appeal-files';
 import { useT } from '../../i18n';
 import { formatDateTime } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
@@ -20,8 +21,9 @@ export function AppealsPage() {
             {list.map((a) => (
               <li key={a.id} className="card">
                 <p><strong>{t(`appeal.status.${a.status}`)}</strong> <span className="muted small">{formatDateTime(a.createdAt)}</span></p>
-                <p data-testid="appeal-context">{t('appeal.context', { community: a.communityName ?? '', item: a.item ?? '', points: a.points ?? 0, filer: a.filedByName ?? t('ded.someone') })}</p>
+                <p data-testid="appeal-context">{t('appeal.context', { community: a.communityName ?? '', item: a.item ?? '', rule: a.ruleTitle ?? '', points: a.points ?? 0, filer: a.filedByName ?? t('ded.someone') })}</p>
                 <p>{a.reason}</p>
+                <AppealFiles files={a.files} />
                 <p><a href={`#/deductions/${a.deductionId}`}>{t('ded.title')} →</a></p>
                 {a.decisionReason && <p className="muted small">{a.decisionReason}</p>}
                 {a.status === 'PENDING' && (

@@ -4,6 +4,7 @@ import { api } from '../../api/client';
 import type { CommunityRow, CountedDeduction, Deduction, DeductionDetail } from '../../api/types';
 import { Load } from '../../components/status';
 import { ReasonAction } from '../../components/reason-form';
+import { AppealFiles, AppealForm } from '../../components/appeal-files';
 import { useT } from '../../i18n';
 import { hashQuery } from '../../lib/hash-query';
 import { isCommunityRole, isOfficial, useSession } from '../../lib/session';
@@ -101,7 +102,8 @@ export function DeductionDetailPage({ id }: { id: string }) {
               <h2>{t('ded.appeals')}</h2>
               {d.appeals.length === 0 ? <p className="muted">{t('common.none')}</p> : (
                 <ul className="plain-list">{d.appeals.map((a) => (
-                  <li key={a.id}><strong>{t(`appeal.status.${a.status}`)}</strong> {a.filedByName}：{a.reason}{a.decisionReason && <div className="muted small">{a.decidedByName}：{a.decisionReason}</div>}</li>
+                  <li key={a.id}><strong>{t(`appeal.status.${a.status}`)}</strong> {a.filedByName}：{a.reason}{a.decisionReason && <div className="muted small">{a.decidedByName}：{a.decisionReason}</div>}
+                    <AppealFiles files={a.files} /></li>
                 ))}</ul>
               )}
               {d.kind === 'DEDUCTION' && !d.reversal && (
@@ -109,8 +111,7 @@ export function DeductionDetailPage({ id }: { id: string }) {
                   {isOfficial(me.user.role) && <ReasonAction label={t('ded.reverse')} reasonLabel={t('common.reason')} route="POST /api/deductions/:id/reversals" danger
                     onSubmit={(reason) => api.post(`/api/deductions/${d.id}/reversals`, { reason }).then(state.reload)} />}
                   {/* One appeal at a time: while one is pending there is nothing more to file. */}
-                  {isCommunityRole(me.user.role) && !d.appeals.some((a) => a.status === 'PENDING') && <ReasonAction label={t('ded.appeal')} reasonLabel={t('common.reason')} route="POST /api/deductions/:id/appeals"
-                    onSubmit={(reason) => api.post(`/api/deductions/${d.id}/appeals`, { reason }).then(state.reload)} />}
+                  {isCommunityRole(me.user.role) && !d.appeals.some((a) => a.status === 'PENDING') && <AppealForm deduction={d} onFiled={state.reload} />}
                 </div>
               )}
             </article>

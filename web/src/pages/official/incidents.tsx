@@ -9,9 +9,10 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api/client';
 import { uploadIncidentEvidence } from '../../api/upload';
-import type { CommunityRow, Deduction, IncidentRow, IncidentRule } from '../../api/types';
+import type { CommunityRow, Deduction, IncidentRow, IncidentRule, LedgerSubject } from '../../api/types';
 import { ErrorBox, Load } from '../../components/status';
 import { useT } from '../../i18n';
+import { isTooLarge, megabytes } from '../../lib/file-size';
 import { formatDate, shanghaiDay } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
 
@@ -39,6 +40,14 @@ function IncidentForm({ communities, onRecorded }: { communities: CommunityRow[]
   const [chosen, setChosen] = useState('');
   const ruleId = incidentRules.some((r) => r.id === chosen) ? chosen : incidentRules[0]?.id ?? '';
   const rule = useMemo(() => incidentRules.find((r) => r.id === ruleId), [incidentRules, ruleId]);
+  // The person concerned, from the community's ledger (of the rule's category when it names one).
+  const subjects = useFetch(() => (communityId
+    ? api.get<LedgerSubject[]>(`/api/ledgers?communityId=${encodeURIComponent(communityId)}${rule?.subjects ? `&category=${encodeURIComponent(rule.subjects)}` : ''}`)
+    : Promise.resolve([])), [communityId, rule?.subjects]);
+  const [subjectQuery, setSubjectQuery] = useState('');
+  const [pickedSubject, setPickedSubject] = useState('');
+  const matches = (subjects.data ?? []).filter((s) => s.kind === 'PERSON' && s.displayName.includes(subjectQuery.trim()));
+  const subjectId = (subjects.data ?? []).some((s) => s.id === pickedSubject) ? pickedSubject : '';
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -46,6 +55,8 @@ function IncidentForm({ communities, onRecorded }: { communities: CommunityRow[]
   // One key per form fill: a retried or double-submitted form records once (the API answers 200 the second time).
   const [key, setKey] = useState(() => crypto.randomUUID());
   const [files, setFiles] = useState<File[]>([]);
+  /** files refused in the browser (over 15 MB), never sent */
+  const [tooLarge, setTooLarge] = useState<string[]>([]);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   /** The recorded deduction whose files did not all arrive, and those files with why. */
   const [pending, setPending] = useState<{ deduction: Deduction; failed: Array<{ file: File; reason: string }> } | null>(null);
@@ -71,7 +82,7 @@ function IncidentForm({ communities, onRecorded }: { communities: CommunityRow[]
     setBusy(true); setError(undefined); setDone(null);
     try {
       const d = pending?.deduction ?? await api.post<Deduction>('/api/incidents', {
-        communityId, ruleId, description: reason.trim(), occurredOn, idempotencyKey: key,
+        communityId, ruleId, description: reason.trim(), occurredOn, idempotencyKey: key, ...(subjectId ? { subjectId } : {}),
       });
       onRecorded();
       const toSend = pending ? pending.failed.map((f) => f.file) : files;
@@ -82,6 +93,7 @@ function IncidentForm({ communities, onRecorded }: { communities: CommunityRow[]
       setPending(failed.length > 0 ? { deduction: d, failed } : null);
       if (failed.length === 0) {
         setReason('');
+        setPickedSubject(''); setSubjectQuery('');
         setFiles([]);
         setKey(crypto.randomUUID());
       }
@@ -90,6 +102,8 @@ function IncidentForm({ communities, onRecorded }: { communities: CommunityRow[]
 
   /** New files replace the failed ones when a deduction is already recorded: they go to that deduction. */
   function pickFiles(list: File[]) {
+    setTooLarge(list.filter(isTooLarge).map((f) => t('appeal.fileTooLarge', { name: f.name, size: megabytes(f) })));
+    list = list.filter((f) => !isTooLarge(f));
     setFiles(list);
     if (pending) setPending({ ...pending, failed: list.map((file) => ({ file, reason: '' })) });
   }
@@ -113,6 +127,14 @@ function IncidentForm({ communities, onRecorded }: { communities: CommunityRow[]
       {rules.error !== undefined && <ErrorBox error={rules.error} route="GET /api/incidents/rules" />}
       {rule && <blockquote className="clause small">{rule.clause}</blockquote>}
       {rule && <p className="muted small">{t('inc.pointsFromRulebook', { points: rule.points })}</p>}
+      <label htmlFor="inc-subject-search">{t('inc.subjectSearch')}</label>
+      <input id="inc-subject-search" type="search" value={subjectQuery} onChange={(e) => setSubjectQuery(e.target.value)} disabled={!!pending} />
+      <label htmlFor="inc-subject">{t('inc.subject')}</label>
+      <select id="inc-subject" value={subjectId} onChange={(e) => setPickedSubject(e.target.value)} disabled={!!pending}>
+        <option value="">{matches.length === 0 && subjectQuery.trim() ? t('inc.subjectNoMatch') : t('inc.subjectNone')}</option>
+        {matches.map((s) => <option key={s.id} value={s.id}>{s.displayName}{s.fields.address ? `（${s.fields.address}）` : ''}</option>)}
+      </select>
+      {subjects.error !== undefined && <ErrorBox error={subjects.error} route="GET /api/ledgers" />}
       <label htmlFor="inc-reason">{t('inc.reason')}</label>
       <textarea id="inc-reason" rows={3} minLength={2} maxLength={1000} value={reason} onChange={(e) => setReason(e.target.value)} required disabled={!!pending} />
       <label htmlFor="inc-files">{t('inc.files')}</label>
@@ -120,6 +142,7 @@ function IncidentForm({ communities, onRecorded }: { communities: CommunityRow[]
         accept="image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif,application/pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
         onChange={(e) => pickFiles([...(e.target.files ?? [])])} />
       {files.length > 0 && !pending && <p className="muted small">{t('inc.filesChosen', { count: files.length })}</p>}
+      {tooLarge.map((text) => <p key={text} className="error-text small" role="alert">{text}</p>)}
       {error !== undefined && <ErrorBox error={error} route="POST /api/incidents" />}
       {done && <p className="ok" role="status">{done}</p>}
       {progress && <p className="muted small" role="status">{t('inc.uploading', { done: progress.done, total: progress.total })}</p>}

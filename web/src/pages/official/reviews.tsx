@@ -6,7 +6,7 @@ import { api } from '../../api/client';
 import type { EvidenceFile, PendingReview, Submission, Task } from '../../api/types';
 import { ErrorBox, Load } from '../../components/status';
 import { ReasonAction } from '../../components/reason-form';
-import { useT } from '../../i18n';
+import { useT, type Translate } from '../../i18n';
 import { asList } from '../../lib/list';
 import { formatDateTime, formatDeadline } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
@@ -61,6 +61,14 @@ function ReviewCard({ review: { task, submission }, onDone }: { review: PendingR
 
 const MONTH_MS = 31 * 24 * 3_600_000;
 
+/** Where the photo was taken, as the distance from the community (the API computes it with domain/geo/distance.ts). */
+function placeText(t: Translate, file: EvidenceFile): string {
+  if (!file.gps) return t('review.noGps');
+  const m = file.distanceM;
+  if (m === null || m === undefined) return t('review.officeUnset', { coords: `${file.gps.lat.toFixed(5)}, ${file.gps.lon.toFixed(5)}` });
+  return m < 1000 ? t('review.distance', { meters: m }) : t('review.distanceKm', { km: (m / 1000).toFixed(1) });
+}
+
 function FileFacts({ file, dueAt, submittedAt }: { file: EvidenceFile; dueAt: string; submittedAt: string }) {
   const t = useT();
   // A photo taken after the deadline, or weeks before it was handed in, deserves a second look.
@@ -75,7 +83,7 @@ function FileFacts({ file, dueAt, submittedAt }: { file: EvidenceFile; dueAt: st
         <dt>{t('review.takenAt')}</dt>
         <dd className={suspicious ? 'warn' : ''}>{file.takenAt ? formatDateTime(file.takenAt) : t('review.unknown')}{suspicious && <> ⚠ {t('review.oddTime')}</>}</dd>
         <dt>{t('review.place')}</dt>
-        <dd>{file.gps ? `${file.gps.lat.toFixed(5)}, ${file.gps.lon.toFixed(5)}` : t('review.unknown')}</dd>
+        <dd data-testid="photo-place">{placeText(t, file)}</dd>
         <dt>{t('review.usedBefore')}</dt>
         <dd>{file.usedBefore ? <strong className="flag" role="note">⚠ {t('review.usedBeforeFlag')}</strong> : <span className="ok">{t('review.fresh')}</span>}</dd>
       </dl>

@@ -7,6 +7,7 @@ import type { UploadedEvidence } from '../../api/types';
 import { uploadEvidence } from '../../api/upload';
 import { ProgressBar } from '../../components/widgets';
 import { useT } from '../../i18n';
+import { isTooLarge, megabytes } from '../../lib/file-size';
 import { formatDateTime } from '../../lib/time';
 
 export interface PendingPhoto {
@@ -20,9 +21,6 @@ export interface PendingPhoto {
   /** over the upload limit: refused in the browser, never sent */
   tooLarge?: boolean;
 }
-
-/** The server's limit for one evidence file (api/services/evidence: 15 MB). */
-export const MAX_UPLOAD_BYTES = 15 * 1024 * 1024;
 
 let nextKey = 0;
 
@@ -57,8 +55,7 @@ export function usePhotoUploads(communityId: string) {
     const added: PendingPhoto[] = [...files].map((file) => {
       const previewUrl = URL.createObjectURL(file);
       urls.current.add(previewUrl);
-      // Checked here so a phone does not send 40 MB only to be refused by the server.
-      return file.size > MAX_UPLOAD_BYTES
+      return isTooLarge(file)
         ? { key: `p${nextKey++}`, file, previewUrl, progress: 0, state: 'failed', tooLarge: true }
         : { key: `p${nextKey++}`, file, previewUrl, progress: 0, state: 'uploading' };
     });
@@ -116,7 +113,7 @@ export function PhotoItem({ photo, onRetry, onRemove }: { photo: PendingPhoto; o
             {(photo.result?.usedBefore.length ?? 0) > 0 && <span className="warn small" role="alert">{t('upload.usedBefore')}</span>}
           </>
         )}
-        {photo.tooLarge && <span className="error-text small" role="alert">{t('upload.tooLarge', { size: (photo.file.size / 1048576).toFixed(1) })}</span>}
+        {photo.tooLarge && <span className="error-text small" role="alert">{t('upload.tooLarge', { size: megabytes(photo.file) })}</span>}
         {photo.state === 'failed' && !photo.tooLarge && (
           <>
             <span className="error-text small" role="alert">{t('upload.failed', { message: photo.error || t('common.networkError') })}</span>
