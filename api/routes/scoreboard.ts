@@ -16,18 +16,18 @@ const page = query.extend({
   limit: z.coerce.number().int().min(1, '每页至少 1 个社区（村）').max(500, '每页最多 500 个社区（村）').default(SCOREBOARD_PAGE),
 });
 const amounts = { ytdDeducted: z.number(), monthDeducted: z.number() };
-const head = {
-  year: z.number(), month: z.number(), baseScore: z.number(), rankOutOf: z.number(),
+const head = { year: z.number(), month: z.number(), baseScore: z.number(), rankOutOf: z.number() };
+const layout = {
   rows: z.array(z.object({ section: z.string(), item: z.string() })),
   clauses: z.array(z.object({ section: z.string(), item: z.string(), clauseId: z.string(), text: z.string(), amount: z.number(), counting: z.enum(CLAUSE_COUNTINGS) })),
 };
 const row = z.object({
   id: z.string(), code: z.string(), name: z.string(), rank: z.number(), total: z.number(), totalByMonth: z.array(z.number()), ...amounts,
   openObligationsThisMonth: z.number(), pointsAtRiskThisMonth: z.number(),
-  sections: z.array(z.object({ section: z.string(), ...amounts })),
   otherDeducted: z.number(),
 });
 const breakdown = row.extend({
+  sections: z.array(z.object({ section: z.string(), ...amounts })),
   items: z.array(z.object({ section: z.string(), item: z.string(), ...amounts, full: z.boolean() })),
   clauses: z.array(z.object({ clauseId: z.string(), count: z.number(), ...amounts, full: z.boolean() })),
 });
@@ -39,7 +39,7 @@ export const scoreboardRoutes = (deps: { scoreboard: ScoreboardService }): Fasti
 
   typed.get('/', {
     schema: {
-      summary: 'The ranking: one page of the caller\'s communities, best rank first, each ranked township-wide, with month and year-to-date totals, sections, trend and points at risk',
+      summary: 'The ranking: one page of the caller\'s communities, best rank first, each ranked township-wide, with month and year-to-date totals, trend and points at risk',
       tags: ['scoreboard'], querystring: page, response: { 200: z.object({ ...head, inScope: z.number(), offset: z.number(), communities: z.array(row) }), 400: errorBody, ...authErrors },
     },
   }, async (request) => {
@@ -51,7 +51,7 @@ export const scoreboardRoutes = (deps: { scoreboard: ScoreboardService }): Fasti
     schema: {
       summary: 'One community of the caller\'s scope, ranked township-wide, with its breakdown by rubric item and clause',
       tags: ['scoreboard'], params: z.object({ communityId: id }), querystring: query,
-      response: { 200: z.object({ ...head, community: breakdown }), 400: errorBody, 404: errorBody, ...authErrors },
+      response: { 200: z.object({ ...head, ...layout, community: breakdown }), 400: errorBody, 404: errorBody, ...authErrors },
     },
   }, async (request) => service.community(currentUser(request), request.query, request.params.communityId));
 

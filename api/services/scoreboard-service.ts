@@ -37,13 +37,13 @@ export interface CommunityScoreRow extends Amounts {
   openObligationsThisMonth: number;
   /** the points those obligations would cost if every one missed its deadline, after the clauses' caps */
   pointsAtRiskThisMonth: number;
-  sections: Array<{ section: string } & Amounts>;
   /** points of rules not in the year's rulebook (recorded before incidents were bound to it), in ytdDeducted too */
   otherDeducted: number;
 }
 
-/** One community's row with its breakdown by rubric item and clause (the drill-down and the export). */
+/** One community's row with its breakdown by rubric section, item and clause (the drill-down and the export). */
 export interface CommunityBreakdown extends CommunityScoreRow {
+  sections: Array<{ section: string } & Amounts>;
   /** items with points deducted or a full clause (the rest are 0) */
   items: Array<ItemRow & Amounts & { full: boolean }>;
   /** clauses with deductions recorded (the rest are 0) */
@@ -52,6 +52,10 @@ export interface CommunityBreakdown extends CommunityScoreRow {
 
 interface BoardHead {
   year: number; month: number; baseScore: number; rankOutOf: number;
+}
+
+/** The rubric's layout, for those who show a breakdown. */
+interface Layout {
   /** every rubric item (考核事项), in rubric order */
   rows: ItemRow[];
   /** every deduction clause, in rubric order */
@@ -68,12 +72,12 @@ export interface Scoreboard extends BoardHead {
 }
 
 /** Every community of the caller's scope with its breakdown: what the Excel export lays out. */
-export interface FullScoreboard extends BoardHead {
+export interface FullScoreboard extends BoardHead, Layout {
   communities: CommunityBreakdown[];
 }
 
-/** A page of the ranking: a person reads 100 communities at a time, not a prefecture's 3,000. */
-export const SCOREBOARD_PAGE = 100;
+/** A page of the ranking: a person reads 50 communities at a time, not a prefecture's 3,000. */
+export const SCOREBOARD_PAGE = 50;
 
 /** One deduction in the export's detail sheet, with what it counted for. */
 export interface DetailRow extends DeductionDetail {
@@ -133,11 +137,9 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
       ? await repo.openObligationsAtRisk(shown.map((i) => communities[i]!.id), now > period.start ? now : period.start, period.end)
       : [];
     const risk = scored.atRisk(pending);
+    const head: BoardHead = { year, month, baseScore: rulebook.baseScore, rankOutOf: scored.rankOutOf };
     const clauses = rulebook.clauses.map(clauseRow);
-    const head: BoardHead = {
-      year, month, baseScore: rulebook.baseScore, rankOutOf: scored.rankOutOf, clauses,
-      rows: [...new Map(clauses.map((c) => [`${c.section}\u0000${c.item}`, { section: c.section, item: c.item }])).values()],
-    };
+    const layout: Layout = { clauses, rows: [...new Map(clauses.map((c) => [`${c.section}\u0000${c.item}`, { section: c.section, item: c.item }])).values()] };
     const row = (i: number): CommunityScoreRow => {
       const community = communities[i]!;
       const s = scored.communities[i]!;
@@ -145,7 +147,6 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
         id: community.id, code: community.code, name: community.name, rank: s.rank, total: s.total, totalByMonth: [...s.totalByMonth],
         ytdDeducted: s.deducted, monthDeducted: s.monthDeducted,
         openObligationsThisMonth: risk.get(community.id)?.count ?? 0, pointsAtRiskThisMonth: risk.get(community.id)?.points ?? 0,
-        sections: s.sections.map((sec) => ({ section: String(sec.number), ytdDeducted: sec.deducted, monthDeducted: sec.monthDeducted })),
         otherDeducted: s.unlistedDeducted,
       };
     };
@@ -153,6 +154,7 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
       const s = scored.communities[i]!;
       return {
         ...row(i),
+        sections: s.sections.map((sec) => ({ section: String(sec.number), ytdDeducted: sec.deducted, monthDeducted: sec.monthDeducted })),
         items: s.sections.flatMap((sec) => sec.items
           .filter((it) => it.deducted > 0 || it.full)
           .map((it) => ({ section: String(sec.number), item: it.item, ytdDeducted: it.deducted, monthDeducted: it.monthDeducted, full: it.full }))),
@@ -161,7 +163,7 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
           .map((c) => ({ clauseId: c.clauseId, count: c.count, ytdDeducted: c.deducted, monthDeducted: c.monthDeducted, full: c.full })),
       };
     };
-    return { head, inScope: mine.length, shown, row, breakdown };
+    return { head, layout, inScope: mine.length, shown, row, breakdown };
   }
 
   return {
@@ -172,17 +174,17 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
     },
 
     /** One community of the caller's scope, ranked township-wide, with its breakdown by item and clause. */
-    async community(user: SessionUser, q: { year?: number; month?: number }, communityId: string, now = new Date()): Promise<BoardHead & { community: CommunityBreakdown }> {
+    async community(user: SessionUser, q: { year?: number; month?: number }, communityId: string, now = new Date()): Promise<BoardHead & Layout & { community: CommunityBreakdown }> {
       if (!user.scope.includes(communityId)) throw new NotFoundError('没有找到该社区（村），或不在您的管辖范围内');
       const b = await board(user, q, new Set([communityId]), { offset: 0, limit: 1 }, now);
       if (b.shown.length === 0) throw new NotFoundError('没有找到该社区（村），或不在您的管辖范围内');
-      return { ...b.head, community: b.breakdown(b.shown[0]!) };
+      return { ...b.head, ...b.layout, community: b.breakdown(b.shown[0]!) };
     },
 
     /** Every community of the caller's scope with its breakdown (the Excel export). */
     async full(user: SessionUser, q: { year?: number; month?: number }, now = new Date()): Promise<FullScoreboard> {
       const b = await board(user, q, new Set(user.scope), { offset: 0, limit: Infinity }, now);
-      return { ...b.head, communities: b.shown.map(b.breakdown) };
+      return { ...b.head, ...b.layout, communities: b.shown.map(b.breakdown) };
     },
 
     /**

@@ -75,19 +75,17 @@ export interface CommunityScore extends ScoreAmounts {
   id: string; code: string; name: string; rank: number; total: number; openObligationsThisMonth: number; pointsAtRiskThisMonth: number;
   /** the total at the end of each month, January to the month */
   totalByMonth: number[];
-  sections: Array<{ section: string } & ScoreAmounts>;
 }
 /** GET /api/scoreboard: one page of the ranking of the caller's communities. */
 export interface Scoreboard {
   year: number; month: number; baseScore: number; rankOutOf: number;
-  rows: Array<{ section: string; item: string }>;
   inScope: number; offset: number;
   communities: CommunityScore[];
 }
 /** GET /api/scoreboard/communities/:id: one community with its breakdown by rubric item. */
 export interface CommunityBoard {
   year: number; month: number; baseScore: number; rankOutOf: number;
-  community: CommunityScore & { items: Array<{ section: string; item: string; full: boolean } & ScoreAmounts> };
+  community: CommunityScore & { sections: Array<{ section: string } & ScoreAmounts>; items: Array<{ section: string; item: string; full: boolean } & ScoreAmounts> };
 }
 
 /** GET /api/scoreboard/deductions: a deduction and what it counts for after its clause's cap (0: 本项已扣满; null: reversed). */
