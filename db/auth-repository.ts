@@ -84,10 +84,10 @@ export function authRepository(db: Database, directory: CommunityDirectory = com
       });
       if (!s || !s.user.active) return undefined;
       const memberOf = s.user.memberships.map((m) => m.communityId);
-      const scope = TOWNSHIP_ROLES.includes(s.user.role)
-        ? (await directory.township(s.user.townshipId)).map((c) => c.id)
-        // Only communities of the user's own township count, whatever the membership table says.
-        : (await db.community.findMany({ where: { id: { in: memberOf }, townshipId: s.user.townshipId }, select: { id: true } })).map((c) => c.id);
+      const township = await directory.township(s.user.townshipId);
+      const member = new Set(memberOf);
+      // Only communities of the user's own township count, whatever the membership table says.
+      const scope = TOWNSHIP_ROLES.includes(s.user.role) ? township.map((c) => c.id) : township.filter((c) => member.has(c.id)).map((c) => c.id);
       return {
         id: s.id,
         csrfToken: s.csrfToken,

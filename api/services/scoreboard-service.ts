@@ -95,6 +95,8 @@ interface ScoredTownship {
   scored: TownshipScore;
   /** indexes into communities, best rank first (then by code) */
   ranked: number[];
+  /** community id -> its position in `ranked` */
+  position: Map<string, number>;
 }
 
 export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks: RulebookStore; changes?: ChangeFeed }) {
@@ -122,15 +124,15 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
       const scored = scoreTownship({ rulebook, communityIds: communities.map((c) => c.id), rows, month });
       const ranked = communities.map((_, i) => i)
         .sort((a, b) => scored.communities[a]!.rank - scored.communities[b]!.rank || communities[a]!.code.localeCompare(communities[b]!.code));
-      return { communities, scored, ranked };
+      return { communities, scored, ranked, position: new Map(ranked.map((i, at) => [communities[i]!.id, at])) };
     });
   }
 
   /** The month's scored township and the rows of the communities asked for, best rank first. */
-  async function board(user: SessionUser, q: { year?: number; month?: number }, ids: ReadonlySet<string>, page: { offset: number; limit: number }, now: Date) {
+  async function board(user: SessionUser, q: { year?: number; month?: number }, ids: readonly string[], page: { offset: number; limit: number }, now: Date) {
     const { year, month, period, rulebook } = resolve(q, now);
-    const { communities, scored, ranked } = await scoreOf(user.townshipId, rulebook, year, month);
-    const mine = ranked.filter((i) => ids.has(communities[i]!.id));
+    const { communities, scored, ranked, position } = await scoreOf(user.townshipId, rulebook, year, month);
+    const mine = ids.flatMap((id) => position.get(id) ?? []).sort((a, b) => a - b).map((at) => ranked[at]!);
     const shown = mine.slice(page.offset, page.offset + page.limit);
     // A past month has nothing at risk any more; a future month has everything due in it.
     const pending = now < period.end && shown.length > 0
@@ -169,21 +171,21 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
   return {
     /** Ranks among all communities of the township; returns one page of those in the caller's scope. */
     async compute(user: SessionUser, q: { year?: number; month?: number }, page = { offset: 0, limit: SCOREBOARD_PAGE }, now = new Date()): Promise<Scoreboard> {
-      const b = await board(user, q, new Set(user.scope), page, now);
+      const b = await board(user, q, user.scope, page, now);
       return { ...b.head, inScope: b.inScope, offset: page.offset, communities: b.shown.map(b.row) };
     },
 
     /** One community of the caller's scope, ranked township-wide, with its breakdown by item and clause. */
     async community(user: SessionUser, q: { year?: number; month?: number }, communityId: string, now = new Date()): Promise<BoardHead & Layout & { community: CommunityBreakdown }> {
       if (!user.scope.includes(communityId)) throw new NotFoundError('没有找到该社区（村），或不在您的管辖范围内');
-      const b = await board(user, q, new Set([communityId]), { offset: 0, limit: 1 }, now);
+      const b = await board(user, q, [communityId], { offset: 0, limit: 1 }, now);
       if (b.shown.length === 0) throw new NotFoundError('没有找到该社区（村），或不在您的管辖范围内');
       return { ...b.head, ...b.layout, community: b.breakdown(b.shown[0]!) };
     },
 
     /** Every community of the caller's scope with its breakdown (the Excel export). */
     async full(user: SessionUser, q: { year?: number; month?: number }, now = new Date()): Promise<FullScoreboard> {
-      const b = await board(user, q, new Set(user.scope), { offset: 0, limit: Infinity }, now);
+      const b = await board(user, q, user.scope, { offset: 0, limit: Infinity }, now);
       return { ...b.head, ...b.layout, communities: b.shown.map(b.breakdown) };
     },
 
