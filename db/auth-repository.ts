@@ -2,11 +2,9 @@
 import type { Database } from './client';
 import { writeAudit, type Actor } from './audit-repository';
 
-export const ROLES = ['STAFF', 'SECRETARY', 'AREA_LEADER', 'POLITICAL_LEGAL', 'ADMIN'] as const;
-export type RoleName = (typeof ROLES)[number];
+import { may, type Role } from '../domain/policy';
 
-/** Roles that see every community of their township. */
-export const TOWNSHIP_ROLES: readonly RoleName[] = ['POLITICAL_LEGAL', 'ADMIN'];
+export type RoleName = Role;
 
 export interface LoginUser {
   id: string;
@@ -83,7 +81,7 @@ export function authRepository(db: Database) {
       });
       if (!s || !s.user.active) return undefined;
       const memberOf = s.user.memberships.map((m) => m.communityId);
-      const scope = TOWNSHIP_ROLES.includes(s.user.role)
+      const scope = may(s.user.role, 'township.scope')
         ? (await db.community.findMany({ where: { townshipId: s.user.townshipId }, select: { id: true } })).map((c) => c.id)
         // Only communities of the user's own township count, whatever the membership table says.
         : (await db.community.findMany({ where: { id: { in: memberOf }, townshipId: s.user.townshipId }, select: { id: true } })).map((c) => c.id);

@@ -4,6 +4,7 @@ import type { Database } from './client';
 import { Prisma, type ObligationStatus } from './generated/prisma/client';
 import { writeAudit, type Actor } from './audit-repository';
 import { findUsedBefore } from './evidence-repository';
+import { rolesFor } from '../domain/policy';
 
 export interface TaskRow {
   id: string;
@@ -97,7 +98,7 @@ export function taskRepository(db: Database) {
     /** Active staff and secretaries who are members of the community: who a task may be assigned to. */
     async assignableUsers(communityId: string): Promise<Array<{ id: string; displayName: string; role: string }>> {
       return db.user.findMany({
-        where: { active: true, role: { in: ['STAFF', 'SECRETARY'] }, memberships: { some: { communityId } } },
+        where: { active: true, role: { in: rolesFor('tasks.beAssigned') }, memberships: { some: { communityId } } },
         select: { id: true, displayName: true, role: true }, orderBy: { displayName: 'asc' },
       });
     },

@@ -2,8 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DeductionRepository } from '../../db/deduction-repository';
-import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
-import { deductionService, OFFICIALS } from '../services/deduction-service';
+import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
+import { deductionService } from '../services/deduction-service';
 import { appeal, appealStatus, authErrors, deduction, errorBody, id, idParams, reason } from './schemas';
 
 export const appealRoutes = (deps: { deductions: DeductionRepository }): FastifyPluginAsync => async (app) => {
@@ -20,7 +20,7 @@ export const appealRoutes = (deps: { deductions: DeductionRepository }): Fastify
   }, async (request) => service.listAppeals(currentUser(request), request.query));
 
   typed.post('/:id/decision', {
-    onRequest: requireRole(...OFFICIALS),
+    onRequest: allow('appeals.decide'),
     schema: {
       summary: 'Accept (reverses the deduction) or reject an appeal, with a reason (officials)', tags: ['appeals'], params: idParams,
       body: z.object({ decision: z.enum(['ACCEPTED', 'REJECTED']), reason }),

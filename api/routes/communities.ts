@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { UserRepository } from '../../db/user-repository';
 import { COMMUNITY_TAG_CODES, COMMUNITY_TAGS } from '../../domain';
 import { NotFoundError } from '../errors';
-import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
+import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import { authErrors, errorBody, idParams } from './schemas';
 
 /** Communities in the caller's scope (ADMIN and POLITICAL_LEGAL: the whole township). */
@@ -24,7 +24,7 @@ export const communityRoutes = (deps: { users: UserRepository }): FastifyPluginA
   }, async () => Object.entries(COMMUNITY_TAGS).map(([code, label]) => ({ code, label })));
 
   typed.put('/:id/tags', {
-    onRequest: requireRole('ADMIN'),
+    onRequest: allow('communities.manage'),
     schema: {
       summary: 'Set a community\'s tags (admin); rules with appliesToTags apply from the next planned period; audited',
       tags: ['admin'], params: idParams,

@@ -2,8 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DeductionRepository } from '../../db/deduction-repository';
-import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
-import { deductionService, OFFICIALS } from '../services/deduction-service';
+import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
+import { deductionService } from '../services/deduction-service';
 import { appeal, authErrors, civilDate, deduction, errorBody, id, idParams, reason } from './schemas';
 
 const named = deduction.extend({ recordedByName: z.string().nullable() });
@@ -43,7 +43,7 @@ export const deductionRoutes = (deps: { deductions: DeductionRepository }): Fast
   }, async (request) => service.detail(currentUser(request), request.params.id));
 
   typed.post('/:id/reversals', {
-    onRequest: requireRole(...OFFICIALS),
+    onRequest: allow('deductions.reverse'),
     schema: {
       summary: 'Reverse a deduction with a reason (officials); a second reversal is 409', tags: ['deductions'], params: idParams,
       body: z.object({ reason }), response: { 201: deduction, 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },

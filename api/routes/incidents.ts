@@ -8,8 +8,8 @@ import { evidenceRepository, findUsedBefore } from '../../db/evidence-repository
 import type { EvidenceStorage } from '../../storage/evidence-storage';
 import type { RulebookStore } from '../../platform/rulebook-store';
 import { BadRequestError } from '../errors';
-import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
-import { deductionService, isIncident, OFFICIALS } from '../services/deduction-service';
+import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
+import { deductionService, isIncident } from '../services/deduction-service';
 import { evidenceUploads, MULTIPART_OPTIONS } from '../services/evidence/evidence-upload';
 import { evidenceView } from '../services/evidence/evidence-view';
 import { evidenceSchema, singleFilePart } from './evidence';
@@ -41,7 +41,7 @@ export const incidentRoutes = (deps: IncidentRouteDeps): FastifyPluginAsync => a
   await app.register(multipart, MULTIPART_OPTIONS);
 
   typed.get('/rules', {
-    onRequest: requireRole(...OFFICIALS),
+    onRequest: allow('incidents.manage'),
     schema: {
       summary: 'The incident rules an official may record on a day (default today): title, item, points from the rulebook',
       tags: ['deductions'], querystring: z.object({ occurredOn: existingCivilDate.optional() }),
@@ -50,7 +50,7 @@ export const incidentRoutes = (deps: IncidentRouteDeps): FastifyPluginAsync => a
   }, async (request) => ({ rules: incidents.choices(request.query.occurredOn) }));
 
   typed.get('/', {
-    onRequest: requireRole(...OFFICIALS),
+    onRequest: allow('incidents.manage'),
     schema: {
       summary: 'Incidents recorded in scope, newest first, with their deduction and whether it was reversed',
       tags: ['deductions'],
@@ -60,7 +60,7 @@ export const incidentRoutes = (deps: IncidentRouteDeps): FastifyPluginAsync => a
   }, async (request) => ({ incidents: await incidents.list(currentUser(request), request.query) }));
 
   typed.post('/', {
-    onRequest: requireRole(...OFFICIALS),
+    onRequest: allow('incidents.manage'),
     schema: {
       summary: 'Record an incident under an incident rule of the rulebook (points, section and item come from it); idempotent on ruleId|communityId|incident|key (201 new, 200 same again, 409 key reused)',
       tags: ['deductions'],
@@ -86,7 +86,7 @@ export const incidentRoutes = (deps: IncidentRouteDeps): FastifyPluginAsync => a
   });
 
   typed.post('/:id/evidence', {
-    onRequest: requireRole(...OFFICIALS),
+    onRequest: allow('incidents.manage'),
     schema: {
       summary: 'Attach one evidence file to an incident deduction (officials; multipart field "file", at most 15 MB; same checks as /api/evidence)',
       tags: ['deductions', 'evidence'], consumes: ['multipart/form-data'], params: idParams,

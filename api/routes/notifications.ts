@@ -6,7 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { channelStatus, notifyConfigSchema, type NotifyConfig } from '../../notify';
 import { listCapturedMail, readCapturedMail } from '../../stack/mail-capture';
-import { requireAuth, requireRole } from '../plugins/auth';
+import { requireAuth, allow } from '../plugins/auth';
 import { NotFoundError } from '../errors';
 import { authErrors, errorBody } from './schemas';
 
@@ -30,7 +30,7 @@ export const notificationRoutes = (deps: NotificationRouteDeps): FastifyPluginAs
   const captureDir = deps.notify?.smtp?.captureDir;
 
   typed.get('/channels', {
-    onRequest: requireRole('AREA_LEADER', 'POLITICAL_LEGAL', 'ADMIN'),
+    onRequest: allow('notifications.read'),
     schema: {
       summary: 'Which notification channels are configured (SMS and robots are off until set up); never any credential',
       tags: ['notifications'],
@@ -39,7 +39,7 @@ export const notificationRoutes = (deps: NotificationRouteDeps): FastifyPluginAs
   }, async () => ({ channels: channelStatus(deps.notify ?? notifyConfigSchema.parse({})), mailCapture: Boolean(captureDir) }));
 
   typed.get('/mail', {
-    onRequest: requireRole('ADMIN'),
+    onRequest: allow('notifications.manage'),
     schema: {
       summary: 'Mail received by the local mail capture of npm start (newest first); empty when mail goes to a real SMTP server',
       tags: ['notifications'],
@@ -48,7 +48,7 @@ export const notificationRoutes = (deps: NotificationRouteDeps): FastifyPluginAs
   }, async () => ({ enabled: Boolean(captureDir), mail: captureDir ? await listCapturedMail(captureDir, 200) : [] }));
 
   typed.get('/mail/:id', {
-    onRequest: requireRole('ADMIN'),
+    onRequest: allow('notifications.manage'),
     schema: {
       summary: 'One captured message: headers and plain text',
       tags: ['notifications'],

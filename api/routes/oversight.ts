@@ -4,10 +4,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { TaskRepository } from '../../db/task-repository';
-import { currentUser, requireAuth, requireRole } from '../plugins/auth';
+import { currentUser, requireAuth, allow } from '../plugins/auth';
 import type { TaskService } from '../services/task-service';
 import { HEATMAP_PAGE, heatmapView, type HeatmapCache } from '../services/heatmap';
-import { REVIEWERS, submission, task } from './tasks';
+import { submission, task } from './tasks';
+import { heatmap } from '../contract';
 import { authErrors, errorBody, id } from './schemas';
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM (month must be YYYY-MM)');
@@ -19,12 +20,12 @@ export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskServ
   app.addHook('onRequest', requireAuth);
 
   typed.get('/reviews/pending', {
-    onRequest: requireRole(...REVIEWERS),
+    onRequest: allow('tasks.review'),
     schema: { summary: 'Submissions awaiting review, oldest first, with their task and file facts', tags: ['reviews'], response: { 200: z.object({ reviews: z.array(z.object({ task, submission })) }), ...authErrors } },
   }, async (request) => ({ reviews: await deps.service.pendingReviews(currentUser(request)) }));
 
   typed.get('/escalations', {
-    onRequest: requireRole(...REVIEWERS),
+    onRequest: allow('escalations.read'),
     schema: { summary: 'Escalations not yet acknowledged', tags: ['escalations'], response: { 200: z.object({ escalations: z.array(z.any()) }), ...authErrors } },
   }, async (request) => {
     const rows = await deps.tasks.openEscalations(currentUser(request).scope, 200);
@@ -41,7 +42,7 @@ export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskServ
   });
 
   typed.post('/escalations/:taskId/acknowledge', {
-    onRequest: requireRole(...REVIEWERS),
+    onRequest: allow('escalations.acknowledge'),
     schema: { summary: 'Acknowledge the escalation of a task (it does not complete the task)', tags: ['escalations'], params: z.object({ taskId: id }), response: { 200: z.object({ acknowledged: z.boolean() }), 404: errorBody, 409: errorBody, 503: errorBody, ...authErrors } },
   }, async (request) => {
     const state = await deps.service.acknowledge(currentUser(request), request.params.taskId);
@@ -58,12 +59,7 @@ export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskServ
         page: z.coerce.number().int().min(1).max(10_000).default(1),
         pageSize: z.coerce.number().int().min(1).max(HEATMAP_MAX_PAGE).default(HEATMAP_PAGE),
       }),
-      response: { 200: z.object({
-        month, section: z.number().nullable(),
-        page: z.object({ number: z.number(), size: z.number(), communities: z.number().describe('communities in scope, all pages') }),
-        communities: z.array(z.object({ id: z.string(), name: z.string() })), items: z.array(z.object({ ruleId: z.string(), title: z.string() })),
-        cells: z.array(z.object({ communityId: z.string(), ruleId: z.string(), status: z.enum(['on-track', 'due-soon', 'overdue', 'deducted']) })),
-      }), 400: errorBody, ...authErrors },
+      response: { 200: heatmap.extend({ month }), 400: errorBody, ...authErrors },
     },
   }, async (request) => {
     const [year, month] = request.query.month.split('-').map(Number) as [number, number];
@@ -72,7 +68,7 @@ export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskServ
   });
 
   typed.get('/notifications', {
-    onRequest: requireRole('POLITICAL_LEGAL', 'ADMIN'),
+    onRequest: allow('notifications.deliveryLog'),
     schema: { summary: 'Notification delivery log (newest first); secrets are never stored here', tags: ['notifications'], response: { 200: z.object({ notifications: z.array(z.any()) }), ...authErrors } },
   }, async (request) => ({ notifications: await deps.tasks.deliveryLog(currentUser(request).townshipId, 300) }));
 };

@@ -2,15 +2,15 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { BadRequestError } from '../errors';
-import { ROLES } from '../../db/auth-repository';
 import { isValidCivilDate } from '../../domain/time/shanghai';
 
-export const role = z.enum(ROLES);
+import { community, role } from '../contract';
+
+export { community, role };
 export const id = z.string().uuid('必须是有效的 ID (must be a UUID)');
 export const idParams = z.object({ id });
 export const errorBody = z.object({ error: z.string(), message: z.string() });
 export const ok = z.object({ ok: z.literal(true) });
-export const community = z.object({ id: z.string(), code: z.string(), name: z.string() });
 const dateShape = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)');
 const dateExists = (d: string) => isValidCivilDate(Number(d.slice(0, 4)), Number(d.slice(5, 7)), Number(d.slice(8, 10)));
 const NO_SUCH_DATE = '日期不存在，请检查月份（1-12）和日 (no such date)';

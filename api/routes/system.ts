@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { NotFoundError } from '../errors';
-import { requireAuth, requireRole } from '../plugins/auth';
+import { requireAuth, allow } from '../plugins/auth';
 import { authErrors } from './schemas';
 import { selfCheckRepository } from '../../db/self-check-repository';
 import { selfCheckWorkflowId } from '../../workflows/ids';
@@ -19,7 +19,7 @@ export const systemRoutes = (deps: AppDeps): FastifyPluginAsync => async (app) =
   const selfChecks = selfCheckRepository(deps.db);
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
-  app.addHook('onRequest', requireRole('ADMIN'));
+  app.addHook('onRequest', allow('system.manage'));
 
   typed.post('/self-checks', {
     schema: {

@@ -14,15 +14,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Client } from '@temporalio/client';
 import type { Actor } from '../../db/audit-repository';
-import type { RoleName, SessionUser } from '../../db/auth-repository';
+import type { SessionUser } from '../../db/auth-repository';
 import type { DataRequestRecord, DataRequestRepository } from '../../db/data-request-repository';
 import { describeRuleChoices, reportingObligation, reportingRules, type ObligationInstance, type Rulebook } from '../../domain';
 import { startObligationWorkflow } from '../../platform/start-obligation';
 import type { RulebookStore } from '../../platform/rulebook-store';
 import { assessmentClosesAt } from '../../workflows/obligation/spec';
 import { BadRequestError, HttpError, NotFoundError } from '../errors';
-
-export const REQUEST_EDITORS: readonly RoleName[] = ['POLITICAL_LEGAL', 'ADMIN'];
 
 /** At least this long between sending a request and its deadline: staff need time to see it. */
 const MIN_LEAD_MS = 60 * 60_000;

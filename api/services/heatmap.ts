@@ -7,7 +7,8 @@ import type { TaskRepository } from '../../db/task-repository';
 import type { TaskService } from './task-service';
 import { monthPeriod } from '../../domain/time/period';
 
-export type CellStatus = 'on-track' | 'due-soon' | 'overdue' | 'deducted';
+import type { CellStatus } from '../contract';
+export type { CellStatus };
 
 const SEVERITY: Record<CellStatus, number> = { 'on-track': 0, 'due-soon': 1, overdue: 2, deducted: 3 };
 const DUE_SOON_MS = 3 * 86_400_000;

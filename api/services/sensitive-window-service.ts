@@ -16,13 +16,11 @@ import {
   type Rulebook,
 } from '../../domain';
 import type { Actor } from '../../db/audit-repository';
-import type { RoleName, SessionUser } from '../../db/auth-repository';
+import type { SessionUser } from '../../db/auth-repository';
 import type { SensitiveWindowRepository } from '../../db/sensitive-window-repository';
 import type { RulebookStore } from '../../platform/rulebook-store';
 import { BadRequestError, ConflictError, HttpError, NotFoundError } from '../errors';
 import type { PlanningEvents } from './planning-events';
-
-export const WINDOW_EDITORS: readonly RoleName[] = ['POLITICAL_LEGAL', 'ADMIN'];
 
 export interface CalendarWindowView {
   /** the SensitiveWindow row id (admin) or the rulebook window id */

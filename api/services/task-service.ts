@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { SessionUser } from '../../db/auth-repository';
+import { may, type Role } from '../../domain/policy';
 import type { Actor } from '../../db/audit-repository';
 import { toTask, type TaskRepository, type TaskRow } from '../../db/task-repository';
 import type { RulebookStore } from '../../platform/rulebook-store';
@@ -23,9 +24,8 @@ export interface TaskView extends Omit<TaskRow, 'businessKey' | 'workflowId'> {
 }
 
 /** Staff and secretaries visit the person themselves and see the name; township roles see only its first character. */
-const SEES_SUBJECT_NAMES: ReadonlySet<string> = new Set(['STAFF', 'SECRETARY']);
 export const maskName = (name: string) => (name.length <= 1 ? name : `${name.slice(0, 1)}${'*'.repeat(Math.min(name.length - 1, 2))}`);
-type Names = { subjects: Map<string, string>; users: Map<string, string>; role: string };
+type Names = { subjects: Map<string, string>; users: Map<string, string>; role: Role };
 
 type FileRow = { id: string; fileName: string; mimeType: string; takenAt: Date | null; gpsLat: number | null; gpsLon: number | null };
 /** How long a finished task stays on "my tasks" (grouped as done): long enough to see it went through. */
@@ -47,7 +47,7 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
     const subject = row.subjectId ? names?.subjects.get(row.subjectId) : undefined;
     return {
       ...rest,
-      subjectName: subject === undefined ? null : SEES_SUBJECT_NAMES.has(names!.role) ? subject : maskName(subject),
+      subjectName: subject === undefined ? null : may(names!.role, 'tasks.seeSubjectNames') ? subject : maskName(subject),
       assigneeName: row.assigneeId ? names?.users.get(row.assigneeId) ?? null : null,
       clause: rule?.clause ?? '',
       evidence: { minCount: (rule?.evidence.minCount ?? 1) * row.requiredCount, types: [...(rule?.evidence.types ?? [])] },
@@ -87,7 +87,7 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
       const rows = await deps.tasks.list(user.scope, {
         now: filter.now, limit: 500, activeOnly: filter.scope === 'mine', closedSince: new Date(filter.now.getTime() - RECENTLY_CLOSED_MS),
         ...(filter.communityId ? { communityId: filter.communityId } : {}),
-        ...(filter.scope === 'mine' && user.role === 'STAFF' ? { assigneeId: user.id } : {}),
+        ...(filter.scope === 'mine' && !may(user.role, 'tasks.assign') ? { assigneeId: user.id } : {}),
       });
       const names = await namesFor(user, rows);
       return rows.map((r) => view(r, names));

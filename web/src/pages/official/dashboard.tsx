@@ -4,7 +4,7 @@
 // (#/dashboard?month=2026-10) so a reload or a shared link keeps it.
 import { api } from '../../api/client';
 import type { Heatmap as HeatmapResponse, Scoreboard } from '../../api/types';
-import { Heatmap, HeatmapLegend, normalizeStatus, type HeatmapData } from '../../components/heatmap';
+import { Heatmap, HeatmapLegend, type HeatmapData } from '../../components/heatmap';
 import { Load } from '../../components/status';
 import { TrendChart, type Series } from '../../components/trend-chart';
 import { useT } from '../../i18n';
@@ -103,11 +103,11 @@ function Ranking({ board }: { board: Scoreboard }) {
 }
 
 function heatmapData(h: HeatmapResponse): HeatmapData {
-  const cells = new Map(h.cells.map((c) => [`${c.communityId}|${c.ruleId}`, normalizeStatus(c.status)]));
+  const cells = new Map(h.cells.map((c) => [`${c.communityId}|${c.ruleId}`, c.status]));
   return {
     communities: h.communities,
-    items: h.items.map((i) => ({ key: i.ruleId, label: i.title, group: i.item })),
-    cell: (c, r) => cells.get(`${c}|${r}`) ?? 'NONE',
-    link: (c, r, s) => (s === 'DEDUCTED' ? `#/deductions?communityId=${c}&ruleId=${encodeURIComponent(r)}` : undefined),
+    items: h.items.map((i) => ({ key: i.ruleId, label: i.title })),
+    cell: (c, r) => cells.get(`${c}|${r}`) ?? 'none',
+    link: (c, r, s) => (s === 'deducted' ? `#/deductions?communityId=${c}&ruleId=${encodeURIComponent(r)}` : undefined),
   };
 }

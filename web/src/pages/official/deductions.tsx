@@ -6,7 +6,7 @@ import { Load } from '../../components/status';
 import { ReasonAction } from '../../components/reason-form';
 import { useT } from '../../i18n';
 import { hashQuery } from '../../lib/hash-query';
-import { isCommunityRole, isOfficial, useSession } from '../../lib/session';
+import { can, useSession } from '../../lib/session';
 import { formatDate, formatDateTime } from '../../lib/time';
 import { codeLabel, periodText } from '../../lib/labels';
 import { useFetch } from '../../lib/use-fetch';
@@ -106,10 +106,10 @@ export function DeductionDetailPage({ id }: { id: string }) {
               )}
               {d.kind === 'DEDUCTION' && !d.reversal && (
                 <div className="actions">
-                  {isOfficial(me.user.role) && <ReasonAction label={t('ded.reverse')} reasonLabel={t('common.reason')} route="POST /api/deductions/:id/reversals" danger
+                  {can(me, 'deductions.reverse') && <ReasonAction label={t('ded.reverse')} reasonLabel={t('common.reason')} route="POST /api/deductions/:id/reversals" danger
                     onSubmit={(reason) => api.post(`/api/deductions/${d.id}/reversals`, { reason }).then(state.reload)} />}
                   {/* One appeal at a time: while one is pending there is nothing more to file. */}
-                  {isCommunityRole(me.user.role) && !d.appeals.some((a) => a.status === 'PENDING') && <ReasonAction label={t('ded.appeal')} reasonLabel={t('common.reason')} route="POST /api/deductions/:id/appeals"
+                  {can(me, 'appeals.file') && !d.appeals.some((a) => a.status === 'PENDING') && <ReasonAction label={t('ded.appeal')} reasonLabel={t('common.reason')} route="POST /api/deductions/:id/appeals"
                     onSubmit={(reason) => api.post(`/api/deductions/${d.id}/appeals`, { reason }).then(state.reload)} />}
                 </div>
               )}
