@@ -6,17 +6,13 @@ import type { Database } from './client';
 import type { Role } from './generated/prisma/client';
 import { rolesFor } from '../domain/policy';
 
-const NOTIFY_ROLE: Record<Role, Recipient['role']> = {
-  STAFF: 'staff', SECRETARY: 'secretary', AREA_LEADER: 'area_leader', POLITICAL_LEGAL: 'political_legal', ADMIN: 'admin',
-};
-/** The notification role whose default routes apply to an account role. */
-export const notifyRoleOf = (role: Role): Recipient['role'] => NOTIFY_ROLE[role];
+import { notifyRoleOf } from '../notify/account-role';
 
 export function recipientDirectory(db: Database) {
   const toRecipient = (u: { id: string; displayName: string; role: Role; mobile: string | null; email: string | null; notifyPrefs: unknown }, communityId: string): Recipient => ({
     userId: u.id,
     name: u.displayName,
-    role: NOTIFY_ROLE[u.role],
+    role: notifyRoleOf(u.role),
     communityId,
     ...(u.mobile ? { mobile: u.mobile } : {}),
     ...(u.email ? { email: u.email } : {}),

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DeductionRepository } from '../../db/deduction-repository';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
+import { parseCivilDate, startOfDay } from '../../domain/time/shanghai';
 import { deductionService } from '../services/deduction-service';
 import { appeal, authErrors, civilDate, deduction, errorBody, id, idParams, reason } from './schemas';
 
@@ -34,7 +35,7 @@ export const deductionRoutes = (deps: { deductions: DeductionRepository }): Fast
   }, async (request) => {
     const { from, to, ...q } = request.query;
     return deps.deductions.list(currentUser(request).scope, {
-      ...q, from: from ? new Date(`${from}T00:00:00+08:00`) : undefined, to: to ? new Date(`${to}T00:00:00+08:00`) : undefined,
+      ...q, from: from ? startOfDay(parseCivilDate(from)) : undefined, to: to ? startOfDay(parseCivilDate(to)) : undefined,
     });
   });
 

@@ -16,7 +16,7 @@ const shift = z.object({
 });
 const refusals = { 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors };
 
-export const dutyShiftRoutes = (service: DutyRosterService, now: () => Date): FastifyPluginAsync => async (app) => {
+export const dutyShiftRoutes = ({ service, now }: { service: DutyRosterService; now: () => Date }): FastifyPluginAsync => async (app) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
   const editors = allow('dutyShifts.edit');

@@ -2,9 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Database } from '../../db/client';
 import type { DeductionRepository } from '../../db/deduction-repository';
-import { evidenceRepository, findUsedBefore } from '../../db/evidence-repository';
+import type { EvidenceRepository } from '../../db/evidence-repository';
 import type { EvidenceStorage } from '../../storage/evidence-storage';
 import type { RulebookStore } from '../../platform/rulebook-store';
 import { BadRequestError } from '../errors';
@@ -12,9 +11,9 @@ import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import { deductionService, isIncident } from '../services/deduction-service';
 import { evidenceUploads, MULTIPART_OPTIONS } from '../services/evidence/evidence-upload';
 import { evidenceView } from '../services/evidence/evidence-view';
-import { evidenceSchema, singleFilePart } from './evidence';
+import { singleFilePart } from '../plugins/single-file';
 import { incidentService, RULEBOOK_FIELDS } from '../services/incident-service';
-import { authErrors, deduction, errorBody, existingCivilDate, id, idParams, workDate } from './schemas';
+import { authErrors, deduction, errorBody, evidenceSchema, existingCivilDate, id, idParams, workDate } from './schemas';
 
 const incidentRule = z.object({
   id: z.string(), section: z.number(), sectionTitle: z.string(), item: z.string(), title: z.string(), clause: z.string(), points: z.number(), subjects: z.string().nullable(),
@@ -26,7 +25,7 @@ export interface IncidentRouteDeps {
   rulebooks: RulebookStore;
   now: () => Date;
   /** for the incident evidence upload: the same pipeline and storage as /api/evidence */
-  db: Database;
+  evidence: EvidenceRepository;
   storage: EvidenceStorage;
 }
 
@@ -34,7 +33,7 @@ export interface IncidentRouteDeps {
 export const incidentRoutes = (deps: IncidentRouteDeps): FastifyPluginAsync => async (app) => {
   const service = deductionService(deps.deductions);
   const incidents = incidentService({ repo: deps.deductions, rulebooks: deps.rulebooks, now: deps.now });
-  const uploads = evidenceUploads({ evidence: evidenceRepository(deps.db), storage: deps.storage });
+  const uploads = evidenceUploads({ evidence: deps.evidence, storage: deps.storage });
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
   // Only this plugin's routes accept multipart; JSON bodies keep the app's 1 MiB limit.
@@ -101,6 +100,6 @@ export const incidentRoutes = (deps: IncidentRouteDeps): FastifyPluginAsync => a
     // The file is stored under the incident's own community: it cannot land in another one.
     const part = await singleFilePart(request);
     const row = await uploads.accept({ communityId: d.communityId, deductionId: d.id, part, actor: actorOf(request), beforeStoring: part.assertLast });
-    return reply.status(201).send(evidenceView(row, await findUsedBefore(deps.db, row.id)));
+    return reply.status(201).send(evidenceView(row, await deps.evidence.usedBefore(row.id)));
   });
 };

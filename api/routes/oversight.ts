@@ -7,9 +7,8 @@ import type { TaskRepository } from '../../db/task-repository';
 import { currentUser, requireAuth, allow } from '../plugins/auth';
 import type { TaskService } from '../services/task-service';
 import { HEATMAP_PAGE, heatmapView, type HeatmapCache } from '../services/heatmap';
-import { submission, task } from './tasks';
 import { heatmap } from '../contract';
-import { authErrors, errorBody, id } from './schemas';
+import { authErrors, errorBody, id, submission, task } from './schemas';
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM (month must be YYYY-MM)');
 

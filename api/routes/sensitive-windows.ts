@@ -14,7 +14,7 @@ const window = z.object({
 });
 const refusals = { 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors };
 
-export const sensitiveWindowRoutes = (service: SensitiveWindowService, now: () => Date): FastifyPluginAsync => async (app) => {
+export const sensitiveWindowRoutes = ({ service, now }: { service: SensitiveWindowService; now: () => Date }): FastifyPluginAsync => async (app) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
   const editors = allow('sensitiveWindows.edit');

@@ -3,26 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import type { TaskService } from '../services/task-service';
-import { authErrors, errorBody, id, idParams, instant, reason } from './schemas';
+import { authErrors, errorBody, id, idParams, instant, reason, submission, task, taskStatus as status } from './schemas';
 
-const status = z.enum(['SCHEDULED', 'OPEN', 'SUBMITTED', 'CLOSED', 'OVERDUE', 'CLOSED_LATE', 'WAIVED']);
-export const task = z.object({
-  id: z.string(), ruleId: z.string(), title: z.string(), clause: z.string(), communityId: z.string(), communityName: z.string(),
-  periodKey: z.string(), periodLabel: z.string(), subjectId: z.string().nullable(), kind: z.string(), status,
-  opensAt: z.date(), dueAt: z.date(), points: z.number(), requiredCount: z.number(), acceptedCount: z.number(),
-  assigneeId: z.string().nullable(), closedAt: z.date().nullable(), waiverReason: z.string().nullable(),
-  evidence: z.object({ minCount: z.number(), types: z.array(z.string()) }), requiresReview: z.boolean(),
-  pendingUnits: z.number(), rejectedReason: z.string().nullable(), subjectName: z.string().nullable(), assigneeName: z.string().nullable(),
-});
-const file = z.object({
-  id: z.string(), fileName: z.string(), mimeType: z.string(), takenAt: z.date().nullable(),
-  gps: z.object({ lat: z.number(), lon: z.number() }).nullable(), url: z.string(), thumbnailUrl: z.string(), usedBefore: z.boolean(),
-});
-export const submission = z.object({
-  id: z.string(), status: z.enum(['PENDING_REVIEW', 'ACCEPTED', 'REJECTED']), late: z.boolean(), units: z.number(), note: z.string().nullable(),
-  createdAt: z.date(), submittedById: z.string(), files: z.array(file),
-  review: z.object({ decision: z.enum(['APPROVED', 'REJECTED']), reason: z.string().nullable(), at: z.date() }).nullable(),
-});
 // What the workflow says after the change (its state), trimmed to what a client needs.
 const workflowState = z.object({ status, dueAt: z.string(), acceptedUnits: z.number(), requiredUnits: z.number(), deducted: z.boolean(), escalationLevel: z.number(), acknowledged: z.boolean(), closedAt: z.string().optional(), waiverReason: z.string().optional() });
 const refusals = { 400: errorBody, 404: errorBody, 409: errorBody, 503: errorBody, ...authErrors };

@@ -12,7 +12,8 @@ import {
   acknowledgeEscalationUpdate, extendDeadlineUpdate, reviewUpdate, submitEvidenceUpdate, waiveUpdate,
 } from '../../workflows/obligation/messages';
 import type { ObligationState } from '../../workflows/obligation/state';
-import { BadRequestError, ConflictError, HttpError, NotFoundError } from '../errors';
+import type { FastifyBaseLogger } from 'fastify';
+import { BadRequestError, ConflictError, NotFoundError, UnavailableError } from '../errors';
 
 export interface TaskView extends Omit<TaskRow, 'businessKey' | 'workflowId'> {
   clause: string;
@@ -37,7 +38,7 @@ const fileView = (e: FileRow, usedBefore: Set<string>) => ({
   url: `/api/evidence/${e.id}/file`, thumbnailUrl: `/api/evidence/${e.id}/thumbnail`, usedBefore: usedBefore.has(e.id),
 });
 
-export function taskService(deps: { tasks: TaskRepository; temporal: Client; rulebooks: RulebookStore }) {
+export function taskService(deps: { tasks: TaskRepository; temporal: Client; rulebooks: RulebookStore; log: Pick<FastifyBaseLogger, 'error'> }) {
   /** The year's latest rulebook; a year without one is shown under the newest there is. */
   const rulebookFor = (year: number) => deps.rulebooks.all().filter((r) => r.year === year).at(-1) ?? deps.rulebooks.all().at(-1);
   const ruleOf = (row: TaskRow) => rulebookFor(Number(row.periodKey.slice(0, 4)))?.rules.find((r) => r.id === row.ruleId);
@@ -75,7 +76,9 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError) throw new ConflictError(error.cause?.message ?? '操作被拒绝 (refused)', 'refused');
       if (error instanceof WorkflowNotFoundError) throw new ConflictError('本期任务已关闭，不能再修改 (this period is closed)', 'closed');
-      throw new HttpError(503, 'workflow_unavailable', '任务服务暂时不可用，请稍后重试；已上传的文件不会丢失 (task service unavailable, try again)');
+      // Anything else (Temporal unreachable, a bug): the log keeps the cause, the person gets a retry message.
+      deps.log.error({ err: error, workflowId: row.workflowId }, 'workflow update failed');
+      throw new UnavailableError('workflow_unavailable', '任务服务暂时不可用，请稍后重试；已上传的文件不会丢失 (task service unavailable, try again)', { cause: error });
     }
   }
 

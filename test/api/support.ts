@@ -3,7 +3,8 @@
 // and logged-in clients that carry the session cookie and CSRF token.
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { buildApp, type AppDeps } from '../../api/app';
+import { buildApp } from '../../api/app';
+import { composeApp, type AppConfig } from '../../api/compose';
 import { hashPassword } from '../../db/passwords';
 import type { Database } from '../../db/client';
 import { idNumberCheckChar } from '../../api/services/id-number';
@@ -18,14 +19,14 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startApi(extra: Partial<AppDeps> = {}): Promise<TestApi> {
+export async function startApi(extra: Partial<AppConfig> = {}): Promise<TestApi> {
   const stack = await connectTestStack();
-  const app = await buildApp({
+  const app = await buildApp(await composeApp({
     db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue: 'test-api-unused',
     ledgerEncryptionKey: randomBytes(32).toString('base64'),
     // A test uploads faster than any person: the per-user limit has its own test (upload-limits.test.ts).
     uploadRateLimit: { max: 10_000, timeWindow: 60_000 }, ...extra,
-  });
+  }));
   return { stack, app, db: stack.db, async close() { await app.close(); await stack.close(); } };
 }
 

@@ -31,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildApp } from '../../api/app';
+import { composeApp } from '../../api/compose';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { connectTestStack, createTestWorker, uniqueTaskQueue, type TestStack } from '../support/stack';
@@ -97,7 +98,7 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     stack = await connectTestStack();
     worker = await createTestWorker(stack, taskQueue, createActivities(await testActivityDeps({ db: stack.db, client: stack.client, taskQueue })));
     running = worker.run();
-    app = await buildApp({ db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue });
+    app = await buildApp(await composeApp({ db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue }));
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('no TCP address');
