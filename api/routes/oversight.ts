@@ -13,6 +13,10 @@ import { authErrors, errorBody, id, submission, task } from './schemas';
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM (month must be YYYY-MM)');
 
 const HEATMAP_MAX_PAGE = 300;
+const escalation = z.object({
+  id: z.string(), kind: z.enum(['deadline', 'review']), level: z.number(), targetRole: z.string(), notifiedAt: z.date(), acknowledgedAt: z.null(),
+  taskId: z.string(), title: z.string(), communityId: z.string(), communityName: z.string(), dueAt: z.date(), points: z.number(), periodLabel: z.string(),
+});
 
 export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskService; heatmapCache: HeatmapCache }): FastifyPluginAsync => async (app) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
@@ -25,20 +29,8 @@ export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskServ
 
   typed.get('/escalations', {
     onRequest: allow('escalations.read'),
-    schema: { summary: 'Escalations not yet acknowledged', tags: ['escalations'], response: { 200: z.object({ escalations: z.array(z.any()) }), ...authErrors } },
-  }, async (request) => {
-    const rows = await deps.tasks.openEscalations(currentUser(request).scope, 200);
-    // One card per task and kind: the newest level stands for the earlier ones (one acknowledgement clears them all).
-    const seen = new Set<string>();
-    const latest = rows.filter((e) => !seen.has(`${e.obligationId}|${e.kind}`) && seen.add(`${e.obligationId}|${e.kind}`));
-    return {
-      escalations: latest.map(({ obligation, ...e }) => ({
-        id: e.id, kind: e.kind === 'REVIEW' ? 'review' : 'deadline', level: e.level, targetRole: e.targetRole, notifiedAt: e.notifiedAt, acknowledgedAt: null, taskId: obligation.id,
-        title: obligation.title, communityId: obligation.communityId, communityName: obligation.community.name,
-        dueAt: obligation.dueAt, points: Number(obligation.points), periodLabel: obligation.periodLabel,
-      })),
-    };
-  });
+    schema: { summary: 'Escalations not yet acknowledged', tags: ['escalations'], response: { 200: z.object({ escalations: z.array(escalation) }), ...authErrors } },
+  }, async (request) => ({ escalations: await deps.service.openEscalations(currentUser(request)) }));
 
   typed.post('/escalations/:taskId/acknowledge', {
     onRequest: allow('escalations.acknowledge'),

@@ -112,6 +112,18 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
     },
 
     /** Submissions awaiting review, each with its task and its files' facts for the reviewer. */
+    /** Escalations not yet acknowledged: one card per task and kind (the newest level stands for the earlier ones; one acknowledgement clears them all). */
+    async openEscalations(user: SessionUser) {
+      const rows = await deps.tasks.openEscalations(user.scope, 200);
+      const seen = new Set<string>();
+      const latest = rows.filter((e) => !seen.has(`${e.obligationId}|${e.kind}`) && seen.add(`${e.obligationId}|${e.kind}`));
+      return latest.map(({ obligation, ...e }) => ({
+        id: e.id, kind: e.kind === 'REVIEW' ? 'review' as const : 'deadline' as const, level: e.level, targetRole: e.targetRole, notifiedAt: e.notifiedAt, acknowledgedAt: null,
+        taskId: obligation.id, title: obligation.title, communityId: obligation.communityId, communityName: obligation.community.name,
+        dueAt: obligation.dueAt, points: Number(obligation.points), periodLabel: obligation.periodLabel,
+      }));
+    },
+
     async pendingReviews(user: SessionUser) {
       const rows = await deps.tasks.pendingReviews(user.scope, 200);
       const used = await deps.tasks.usedBefore(rows.flatMap((r) => r.evidence.map((e) => e.id)));
