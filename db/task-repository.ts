@@ -139,7 +139,7 @@ export function taskRepository(db: Database) {
      * the queue at once; unreviewed evidence leaves it once it is reviewed.
      */
     async openEscalations(scope: string[], limit: number) {
-      return db.escalation.findMany({
+      const rows = await db.escalation.findMany({
         where: {
           acknowledgedAt: null,
           OR: [
@@ -151,6 +151,8 @@ export function taskRepository(db: Database) {
         take: limit,
         include: { obligation: { select: taskSelect } },
       });
+      // Points leave db/ as numbers, not Prisma Decimals.
+      return rows.map((r) => ({ ...r, obligation: { ...r.obligation, points: Number(r.obligation.points) } }));
     },
 
     /**

@@ -120,7 +120,7 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
       return latest.map(({ obligation, ...e }) => ({
         id: e.id, kind: e.kind === 'REVIEW' ? 'review' as const : 'deadline' as const, level: e.level, targetRole: e.targetRole, notifiedAt: e.notifiedAt, acknowledgedAt: null,
         taskId: obligation.id, title: obligation.title, communityId: obligation.communityId, communityName: obligation.community.name,
-        dueAt: obligation.dueAt, points: Number(obligation.points), periodLabel: obligation.periodLabel,
+        dueAt: obligation.dueAt, points: obligation.points, periodLabel: obligation.periodLabel,
       }));
     },
 
