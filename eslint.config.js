@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import prettier from 'eslint-config-prettier';
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'crypto', 'http', 'https', 'net', 'os', 'child_process', 'stream', 'url', 'util', 'events', 'timers', 'worker_threads', 'dns', 'zlib'];
 
@@ -42,4 +43,19 @@ export default tseslint.config(
       'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' }, { name: 'setInterval', message: 'Use sleep() in a loop.' }, { name: 'process', message: 'Workflows read no environment.' }],
     },
   },
+  {
+    // Routes are thin: one dependency object from api/compose.ts, no database, no development stack, no other route.
+    files: ['api/routes/**/*.ts'],
+    ignores: ['api/routes/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['@prisma/*', '**/db/generated/**'], message: 'Only db/ may use Prisma; call a repository instead.' },
+        { group: ['**/db/**'], allowTypeImports: true, message: 'Routes get repositories and services from api/compose.ts; import only types from db/.' },
+        { group: ['**/stack/**'], message: 'The development stack is wired in api/compose.ts, never imported by a route.' },
+        { group: ['./*', '!./schemas'], message: 'Routes do not import each other: shared schemas go in ./schemas, shared request helpers in ../plugins.' },
+      ] }],
+    },
+  },
+  // Layout is Prettier's (npm run format): switch off any ESLint rule that would fight it. Keep last.
+  prettier,
 );

@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` needs nothing but Node (pure domain logic, adapters
+// Three projects: `unit` needs nothing but Node (pure domain logic, adapters
 // against loopback servers they start themselves); `integration` gets a real
-// PostgreSQL and a real Temporal dev server from test/global-setup.ts.
+// PostgreSQL and a real Temporal dev server from test/global-setup.ts and runs
+// two files at a time; `e2e` (headless Chromium) runs its files one by one, last.
 export default defineConfig({
   test: {
     projects: [
@@ -18,6 +19,24 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          exclude: ['test/e2e/**'],
+          environment: 'node',
+          env: { TZ: 'UTC' },
+          globalSetup: ['test/global-setup.ts'],
+          setupFiles: ['test/support/quiet-runtime.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // Each file builds its own township and task queue on the shared PostgreSQL and
+          // Temporal (free ports, its own temp dirs): two files at a time on a 2-core machine.
+          fileParallelism: true,
+          maxWorkers: 2,
+        },
+      },
+      {
+        // The browser files build web/dist and drive Chromium: one at a time, after the rest.
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           env: { TZ: 'UTC' },
           globalSetup: ['test/global-setup.ts'],
@@ -25,6 +44,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -20,6 +20,7 @@ import { ESCALATION_ROLE } from './escalation-roles';
 import type { NotificationRequest } from '../workflows/notification/notification-workflow';
 import type { DigestRunResult } from '../workflows/digest/digest-workflow';
 import type { ReconcileResult } from '../workflows/reconcile/reconcile-workflow';
+import { rolesFor } from '../domain/policy';
 
 export interface NotificationActivityDeps {
   db: Database;
@@ -306,10 +307,10 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         ? await directory.byRoles(task.communityId, [ESCALATION_ROLE[request.role ?? (request.event === 'escalation' ? 'secretary' : 'political-legal')]])
         // Evidence waits for the community's area leaders, who review it (routed to their daily digest by default).
         : request.event === 'review-requested'
-          ? await directory.byRoles(task.communityId, ['AREA_LEADER'])
+          ? await directory.byRoles(task.communityId, rolesFor('notify.reviewRequested'))
           : task.assigneeId
           ? [await directory.byId(task.assigneeId, task.communityId)].filter((r) => r !== undefined)
-          : await directory.byRoles(task.communityId, ['STAFF']);
+          : await directory.byRoles(task.communityId, rolesFor('notify.unassignedReminder'));
       // A robot posts into the community's group: one post per group per event, not one per recipient.
       const posted = new Set<string>();
       const plans = planDelivery(event, recipients, deps.policy).filter((plan) => {

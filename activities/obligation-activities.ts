@@ -8,7 +8,6 @@ import type { Database } from '../db/client';
 import { obligationRepository } from '../db/obligation-repository';
 import { deductionStore } from '../db/deduction-store';
 import { planningSource } from '../db/planning-source';
-import { writeAudit } from '../db/audit-repository';
 import type { RulebookStore } from '../platform/rulebook-store';
 import { ESCALATION_ROLE, type EscalationRoleName } from './escalation-roles';
 
@@ -53,13 +52,17 @@ export function createObligationActivities(deps: ObligationActivityDeps) {
     },
 
     async recordDeadlineChange(input: { obligationKey: string; newDueAt: string; reason: string; by: string; at: string }): Promise<void> {
-      await obligations.setDueAt(input.obligationKey, new Date(input.newDueAt));
-      await writeAudit(deps.db, { userId: input.by }, { action: 'obligation.extend', entity: 'Obligation', entityId: input.obligationKey, details: { newDueAt: input.newDueAt, reason: input.reason }, at: new Date(input.at) });
+      await obligations.setDueAt(input.obligationKey, new Date(input.newDueAt), {
+        actor: { userId: input.by },
+        entry: { action: 'obligation.extend', entity: 'Obligation', entityId: input.obligationKey, details: { newDueAt: input.newDueAt, reason: input.reason }, at: new Date(input.at), key: `obligation.extend|${input.obligationKey}|${input.at}` },
+      });
     },
 
     async recordWaiver(input: { obligationKey: string; reason: string; by: string; at: string }): Promise<void> {
-      await obligations.setStatus(input.obligationKey, { status: 'WAIVED', acceptedCount: 0, closedAt: new Date(input.at), waiverReason: input.reason });
-      await writeAudit(deps.db, { userId: input.by }, { action: 'obligation.waive', entity: 'Obligation', entityId: input.obligationKey, details: { reason: input.reason }, at: new Date(input.at) });
+      await obligations.setStatus(input.obligationKey, { status: 'WAIVED', acceptedCount: 0, closedAt: new Date(input.at), waiverReason: input.reason }, {
+        actor: { userId: input.by },
+        entry: { action: 'obligation.waive', entity: 'Obligation', entityId: input.obligationKey, details: { reason: input.reason }, at: new Date(input.at), key: `obligation.waive|${input.obligationKey}` },
+      });
     },
 
     /** Ledger rules are checked automatically at their assessment point: the gaps, if any. */
@@ -103,8 +106,10 @@ export function createObligationActivities(deps: ObligationActivityDeps) {
     },
 
     async acknowledgeEscalation(input: { obligationKey: string; level: number; by: string; at: string }): Promise<void> {
-      await obligations.acknowledgeEscalations({ businessKey: input.obligationKey, by: input.by, at: new Date(input.at) });
-      await writeAudit(deps.db, { userId: input.by }, { action: 'escalation.acknowledge', entity: 'Obligation', entityId: input.obligationKey, details: { level: input.level }, at: new Date(input.at) });
+      await obligations.acknowledgeEscalations({ businessKey: input.obligationKey, by: input.by, at: new Date(input.at) }, {
+        actor: { userId: input.by },
+        entry: { action: 'escalation.acknowledge', entity: 'Obligation', entityId: input.obligationKey, details: { level: input.level }, at: new Date(input.at), key: `escalation.acknowledge|${input.obligationKey}|${input.level}|${input.at}` },
+      });
     },
   };
 }

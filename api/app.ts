@@ -4,15 +4,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import { existsSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Client } from '@temporalio/client';
-import type { Database } from '../db/client';
-import { HttpError } from './errors';
+import { DomainError, HttpError } from './errors';
 import { chineseOnly } from '../domain/chinese-only';
+import type { FailureKind } from '../domain/errors';
 import { frameworkClientError } from './framework-errors';
 import { refuseUnsafeText } from './routes/schemas';
 import { healthRoutes } from './routes/health';
@@ -29,35 +26,19 @@ import { incidentRoutes } from './routes/incidents';
 import { appealRoutes } from './routes/appeals';
 import { scoreboardRoutes } from './routes/scoreboard';
 import { auditRoutes } from './routes/audit';
-import { createRepositories } from './services/repositories';
-import { noopLedgerEvents, type LedgerEvents } from './services/ledger-events';
 import { taskRoutes } from './routes/tasks';
 import { evidenceRoutes } from './routes/evidence';
-import { createLocalStorage } from '../storage/local-storage';
-import type { EvidenceStorage } from '../storage/evidence-storage';
 import { overviewRoutes } from './routes/overview';
 import { oversightRoutes } from './routes/oversight';
-import { heatmapCache as createHeatmapCache } from './services/heatmap';
-import { scoreboardService } from './services/scoreboard-service';
-import type { ChangeFeed } from '../db/change-feed';
 import { notificationRoutes } from './routes/notifications';
-import type { NotifyConfig } from '../notify';
 import { meRoutes } from './routes/me';
-import { settingsRepository } from '../db/settings-repository';
-import { taskService } from './services/task-service';
-import { taskRepository } from '../db/task-repository';
-import { loadRulebookStore, type RulebookStore } from '../platform/rulebook-store';
-import { noopPlanningEvents, type PlanningEvents } from './services/planning-events';
 import { dutyShiftRoutes } from './routes/duty-shifts';
 import { sensitiveWindowRoutes } from './routes/sensitive-windows';
-import { dutyRosterService } from './services/duty-roster-service';
-import { sensitiveWindowService } from './services/sensitive-window-service';
-import { dutyShiftRepository } from '../db/duty-shift-repository';
-import { sensitiveWindowRepository } from '../db/sensitive-window-repository';
 import { dataRequestRoutes } from './routes/data-requests';
-import { dataRequestService } from './services/data-request-service';
-import { dataRequestRepository } from '../db/data-request-repository';
 import { roleGrantRoutes } from './routes/role-grants';
+import type { AppDeps } from './compose';
+
+export type { AppDeps } from './compose';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -66,37 +47,10 @@ declare module 'fastify' {
   }
 }
 
-export interface AppDeps {
-  db: Database;
-  temporal: Client;
-  namespace: string;
-  taskQueue: string;
-  logLevel?: string;
-  /** base64 AES-256 key for sensitive ledger fields (LEDGER_ENCRYPTION_KEY); without it ledger writes and reads answer 503 */
-  ledgerEncryptionKey?: string;
-  /** wired by the lead to Temporal; default no-op */
-  ledgerEvents?: LedgerEvents;
-  /** Secure flag on the session cookie (default true; browsers accept it on http://localhost too) */
-  secureCookies?: boolean;
-  /** per-IP limit on POST /api/auth/login (default 30 per minute) */
-  loginRateLimit?: { max: number; timeWindow: number };
-  /** the rulebooks (rule text for tasks); loaded from rulebooks/ when not given */
-  rulebooks?: RulebookStore;
-  /** where uploaded evidence is kept; default: a temporary folder (tests) */
-  evidenceStorage?: EvidenceStorage;
-  /** roster and calendar changes reaching the scheduler (default no-op), and the clock of those routes (tests move it) */
-  planning?: { events?: PlanningEvents; now?: () => Date };
-  /** evidence uploads per user (default 30 per minute) */
-  uploadRateLimit?: { max: number; timeWindow: number };
-  /** notification settings (NOTIFY_CONFIG) for the channel status and the local mail capture; absent = nothing configured */
-  notify?: NotifyConfig;
-  /** tells cached reads (the scoreboard) when their rows change in any process; absent = no caching (db/change-feed.ts) */
-  changes?: ChangeFeed;
-  /** the overload gate (api/plugins/overload.ts); default OVERLOAD_DEFAULTS */
-  overload?: OverloadOptions;
-}
-
 /** Reasoned, not yet measured (bench/reads.ts is the tool): past 8 requests at once a 2-core box only queues; 2 s in the queue is the most a person should wait for a 503. */
+/** The HTTP status of each domain failure (domain/errors.ts). */
+const STATUS_OF: Record<FailureKind, number> = { invalid: 400, unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409, unavailable: 503 };
+
 export const OVERLOAD_DEFAULTS: OverloadOptions = { maxInFlight: 8, maxQueued: 64, maxWaitMs: 2_000, retryAfterS: 2 };
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -129,6 +83,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const details = error.validation.map((v) => `${v.instancePath || '(body)'} ${chineseOnly(v.message ?? '')}`).join('; ');
       return reply.status(400).send({ error: 'validation_failed', message: `请求参数有误: ${details}` });
     }
+    if (error instanceof DomainError) {
+      if (error.cause) request.log.warn({ err: error.cause, code: error.code }, 'request refused: a dependency failed');
+      return reply.status(STATUS_OF[error.kind]).send({ error: error.code, message: chineseOnly(error.message) });
+    }
     if (error instanceof HttpError) {
       return reply.status(error.statusCode).send({ error: error.code, message: chineseOnly(error.message) });
     }
@@ -156,24 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // NUL bytes and lone surrogates are refused for every route, login included (400, not a database error).
   app.addHook('preValidation', refuseUnsafeText);
 
-  const repos = createRepositories(deps.db, deps.ledgerEncryptionKey, deps.changes);
-  const secureCookies = deps.secureCookies ?? true;
-  await app.register(authPlugin, { sessions: repos.sessions, secureCookies });
-
-  await app.register(healthRoutes(deps), { prefix: '/api' });
-  await app.register(authRoutes({ sessions: repos.sessions, secureCookies, loginRateLimit: deps.loginRateLimit }), { prefix: '/api/auth' });
-  await app.register(userRoutes(repos), { prefix: '/api/users' });
-  await app.register(meRoutes({ settings: settingsRepository(deps.db), notify: deps.notify }), { prefix: '/api/me' });
-  await app.register(communityRoutes(repos), { prefix: '/api/communities' });
-  await app.register(deductionRoutes(repos), { prefix: '/api/deductions' });
-  const storage = deps.evidenceStorage ?? createLocalStorage(mkdtempSync(path.join(os.tmpdir(), 'duban-evidence-')));
-  const rulebooks = deps.rulebooks ?? await loadRulebookStore(fileURLToPath(new URL('../rulebooks', import.meta.url)));
-  await app.register(incidentRoutes({ ...repos, db: deps.db, storage, rulebooks, now: deps.planning?.now ?? (() => new Date()) }), { prefix: '/api/incidents' });
-  await app.register(appealRoutes({ ...repos, rulebooks }), { prefix: '/api/appeals' });
-  await app.register(auditRoutes(repos), { prefix: '/api/audit' });
-  const tasks = taskRepository(deps.db);
-  const tasksService = taskService({ tasks, temporal: deps.temporal, rulebooks });
-  const scoreboard = scoreboardService({ repo: repos.scoreboard, rulebooks, changes: deps.changes });
+  await app.register(authPlugin, { sessions: deps.sessions, secureCookies: deps.secureCookies });
   // Read your own writes: a write answered here must not be followed by a cached scoreboard from before it.
   if (deps.changes) {
     const changes = deps.changes;
@@ -181,25 +122,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) changes.touch();
     });
   }
-  await app.register(scoreboardRoutes({ scoreboard }), { prefix: '/api/scoreboard' });
-  await app.register(ledgerRoutes({ ...repos, events: deps.ledgerEvents ?? noopLedgerEvents, rulebooks }), { prefix: '/api/ledgers' });
-  await app.register(taskRoutes(tasksService), { prefix: '/api/tasks' });
-  const heatmapCache = createHeatmapCache({ ttlMs: 5 * 60_000, quietMs: 30_000, maxEntries: 500 });
   // A change that can repaint a past month (waiver, submission, reversal, appeal, incident) empties the heatmap cache.
   app.addHook('onResponse', async (request, reply) => {
-    if (request.method !== 'GET' && reply.statusCode < 400 && /^\/api\/(tasks|deductions|appeals|incidents)(\/|\?|$)/.test(request.url)) heatmapCache.invalidate();
+    if (request.method !== 'GET' && reply.statusCode < 400 && /^\/api\/(tasks|deductions|appeals|incidents)(\/|\?|$)/.test(request.url)) deps.heatmapCache.invalidate();
   });
-  await app.register(oversightRoutes({ tasks, service: tasksService, heatmapCache, directory: repos.directory }), { prefix: '/api' });
-  await app.register(overviewRoutes({ scoreboard, tasks, service: tasksService, heatmapCache, directory: repos.directory }), { prefix: '/api/overview' });
-  await app.register(notificationRoutes({ notify: deps.notify }), { prefix: '/api/notifications' });
-  await app.register(evidenceRoutes({ db: deps.db, storage, uploadRateLimit: deps.uploadRateLimit }), { prefix: '/api/evidence' });
-  const planningNow = deps.planning?.now ?? (() => new Date());
-  const planningEvents = deps.planning?.events ?? noopPlanningEvents;
-  await app.register(dutyShiftRoutes(dutyRosterService({ repo: dutyShiftRepository(deps.db), rulebooks, events: planningEvents, now: planningNow, log: app.log }), planningNow), { prefix: '/api/duty-shifts' });
-  await app.register(sensitiveWindowRoutes(sensitiveWindowService({ repo: sensitiveWindowRepository(deps.db), rulebooks, events: planningEvents, now: planningNow, log: app.log }), planningNow), { prefix: '/api/sensitive-windows' });
-  await app.register(dataRequestRoutes(dataRequestService({ repo: dataRequestRepository(deps.db), rulebooks, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, now: planningNow, log: app.log })), { prefix: '/api/data-requests' });
-  await app.register(systemRoutes(deps), { prefix: '/api/system' });
-  await app.register(roleGrantRoutes(repos), { prefix: '/api/role-grants' });
+
+  // Every route plugin gets its one dependency object from api/compose.ts, the same way.
+  const routes = deps.routes(app.log);
+  await app.register(healthRoutes(routes.health), { prefix: '/api' });
+  await app.register(authRoutes(routes.auth), { prefix: '/api/auth' });
+  await app.register(userRoutes(routes.users), { prefix: '/api/users' });
+  await app.register(meRoutes(routes.me), { prefix: '/api/me' });
+  await app.register(communityRoutes(routes.communities), { prefix: '/api/communities' });
+  await app.register(deductionRoutes(routes.deductions), { prefix: '/api/deductions' });
+  await app.register(incidentRoutes(routes.incidents), { prefix: '/api/incidents' });
+  await app.register(appealRoutes(routes.appeals), { prefix: '/api/appeals' });
+  await app.register(auditRoutes(routes.audit), { prefix: '/api/audit' });
+  await app.register(scoreboardRoutes(routes.scoreboard), { prefix: '/api/scoreboard' });
+  await app.register(ledgerRoutes(routes.ledgers), { prefix: '/api/ledgers' });
+  await app.register(taskRoutes(routes.tasks), { prefix: '/api/tasks' });
+  await app.register(oversightRoutes(routes.oversight), { prefix: '/api' });
+  await app.register(overviewRoutes(routes.overview), { prefix: '/api/overview' });
+  await app.register(notificationRoutes(routes.notifications), { prefix: '/api/notifications' });
+  await app.register(evidenceRoutes(routes.evidence), { prefix: '/api/evidence' });
+  await app.register(dutyShiftRoutes(routes.dutyShifts), { prefix: '/api/duty-shifts' });
+  await app.register(sensitiveWindowRoutes(routes.sensitiveWindows), { prefix: '/api/sensitive-windows' });
+  await app.register(dataRequestRoutes(routes.dataRequests), { prefix: '/api/data-requests' });
+  await app.register(systemRoutes(routes.system), { prefix: '/api/system' });
+  await app.register(roleGrantRoutes(routes.roleGrants), { prefix: '/api/role-grants' });
   await app.register(fastifyStatic, { root: webRoot(), index: 'index.html' });
   return app;
 }

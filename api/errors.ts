@@ -1,5 +1,9 @@
 // Typed errors that handlers and services throw; one handler in app.ts maps
 // them to HTTP statuses. Messages are written for the person who sent the request.
+// Prefer the domain errors (domain/errors.ts) below the routes; HttpError is
+// for what only HTTP has (rate limits, body sizes, media types).
+export { DomainError, UnavailableError } from '../domain/errors';
+
 export class HttpError extends Error {
   constructor(readonly statusCode: number, readonly code: string, message: string) {
     super(message);

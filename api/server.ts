@@ -6,11 +6,8 @@ import { connectTemporalClient } from '../platform/temporal';
 import { runMain } from '../platform/run-main';
 import { StartupError } from '../platform/errors';
 import { buildApp } from './app';
+import { composeApp, schedulerEvents } from './compose';
 import { evidenceStorageFromConfig } from '../storage/from-config';
-import { schedulerLedgerEvents } from './services/scheduler-ledger-events';
-import { schedulerPlanningEvents } from './services/scheduler-planning-events';
-import { sensitiveWindowRepository } from '../db/sensitive-window-repository';
-import { taskRepository } from '../db/task-repository';
 import { dataDir } from '../stack/paths';
 import { startHousekeeping } from './housekeeping';
 import { loadNotifyConfig } from '../platform/notify-setup';
@@ -30,14 +27,13 @@ runMain('api', async () => {
   const { storage: evidenceStorage, description: evidenceWhere } = await evidenceStorageFromConfig(config, config.DUBAN_DATA_DIR ?? dataDir);
   // Cached scoreboards are dropped when any process commits a tally change.
   const changes = listenForChanges(config.DATABASE_URL, (message, error) => console.warn(`[api] ${message}${error ? `: ${String(error)}` : ''}`));
-  const app = await buildApp({ db, temporal, changes, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, logLevel: config.LOG_LEVEL,
+  const app = await buildApp(await composeApp({ db, temporal, changes, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, logLevel: config.LOG_LEVEL,
     ledgerEncryptionKey: config.LEDGER_ENCRYPTION_KEY,
     notify: loadNotifyConfig(config),
     evidenceStorage,
-    ledgerEvents: schedulerLedgerEvents({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, tasks: taskRepository(db) }),
-    planning: { events: schedulerPlanningEvents({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, communitiesOf: sensitiveWindowRepository(db).communityIdsOf }) },
+    ...schedulerEvents(db, temporal, config.TEMPORAL_TASK_QUEUE),
     // Plain http on loopback under npm start; behind TLS in production set NODE_ENV=production.
-    secureCookies: config.NODE_ENV === 'production' });
+    secureCookies: config.NODE_ENV === 'production' }));
   app.log.info(`evidence storage: ${evidenceWhere}`);
   const metrics = config.API_METRICS_PORT ? await serveMetrics(instrumentApi(app), config.METRICS_HOST, config.API_METRICS_PORT) : undefined;
   if (metrics) app.log.info(`Prometheus metrics on ${metrics.url}`);

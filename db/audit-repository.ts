@@ -17,7 +17,18 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
   /** when it happened, if not now (workflow activities pass the workflow's time) */
   at?: Date;
+  /**
+   * Idempotency key (unique): an activity retried after its transaction
+   * committed writes no second row. Built from the workflow's own inputs.
+   */
+  key?: string;
 }
+
+/** Chinese names of the system actors that write audit rows (a user id otherwise). */
+export const SYSTEM_ACTORS: Record<string, string> = {
+  'system:ledger': '系统（台账自动核对）',
+};
+const systemActorName = (actorId: string) => SYSTEM_ACTORS[actorId] ?? '系统';
 
 export interface AuditRecord {
   id: string;
@@ -49,17 +60,19 @@ export interface AuditFilter {
 type Tx = Prisma.TransactionClient | Database;
 
 export async function writeAudit(tx: Tx, actor: Actor | null, entry: AuditEntry): Promise<void> {
-  await tx.auditLog.create({
-    data: {
-      actorId: actor?.userId ?? null,
-      ip: actor?.ip ?? null,
-      action: entry.action,
-      entity: entry.entity,
-      entityId: entry.entityId ?? null,
-      details: (entry.details ?? undefined) as Prisma.InputJsonValue | undefined,
+  const data = {
+    actorId: actor?.userId ?? null,
+    ip: actor?.ip ?? null,
+    action: entry.action,
+    entity: entry.entity,
+    entityId: entry.entityId ?? null,
+    details: (entry.details ?? undefined) as Prisma.InputJsonValue | undefined,
       ...(entry.at ? { at: entry.at } : {}),
-    },
-  });
+      ...(entry.key ? { key: entry.key } : {}),
+  };
+  // A keyed row already written (the retry of a committed activity) is left as it is.
+  if (entry.key) await tx.auditLog.createMany({ data: [data], skipDuplicates: true });
+  else await tx.auditLog.create({ data });
 }
 
 export function auditRepository(db: Database) {
@@ -102,7 +115,7 @@ export function auditRepository(db: Database) {
         id: r.id.toString(),
         at: r.at,
         actorId: r.actorId,
-        actorName: r.actorId ? names.get(r.actorId) ?? null : null,
+        actorName: r.actorId?.startsWith('system:') ? systemActorName(r.actorId) : r.actorId ? names.get(r.actorId) ?? null : null,
         action: r.action,
         entity: r.entity,
         entityId: r.entityId,

@@ -3,11 +3,9 @@ import type { Database } from './client';
 import { writeAudit, type Actor } from './audit-repository';
 import { communityDirectory, type CommunityDirectory } from './community-directory';
 
-export const ROLES = ['STAFF', 'SECRETARY', 'AREA_LEADER', 'POLITICAL_LEGAL', 'ADMIN'] as const;
-export type RoleName = (typeof ROLES)[number];
+import { may, type Role } from '../domain/policy';
 
-/** Roles that see every community of their township. */
-export const TOWNSHIP_ROLES: readonly RoleName[] = ['POLITICAL_LEGAL', 'ADMIN'];
+export type RoleName = Role;
 
 export interface LoginUser {
   id: string;
@@ -87,7 +85,7 @@ export function authRepository(db: Database, directory: CommunityDirectory = com
       const township = await directory.township(s.user.townshipId);
       const member = new Set(memberOf);
       // Only communities of the user's own township count, whatever the membership table says.
-      const scope = TOWNSHIP_ROLES.includes(s.user.role) ? township.map((c) => c.id) : township.filter((c) => member.has(c.id)).map((c) => c.id);
+      const scope = may(s.user.role, 'township.scope') ? township.map((c) => c.id) : township.filter((c) => member.has(c.id)).map((c) => c.id);
       return {
         id: s.id,
         csrfToken: s.csrfToken,

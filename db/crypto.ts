@@ -10,6 +10,7 @@
 //   [30..]   ciphertext
 // The associated data binds a value to its field and row ("idNumber:<rowId>"),
 // so ciphertext copied into another row or field fails to decrypt.
+import { UnavailableError } from '../domain/errors';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 const FORMAT_VERSION = 1;
@@ -74,3 +75,11 @@ export function maskIdNumber(idNumber: string): string {
   if (idNumber.length <= 7) return '*'.repeat(idNumber.length);
   return `${idNumber.slice(0, 3)}${'*'.repeat(idNumber.length - 7)}${idNumber.slice(-4)}`;
 }
+
+const MISSING_KEY = '服务器未配置台账加密密钥 LEDGER_ENCRYPTION_KEY，请联系管理员 (ledger encryption key not configured)';
+/** Without a key, nothing sensitive can be written or read (503 from the API's error handler); the rest keeps working. */
+export const missingKeyCipher: FieldCipher = {
+  currentKeyId: 0,
+  encrypt() { throw new UnavailableError('not_configured', MISSING_KEY); },
+  decrypt() { throw new UnavailableError('not_configured', MISSING_KEY); },
+};

@@ -77,6 +77,8 @@ export function evidenceRepository(db: Database) {
     },
 
     /** How many rows share a stored object (content-addressed keys are shared by identical uploads). */
+    /** Where the same picture was used before (identical or near-duplicate), for the upload answer. */
+    usedBefore: (evidenceId: string): Promise<UsedBefore[]> => findUsedBefore(db, evidenceId),
     async countByStorageKey(storageKey: string): Promise<number> {
       return db.evidence.count({ where: { storageKey } });
     },

@@ -3,6 +3,11 @@
 import type { Database } from './client';
 import type { ObligationStatus } from './generated/prisma/client';
 import { toDateColumn } from './date-column';
+import { writeAudit, type Actor, type AuditEntry } from './audit-repository';
+import type { Prisma } from './generated/prisma/client';
+
+/** Who made a change and its audit entry (give it a key when an activity writes it). */
+export interface AuditedBy { actor: Actor; entry: AuditEntry & { key: string } }
 
 export interface OpenObligationRow {
   businessKey: string;
@@ -30,6 +35,13 @@ export function obligationRepository(db: Database) {
     return row;
   };
 
+  /** One transaction for the change and its audit row: both or neither. */
+  const audited = (write: (tx: Prisma.TransactionClient) => Promise<unknown>, audit?: AuditedBy) =>
+    db.$transaction(async (tx) => {
+      await write(tx);
+      if (audit) await writeAudit(tx, audit.actor, audit.entry);
+    });
+
   return {
     /** Creates the row when the workflow starts (SCHEDULED until the period opens); a second call changes nothing. */
     async register(row: OpenObligationRow): Promise<void> {
@@ -49,12 +61,13 @@ export function obligationRepository(db: Database) {
       });
     },
 
-    async setStatus(businessKey: string, update: { status: ObligationStatus; acceptedCount: number; closedAt?: Date | null; dueAt?: Date; waiverReason?: string }): Promise<void> {
-      await db.obligation.update({ where: { businessKey }, data: update });
+    /** With an audit entry: the change and its (keyed) audit row commit together. */
+    async setStatus(businessKey: string, update: { status: ObligationStatus; acceptedCount: number; closedAt?: Date | null; dueAt?: Date; waiverReason?: string }, audit?: AuditedBy): Promise<void> {
+      await audited((tx) => tx.obligation.update({ where: { businessKey }, data: update }), audit);
     },
 
-    async setDueAt(businessKey: string, dueAt: Date): Promise<void> {
-      await db.obligation.update({ where: { businessKey }, data: { dueAt } });
+    async setDueAt(businessKey: string, dueAt: Date, audit?: AuditedBy): Promise<void> {
+      await audited((tx) => tx.obligation.update({ where: { businessKey }, data: { dueAt } }), audit);
     },
 
     /** Records a submission (id chosen by the caller) and attaches its uploaded files. */
@@ -99,9 +112,9 @@ export function obligationRepository(db: Database) {
       return { created: result.count === 1 };
     },
 
-    async acknowledgeEscalations(input: { businessKey: string; by: string; at: Date }): Promise<void> {
+    async acknowledgeEscalations(input: { businessKey: string; by: string; at: Date }, audit?: AuditedBy): Promise<void> {
       const obligation = await byKey(input.businessKey);
-      await db.escalation.updateMany({ where: { obligationId: obligation.id, acknowledgedAt: null }, data: { acknowledgedAt: input.at, acknowledgedById: input.by } });
+      await audited((tx) => tx.escalation.updateMany({ where: { obligationId: obligation.id, acknowledgedAt: null }, data: { acknowledgedAt: input.at, acknowledgedById: input.by } }), audit);
     },
 
     async findDisplay(businessKey: string) {

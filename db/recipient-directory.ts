@@ -4,19 +4,15 @@ import type { Recipient } from '../notify';
 import { parseStoredPreferences } from '../notify/preferences';
 import type { Database } from './client';
 import type { Role } from './generated/prisma/client';
+import { rolesFor } from '../domain/policy';
 
-const NOTIFY_ROLE: Record<Role, Recipient['role']> = {
-  STAFF: 'staff', SECRETARY: 'secretary', AREA_LEADER: 'area_leader', POLITICAL_LEGAL: 'political_legal', ADMIN: 'admin',
-};
-/** The notification role whose default routes apply to an account role. */
-export const notifyRoleOf = (role: Role): Recipient['role'] => NOTIFY_ROLE[role];
-const TOWNSHIP_ROLES: Role[] = ['POLITICAL_LEGAL', 'ADMIN'];
+import { notifyRoleOf } from '../notify/account-role';
 
 export function recipientDirectory(db: Database) {
   const toRecipient = (u: { id: string; displayName: string; role: Role; mobile: string | null; email: string | null; notifyPrefs: unknown }, communityId: string): Recipient => ({
     userId: u.id,
     name: u.displayName,
-    role: NOTIFY_ROLE[u.role],
+    role: notifyRoleOf(u.role),
     communityId,
     ...(u.mobile ? { mobile: u.mobile } : {}),
     ...(u.email ? { email: u.email } : {}),
@@ -33,7 +29,7 @@ export function recipientDirectory(db: Database) {
           role: { in: roles },
           OR: [
             { memberships: { some: { communityId } } },
-            { role: { in: TOWNSHIP_ROLES.filter((r) => roles.includes(r)) }, townshipId: community.townshipId },
+            { role: { in: rolesFor('township.scope').filter((r) => roles.includes(r)) }, townshipId: community.townshipId },
           ],
         },
         orderBy: { username: 'asc' },

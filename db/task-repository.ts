@@ -4,6 +4,7 @@ import type { Database } from './client';
 import { Prisma, type ObligationStatus } from './generated/prisma/client';
 import { writeAudit, type Actor } from './audit-repository';
 import { findUsedBefore } from './evidence-repository';
+import { rolesFor } from '../domain/policy';
 
 export interface TaskRow {
   id: string;
@@ -97,7 +98,7 @@ export function taskRepository(db: Database) {
     /** Active staff and secretaries who are members of the community: who a task may be assigned to. */
     async assignableUsers(communityId: string): Promise<Array<{ id: string; displayName: string; role: string }>> {
       return db.user.findMany({
-        where: { active: true, role: { in: ['STAFF', 'SECRETARY'] }, memberships: { some: { communityId } } },
+        where: { active: true, role: { in: rolesFor('tasks.beAssigned') }, memberships: { some: { communityId } } },
         select: { id: true, displayName: true, role: true }, orderBy: { displayName: 'asc' },
       });
     },
@@ -138,7 +139,7 @@ export function taskRepository(db: Database) {
      * the queue at once; unreviewed evidence leaves it once it is reviewed.
      */
     async openEscalations(scope: string[], limit: number) {
-      return db.escalation.findMany({
+      const rows = await db.escalation.findMany({
         where: {
           acknowledgedAt: null,
           OR: [
@@ -150,6 +151,8 @@ export function taskRepository(db: Database) {
         take: limit,
         include: { obligation: { select: taskSelect } },
       });
+      // Points leave db/ as numbers, not Prisma Decimals.
+      return rows.map((r) => ({ ...r, obligation: { ...r.obligation, points: Number(r.obligation.points) } }));
     },
 
     /**

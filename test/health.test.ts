@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { buildApp } from '../api/app';
+import { composeApp } from '../api/compose';
 import { createActivities } from '../activities';
 import { createDatabase, type Database } from '../db/client';
 import { testActivityDeps } from './support/activity-deps';
@@ -54,7 +55,7 @@ describe('health endpoint', () => {
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     running = worker.run().catch(() => {});
-    app = await buildApp({ db, temporal: client, namespace: 'default', taskQueue: 'health-test' });
+    app = await buildApp(await composeApp({ db, temporal: client, namespace: 'default', taskQueue: 'health-test' }));
   });
 
   afterAll(async () => {
@@ -89,7 +90,7 @@ describe('health endpoint', () => {
   });
 
   it('says the worker is missing when no worker polls the task queue', async () => {
-    const other = await buildApp({ db, temporal: client, namespace: 'default', taskQueue: 'nobody-polls-this-queue' });
+    const other = await buildApp(await composeApp({ db, temporal: client, namespace: 'default', taskQueue: 'nobody-polls-this-queue' }));
     const response = await other.inject({ method: 'GET', url: '/api/health' });
     await other.close();
     expect(response.statusCode).toBe(503);

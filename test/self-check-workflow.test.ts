@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Worker } from '@temporalio/worker';
 import proto from '@temporalio/proto';
 import { buildApp } from '../api/app';
+import { composeApp } from '../api/compose';
 import { createActivities } from '../activities';
 import { testActivityDeps } from './support/activity-deps';
 import { connectTestStack, createTestWorker, uniqueTaskQueue, type TestStack } from './support/stack';
@@ -22,7 +23,7 @@ describe('self-check workflow on the real Temporal dev server and PostgreSQL', (
     stack = await connectTestStack();
     worker = await createTestWorker(stack, taskQueue, createActivities(await testActivityDeps({ db: stack.db, client: stack.client, taskQueue })));
     running = worker.run();
-    app = await buildApp({ db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue });
+    app = await buildApp(await composeApp({ db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue }));
     admin = await login(app, (await seedTownship(stack.db)).users.admin.username);
   });
 

@@ -12,6 +12,7 @@ import { generateObligations } from '../domain';
 import { createTestTownship } from './support/fixtures';
 import { openTaskNow } from './support/open-task';
 import { connectTestStack, createTestWorker, uniqueTaskQueue, type TestStack } from './support/stack';
+import { eventually } from './support/eventually';
 
 /** Monthly rules that carry a deduction, from the real rulebook. */
 async function monthlyRules(): Promise<string[]> {
@@ -58,16 +59,15 @@ describe('a worker crash during deadline activities', () => {
     const count = () => stack.db.deduction.count({ where: { businessKey: { in: keys } } });
 
     // Kill the worker as soon as the first deduction lands: the others are being recorded right then.
-    while ((await count()) === 0) await new Promise((r) => setTimeout(r, 20));
+    await eventually(count, { done: (n) => n > 0, intervalMs: 20, timeoutMs: 60_000, what: 'the first deduction' });
     child.kill('SIGKILL');
     const atKill = await count();
 
     worker = await createTestWorker(stack, taskQueue, createActivities(await testActivityDeps({ db: stack.db, client: stack.client, taskQueue })));
     running = worker.run();
-    const deadline = Date.now() + 150_000;
-    while ((await stack.db.obligation.count({ where: { businessKey: { in: keys }, status: 'OVERDUE' } })) < keys.length && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await eventually(() => stack.db.obligation.count({ where: { businessKey: { in: keys }, status: 'OVERDUE' } }), {
+      done: (n) => n === keys.length, intervalMs: 500, timeoutMs: 150_000, what: 'every task overdue after the restart',
+    });
     const rows = await stack.db.deduction.findMany({ where: { communityId: { in: communities } } });
     console.log(`deductions when the worker was killed: ${atKill} of ${keys.length}; after restart: ${rows.length}`);
     expect(atKill).toBeLessThan(keys.length);

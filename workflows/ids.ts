@@ -14,7 +14,20 @@ export function notificationWorkflowId(obligationKey: string, event: string, seq
   return `notify/${obligationKey}/${event}/${sequence}`;
 }
 
-/** One planner run per range: a retried schedule action cannot plan twice at once. */
-export function plannerWorkflowId(fromIso: string, toIso: string): string {
-  return `plan/${fromIso}/${toIso}`;
+/**
+ * A planner run started outside its Schedule (the Schedule names its own runs).
+ * The id names the cause, so a repeat while it runs is a no-op:
+ * first start of the year, a ledger subject added, a duty shift or a sensitive window changed.
+ */
+export function plannerWorkflowId(cause:
+  | { kind: 'first-start'; yearStartIso: string }
+  | { kind: 'subject'; subjectId: string; fromIso: string }
+  | { kind: 'duty'; communityId: string; dutyDate: string }
+  | { kind: 'window'; windowId: string }): string {
+  switch (cause.kind) {
+    case 'first-start': return `plan/first-start/${cause.yearStartIso}`;
+    case 'subject': return `plan/subject/${cause.subjectId}/${cause.fromIso}`;
+    case 'duty': return `plan/duty/${cause.communityId}/${cause.dutyDate}`;
+    case 'window': return `plan/window/${cause.windowId}`;
+  }
 }

@@ -3,15 +3,16 @@
 // guards below are added per route folder:
 //   requireAuth  - 401 without a live session; 403 when a state-changing
 //                  request lacks the session's CSRF token in x-csrf-token
-//   requireRole  - 403 unless the user has one of the roles
+//   allow        - 403 unless the user's role allows the action (domain/policy.ts)
 // Scope (which communities a user may touch) is computed at session load and
 // handed to every repository query, which filters on it in SQL.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { AuthRepository, RoleName, SessionUser } from '../../db/auth-repository';
+import type { AuthRepository, SessionUser } from '../../db/auth-repository';
 import type { Actor } from '../../db/audit-repository';
 import { ForbiddenError, UnauthorizedError } from '../errors';
+import { may, POLICY, ROLE_LABELS, type Action } from '../../domain/policy';
 
 export const SESSION_COOKIE = 'duban_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -86,11 +87,11 @@ export async function requireAuth(request: FastifyRequest): Promise<void> {
   }
 }
 
-/** onRequest guard (before body validation, so a refused caller learns nothing): one of the roles. Use after requireAuth. */
-export function requireRole(...roles: RoleName[]) {
+/** onRequest guard (before body validation, so a refused caller learns nothing): the user's role allows the action. Use after requireAuth. */
+export function allow(action: Action) {
+  const who = POLICY[action].map((r) => ROLE_LABELS[r]).join('、');
   return async (request: FastifyRequest): Promise<void> => {
-    const user = currentUser(request);
-    if (!roles.includes(user.role)) throw new ForbiddenError(`此操作仅限 ${roles.join('、')} 角色 (only ${roles.join(', ')} may do this)`);
+    if (!may(currentUser(request).role, action)) throw new ForbiddenError(`此操作仅限${who}`);
   };
 }
 

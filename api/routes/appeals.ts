@@ -2,9 +2,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DeductionRepository } from '../../db/deduction-repository';
-import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
+import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import type { RulebookStore } from '../../platform/rulebook-store';
-import { deductionService, OFFICIALS } from '../services/deduction-service';
+import { deductionService } from '../services/deduction-service';
 import { appeal, appealFile, appealStatus, authErrors, deduction, errorBody, id, idParams, reason } from './schemas';
 
 export const appealRoutes = (deps: { deductions: DeductionRepository; rulebooks: RulebookStore }): FastifyPluginAsync => async (app) => {
@@ -24,7 +24,7 @@ export const appealRoutes = (deps: { deductions: DeductionRepository; rulebooks:
   }, async (request) => service.listAppeals(currentUser(request), request.query));
 
   typed.post('/:id/decision', {
-    onRequest: requireRole(...OFFICIALS),
+    onRequest: allow('appeals.decide'),
     schema: {
       summary: 'Accept (reverses the deduction) or reject an appeal, with a reason (officials)', tags: ['appeals'], params: idParams,
       body: z.object({ decision: z.enum(['ACCEPTED', 'REJECTED']), reason }),

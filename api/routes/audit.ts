@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuditRepository } from '../../db/audit-repository';
-import { currentUser, requireAuth, requireRole } from '../plugins/auth';
+import { currentUser, requireAuth, allow } from '../plugins/auth';
 import { authErrors, errorBody, id, instant, int8Cursor } from './schemas';
 
 const record = z.object({
@@ -13,7 +13,7 @@ const record = z.object({
 /** ADMIN and POLITICAL_LEGAL: who did what, when, from where. */
 export const auditRoutes = (deps: { audit: AuditRepository }): FastifyPluginAsync => async (app) => {
   app.addHook('onRequest', requireAuth);
-  app.addHook('onRequest', requireRole('ADMIN', 'POLITICAL_LEGAL'));
+  app.addHook('onRequest', allow('audit.read'));
   app.withTypeProvider<ZodTypeProvider>().get('/', {
     schema: {
       summary: 'Audit log of the township (system actors such as system:ledger included), newest first; filter by actor, action, community, time; page with before=<last id>', tags: ['admin'],

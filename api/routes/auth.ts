@@ -6,7 +6,9 @@ import type { AuthRepository } from '../../db/auth-repository';
 import { HttpError } from '../errors';
 import { actorOf, clearSessionCookie, currentUser, requireAuth, setSessionCookie } from '../plugins/auth';
 import { authService } from '../services/auth-service';
-import { authErrors, community, errorBody, ok, role } from './schemas';
+import { authErrors, errorBody, ok } from './schemas';
+import { me } from '../contract';
+import { permissionsOf } from '../../domain/policy';
 
 export interface AuthRouteOptions {
   sessions: AuthRepository;
@@ -15,11 +17,6 @@ export interface AuthRouteOptions {
   loginRateLimit?: { max: number; timeWindow: number };
 }
 
-const me = z.object({
-  user: z.object({ id: z.string(), username: z.string(), displayName: z.string(), role }),
-  communities: z.array(community),
-  csrfToken: z.string(),
-});
 
 export const authRoutes = (opts: AuthRouteOptions): FastifyPluginAsync => async (app) => {
   const service = authService(opts.sessions);
@@ -46,11 +43,12 @@ export const authRoutes = (opts: AuthRouteOptions): FastifyPluginAsync => async 
 
   typed.get('/me', {
     onRequest: requireAuth,
-    schema: { summary: 'The logged-in user, role, communities in scope and CSRF token', tags: ['auth'], response: { 200: me, ...authErrors } },
+    schema: { summary: 'The logged-in user, role, what the role allows, communities in scope and CSRF token', tags: ['auth'], response: { 200: me, ...authErrors } },
   }, async (request) => {
     const user = currentUser(request);
     return {
       user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role },
+      permissions: permissionsOf(user.role),
       communities: await opts.sessions.communitiesByIds(user.scope),
       csrfToken: request.auth!.csrfToken,
     };

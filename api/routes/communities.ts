@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { UserRepository } from '../../db/user-repository';
 import { COMMUNITY_TAG_CODES, COMMUNITY_TAGS } from '../../domain';
 import { NotFoundError } from '../errors';
-import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
+import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import { authErrors, errorBody, idParams } from './schemas';
 
 const latLon = z.object({
@@ -32,7 +32,7 @@ export const communityRoutes = (deps: { users: UserRepository }): FastifyPluginA
   }, async () => Object.entries(COMMUNITY_TAGS).map(([code, label]) => ({ code, label })));
 
   typed.put('/:id/tags', {
-    onRequest: requireRole('ADMIN'),
+    onRequest: allow('communities.manage'),
     schema: {
       summary: 'Set a community\'s tags (admin); rules with appliesToTags apply from the next planned period; audited',
       tags: ['admin'], params: idParams,
@@ -48,7 +48,7 @@ export const communityRoutes = (deps: { users: UserRepository }): FastifyPluginA
   });
 
   typed.put('/:id/location', {
-    onRequest: requireRole('ADMIN'),
+    onRequest: allow('communities.manage'),
     schema: {
       summary: 'Set (or clear with null) where a community office is, WGS-84 degrees (admin); the review page shows each photo\'s distance from it; audited',
       tags: ['admin'], params: idParams,

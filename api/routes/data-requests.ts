@@ -4,9 +4,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
-import { OFFICIALS } from '../services/deduction-service';
-import { REQUEST_EDITORS, type DataRequestService } from '../services/data-request-service';
+import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
+import type { DataRequestService } from '../services/data-request-service';
 import { authErrors, errorBody, id, idParams } from './schemas';
 
 const status = z.enum(['NOT_STARTED', 'SCHEDULED', 'OPEN', 'SUBMITTED', 'CLOSED', 'OVERDUE', 'CLOSED_LATE', 'WAIVED']);
@@ -23,8 +22,8 @@ const reportingRule = z.object({ id: z.string(), section: z.number(), item: z.st
 export const dataRequestRoutes = (service: DataRequestService): FastifyPluginAsync => async (app) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
-  app.addHook('onRequest', requireRole(...OFFICIALS));
-  const editors = requireRole(...REQUEST_EDITORS);
+  app.addHook('onRequest', allow('dataRequests.read'));
+  const editors = allow('dataRequests.send');
 
   typed.get('/rules', {
     schema: { summary: 'The reporting rules a data request may enforce (rulebook in force now)', tags: ['data-requests'], response: { 200: z.object({ rules: z.array(reportingRule) }), 400: errorBody, ...authErrors } },

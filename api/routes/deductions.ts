@@ -2,8 +2,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DeductionRepository } from '../../db/deduction-repository';
-import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
-import { deductionService, OFFICIALS } from '../services/deduction-service';
+import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
+import { parseCivilDate, startOfDay } from '../../domain/time/shanghai';
+import { deductionService } from '../services/deduction-service';
 import { appeal, appealFile, authErrors, civilDate, deduction, errorBody, id, idParams, reason } from './schemas';
 
 const named = deduction.extend({ recordedByName: z.string().nullable() });
@@ -34,7 +35,7 @@ export const deductionRoutes = (deps: { deductions: DeductionRepository }): Fast
   }, async (request) => {
     const { from, to, ...q } = request.query;
     return deps.deductions.list(currentUser(request).scope, {
-      ...q, from: from ? new Date(`${from}T00:00:00+08:00`) : undefined, to: to ? new Date(`${to}T00:00:00+08:00`) : undefined,
+      ...q, from: from ? startOfDay(parseCivilDate(from)) : undefined, to: to ? startOfDay(parseCivilDate(to)) : undefined,
     });
   });
 
@@ -43,7 +44,7 @@ export const deductionRoutes = (deps: { deductions: DeductionRepository }): Fast
   }, async (request) => service.detail(currentUser(request), request.params.id));
 
   typed.post('/:id/reversals', {
-    onRequest: requireRole(...OFFICIALS),
+    onRequest: allow('deductions.reverse'),
     schema: {
       summary: 'Reverse a deduction with a reason (officials); a second reversal is 409', tags: ['deductions'], params: idParams,
       body: z.object({ reason }), response: { 201: deduction, 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },

@@ -4,8 +4,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { formatCivilDate, shanghaiDateOf } from '../../domain';
-import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
-import { ROSTER_EDITORS, type DutyRosterService } from '../services/duty-roster-service';
+import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
+import type { DutyRosterService } from '../services/duty-roster-service';
 import { authErrors, errorBody, id, idParams, ok, workDate } from './schemas';
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM (month must be YYYY-MM)');
@@ -16,10 +16,10 @@ const shift = z.object({
 });
 const refusals = { 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors };
 
-export const dutyShiftRoutes = (service: DutyRosterService, now: () => Date): FastifyPluginAsync => async (app) => {
+export const dutyShiftRoutes = ({ service, now }: { service: DutyRosterService; now: () => Date }): FastifyPluginAsync => async (app) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
-  const editors = requireRole(...ROSTER_EDITORS);
+  const editors = allow('dutyShifts.edit');
 
   typed.get('/', {
     schema: {

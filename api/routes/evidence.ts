@@ -2,65 +2,32 @@
 // with its own multipart parser (one file, 15 MiB) so the rest of the API
 // keeps its 1 MiB JSON body limit. Every route needs a session; uploads need
 // the CSRF token; evidence of a community out of scope is "not found".
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Database } from '../../db/client';
-import { evidenceRepository, findUsedBefore, type EvidenceRecord } from '../../db/evidence-repository';
+import type { EvidenceRecord, EvidenceRepository } from '../../db/evidence-repository';
 import type { EvidenceStorage } from '../../storage/evidence-storage';
-import { BadRequestError, HttpError, NotFoundError } from '../errors';
+import { NotFoundError } from '../errors';
+import { singleFilePart } from '../plugins/single-file';
 import { actorOf, currentUser, requireAuth } from '../plugins/auth';
-import { evidenceUploads, MULTIPART_OPTIONS, thumbnailKeyOf, uploadRateLimitOptions, type IncomingFile, type UploadRateLimit } from '../services/evidence/evidence-upload';
+import { evidenceUploads, MULTIPART_OPTIONS, thumbnailKeyOf, uploadRateLimitOptions, type UploadRateLimit } from '../services/evidence/evidence-upload';
 import rateLimit from '@fastify/rate-limit';
 import { contentDisposition, evidenceView, hasThumbnail } from '../services/evidence/evidence-view';
-import { authErrors, errorBody, id, idParams } from './schemas';
+import { authErrors, errorBody, evidenceSchema, id, idParams } from './schemas';
 
-export { createLocalStorage } from '../../storage/local-storage';
-export type { EvidenceStorage } from '../../storage/evidence-storage';
-export { attachableEvidence, findUsedBefore } from '../../db/evidence-repository';
-
-const usedBefore = z.object({
-  evidenceId: z.string(), communityId: z.string(), createdAt: z.date(), match: z.enum(['identical', 'near-duplicate']), distance: z.number().int(),
-});
-export const evidenceSchema = z.object({
-  id: z.string(), communityId: z.string(), fileName: z.string(), mimeType: z.string(), sizeBytes: z.number().int(), sha256: z.string(),
-  takenAt: z.date().nullable(), gps: z.object({ lat: z.number(), lon: z.number() }).nullable(),
-  thumbnailUrl: z.string().nullable(), url: z.string(), createdAt: z.date(), usedBefore: z.array(usedBefore),
-});
 const evidence = evidenceSchema;
 
-class TooManyFilesError extends HttpError {
-  constructor() { super(413, 'too_many_files', '一次只能上传一个文件，请逐个上传 (one file per upload)'); }
-}
 const NOT_FOUND = '证据文件';
 
-/**
- * The one file part of a multipart upload, and a check that nothing else
- * follows it. request.file() alone would store the first of two files and
- * drop the second without a word: the sender would believe both arrived.
- */
-export async function singleFilePart(request: FastifyRequest): Promise<IncomingFile & { assertLast(): Promise<void> }> {
-  if (!request.isMultipart()) throw new BadRequestError('请以 multipart/form-data 上传 (send the file as multipart/form-data)', 'not_multipart');
-  const parts = request.parts();
-  let first = await parts.next();
-  // Plain fields before the file (a form that sends a note first) are skipped, as request.file() did; the limits bound them.
-  while (!first.done && first.value.type !== 'file') first = await parts.next();
-  if (first.done || first.value.type !== 'file') {
-    throw new BadRequestError('没有收到文件：请在 multipart 字段 file 中上传 (no file in the multipart field "file")', 'missing_file');
-  }
-  return Object.assign(first.value as IncomingFile, {
-    // Runs once the first file is on disk: a second file makes busboy's files limit reject here (413, too_many_files).
-    async assertLast() {
-      for (let next = await parts.next(); !next.done; next = await parts.next()) {
-        if (next.value.type === 'file') throw new TooManyFilesError();
-      }
-    },
-  });
+export interface EvidenceRouteDeps {
+  evidence: EvidenceRepository;
+  storage: EvidenceStorage;
+  uploadRateLimit?: UploadRateLimit;
 }
 
-export const evidenceRoutes = (deps: { db: Database; storage: EvidenceStorage; uploadRateLimit?: UploadRateLimit }): FastifyPluginAsync => async (app) => {
-  const repo = evidenceRepository(deps.db);
+export const evidenceRoutes = (deps: EvidenceRouteDeps): FastifyPluginAsync => async (app) => {
+  const repo = deps.evidence;
   const uploads = evidenceUploads({ evidence: repo, storage: deps.storage });
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
@@ -87,14 +54,14 @@ export const evidenceRoutes = (deps: { db: Database; storage: EvidenceStorage; u
     if (!currentUser(request).scope.includes(communityId)) throw new NotFoundError('社区（村）');
     const part = await singleFilePart(request);
     const row = await uploads.accept({ communityId, part, actor: actorOf(request), beforeStoring: part.assertLast });
-    return reply.status(201).send(evidenceView(row, await findUsedBefore(deps.db, row.id)));
+    return reply.status(201).send(evidenceView(row, await repo.usedBefore(row.id)));
   });
 
   typed.get('/:id', {
     schema: { summary: 'Evidence metadata and where the same picture was used before', tags: ['evidence'], params: idParams, response: { 200: evidence, 404: errorBody, ...authErrors } },
   }, async (request) => {
     const row = await inScope(currentUser(request).scope, request.params.id);
-    return evidenceView(row, await findUsedBefore(deps.db, row.id));
+    return evidenceView(row, await repo.usedBefore(row.id));
   });
 
   typed.get('/:id/file', {

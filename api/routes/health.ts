@@ -1,8 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
-import { checkHealth } from '../services/health';
+import { checkHealth, type HealthDeps } from '../services/health';
 
 const check = z.object({ ok: z.boolean(), latencyMs: z.number(), detail: z.string().optional() });
 const report = z.object({
@@ -12,7 +11,7 @@ const report = z.object({
 
 const UNREACHABLE = '无法连接或未及时应答，详情见 API 日志 (unreachable or not answering; see the API log)';
 
-export const healthRoutes = (deps: AppDeps): FastifyPluginAsync => async (app) => {
+export const healthRoutes = (deps: HealthDeps): FastifyPluginAsync => async (app) => {
   app.withTypeProvider<ZodTypeProvider>().get('/health', {
     schema: {
       summary: 'Database, Temporal and worker status; 503 when any is down',

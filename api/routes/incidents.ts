@@ -2,19 +2,18 @@ import type { FastifyPluginAsync } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Database } from '../../db/client';
 import type { DeductionRepository } from '../../db/deduction-repository';
-import { evidenceRepository, findUsedBefore } from '../../db/evidence-repository';
+import type { EvidenceRepository } from '../../db/evidence-repository';
 import type { EvidenceStorage } from '../../storage/evidence-storage';
 import type { RulebookStore } from '../../platform/rulebook-store';
 import { BadRequestError } from '../errors';
-import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
-import { deductionService, isIncident, OFFICIALS } from '../services/deduction-service';
+import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
+import { deductionService, isIncident } from '../services/deduction-service';
 import { evidenceUploads, MULTIPART_OPTIONS } from '../services/evidence/evidence-upload';
 import { evidenceView } from '../services/evidence/evidence-view';
-import { evidenceSchema, singleFilePart } from './evidence';
+import { singleFilePart } from '../plugins/single-file';
 import { incidentService, RULEBOOK_FIELDS } from '../services/incident-service';
-import { authErrors, deduction, errorBody, existingCivilDate, id, idParams, workDate } from './schemas';
+import { authErrors, deduction, errorBody, evidenceSchema, existingCivilDate, id, idParams, workDate } from './schemas';
 
 const incidentRule = z.object({
   id: z.string(), section: z.number(), sectionTitle: z.string(), item: z.string(), title: z.string(), clause: z.string(), points: z.number(), subjects: z.string().nullable(),
@@ -26,7 +25,7 @@ export interface IncidentRouteDeps {
   rulebooks: RulebookStore;
   now: () => Date;
   /** for the incident evidence upload: the same pipeline and storage as /api/evidence */
-  db: Database;
+  evidence: EvidenceRepository;
   storage: EvidenceStorage;
 }
 
@@ -34,14 +33,14 @@ export interface IncidentRouteDeps {
 export const incidentRoutes = (deps: IncidentRouteDeps): FastifyPluginAsync => async (app) => {
   const service = deductionService(deps.deductions);
   const incidents = incidentService({ repo: deps.deductions, rulebooks: deps.rulebooks, now: deps.now });
-  const uploads = evidenceUploads({ evidence: evidenceRepository(deps.db), storage: deps.storage });
+  const uploads = evidenceUploads({ evidence: deps.evidence, storage: deps.storage });
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
   // Only this plugin's routes accept multipart; JSON bodies keep the app's 1 MiB limit.
   await app.register(multipart, MULTIPART_OPTIONS);
 
   typed.get('/rules', {
-    onRequest: requireRole(...OFFICIALS),
+    onRequest: allow('incidents.manage'),
     schema: {
       summary: 'The incident rules an official may record on a day (default today): title, item, points from the rulebook',
       tags: ['deductions'], querystring: z.object({ occurredOn: existingCivilDate.optional() }),
@@ -50,7 +49,7 @@ export const incidentRoutes = (deps: IncidentRouteDeps): FastifyPluginAsync => a
   }, async (request) => ({ rules: incidents.choices(request.query.occurredOn) }));
 
   typed.get('/', {
-    onRequest: requireRole(...OFFICIALS),
+    onRequest: allow('incidents.manage'),
     schema: {
       summary: 'Incidents recorded in scope, newest first, with their deduction and whether it was reversed',
       tags: ['deductions'],
@@ -60,7 +59,7 @@ export const incidentRoutes = (deps: IncidentRouteDeps): FastifyPluginAsync => a
   }, async (request) => ({ incidents: await incidents.list(currentUser(request), request.query) }));
 
   typed.post('/', {
-    onRequest: requireRole(...OFFICIALS),
+    onRequest: allow('incidents.manage'),
     schema: {
       summary: 'Record an incident under an incident rule of the rulebook (points, section and item come from it); idempotent on ruleId|communityId|incident|key (201 new, 200 same again, 409 key reused)',
       tags: ['deductions'],
@@ -86,7 +85,7 @@ export const incidentRoutes = (deps: IncidentRouteDeps): FastifyPluginAsync => a
   });
 
   typed.post('/:id/evidence', {
-    onRequest: requireRole(...OFFICIALS),
+    onRequest: allow('incidents.manage'),
     schema: {
       summary: 'Attach one evidence file to an incident deduction (officials; multipart field "file", at most 15 MB; same checks as /api/evidence)',
       tags: ['deductions', 'evidence'], consumes: ['multipart/form-data'], params: idParams,
@@ -101,6 +100,6 @@ export const incidentRoutes = (deps: IncidentRouteDeps): FastifyPluginAsync => a
     // The file is stored under the incident's own community: it cannot land in another one.
     const part = await singleFilePart(request);
     const row = await uploads.accept({ communityId: d.communityId, deductionId: d.id, part, actor: actorOf(request), beforeStoring: part.assertLast });
-    return reply.status(201).send(evidenceView(row, await findUsedBefore(deps.db, row.id)));
+    return reply.status(201).send(evidenceView(row, await deps.evidence.usedBefore(row.id)));
   });
 };

@@ -11,7 +11,8 @@ import { idNumberProblem } from '../services/id-number';
 import { buildLedgerWorkbook, checkLedgerWorkbook, IMPORT_BODY_LIMIT, IMPORT_ZIP_LIMITS, parseLedgerWorkbook } from '../services/ledger-excel';
 import { checkOfficeZip } from '../services/evidence/zip-guard';
 import type { LedgerEvents } from '../services/ledger-events';
-import { CLOSERS, ledgerService, SENSITIVE_READERS } from '../services/ledger-service';
+import { ledgerService } from '../services/ledger-service';
+import { may } from '../../domain/policy';
 import { authErrors, civilDate, errorBody, id, idParams } from './schemas';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -99,7 +100,7 @@ export const ledgerRoutes = (deps: { ledgers: LedgerRepository; users: UserRepos
     },
   }, async (request) => {
     const { role } = currentUser(request);
-    return { readSensitive: SENSITIVE_READERS.includes(role), close: CLOSERS.includes(role), declare: CLOSERS.includes(role) };
+    return { readSensitive: may(role, 'ledgers.readSensitive'), close: may(role, 'ledgers.close'), declare: may(role, 'ledgers.declareNone') };
   });
 
   typed.get('/workers', {

@@ -11,7 +11,7 @@ import { actorOf, currentUser, requireAuth } from '../plugins/auth';
 import { BadRequestError } from '../errors';
 import { authErrors, errorBody } from './schemas';
 import { parseStoredPreferences, validatePreferences } from '../../notify/preferences';
-import { notifyRoleOf } from '../../db/recipient-directory';
+import { notifyRoleOf } from '../../notify/account-role';
 
 const medium = z.enum(['email', 'sms', 'robot']);
 const preferences = z.object({

@@ -5,14 +5,20 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { channelStatus, notifyConfigSchema, type NotifyConfig } from '../../notify';
-import { listCapturedMail, readCapturedMail } from '../../stack/mail-capture';
-import { requireAuth, requireRole } from '../plugins/auth';
+import { requireAuth, allow } from '../plugins/auth';
 import { NotFoundError } from '../errors';
 import { authErrors, errorBody } from './schemas';
 
 export interface NotificationRouteDeps {
   /** The notification settings the worker runs with (NOTIFY_CONFIG); absent = nothing configured. */
   notify?: NotifyConfig;
+  /** The local mail capture of npm start (stack/mail-capture.ts, wired in api/compose.ts); absent = mail goes to a real SMTP server. */
+  mailCapture?: MailCapture;
+}
+
+export interface MailCapture {
+  list(limit: number): Promise<Array<z.infer<typeof mailSummary>>>;
+  read(id: string): Promise<(z.infer<typeof mailSummary> & { text: string }) | undefined>;
 }
 
 const channel = z.object({
@@ -27,28 +33,28 @@ const mailSummary = z.object({ id: z.string(), receivedAt: z.string(), from: z.s
 export const notificationRoutes = (deps: NotificationRouteDeps): FastifyPluginAsync => async (app) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
-  const captureDir = deps.notify?.smtp?.captureDir;
+  const capture = deps.mailCapture;
 
   typed.get('/channels', {
-    onRequest: requireRole('AREA_LEADER', 'POLITICAL_LEGAL', 'ADMIN'),
+    onRequest: allow('notifications.read'),
     schema: {
       summary: 'Which notification channels are configured (SMS and robots are off until set up); never any credential',
       tags: ['notifications'],
       response: { 200: z.object({ channels: z.array(channel), mailCapture: z.boolean() }), ...authErrors },
     },
-  }, async () => ({ channels: channelStatus(deps.notify ?? notifyConfigSchema.parse({})), mailCapture: Boolean(captureDir) }));
+  }, async () => ({ channels: channelStatus(deps.notify ?? notifyConfigSchema.parse({})), mailCapture: Boolean(capture) }));
 
   typed.get('/mail', {
-    onRequest: requireRole('ADMIN'),
+    onRequest: allow('notifications.manage'),
     schema: {
       summary: 'Mail received by the local mail capture of npm start (newest first); empty when mail goes to a real SMTP server',
       tags: ['notifications'],
       response: { 200: z.object({ enabled: z.boolean(), mail: z.array(mailSummary) }), ...authErrors },
     },
-  }, async () => ({ enabled: Boolean(captureDir), mail: captureDir ? await listCapturedMail(captureDir, 200) : [] }));
+  }, async () => ({ enabled: Boolean(capture), mail: capture ? await capture.list(200) : [] }));
 
   typed.get('/mail/:id', {
-    onRequest: requireRole('ADMIN'),
+    onRequest: allow('notifications.manage'),
     schema: {
       summary: 'One captured message: headers and plain text',
       tags: ['notifications'],
@@ -56,7 +62,7 @@ export const notificationRoutes = (deps: NotificationRouteDeps): FastifyPluginAs
       response: { 200: mailSummary.extend({ text: z.string() }), 404: errorBody, ...authErrors },
     },
   }, async (request) => {
-    const mail = captureDir ? await readCapturedMail(captureDir, request.params.id) : undefined;
+    const mail = await capture?.read(request.params.id);
     if (!mail) throw new NotFoundError('没有这封邮件（本地邮件捕获未开启或编号有误） (no such captured message)');
     return mail;
   });

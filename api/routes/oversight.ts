@@ -5,44 +5,36 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CommunityDirectory } from '../../db/community-directory';
 import type { TaskRepository } from '../../db/task-repository';
-import { currentUser, requireAuth, requireRole } from '../plugins/auth';
+import { currentUser, requireAuth, allow } from '../plugins/auth';
 import type { TaskService } from '../services/task-service';
 import { HEATMAP_PAGE, heatmapView, type HeatmapCache } from '../services/heatmap';
-import { REVIEWERS, submission, task } from './tasks';
-import { authErrors, errorBody, id } from './schemas';
+import { heatmap } from '../contract';
+import { authErrors, errorBody, id, submission, task } from './schemas';
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM (month must be YYYY-MM)');
 
 const HEATMAP_MAX_PAGE = 300;
+const escalation = z.object({
+  id: z.string(), kind: z.enum(['deadline', 'review']), level: z.number(), targetRole: z.string(), notifiedAt: z.date(), acknowledgedAt: z.null(),
+  taskId: z.string(), title: z.string(), communityId: z.string(), communityName: z.string(), dueAt: z.date(), points: z.number(), periodLabel: z.string(),
+});
 
 export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskService; heatmapCache: HeatmapCache; directory: CommunityDirectory }): FastifyPluginAsync => async (app) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
 
   typed.get('/reviews/pending', {
-    onRequest: requireRole(...REVIEWERS),
+    onRequest: allow('tasks.review'),
     schema: { summary: 'Submissions awaiting review, oldest first, with their task and file facts', tags: ['reviews'], response: { 200: z.object({ reviews: z.array(z.object({ task, submission })) }), ...authErrors } },
   }, async (request) => ({ reviews: await deps.service.pendingReviews(currentUser(request)) }));
 
   typed.get('/escalations', {
-    onRequest: requireRole(...REVIEWERS),
-    schema: { summary: 'Escalations not yet acknowledged', tags: ['escalations'], response: { 200: z.object({ escalations: z.array(z.any()) }), ...authErrors } },
-  }, async (request) => {
-    const rows = await deps.tasks.openEscalations(currentUser(request).scope, 200);
-    // One card per task and kind: the newest level stands for the earlier ones (one acknowledgement clears them all).
-    const seen = new Set<string>();
-    const latest = rows.filter((e) => !seen.has(`${e.obligationId}|${e.kind}`) && seen.add(`${e.obligationId}|${e.kind}`));
-    return {
-      escalations: latest.map(({ obligation, ...e }) => ({
-        id: e.id, kind: e.kind === 'REVIEW' ? 'review' : 'deadline', level: e.level, targetRole: e.targetRole, notifiedAt: e.notifiedAt, acknowledgedAt: null, taskId: obligation.id,
-        title: obligation.title, communityId: obligation.communityId, communityName: obligation.community.name,
-        dueAt: obligation.dueAt, points: Number(obligation.points), periodLabel: obligation.periodLabel,
-      })),
-    };
-  });
+    onRequest: allow('escalations.read'),
+    schema: { summary: 'Escalations not yet acknowledged', tags: ['escalations'], response: { 200: z.object({ escalations: z.array(escalation) }), ...authErrors } },
+  }, async (request) => ({ escalations: await deps.service.openEscalations(currentUser(request)) }));
 
   typed.post('/escalations/:taskId/acknowledge', {
-    onRequest: requireRole(...REVIEWERS),
+    onRequest: allow('escalations.acknowledge'),
     schema: { summary: 'Acknowledge the escalation of a task (it does not complete the task)', tags: ['escalations'], params: z.object({ taskId: id }), response: { 200: z.object({ acknowledged: z.boolean() }), 404: errorBody, 409: errorBody, 503: errorBody, ...authErrors } },
   }, async (request) => {
     const state = await deps.service.acknowledge(currentUser(request), request.params.taskId);
@@ -59,12 +51,7 @@ export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskServ
         page: z.coerce.number().int().min(1).max(10_000).default(1),
         pageSize: z.coerce.number().int().min(1).max(HEATMAP_MAX_PAGE).default(HEATMAP_PAGE),
       }),
-      response: { 200: z.object({
-        month, section: z.number().nullable(),
-        page: z.object({ number: z.number(), size: z.number(), communities: z.number().describe('communities in scope, all pages') }),
-        communities: z.array(z.object({ id: z.string(), name: z.string() })), items: z.array(z.object({ ruleId: z.string(), title: z.string() })),
-        statuses: z.array(z.string()).describe('one string per community of the page, one letter per item: o on track, s due soon, x overdue, d deducted, - no task'),
-      }), 400: errorBody, ...authErrors },
+      response: { 200: heatmap.extend({ month }), 400: errorBody, ...authErrors },
     },
   }, async (request) => {
     const [year, month] = request.query.month.split('-').map(Number) as [number, number];
@@ -73,7 +60,7 @@ export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskServ
   });
 
   typed.get('/notifications', {
-    onRequest: requireRole('POLITICAL_LEGAL', 'ADMIN'),
+    onRequest: allow('notifications.deliveryLog'),
     schema: { summary: 'Notification delivery log (newest first); secrets are never stored here', tags: ['notifications'], response: { 200: z.object({ notifications: z.array(z.any()) }), ...authErrors } },
   }, async (request) => ({ notifications: await deps.tasks.deliveryLog(currentUser(request).townshipId, 300) }));
 };

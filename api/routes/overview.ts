@@ -12,6 +12,7 @@ import { currentShanghaiMonth, SCOREBOARD_PAGE, type ScoreboardService } from '.
 import type { TaskService } from '../services/task-service';
 import { HEATMAP_PAGE, heatmapView, type HeatmapCache } from '../services/heatmap';
 import { authErrors, errorBody } from './schemas';
+import { heatmap } from '../contract';
 
 const query = z.object({
   year: z.coerce.number().int().min(2000, '年份应在 2000-2100 之间').max(2100, '年份应在 2000-2100 之间').optional(),
@@ -24,7 +25,7 @@ export const overviewRoutes = (deps: { scoreboard: ScoreboardService; tasks: Tas
   app.withTypeProvider<ZodTypeProvider>().get('/', {
     schema: {
       summary: 'The officials\' overview of one month (default: this month): heatmap, scoreboard and the year\'s trend up to that month, in one response', tags: ['scoreboard'],
-      querystring: query, response: { 200: z.object({ year: z.number(), month: z.number(), heatmap: z.any(), scoreboard: z.any(), trend: z.any() }), 400: errorBody, ...authErrors },
+      querystring: query, response: { 200: z.object({ year: z.number(), month: z.number(), heatmap, scoreboard: z.any(), trend: z.any() }), 400: errorBody, ...authErrors },
     },
   }, async (request) => {
     const user = currentUser(request);

@@ -4,8 +4,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { UserRepository } from '../../db/user-repository';
-import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
-import { GRANT_APPROVERS, userService } from '../services/user-service';
+import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
+import { userService } from '../services/user-service';
 import { authErrors, errorBody, idParams, role } from './schemas';
 
 const grant = z.object({
@@ -17,7 +17,7 @@ export const roleGrantRoutes = (deps: { users: UserRepository }): FastifyPluginA
   const service = userService(deps.users);
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
-  app.addHook('onRequest', requireRole(...GRANT_APPROVERS));
+  app.addHook('onRequest', allow('roleGrants.decide'));
 
   typed.get('/', {
     schema: { summary: 'Role grants waiting for approval in the township', tags: ['admin'], response: { 200: z.array(grant), ...authErrors } },

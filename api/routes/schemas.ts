@@ -2,15 +2,24 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { BadRequestError } from '../errors';
-import { ROLES } from '../../db/auth-repository';
 import { isValidCivilDate } from '../../domain/time/shanghai';
 
-export const role = z.enum(ROLES);
+import { community, role } from '../contract';
+
+export { community, role };
 export const id = z.string().uuid('必须是有效的 ID (must be a UUID)');
 export const idParams = z.object({ id });
+const usedBefore = z.object({
+  evidenceId: z.string(), communityId: z.string(), createdAt: z.date(), match: z.enum(['identical', 'near-duplicate']), distance: z.number().int(),
+});
+/** An uploaded evidence file as /api/evidence and the incident upload answer it. */
+export const evidenceSchema = z.object({
+  id: z.string(), communityId: z.string(), fileName: z.string(), mimeType: z.string(), sizeBytes: z.number().int(), sha256: z.string(),
+  takenAt: z.date().nullable(), gps: z.object({ lat: z.number(), lon: z.number() }).nullable(),
+  thumbnailUrl: z.string().nullable(), url: z.string(), createdAt: z.date(), usedBefore: z.array(usedBefore),
+});
 export const errorBody = z.object({ error: z.string(), message: z.string() });
 export const ok = z.object({ ok: z.literal(true) });
-export const community = z.object({ id: z.string(), code: z.string(), name: z.string() });
 const dateShape = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)');
 const dateExists = (d: string) => isValidCivilDate(Number(d.slice(0, 4)), Number(d.slice(5, 7)), Number(d.slice(8, 10)));
 const NO_SUCH_DATE = '日期不存在，请检查月份（1-12）和日 (no such date)';
@@ -88,3 +97,23 @@ export async function refuseUnsafeText(request: FastifyRequest): Promise<void> {
     }
   }
 }
+
+/** A task (one obligation) and its submissions, as /api/tasks, the review queue and escalations answer them. */
+export const taskStatus = z.enum(['SCHEDULED', 'OPEN', 'SUBMITTED', 'CLOSED', 'OVERDUE', 'CLOSED_LATE', 'WAIVED']);
+export const task = z.object({
+  id: z.string(), ruleId: z.string(), title: z.string(), clause: z.string(), communityId: z.string(), communityName: z.string(),
+  periodKey: z.string(), periodLabel: z.string(), subjectId: z.string().nullable(), kind: z.string(), status: taskStatus,
+  opensAt: z.date(), dueAt: z.date(), points: z.number(), requiredCount: z.number(), acceptedCount: z.number(),
+  assigneeId: z.string().nullable(), closedAt: z.date().nullable(), waiverReason: z.string().nullable(),
+  evidence: z.object({ minCount: z.number(), types: z.array(z.string()) }), requiresReview: z.boolean(),
+  pendingUnits: z.number(), rejectedReason: z.string().nullable(), subjectName: z.string().nullable(), assigneeName: z.string().nullable(),
+});
+const file = z.object({
+  id: z.string(), fileName: z.string(), mimeType: z.string(), takenAt: z.date().nullable(),
+  gps: z.object({ lat: z.number(), lon: z.number() }).nullable(), url: z.string(), thumbnailUrl: z.string(), usedBefore: z.boolean(),
+});
+export const submission = z.object({
+  id: z.string(), status: z.enum(['PENDING_REVIEW', 'ACCEPTED', 'REJECTED']), late: z.boolean(), units: z.number(), note: z.string().nullable(),
+  createdAt: z.date(), submittedById: z.string(), files: z.array(file),
+  review: z.object({ decision: z.enum(['APPROVED', 'REJECTED']), reason: z.string().nullable(), at: z.date() }).nullable(),
+});

@@ -4,8 +4,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { shanghaiDateOf } from '../../domain';
-import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
-import { WINDOW_EDITORS, type SensitiveWindowService } from '../services/sensitive-window-service';
+import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
+import type { SensitiveWindowService } from '../services/sensitive-window-service';
 import { authErrors, errorBody, existingCivilDate, idParams, ok } from './schemas';
 
 const window = z.object({
@@ -14,10 +14,10 @@ const window = z.object({
 });
 const refusals = { 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors };
 
-export const sensitiveWindowRoutes = (service: SensitiveWindowService, now: () => Date): FastifyPluginAsync => async (app) => {
+export const sensitiveWindowRoutes = ({ service, now }: { service: SensitiveWindowService; now: () => Date }): FastifyPluginAsync => async (app) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
-  const editors = requireRole(...WINDOW_EDITORS);
+  const editors = allow('sensitiveWindows.edit');
 
   typed.get('/', {
     schema: {

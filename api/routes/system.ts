@@ -2,11 +2,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { Client } from '@temporalio/client';
+import type { SelfCheckRepository } from '../../db/self-check-repository';
 import { NotFoundError } from '../errors';
-import { requireAuth, requireRole } from '../plugins/auth';
+import { requireAuth, allow } from '../plugins/auth';
 import { authErrors } from './schemas';
-import { selfCheckRepository } from '../../db/self-check-repository';
 import { selfCheckWorkflowId } from '../../workflows/ids';
 
 const selfCheck = z.object({ workflowId: z.string(), requestedAt: z.string(), completedAt: z.string(), note: z.string() });
@@ -15,11 +15,17 @@ const selfCheck = z.object({ workflowId: z.string(), requestedAt: z.string(), co
  * The self-check runs a real workflow (timer + activity + database write) on
  * demand. Admins only: each call starts a workflow, which nobody else may do at will.
  */
-export const systemRoutes = (deps: AppDeps): FastifyPluginAsync => async (app) => {
-  const selfChecks = selfCheckRepository(deps.db);
+export interface SystemRouteDeps {
+  temporal: Client;
+  taskQueue: string;
+  selfChecks: SelfCheckRepository;
+}
+
+export const systemRoutes = (deps: SystemRouteDeps): FastifyPluginAsync => async (app) => {
+  const selfChecks = deps.selfChecks;
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
-  app.addHook('onRequest', requireRole('ADMIN'));
+  app.addHook('onRequest', allow('system.manage'));
 
   typed.post('/self-checks', {
     schema: {

@@ -1,37 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
+import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import type { TaskService } from '../services/task-service';
-import { authErrors, errorBody, id, idParams, instant, reason } from './schemas';
+import { authErrors, errorBody, id, idParams, instant, reason, submission, task, taskStatus as status } from './schemas';
 
-const status = z.enum(['SCHEDULED', 'OPEN', 'SUBMITTED', 'CLOSED', 'OVERDUE', 'CLOSED_LATE', 'WAIVED']);
-export const task = z.object({
-  id: z.string(), ruleId: z.string(), title: z.string(), clause: z.string(), communityId: z.string(), communityName: z.string(),
-  periodKey: z.string(), periodLabel: z.string(), subjectId: z.string().nullable(), kind: z.string(), status,
-  opensAt: z.date(), dueAt: z.date(), points: z.number(), requiredCount: z.number(), acceptedCount: z.number(),
-  assigneeId: z.string().nullable(), closedAt: z.date().nullable(), waiverReason: z.string().nullable(),
-  evidence: z.object({ minCount: z.number(), types: z.array(z.string()) }), requiresReview: z.boolean(),
-  pendingUnits: z.number(), rejectedReason: z.string().nullable(), subjectName: z.string().nullable(), assigneeName: z.string().nullable(),
-});
-const file = z.object({
-  id: z.string(), fileName: z.string(), mimeType: z.string(), takenAt: z.date().nullable(),
-  gps: z.object({ lat: z.number(), lon: z.number() }).nullable(),
-  /** metres from the community's location (rounded), when both the photo and the community have one */
-  distanceM: z.number().nullable(), url: z.string(), thumbnailUrl: z.string(), usedBefore: z.boolean(),
-});
-export const submission = z.object({
-  id: z.string(), status: z.enum(['PENDING_REVIEW', 'ACCEPTED', 'REJECTED']), late: z.boolean(), units: z.number(), note: z.string().nullable(),
-  createdAt: z.date(), submittedById: z.string(), files: z.array(file),
-  review: z.object({ decision: z.enum(['APPROVED', 'REJECTED']), reason: z.string().nullable(), at: z.date() }).nullable(),
-});
 // What the workflow says after the change (its state), trimmed to what a client needs.
 const workflowState = z.object({ status, dueAt: z.string(), acceptedUnits: z.number(), requiredUnits: z.number(), deducted: z.boolean(), escalationLevel: z.number(), acknowledged: z.boolean(), closedAt: z.string().optional(), waiverReason: z.string().optional() });
 const refusals = { 400: errorBody, 404: errorBody, 409: errorBody, 503: errorBody, ...authErrors };
-
-/** Who may review evidence, extend deadlines and acknowledge escalations. */
-const REVIEWERS = ['SECRETARY', 'AREA_LEADER', 'POLITICAL_LEGAL', 'ADMIN'] as const;
-const TOWNSHIP_OFFICIALS = ['AREA_LEADER', 'POLITICAL_LEGAL', 'ADMIN'] as const;
 
 export const taskRoutes = (service: TaskService): FastifyPluginAsync => async (app) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
@@ -58,7 +34,7 @@ export const taskRoutes = (service: TaskService): FastifyPluginAsync => async (a
   }, async (request) => service.submit(currentUser(request), request.params.id, request.body));
 
   typed.post('/:id/submissions/:submissionId/review', {
-    onRequest: requireRole(...REVIEWERS),
+    onRequest: allow('tasks.review'),
     schema: {
       summary: 'Approve, or reject with a reason (reopens the task)', tags: ['tasks'], params: z.object({ id, submissionId: id }),
       body: z.object({ decision: z.enum(['approve', 'reject']), reason: z.string().trim().max(500).optional() }),
@@ -67,17 +43,17 @@ export const taskRoutes = (service: TaskService): FastifyPluginAsync => async (a
   }, async (request) => service.review(currentUser(request), request.params.id, request.params.submissionId, request.body));
 
   typed.post('/:id/extend', {
-    onRequest: requireRole(...TOWNSHIP_OFFICIALS),
+    onRequest: allow('tasks.extend'),
     schema: { summary: 'Extend the deadline, with a reason (audited)', tags: ['tasks'], params: idParams, body: z.object({ newDueAt: instant.transform((s) => new Date(s)), reason }), response: { 200: workflowState, ...refusals } },
   }, async (request) => service.extend(currentUser(request), request.params.id, request.body));
 
   typed.get('/:id/assignees', {
-    onRequest: requireRole(...REVIEWERS),
+    onRequest: allow('tasks.assign'),
     schema: { summary: 'Who the task may be assigned to: active staff and secretaries of its community', tags: ['tasks'], params: idParams, response: { 200: z.object({ users: z.array(z.object({ id: z.string(), displayName: z.string(), role: z.string() })) }), 404: errorBody, ...authErrors } },
   }, async (request) => ({ users: await service.assignable(currentUser(request), request.params.id) }));
 
   typed.post('/:id/assign', {
-    onRequest: requireRole(...REVIEWERS),
+    onRequest: allow('tasks.assign'),
     schema: {
       summary: 'Assign the task to one person of its community (null: back to all its staff); reminders go to the assignee (audited)', tags: ['tasks'], params: idParams,
       body: z.object({ assigneeId: id.nullable() }), response: { 200: task.extend({ submissions: z.array(submission) }), ...refusals },
@@ -88,9 +64,7 @@ export const taskRoutes = (service: TaskService): FastifyPluginAsync => async (a
   });
 
   typed.post('/:id/waive', {
-    onRequest: requireRole('POLITICAL_LEGAL', 'ADMIN'),
+    onRequest: allow('tasks.waive'),
     schema: { summary: 'Waive this period, with a reason (audited)', tags: ['tasks'], params: idParams, body: z.object({ reason }), response: { 200: workflowState, ...refusals } },
   }, async (request) => service.waive(currentUser(request), request.params.id, request.body.reason));
 };
-
-export { REVIEWERS, TOWNSHIP_OFFICIALS };

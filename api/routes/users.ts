@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { UserRepository } from '../../db/user-repository';
-import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
+import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import { userService } from '../services/user-service';
 import { authErrors, errorBody, id, idParams, role } from './schemas';
 
@@ -17,7 +17,7 @@ export const userRoutes = (deps: { users: UserRepository }): FastifyPluginAsync 
   const service = userService(deps.users);
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
-  app.addHook('onRequest', requireRole('ADMIN'));
+  app.addHook('onRequest', allow('users.manage'));
 
   typed.get('/', {
     schema: { summary: 'Users of the township with role and memberships', tags: ['admin'], response: { 200: z.array(user), ...authErrors } },

@@ -14,15 +14,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Client } from '@temporalio/client';
 import type { Actor } from '../../db/audit-repository';
-import type { RoleName, SessionUser } from '../../db/auth-repository';
+import type { SessionUser } from '../../db/auth-repository';
 import type { DataRequestRecord, DataRequestRepository } from '../../db/data-request-repository';
 import { describeRuleChoices, reportingObligation, reportingRules, type ObligationInstance, type Rulebook } from '../../domain';
 import { startObligationWorkflow } from '../../platform/start-obligation';
 import type { RulebookStore } from '../../platform/rulebook-store';
 import { assessmentClosesAt } from '../../workflows/obligation/spec';
-import { BadRequestError, HttpError, NotFoundError } from '../errors';
-
-export const REQUEST_EDITORS: readonly RoleName[] = ['POLITICAL_LEGAL', 'ADMIN'];
+import { BadRequestError, NotFoundError, UnavailableError } from '../errors';
 
 /** At least this long between sending a request and its deadline: staff need time to see it. */
 const MIN_LEAD_MS = 60 * 60_000;
@@ -168,7 +166,7 @@ export function dataRequestService(deps: {
       const request = await load(user, id);
       const failed = await startAll(request);
       if (failed > 0) {
-        throw new HttpError(503, 'workflow_unavailable', `任务服务暂时不可用，仍有 ${failed} 个社区（村）的任务未下发，请稍后重试；要求本身已保存 (the scheduler is unavailable, try again)`);
+        throw new UnavailableError('workflow_unavailable', `任务服务暂时不可用，仍有 ${failed} 个社区（村）的任务未下发，请稍后重试；要求本身已保存 (the scheduler is unavailable, try again)`);
       }
       return view(user, request);
     },

@@ -1,14 +1,13 @@
 // Reversals and appeals: the rules around undoing points (incidents: incident-service.ts).
 import type { Actor } from '../../db/audit-repository';
-import type { RoleName, SessionUser } from '../../db/auth-repository';
+import type { SessionUser } from '../../db/auth-repository';
+import { may } from '../../domain/policy';
 import type { AppealView, DeductionRepository, DeductionView } from '../../db/deduction-repository';
 import type { EvidenceRecord } from '../../db/evidence-repository';
 import type { RulebookStore } from '../../platform/rulebook-store';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { evidenceView } from './evidence/evidence-view';
 
-export const OFFICIALS: readonly RoleName[] = ['AREA_LEADER', 'POLITICAL_LEGAL', 'ADMIN'];
-export const APPELLANTS: readonly RoleName[] = ['STAFF', 'SECRETARY'];
 
 /** Recorded by an official through POST /api/incidents (not by a deadline), and not a reversal. */
 export function isIncident(d: Pick<DeductionView, 'kind' | 'businessKey'>): boolean {
@@ -65,7 +64,7 @@ export function deductionService(repo: DeductionRepository, rulebooks?: Rulebook
     /** Attachments are uploads made first through POST /api/evidence (the same checks and limits as task evidence). */
     async fileAppeal(user: SessionUser, deductionId: string, reason: string, evidenceIds: string[], actor: Actor): Promise<AppealView> {
       const d = await get(user, deductionId);
-      if (!APPELLANTS.includes(user.role)) throw new ForbiddenError('申诉由本社区（村）干部或书记提出 (appeals are filed by the community staff or secretary)');
+      if (!may(user.role, 'appeals.file')) throw new ForbiddenError('申诉由本社区（村）干部或书记提出 (appeals are filed by the community staff or secretary)');
       reversible(d);
       if (await repo.hasPendingAppeal(d.id)) throw new ConflictError('该扣分已有待处理的申诉 (an appeal on this deduction is already pending)', 'appeal_pending');
       const unique = [...new Set(evidenceIds)];

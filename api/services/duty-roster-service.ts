@@ -18,13 +18,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { dutySeasonOn, daysOfMonth, isPastDay, parseCivilDate, shanghaiDateOf, startOfDay, formatCivilDate } from '../../domain';
 import type { Actor } from '../../db/audit-repository';
-import type { RoleName, SessionUser } from '../../db/auth-repository';
+import type { SessionUser } from '../../db/auth-repository';
+import { may } from '../../domain/policy';
 import type { DutyShiftRecord, DutyShiftRepository } from '../../db/duty-shift-repository';
 import type { RulebookStore } from '../../platform/rulebook-store';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import type { PlanningEvents } from './planning-events';
 
-export const ROSTER_EDITORS: readonly RoleName[] = ['SECRETARY', 'POLITICAL_LEGAL', 'ADMIN'];
 
 /** What the roster shows about the day's duty task. */
 export type CheckInState = 'done' | 'late' | 'pending' | 'missed' | 'waived' | 'not-planned' | 'not-assessed';
@@ -83,7 +83,7 @@ export function dutyRosterService(deps: { repo: DutyShiftRepository; rulebooks: 
   }
 
   function checkEditor(user: SessionUser) {
-    if (!ROSTER_EDITORS.includes(user.role)) throw new ForbiddenError('只有本社区书记、政法委员（综治办）和管理员可以编排值班表 (only the secretary, political-legal office and admin may edit rosters)');
+    if (!may(user.role, 'dutyShifts.edit')) throw new ForbiddenError('只有本社区书记、政法委员（综治办）和管理员可以编排值班表 (only the secretary, political-legal office and admin may edit rosters)');
   }
 
   function checkNotPast(day: string) {

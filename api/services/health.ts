@@ -24,7 +24,9 @@ export interface HealthReport {
 const WORKER_STALE_AFTER_MS = 75_000;
 const CHECK_DEADLINE_MS = 2_000;
 
-export async function checkHealth(deps: { db: Database; temporal: Client; namespace: string; taskQueue: string }, now = new Date()): Promise<HealthReport> {
+export interface HealthDeps { db: Database; temporal: Client; namespace: string; taskQueue: string }
+
+export async function checkHealth(deps: HealthDeps, now = new Date()): Promise<HealthReport> {
   const [database, temporalCheck, worker] = await Promise.all([
     timed(() => withTimeout(pingDatabase(deps.db), CHECK_DEADLINE_MS).then(() => undefined)),
     // The detail names the server (version, history shards, persistence): the dev server or a cluster.

@@ -8,7 +8,8 @@ import type { TaskRepository } from '../../db/task-repository';
 import type { TaskService } from './task-service';
 import { monthPeriod } from '../../domain/time/period';
 
-export type CellStatus = 'on-track' | 'due-soon' | 'overdue' | 'deducted';
+import { CELL_LETTER, NO_TASK, type CellStatus } from '../../domain/heatmap-cell';
+export type { CellStatus };
 
 const SEVERITY: Record<CellStatus, number> = { 'on-track': 0, 'due-soon': 1, overdue: 2, deducted: 3 };
 const DUE_SOON_MS = 3 * 86_400_000;
@@ -37,18 +38,9 @@ export function worse(a: CellStatus, b: CellStatus): CellStatus {
 
 export interface HeatmapPage {
   communities: Array<{ id: string; name: string }>;
-  /** per community, one letter per item (CELL_CODE; NO_TASK) */
+  /** per community, one letter per item (domain/heatmap-cell.ts) */
   statuses: string[];
 }
-
-/**
- * A cell's state as one letter: a page of 100 communities x 90 items is 9,000
- * cells, and as objects they made half a megabyte per request. Row i of
- * `statuses` is community i, its letter j is item j.
- */
-export const CELL_CODE: Record<CellStatus, string> = { 'on-track': 'o', 'due-soon': 's', overdue: 'x', deducted: 'd' };
-/** the letter of an item with no task that month */
-export const NO_TASK = '-';
 
 /**
  * Past months, cached in this process. A past month still changes when someone
@@ -118,7 +110,7 @@ export async function heatmapPage(deps: { tasks: TaskRepository; cache: HeatmapC
   for (const t of tasks) put(t.communityId, t.ruleId, cellFromFacts(t, q.now));
   // Incident deductions have no task: they colour their item's cell too.
   for (const d of deducted) put(d.communityId, d.ruleId, 'deducted');
-  const page = { communities, statuses: grid.map((cells) => Array.from(cells, (c) => (c ? CELL_CODE[c] : NO_TASK)).join('')) };
+  const page = { communities, statuses: grid.map((cells) => Array.from(cells, (c) => (c ? CELL_LETTER[c] : NO_TASK)).join('')) };
   if (settled) deps.cache.set(key, page);
   return page;
 }

@@ -3,20 +3,13 @@
 // LedgerEvents calls after each committed change.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Actor } from '../../db/audit-repository';
-import type { RoleName, SessionUser } from '../../db/auth-repository';
+import type { SessionUser } from '../../db/auth-repository';
+import { may } from '../../domain/policy';
 import type { LedgerPatch, LedgerRepository, LedgerSubjectView, NewLedgerDeclaration, NewLedgerSubject } from '../../db/ledger-repository';
 import { isResolved, type LedgerCategory } from '../../domain';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import type { LedgerEvents } from './ledger-events';
 
-/**
- * Full ID numbers and diagnoses: the township's political-legal office and the
- * community's secretary (scope limits a secretary to their own communities).
- * ADMIN (IT) is deliberately excluded: running the system needs no diagnoses.
- */
-export const SENSITIVE_READERS: readonly RoleName[] = ['POLITICAL_LEGAL', 'SECRETARY'];
-/** Closing takes a person out of supervision, so grid workers cannot do it alone. */
-export const CLOSERS: readonly RoleName[] = ['SECRETARY', 'AREA_LEADER', 'POLITICAL_LEGAL', 'ADMIN'];
 
 /** `categories`: the ledger categories of the rulebook in force (names, required fields). */
 export function ledgerService(repo: LedgerRepository, events: LedgerEvents, log: FastifyBaseLogger, categories: () => readonly LedgerCategory[]) {
@@ -62,7 +55,7 @@ export function ledgerService(repo: LedgerRepository, events: LedgerEvents, log:
 
     async readSensitive(user: SessionUser, id: string, actor: Actor) {
       await get(user, id);
-      if (!SENSITIVE_READERS.includes(user.role)) {
+      if (!may(user.role, 'ledgers.readSensitive')) {
         throw new ForbiddenError('仅政法委员和本社区书记可查看完整敏感信息 (only political-legal officials and the community secretary may read full sensitive data)');
       }
       return (await repo.readSensitive(user.scope, id, actor))!;
@@ -101,7 +94,7 @@ export function ledgerService(repo: LedgerRepository, events: LedgerEvents, log:
 
     async close(user: SessionUser, id: string, input: { endDate: string; reason: string }, actor: Actor) {
       const before = await get(user, id);
-      if (!CLOSERS.includes(user.role)) throw new ForbiddenError('关闭台账条目需书记或镇级人员操作 (closing an entry needs a secretary or a township official)');
+      if (!may(user.role, 'ledgers.close')) throw new ForbiddenError('关闭台账条目需书记或镇级人员操作 (closing an entry needs a secretary or a township official)');
       if (before.endDate) throw new ConflictError(`该台账条目已于 ${before.endDate} 关闭 (entry already closed)`, 'closed');
       if (input.endDate < before.startDate) throw new BadRequestError(`结束日期不能早于开始日期 ${before.startDate} (endDate is before startDate)`);
       const closed = await repo.close(id, input.endDate, input.reason, actor);
@@ -112,7 +105,7 @@ export function ledgerService(repo: LedgerRepository, events: LedgerEvents, log:
     /** 本社区无此类人员/场所 for a year, with the signed statement as evidence. */
     async declareEmpty(user: SessionUser, input: NewLedgerDeclaration, actor: Actor) {
       checkCommunity(user, input.communityId);
-      if (!CLOSERS.includes(user.role)) throw new ForbiddenError('“本社区无此类人员”声明需书记或镇级人员提交');
+      if (!may(user.role, 'ledgers.declareNone')) throw new ForbiddenError('“本社区无此类人员”声明需书记或镇级人员提交');
       const category = categoryOf(input.category);
       const what = category.kind === 'SITE' ? '场所' : '人员';
       const open = await repo.countOpen(input.communityId, input.category);

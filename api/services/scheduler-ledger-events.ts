@@ -9,6 +9,7 @@ import type { TaskRepository } from '../../db/task-repository';
 import { waiveUpdate } from '../../workflows/obligation/messages';
 import type { LedgerEvents } from './ledger-events';
 import { addDays, shanghaiDateOf, startOfDay } from '../../domain/time/shanghai';
+import { plannerWorkflowId } from '../../workflows/ids';
 
 
 export function schedulerLedgerEvents(deps: { temporal: Client; taskQueue: string; tasks: TaskRepository; now?: () => Date }): LedgerEvents {
@@ -20,7 +21,7 @@ export function schedulerLedgerEvents(deps: { temporal: Client; taskQueue: strin
       try {
         await deps.temporal.workflow.start('planObligationsWorkflow', {
           taskQueue: deps.taskQueue,
-          workflowId: `plan/subject/${subject.id}/${from}`,
+          workflowId: plannerWorkflowId({ kind: 'subject', subjectId: subject.id, fromIso: from }),
           args: [{ communityIds: [subject.communityId], from, to: startOfDay(addDays(today, 2)).toISOString() }],
         });
       } catch (error) {

@@ -13,6 +13,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { addDays, compareCivil, isInPlanningHorizon, parseCivilDate, shanghaiDateOf, startOfDay } from '../../domain';
 import type { PlanningEvents } from './planning-events';
+import { plannerWorkflowId } from '../../workflows/ids';
 
 export interface SchedulerPlanningDeps {
   temporal: Pick<Client, 'workflow'>;
@@ -44,7 +45,7 @@ export function schedulerPlanningEvents(deps: SchedulerPlanningDeps): PlanningEv
     async onDutyShiftChanged(change) {
       // A removal needs no planning: the task stays, now for the community's staff.
       if (change.userId === null || !isInPlanningHorizon(change.dutyDate, now())) return;
-      await planDay(`plan/duty/${change.communityId}/${change.dutyDate}`, [change.communityId], change.dutyDate);
+      await planDay(plannerWorkflowId({ kind: 'duty', communityId: change.communityId, dutyDate: change.dutyDate }), [change.communityId], change.dutyDate);
     },
 
     async onSensitiveWindowAdded(window) {
@@ -52,7 +53,7 @@ export function schedulerPlanningEvents(deps: SchedulerPlanningDeps): PlanningEv
       const started = compareCivil(parseCivilDate(window.startsOn), addDays(today, 1)) <= 0;
       const over = compareCivil(parseCivilDate(window.endsOn), today) < 0;
       if (!started || over) return;
-      await planDay(`plan/window/${window.id}`, await deps.communitiesOf(window.townshipId), window.startsOn);
+      await planDay(plannerWorkflowId({ kind: 'window', windowId: window.id }), await deps.communitiesOf(window.townshipId), window.startsOn);
     },
   };
 }

@@ -16,13 +16,11 @@ import {
   type Rulebook,
 } from '../../domain';
 import type { Actor } from '../../db/audit-repository';
-import type { RoleName, SessionUser } from '../../db/auth-repository';
+import type { SessionUser } from '../../db/auth-repository';
 import type { SensitiveWindowRepository } from '../../db/sensitive-window-repository';
 import type { RulebookStore } from '../../platform/rulebook-store';
-import { BadRequestError, ConflictError, HttpError, NotFoundError } from '../errors';
+import { BadRequestError, ConflictError, NotFoundError, UnavailableError } from '../errors';
 import type { PlanningEvents } from './planning-events';
-
-export const WINDOW_EDITORS: readonly RoleName[] = ['POLITICAL_LEGAL', 'ADMIN'];
 
 export interface CalendarWindowView {
   /** the SensitiveWindow row id (admin) or the rulebook window id */
@@ -99,7 +97,7 @@ export function sensitiveWindowService(deps: { repo: SensitiveWindowRepository; 
         // goes back to a begun window: saved without its tasks it would stay unplanned. So undo the save.
         deps.log.error({ err: error, hook: 'onSensitiveWindowAdded' }, 'planning hook failed; the window is removed again');
         await repo.remove(created, actor);
-        throw new HttpError(503, 'planner_unavailable', '调度服务暂时不可用，该节点未保存，请稍后重试 (the scheduler is unavailable: the window was not saved, try again)');
+        throw new UnavailableError('planner_unavailable', '调度服务暂时不可用，该节点未保存，请稍后重试 (the scheduler is unavailable: the window was not saved, try again)');
       }
       const view = (await listYear(user, year)).windows.find((w) => w.id === created.id)!;
       return view;

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { SessionUser } from '../../db/auth-repository';
+import { may, type Role } from '../../domain/policy';
 import type { Actor } from '../../db/audit-repository';
 import { toTask, type TaskRepository, type TaskRow } from '../../db/task-repository';
 import type { RulebookStore } from '../../platform/rulebook-store';
@@ -12,7 +13,8 @@ import {
   acknowledgeEscalationUpdate, extendDeadlineUpdate, reviewUpdate, submitEvidenceUpdate, waiveUpdate,
 } from '../../workflows/obligation/messages';
 import type { ObligationState } from '../../workflows/obligation/state';
-import { BadRequestError, ConflictError, HttpError, NotFoundError } from '../errors';
+import type { FastifyBaseLogger } from 'fastify';
+import { BadRequestError, ConflictError, NotFoundError, UnavailableError } from '../errors';
 
 export interface TaskView extends Omit<TaskRow, 'businessKey' | 'workflowId'> {
   clause: string;
@@ -24,9 +26,8 @@ export interface TaskView extends Omit<TaskRow, 'businessKey' | 'workflowId'> {
 }
 
 /** Staff and secretaries visit the person themselves and see the name; township roles see only its first character. */
-const SEES_SUBJECT_NAMES: ReadonlySet<string> = new Set(['STAFF', 'SECRETARY']);
 export const maskName = (name: string) => (name.length <= 1 ? name : `${name.slice(0, 1)}${'*'.repeat(Math.min(name.length - 1, 2))}`);
-type Names = { subjects: Map<string, string>; users: Map<string, string>; role: string };
+type Names = { subjects: Map<string, string>; users: Map<string, string>; role: Role };
 
 type FileRow = { id: string; fileName: string; mimeType: string; takenAt: Date | null; gpsLat: number | null; gpsLon: number | null };
 /** How long a finished task stays on "my tasks" (grouped as done): long enough to see it went through. */
@@ -42,7 +43,7 @@ const fileView = (e: FileRow, usedBefore: Set<string>, office: LatLon | undefine
   };
 };
 
-export function taskService(deps: { tasks: TaskRepository; temporal: Client; rulebooks: RulebookStore }) {
+export function taskService(deps: { tasks: TaskRepository; temporal: Client; rulebooks: RulebookStore; log: Pick<FastifyBaseLogger, 'error'> }) {
   /** The year's latest rulebook; a year without one is shown under the newest there is. */
   const rulebookFor = (year: number) => deps.rulebooks.all().filter((r) => r.year === year).at(-1) ?? deps.rulebooks.all().at(-1);
   const ruleOf = (row: TaskRow) => rulebookFor(Number(row.periodKey.slice(0, 4)))?.rules.find((r) => r.id === row.ruleId);
@@ -52,7 +53,7 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
     const subject = row.subjectId ? names?.subjects.get(row.subjectId) : undefined;
     return {
       ...rest,
-      subjectName: subject === undefined ? null : SEES_SUBJECT_NAMES.has(names!.role) ? subject : maskName(subject),
+      subjectName: subject === undefined ? null : may(names!.role, 'tasks.seeSubjectNames') ? subject : maskName(subject),
       assigneeName: row.assigneeId ? names?.users.get(row.assigneeId) ?? null : null,
       clause: rule?.clause ?? '',
       evidence: { minCount: (rule?.evidence.minCount ?? 1) * row.requiredCount, types: [...(rule?.evidence.types ?? [])] },
@@ -80,7 +81,9 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError) throw new ConflictError(error.cause?.message ?? '操作被拒绝 (refused)', 'refused');
       if (error instanceof WorkflowNotFoundError) throw new ConflictError('本期任务已关闭，不能再修改 (this period is closed)', 'closed');
-      throw new HttpError(503, 'workflow_unavailable', '任务服务暂时不可用，请稍后重试；已上传的文件不会丢失 (task service unavailable, try again)');
+      // Anything else (Temporal unreachable, a bug): the log keeps the cause, the person gets a retry message.
+      deps.log.error({ err: error, workflowId: row.workflowId }, 'workflow update failed');
+      throw new UnavailableError('workflow_unavailable', '任务服务暂时不可用，请稍后重试；已上传的文件不会丢失 (task service unavailable, try again)', { cause: error });
     }
   }
 
@@ -92,7 +95,7 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
       const rows = await deps.tasks.list(user.scope, {
         now: filter.now, limit: 500, activeOnly: filter.scope === 'mine', closedSince: new Date(filter.now.getTime() - RECENTLY_CLOSED_MS),
         ...(filter.communityId ? { communityId: filter.communityId } : {}),
-        ...(filter.scope === 'mine' && user.role === 'STAFF' ? { assigneeId: user.id } : {}),
+        ...(filter.scope === 'mine' && !may(user.role, 'tasks.assign') ? { assigneeId: user.id } : {}),
       });
       const names = await namesFor(user, rows);
       return rows.map((r) => view(r, names));
@@ -115,6 +118,18 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
     },
 
     /** Submissions awaiting review, each with its task and its files' facts for the reviewer. */
+    /** Escalations not yet acknowledged: one card per task and kind (the newest level stands for the earlier ones; one acknowledgement clears them all). */
+    async openEscalations(user: SessionUser) {
+      const rows = await deps.tasks.openEscalations(user.scope, 200);
+      const seen = new Set<string>();
+      const latest = rows.filter((e) => !seen.has(`${e.obligationId}|${e.kind}`) && seen.add(`${e.obligationId}|${e.kind}`));
+      return latest.map(({ obligation, ...e }) => ({
+        id: e.id, kind: e.kind === 'REVIEW' ? 'review' as const : 'deadline' as const, level: e.level, targetRole: e.targetRole, notifiedAt: e.notifiedAt, acknowledgedAt: null,
+        taskId: obligation.id, title: obligation.title, communityId: obligation.communityId, communityName: obligation.community.name,
+        dueAt: obligation.dueAt, points: obligation.points, periodLabel: obligation.periodLabel,
+      }));
+    },
+
     async pendingReviews(user: SessionUser) {
       const rows = await deps.tasks.pendingReviews(user.scope, 200);
       const used = await deps.tasks.usedBefore(rows.flatMap((r) => r.evidence.map((e) => e.id)));

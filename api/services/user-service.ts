@@ -5,17 +5,12 @@
 // Every path that gives a role goes through grantRole here.
 import type { Actor } from '../../db/audit-repository';
 import type { RoleName, SessionUser } from '../../db/auth-repository';
+import { may } from '../../domain/policy';
 import { hashPassword } from '../../db/passwords';
 import type { RoleGrantRecord, UserRepository } from '../../db/user-repository';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { MIN_PASSWORD_LENGTH } from './auth-service';
 
-/** Community roles act through memberships; without one they could see nothing. */
-const NEEDS_MEMBERSHIP: readonly RoleName[] = ['STAFF', 'SECRETARY', 'AREA_LEADER'];
-/** Roles that can read full ledger data (GET /api/ledgers/:id/sensitive): granting one needs a second person. */
-export const GUARDED_ROLES: readonly RoleName[] = ['POLITICAL_LEGAL', 'SECRETARY'];
-/** Who may approve a guarded grant: the political-legal official, or an admin other than the one who asked. */
-export const GRANT_APPROVERS: readonly RoleName[] = ['POLITICAL_LEGAL', 'ADMIN'];
 
 export function userService(users: UserRepository) {
   return {
@@ -26,7 +21,7 @@ export function userService(users: UserRepository) {
         throw new BadRequestError(`初始密码至少 ${MIN_PASSWORD_LENGTH} 个字符 (password needs at least ${MIN_PASSWORD_LENGTH} characters)`, 'weak_password');
       }
       const communityIds = [...new Set(input.communityIds)];
-      if (NEEDS_MEMBERSHIP.includes(input.role) && communityIds.length === 0) {
+      if (may(input.role, 'role.needsMembership') && communityIds.length === 0) {
         throw new BadRequestError('该角色至少需要所属一个社区（村） (this role needs at least one community in communityIds)');
       }
       const known = await users.communitiesOfTownship(admin.townshipId, communityIds);
@@ -35,7 +30,7 @@ export function userService(users: UserRepository) {
       if (await users.usernameTaken(input.username)) throw new ConflictError(`用户名 ${input.username} 已被使用 (username taken)`, 'username_taken');
       const { password, ...rest } = input;
       const user = { ...rest, communityIds, passwordHash: await hashPassword(password) };
-      if (!GUARDED_ROLES.includes(input.role)) return { ...(await users.create(admin.townshipId, user, actor)), pendingGrantId: null };
+      if (!may(input.role, 'role.needsApproval')) return { ...(await users.create(admin.townshipId, user, actor)), pendingGrantId: null };
       // Inactive until approved: the asking admin cannot log in as it meanwhile.
       const { user: created, grantId } = await users.createPendingGrant(admin.townshipId, user, actor);
       return { ...created, pendingGrantId: grantId };
@@ -43,7 +38,7 @@ export function userService(users: UserRepository) {
 
     /** The one way to change an existing user's role: guarded roles wait for approval, others apply through the caller's update. */
     async grantRole(admin: SessionUser, userId: string, role: RoleName, actor: Actor): Promise<{ pendingGrantId: string | null }> {
-      if (!GUARDED_ROLES.includes(role)) return { pendingGrantId: null };
+      if (!may(role, 'role.needsApproval')) return { pendingGrantId: null };
       if (userId === admin.id) throw new BadRequestError('不能为自己申请角色 (you cannot ask for a role for yourself)');
       const requested = await users.requestRole(admin.townshipId, userId, role, actor);
       if (!requested) throw new NotFoundError('用户');
@@ -55,7 +50,7 @@ export function userService(users: UserRepository) {
     async decideGrant(official: SessionUser, grantId: string, approve: boolean, actor: Actor): Promise<RoleGrantRecord> {
       const [grant] = await users.roleGrants(official.townshipId, undefined, grantId);
       if (!grant) throw new NotFoundError('角色授权申请');
-      if (!GRANT_APPROVERS.includes(official.role)) throw new ForbiddenError('只有政法委员或另一位管理员可以审批角色授权 (only the political-legal official or a second admin may decide)');
+      if (!may(official.role, 'roleGrants.decide')) throw new ForbiddenError('只有政法委员或另一位管理员可以审批角色授权 (only the political-legal official or a second admin may decide)');
       if (grant.requestedById === official.id) throw new ForbiddenError('申请人不能审批自己的申请，请由政法委员或另一位管理员审批 (the admin who asked cannot decide)');
       if (grant.userId === official.id) throw new ForbiddenError('不能审批授予自己的角色 (you cannot decide a grant to yourself)');
       if (grant.status !== 'PENDING' || !(await users.decideGrant(grant, approve, actor))) throw new ConflictError('该申请已处理 (already decided)', 'already_decided');
@@ -81,7 +76,7 @@ export function userService(users: UserRepository) {
       const current = (await users.list(admin.townshipId)).find((u) => u.id === userId);
       if (!current) throw new NotFoundError('用户');
       const role = change.role ?? current.role;
-      if (NEEDS_MEMBERSHIP.includes(role) && (communityIds ?? current.communityIds).length === 0) {
+      if (may(role, 'role.needsMembership') && (communityIds ?? current.communityIds).length === 0) {
         throw new BadRequestError('该角色至少需要所属一个社区（村）');
       }
       const pending = (await users.roleGrants(admin.townshipId, 'PENDING')).some((g) => g.userId === userId);
@@ -89,7 +84,7 @@ export function userService(users: UserRepository) {
         throw new ConflictError('该账号的角色授权正在等待政法委员审批，审批通过后自动启用', 'grant_pending');
       }
       // A role that reads sensitive ledgers waits for a second person (grantRole); any other change applies now.
-      const guarded = change.role !== undefined && change.role !== current.role && GUARDED_ROLES.includes(change.role);
+      const guarded = change.role !== undefined && change.role !== current.role && may(change.role, 'role.needsApproval');
       const { role: _asked, ...rest } = change;
       const applied = { ...rest, ...(change.role !== undefined && !guarded ? { role: change.role } : {}), ...(communityIds ? { communityIds } : {}) };
       const user = await users.update(admin.townshipId, userId, applied, actor);

@@ -1,3 +1,4 @@
+import { permissionsOf } from '../../domain/policy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, PASSWORD, seedTownship, startApi, type TestApi, type Township } from './support';
 
@@ -29,6 +30,11 @@ describe('accounts: login, sessions, CSRF, password change, lockout', () => {
     expect(res.json()).toMatchObject({ user: { username: t.users.leaderA.username, role: 'AREA_LEADER' }, communities: [{ id: t.communityA }], csrfToken: client.csrf });
     const zf = await (await login(api.app, t.users.zhengfa.username)).get('/api/auth/me');
     expect(zf.json().communities.map((c: { id: string }) => c.id).sort()).toEqual([t.communityA, t.communityB].sort());
+    // The permissions are the policy's, for the caller's role: the web shows or hides by these.
+    expect(res.json().permissions).toEqual(permissionsOf('AREA_LEADER'));
+    expect(res.json().permissions).toContain('tasks.review');
+    expect(zf.json().permissions).toContain('audit.read');
+    expect(res.json().permissions).not.toContain('audit.read');
   });
 
   it('rejects a wrong password, an unknown user and a missing session with clear messages', async () => {

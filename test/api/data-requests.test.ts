@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
+import { composeApp } from '../../api/compose';
 import type { Database } from '../../db/client';
 import { connectTestStack, type TestStack } from '../support/stack';
 import { startTimeSkippingWorker, type TimeSkippingWorker } from '../support/time-skipping';
@@ -37,10 +38,10 @@ describe('data requests: one obligation workflow per community, deducted where t
     db = stack.db;
     // The API and the worker share the time-skipping server; the API's clock follows the one the test moves.
     ts = await startTimeSkippingWorker({ db, start: START, label: 'data-requests' });
-    app = await buildApp({
+    app = await buildApp(await composeApp({
       db, temporal: ts.env.client, namespace: 'default', taskQueue: ts.taskQueue,
       ledgerEncryptionKey: randomBytes(32).toString('base64'), planning: { now: () => clock },
-    });
+    }));
     t = await seedTownship(db);
     const township = await db.community.findUniqueOrThrow({ where: { id: t.communityA }, select: { townshipId: true } });
     communityC = (await db.community.create({ data: { townshipId: township.townshipId, code: `c-${randomUUID().slice(0, 8)}`, name: `丙村${randomUUID().slice(0, 4)}` } })).id;

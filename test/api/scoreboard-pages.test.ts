@@ -4,6 +4,7 @@
 // reads without any request to this API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addToTally } from '../../db/score-tally';
+import { eventually } from '../support/eventually';
 import { login, seedTownship, startApi, type Client, type TestApi, type Township } from './support';
 
 describe('scoreboard pages and drill-down', () => {
@@ -58,13 +59,7 @@ describe('scoreboard pages and drill-down', () => {
     expect(await read()).toBe(95); // served from the cache: nothing changed
     // A reversal written by another process: the tally loses the deduction.
     await api.db.$transaction((tx) => addToTally(tx, { communityId: t.communityA, ruleId: 'stability.petition-beijing', occurredAt: new Date('2022-03-10T02:00:00Z'), points: 5, sign: -1 }));
-    const start = Date.now();
-    let total = await read();
-    while (total !== 100 && Date.now() - start < 5_000) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      total = await read();
-    }
-    expect(total).toBe(100);
+    expect(await eventually(read, { done: (total) => total === 100, timeoutMs: 5_000, intervalMs: 20, what: 'the reversal on the scoreboard' })).toBe(100);
     const board = (await zhengfa.get('/api/scoreboard?year=2022&month=12')).json();
     expect(board.communities.find((c: { id: string }) => c.id === t.communityA)).toMatchObject({ total: 100, rank: 1 });
   });

@@ -14,6 +14,7 @@ import { obligationWorkflowId } from '../../workflows/ids';
 import { testActivityDeps } from '../support/activity-deps';
 import { createTestWorker, uniqueTaskQueue } from '../support/stack';
 import { login, seedTownship, startApi, type Client, type TestApi, type Township } from './support';
+import { eventually } from '../support/eventually';
 
 const today = shanghaiDateOf(new Date());
 const day = (offset: number) => formatCivilDate(addDays(today, offset));
@@ -66,14 +67,8 @@ describe.skipIf(daysLeft < 2)('sensitive-date calendar', () => {
     await api?.close();
   });
 
-  const waitForRow = async (businessKey: string) => {
-    for (let i = 0; i < 300; i++) {
-      const row = await api.db.obligation.findUnique({ where: { businessKey } });
-      if (row) return row;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`no obligation ${businessKey}`);
-  };
+  const waitForRow = async (businessKey: string) =>
+    (await eventually(() => api.db.obligation.findUnique({ where: { businessKey } }), { timeoutMs: 60_000, intervalMs: 200, what: `obligation ${businessKey}` }))!;
 
   it('lists the rulebook\'s windows computed for the year, with the rules they drive, to every user', async () => {
     const res = await staffA.get('/api/sensitive-windows?year=2026');

@@ -3,13 +3,15 @@
 // and logged-in clients that carry the session cookie and CSRF token.
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { buildApp, type AppDeps } from '../../api/app';
+import { buildApp } from '../../api/app';
+import { composeApp, type AppConfig } from '../../api/compose';
 import { hashPassword } from '../../db/passwords';
 import type { Database } from '../../db/client';
 import { idNumberCheckChar } from '../../api/services/id-number';
 import { connectTestStack, type TestStack } from '../support/stack';
 import { inject } from 'vitest';
 import { listenForChanges, type ChangeFeed } from '../../db/change-feed';
+import { eventually } from '../support/eventually';
 
 export const PASSWORD = 'correct-horse-battery';
 
@@ -21,20 +23,17 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startApi(extra: Partial<AppDeps> = {}): Promise<TestApi> {
+export async function startApi(extra: Partial<AppConfig> = {}): Promise<TestApi> {
   const stack = await connectTestStack();
   // As in production: cached scoreboards, dropped by the change feed (db/change-feed.ts).
   const changes = listenForChanges(inject('databaseUrl'));
-  for (let waited = 0; !changes.live; waited += 20) {
-    if (waited > 10_000) throw new Error('the change feed did not start listening within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  const app = await buildApp({
+  await eventually(() => changes.live, { timeoutMs: 10_000, intervalMs: 20, what: 'the change feed listening' });
+  const app = await buildApp(await composeApp({
     db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue: 'test-api-unused', changes,
     ledgerEncryptionKey: randomBytes(32).toString('base64'),
     // A test uploads faster than any person: the per-user limit has its own test (upload-limits.test.ts).
     uploadRateLimit: { max: 10_000, timeWindow: 60_000 }, ...extra,
-  });
+  }));
   return { stack, app, db: stack.db, changes, async close() { await app.close(); await changes.close(); await stack.close(); } };
 }
 

@@ -10,6 +10,8 @@ import { createTestWorker, uniqueTaskQueue } from '../support/stack';
 import { createEvidence } from '../support/fixtures';
 import { heatmapCell, login, seedTownship, startApi, type Client, type TestApi, type Township } from './support';
 
+import { eventually } from '../support/eventually';
+
 const HOUR = 3_600_000;
 
 describe('task routes', () => {
@@ -112,11 +114,9 @@ describe('task routes', () => {
 
   it('shows a missed deadline as deducted on the heatmap and queues its escalation until acknowledged', async () => {
     const { id, spec } = await openTask('drugs.venue-patrol', 2_000);
-    let escalations: Array<{ taskId: string; level: number }> = [];
-    for (let i = 0; i < 100 && !escalations.some((e) => e.taskId === id); i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      escalations = (await leader.get('/api/escalations')).json().escalations;
-    }
+    const escalations = await eventually(async () => (await leader.get('/api/escalations')).json().escalations as Array<{ taskId: string; level: number }>, {
+      done: (list) => list.some((e) => e.taskId === id), intervalMs: 200, what: 'the escalation of the missed task',
+    });
     expect(escalations.find((e) => e.taskId === id)?.level).toBe(1);
     const deduction = await api.db.deduction.findUniqueOrThrow({ where: { businessKey: spec.key } });
     expect(Number(deduction.points)).toBe(1);

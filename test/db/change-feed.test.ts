@@ -8,14 +8,9 @@ import { listenForChanges, type ChangeFeed } from '../../db/change-feed';
 import { addToTally } from '../../db/score-tally';
 import { connectTestStack, type TestStack } from '../support/stack';
 import { createTestTownship, type TestTownship } from '../support/fixtures';
+import { eventually } from '../support/eventually';
 
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const until = (condition: () => boolean, what: string) => eventually(condition, { timeoutMs: 10_000, intervalMs: 10, what });
 
 describe('change feed', () => {
   let stack: TestStack;

@@ -18,6 +18,7 @@ import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildApp } from '../../api/app';
+import { composeApp } from '../../api/compose';
 import { connectTestStack, type TestStack } from '../support/stack';
 import { createTestTownship, TEST_PASSWORD, type TestTownship } from '../support/fixtures';
 import { monthPeriod, shanghaiDateOf } from '../../domain';
@@ -98,7 +99,7 @@ describe('web UI: appeals with files, the review card, incidents about a ledger 
   beforeAll(async () => {
     await buildWeb();
     stack = await connectTestStack();
-    app = await buildApp({ db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue: 'appeals-e2e', ledgerEncryptionKey: randomBytes(32).toString('base64') });
+    app = await buildApp(await composeApp({ db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue: 'appeals-e2e', ledgerEncryptionKey: randomBytes(32).toString('base64') }));
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('no TCP address');

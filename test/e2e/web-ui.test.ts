@@ -30,6 +30,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildApp } from '../../api/app';
+import { composeApp } from '../../api/compose';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { connectTestStack, createTestWorker, uniqueTaskQueue, type TestStack } from '../support/stack';
@@ -91,7 +92,7 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     stack = await connectTestStack();
     worker = await createTestWorker(stack, taskQueue, createActivities(await testActivityDeps({ db: stack.db, client: stack.client, taskQueue })));
     running = worker.run();
-    app = await buildApp({ db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue });
+    app = await buildApp(await composeApp({ db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue }));
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('no TCP address');
@@ -156,7 +157,7 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     expect(headers).toEqual(expect.arrayContaining([t.community.name, t.otherCommunity.name]));
     expect(await heatmap.locator('tbody tr').count()).toBeGreaterThan(5);
     // The incident recorded above this month colours its item's cell as deducted.
-    expect(await heatmap.locator('td[data-status="DEDUCTED"]').count()).toBeGreaterThanOrEqual(1);
+    expect(await heatmap.locator('td[data-status="deducted"]').count()).toBeGreaterThanOrEqual(1);
     const ranking = page.getByTestId('ranking');
     await expect(ranking.textContent()).resolves.toContain('97');
     await expect(page.locator('figure.trend svg[role="img"]').first().isVisible()).resolves.toBe(true);
@@ -312,7 +313,7 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     const mine = page.getByTestId('ranking').locator('tbody tr').filter({ hasText: t.community.name });
     await expect(mine.locator('td.num').first().textContent()).resolves.toBe('96'); // 100 - 3 (petition) - 1 (missed patrols)
     const cell = page.getByTestId('heatmap').locator(`td[title="${t.community.name} 易涉毒场所每月至少巡查两次：已扣分"]`);
-    await expect(cell.getAttribute('data-status')).resolves.toBe('DEDUCTED');
+    await expect(cell.getAttribute('data-status')).resolves.toBe('deducted');
     await cell.scrollIntoViewIfNeeded(); // the heatmap scrolls inside its region: show the deducted cell in the screenshot
     await screenshot(page, 'dashboard.png', { fullPage: true, docs: true });
     // The drill-down says the automatic deadline check recorded it, and explains it (rule, clause, period, deadline).
@@ -371,7 +372,7 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     await go('/dashboard');
     const overdueCell = () => page.getByTestId('heatmap').locator(`td[title="${t.community.name} 每月集中开展一次防电信诈骗宣传：已逾期"]`);
     // This month: last month's open task is still shown as overdue.
-    await expect(overdueCell().getAttribute('data-status')).resolves.toBe('OVERDUE');
+    await expect(overdueCell().getAttribute('data-status')).resolves.toBe('overdue');
     await page.getByLabel('年份').selectOption(String(last.year));
     await page.getByLabel('月份', { exact: true }).selectOption(String(last.month));
     await page.getByTestId('history-notice').waitFor();
@@ -380,7 +381,7 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     await expect(page.getByTestId('history-notice').textContent()).resolves.toContain(`${last.year}年${last.month}月`);
     await expect(page.getByTestId('export-link').getAttribute('href')).resolves.toBe(`/api/scoreboard/export?year=${last.year}&month=${last.month}`);
     await expect(page.locator('[data-testid="heatmap"] caption').textContent()).resolves.toContain(`${last.year}年${last.month}月`);
-    await expect(overdueCell().getAttribute('data-status')).resolves.toBe('OVERDUE');
+    await expect(overdueCell().getAttribute('data-status')).resolves.toBe('overdue');
     // Last month's ranking: this month's deductions (petition 3, patrols 1) are not in it yet.
     const mine = page.getByTestId('ranking').locator('tbody tr').filter({ hasText: t.community.name });
     await expect(mine.locator('td.num').first().textContent()).resolves.toBe('100');

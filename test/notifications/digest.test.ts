@@ -15,6 +15,7 @@ import { connectTestStack, createTestWorker, uniqueTaskQueue, type TestStack } f
 import { testActivityDeps } from '../support/activity-deps';
 import { createTestTownship, type TestTownship } from '../support/fixtures';
 import { openTaskNow } from '../support/open-task';
+import { eventually } from '../support/eventually';
 
 const DAY = 86_400_000;
 let stack: TestStack;
@@ -134,7 +135,7 @@ describe('one official\'s mailbox full does not hold up the others', () => {
 
       await ensureDigestSchedule(stack.client, taskQueue, 8, scheduleId);
       const run = triggerAndWait(scheduleId);
-      for (let i = 0; i < 100 && to(other).length === 0; i++) await new Promise((r) => setTimeout(r, 200));
+      await eventually(() => to(other).length > 0, { what: 'the digest to the other official' });
       expect(to(other)).toHaveLength(1);
       expect(await rowsOf(other)).toEqual(['SENT']);
       expect(to(full)).toHaveLength(0);
@@ -149,17 +150,18 @@ describe('one official\'s mailbox full does not hold up the others', () => {
   });
 });
 
+let lastTriggerSecond = 0;
 /** Triggers the schedule and waits for the run it started. */
 async function triggerAndWait(scheduleId: string): Promise<DigestRunResult> {
   const handle = stack.client.schedule.getHandle(scheduleId);
   const before = new Set((await handle.describe()).info.recentActions.map((a) => a.action.workflow.workflowId));
-  // A scheduled run's workflow id ends in the trigger time to the second: two triggers in one second are one run.
-  await new Promise((r) => setTimeout(r, 1100));
+  // A scheduled run's workflow id ends in the trigger time to the second: two triggers in one second are one run,
+  // so a second trigger waits for the next second (not a fixed 1.1 s).
+  await eventually(() => Math.floor(Date.now() / 1000) > lastTriggerSecond, { intervalMs: 20, what: 'the next second' });
+  lastTriggerSecond = Math.floor(Date.now() / 1000);
   await handle.trigger();
-  for (let i = 0; i < 100; i++) {
-    const started = (await handle.describe()).info.recentActions.map((a) => a.action.workflow.workflowId).find((id) => !before.has(id));
-    if (started) return stack.client.workflow.getHandle<() => Promise<DigestRunResult>>(started).result();
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`schedule ${scheduleId} started no run`);
+  const started = await eventually(async () => (await handle.describe()).info.recentActions.map((a) => a.action.workflow.workflowId).find((id) => !before.has(id)), {
+    intervalMs: 200, what: `a run of schedule ${scheduleId}`,
+  });
+  return stack.client.workflow.getHandle<() => Promise<DigestRunResult>>(started!).result();
 }

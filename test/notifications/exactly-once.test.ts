@@ -13,6 +13,7 @@ import { connectTestStack, createTestWorker, uniqueTaskQueue, type TestStack } f
 import { testActivityDeps } from '../support/activity-deps';
 import { createTestTownship, type TestTownship } from '../support/fixtures';
 import { openTaskNow } from '../support/open-task';
+import { eventually } from '../support/eventually';
 
 const SMTP_USER = 'duban';
 const SMTP_PASS = 'smtp-test-secret';
@@ -130,10 +131,4 @@ describe('exactly-once delivery through Temporal, the PostgreSQL outbox and a re
   });
 });
 
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const until = (check: () => Promise<boolean>, timeoutMs: number) => eventually(check, { timeoutMs, intervalMs: 200 });

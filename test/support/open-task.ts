@@ -10,6 +10,7 @@ import { generateObligations } from '../../domain';
 import { obligationWorkflowId } from '../../workflows/ids';
 import { toObligationSpec, type ObligationSpec } from '../../workflows/obligation/spec';
 import { testRulebooks } from './activity-deps';
+import { eventually } from './eventually';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -41,13 +42,10 @@ export async function startObligation(client: Client, taskQueue: string, spec: O
 
 /** Resolves with the task's id once its row (written by the workflow's activities) has `status`. */
 export async function waitForTaskStatus(db: Database, key: string, status: TaskRow['status'], timeoutMs = 15_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const row = await db.obligation.findUnique({ where: { businessKey: key }, select: { id: true, status: true } });
-    if (row?.status === status) return row.id;
-    if (Date.now() > until) throw new Error(`task ${key} is ${row?.status ?? 'missing'}, not ${status}, after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const row = await eventually(() => db.obligation.findUnique({ where: { businessKey: key }, select: { id: true, status: true } }), {
+    done: (r) => r?.status === status, timeoutMs, what: `task ${key} ${status}`,
+  });
+  return row!.id;
 }
 
 /**

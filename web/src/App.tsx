@@ -8,7 +8,7 @@ import { Layout } from './components/layout';
 import { ErrorBox, Forbidden, Loading } from './components/status';
 import { useT } from './i18n';
 import { match, navigate, useHashPath } from './lib/router';
-import { canSeeCommunity, homePath, isAdmin, isCommunityRole, isOfficial, SessionContext, type Session } from './lib/session';
+import { can, canSeeCommunity, homePath, SessionContext, type Session } from './lib/session';
 import { LoginPage } from './pages/login';
 import { TaskListPage } from './pages/staff/task-list';
 import { TaskDetailPage } from './pages/staff/task-detail';
@@ -79,13 +79,12 @@ export function App() {
 
 function Routed({ path, me }: { path: string; me: Me }): ReactNode {
   const t = useT();
-  const role = me.user.role;
-  const official = isOfficial(role);
-  const township = isAdmin(role) || role === 'POLITICAL_LEGAL';
+  const official = can(me, 'oversight.read');
+  const township = can(me, 'audit.read');
   let p: Record<string, string> | null;
 
   if (path === '/' || path === '') {
-    navigate(homePath(role));
+    navigate(homePath(me));
     return <Loading />;
   }
   if (match('/tasks', path)) return <TaskListPage />;
@@ -97,9 +96,9 @@ function Routed({ path, me }: { path: string; me: Me }): ReactNode {
   if ((p = match('/deductions/:id', path))) return <DeductionDetailPage id={p.id!} />;
   if (match('/ledgers', path)) return <LedgersPage />;
   if (match('/rulebook', path)) return <RulebookPage />;
-  if (match('/admin/communities', path)) return isAdmin(role) ? <CommunityTagsPage /> : <Forbidden />;
+  if (match('/admin/communities', path)) return can(me, 'communities.manage') ? <CommunityTagsPage /> : <Forbidden />;
   if (match('/settings', path)) return <SettingsPage />;
-  if (match('/escalations', path)) return official || role === 'SECRETARY' ? <EscalationsPage /> : <Forbidden />;
+  if (match('/escalations', path)) return can(me, 'escalations.read') ? <EscalationsPage /> : <Forbidden />;
 
   const officialPages: Record<string, () => ReactNode> = {
     '/dashboard': () => <DashboardPage />,
@@ -112,7 +111,7 @@ function Routed({ path, me }: { path: string; me: Me }): ReactNode {
   const bare = path.split('?')[0]!;
   const officialPage = officialPages[bare];
   // Secretaries review their own community's evidence.
-  if (bare === '/reviews' && role === 'SECRETARY') return <ReviewsPage />;
+  if (bare === '/reviews' && can(me, 'tasks.review')) return <ReviewsPage />;
   if (officialPage) return official ? officialPage() : <Forbidden />;
 
   const adminPages: Record<string, () => ReactNode> = {
@@ -123,10 +122,10 @@ function Routed({ path, me }: { path: string; me: Me }): ReactNode {
     '/audit': () => <AuditPage />,
   };
   // The roster API scopes a secretary to their own community.
-  if (bare === '/admin/rosters' && role === 'SECRETARY') return <RostersPage />;
+  if (bare === '/admin/rosters' && can(me, 'dutyShifts.edit')) return <RostersPage />;
   const adminPage = adminPages[bare];
   if (adminPage) return township ? adminPage() : <Forbidden />;
-  if (isCommunityRole(role) && path === '/score' && me.communities[0]) {
+  if (can(me, 'tasks.work') && path === '/score' && me.communities[0]) {
     navigate(`/community/${me.communities[0].id}`);
     return <Loading />;
   }

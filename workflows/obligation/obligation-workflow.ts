@@ -15,8 +15,11 @@ import {
   validateAcknowledgement, validateExtension, validateReview, validateSubmission, validateWaiver, type ObligationState,
 } from './state';
 
+// Every obligation activity is one short, idempotent database write or read
+// (milliseconds; seconds under the month-boundary burst): 20 s is ample, and a
+// worker that dies mid-activity is replaced after 20 s instead of a minute.
 const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 

@@ -94,6 +94,8 @@ export function applySubmission(spec: ObligationSpec, s: ObligationState, input:
 }
 
 export function validateReview(s: ObligationState, input: ReviewInput): void {
+  // A review arriving while a waiver is being recorded must not reopen or close a finished period (found by state.test.ts).
+  if (isFinished(s)) throw new RefusedError('本期任务已关闭，无需再审核 (this period is closed)');
   if (!s.pending.some((p) => p.submissionId === input.submissionId)) {
     throw new RefusedError('该提交不在待审核状态，可能已被审核 (this submission is not awaiting review)');
   }

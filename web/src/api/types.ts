@@ -1,15 +1,12 @@
 // Response shapes of the documented API (see /docs for the OpenAPI schemas).
-// Dates arrive as ISO strings.
+// Dates arrive as ISO strings. The shapes in api/contract.ts are the API's own
+// (the routes answer with them): import those, do not copy them here. The
+// interfaces below are older hand copies, to move into api/contract.ts one by one.
+import type { Community } from '../../../api/contract';
+import type { Role } from '../../../domain/policy';
 
-export type Role = 'STAFF' | 'SECRETARY' | 'AREA_LEADER' | 'POLITICAL_LEGAL' | 'ADMIN';
-
-export interface Community { id: string; code: string; name: string }
-
-export interface Me {
-  user: { id: string; username: string; displayName: string; role: Role };
-  communities: Community[];
-  csrfToken: string;
-}
+export type { Role, Action } from '../../../domain/policy';
+export type { CellStatus, Community, Heatmap, Me } from '../../../api/contract';
 
 export type TaskStatus = 'OPEN' | 'SUBMITTED' | 'CLOSED' | 'OVERDUE' | 'CLOSED_LATE' | 'WAIVED';
 
@@ -62,13 +59,6 @@ export interface Escalation {
   kind?: 'deadline' | 'review';
 }
 
-export type CellStatus = 'ON_TRACK' | 'DUE_SOON' | 'OVERDUE' | 'DEDUCTED' | 'NONE';
-export interface Heatmap {
-  communities: Array<{ id: string; name: string }>;
-  items: Array<{ ruleId: string; section?: number | string; item?: string; title: string }>;
-  /** per community of the page, one letter per item: o on track, s due soon, x overdue, d deducted, - no task */
-  statuses: string[];
-}
 
 export interface ScoreAmounts { ytdDeducted: number; monthDeducted: number }
 export interface CommunityScore extends ScoreAmounts {

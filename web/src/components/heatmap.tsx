@@ -1,15 +1,16 @@
 // Communities x rubric items, one cell per pair, coloured by status. Colour is
 // never the only signal: each cell also carries a symbol and a text label.
 import { useT, type MessageKey } from '../i18n';
+import type { CellStatus as ApiCellStatus } from '../api/types';
+import { cellOfLetter } from '../../../domain/heatmap-cell';
 
-export type CellStatus = 'ON_TRACK' | 'DUE_SOON' | 'OVERDUE' | 'DEDUCTED' | 'NONE';
-const SYMBOL: Record<CellStatus, string> = { ON_TRACK: '✓', DUE_SOON: '!', OVERDUE: '▲', DEDUCTED: '✕', NONE: '·' };
-
-const OF_LETTER: Record<string, CellStatus> = { o: 'ON_TRACK', s: 'DUE_SOON', x: 'OVERDUE', d: 'DEDUCTED' };
+/** The API's cell states, plus 'none' for a pair the API sent no cell for. */
+export type CellStatus = ApiCellStatus | 'none';
+const SYMBOL: Record<CellStatus, string> = { 'on-track': '✓', 'due-soon': '!', overdue: '▲', deducted: '✕', none: '·' };
 
 /** A cell of GET /api/heatmap's `statuses` (one letter per item; '-' or nothing: no task). */
 export function statusOfLetter(letter: string | undefined): CellStatus {
-  return (letter && OF_LETTER[letter]) || 'NONE';
+  return cellOfLetter(letter) ?? 'none';
 }
 
 export interface HeatmapData {
@@ -41,7 +42,7 @@ export function Heatmap({ data, caption }: { data: HeatmapData; caption: string 
                 const href = data.link?.(c.id, item.key, status);
                 const symbol = <span aria-hidden="true">{SYMBOL[status]}</span>;
                 return (
-                  <td key={c.id} className={`cell cell-${status.toLowerCase()}`} title={label} data-status={status}>
+                  <td key={c.id} className={`cell cell-${status}`} title={label} data-status={status}>
                     {href ? <a href={href} aria-label={label}>{symbol}</a> : <><span className="visually-hidden">{label}</span>{symbol}</>}
                   </td>
                 );
@@ -56,10 +57,10 @@ export function Heatmap({ data, caption }: { data: HeatmapData; caption: string 
 
 export function HeatmapLegend() {
   const t = useT();
-  const all: CellStatus[] = ['ON_TRACK', 'DUE_SOON', 'OVERDUE', 'DEDUCTED', 'NONE'];
+  const all: CellStatus[] = ['on-track', 'due-soon', 'overdue', 'deducted', 'none'];
   return (
     <p className="legend" aria-label={t('dash.legend')}>
-      {all.map((s) => <span key={s}><span className={`cell cell-${s.toLowerCase()} legend-cell`} aria-hidden="true">{SYMBOL[s]}</span>{t(`cell.${s}` as MessageKey)}</span>)}
+      {all.map((s) => <span key={s}><span className={`cell cell-${s} legend-cell`} aria-hidden="true">{SYMBOL[s]}</span>{t(`cell.${s}` as MessageKey)}</span>)}
     </p>
   );
 }

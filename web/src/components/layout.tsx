@@ -3,23 +3,24 @@
 // and admins get the desktop set.
 import type { ReactNode } from 'react';
 import { useI18n, type MessageKey } from '../i18n';
-import { isAdmin, isCommunityRole, isOfficial, useSession } from '../lib/session';
-import type { Role } from '../api/types';
+import { can, useSession } from '../lib/session';
+import type { Me } from '../api/types';
 
 interface NavItem { path: string; label: MessageKey }
 
-export function navFor(role: Role, firstCommunityId: string | undefined): NavItem[] {
+export function navFor(me: Pick<Me, 'permissions'>, firstCommunityId: string | undefined): NavItem[] {
   const items: NavItem[] = [];
-  if (isCommunityRole(role)) {
+  if (can(me, 'tasks.work')) {
     items.push({ path: '/tasks', label: 'nav.tasks' });
     if (firstCommunityId) items.push({ path: `/community/${firstCommunityId}`, label: 'nav.score' });
     // Secretaries assign their community's work, flood-duty days included.
-    if (role === 'SECRETARY') items.push({ path: '/escalations', label: 'nav.escalations' }, { path: '/admin/rosters', label: 'nav.rosters' });
+    if (can(me, 'escalations.read')) items.push({ path: '/escalations', label: 'nav.escalations' });
+    if (can(me, 'dutyShifts.edit')) items.push({ path: '/admin/rosters', label: 'nav.rosters' });
     // Secretaries also review their own community's evidence (the API scopes the queue).
-    if (role === 'SECRETARY') items.push({ path: '/reviews', label: 'nav.reviews' });
+    if (can(me, 'tasks.review')) items.push({ path: '/reviews', label: 'nav.reviews' });
     items.push({ path: '/ledgers', label: 'nav.ledgers' });
   }
-  if (isOfficial(role)) {
+  if (can(me, 'oversight.read')) {
     items.push(
       { path: '/dashboard', label: 'nav.dashboard' },
       { path: '/escalations', label: 'nav.escalations' },
@@ -31,7 +32,7 @@ export function navFor(role: Role, firstCommunityId: string | undefined): NavIte
       { path: '/ledgers', label: 'nav.ledgers' },
     );
   }
-  if (isAdmin(role) || role === 'POLITICAL_LEGAL') {
+  if (can(me, 'audit.read')) {
     items.push(
       { path: '/admin/users', label: 'nav.users' },
       { path: '/admin/rosters', label: 'nav.rosters' },
@@ -40,7 +41,7 @@ export function navFor(role: Role, firstCommunityId: string | undefined): NavIte
       { path: '/audit', label: 'nav.audit' },
     );
   }
-  if (isAdmin(role)) items.push({ path: '/admin/communities', label: 'nav.communityTags' });
+  if (can(me, 'communities.manage')) items.push({ path: '/admin/communities', label: 'nav.communityTags' });
   items.push({ path: '/rulebook', label: 'nav.rulebook' });
   items.push({ path: '/settings', label: 'nav.settings' });
   return items;
@@ -49,8 +50,8 @@ export function navFor(role: Role, firstCommunityId: string | undefined): NavIte
 export function Layout({ path, children }: { path: string; children: ReactNode }) {
   const { me, logout } = useSession();
   const { t, lang, setLang } = useI18n();
-  const items = navFor(me.user.role, me.communities[0]?.id);
-  const wide = !isCommunityRole(me.user.role);
+  const items = navFor(me, me.communities[0]?.id);
+  const wide = !can(me, 'tasks.work');
   return (
     <div className={wide ? 'shell shell-wide' : 'shell'}>
       <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{t('app.skip')}</a>

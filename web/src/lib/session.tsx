@@ -1,8 +1,9 @@
-// Who is logged in, and what they may see. The server enforces scope on
-// every request; the UI repeats the check only to show a clear message
-// instead of an empty page.
+// Who is logged in, and what they may see. The server enforces scope and
+// permissions on every request; the UI asks can() (the permissions the API
+// served in /api/auth/me, from domain/policy.ts) only to show what will work
+// and a clear message instead of an empty page. No role lists here.
 import { createContext, useContext } from 'react';
-import type { Me, Role } from '../api/types';
+import type { Action, Me } from '../api/types';
 
 export interface Session {
   me: Me;
@@ -17,17 +18,14 @@ export function useSession(): Session {
   return s;
 }
 
-export const OFFICIAL_ROLES: readonly Role[] = ['AREA_LEADER', 'POLITICAL_LEGAL', 'ADMIN'];
-export const isOfficial = (role: Role) => OFFICIAL_ROLES.includes(role);
-export const isAdmin = (role: Role) => role === 'ADMIN';
-/** Staff and secretaries work the tasks of their own community. */
-export const isCommunityRole = (role: Role) => role === 'STAFF' || role === 'SECRETARY';
+/** Does the logged-in user's role allow the action? */
+export const can = (me: Pick<Me, 'permissions'>, action: Action): boolean => me.permissions.includes(action);
 
 export function canSeeCommunity(me: Me, communityId: string): boolean {
   return me.communities.some((c) => c.id === communityId);
 }
 
 /** Where a user lands after login. */
-export function homePath(role: Role): string {
-  return isCommunityRole(role) ? '/tasks' : '/dashboard';
+export function homePath(me: Pick<Me, 'permissions'>): string {
+  return can(me, 'tasks.work') ? '/tasks' : '/dashboard';
 }

@@ -6,7 +6,7 @@ import { api } from '../api/client';
 import { failureText, Load } from '../components/status';
 import { useT } from '../i18n';
 import type { MessageKey } from '../i18n/zh-CN';
-import { isOfficial, useSession } from '../lib/session';
+import { can, useSession } from '../lib/session';
 import { useFetch } from '../lib/use-fetch';
 
 type Medium = 'email' | 'sms' | 'robot';
@@ -55,7 +55,7 @@ function NotificationForm({ initial, onSaved }: { initial: Settings; onSaved: ()
       await api.put('/api/me/settings', {
         mobile: mobile.trim() || null,
         email: email.trim() || null,
-        preferences: { ...(first ? { order: [first] } : {}), disabled: [...disabled], ...(isOfficial(me.user.role) ? { digest } : {}) },
+        preferences: { ...(first ? { order: [first] } : {}), disabled: [...disabled], ...(can(me, 'notify.digest') ? { digest } : {}) },
       });
       setStatus({ ok: true, text: t('common.saved') });
       onSaved();
@@ -84,7 +84,7 @@ function NotificationForm({ initial, onSaved }: { initial: Settings; onSaved: ()
           <label key={m} className="check"><input type="checkbox" checked={disabled.has(m)} onChange={() => toggle(m)} /> {t(MEDIUM_LABEL[m])}</label>
         ))}
       </fieldset>
-      {isOfficial(me.user.role) && (
+      {can(me, 'notify.digest') && (
         <label className="check"><input type="checkbox" checked={digest} onChange={(e) => setDigest(e.target.checked)} /> {t('settings.digest')}</label>
       )}
       {status && <p className={status.ok ? 'ok-text' : 'error-text'} role={status.ok ? 'status' : 'alert'}>{status.text}</p>}

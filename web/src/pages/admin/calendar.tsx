@@ -6,7 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
 import { ErrorBox, Load } from '../../components/status';
 import { useT, type Translate } from '../../i18n';
-import { useSession } from '../../lib/session';
+import { can, useSession } from '../../lib/session';
 import { shanghaiDay } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
 import rulebook, { type SensitiveWindowDef } from 'virtual:rulebook';
@@ -17,7 +17,6 @@ interface CalendarWindow {
 }
 interface CalendarYear { year: number; rulebook: string | null; windows: CalendarWindow[] }
 
-const EDITORS = ['POLITICAL_LEGAL', 'ADMIN'];
 
 function describe(t: Translate, d: Record<string, string>): string {
   if (d.lunar) return t('calendar.lunar', { date: d.lunar });
@@ -28,7 +27,7 @@ function describe(t: Translate, d: Record<string, string>): string {
 export function CalendarPage() {
   const t = useT();
   const { me } = useSession();
-  const canEdit = EDITORS.includes(me.user.role);
+  const canEdit = can(me, 'sensitiveWindows.edit');
   const [year, setYear] = useState(Number(shanghaiDay(new Date()).slice(0, 4)));
   const calendar = useFetch(() => api.get<CalendarYear>('/api/sensitive-windows', { year }), [year]);
   const [deleteError, setDeleteError] = useState<unknown>();

@@ -8,7 +8,7 @@ import type { NotificationRow } from '../../api/types';
 import { Load } from '../../components/status';
 import { useT } from '../../i18n';
 import { asList } from '../../lib/list';
-import { isAdmin, useSession } from '../../lib/session';
+import { can, useSession } from '../../lib/session';
 import { formatDateTime } from '../../lib/time';
 import { codeLabel } from '../../lib/labels';
 import { useFetch } from '../../lib/use-fetch';
@@ -36,7 +36,7 @@ export function NotificationsPage() {
               ))}
             </ul>
             <p className="muted">{t('notif.settingsNote')}</p>
-            {mailCapture && isAdmin(me.user.role) ? <CapturedMailList /> : null}
+            {mailCapture && can(me, 'notifications.manage') ? <CapturedMailList /> : null}
           </>
         )}
       </Load>

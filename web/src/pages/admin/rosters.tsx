@@ -7,7 +7,7 @@ import { api } from '../../api/client';
 import type { CommunityRow } from '../../api/types';
 import { ErrorBox, Load } from '../../components/status';
 import { useT, type MessageKey } from '../../i18n';
-import { useSession } from '../../lib/session';
+import { can, useSession } from '../../lib/session';
 import { formatDateTime, shanghaiDay, shanghaiMonth } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
 import rulebook from 'virtual:rulebook';
@@ -21,7 +21,6 @@ interface Member { id: string; username: string; displayName: string }
 interface ImportResult { created: number; replaced: number; deleted: number; unchanged: number; warning?: string }
 
 /** Who may edit rosters (the API decides; this only hides controls that would be refused). */
-const EDITORS = ['SECRETARY', 'POLITICAL_LEGAL', 'ADMIN'];
 
 /**
  * A pasted roster: one day per line, "date username" (tab, space or comma
@@ -45,7 +44,7 @@ export function parseRosterText(text: string, month: string): { shifts: Array<{ 
 export function RostersPage() {
   const t = useT();
   const { me } = useSession();
-  const canEdit = EDITORS.includes(me.user.role);
+  const canEdit = can(me, 'dutyShifts.edit');
   const communities = useFetch(() => api.get<CommunityRow[]>('/api/communities'), []);
   const [communityId, setCommunityId] = useState('');
   const [month, setMonth] = useState(shanghaiMonth(new Date()));

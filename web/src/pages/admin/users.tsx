@@ -5,16 +5,16 @@ import { api } from '../../api/client';
 import type { CommunityRow, Role, UserRow } from '../../api/types';
 import { ErrorBox, Load } from '../../components/status';
 import { useT } from '../../i18n';
-import { useSession } from '../../lib/session';
+import { can, useSession } from '../../lib/session';
+import { ROLES } from '../../../../domain/policy';
 import { useFetch } from '../../lib/use-fetch';
 
-const ROLES: Role[] = ['STAFF', 'SECRETARY', 'AREA_LEADER', 'POLITICAL_LEGAL', 'ADMIN'];
 
 export function UsersPage() {
   const t = useT();
   const { me } = useSession();
   const communities = useFetch(() => api.get<CommunityRow[]>('/api/communities'), []);
-  const users = useFetch(() => (me.user.role === 'ADMIN' ? api.get<UserRow[]>('/api/users') : Promise.resolve(null)), [me.user.role]);
+  const users = useFetch(() => (can(me, 'users.manage') ? api.get<UserRow[]>('/api/users') : Promise.resolve(null)), [me.user.role]);
   const names = new Map((communities.data ?? []).map((c) => [c.id, c.name]));
   const [message, setMessage] = useState('');
   const [editing, setEditing] = useState<UserRow | null>(null);
@@ -27,7 +27,7 @@ export function UsersPage() {
       <Load state={communities} route="GET /api/communities">
         {(list) => <ul className="chips">{list.map((c) => <li key={c.id}>{c.name} <span className="muted small">{t('admin.members', { count: c.memberCount })}</span></li>)}</ul>}
       </Load>
-      {me.user.role === 'ADMIN' && (
+      {can(me, 'users.manage') && (
         <>
           <h2>{t('admin.users')}</h2>
           {message && <p className="notice small" role="status" data-testid="users-message">{message}</p>}

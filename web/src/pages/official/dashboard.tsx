@@ -132,8 +132,8 @@ function heatmapData(h: HeatmapResponse): HeatmapData {
   const column = new Map(h.items.map((item, j) => [item.ruleId, j]));
   return {
     communities: h.communities,
-    items: h.items.map((i) => ({ key: i.ruleId, label: i.title, group: i.item })),
+    items: h.items.map((i) => ({ key: i.ruleId, label: i.title })),
     cell: (c, r) => statusOfLetter(row.get(c)?.[column.get(r) ?? -1]),
-    link: (c, r, s) => (s === 'DEDUCTED' ? `#/deductions?communityId=${c}&ruleId=${encodeURIComponent(r)}` : undefined),
+    link: (c, r, s) => (s === 'deducted' ? `#/deductions?communityId=${c}&ruleId=${encodeURIComponent(r)}` : undefined),
   };
 }

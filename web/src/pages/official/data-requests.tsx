@@ -9,14 +9,14 @@ import { api } from '../../api/client';
 import type { CommunityRow, DataRequest, ReportingRule } from '../../api/types';
 import { ErrorBox, Load } from '../../components/status';
 import { useT, type MessageKey } from '../../i18n';
-import { useSession } from '../../lib/session';
+import { can, useSession } from '../../lib/session';
 import { formatDateTime } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
 
 export function DataRequestsPage() {
   const t = useT();
   const { me } = useSession();
-  const canSend = me.user.role === 'POLITICAL_LEGAL' || me.user.role === 'ADMIN';
+  const canSend = can(me, 'dataRequests.send');
   const requests = useFetch(() => api.get<{ requests: DataRequest[] }>('/api/data-requests').then((r) => r.requests), []);
   return (
     <section aria-labelledby="dr-title">

@@ -7,7 +7,7 @@ import { ReasonAction } from '../../components/reason-form';
 import { AppealFiles, AppealForm } from '../../components/appeal-files';
 import { useT } from '../../i18n';
 import { hashQuery } from '../../lib/hash-query';
-import { isCommunityRole, isOfficial, useSession } from '../../lib/session';
+import { can, useSession } from '../../lib/session';
 import { formatDate, formatDateTime } from '../../lib/time';
 import { codeLabel, periodText } from '../../lib/labels';
 import { useFetch } from '../../lib/use-fetch';
@@ -108,10 +108,10 @@ export function DeductionDetailPage({ id }: { id: string }) {
               )}
               {d.kind === 'DEDUCTION' && !d.reversal && (
                 <div className="actions">
-                  {isOfficial(me.user.role) && <ReasonAction label={t('ded.reverse')} reasonLabel={t('common.reason')} route="POST /api/deductions/:id/reversals" danger
+                  {can(me, 'deductions.reverse') && <ReasonAction label={t('ded.reverse')} reasonLabel={t('common.reason')} route="POST /api/deductions/:id/reversals" danger
                     onSubmit={(reason) => api.post(`/api/deductions/${d.id}/reversals`, { reason }).then(state.reload)} />}
                   {/* One appeal at a time: while one is pending there is nothing more to file. */}
-                  {isCommunityRole(me.user.role) && !d.appeals.some((a) => a.status === 'PENDING') && <AppealForm deduction={d} onFiled={state.reload} />}
+                  {can(me, 'appeals.file') && !d.appeals.some((a) => a.status === 'PENDING') && <AppealForm deduction={d} onFiled={state.reload} />}
                 </div>
               )}
             </article>

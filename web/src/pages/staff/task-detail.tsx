@@ -6,7 +6,7 @@ import type { Submission, TaskDetail } from '../../api/types';
 import { ErrorBox, Load } from '../../components/status';
 import { StatusBadge, useNow } from '../../components/widgets';
 import { useT, type MessageKey } from '../../i18n';
-import { useSession } from '../../lib/session';
+import { can, useSession } from '../../lib/session';
 import { formatDateTime, formatDeadline, unitsStillOwed } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
 import { PhotoItem, PhotoPicker, usePhotoUploads } from './photo-upload';
@@ -68,7 +68,7 @@ function AssignForm({ task, onAssigned }: { task: TaskDetail; onAssigned: () => 
   const [choice, setChoice] = useState(task.assigneeId ?? '');
   const [done, setDone] = useState('');
   const [error, setError] = useState<unknown>();
-  const mayAssign = me.user.role !== 'STAFF';
+  const mayAssign = can(me, 'tasks.assign');
   const people = useFetch(() => (mayAssign ? api.get<{ users: Array<{ id: string; displayName: string }> }>(`/api/tasks/${encodeURIComponent(task.id)}/assignees`) : Promise.resolve({ users: [] })), [task.id, mayAssign]);
   if (!mayAssign) return null;
   async function assign() {

@@ -1,0 +1,17 @@
+// Why a request cannot be done, in words for the person who asked. Services
+// and repositories throw these; the API's one error handler (api/app.ts) maps
+// the kind to an HTTP status, so nothing below the routes speaks HTTP.
+export type FailureKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'unavailable';
+
+export class DomainError extends Error {
+  constructor(readonly kind: FailureKind, readonly code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A part the request needs is not there right now (the scheduler, the ledger key): try again later or ask an admin. */
+export class UnavailableError extends DomainError {
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super('unavailable', code, message, options);
+  }
+}
