@@ -17,7 +17,7 @@ import { frameworkClientError } from './framework-errors';
 import { refuseUnsafeText } from './routes/schemas';
 import { healthRoutes } from './routes/health';
 import { systemRoutes } from './routes/system';
-import { authPlugin } from './plugins/auth';
+import { authPlugin, type SecureCookies } from './plugins/auth';
 import { installOverloadGate, type OverloadOptions } from './plugins/overload';
 import { isDatabaseBusy } from '../db/client';
 import { authRoutes } from './routes/auth';
@@ -56,6 +56,7 @@ import { dataRequestRoutes } from './routes/data-requests';
 import { dataRequestService } from './services/data-request-service';
 import { dataRequestRepository } from '../db/data-request-repository';
 import { roleGrantRoutes } from './routes/role-grants';
+import { uploadRateLimitOptions } from './services/evidence/evidence-upload';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -74,8 +75,10 @@ export interface AppDeps {
   ledgerEncryptionKey?: string;
   /** wired by the lead to Temporal; default no-op */
   ledgerEvents?: LedgerEvents;
-  /** Secure flag on the session cookie (default true; browsers accept it on http://localhost too) */
-  secureCookies?: boolean;
+  /** Secure flag on the session cookie: true (default), false, or 'auto' = when the request came over HTTPS (api/plugins/auth.ts) */
+  secureCookies?: SecureCookies;
+  /** Fastify trustProxy: behind a TLS-terminating reverse proxy, X-Forwarded-For/-Proto are believed */
+  trustProxy?: boolean;
   /** per-IP limit on POST /api/auth/login (default 30 per minute) */
   loginRateLimit?: { max: number; timeWindow: number };
   /** the rulebooks (rule text for tasks); loaded from rulebooks/ when not given */
@@ -99,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel } : false,
     bodyLimit: 1024 * 1024,
+    trustProxy: deps.trustProxy ?? false,
     // Errors Fastify raises before routing (a malformed URL): the same { error, message } shape as the error handler.
     frameworkErrors: (error, _request, reply) => {
       const client = frameworkClientError(error) ?? { status: 400, error: 'bad_request', message: '请求格式错误，请检查地址 (bad request)' };
@@ -164,7 +168,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(deductionRoutes(repos), { prefix: '/api/deductions' });
   const storage = deps.evidenceStorage ?? createLocalStorage(mkdtempSync(path.join(os.tmpdir(), 'duban-evidence-')));
   const rulebooks = deps.rulebooks ?? await loadRulebookStore(fileURLToPath(new URL('../rulebooks', import.meta.url)));
-  await app.register(incidentRoutes({ ...repos, db: deps.db, storage, rulebooks, now: deps.planning?.now ?? (() => new Date()) }), { prefix: '/api/incidents' });
+  const uploadRateLimit = uploadRateLimitOptions(deps.uploadRateLimit);
+  await app.register(incidentRoutes({ ...repos, db: deps.db, storage, rulebooks, uploadRateLimit, now: deps.planning?.now ?? (() => new Date()) }), { prefix: '/api/incidents' });
   await app.register(appealRoutes(repos), { prefix: '/api/appeals' });
   await app.register(auditRoutes(repos), { prefix: '/api/audit' });
   const tasks = taskRepository(deps.db);
@@ -180,7 +185,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(oversightRoutes({ tasks, service: tasksService, heatmapCache }), { prefix: '/api' });
   await app.register(overviewRoutes({ scoreboard: repos.scoreboard, tasks, service: tasksService, heatmapCache, rulebooks }), { prefix: '/api/overview' });
   await app.register(notificationRoutes({ notify: deps.notify }), { prefix: '/api/notifications' });
-  await app.register(evidenceRoutes({ db: deps.db, storage, uploadRateLimit: deps.uploadRateLimit }), { prefix: '/api/evidence' });
+  await app.register(evidenceRoutes({ db: deps.db, storage, uploadRateLimit }), { prefix: '/api/evidence' });
   const planningNow = deps.planning?.now ?? (() => new Date());
   const planningEvents = deps.planning?.events ?? noopPlanningEvents;
   await app.register(dutyShiftRoutes(dutyRosterService({ repo: dutyShiftRepository(deps.db), rulebooks, events: planningEvents, now: planningNow, log: app.log }), planningNow), { prefix: '/api/duty-shifts' });

@@ -11,7 +11,7 @@ import { evidenceRepository, findUsedBefore, type EvidenceRecord } from '../../d
 import type { EvidenceStorage } from '../../storage/evidence-storage';
 import { BadRequestError, HttpError, NotFoundError } from '../errors';
 import { actorOf, currentUser, requireAuth } from '../plugins/auth';
-import { evidenceUploads, MULTIPART_OPTIONS, thumbnailKeyOf, uploadRateLimitOptions, type IncomingFile, type UploadRateLimit } from '../services/evidence/evidence-upload';
+import { evidenceUploads, MULTIPART_OPTIONS, thumbnailKeyOf, uploadRateLimitOptions, type IncomingFile, type UploadRateLimitOptions } from '../services/evidence/evidence-upload';
 import rateLimit from '@fastify/rate-limit';
 import { contentDisposition, evidenceView, hasThumbnail } from '../services/evidence/evidence-view';
 import { authErrors, errorBody, id, idParams } from './schemas';
@@ -59,13 +59,13 @@ export async function singleFilePart(request: FastifyRequest): Promise<IncomingF
   });
 }
 
-export const evidenceRoutes = (deps: { db: Database; storage: EvidenceStorage; uploadRateLimit?: UploadRateLimit }): FastifyPluginAsync => async (app) => {
+export const evidenceRoutes = (deps: { db: Database; storage: EvidenceStorage; uploadRateLimit?: UploadRateLimitOptions }): FastifyPluginAsync => async (app) => {
   const repo = evidenceRepository(deps.db);
   const uploads = evidenceUploads({ evidence: repo, storage: deps.storage });
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
   await app.register(multipart, MULTIPART_OPTIONS);
-  await app.register(rateLimit, uploadRateLimitOptions(deps.uploadRateLimit));
+  await app.register(rateLimit, deps.uploadRateLimit ?? uploadRateLimitOptions());
 
   const inScope = async (scope: string[], evidenceId: string): Promise<EvidenceRecord> => {
     const row = await repo.findInScope(scope, evidenceId);

@@ -10,7 +10,8 @@ import type { RulebookStore } from '../../platform/rulebook-store';
 import { BadRequestError } from '../errors';
 import { actorOf, currentUser, requireAuth, requireRole } from '../plugins/auth';
 import { deductionService, isIncident, OFFICIALS } from '../services/deduction-service';
-import { evidenceUploads, MULTIPART_OPTIONS } from '../services/evidence/evidence-upload';
+import rateLimit from '@fastify/rate-limit';
+import { evidenceUploads, MULTIPART_OPTIONS, uploadRateLimitOptions, type UploadRateLimitOptions } from '../services/evidence/evidence-upload';
 import { evidenceView } from '../services/evidence/evidence-view';
 import { evidenceSchema, singleFilePart } from './evidence';
 import { incidentService, RULEBOOK_FIELDS } from '../services/incident-service';
@@ -28,6 +29,8 @@ export interface IncidentRouteDeps {
   /** for the incident evidence upload: the same pipeline and storage as /api/evidence */
   db: Database;
   storage: EvidenceStorage;
+  /** the same options object as /api/evidence: one allowance of uploads per user across both routes */
+  uploadRateLimit?: UploadRateLimitOptions;
 }
 
 /** Incident deductions recorded by officials (rubric sections 5-7: petitions, accidents, notices), and the evidence that explains them. */
@@ -39,6 +42,7 @@ export const incidentRoutes = (deps: IncidentRouteDeps): FastifyPluginAsync => a
   app.addHook('onRequest', requireAuth);
   // Only this plugin's routes accept multipart; JSON bodies keep the app's 1 MiB limit.
   await app.register(multipart, MULTIPART_OPTIONS);
+  await app.register(rateLimit, deps.uploadRateLimit ?? uploadRateLimitOptions());
 
   typed.get('/rules', {
     onRequest: requireRole(...OFFICIALS),
@@ -87,6 +91,7 @@ export const incidentRoutes = (deps: IncidentRouteDeps): FastifyPluginAsync => a
 
   typed.post('/:id/evidence', {
     onRequest: requireRole(...OFFICIALS),
+    config: { rateLimit: {} },
     schema: {
       summary: 'Attach one evidence file to an incident deduction (officials; multipart field "file", at most 15 MB; same checks as /api/evidence)',
       tags: ['deductions', 'evidence'], consumes: ['multipart/form-data'], params: idParams,

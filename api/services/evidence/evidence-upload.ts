@@ -31,17 +31,38 @@ export const MULTIPART_OPTIONS = {
 export interface UploadRateLimit { max: number; timeWindow: number }
 export const UPLOAD_RATE_LIMIT: UploadRateLimit = { max: 30, timeWindow: 60_000 };
 
-/** @fastify/rate-limit options of every upload route: counted per logged-in user, not per address. */
+/**
+ * @fastify/rate-limit options of every upload route: counted per logged-in
+ * user, not per address. Build them once per app and register the same object
+ * on each upload plugin: the counters live in one store, so the evidence and
+ * the incident upload routes draw on the same allowance.
+ */
 export function uploadRateLimitOptions(limit: UploadRateLimit = UPLOAD_RATE_LIMIT) {
+  const windows = new Map<string, { count: number; startMs: number }>();
+  class SharedStore {
+    incr(key: string, cb: (err: Error | null, res: { current: number; ttl: number }) => void, timeWindow: number): void {
+      const now = Date.now();
+      // Expired windows are dropped now and then, so a stream of users cannot grow the map without bound.
+      if (windows.size > 10_000) for (const [k, w] of windows) if (w.startMs + timeWindow <= now) windows.delete(k);
+      let w = windows.get(key);
+      if (!w || w.startMs + timeWindow <= now) windows.set(key, (w = { count: 0, startMs: now }));
+      w.count++;
+      cb(null, { current: w.count, ttl: w.startMs + timeWindow - now });
+    }
+    /** Route-level configs get the same store (the plugin would otherwise give each route its own counters). */
+    child(): SharedStore { return this; }
+  }
   return {
     global: false,
     max: limit.max,
     timeWindow: limit.timeWindow,
+    store: SharedStore,
     keyGenerator: (request: FastifyRequest) => request.auth?.user.id ?? request.ip,
     errorResponseBuilder: (_request: FastifyRequest, ctx: { ttl: number }) => new HttpError(429, 'rate_limited',
       `上传过于频繁：每分钟最多 ${limit.max} 个文件，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试 (too many uploads; retry in ${Math.ceil(ctx.ttl / 1000)} s)`),
   };
 }
+export type UploadRateLimitOptions = ReturnType<typeof uploadRateLimitOptions>;
 
 export class FileTooLargeError extends HttpError {
   constructor() { super(413, 'file_too_large', `文件超过 ${MAX_FILE_BYTES / 1024 / 1024} MB 上限 (file larger than ${MAX_FILE_BYTES / 1024 / 1024} MB)`); }
@@ -116,7 +137,7 @@ export function evidenceUploads(deps: { evidence: EvidenceRepository; storage: E
 
   /** Streams to `<tempDir>/<uuid>.upload`, hashing and counting on the way; never holds the file in memory. */
   async function receive(file: IncomingFile['file']): Promise<{ path: string; sha256: string; sizeBytes: number }> {
-    await mkdir(storage.tempDir, { recursive: true });
+    await mkdir(storage.tempDir, { recursive: true, mode: 0o700 });
     const path = join(storage.tempDir, `${randomUUID()}.upload`);
     const hash = createHash('sha256');
     let sizeBytes = 0;
@@ -130,7 +151,7 @@ export function evidenceUploads(deps: { evidence: EvidenceRepository; storage: E
       },
     });
     try {
-      await pipeline(file, meter, createWriteStream(path, { flags: 'wx' }));
+      await pipeline(file, meter, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
       // busboy ends a file at the limit quietly and marks it truncated.
       if (file.truncated) throw new FileTooLargeError();
       if (sizeBytes === 0) throw new BadRequestError('文件为空 (the file is empty)', 'empty_file');
