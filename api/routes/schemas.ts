@@ -26,6 +26,9 @@ export const civilDate = civilDateIn(1900, 2100);
 export const existingCivilDate = civilDate;
 /** Dates of assessment work (incidents, duty shifts): within the years a rulebook can cover, like the year filters. */
 export const workDate = civilDateIn(2000, 2100);
+/** A month of assessment work (yyyy-mm), in the years a rulebook can cover: no month 13, no year 0000. */
+export const workMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM (month must be YYYY-MM)')
+  .refine((m) => Number(m.slice(0, 4)) >= 2000 && Number(m.slice(0, 4)) <= 2100, '年份应在 2000-2100 之间 (year 2000-2100)');
 /** An ISO-8601 instant with offset that exists (no 30 February), in years 1900-2100. */
 export const instant = z.iso.datetime({ offset: true, message: '时间格式应为 ISO 8601，如 2026-03-01T08:00:00+08:00 (ISO 8601 date-time with offset)' })
   .refine((s) => dateExists(s.slice(0, 10)), NO_SUCH_DATE)
