@@ -18,6 +18,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          // The fault suite stops servers on purpose and takes minutes: `npm run test:faults` (vitest.faults.config.ts).
+          exclude: ['test/faults/**', 'node_modules/**'],
           environment: 'node',
           env: { TZ: 'UTC' },
           globalSetup: ['test/global-setup.ts'],

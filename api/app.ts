@@ -19,7 +19,7 @@ import { healthRoutes } from './routes/health';
 import { systemRoutes } from './routes/system';
 import { authPlugin, type SecureCookies } from './plugins/auth';
 import { installOverloadGate, type OverloadOptions } from './plugins/overload';
-import { isDatabaseBusy } from '../db/client';
+import { isDatabaseBusy, isDatabaseUnreachable } from '../db/client';
 import { authRoutes } from './routes/auth';
 import { userRoutes } from './routes/users';
 import { communityRoutes } from './routes/communities';
@@ -135,6 +135,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (isDatabaseBusy(error)) {
       request.log.warn({ err: error }, 'database pool exhausted');
       return reply.status(503).header('retry-after', '2').send({ error: 'overloaded', message: '系统繁忙，请稍后再试 (server busy, retry shortly)' });
+    }
+    if (isDatabaseUnreachable(error)) {
+      request.log.error({ err: error }, 'database unreachable');
+      return reply.status(503).header('retry-after', '10').send({ error: 'database_unavailable', message: '数据库暂时无法连接，本次操作没有保存，请稍后重试；已保存的数据不受影响 (database unreachable, nothing was saved; retry shortly)' });
     }
     const client = frameworkClientError(error as { code?: string; statusCode?: number; message?: string });
     if (client) return reply.status(client.status).send({ error: client.error, message: chineseOnly(client.message) });
