@@ -37,15 +37,18 @@ export function createLocalStorage(rootDir: string): EvidenceStorage {
    */
   async function publish(key: string, localPath: string): Promise<{ created: boolean }> {
     const target = pathOf(key);
-    await mkdir(dirname(target), { recursive: true, mode: PRIVATE_DIR });
     try {
+      // Inside the try: when the folder cannot be made (disk full, a file in its place) the scratch file goes too.
+      await mkdir(dirname(target), { recursive: true, mode: PRIVATE_DIR });
       // The link shares the scratch file's inode, so its mode is the object's.
       await chmod(localPath, PRIVATE_FILE);
-      await link(localPath, target);
-      return { created: true };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return { created: false };
-      throw err;
+      try {
+        await link(localPath, target);
+        return { created: true };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') return { created: false };
+        throw err;
+      }
     } finally {
       await rm(localPath, { force: true });
     }

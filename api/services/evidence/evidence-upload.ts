@@ -64,6 +64,18 @@ export function uploadRateLimitOptions(limit: UploadRateLimit = UPLOAD_RATE_LIMI
 }
 export type UploadRateLimitOptions = ReturnType<typeof uploadRateLimitOptions>;
 
+/**
+ * A failure of the storage itself (disk full, folder gone, bucket refusing):
+ * 503, the person keeps the file and tries again later. Anything else passes
+ * through unchanged (refusals stay 4xx, database errors meet the app's handler).
+ */
+export function asStorageFailure(err: unknown): unknown {
+  const e = err as { code?: unknown; syscall?: unknown; $metadata?: unknown };
+  const fileSystem = typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code) && typeof e.syscall === 'string';
+  if (err instanceof HttpError || !(fileSystem || e?.$metadata)) return err;
+  return new HttpError(503, 'storage_unavailable', '证据存储暂时不可用（例如磁盘已满），文件没有保存，请稍后重新上传；如反复出现请联系系统管理员 (evidence storage failed; nothing was saved)');
+}
+
 export class FileTooLargeError extends HttpError {
   constructor() { super(413, 'file_too_large', `文件超过 ${MAX_FILE_BYTES / 1024 / 1024} MB 上限 (file larger than ${MAX_FILE_BYTES / 1024 / 1024} MB)`); }
 }
@@ -128,8 +140,8 @@ export function evidenceUploads(deps: { evidence: EvidenceRepository; storage: E
         deductionId: deductionId ?? null,
       }, actor);
     } catch (err) {
-      await removeOrphans(storageKey, written);
-      throw err;
+      await removeOrphans(storageKey, written).catch(() => {});
+      throw asStorageFailure(err);
     } finally {
       await rm(received.path, { force: true });
     }
@@ -137,7 +149,6 @@ export function evidenceUploads(deps: { evidence: EvidenceRepository; storage: E
 
   /** Streams to `<tempDir>/<uuid>.upload`, hashing and counting on the way; never holds the file in memory. */
   async function receive(file: IncomingFile['file']): Promise<{ path: string; sha256: string; sizeBytes: number }> {
-    await mkdir(storage.tempDir, { recursive: true, mode: 0o700 });
     const path = join(storage.tempDir, `${randomUUID()}.upload`);
     const hash = createHash('sha256');
     let sizeBytes = 0;
@@ -151,15 +162,19 @@ export function evidenceUploads(deps: { evidence: EvidenceRepository; storage: E
       },
     });
     try {
+      await mkdir(storage.tempDir, { recursive: true, mode: 0o700 });
       await pipeline(file, meter, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
       // busboy ends a file at the limit quietly and marks it truncated.
       if (file.truncated) throw new FileTooLargeError();
       if (sizeBytes === 0) throw new BadRequestError('文件为空 (the file is empty)', 'empty_file');
       return { path, sha256: hash.digest('hex'), sizeBytes };
     } catch (err) {
-      await rm(path, { force: true });
+      // rm itself fails when the scratch folder is gone or is a file: the original error is the one to answer with.
+      await rm(path, { force: true }).catch(() => {});
+      // Drain what was not read (the scratch file could not even be opened), so the request ends with our answer.
+      file.resume();
       if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new FileTooLargeError();
-      throw err;
+      throw asStorageFailure(err);
     }
   }
 
