@@ -107,7 +107,8 @@ runMain('fuzz', async () => {
         const child = spawn('python3', ['-m', 'schemathesis.cli', 'run', `${base}/docs/json`, '--url', base,
           '--checks', 'not_a_server_error', '--phases', 'examples,coverage,fuzzing', '--max-examples', values.examples, '--workers', '1', '--no-shrink', '--seed', '20261130',
           '--exclude-path-regex', EXCLUDED, '--suppress-health-check', 'all', '--warnings', 'off', '--request-timeout', '30', ...headers],
-        { env: { ...process.env, PYTHONPATH: pythonPath, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        // cwd: schemathesis keeps a cache of crashes in ./.schemathesis; it belongs to this run, not the repository.
+        { cwd: scratch, env: { ...process.env, PYTHONPATH: pythonPath, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
         let tail = '';
         const keep = (c: Buffer) => { tail = (tail + c.toString()).slice(-4000); };
         child.stdout.on('data', keep);
