@@ -19,7 +19,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**'],
+          // The fault suite stops servers on purpose and takes minutes: `npm run test:faults` (vitest.faults.config.ts).
+          exclude: ['test/e2e/**', 'test/faults/**', 'node_modules/**'],
           environment: 'node',
           env: { TZ: 'UTC' },
           globalSetup: ['test/global-setup.ts'],

@@ -16,7 +16,7 @@ import { healthRoutes } from './routes/health';
 import { systemRoutes } from './routes/system';
 import { authPlugin } from './plugins/auth';
 import { installOverloadGate, type OverloadOptions } from './plugins/overload';
-import { isDatabaseBusy } from '../db/client';
+import { isDatabaseBusy, isDatabaseUnreachable } from '../db/client';
 import { authRoutes } from './routes/auth';
 import { userRoutes } from './routes/users';
 import { communityRoutes } from './routes/communities';
@@ -57,6 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel } : false,
     bodyLimit: 1024 * 1024,
+    trustProxy: deps.trustProxy ?? false,
     // Errors Fastify raises before routing (a malformed URL): the same { error, message } shape as the error handler.
     frameworkErrors: (error, _request, reply) => {
       const client = frameworkClientError(error) ?? { status: 400, error: 'bad_request', message: '请求格式错误，请检查地址 (bad request)' };
@@ -93,6 +94,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (isDatabaseBusy(error)) {
       request.log.warn({ err: error }, 'database pool exhausted');
       return reply.status(503).header('retry-after', '2').send({ error: 'overloaded', message: '系统繁忙，请稍后再试 (server busy, retry shortly)' });
+    }
+    if (isDatabaseUnreachable(error)) {
+      request.log.error({ err: error }, 'database unreachable');
+      return reply.status(503).header('retry-after', '10').send({ error: 'database_unavailable', message: '数据库暂时无法连接，本次操作没有保存，请稍后重试；已保存的数据不受影响 (database unreachable, nothing was saved; retry shortly)' });
     }
     const client = frameworkClientError(error as { code?: string; statusCode?: number; message?: string });
     if (client) return reply.status(client.status).send({ error: client.error, message: chineseOnly(client.message) });

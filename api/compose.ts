@@ -31,7 +31,8 @@ import { listCapturedMail, readCapturedMail } from '../stack/mail-capture';
 import type { EvidenceStorage } from '../storage/evidence-storage';
 import { createLocalStorage } from '../storage/local-storage';
 import type { OverloadOptions } from './plugins/overload';
-import type { UploadRateLimit } from './services/evidence/evidence-upload';
+import { uploadRateLimitOptions, type UploadRateLimit } from './services/evidence/evidence-upload';
+import type { SecureCookies } from './plugins/auth';
 import { dataRequestService } from './services/data-request-service';
 import { dutyRosterService } from './services/duty-roster-service';
 import { heatmapCache as createHeatmapCache, type HeatmapCache } from './services/heatmap';
@@ -75,8 +76,10 @@ export interface AppConfig {
   ledgerEncryptionKey?: string;
   /** ledger changes reaching the scheduler; default no-op */
   ledgerEvents?: LedgerEvents;
-  /** Secure flag on the session cookie (default true; browsers accept it on http://localhost too) */
-  secureCookies?: boolean;
+  /** Secure flag on the session cookie: true (default), false, or 'auto' = when the request came over HTTPS (api/plugins/auth.ts) */
+  secureCookies?: SecureCookies;
+  /** Fastify trustProxy: behind a TLS-terminating reverse proxy, X-Forwarded-For/-Proto are believed */
+  trustProxy?: boolean;
   /** per-IP limit on POST /api/auth/login (default 30 per minute) */
   loginRateLimit?: { max: number; timeWindow: number };
   /** the rulebooks (rule text for tasks); loaded from rulebooks/ when not given */
@@ -128,7 +131,8 @@ export interface AppDeps {
   overload?: OverloadOptions;
   /** the session store of the auth plugin */
   sessions: AuthRepository;
-  secureCookies: boolean;
+  secureCookies: SecureCookies;
+  trustProxy?: boolean;
   /** emptied by app.ts when a write can repaint a past month */
   heatmapCache: HeatmapCache;
   /** moved on by app.ts after each write it answers (read your own writes) */
@@ -151,6 +155,8 @@ export async function composeApp(config: AppConfig): Promise<AppDeps> {
   const rulebooks = config.rulebooks ?? (await loadRulebookStore(fileURLToPath(new URL('../rulebooks', import.meta.url))));
   const now = config.planning?.now ?? (() => new Date());
   const events = config.planning?.events ?? noopPlanningEvents;
+  // One allowance per user across every upload route (evidence and incident files).
+  const uploadRateLimit = uploadRateLimitOptions(config.uploadRateLimit);
   const heatmapCache = createHeatmapCache({ ttlMs: 5 * 60_000, quietMs: 30_000, maxEntries: 500 });
   const scoreboard = scoreboardService({ repo: scoreboardRepository(db, directory), rulebooks, changes: config.changes });
   const captureDir = config.notify?.smtp?.captureDir;
@@ -163,6 +169,7 @@ export async function composeApp(config: AppConfig): Promise<AppDeps> {
     overload: config.overload,
     sessions,
     secureCookies,
+    trustProxy: config.trustProxy,
     heatmapCache,
     changes: config.changes,
     routes(log) {
@@ -174,7 +181,7 @@ export async function composeApp(config: AppConfig): Promise<AppDeps> {
         me: { settings: settingsRepository(db), notify: config.notify },
         communities: { users },
         deductions: { deductions },
-        incidents: { deductions, rulebooks, now, evidence: evidenceRepository(db), storage },
+        incidents: { deductions, rulebooks, now, evidence: evidenceRepository(db), storage, uploadRateLimit },
         appeals: { deductions, rulebooks },
         audit: { audit: auditRepository(db) },
         scoreboard: { scoreboard },
@@ -183,7 +190,7 @@ export async function composeApp(config: AppConfig): Promise<AppDeps> {
         oversight: { tasks, service: tasksService, heatmapCache, directory },
         overview: { scoreboard, tasks, service: tasksService, heatmapCache, directory },
         notifications: { notify: config.notify, mailCapture },
-        evidence: { evidence: evidenceRepository(db), storage, uploadRateLimit: config.uploadRateLimit },
+        evidence: { evidence: evidenceRepository(db), storage, uploadRateLimit },
         dutyShifts: { service: dutyRosterService({ repo: dutyShiftRepository(db), rulebooks, events, now, log }), now },
         sensitiveWindows: { service: sensitiveWindowService({ repo: sensitiveWindowRepository(db), rulebooks, events, now, log }), now },
         dataRequests: dataRequestService({ repo: dataRequestRepository(db), rulebooks, temporal: { client: temporal, taskQueue }, now, log }),

@@ -12,6 +12,7 @@ import { dataDir } from '../stack/paths';
 import { startHousekeeping } from './housekeeping';
 import { loadNotifyConfig } from '../platform/notify-setup';
 import { instrumentApi, serveMetrics } from './metrics';
+import { secureCookiesFor } from './plugins/auth';
 
 runMain('api', async () => {
   const config = parseConfig(process.env);
@@ -32,8 +33,9 @@ runMain('api', async () => {
     notify: loadNotifyConfig(config),
     evidenceStorage,
     ...schedulerEvents(db, temporal, config.TEMPORAL_TASK_QUEUE),
-    // Plain http on loopback under npm start; behind TLS in production set NODE_ENV=production.
-    secureCookies: config.NODE_ENV === 'production' }));
+    // On loopback (npm start, plain http) the cookie is Secure when the request came over HTTPS; listening anywhere else, always.
+    secureCookies: secureCookiesFor(config.API_HOST),
+    trustProxy: config.TRUST_PROXY }));
   app.log.info(`evidence storage: ${evidenceWhere}`);
   const metrics = config.API_METRICS_PORT ? await serveMetrics(instrumentApi(app), config.METRICS_HOST, config.API_METRICS_PORT) : undefined;
   if (metrics) app.log.info(`Prometheus metrics on ${metrics.url}`);

@@ -78,6 +78,8 @@ export const configSchema = z.object({
   API_METRICS_PORT: optionalPort,
   /** Interface the metrics ports listen on (0.0.0.0 in a container). */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** true behind a reverse proxy that terminates TLS: X-Forwarded-For/-Proto give the client's address and https (session cookie Secure). */
+  TRUST_PROXY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
 }).superRefine((env, ctx) => {
   // Half a bucket configuration must stop the start, not fall back to the local disk unnoticed.
   const s3 = ['EVIDENCE_S3_ENDPOINT', 'EVIDENCE_S3_REGION', 'EVIDENCE_S3_ACCESS_KEY_ID', 'EVIDENCE_S3_SECRET_ACCESS_KEY'] as const;

@@ -48,6 +48,8 @@ export interface LedgerSubjectView extends Omit<LedgerFields, 'fields'> {
   endDate: string | null;
   idNumberMasked: string | null;
   hasDetails: boolean;
+  /** true when the ID number cannot be decrypted (wrong key, damaged bytes): the row still lists, its ID number does not */
+  unreadable: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -91,13 +93,23 @@ export function ledgerRepository(db: Database, cipher: FieldCipher) {
   const encDetails = (id: string, v: SensitiveDetails | null | undefined) =>
     v && Object.values(v).some((x) => x) ? cipher.encrypt(JSON.stringify(v), detailsContext(id)) : null;
 
+  /** undefined when the ciphertext does not decrypt under any key of the keyring. */
+  const tryDecrypt = (enc: Uint8Array, context: string): string | undefined => {
+    try {
+      return cipher.decrypt(enc, context);
+    } catch {
+      return undefined;
+    }
+  };
+
   function view(r: Row): LedgerSubjectView {
+    const idNumber = r.idNumberEnc ? tryDecrypt(r.idNumberEnc, idContext(r.id)) : null;
     return {
       id: r.id, communityId: r.communityId, category: r.category, kind: r.kind, displayName: r.displayName, riskLevel: r.riskLevel,
       responsibleUserId: r.responsibleUserId, guardianLetter: r.guardianLetter, responsibilityLetter: r.responsibilityLetter,
       startDate: fromDateColumn(r.startDate), endDate: r.endDate ? fromDateColumn(r.endDate) : null,
       fields: textFields(r.fields), flags: r.flags,
-      idNumberMasked: r.idNumberEnc ? maskIdNumber(cipher.decrypt(r.idNumberEnc, idContext(r.id))) : null,
+      idNumberMasked: idNumber ? maskIdNumber(idNumber) : null, unreadable: idNumber === undefined,
       hasDetails: r.detailsEnc !== null, createdAt: r.createdAt, updatedAt: r.updatedAt,
     };
   }
@@ -132,10 +144,12 @@ export function ledgerRepository(db: Database, cipher: FieldCipher) {
       const r = await inScope(scope, id);
       if (!r) return undefined;
       await writeAudit(db, actor, { action: 'ledger.read_sensitive', entity: 'LedgerSubject', entityId: id, details: { communityId: r.communityId } });
+      const details = r.detailsEnc ? tryDecrypt(r.detailsEnc, detailsContext(r.id)) : null;
+      const shown = view(r);
       return {
-        ...view(r),
-        idNumber: r.idNumberEnc ? cipher.decrypt(r.idNumberEnc, idContext(r.id)) : null,
-        details: r.detailsEnc ? (JSON.parse(cipher.decrypt(r.detailsEnc, detailsContext(r.id))) as SensitiveDetails) : null,
+        ...shown, unreadable: shown.unreadable || details === undefined,
+        idNumber: r.idNumberEnc ? tryDecrypt(r.idNumberEnc, idContext(r.id)) ?? null : null,
+        details: details ? (JSON.parse(details) as SensitiveDetails) : null,
       };
     },
 

@@ -116,7 +116,7 @@ export function taskRepository(db: Database) {
         where: { obligationId },
         orderBy: { createdAt: 'asc' },
         include: {
-          evidence: { select: { id: true, fileName: true, mimeType: true, takenAt: true, gpsLat: true, gpsLon: true, sha256: true } },
+          evidence: { select: { id: true, fileName: true, mimeType: true, takenAt: true, gpsLat: true, gpsLon: true, sha256: true, uploadedById: true } },
           reviews: { orderBy: { createdAt: 'desc' }, take: 1, select: { decision: true, reason: true, reviewerId: true, createdAt: true } },
         },
       });

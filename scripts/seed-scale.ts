@@ -10,6 +10,7 @@ import { StartupError } from '../platform/errors';
 import { loadRulebookStore } from '../platform/rulebook-store';
 import { dataDir as defaultDataDir, projectRoot } from '../stack/paths';
 import { startEmbeddedPostgres } from '../stack/postgres';
+import { loadOrCreateLocalSecrets } from '../stack/local-secrets';
 import { migrateDatabase } from '../stack/migrate';
 import { seedScale, SCALE_PASSWORD } from './scale-data';
 
@@ -30,7 +31,9 @@ runMain('seed:scale', async () => {
   let stop = async () => {};
   if (!databaseUrl) {
     const dataDir = config.DUBAN_DATA_DIR ? path.resolve(config.DUBAN_DATA_DIR) : defaultDataDir;
-    const postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: config.EMBEDDED_PG_PORT, database: 'duban', log });
+    // The cluster of npm start: its password is in the data folder's local-secrets.json.
+    const password = loadOrCreateLocalSecrets(dataDir, config).DATABASE_PASSWORD;
+    const postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: config.EMBEDDED_PG_PORT, database: 'duban', password, log });
     databaseUrl = postgres.url;
     stop = postgres.stop;
   }

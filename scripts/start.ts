@@ -45,11 +45,12 @@ runMain('start', async () => {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
+  const { DATABASE_PASSWORD: embeddedPassword, ...secrets } = loadOrCreateLocalSecrets(dataDir, config);
   // PostgreSQL first: the cluster's Temporal server keeps its state there too.
   let databaseUrl = config.DATABASE_URL;
   let embeddedUrl: string | undefined;
   if (!databaseUrl || cluster) {
-    const postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: config.EMBEDDED_PG_PORT, database: 'duban', log });
+    const postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: config.EMBEDDED_PG_PORT, database: 'duban', password: embeddedPassword, log });
     cleanups.push(postgres.stop);
     embeddedUrl = postgres.url;
     databaseUrl ??= postgres.url;
@@ -105,7 +106,6 @@ runMain('start', async () => {
   if (seeded.created) log(`seeded the demo township (users: staff.qingshui, secretary.qingshui, leader.east, zhengfa, admin; password ${DEMO_PASSWORD})`);
 
   ensureWebBuilt();
-  const secrets = loadOrCreateLocalSecrets(dataDir, config);
   // The calendar library answers wrongly west of UTC: services compute in Shanghai time.
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...secrets, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TZ: 'Asia/Shanghai', DUBAN_DATA_DIR: dataDir };
   // No SMTP configured: mail goes to a local capture, so reminders can be read on a fresh machine.

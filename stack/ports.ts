@@ -33,3 +33,8 @@ export async function waitForPort(host: string, port: number, timeoutMs: number)
 export function isPortOpen(host: string, port: number): Promise<boolean> {
   return waitForPort(host, port, 0).then(() => true, () => false);
 }
+
+/** True for a listen address only this machine can reach (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}

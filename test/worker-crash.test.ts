@@ -7,20 +7,11 @@ import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { projectRoot } from '../stack/paths';
-import { testActivityDeps, testRulebooks } from './support/activity-deps';
-import { generateObligations } from '../domain';
+import { testActivityDeps } from './support/activity-deps';
 import { createTestTownship } from './support/fixtures';
-import { openTaskNow } from './support/open-task';
+import { monthlyRulesWithDeduction, openTaskNow } from './support/open-task';
 import { connectTestStack, createTestWorker, uniqueTaskQueue, type TestStack } from './support/stack';
 import { eventually } from './support/eventually';
-
-/** Monthly rules that carry a deduction, from the real rulebook. */
-async function monthlyRules(): Promise<string[]> {
-  const rulebook = (await testRulebooks()).byVersion(2022, 1)!;
-  const opens = new Date('2022-03-01T00:00:00+08:00');
-  return generateObligations({ rulebook, community: { id: 'c' }, from: opens, to: new Date(opens.getTime() + 86_400_000) })
-    .filter((i) => i.periodKey === '2022-03' && i.deduction.amount > 0 && !i.subjectId).map((i) => i.ruleId);
-}
 
 describe('a worker crash during deadline activities', () => {
   let stack: TestStack;
@@ -51,7 +42,7 @@ describe('a worker crash during deadline activities', () => {
   it('leaves every deduction recorded exactly once after a restart', async () => {
     const t = await createTestTownship(stack.db, 'crash');
     // Each rule in two communities: enough deadlines at the same instant that the kill lands among them.
-    const rules = await monthlyRules();
+    const rules = await monthlyRulesWithDeduction();
     expect(rules.length).toBeGreaterThanOrEqual(8);
     const communities = [t.community.id, t.otherCommunity.id];
     const tasks = await Promise.all(communities.flatMap((communityId) => rules.map((ruleId) => openTaskNow({ db: stack.db, client: stack.client, taskQueue, communityId, ruleId, dueInMs: 6_000 }))));

@@ -13,6 +13,7 @@ import type { AuthRepository, SessionUser } from '../../db/auth-repository';
 import type { Actor } from '../../db/audit-repository';
 import { ForbiddenError, UnauthorizedError } from '../errors';
 import { may, POLICY, ROLE_LABELS, type Action } from '../../domain/policy';
+import { isLoopbackHost } from '../../stack/ports';
 
 export const SESSION_COOKIE = 'duban_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -33,21 +34,36 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The session cookie's Secure flag: true/false as given, or 'auto' = Secure
+ * exactly when the request came over HTTPS (directly, or per X-Forwarded-Proto
+ * from a trusted proxy). api/server.ts uses 'auto' only when the API listens
+ * on loopback (npm start over plain http); anywhere else it is always Secure.
+ */
+export type SecureCookies = boolean | 'auto';
+
 export interface AuthPluginOptions {
   sessions: AuthRepository;
-  secureCookies: boolean;
+  secureCookies: SecureCookies;
 }
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export function setSessionCookie(reply: FastifyReply, token: string, secure: boolean): void {
-  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, secure, sameSite: 'strict', path: '/', maxAge: SESSION_TTL_MS / 1000 });
+/** The API's policy, from the address it listens on: loopback (npm start) 'auto', anything else always Secure. */
+export function secureCookiesFor(apiHost: string): SecureCookies {
+  return isLoopbackHost(apiHost) ? 'auto' : true;
 }
 
-export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
-  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, secure, sameSite: 'strict', path: '/' });
+const isSecure = (reply: FastifyReply, secure: SecureCookies): boolean => (secure === 'auto' ? reply.request.protocol === 'https' : secure);
+
+export function setSessionCookie(reply: FastifyReply, token: string, secure: SecureCookies): void {
+  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, secure: isSecure(reply, secure), sameSite: 'strict', path: '/', maxAge: SESSION_TTL_MS / 1000 });
+}
+
+export function clearSessionCookie(reply: FastifyReply, secure: SecureCookies): void {
+  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, secure: isSecure(reply, secure), sameSite: 'strict', path: '/' });
 }
 
 async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promise<void> {

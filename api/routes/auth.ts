@@ -4,7 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import { z } from 'zod';
 import type { AuthRepository } from '../../db/auth-repository';
 import { HttpError } from '../errors';
-import { actorOf, clearSessionCookie, currentUser, requireAuth, setSessionCookie } from '../plugins/auth';
+import { actorOf, clearSessionCookie, currentUser, requireAuth, setSessionCookie, type SecureCookies } from '../plugins/auth';
 import { authService } from '../services/auth-service';
 import { authErrors, errorBody, ok } from './schemas';
 import { me } from '../contract';
@@ -12,7 +12,7 @@ import { permissionsOf } from '../../domain/policy';
 
 export interface AuthRouteOptions {
   sessions: AuthRepository;
-  secureCookies: boolean;
+  secureCookies: SecureCookies;
   /** per-IP limit on POST /login (default 30 per minute) */
   loginRateLimit?: { max: number; timeWindow: number };
 }

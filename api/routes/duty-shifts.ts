@@ -6,9 +6,9 @@ import { z } from 'zod';
 import { formatCivilDate, shanghaiDateOf } from '../../domain';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import type { DutyRosterService } from '../services/duty-roster-service';
-import { authErrors, errorBody, id, idParams, ok, workDate } from './schemas';
+import { authErrors, errorBody, id, idParams, ok, workDate, workMonth } from './schemas';
 
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM (month must be YYYY-MM)');
+const month = workMonth;
 const shift = z.object({
   id: z.string(), communityId: z.string(), communityName: z.string(), dutyDate: z.string(), userId: z.string(), userName: z.string(),
   assessed: z.boolean(), checkIn: z.enum(['done', 'late', 'pending', 'missed', 'waived', 'not-planned', 'not-assessed']),

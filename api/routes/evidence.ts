@@ -11,7 +11,7 @@ import type { EvidenceStorage } from '../../storage/evidence-storage';
 import { NotFoundError } from '../errors';
 import { singleFilePart } from '../plugins/single-file';
 import { actorOf, currentUser, requireAuth } from '../plugins/auth';
-import { evidenceUploads, MULTIPART_OPTIONS, thumbnailKeyOf, uploadRateLimitOptions, type UploadRateLimit } from '../services/evidence/evidence-upload';
+import { evidenceUploads, MULTIPART_OPTIONS, thumbnailKeyOf, uploadRateLimitOptions, type UploadRateLimitOptions } from '../services/evidence/evidence-upload';
 import rateLimit from '@fastify/rate-limit';
 import { contentDisposition, evidenceView, hasThumbnail } from '../services/evidence/evidence-view';
 import { authErrors, errorBody, evidenceSchema, id, idParams } from './schemas';
@@ -23,7 +23,7 @@ const NOT_FOUND = '证据文件';
 export interface EvidenceRouteDeps {
   evidence: EvidenceRepository;
   storage: EvidenceStorage;
-  uploadRateLimit?: UploadRateLimit;
+  uploadRateLimit?: UploadRateLimitOptions;
 }
 
 export const evidenceRoutes = (deps: EvidenceRouteDeps): FastifyPluginAsync => async (app) => {
@@ -32,7 +32,7 @@ export const evidenceRoutes = (deps: EvidenceRouteDeps): FastifyPluginAsync => a
   const typed = app.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', requireAuth);
   await app.register(multipart, MULTIPART_OPTIONS);
-  await app.register(rateLimit, uploadRateLimitOptions(deps.uploadRateLimit));
+  await app.register(rateLimit, deps.uploadRateLimit ?? uploadRateLimitOptions());
 
   const inScope = async (scope: string[], evidenceId: string): Promise<EvidenceRecord> => {
     const row = await repo.findInScope(scope, evidenceId);

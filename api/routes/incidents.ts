@@ -9,7 +9,8 @@ import type { RulebookStore } from '../../platform/rulebook-store';
 import { BadRequestError } from '../errors';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import { deductionService, isIncident } from '../services/deduction-service';
-import { evidenceUploads, MULTIPART_OPTIONS } from '../services/evidence/evidence-upload';
+import rateLimit from '@fastify/rate-limit';
+import { evidenceUploads, MULTIPART_OPTIONS, uploadRateLimitOptions, type UploadRateLimitOptions } from '../services/evidence/evidence-upload';
 import { evidenceView } from '../services/evidence/evidence-view';
 import { singleFilePart } from '../plugins/single-file';
 import { incidentService, RULEBOOK_FIELDS } from '../services/incident-service';
@@ -27,6 +28,8 @@ export interface IncidentRouteDeps {
   /** for the incident evidence upload: the same pipeline and storage as /api/evidence */
   evidence: EvidenceRepository;
   storage: EvidenceStorage;
+  /** the same options object as /api/evidence: one allowance of uploads per user across both routes */
+  uploadRateLimit?: UploadRateLimitOptions;
 }
 
 /** Incident deductions recorded by officials (rubric sections 5-7: petitions, accidents, notices), and the evidence that explains them. */
@@ -38,6 +41,7 @@ export const incidentRoutes = (deps: IncidentRouteDeps): FastifyPluginAsync => a
   app.addHook('onRequest', requireAuth);
   // Only this plugin's routes accept multipart; JSON bodies keep the app's 1 MiB limit.
   await app.register(multipart, MULTIPART_OPTIONS);
+  await app.register(rateLimit, deps.uploadRateLimit ?? uploadRateLimitOptions());
 
   typed.get('/rules', {
     onRequest: allow('incidents.manage'),
@@ -86,6 +90,7 @@ export const incidentRoutes = (deps: IncidentRouteDeps): FastifyPluginAsync => a
 
   typed.post('/:id/evidence', {
     onRequest: allow('incidents.manage'),
+    config: { rateLimit: {} },
     schema: {
       summary: 'Attach one evidence file to an incident deduction (officials; multipart field "file", at most 15 MB; same checks as /api/evidence)',
       tags: ['deductions', 'evidence'], consumes: ['multipart/form-data'], params: idParams,

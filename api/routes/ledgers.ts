@@ -42,7 +42,7 @@ const editable = {
 const subject = z.object({
   id: z.string(), communityId: z.string(), category: z.string(), kind: z.enum(['PERSON', 'SITE']), displayName: z.string(),
   riskLevel: z.string().nullable(), responsibleUserId: z.string().nullable(), guardianLetter: z.boolean(), responsibilityLetter: z.boolean(),
-  startDate: z.string(), endDate: z.string().nullable(), idNumberMasked: z.string().nullable(), hasDetails: z.boolean(),
+  startDate: z.string(), endDate: z.string().nullable(), idNumberMasked: z.string().nullable(), hasDetails: z.boolean(), unreadable: z.boolean(),
   fields: z.record(z.string(), z.string()), flags: z.array(z.string()), createdAt: z.date(), updatedAt: z.date(),
 });
 const categorySchema = z.object({
@@ -69,7 +69,13 @@ export const ledgerRoutes = (deps: { ledgers: LedgerRepository; users: UserRepos
 
   typed.get('/', {
     schema: { summary: 'Ledger entries in scope (sensitive fields masked)', tags: ['ledgers'], querystring: listQuery, response: { 200: z.array(subject), 404: errorBody, ...authErrors } },
-  }, async (request) => service.list(currentUser(request), request.query));
+  }, async (request) => {
+    const rows = await service.list(currentUser(request), request.query);
+    // One damaged row is shown as unreadable rather than failing the whole list; the log says which.
+    const unreadable = rows.filter((r) => r.unreadable).map((r) => r.id);
+    if (unreadable.length) request.log.error({ ledgerIds: unreadable }, 'ledger rows whose encrypted fields do not decrypt (wrong LEDGER_ENCRYPTION_KEY or damaged data)');
+    return rows;
+  });
 
   typed.post('/', {
     schema: {

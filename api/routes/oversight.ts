@@ -9,9 +9,9 @@ import { currentUser, requireAuth, allow } from '../plugins/auth';
 import type { TaskService } from '../services/task-service';
 import { HEATMAP_PAGE, heatmapView, type HeatmapCache } from '../services/heatmap';
 import { heatmap } from '../contract';
-import { authErrors, errorBody, id, submission, task } from './schemas';
+import { authErrors, errorBody, id, submission, task, workMonth } from './schemas';
 
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM (month must be YYYY-MM)');
+const month = workMonth;
 
 const HEATMAP_MAX_PAGE = 300;
 const escalation = z.object({

@@ -35,6 +35,9 @@ export const civilDate = civilDateIn(1900, 2100);
 export const existingCivilDate = civilDate;
 /** Dates of assessment work (incidents, duty shifts): within the years a rulebook can cover, like the year filters. */
 export const workDate = civilDateIn(2000, 2100);
+/** A month of assessment work (yyyy-mm), in the years a rulebook can cover: no month 13, no year 0000. */
+export const workMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM (month must be YYYY-MM)')
+  .refine((m) => Number(m.slice(0, 4)) >= 2000 && Number(m.slice(0, 4)) <= 2100, '年份应在 2000-2100 之间 (year 2000-2100)');
 /** An ISO-8601 instant with offset that exists (no 30 February), in years 1900-2100. */
 export const instant = z.iso.datetime({ offset: true, message: '时间格式应为 ISO 8601，如 2026-03-01T08:00:00+08:00 (ISO 8601 date-time with offset)' })
   .refine((s) => dateExists(s.slice(0, 10)), NO_SUCH_DATE)
@@ -42,7 +45,8 @@ export const instant = z.iso.datetime({ offset: true, message: '时间格式应�
 /** A bigint id used as a page cursor: digits within PostgreSQL's int8. */
 export const int8Cursor = z.string()
   .regex(/^\d{1,19}$/, '翻页位置应为正整数，请使用上一页最后一条的 id (cursor must be the last id of the previous page)')
-  .refine((s) => BigInt(s) <= 9223372036854775807n, '翻页位置超出范围，请使用上一页最后一条的 id (cursor out of range)');
+  // zod runs this even when the regex failed: BigInt('null') would throw (a 500 npm run fuzz found).
+  .refine((s) => !/^\d{1,19}$/.test(s) || BigInt(s) <= 9223372036854775807n, '翻页位置超出范围，请使用上一页最后一条的 id (cursor out of range)');
 /** Error responses every authenticated route may give; listed so they appear in /docs. */
 export const authErrors = { 401: errorBody, 403: errorBody };
 

@@ -5,9 +5,9 @@ import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import type { SelfCheckRepository } from '../../db/self-check-repository';
 import { NotFoundError } from '../errors';
-import { requireAuth, allow } from '../plugins/auth';
+import { currentUser, requireAuth, allow } from '../plugins/auth';
 import { authErrors } from './schemas';
-import { selfCheckWorkflowId } from '../../workflows/ids';
+import { isSelfCheckOf, selfCheckWorkflowId } from '../../workflows/ids';
 
 const selfCheck = z.object({ workflowId: z.string(), requestedAt: z.string(), completedAt: z.string(), note: z.string() });
 
@@ -35,7 +35,7 @@ export const systemRoutes = (deps: SystemRouteDeps): FastifyPluginAsync => async
       response: { 202: z.object({ workflowId: z.string() }), ...authErrors },
     },
   }, async (request, reply) => {
-    const workflowId = selfCheckWorkflowId(randomUUID());
+    const workflowId = selfCheckWorkflowId(currentUser(request).townshipId, randomUUID());
     await deps.temporal.workflow.start('selfCheckWorkflow', {
       taskQueue: deps.taskQueue,
       workflowId,
@@ -52,7 +52,8 @@ export const systemRoutes = (deps: SystemRouteDeps): FastifyPluginAsync => async
       response: { 200: selfCheck, ...authErrors },
     },
   }, async (request) => {
-    const record = await selfChecks.findByWorkflowId(request.params.workflowId);
+    // Another township's self-check answers like a missing one (no existence oracle).
+    const record = isSelfCheckOf(request.params.workflowId, currentUser(request).townshipId) ? await selfChecks.findByWorkflowId(request.params.workflowId) : undefined;
     if (!record) throw new NotFoundError(`self-check ${request.params.workflowId}`);
     return { ...record, requestedAt: record.requestedAt.toISOString(), completedAt: record.completedAt.toISOString() };
   });

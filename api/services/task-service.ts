@@ -160,6 +160,8 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
       const submission = (await deps.tasks.submissions(row.id)).find((s) => s.id === submissionId);
       if (!submission) throw new NotFoundError(`提交 ${submissionId}`);
       if (submission.submittedById === user.id) throw new ConflictError('不能审核自己提交的证据 (you cannot review your own submission)', 'own_submission');
+      // Someone else may submit what the reviewer uploaded: approving it would still be judging one's own work.
+      if (submission.evidence.some((e) => e.uploadedById === user.id)) throw new ConflictError('这次提交中有您本人上传的文件，不能由您审核，请由其他审核人处理 (the submission contains files you uploaded)', 'own_upload');
       return update(row, (handle) => handle.executeUpdate(reviewUpdate, { args: [{ submissionId, reviewerId: user.id, decision: input.decision, ...(input.reason ? { reason: input.reason } : {}) }] }));
     },
 

@@ -55,6 +55,17 @@ describe('hostile input is refused with 400', () => {
     expect(await api.db.dutyShift.count({ where: { communityId: t.communityA } })).toBe(0);
   });
 
+  it('an audit cursor that is not a number (found by npm run fuzz: before=null was a 500)', async () => {
+    for (const before of ['null', 'abc', '-1']) expectActionable400(await zhengfa.get(`/api/audit?before=${before}`), `audit before=${before}`);
+  });
+
+  it('months of year 0000 or 9999 on the heatmap and the duty roster (found by npm run fuzz: 500 before)', async () => {
+    for (const month of ['0000-01', '9999-12', '1999-12']) {
+      expectActionable400(await zhengfa.get(`/api/heatmap?month=${month}`), `heatmap month=${month}`);
+      expectActionable400(await secretary.get(`/api/duty-shifts?month=${month}`), `duty-shifts month=${month}`);
+    }
+  });
+
   it('timestamps that do not exist (audit range, deadline extension)', async () => {
     const admin = await login(api.app, t.users.admin.username);
     for (const at of ['2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z', '0000-01-01T00:00:00Z']) {

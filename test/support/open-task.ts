@@ -48,6 +48,14 @@ export async function waitForTaskStatus(db: Database, key: string, status: TaskR
   return row!.id;
 }
 
+/** Monthly rules of the 2022 rulebook that carry a deduction: a storm of deadlines at one instant (crash and fault tests). */
+export async function monthlyRulesWithDeduction(): Promise<string[]> {
+  const rulebook = (await testRulebooks()).byVersion(2022, 1)!;
+  const opens = new Date('2022-03-01T00:00:00+08:00');
+  return generateObligations({ rulebook, community: { id: 'c' }, from: opens, to: new Date(opens.getTime() + DAY) })
+    .filter((i) => i.periodKey === '2022-03' && i.deduction.amount > 0 && !i.subjectId).map((i) => i.ruleId);
+}
+
 /**
  * Opens a task on the dev server (which runs in real time): opened an hour
  * ago, due after `dueInMs`. Resolves once the workflow has opened its row.

@@ -64,6 +64,10 @@ export function checkFileName(name: string | undefined): string {
   if (/[/\\\u0000-\u001f\u007f]/.test(trimmed) || trimmed === '.' || trimmed === '..') {
     throw new BadRequestError('文件名不能包含路径或控制字符 (the file name must not contain a path or control characters)', 'bad_file_name');
   }
+  // Windows drops trailing dots and spaces when saving: "run.exe." and "run.exe . " would land as run.exe without ever claiming .exe here.
+  if (trimmed.endsWith('.')) {
+    throw new BadRequestError('文件名不能以“.”结尾，请改成以扩展名结尾的名字，例如“照片.jpg” (the file name must not end with a dot)', 'bad_file_name');
+  }
   if ([...trimmed].length > 200) throw new BadRequestError('文件名过长，最多 200 个字符 (file name longer than 200 characters)', 'bad_file_name');
   return trimmed;
 }

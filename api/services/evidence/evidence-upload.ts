@@ -31,16 +31,49 @@ export const MULTIPART_OPTIONS = {
 export interface UploadRateLimit { max: number; timeWindow: number }
 export const UPLOAD_RATE_LIMIT: UploadRateLimit = { max: 30, timeWindow: 60_000 };
 
-/** @fastify/rate-limit options of every upload route: counted per logged-in user, not per address. */
+/**
+ * @fastify/rate-limit options of every upload route: counted per logged-in
+ * user, not per address. Build them once per app and register the same object
+ * on each upload plugin: the counters live in one store, so the evidence and
+ * the incident upload routes draw on the same allowance.
+ */
 export function uploadRateLimitOptions(limit: UploadRateLimit = UPLOAD_RATE_LIMIT) {
+  const windows = new Map<string, { count: number; startMs: number }>();
+  class SharedStore {
+    incr(key: string, cb: (err: Error | null, res: { current: number; ttl: number }) => void, timeWindow: number): void {
+      const now = Date.now();
+      // Expired windows are dropped now and then, so a stream of users cannot grow the map without bound.
+      if (windows.size > 10_000) for (const [k, w] of windows) if (w.startMs + timeWindow <= now) windows.delete(k);
+      let w = windows.get(key);
+      if (!w || w.startMs + timeWindow <= now) windows.set(key, (w = { count: 0, startMs: now }));
+      w.count++;
+      cb(null, { current: w.count, ttl: w.startMs + timeWindow - now });
+    }
+    /** Route-level configs get the same store (the plugin would otherwise give each route its own counters). */
+    child(): SharedStore { return this; }
+  }
   return {
     global: false,
     max: limit.max,
     timeWindow: limit.timeWindow,
+    store: SharedStore,
     keyGenerator: (request: FastifyRequest) => request.auth?.user.id ?? request.ip,
     errorResponseBuilder: (_request: FastifyRequest, ctx: { ttl: number }) => new HttpError(429, 'rate_limited',
       `上传过于频繁：每分钟最多 ${limit.max} 个文件，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试 (too many uploads; retry in ${Math.ceil(ctx.ttl / 1000)} s)`),
   };
+}
+export type UploadRateLimitOptions = ReturnType<typeof uploadRateLimitOptions>;
+
+/**
+ * A failure of the storage itself (disk full, folder gone, bucket refusing):
+ * 503, the person keeps the file and tries again later. Anything else passes
+ * through unchanged (refusals stay 4xx, database errors meet the app's handler).
+ */
+export function asStorageFailure(err: unknown): unknown {
+  const e = err as { code?: unknown; syscall?: unknown; $metadata?: unknown };
+  const fileSystem = typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code) && typeof e.syscall === 'string';
+  if (err instanceof HttpError || !(fileSystem || e?.$metadata)) return err;
+  return new HttpError(503, 'storage_unavailable', '证据存储暂时不可用（例如磁盘已满），文件没有保存，请稍后重新上传；如反复出现请联系系统管理员 (evidence storage failed; nothing was saved)');
 }
 
 export class FileTooLargeError extends HttpError {
@@ -107,8 +140,8 @@ export function evidenceUploads(deps: { evidence: EvidenceRepository; storage: E
         deductionId: deductionId ?? null,
       }, actor);
     } catch (err) {
-      await removeOrphans(storageKey, written);
-      throw err;
+      await removeOrphans(storageKey, written).catch(() => {});
+      throw asStorageFailure(err);
     } finally {
       await rm(received.path, { force: true });
     }
@@ -116,7 +149,6 @@ export function evidenceUploads(deps: { evidence: EvidenceRepository; storage: E
 
   /** Streams to `<tempDir>/<uuid>.upload`, hashing and counting on the way; never holds the file in memory. */
   async function receive(file: IncomingFile['file']): Promise<{ path: string; sha256: string; sizeBytes: number }> {
-    await mkdir(storage.tempDir, { recursive: true });
     const path = join(storage.tempDir, `${randomUUID()}.upload`);
     const hash = createHash('sha256');
     let sizeBytes = 0;
@@ -130,15 +162,19 @@ export function evidenceUploads(deps: { evidence: EvidenceRepository; storage: E
       },
     });
     try {
-      await pipeline(file, meter, createWriteStream(path, { flags: 'wx' }));
+      await mkdir(storage.tempDir, { recursive: true, mode: 0o700 });
+      await pipeline(file, meter, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
       // busboy ends a file at the limit quietly and marks it truncated.
       if (file.truncated) throw new FileTooLargeError();
       if (sizeBytes === 0) throw new BadRequestError('文件为空 (the file is empty)', 'empty_file');
       return { path, sha256: hash.digest('hex'), sizeBytes };
     } catch (err) {
-      await rm(path, { force: true });
+      // rm itself fails when the scratch folder is gone or is a file: the original error is the one to answer with.
+      await rm(path, { force: true }).catch(() => {});
+      // Drain what was not read (the scratch file could not even be opened), so the request ends with our answer.
+      file.resume();
       if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new FileTooLargeError();
-      throw err;
+      throw asStorageFailure(err);
     }
   }
 

@@ -139,6 +139,8 @@ export interface LedgerSubject {
   id: string; communityId: string; category: string; kind: 'PERSON' | 'SITE'; displayName: string; riskLevel: string | null;
   responsibleUserId: string | null; guardianLetter: boolean; responsibilityLetter: boolean; startDate: string; endDate: string | null;
   idNumberMasked: string | null; hasDetails: boolean;
+  /** the ID number or details do not decrypt (wrong key, damaged data) */
+  unreadable: boolean;
   /** the rulebook's ledger fields (住址, 信访诉求, ...) and markers (incident-prone) */
   fields: Record<string, string>; flags: string[];
 }

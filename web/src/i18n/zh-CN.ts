@@ -433,6 +433,7 @@ export const zhCN = {
   'ledger.addTitle': '新增台账条目（{community}）',
   'ledger.editTitle': '修改“{name}”',
   'ledger.idKeep': '已登记 {masked}，不改请留空',
+  'ledger.unreadable': '无法解密，请联系系统管理员核对密钥',
   'ledger.startDate': '列入台账日期',
   'ledger.endDate': '销号日期',
   'ledger.riskDefault': '未定（按中度走访）',

@@ -171,7 +171,7 @@ export function LedgerDetail({ subject, ctx, onBack, onChanged }: { subject: Led
   if (editing) return <LedgerForm ctx={ctx} subject={subject} onCancel={() => setEditing(false)} onSaved={(s) => { setEditing(false); onChanged(t('ledger.saved', { name: s.displayName })); }} />;
   const facts: Array<[string, string]> = [
     [t('ledger.category'), category?.name ?? ''],
-    [t('ledger.idNumber'), full ? full.idNumber ?? '—' : subject.idNumberMasked ?? '—'],
+    [t('ledger.idNumber'), subject.unreadable ? t('ledger.unreadable') : full ? full.idNumber ?? '—' : subject.idNumberMasked ?? '—'],
     [t('ledger.startDate'), subject.startDate],
     ...(subject.endDate ? [[t('ledger.endDate'), subject.endDate] as [string, string]] : []),
     [t('ledger.risk'), subject.riskLevel ? t(`ledger.risk.${subject.riskLevel}` as MessageKey) : '—'],
