@@ -5,7 +5,26 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import prettier from 'eslint-config-prettier';
 
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'crypto', 'http', 'https', 'net', 'os', 'child_process', 'stream', 'url', 'util', 'events', 'timers', 'worker_threads', 'dns', 'zlib'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'os',
+  'child_process',
+  'stream',
+  'url',
+  'util',
+  'events',
+  'timers',
+  'worker_threads',
+  'dns',
+  'zlib',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'db/generated/', 'web/dist/', '.duban/', '.tools/', 'tmp/', 'coverage/'] },
@@ -23,9 +42,10 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.tsx'],
     ignores: ['db/**', 'prisma.config.ts', 'prisma/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['@prisma/*', '**/db/generated/**'], message: 'Only db/ may use Prisma; call a repository instead.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@prisma/*', '**/db/generated/**'], message: 'Only db/ may use Prisma; call a repository instead.' }] },
+      ],
     },
   },
   {
@@ -34,13 +54,40 @@ export default tseslint.config(
     ignores: ['workflows/**/*.test.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: nodeBuiltins, message: 'Workflows must be deterministic: no Node built-ins. Do I/O in an activity.' },
-        { group: ['@prisma/*', '**/db/**', 'pg', 'nodemailer', 'fastify', '@temporalio/client', '@temporalio/worker', '**/notify/**', '**/api/**'], message: 'Workflows must not do I/O: call an activity.' },
-        { group: ['**/activities', '**/activities/**'], allowTypeImports: true, message: 'Import activity types only (import type) and use proxyActivities.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeBuiltins, message: 'Workflows must be deterministic: no Node built-ins. Do I/O in an activity.' },
+            {
+              group: [
+                '@prisma/*',
+                '**/db/**',
+                'pg',
+                'nodemailer',
+                'fastify',
+                '@temporalio/client',
+                '@temporalio/worker',
+                '**/notify/**',
+                '**/api/**',
+              ],
+              message: 'Workflows must not do I/O: call an activity.',
+            },
+            {
+              group: ['**/activities', '**/activities/**'],
+              allowTypeImports: true,
+              message: 'Import activity types only (import type) and use proxyActivities.',
+            },
+          ],
+        },
+      ],
       '@typescript-eslint/no-floating-promises': 'error',
-      'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' }, { name: 'setInterval', message: 'Use sleep() in a loop.' }, { name: 'process', message: 'Workflows read no environment.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
+        { name: 'setInterval', message: 'Use sleep() in a loop.' },
+        { name: 'process', message: 'Workflows read no environment.' },
+      ],
     },
   },
   {
@@ -48,12 +95,24 @@ export default tseslint.config(
     files: ['api/routes/**/*.ts'],
     ignores: ['api/routes/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['@prisma/*', '**/db/generated/**'], message: 'Only db/ may use Prisma; call a repository instead.' },
-        { group: ['**/db/**'], allowTypeImports: true, message: 'Routes get repositories and services from api/compose.ts; import only types from db/.' },
-        { group: ['**/stack/**'], message: 'The development stack is wired in api/compose.ts, never imported by a route.' },
-        { group: ['./*', '!./schemas'], message: 'Routes do not import each other: shared schemas go in ./schemas, shared request helpers in ../plugins.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@prisma/*', '**/db/generated/**'], message: 'Only db/ may use Prisma; call a repository instead.' },
+            {
+              group: ['**/db/**'],
+              allowTypeImports: true,
+              message: 'Routes get repositories and services from api/compose.ts; import only types from db/.',
+            },
+            { group: ['**/stack/**'], message: 'The development stack is wired in api/compose.ts, never imported by a route.' },
+            {
+              group: ['./*', '!./schemas'],
+              message: 'Routes do not import each other: shared schemas go in ./schemas, shared request helpers in ../plugins.',
+            },
+          ],
+        },
+      ],
     },
   },
   // Layout is Prettier's (npm run format): switch off any ESLint rule that would fight it. Keep last.

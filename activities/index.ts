@@ -17,7 +17,16 @@ export interface ActivityDeps {
    * notification workflows go to `notificationTaskQueue` (default: the same queue).
    */
   temporal: { client: Client; taskQueue: string; notificationTaskQueue?: string };
-  notify: { channels: Readonly<Record<string, Channel>>; policy: RoutingPolicy; publicUrl: string; digestHour?: number; escalationBatchMinutes?: number; escalationFallbackMinutes?: number; inDoubtGraceMinutes?: number; reconcileEveryMinutes?: number };
+  notify: {
+    channels: Readonly<Record<string, Channel>>;
+    policy: RoutingPolicy;
+    publicUrl: string;
+    digestHour?: number;
+    escalationBatchMinutes?: number;
+    escalationFallbackMinutes?: number;
+    inDoubtGraceMinutes?: number;
+    reconcileEveryMinutes?: number;
+  };
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -29,8 +38,12 @@ export function createActivities(deps: ActivityDeps) {
     },
     ...createObligationActivities(deps),
     ...createPlanningActivities({ db: deps.db, rulebooks: deps.rulebooks, temporal: deps.temporal }),
-    ...createNotificationActivities({ db: deps.db, rulebooks: deps.rulebooks, ...deps.notify,
-      temporal: { client: deps.temporal.client, taskQueue: deps.temporal.notificationTaskQueue ?? deps.temporal.taskQueue } }),
+    ...createNotificationActivities({
+      db: deps.db,
+      rulebooks: deps.rulebooks,
+      ...deps.notify,
+      temporal: { client: deps.temporal.client, taskQueue: deps.temporal.notificationTaskQueue ?? deps.temporal.taskQueue },
+    }),
   };
 }
 

@@ -5,15 +5,52 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { notificationWorkflowId } from '../workflows/ids';
 import {
-  InDoubtSendError, ROBOT_RATE_LIMITS, TEMPLATE_TEXTS, isSendError, buildDigests, deliver, earliestAllowedSend, endOfQuietHours, digestEventId, digestWindow, escalationBatch, escalationWindowEnd, notificationKey, planDelivery, planFor, renderFor,
+  InDoubtSendError,
+  ROBOT_RATE_LIMITS,
+  TEMPLATE_TEXTS,
+  isSendError,
+  buildDigests,
+  deliver,
+  earliestAllowedSend,
+  endOfQuietHours,
+  digestEventId,
+  digestWindow,
+  escalationBatch,
+  escalationWindowEnd,
+  notificationKey,
+  planDelivery,
+  planFor,
+  renderFor,
   type DigestItem,
-  type Channel, type DeliveryPlan, type EventType, type SmsMessage, type NotificationOutbox, type OutboundMessage, type RoutingPolicy, type SendResult, type TaskEvent,
+  type Channel,
+  type DeliveryPlan,
+  type EventType,
+  type SmsMessage,
+  type NotificationOutbox,
+  type OutboundMessage,
+  type RoutingPolicy,
+  type SendResult,
+  type TaskEvent,
 } from '../notify';
 import type { Database } from '../db/client';
 import { obligationRepository } from '../db/obligation-repository';
 import { recipientDirectory } from '../db/recipient-directory';
 import {
-  closeDigestRows, confirmDelivery, heldRow, inDoubtRows, markStaleSendsInDoubt, recentSendTimes, sentWithoutReceipt, type UnsettledRow, holdForEscalationBatch, pendingDigestRows, postgresOutbox, queueForDigest, recordUndeliverable, rowsOfEscalationBatch, takeIntoEscalationBatch,
+  closeDigestRows,
+  confirmDelivery,
+  heldRow,
+  inDoubtRows,
+  markStaleSendsInDoubt,
+  recentSendTimes,
+  sentWithoutReceipt,
+  type UnsettledRow,
+  holdForEscalationBatch,
+  pendingDigestRows,
+  postgresOutbox,
+  queueForDigest,
+  recordUndeliverable,
+  rowsOfEscalationBatch,
+  takeIntoEscalationBatch,
 } from '../db/notification-outbox';
 import type { RulebookStore } from '../platform/rulebook-store';
 import { ESCALATION_ROLE } from './escalation-roles';
@@ -113,7 +150,10 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
   async function taskEvent(request: Pick<NotificationRequest, 'obligationKey' | 'event' | 'sequence' | 'at' | 'reason' | 'level'>) {
     const task = await obligations.findDisplay(request.obligationKey);
     if (!task) return undefined;
-    const rule = deps.rulebooks.all().flatMap((r) => r.rules).find((r) => r.id === task.ruleId);
+    const rule = deps.rulebooks
+      .all()
+      .flatMap((r) => r.rules)
+      .find((r) => r.id === task.ruleId);
     const event: TaskEvent = {
       id: taskEventId(request.obligationKey, request.event, request.sequence),
       type: request.event,
@@ -156,7 +196,9 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     const run = previous.then(task, task);
     const settled = run.catch(() => undefined);
     robotQueues.set(channelId, settled);
-    void settled.then(() => { if (robotQueues.get(channelId) === settled) robotQueues.delete(channelId); });
+    void settled.then(() => {
+      if (robotQueues.get(channelId) === settled) robotQueues.delete(channelId);
+    });
     return run;
   }
 
@@ -173,7 +215,8 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     };
     const outbox = postgresOutbox(deps.db, (_key, meta) => {
       const message = rendered(meta.channelId);
-      const recipient = message.medium === 'email' ? message.to.join(',') : message.medium === 'sms' ? message.phoneNumbers.join(',') : meta.channelId;
+      const recipient =
+        message.medium === 'email' ? message.to.join(',') : message.medium === 'sms' ? message.phoneNumbers.join(',') : meta.channelId;
       const { subject, body } = describeMessage(message);
       return { recipient, userId: plan.recipient.userId, body, ...(subject ? { subject } : {}) };
     });
@@ -228,8 +271,10 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     for (const row of rows) {
       const parsed = parseHeldRowKey(row.businessKey);
       const level = parsed?.type === 'escalation' ? Number(parsed.sequence) : undefined;
-      const found = parsed && await taskEvent({ ...parsed, event: parsed.type, at: row.createdAt.toISOString(), ...(level ? { level } : {}) });
-      if (found && !items.some((i) => i.eventId === found.event.id)) items.push({ eventId: found.event.id, eventType: found.event.type, task: found.event.task });
+      const found =
+        parsed && (await taskEvent({ ...parsed, event: parsed.type, at: row.createdAt.toISOString(), ...(level ? { level } : {}) }));
+      if (found && !items.some((i) => i.eventId === found.event.id))
+        items.push({ eventId: found.event.id, eventType: found.event.type, task: found.event.task });
     }
     const { event, recipient } = batchShape(plan.recipient, batchKey, items, new Date().toISOString());
     const batchPlan = planFor(event, recipient, deps.policy);
@@ -240,16 +285,22 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       return { status: outcome.status };
     }
     if (outcome.status === 'deferred') return { status: 'deferred', until: outcome.until };
-    const reason = outcome.status === 'in-doubt'
-      ? `升级通知发送结果不明，未重发，请核对 ${outcome.key} (batch in doubt)`
-      : outcome.status === 'failed' ? outcome.errors.map((e) => `${e.channelId}: ${e.message}`).join('; ') : outcome.reason;
+    const reason =
+      outcome.status === 'in-doubt'
+        ? `升级通知发送结果不明，未重发，请核对 ${outcome.key} (batch in doubt)`
+        : outcome.status === 'failed'
+          ? outcome.errors.map((e) => `${e.channelId}: ${e.message}`).join('; ')
+          : outcome.reason;
     await closeDigestRows(deps.db, keys, { sent: false, reason }, 'escalation-batch');
     return { status: outcome.status };
   }
 
   /** The SMS a row stands for: its number(s) and the template variables it stored (see describeMessage). */
   const smsOfRow = (row: UnsettledRow): SmsMessage => ({
-    medium: 'sms', event: row.event as EventType, phoneNumbers: row.recipient.split(','), params: JSON.parse(row.body) as SmsMessage['params'],
+    medium: 'sms',
+    event: row.event as EventType,
+    phoneNumbers: row.recipient.split(','),
+    params: JSON.parse(row.body) as SmsMessage['params'],
   });
   const inDoubtGraceMs = (deps.inDoubtGraceMinutes ?? 10) * 60_000;
 
@@ -304,13 +355,15 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       if (!found) throw ApplicationFailure.nonRetryable(`obligation ${request.obligationKey} has no row`);
       const { task, event } = found;
       const recipients = isEscalation(request.event)
-        ? await directory.byRoles(task.communityId, [ESCALATION_ROLE[request.role ?? (request.event === 'escalation' ? 'secretary' : 'political-legal')]])
-        // Evidence waits for the community's area leaders, who review it (routed to their daily digest by default).
-        : request.event === 'review-requested'
+        ? await directory.byRoles(task.communityId, [
+            ESCALATION_ROLE[request.role ?? (request.event === 'escalation' ? 'secretary' : 'political-legal')],
+          ])
+        : // Evidence waits for the community's area leaders, who review it (routed to their daily digest by default).
+          request.event === 'review-requested'
           ? await directory.byRoles(task.communityId, rolesFor('notify.reviewRequested'))
           : task.assigneeId
-          ? [await directory.byId(task.assigneeId, task.communityId)].filter((r) => r !== undefined)
-          : await directory.byRoles(task.communityId, rolesFor('notify.unassignedReminder'));
+            ? [await directory.byId(task.assigneeId, task.communityId)].filter((r) => r !== undefined)
+            : await directory.byRoles(task.communityId, rolesFor('notify.unassignedReminder'));
       // A robot posts into the community's group: one post per group per event, not one per recipient.
       const posted = new Set<string>();
       const plans = planDelivery(event, recipients, deps.policy).filter((plan) => {
@@ -324,8 +377,15 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       const sends: DeliveryPlan[] = [];
       for (const plan of plans) {
         const { body } = describeMessage(renderFor(plan.attempts[0]?.medium ?? 'email', plan.event, plan.recipient));
-        const row = { businessKey: heldRowKey(event.id, plan.recipient.userId), event: event.type, userId: plan.recipient.userId, recipient: plan.recipient.name, body };
-        if (plan.mode === 'unreachable') await recordUndeliverable(deps.db, { ...row, reason: '未配置可用的通知渠道 (no channel configured for this person)' });
+        const row = {
+          businessKey: heldRowKey(event.id, plan.recipient.userId),
+          event: event.type,
+          userId: plan.recipient.userId,
+          recipient: plan.recipient.name,
+          body,
+        };
+        if (plan.mode === 'unreachable')
+          await recordUndeliverable(deps.db, { ...row, reason: '未配置可用的通知渠道 (no channel configured for this person)' });
         if (plan.mode === 'digest') await queueForDigest(deps.db, row);
         if (plan.mode !== 'send') continue;
         if (isEscalation(event.type) && batchPlanFor(plan).mode === 'send') {
@@ -347,7 +407,10 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       // escalations the rulebook marks urgent go out at night.
       const quietEnd = plan.event.urgent ? null : endOfQuietHours(new Date(), deps.policy.quietHours);
       if (quietEnd && quietEnd.getTime() > Date.now()) return { status: 'deferred', until: quietEnd.toISOString() };
-      const held = plan.event.type !== 'digest' && isEscalation(plan.event.type) ? await heldRow(deps.db, heldRowKey(plan.event.id, plan.recipient.userId)) : null;
+      const held =
+        plan.event.type !== 'digest' && isEscalation(plan.event.type)
+          ? await heldRow(deps.db, heldRowKey(plan.event.id, plan.recipient.userId))
+          : null;
       if (held?.channel === 'escalation-batch') return deliverEscalationBatch(plan, ledger);
       const outcome = await deliverOnce(plan, ledger);
       return outcome.status === 'deferred' ? { status: 'deferred', until: outcome.until } : { status: outcome.status };
@@ -370,8 +433,8 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       const orphans: string[] = [];
       for (const row of rows) {
         const parsed = parseHeldRowKey(row.businessKey);
-        const found = parsed && await taskEvent({ ...parsed, event: parsed.type, at: row.createdAt.toISOString() });
-        const recipient = found && await directory.byId(row.userId, found.task.communityId);
+        const found = parsed && (await taskEvent({ ...parsed, event: parsed.type, at: row.createdAt.toISOString() }));
+        const recipient = found && (await directory.byId(row.userId, found.task.communityId));
         if (!found || !recipient) {
           orphans.push(row.businessKey);
           continue;
@@ -380,7 +443,10 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         plans.push({ event: found.event, recipient, mode: 'digest', notBefore: found.event.at, attempts: [] });
         keysByUser.set(row.userId, [...(keysByUser.get(row.userId) ?? []), row.businessKey]);
       }
-      await closeDigestRows(deps.db, orphans, { sent: false, reason: '任务或接收人已不存在，未纳入汇总 (task or recipient no longer exists)' });
+      await closeDigestRows(deps.db, orphans, {
+        sent: false,
+        reason: '任务或接收人已不存在，未纳入汇总 (task or recipient no longer exists)',
+      });
 
       // One official's transient failure (a full mailbox, a refused connection) must not hold up the others:
       // it is remembered, the loop goes on, and the activity fails at the end so that its retry revisits
@@ -394,9 +460,13 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         let outcome: Awaited<ReturnType<typeof deliverOnce>> | { status: 'failed'; errors: Array<{ channelId: string; message: string }> };
         try {
           // The digest goes out now: it is already the scheduled hour, so quiet hours do not hold it back.
-          outcome = plan.mode === 'send'
-            ? await deliverOnce({ ...plan, notBefore: cutoff }, ledger)
-            : { status: 'failed' as const, errors: [{ channelId: 'none', message: '未配置可用的通知渠道 (no channel configured for this person)' }] };
+          outcome =
+            plan.mode === 'send'
+              ? await deliverOnce({ ...plan, notBefore: cutoff }, ledger)
+              : {
+                  status: 'failed' as const,
+                  errors: [{ channelId: 'none', message: '未配置可用的通知渠道 (no channel configured for this person)' }],
+                };
         } catch (error) {
           transient ??= error;
           continue;
@@ -409,9 +479,12 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           result.deferredUntil = outcome.until;
         } else {
           result.failed += 1;
-          const reason = outcome.status === 'in-doubt'
-            ? `汇总邮件发送结果不明，未重发，请核对 ${outcome.key} (digest in doubt)`
-            : outcome.status === 'failed' ? outcome.errors.map((e) => `${e.channelId}: ${e.message}`).join('; ') : outcome.reason;
+          const reason =
+            outcome.status === 'in-doubt'
+              ? `汇总邮件发送结果不明，未重发，请核对 ${outcome.key} (digest in doubt)`
+              : outcome.status === 'failed'
+                ? outcome.errors.map((e) => `${e.channelId}: ${e.message}`).join('; ')
+                : outcome.reason;
           await closeDigestRows(deps.db, keys, { sent: false, reason });
         }
       }

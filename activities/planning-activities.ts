@@ -33,12 +33,18 @@ export function createPlanningActivities(deps: PlanningActivityDeps) {
     },
 
     /** `dueAfter` (the planner's workflow time): skip periods whose deadline has already passed. */
-    async startObligations(input: { communityIds: string[]; from: string; to: string; dueAfter?: string }): Promise<{ generated: number; started: number }> {
+    async startObligations(input: {
+      communityIds: string[];
+      from: string;
+      to: string;
+      dueAfter?: string;
+    }): Promise<{ generated: number; started: number }> {
       const from = new Date(input.from);
       const to = new Date(input.to);
       const communities = await source.load(input.communityIds, seasonIds);
       const instances = communities.flatMap(({ community, subjects, rosters, addedWindows }) =>
-        generateObligationsAcrossVersions({ versions: deps.rulebooks.all(), community, subjects, rosters, addedWindows, from, to }));
+        generateObligationsAcrossVersions({ versions: deps.rulebooks.all(), community, subjects, rosters, addedWindows, from, to }),
+      );
       // A deadline that passed before the obligation was even planned (a new
       // installation, a long outage) is not the community's fault: never open it.
       const cutoff = input.dueAfter ? Date.parse(input.dueAfter) : -Infinity;
@@ -50,7 +56,12 @@ export function createPlanningActivities(deps: PlanningActivityDeps) {
 }
 
 /** Runs `task` over items with at most `limit` in flight; returns how many returned true. */
-async function runBounded<T>(items: readonly T[], limit: number, task: (item: T) => Promise<boolean>, progress: (done: number) => void): Promise<number> {
+async function runBounded<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<boolean>,
+  progress: (done: number) => void,
+): Promise<number> {
   let next = 0;
   let count = 0;
   let done = 0;

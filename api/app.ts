@@ -6,7 +6,13 @@ import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  hasZodFastifySchemaValidationErrors,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { DomainError, HttpError } from './errors';
 import { chineseOnly } from '../domain/chinese-only';
 import type { FailureKind } from '../domain/errors';
@@ -49,7 +55,14 @@ declare module 'fastify' {
 
 /** Reasoned, not yet measured (bench/reads.ts is the tool): past 8 requests at once a 2-core box only queues; 2 s in the queue is the most a person should wait for a 503. */
 /** The HTTP status of each domain failure (domain/errors.ts). */
-const STATUS_OF: Record<FailureKind, number> = { invalid: 400, unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409, unavailable: 503 };
+const STATUS_OF: Record<FailureKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unavailable: 503,
+};
 
 export const OVERLOAD_DEFAULTS: OverloadOptions = { maxInFlight: 8, maxQueued: 64, maxWaitMs: 2_000, retryAfterS: 2 };
 
@@ -60,8 +73,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: deps.trustProxy ?? false,
     // Errors Fastify raises before routing (a malformed URL): the same { error, message } shape as the error handler.
     frameworkErrors: (error, _request, reply) => {
-      const client = frameworkClientError(error) ?? { status: 400, error: 'bad_request', message: '请求格式错误，请检查地址 (bad request)' };
-      void (reply as unknown as { code(n: number): { send(b: unknown): void } }).code(client.status).send({ error: client.error, message: client.message });
+      const client = frameworkClientError(error) ?? {
+        status: 400,
+        error: 'bad_request',
+        message: '请求格式错误，请检查地址 (bad request)',
+      };
+      void (reply as unknown as { code(n: number): { send(b: unknown): void } })
+        .code(client.status)
+        .send({ error: client.error, message: client.message });
     },
   }).withTypeProvider<ZodTypeProvider>();
   const routeTable: Array<{ method: string; url: string }> = [];
@@ -93,11 +112,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     if (isDatabaseBusy(error)) {
       request.log.warn({ err: error }, 'database pool exhausted');
-      return reply.status(503).header('retry-after', '2').send({ error: 'overloaded', message: '系统繁忙，请稍后再试 (server busy, retry shortly)' });
+      return reply
+        .status(503)
+        .header('retry-after', '2')
+        .send({ error: 'overloaded', message: '系统繁忙，请稍后再试 (server busy, retry shortly)' });
     }
     if (isDatabaseUnreachable(error)) {
       request.log.error({ err: error }, 'database unreachable');
-      return reply.status(503).header('retry-after', '10').send({ error: 'database_unavailable', message: '数据库暂时无法连接，本次操作没有保存，请稍后重试；已保存的数据不受影响 (database unreachable, nothing was saved; retry shortly)' });
+      return reply.status(503).header('retry-after', '10').send({
+        error: 'database_unavailable',
+        message:
+          '数据库暂时无法连接，本次操作没有保存，请稍后重试；已保存的数据不受影响 (database unreachable, nothing was saved; retry shortly)',
+      });
     }
     const client = frameworkClientError(error as { code?: string; statusCode?: number; message?: string });
     if (client) return reply.status(client.status).send({ error: client.error, message: chineseOnly(client.message) });
@@ -109,12 +135,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Every answer: no framing, no type sniffing, no referrer leaks; API answers (ledger reads included) are never cached.
   app.addHook('onSend', async (request, reply) => {
     if (!reply.hasHeader('content-security-policy')) {
-      reply.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+      reply.header(
+        'Content-Security-Policy',
+        "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+      );
     }
     reply.header('X-Content-Type-Options', 'nosniff').header('Referrer-Policy', 'no-referrer').header('X-Frame-Options', 'DENY');
     if (request.url.startsWith('/api/')) reply.header('Cache-Control', 'no-store');
   });
-  app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: 'not_found', message: `没有这个地址：${request.method} ${request.url.split('?')[0]} (no such route)` }));
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: 'not_found', message: `没有这个地址：${request.method} ${request.url.split('?')[0]} (no such route)` }),
+  );
 
   // NUL bytes and lone surrogates are refused for every route, login included (400, not a database error).
   app.addHook('preValidation', refuseUnsafeText);
@@ -129,7 +160,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   // A change that can repaint a past month (waiver, submission, reversal, appeal, incident) empties the heatmap cache.
   app.addHook('onResponse', async (request, reply) => {
-    if (request.method !== 'GET' && reply.statusCode < 400 && /^\/api\/(tasks|deductions|appeals|incidents)(\/|\?|$)/.test(request.url)) deps.heatmapCache.invalidate();
+    if (request.method !== 'GET' && reply.statusCode < 400 && /^\/api\/(tasks|deductions|appeals|incidents)(\/|\?|$)/.test(request.url))
+      deps.heatmapCache.invalidate();
   });
 
   // Every route plugin gets its one dependency object from api/compose.ts, the same way.

@@ -193,7 +193,13 @@ export async function composeApp(config: AppConfig): Promise<AppDeps> {
         evidence: { evidence: evidenceRepository(db), storage, uploadRateLimit },
         dutyShifts: { service: dutyRosterService({ repo: dutyShiftRepository(db), rulebooks, events, now, log }), now },
         sensitiveWindows: { service: sensitiveWindowService({ repo: sensitiveWindowRepository(db), rulebooks, events, now, log }), now },
-        dataRequests: dataRequestService({ repo: dataRequestRepository(db), rulebooks, temporal: { client: temporal, taskQueue }, now, log }),
+        dataRequests: dataRequestService({
+          repo: dataRequestRepository(db),
+          rulebooks,
+          temporal: { client: temporal, taskQueue },
+          now,
+          log,
+        }),
         system: { temporal, taskQueue, selfChecks: selfCheckRepository(db) },
         roleGrants: { users },
       };

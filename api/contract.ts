@@ -29,7 +29,9 @@ export const heatmap = z.object({
   page: z.object({ number: z.number(), size: z.number(), communities: z.number().describe('communities in scope, all pages') }),
   communities: z.array(z.object({ id: z.string(), name: z.string() })),
   items: z.array(z.object({ ruleId: z.string(), title: z.string() })),
-  statuses: z.array(z.string()).describe('one string per community of the page, one letter per item: o on track, s due soon, x overdue, d deducted, - no task'),
+  statuses: z
+    .array(z.string())
+    .describe('one string per community of the page, one letter per item: o on track, s due soon, x overdue, d deducted, - no task'),
 });
 export type Heatmap = z.infer<typeof heatmap>;
 export type Community = z.infer<typeof community>;

@@ -23,10 +23,14 @@ export async function removeStaleUploads(tempDir: string, now: Date): Promise<nu
 }
 
 export function startHousekeeping(deps: { db: Database; uploadTempDir: string; log: (message: string) => void }) {
-  return cron.schedule('17 * * * *', async () => {
-    const now = new Date();
-    const sessions = await deleteExpiredSessions(deps.db, now);
-    const uploads = await removeStaleUploads(deps.uploadTempDir, now);
-    if (sessions || uploads) deps.log(`housekeeping: ${sessions} expired session(s), ${uploads} stale upload file(s) removed`);
-  }, { timezone: 'Asia/Shanghai' });
+  return cron.schedule(
+    '17 * * * *',
+    async () => {
+      const now = new Date();
+      const sessions = await deleteExpiredSessions(deps.db, now);
+      const uploads = await removeStaleUploads(deps.uploadTempDir, now);
+      if (sessions || uploads) deps.log(`housekeeping: ${sessions} expired session(s), ${uploads} stale upload file(s) removed`);
+    },
+    { timezone: 'Asia/Shanghai' },
+  );
 }

@@ -42,9 +42,11 @@ export function serveMetrics(registry: Registry, host: string, port: number): Pr
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve({
-      url: `http://${host}:${port}/metrics`,
-      close: () => new Promise<void>((done) => server.close(() => done())),
-    }));
+    server.listen(port, host, () =>
+      resolve({
+        url: `http://${host}:${port}/metrics`,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      }),
+    );
   });
 }

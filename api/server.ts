@@ -25,19 +25,35 @@ runMain('api', async () => {
     throw new StartupError(`cannot reach PostgreSQL at ${host} (DATABASE_URL): ${(error as Error).message.split('\n')[0]}`);
   });
   const temporal = await connectTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-  const { storage: evidenceStorage, description: evidenceWhere } = await evidenceStorageFromConfig(config, config.DUBAN_DATA_DIR ?? dataDir);
+  const { storage: evidenceStorage, description: evidenceWhere } = await evidenceStorageFromConfig(
+    config,
+    config.DUBAN_DATA_DIR ?? dataDir,
+  );
   // Cached scoreboards are dropped when any process commits a tally change.
-  const changes = listenForChanges(config.DATABASE_URL, (message, error) => console.warn(`[api] ${message}${error ? `: ${String(error)}` : ''}`));
-  const app = await buildApp(await composeApp({ db, temporal, changes, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, logLevel: config.LOG_LEVEL,
-    ledgerEncryptionKey: config.LEDGER_ENCRYPTION_KEY,
-    notify: loadNotifyConfig(config),
-    evidenceStorage,
-    ...schedulerEvents(db, temporal, config.TEMPORAL_TASK_QUEUE),
-    // On loopback (npm start, plain http) the cookie is Secure when the request came over HTTPS; listening anywhere else, always.
-    secureCookies: secureCookiesFor(config.API_HOST),
-    trustProxy: config.TRUST_PROXY }));
+  const changes = listenForChanges(config.DATABASE_URL, (message, error) =>
+    console.warn(`[api] ${message}${error ? `: ${String(error)}` : ''}`),
+  );
+  const app = await buildApp(
+    await composeApp({
+      db,
+      temporal,
+      changes,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      logLevel: config.LOG_LEVEL,
+      ledgerEncryptionKey: config.LEDGER_ENCRYPTION_KEY,
+      notify: loadNotifyConfig(config),
+      evidenceStorage,
+      ...schedulerEvents(db, temporal, config.TEMPORAL_TASK_QUEUE),
+      // On loopback (npm start, plain http) the cookie is Secure when the request came over HTTPS; listening anywhere else, always.
+      secureCookies: secureCookiesFor(config.API_HOST),
+      trustProxy: config.TRUST_PROXY,
+    }),
+  );
   app.log.info(`evidence storage: ${evidenceWhere}`);
-  const metrics = config.API_METRICS_PORT ? await serveMetrics(instrumentApi(app), config.METRICS_HOST, config.API_METRICS_PORT) : undefined;
+  const metrics = config.API_METRICS_PORT
+    ? await serveMetrics(instrumentApi(app), config.METRICS_HOST, config.API_METRICS_PORT)
+    : undefined;
   if (metrics) app.log.info(`Prometheus metrics on ${metrics.url}`);
   const housekeeping = startHousekeeping({ db, uploadTempDir: evidenceStorage.tempDir, log: (m) => app.log.info(m) });
   const close = async () => {

@@ -97,18 +97,33 @@ export async function seedCommunities(db: Database, count: number): Promise<stri
   const township = await db.township.create({ data: { code: `bench-${Date.now()}`, name: '基准镇' } });
   const ids: string[] = [];
   for (let c = 0; c < count; c++) {
-    const community = await db.community.create({ data: { townshipId: township.id, code: `bench-${township.id.slice(0, 8)}-${c}`, name: `基准社区${c}` } });
+    const community = await db.community.create({
+      data: { townshipId: township.id, code: `bench-${township.id.slice(0, 8)}-${c}`, name: `基准社区${c}` },
+    });
     ids.push(community.id);
   }
   await db.ledgerSubject.createMany({
-    data: ids.flatMap((communityId) => shapes.map((s) => ({
-      communityId, category: s.category, kind: s.kind, displayName: `对象${s.index}`, riskLevel: s.riskLevel,
-      responsibleUserId: null, guardianLetter: s.guardianLetter, responsibilityLetter: s.responsibilityLetter,
-      fields: FIELDS, flags: s.flags, startDate: new Date(`${SUBJECT_START}T00:00:00Z`), idNumberEnc: new Uint8Array([1]),
-    }))),
+    data: ids.flatMap((communityId) =>
+      shapes.map((s) => ({
+        communityId,
+        category: s.category,
+        kind: s.kind,
+        displayName: `对象${s.index}`,
+        riskLevel: s.riskLevel,
+        responsibleUserId: null,
+        guardianLetter: s.guardianLetter,
+        responsibilityLetter: s.responsibilityLetter,
+        fields: FIELDS,
+        flags: s.flags,
+        startDate: new Date(`${SUBJECT_START}T00:00:00Z`),
+        idNumberEnc: new Uint8Array([1]),
+      })),
+    ),
   });
   await db.dutyShift.createMany({
-    data: ids.flatMap((communityId, c) => dates.map((d, i) => ({ communityId, dutyDate: new Date(`${d}T00:00:00Z`), userId: `bench-duty-${c}-${i % 5}` }))),
+    data: ids.flatMap((communityId, c) =>
+      dates.map((d, i) => ({ communityId, dutyDate: new Date(`${d}T00:00:00Z`), userId: `bench-duty-${c}-${i % 5}` })),
+    ),
   });
   return ids;
 }

@@ -12,7 +12,25 @@ if (!DATABASE_URL || !PORT) throw new Error('bench/read-api.ts needs DATABASE_UR
 const db = createDatabase(DATABASE_URL);
 const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
 const changes = listenForChanges(DATABASE_URL);
-const app = await buildApp(await composeApp({ db, temporal, changes, namespace: 'default', taskQueue: 'bench-reads', secureCookies: false, loginRateLimit: { max: 1000, timeWindow: 60_000 } }));
+const app = await buildApp(
+  await composeApp({
+    db,
+    temporal,
+    changes,
+    namespace: 'default',
+    taskQueue: 'bench-reads',
+    secureCookies: false,
+    loginRateLimit: { max: 1000, timeWindow: 60_000 },
+  }),
+);
 await app.listen({ host: '127.0.0.1', port: Number(PORT) });
 console.log('LISTENING');
-process.once('SIGTERM', () => void app.close().then(() => changes.close()).then(() => db.$disconnect()).then(() => process.exit(0)));
+process.once(
+  'SIGTERM',
+  () =>
+    void app
+      .close()
+      .then(() => changes.close())
+      .then(() => db.$disconnect())
+      .then(() => process.exit(0)),
+);

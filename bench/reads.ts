@@ -23,7 +23,21 @@ import { fmt, table } from './table';
 
 const log = (line: string) => console.log(`[bench:reads] ${line}`);
 
-interface Run { route: string; who: string; concurrency: number; requests: number; p50: number; p95: number; p99: number; s5xx: number; s503: number; other: number; bytes: number; rssMb: number; load: string }
+interface Run {
+  route: string;
+  who: string;
+  concurrency: number;
+  requests: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  s5xx: number;
+  s503: number;
+  other: number;
+  bytes: number;
+  rssMb: number;
+  load: string;
+}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -31,7 +45,9 @@ function percentile(sorted: number[], p: number): number {
 }
 
 function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(field));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(field));
   return Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024;
 }
 
@@ -40,7 +56,9 @@ async function drive(url: string, cookie: string, concurrency: number, seconds: 
   const statuses = new Map<number, number>();
   let bytes = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections: concurrency, duration: seconds, timeout: 120, headers: { cookie } }, (error, r) => (error ? reject(error) : resolve(r)));
+    const instance = autocannon({ url, connections: concurrency, duration: seconds, timeout: 120, headers: { cookie } }, (error, r) =>
+      error ? reject(error) : resolve(r),
+    );
     instance.on('response', (_client, status, resBytes, ms) => {
       times.push(ms);
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -51,7 +69,14 @@ async function drive(url: string, cookie: string, concurrency: number, seconds: 
   const count = (pred: (s: number) => boolean) => [...statuses].filter(([s]) => pred(s)).reduce((n, [, c]) => n + c, 0);
   // A request still running when the time is up is not in `times`: say how many, so a slow route cannot look empty.
   const unfinished = Math.max(0, result.requests.sent - times.length);
-  return { unfinished, times, s5xx: count((s) => s >= 500), s503: count((s) => s === 503), other: count((s) => s < 200 || (s >= 300 && s < 500)) + result.errors, bytes };
+  return {
+    unfinished,
+    times,
+    s5xx: count((s) => s >= 500),
+    s503: count((s) => s === 503),
+    other: count((s) => s < 200 || (s >= 300 && s < 500)) + result.errors,
+    bytes,
+  };
 }
 
 export async function runReads(): Promise<void> {
@@ -65,7 +90,10 @@ export async function runReads(): Promise<void> {
       const scratch = mkdtempSync(path.join(os.tmpdir(), 'duban-bench-reads-'));
       chmodSync(scratch, 0o755);
       const pg = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), port: await freePort(), database: 'duban_reads' });
-      cleanups.push(async () => { await pg.stop(); rmSync(scratch, { recursive: true, force: true }); });
+      cleanups.push(async () => {
+        await pg.stop();
+        rmSync(scratch, { recursive: true, force: true });
+      });
       databaseUrl = pg.url;
       await migrateDatabase(databaseUrl);
       const communities = Number(process.env.BENCH_COMMUNITIES || 3000);
@@ -73,27 +101,52 @@ export async function runReads(): Promise<void> {
       const asOf = new Date('2026-11-30T00:00:00+08:00');
       log(`seeding ${communities} communities (scripts/scale-data.ts, states as of 2026-11-30)`);
       const seeded = await seedScale({ databaseUrl, communities, rulebook: rulebooks.forInstant(asOf)!, asOf, log });
-      log(`seeded in ${fmt.ms(seeded.ms)}: ${Object.entries(seeded.counts).map(([k, v]) => `${k} ${fmt.int(v)}`).join(', ')}`);
+      log(
+        `seeded in ${fmt.ms(seeded.ms)}: ${Object.entries(seeded.counts)
+          .map(([k, v]) => `${k} ${fmt.int(v)}`)
+          .join(', ')}`,
+      );
     }
     // The largest township in the database and its seeded logins.
     const db = createDatabase(databaseUrl);
-    const township = (await db.community.groupBy({ by: ['townshipId'], _count: { _all: true }, orderBy: { _count: { townshipId: 'desc' } }, take: 1 }))[0]!;
-    const users = await db.user.findMany({ where: { townshipId: township.townshipId, username: { startsWith: 'scale.' } }, select: { username: true, role: true }, orderBy: { username: 'asc' } });
-    const staffMember = await db.user.findFirst({ where: { townshipId: township.townshipId, role: 'STAFF' }, orderBy: { username: 'asc' }, select: { username: true, memberships: { select: { communityId: true } } } });
+    const township = (
+      await db.community.groupBy({ by: ['townshipId'], _count: { _all: true }, orderBy: { _count: { townshipId: 'desc' } }, take: 1 })
+    )[0]!;
+    const users = await db.user.findMany({
+      where: { townshipId: township.townshipId, username: { startsWith: 'scale.' } },
+      select: { username: true, role: true },
+      orderBy: { username: 'asc' },
+    });
+    const staffMember = await db.user.findFirst({
+      where: { townshipId: township.townshipId, role: 'STAFF' },
+      orderBy: { username: 'asc' },
+      select: { username: true, memberships: { select: { communityId: true } } },
+    });
     await db.$disconnect();
     const zhengfa = users.find((u) => u.role === 'POLITICAL_LEGAL')?.username;
     if (!zhengfa || !staffMember) throw new Error('no township seeded by scripts/scale-data.ts in this database (run npm run seed:scale)');
 
     const port = await freePort();
     api = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench/read-api.ts')], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), TZ: 'Asia/Shanghai' }, stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), TZ: 'Asia/Shanghai' },
+      stdio: ['ignore', 'inherit', 'inherit'],
     });
     const child = api;
-    cleanups.push(() => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }));
+    cleanups.push(
+      () =>
+        new Promise((resolve) => {
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+        }),
+    );
     await waitForPort('127.0.0.1', port, 300_000); // tsx compiles the app first: slow on a loaded machine
     const base = `http://127.0.0.1:${port}`;
     const login = async (username: string) => {
-      const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: SCALE_PASSWORD }) });
+      const res = await fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: SCALE_PASSWORD }),
+      });
       if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
       return res.headers.get('set-cookie')!.split(';')[0]!;
     };
@@ -113,34 +166,104 @@ export async function runReads(): Promise<void> {
     const only = process.env.BENCH_READS_ONLY;
     const runs: Run[] = [];
     // BENCH_READS_ONLY=heatmap,deductions: the rows whose route contains one of the words (and no overload run unless named).
-    const wanted = only?.split(',').map((w) => w.trim()).filter(Boolean);
+    const wanted = only
+      ?.split(',')
+      .map((w) => w.trim())
+      .filter(Boolean);
     for (const r of routes.filter((x) => !wanted || wanted.some((w) => x.route.includes(w)))) {
       for (const concurrency of [1, 10]) {
-        const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+        const load = os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ');
         log(`${r.route} (${r.label}) x${concurrency} for ${seconds} s`);
         const d = await drive(base + r.url, cookies[r.who], concurrency, seconds);
         runs.push({
-          route: r.route, who: r.label, concurrency, requests: d.times.length, p50: percentile(d.times, 50), p95: percentile(d.times, 95), p99: percentile(d.times, 99),
-          s5xx: d.s5xx, s503: d.s503, other: d.other + d.unfinished, bytes: d.bytes, rssMb: rssMb(child.pid!, 'VmRSS'), load,
+          route: r.route,
+          who: r.label,
+          concurrency,
+          requests: d.times.length,
+          p50: percentile(d.times, 50),
+          p95: percentile(d.times, 95),
+          p99: percentile(d.times, 99),
+          s5xx: d.s5xx,
+          s503: d.s503,
+          other: d.other + d.unfinished,
+          bytes: d.bytes,
+          rssMb: rssMb(child.pid!, 'VmRSS'),
+          load,
         });
       }
     }
     const ms = (v: number) => (Number.isNaN(v) ? 'n/a' : `${fmt.num(v)} ms`);
-    console.log(table(`Reads at scale (${month}; ${seconds} s per row; API child process; 2026 rulebook)`,
-      ['route', 'user', 'conc.', 'requests', 'p50', 'p95', 'p99', '5xx (503)', 'errors + unfinished', 'response', 'API RSS', 'load 1/5/15'],
-      runs.map((r) => [r.route, r.who, String(r.concurrency), fmt.int(r.requests), ms(r.p50), ms(r.p95), ms(r.p99), `${r.s5xx} (${r.s503})`, String(r.other),
-        `${fmt.num(r.bytes / 1024)} kB`, `${fmt.num(r.rssMb)} MB`, r.load])));
+    console.log(
+      table(
+        `Reads at scale (${month}; ${seconds} s per row; API child process; 2026 rulebook)`,
+        [
+          'route',
+          'user',
+          'conc.',
+          'requests',
+          'p50',
+          'p95',
+          'p99',
+          '5xx (503)',
+          'errors + unfinished',
+          'response',
+          'API RSS',
+          'load 1/5/15',
+        ],
+        runs.map((r) => [
+          r.route,
+          r.who,
+          String(r.concurrency),
+          fmt.int(r.requests),
+          ms(r.p50),
+          ms(r.p95),
+          ms(r.p99),
+          `${r.s5xx} (${r.s503})`,
+          String(r.other),
+          `${fmt.num(r.bytes / 1024)} kB`,
+          `${fmt.num(r.rssMb)} MB`,
+          r.load,
+        ]),
+      ),
+    );
 
     // Overload: far more clients than the gate admits, on the heaviest read. Bounded in time, loopback only.
     if (!wanted || wanted.includes('overload')) {
-      const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+      const load = os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ');
       log(`overload: 100 clients on the 政法委员 scoreboard for ${seconds} s`);
       const d = await drive(base + routes[0]!.url, cookies.zhengfa, 100, seconds);
       const fast503 = d.s503;
-      console.log(table('Overload (100 concurrent clients, 政法委员 scoreboard)', ['requests', 'p50', 'p99', '503', 'other 5xx', 'other errors', 'API peak RSS', 'load 1/5/15'],
-        [[fmt.int(d.times.length), ms(percentile(d.times, 50)), ms(percentile(d.times, 99)), fmt.int(fast503), fmt.int(d.s5xx - d.s503), String(d.other), `${fmt.num(rssMb(child.pid!, 'VmHWM'))} MB`, load]]));
+      console.log(
+        table(
+          'Overload (100 concurrent clients, 政法委员 scoreboard)',
+          ['requests', 'p50', 'p99', '503', 'other 5xx', 'other errors', 'API peak RSS', 'load 1/5/15'],
+          [
+            [
+              fmt.int(d.times.length),
+              ms(percentile(d.times, 50)),
+              ms(percentile(d.times, 99)),
+              fmt.int(fast503),
+              fmt.int(d.s5xx - d.s503),
+              String(d.other),
+              `${fmt.num(rssMb(child.pid!, 'VmHWM'))} MB`,
+              load,
+            ],
+          ],
+        ),
+      );
     }
-    console.log(`\nAPI peak RSS over the whole run: ${fmt.num(rssMb(child.pid!, 'VmHWM'))} MB; machine: ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(
+      `\nAPI peak RSS over the whole run: ${fmt.num(rssMb(child.pid!, 'VmHWM'))} MB; machine: ${os.cpus().length} CPUs, load ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     for (const c of cleanups.reverse()) await c().catch((e: unknown) => console.error(`[bench:reads] cleanup: ${String(e)}`));
   }

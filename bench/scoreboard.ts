@@ -62,20 +62,29 @@ export async function benchScoreboard(log: (line: string) => void, communities =
     const township = await db.township.create({ data: { code: 'bench', name: '基准镇' } });
     await db.$executeRaw`INSERT INTO "Community" ("id", "townshipId", "code", "name")
       SELECT gen_random_uuid()::text, ${township.id}, 'c-' || lpad(g::text, 5, '0'), '社区' || g FROM generate_series(1, ${communities}) g`;
-    const ids = (await db.community.findMany({ where: { townshipId: township.id }, select: { id: true }, orderBy: { code: 'asc' } })).map((c) => c.id);
+    const ids = (await db.community.findMany({ where: { townshipId: township.id }, select: { id: true }, orderBy: { code: 'asc' } })).map(
+      (c) => c.id,
+    );
 
     // A year like the issue's seeded prefecture (~15 deductions a community): 15 tally rows each,
     // spread over rules and months with a fixed pseudo-random sequence.
     const rules = rulebook.rules.filter((r) => r.deduction.amount > 0);
     let seed = 42;
-    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
     const rows = new Map<string, { year: number; month: number; communityId: string; ruleId: string; points: number; count: number }>();
     for (const communityId of ids) {
       for (let k = 0; k < 15; k++) {
         const rule = rules[next(rules.length)]!;
         const month = 1 + next(12);
         const count = 1 + next(3);
-        rows.set(`${communityId}|${month}|${rule.id}`, { year: YEAR, month, communityId, ruleId: rule.id, points: rule.deduction.amount * count, count });
+        rows.set(`${communityId}|${month}|${rule.id}`, {
+          year: YEAR,
+          month,
+          communityId,
+          ruleId: rule.id,
+          points: rule.deduction.amount * count,
+          count,
+        });
       }
     }
     const all = [...rows.values()];
@@ -87,13 +96,24 @@ export async function benchScoreboard(log: (line: string) => void, communities =
     const changes = listenForChanges(postgres.url);
     while (!changes.live) await new Promise((resolve) => setTimeout(resolve, 20));
     const warm = scoreboardService({ repo: scoreboardRepository(db), rulebooks, changes });
-    const user = (scope: string[]): SessionUser => ({ id: 'bench', username: 'bench', displayName: '基准', role: 'POLITICAL_LEGAL', townshipId: township.id, scope, memberOf: [] });
+    const user = (scope: string[]): SessionUser => ({
+      id: 'bench',
+      username: 'bench',
+      displayName: '基准',
+      role: 'POLITICAL_LEGAL',
+      townshipId: township.id,
+      scope,
+      memberOf: [],
+    });
     // Mid-December: the month is current, so points at risk are queried too (for the page read).
     const now = new Date(`${YEAR}-12-15T10:00:00+08:00`);
     const q = { year: YEAR, month: 12 };
     const firstPage = { offset: 0, limit: 100 };
     const readers: ScoreboardBenchResult['readers'] = [];
-    for (const [state, service] of [['cold', cold], ['cached', warm]] as const) {
+    for (const [state, service] of [
+      ['cold', cold],
+      ['cached', warm],
+    ] as const) {
       const zhengfa = await timed(RUNS, () => service.compute(user(ids), q, firstPage, now));
       const staff = await timed(RUNS, () => service.compute(user([ids[17]!]), q, firstPage, now));
       readers.push(
@@ -105,7 +125,10 @@ export async function benchScoreboard(log: (line: string) => void, communities =
     const loaded = await scoreboardRepository(db).tallies(township.id, YEAR, 12);
     const pure = await timed(RUNS, () => scoreTownship({ rulebook, communityIds: ids, rows: loaded, month: 12 }));
     return {
-      communities, tallyRows: all.length, runs: RUNS, readers,
+      communities,
+      tallyRows: all.length,
+      runs: RUNS,
+      readers,
       scoreFunctionP95: percentile(pure, 95),
     };
   } finally {

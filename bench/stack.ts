@@ -27,7 +27,11 @@ export interface BenchStack {
 /** dev: the Temporal CLI's dev server; cluster: the real server on the benchmark's PostgreSQL; external: a running cluster at `address`. */
 export type BenchEngine = { kind: 'dev' } | { kind: 'cluster'; historyShards: number } | { kind: 'external'; address: string };
 
-export async function startBenchStack(log: (line: string) => void, temporalStore: 'file' | 'memory', engine: BenchEngine = { kind: 'dev' }): Promise<BenchStack> {
+export async function startBenchStack(
+  log: (line: string) => void,
+  temporalStore: 'file' | 'memory',
+  engine: BenchEngine = { kind: 'dev' },
+): Promise<BenchStack> {
   const binaries = engine.kind === 'dev' ? ensureTemporalBinaries(log) : undefined;
   const server = engine.kind === 'cluster' ? ensureTemporalServerBuilt(log) : undefined;
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'duban-bench-'));
@@ -51,17 +55,33 @@ export async function startBenchStack(log: (line: string) => void, temporalStore
     if (server) {
       const db = temporalDatabaseFrom(postgres.url);
       await setupTemporalSchema(server.sqlTool, db, log);
-      temporal = await startTemporalServer({ server: server.server, dir: path.join(scratch, 'temporal'), db, port: await freePort(), historyShards: engine.kind === 'cluster' ? engine.historyShards : 1, log });
+      temporal = await startTemporalServer({
+        server: server.server,
+        dir: path.join(scratch, 'temporal'),
+        db,
+        port: await freePort(),
+        historyShards: engine.kind === 'cluster' ? engine.historyShards : 1,
+        log,
+      });
     } else {
       // 'file': a SQLite file (WAL) in the temp folder, as `npm start` runs it; 'memory': in-memory SQLite, as the tests run it.
       temporal = await startTemporalDevServer({
-        cliPath: binaries!.cli, port: await freePort(), ...(temporalStore === 'file' ? { dbFile: path.join(scratch, 'temporal.sqlite') } : {}),
+        cliPath: binaries!.cli,
+        port: await freePort(),
+        ...(temporalStore === 'file' ? { dbFile: path.join(scratch, 'temporal.sqlite') } : {}),
       });
     }
     stops.push(temporal.stop);
     reapWhenGone(process.pid, [temporal.process.pid, postmasterPidOf(postgresDataDir)], scratch);
     if (!server) await waitForTemporal(temporal.address, 30_000);
-    return { databaseUrl: postgres.url, temporalAddress: temporal.address, scratch, temporalPid: temporal.process.pid, postgresDataDir, close };
+    return {
+      databaseUrl: postgres.url,
+      temporalAddress: temporal.address,
+      scratch,
+      temporalPid: temporal.process.pid,
+      postgresDataDir,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
@@ -76,7 +96,8 @@ export async function startBenchStack(log: (line: string) => void, temporalStore
 export function reapWhenGone(parentPid: number, pids: Array<number | undefined>, dir?: string): void {
   const targets = pids.filter((p): p is number => p !== undefined).join(' ');
   // SIGINT is PostgreSQL's fast shutdown; the others get SIGTERM, then SIGKILL.
-  const script = `while kill -0 ${parentPid} 2>/dev/null; do sleep 1; done; ` +
+  const script =
+    `while kill -0 ${parentPid} 2>/dev/null; do sleep 1; done; ` +
     `for p in ${targets}; do kill -INT $p 2>/dev/null; kill -TERM $p 2>/dev/null; done; sleep 10; ` +
     `for p in ${targets}; do kill -KILL $p 2>/dev/null; done; ${dir ? `rm -rf '${dir}'` : 'true'}`;
   spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();

@@ -91,19 +91,37 @@ function watchRss(children: ChildProcess[]): { stop(): number[] } {
       }
     });
   }, 1000);
-  return { stop: () => { clearInterval(timer); return peak; } };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return peak;
+    },
+  };
 }
 
 async function spawnWorkers(count: number, env: NodeJS.ProcessEnv): Promise<ChildProcess[]> {
   const children = Array.from({ length: count }, () =>
-    spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench', 'worker.ts')], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'inherit'] }));
-  reapWhenGone(process.pid, children.map((c) => c.pid));
-  await Promise.all(children.map((child) => new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('worker ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`a benchmark worker exited with code ${code} before it was ready`)));
-  })));
+    spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench', 'worker.ts')], {
+      cwd: projectRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
+  reapWhenGone(
+    process.pid,
+    children.map((c) => c.pid),
+  );
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve, reject) => {
+          child.stdout!.on('data', (chunk: Buffer) => {
+            if (chunk.toString().includes('worker ready')) resolve();
+          });
+          child.once('exit', (code) => reject(new Error(`a benchmark worker exited with code ${code} before it was ready`)));
+        }),
+    ),
+  );
   return children;
 }
 
@@ -116,7 +134,11 @@ function compressed(spec: ObligationSpec, opensAt: number, dueAt: number, lateMs
     opensAt: new Date(opensAt).toISOString(),
     dueAt: new Date(dueAt).toISOString(),
     reminderOffsetsMs: [],
-    escalation: { ...spec.escalation, steps: firstStep ? [{ ...firstStep, wait: `PT${ESCALATION_AFTER_MS / 1000}S` }] : [], repeatEvery: 'P1D' },
+    escalation: {
+      ...spec.escalation,
+      steps: firstStep ? [{ ...firstStep, wait: `PT${ESCALATION_AFTER_MS / 1000}S` }] : [],
+      repeatEvery: 'P1D',
+    },
     // Late evidence is taken for a while after the escalation, then the workflow completes. A workflow
     // that reaches its deadline after this (an overloaded box) skips escalation: keep it generous.
     acceptLateUntil: new Date(dueAt + ESCALATION_AFTER_MS + lateMs).toISOString(),
@@ -142,8 +164,10 @@ export async function runStorm(opts: {
   const window = dayWindow(opts.day);
   const seasonIds = [...new Set(opts.rulebooks.all().flatMap((r) => r.settings.seasons.map((s) => s.id)))];
   const loaded = await planningSource(db).load(communityIds, seasonIds);
-  const specs = loaded.flatMap(({ community, subjects, rosters, addedWindows }) =>
-    generateObligationsAcrossVersions({ versions: opts.rulebooks.all(), community, subjects, rosters, addedWindows, ...window }))
+  const specs = loaded
+    .flatMap(({ community, subjects, rosters, addedWindows }) =>
+      generateObligationsAcrossVersions({ versions: opts.rulebooks.all(), community, subjects, rosters, addedWindows, ...window }),
+    )
     .map((instance) => toObligationSpec(instance, opts.rulebooks.forInstant(instance.opensAt)!));
   const planned = specs.length;
 
@@ -155,9 +179,17 @@ export async function runStorm(opts: {
   try {
     // Warm-up (not counted): gives the start rate the timelines below are planned with.
     const warmStart = Date.now();
-    await bounded(Array.from({ length: 200 }, (_, i) => i), STORM_START_CONCURRENCY, async (i) => {
-      await client.workflow.start('selfCheckWorkflow', { taskQueue: opts.taskQueue, workflowId: `storm-warmup-${i}`, args: [{ requestedAt: new Date().toISOString(), delayMs: 0 }] });
-    });
+    await bounded(
+      Array.from({ length: 200 }, (_, i) => i),
+      STORM_START_CONCURRENCY,
+      async (i) => {
+        await client.workflow.start('selfCheckWorkflow', {
+          taskQueue: opts.taskQueue,
+          workflowId: `storm-warmup-${i}`,
+          args: [{ requestedAt: new Date().toISOString(), delayMs: 0 }],
+        });
+      },
+    );
     const warmRate = 200 / ((Date.now() - warmStart) / 1000);
     // Plan for half the warm-up rate, so all starts are done before the common instant.
     const startBudgetMs = (planned / (warmRate / 2)) * 1000 + 10_000;
@@ -168,7 +200,11 @@ export async function runStorm(opts: {
     const bareIds = Array.from({ length: planned }, (_, i) => `storm-bare-${i}`);
     const bareT0 = Date.now();
     await bounded(bareIds, STORM_START_CONCURRENCY, async (workflowId) => {
-      await client.workflow.start('selfCheckWorkflow', { taskQueue: opts.taskQueue, workflowId, args: [{ requestedAt: new Date().toISOString(), delayMs: Math.max(0, bareFireAt - Date.now()) }] });
+      await client.workflow.start('selfCheckWorkflow', {
+        taskQueue: opts.taskQueue,
+        workflowId,
+        args: [{ requestedAt: new Date().toISOString(), delayMs: Math.max(0, bareFireAt - Date.now()) }],
+      });
     });
     const bareStartMs = Date.now() - bareT0;
     const bareRows = () => db.selfCheck.count({ where: { workflowId: { startsWith: 'storm-bare-' } } });
@@ -184,31 +220,43 @@ export async function runStorm(opts: {
     const t0 = Date.now();
     await bounded(specs, STORM_START_CONCURRENCY, async (spec) => {
       await client.workflow.start('obligationWorkflow', {
-        taskQueue: opts.taskQueue, workflowId: obligationWorkflowId(spec.key), workflowIdReusePolicy: 'REJECT_DUPLICATE', args: [compressed(spec, openAt, dueAt, lateMs)],
+        taskQueue: opts.taskQueue,
+        workflowId: obligationWorkflowId(spec.key),
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [compressed(spec, openAt, dueAt, lateMs)],
       });
     });
     const startMs = Date.now() - t0;
     const inRun = { communityId: { in: communityIds } };
     await sleep(Math.max(0, openAt - Date.now()));
-    const openAllMs = await timeUntil(() => db.obligation.count({ where: { ...inRun, status: { not: 'SCHEDULED' } } }), planned, openAt, 20 * 60_000);
+    const openAllMs = await timeUntil(
+      () => db.obligation.count({ where: { ...inRun, status: { not: 'SCHEDULED' } } }),
+      planned,
+      openAt,
+      20 * 60_000,
+    );
 
     // Deadline storm: sample deductions, escalations and finished notifications until every
     // obligation workflow of the run has completed (a minute after its escalation), then read
     // off when each count first reached its final expected value.
     await sleep(Math.max(0, dueAt - Date.now()));
-    const notificationsDone = async () => (await client.workflow.count(`WorkflowType = 'notificationWorkflow' AND ExecutionStatus = 'Completed'`)).count;
+    const notificationsDone = async () =>
+      (await client.workflow.count(`WorkflowType = 'notificationWorkflow' AND ExecutionStatus = 'Completed'`)).count;
     const samples: Array<{ at: number; deductions: number; escalations: number; notifications: number }> = [];
     const giveUpAt = Date.now() + 30 * 60_000;
     for (;;) {
       const [deductions, escalations, notifications, running] = await Promise.all([
-        db.deduction.count({ where: inRun }), db.escalation.count({ where: { obligation: inRun } }), notificationsDone(),
+        db.deduction.count({ where: inRun }),
+        db.escalation.count({ where: { obligation: inRun } }),
+        notificationsDone(),
         client.workflow.count(`WorkflowType = 'obligationWorkflow' AND ExecutionStatus = 'Running'`).then((c) => c.count),
       ]);
       samples.push({ at: Date.now() - dueAt, deductions, escalations, notifications });
       if ((running === 0 && Date.now() > dueAt + ESCALATION_AFTER_MS + lateMs) || Date.now() > giveUpAt) break;
       await sleep(1000);
     }
-    const firstReached = (field: 'deductions' | 'escalations' | 'notifications', target: number) => samples.find((x) => x[field] >= target)?.at;
+    const firstReached = (field: 'deductions' | 'escalations' | 'notifications', target: number) =>
+      samples.find((x) => x[field] >= target)?.at;
     // Every scored obligation without evidence is missed, except ledger duties the automatic check found complete.
     const rows = await db.obligation.findMany({ where: inRun, select: { businessKey: true, status: true } });
     const statusOf = new Map(rows.map((r) => [r.businessKey, r.status]));
@@ -230,16 +278,30 @@ export async function runStorm(opts: {
       communities: opts.communities,
       workflows: planned,
       workers: opts.workers,
-      bare: { startMs: bareStartMs, startsPerSecond: planned / (bareStartMs / 1000), timerToRowsMs, ...(timerToRowsMs ? { rowsPerSecond: planned / (timerToRowsMs / 1000) } : {}) },
+      bare: {
+        startMs: bareStartMs,
+        startsPerSecond: planned / (bareStartMs / 1000),
+        timerToRowsMs,
+        ...(timerToRowsMs ? { rowsPerSecond: planned / (timerToRowsMs / 1000) } : {}),
+      },
       duban: {
-        startMs, startsPerSecond: planned / (startMs / 1000), startsEndedBeforeOpen: t0 + startMs <= openAt,
+        startMs,
+        startsPerSecond: planned / (startMs / 1000),
+        startsEndedBeforeOpen: t0 + startMs <= openAt,
         openedBeforeDeadline: openAllMs !== undefined && openAt + openAllMs <= dueAt,
-        openAllMs, expectedDeductions: expectedKeys.size, deadlineToDeductionsMs,
+        openAllMs,
+        expectedDeductions: expectedKeys.size,
+        deadlineToDeductionsMs,
         ...(deadlineToDeductionsMs ? { deductionsPerSecond: expectedKeys.size / (deadlineToDeductionsMs / 1000) } : {}),
-        expectedEscalations, deadlineToEscalationsMs,
-        notifications, ...(notificationsMs ? { notificationsPerSecond: notifications / (notificationsMs / 1000) } : {}),
-        missing, doubled, unexpected,
-        ledgerClosedButOpenInDb: specs.filter((x) => x.kind === 'ledger' && x.deduction.amount > 0 && statusOf.get(x.key) === 'OPEN').length,
+        expectedEscalations,
+        deadlineToEscalationsMs,
+        notifications,
+        ...(notificationsMs ? { notificationsPerSecond: notifications / (notificationsMs / 1000) } : {}),
+        missing,
+        doubled,
+        unexpected,
+        ledgerClosedButOpenInDb: specs.filter((x) => x.kind === 'ledger' && x.deduction.amount > 0 && statusOf.get(x.key) === 'OPEN')
+          .length,
       },
       workerRssMb: rss.stop(),
     };

@@ -21,14 +21,18 @@ const connection = await connectWorkerConnection(config.TEMPORAL_ADDRESS!);
 const client = await connectTemporalClient(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE);
 const queues = taskQueues(config);
 const activities = createActivities({
-  db, rulebooks: await loadRulebookStore(path.join(projectRoot, 'rulebooks')),
+  db,
+  rulebooks: await loadRulebookStore(path.join(projectRoot, 'rulebooks')),
   temporal: { client, taskQueue: queues.main, notificationTaskQueue: queues.notifications },
   notify: notifySetup(notifyConfigSchema.parse({}), 'http://duban.bench'),
 });
 const workflowBundle = { codePath: process.env.WORKFLOW_BUNDLE! };
 const tuning = workerTuning(config);
-const workers = await Promise.all([queues.main, queues.notifications].map((taskQueue) =>
-  createDubanWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue, activities, workflowBundle, tuning })));
+const workers = await Promise.all(
+  [queues.main, queues.notifications].map((taskQueue) =>
+    createDubanWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue, activities, workflowBundle, tuning }),
+  ),
+);
 console.log('worker ready');
 await Promise.all(workers.map((w) => w.run()));
 await client.connection.close();

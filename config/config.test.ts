@@ -28,7 +28,9 @@ describe('parseConfig', () => {
   });
 
   it('rejects an encryption key of the wrong length without echoing it', () => {
-    expect(() => parseConfig({ LEDGER_ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow('LEDGER_ENCRYPTION_KEY must be 32 bytes encoded as base64 (openssl rand -base64 32) (got "***")');
+    expect(() => parseConfig({ LEDGER_ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow(
+      'LEDGER_ENCRYPTION_KEY must be 32 bytes encoded as base64 (openssl rand -base64 32) (got "***")',
+    );
   });
 
   it('treats empty variables as unset', () => {

@@ -67,8 +67,8 @@ export async function writeAudit(tx: Tx, actor: Actor | null, entry: AuditEntry)
     entity: entry.entity,
     entityId: entry.entityId ?? null,
     details: (entry.details ?? undefined) as Prisma.InputJsonValue | undefined,
-      ...(entry.at ? { at: entry.at } : {}),
-      ...(entry.key ? { key: entry.key } : {}),
+    ...(entry.at ? { at: entry.at } : {}),
+    ...(entry.key ? { key: entry.key } : {}),
   };
   // A keyed row already written (the retry of a committed activity) is left as it is.
   if (entry.key) await tx.auditLog.createMany({ data: [data], skipDuplicates: true });
@@ -93,19 +93,24 @@ export function auditRepository(db: Database) {
       const inTownship = [...names.keys()];
       const actorIds = filter.actorId ? inTownship.filter((id) => id === filter.actorId) : inTownship;
       // System actors ("system:ledger") have no township: their rows count when they name one of its communities.
-      const about = (ids: string[]) => ids.flatMap((id) => [{ entityId: { contains: id } }, { details: { path: ['communityId'], equals: id } }]);
+      const about = (ids: string[]) =>
+        ids.flatMap((id) => [{ entityId: { contains: id } }, { details: { path: ['communityId'], equals: id } }]);
       const townshipCommunities = communities.map((c) => c.id);
-      const systemActor = filter.actorId === undefined || filter.actorId.startsWith('system:')
-        ? [{ actorId: filter.actorId ?? { startsWith: 'system:' }, OR: about(townshipCommunities) }]
-        : [];
-      const community = filter.communityId === undefined ? [] : [{ OR: about(townshipCommunities.filter((id) => id === filter.communityId)) }];
+      const systemActor =
+        filter.actorId === undefined || filter.actorId.startsWith('system:')
+          ? [{ actorId: filter.actorId ?? { startsWith: 'system:' }, OR: about(townshipCommunities) }]
+          : [];
+      const community =
+        filter.communityId === undefined ? [] : [{ OR: about(townshipCommunities.filter((id) => id === filter.communityId)) }];
       const rows = await db.auditLog.findMany({
         where: {
           AND: [{ OR: [{ actorId: { in: actorIds } }, ...systemActor] }, ...community],
           ...(filter.action ? { action: filter.action } : {}),
           ...(filter.entity ? { entity: filter.entity } : {}),
           ...(filter.entityId ? { entityId: filter.entityId } : {}),
-          ...(filter.from || filter.to ? { at: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } } : {}),
+          ...(filter.from || filter.to
+            ? { at: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } }
+            : {}),
           ...(filter.before ? { id: { lt: BigInt(filter.before) } } : {}),
         },
         orderBy: { id: 'desc' },
@@ -115,7 +120,7 @@ export function auditRepository(db: Database) {
         id: r.id.toString(),
         at: r.at,
         actorId: r.actorId,
-        actorName: r.actorId?.startsWith('system:') ? systemActorName(r.actorId) : r.actorId ? names.get(r.actorId) ?? null : null,
+        actorName: r.actorId?.startsWith('system:') ? systemActorName(r.actorId) : r.actorId ? (names.get(r.actorId) ?? null) : null,
         action: r.action,
         entity: r.entity,
         entityId: r.entityId,

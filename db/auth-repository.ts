@@ -48,16 +48,36 @@ export function authRepository(db: Database, directory: CommunityDirectory = com
      * Counts one wrong guess under the key (atomically: parallel guesses all count). For a known
      * user, also writes the audit row and shows the delay on the account (User.lockedUntil).
      */
-    async recordFailure(key: string, now: Date, delayedUntil: (failures: number) => Date | null, user?: { id: string; ip?: string; action: string }): Promise<number> {
+    async recordFailure(
+      key: string,
+      now: Date,
+      delayedUntil: (failures: number) => Date | null,
+      user?: { id: string; ip?: string; action: string },
+    ): Promise<number> {
       return db.$transaction(async (tx) => {
         const { failures } = await tx.loginThrottle.upsert({
-          where: { key }, create: { key, failures: 1, lastFailureAt: now }, update: { failures: { increment: 1 }, lastFailureAt: now }, select: { failures: true },
+          where: { key },
+          create: { key, failures: 1, lastFailureAt: now },
+          update: { failures: { increment: 1 }, lastFailureAt: now },
+          select: { failures: true },
         });
         if (user) {
           // The account page shows the login delay (of the latest address), not a password-change delay.
           const until = key.startsWith('login:') ? delayedUntil(failures) : null;
-          await tx.user.update({ where: { id: user.id }, data: { failedLogins: { increment: 1 }, ...(until ? { lockedUntil: until } : {}) } });
-          await writeAudit(tx, { userId: user.id, ip: user.ip }, { action: user.action, entity: 'User', entityId: user.id, details: { failures, ...(until ? { delayedUntil: until.toISOString() } : {}) } });
+          await tx.user.update({
+            where: { id: user.id },
+            data: { failedLogins: { increment: 1 }, ...(until ? { lockedUntil: until } : {}) },
+          });
+          await writeAudit(
+            tx,
+            { userId: user.id, ip: user.ip },
+            {
+              action: user.action,
+              entity: 'User',
+              entityId: user.id,
+              details: { failures, ...(until ? { delayedUntil: until.toISOString() } : {}) },
+            },
+          );
         }
         return failures;
       });
@@ -67,7 +87,14 @@ export function authRepository(db: Database, directory: CommunityDirectory = com
       await db.loginThrottle.deleteMany({ where: { key } });
     },
 
-    async createSession(input: { userId: string; tokenHash: string; csrfToken: string; ip?: string; userAgent?: string; expiresAt: Date }): Promise<void> {
+    async createSession(input: {
+      userId: string;
+      tokenHash: string;
+      csrfToken: string;
+      ip?: string;
+      userAgent?: string;
+      expiresAt: Date;
+    }): Promise<void> {
       await db.$transaction(async (tx) => {
         await tx.user.update({ where: { id: input.userId }, data: { failedLogins: 0, lockedUntil: null } });
         await tx.session.create({ data: input });
@@ -85,12 +112,22 @@ export function authRepository(db: Database, directory: CommunityDirectory = com
       const township = await directory.township(s.user.townshipId);
       const member = new Set(memberOf);
       // Only communities of the user's own township count, whatever the membership table says.
-      const scope = may(s.user.role, 'township.scope') ? township.map((c) => c.id) : township.filter((c) => member.has(c.id)).map((c) => c.id);
+      const scope = may(s.user.role, 'township.scope')
+        ? township.map((c) => c.id)
+        : township.filter((c) => member.has(c.id)).map((c) => c.id);
       return {
         id: s.id,
         csrfToken: s.csrfToken,
         expiresAt: s.expiresAt,
-        user: { id: s.user.id, username: s.user.username, displayName: s.user.displayName, role: s.user.role, townshipId: s.user.townshipId, scope, memberOf },
+        user: {
+          id: s.user.id,
+          username: s.user.username,
+          displayName: s.user.displayName,
+          role: s.user.role,
+          townshipId: s.user.townshipId,
+          scope,
+          memberOf,
+        },
       };
     },
 

@@ -20,7 +20,11 @@ export function bulkWriter(databaseUrl: string): BulkWriter {
   // The seed builds consistent rows itself: skip the foreign-key triggers (a
   // superuser setting, which the embedded cluster's user has) and the wait for
   // the WAL flush; either would make the load several times slower.
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, options: '-c session_replication_role=replica -c synchronous_commit=off' });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 4,
+    options: '-c session_replication_role=replica -c synchronous_commit=off',
+  });
   return {
     async insert(table, columns, rows) {
       const names = Object.keys(columns);
@@ -31,7 +35,10 @@ export function bulkWriter(databaseUrl: string): BulkWriter {
       const sql = `INSERT INTO "${table}" (${list}) SELECT ${casts} FROM unnest(${unnest}) AS u(${names.map((_, i) => `c${i}`).join(', ')})`;
       for (let at = 0; at < rows.length; at += BATCH) {
         const batch = rows.slice(at, at + BATCH);
-        await pool.query(sql, names.map((n) => batch.map((r) => r[n] ?? null)));
+        await pool.query(
+          sql,
+          names.map((n) => batch.map((r) => r[n] ?? null)),
+        );
       }
     },
     async analyze() {

@@ -25,7 +25,11 @@ export interface ChangeFeed {
   close(): Promise<void>;
 }
 
-export function listenForChanges(databaseUrl: string, log: (message: string, error?: unknown) => void = () => {}, retryMs = 1_000): ChangeFeed {
+export function listenForChanges(
+  databaseUrl: string,
+  log: (message: string, error?: unknown) => void = () => {},
+  retryMs = 1_000,
+): ChangeFeed {
   let version = 0;
   let live = false;
   let closed = false;
@@ -49,7 +53,9 @@ export function listenForChanges(databaseUrl: string, log: (message: string, err
   async function connect() {
     if (closed) return;
     const next = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
-    next.on('notification', () => { version += 1; });
+    next.on('notification', () => {
+      version += 1;
+    });
     next.on('error', lost);
     next.on('end', () => lost());
     try {
@@ -70,8 +76,12 @@ export function listenForChanges(databaseUrl: string, log: (message: string, err
 
   return {
     version: () => version,
-    get live() { return live; },
-    touch() { version += 1; },
+    get live() {
+      return live;
+    },
+    touch() {
+      version += 1;
+    },
     async close() {
       closed = true;
       live = false;

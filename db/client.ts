@@ -36,7 +36,9 @@ export function isDatabaseBusy(error: unknown): boolean {
 export function isDatabaseUnreachable(error: unknown): boolean {
   const e = error as { message?: string; code?: string; cause?: unknown } | undefined;
   const text = `${e?.message ?? ''} ${e?.code ?? ''} ${String(e?.cause ?? '')} ${String((e?.cause as { code?: string } | undefined)?.code ?? '')}`;
-  return /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|database system is (shutting down|starting up|in recovery)|Can't reach database server|DatabaseNotReachable|P1001|P1017/i.test(text);
+  return /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|database system is (shutting down|starting up|in recovery)|Can't reach database server|DatabaseNotReachable|P1001|P1017/i.test(
+    text,
+  );
 }
 
 /** Round-trips a trivial query; throws when the database cannot be reached. */

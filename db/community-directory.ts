@@ -7,7 +7,11 @@
 import type { ChangeFeed } from './change-feed';
 import type { Database } from './client';
 
-export interface CommunityEntry { id: string; code: string; name: string }
+export interface CommunityEntry {
+  id: string;
+  code: string;
+  name: string;
+}
 
 export function communityDirectory(db: Database, changes?: ChangeFeed) {
   const kept = new Map<string, { version: number; list: Promise<CommunityEntry[]> }>();
@@ -22,7 +26,9 @@ export function communityDirectory(db: Database, changes?: ChangeFeed) {
       if (hit && hit.version === version) return hit.list;
       const list = load(townshipId);
       kept.set(townshipId, { version, list });
-      list.catch(() => { if (kept.get(townshipId)?.list === list) kept.delete(townshipId); });
+      list.catch(() => {
+        if (kept.get(townshipId)?.list === list) kept.delete(townshipId);
+      });
       return list;
     },
   };

@@ -80,6 +80,10 @@ const MISSING_KEY = '服务器未配置台账加密密钥 LEDGER_ENCRYPTION_KEY�
 /** Without a key, nothing sensitive can be written or read (503 from the API's error handler); the rest keeps working. */
 export const missingKeyCipher: FieldCipher = {
   currentKeyId: 0,
-  encrypt() { throw new UnavailableError('not_configured', MISSING_KEY); },
-  decrypt() { throw new UnavailableError('not_configured', MISSING_KEY); },
+  encrypt() {
+    throw new UnavailableError('not_configured', MISSING_KEY);
+  },
+  decrypt() {
+    throw new UnavailableError('not_configured', MISSING_KEY);
+  },
 };

@@ -49,7 +49,9 @@ export function dataRequestRepository(db: Database) {
       return db.$transaction(async (tx) => {
         const row = await tx.dataRequest.create({ data: { townshipId, createdById, ...input, note: input.note ?? null } });
         await writeAudit(tx, actor, {
-          action: 'data_request.create', entity: 'DataRequest', entityId: row.id,
+          action: 'data_request.create',
+          entity: 'DataRequest',
+          entityId: row.id,
           details: { title: input.title, ruleId: input.ruleId, communityIds: input.communityIds, dueAt: input.dueAt.toISOString() },
         });
         return row;
@@ -62,11 +64,18 @@ export function dataRequestRepository(db: Database) {
 
     /** The township's requests that ask at least one of the communities in scope, newest first. */
     async list(townshipId: string, scope: string[], limit: number): Promise<DataRequestRecord[]> {
-      return db.dataRequest.findMany({ where: { townshipId, communityIds: { hasSome: scope } }, orderBy: { createdAt: 'desc' }, take: limit });
+      return db.dataRequest.findMany({
+        where: { townshipId, communityIds: { hasSome: scope } },
+        orderBy: { createdAt: 'desc' },
+        take: limit,
+      });
     },
 
     async parts(keys: string[]): Promise<RequestPartRow[]> {
-      const rows = await db.obligation.findMany({ where: { businessKey: { in: keys } }, select: { businessKey: true, id: true, status: true, closedAt: true } });
+      const rows = await db.obligation.findMany({
+        where: { businessKey: { in: keys } },
+        select: { businessKey: true, id: true, status: true, closedAt: true },
+      });
       return rows.map(({ id, ...r }) => ({ ...r, taskId: id }));
     },
 
@@ -75,7 +84,12 @@ export function dataRequestRepository(db: Database) {
         where: { businessKey: { in: keys }, kind: 'DEDUCTION' },
         select: { businessKey: true, id: true, points: true, reversedBy: { select: { id: true } } },
       });
-      return rows.map((r) => ({ businessKey: r.businessKey, id: r.id, points: Number(r.points.toString()), reversed: r.reversedBy !== null }));
+      return rows.map((r) => ({
+        businessKey: r.businessKey,
+        id: r.id,
+        points: Number(r.points.toString()),
+        reversed: r.reversedBy !== null,
+      }));
     },
 
     async communityNames(ids: string[]): Promise<Map<string, string>> {

@@ -64,7 +64,18 @@ function toView(r: Row): DeductionView {
 /** The appeal's own fields (a row read with its files or deduction carries more). */
 function toAppeal(a: Prisma.AppealGetPayload<{ include: { deduction: { select: { communityId: true } } } }>): AppealView {
   const { id, deductionId, filedById, reason, status, decidedById, decisionReason, decidedAt, createdAt } = a;
-  return { id, deductionId, communityId: a.deduction.communityId, filedById, reason, status, decidedById, decisionReason, decidedAt, createdAt };
+  return {
+    id,
+    deductionId,
+    communityId: a.deduction.communityId,
+    filedById,
+    reason,
+    status,
+    decidedById,
+    decisionReason,
+    decidedAt,
+    createdAt,
+  };
 }
 
 /** The files filed with an appeal, oldest first. */
@@ -79,27 +90,53 @@ export function deductionRepository(db: Database) {
   async function reverseIn(tx: Prisma.TransactionClient, original: DeductionView, reason: string, actor: Actor): Promise<DeductionView> {
     const row = await tx.deduction.create({
       data: {
-        businessKey: `${original.businessKey}|reversal`, kind: 'REVERSAL', communityId: original.communityId, ruleId: original.ruleId,
-        section: original.section, item: original.item, periodKey: original.periodKey, subjectId: original.subjectId,
-        points: original.points, explanation: `撤销扣分：${reason}`, recordedBy: actor.userId, occurredAt: new Date(), reversesId: original.id,
+        businessKey: `${original.businessKey}|reversal`,
+        kind: 'REVERSAL',
+        communityId: original.communityId,
+        ruleId: original.ruleId,
+        section: original.section,
+        item: original.item,
+        periodKey: original.periodKey,
+        subjectId: original.subjectId,
+        points: original.points,
+        explanation: `撤销扣分：${reason}`,
+        recordedBy: actor.userId,
+        occurredAt: new Date(),
+        reversesId: original.id,
       },
       include,
     });
-    await writeAudit(tx, actor, { action: 'deduction.reverse', entity: 'Deduction', entityId: original.id, details: { reversalId: row.id, reason } });
+    await writeAudit(tx, actor, {
+      action: 'deduction.reverse',
+      entity: 'Deduction',
+      entityId: original.id,
+      details: { reversalId: row.id, reason },
+    });
     // The reversed points leave the month the deduction counted in.
-    await addToTally(tx, { communityId: original.communityId, ruleId: original.ruleId, occurredAt: original.occurredAt, points: original.points, sign: -1 });
+    await addToTally(tx, {
+      communityId: original.communityId,
+      ruleId: original.ruleId,
+      occurredAt: original.occurredAt,
+      points: original.points,
+      sign: -1,
+    });
     return toView(row);
   }
 
   return {
-    async list(scope: string[], q: { communityId?: string; ruleId?: string; from?: Date; to?: Date; limit: number }): Promise<DeductionView[]> {
+    async list(
+      scope: string[],
+      q: { communityId?: string; ruleId?: string; from?: Date; to?: Date; limit: number },
+    ): Promise<DeductionView[]> {
       const rows = await db.deduction.findMany({
         where: {
           communityId: q.communityId ? { in: scope.filter((c) => c === q.communityId) } : { in: scope },
           ...(q.ruleId ? { ruleId: q.ruleId } : {}),
           ...(q.from || q.to ? { occurredAt: { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) } } : {}),
         },
-        include, orderBy: { occurredAt: 'desc' }, take: q.limit,
+        include,
+        orderBy: { occurredAt: 'desc' },
+        take: q.limit,
       });
       return rows.map(toView);
     },
@@ -128,7 +165,12 @@ export function deductionRepository(db: Database) {
       const evidence = await evidenceOfDeduction(db, rest);
       const related = [rest.reversedBy?.id, rest.reversesId].filter((x): x is string => !!x);
       const others = related.length ? (await db.deduction.findMany({ where: { id: { in: related } }, include })).map(toView) : [];
-      const userIds = [rest.recordedBy, ...others.map((o) => o.recordedBy), ...appeals.flatMap((a) => [a.filedById, a.decidedById]), ...evidence.map((e) => e.uploadedById)].filter((x): x is string => !!x);
+      const userIds = [
+        rest.recordedBy,
+        ...others.map((o) => o.recordedBy),
+        ...appeals.flatMap((a) => [a.filedById, a.decidedById]),
+        ...evidence.map((e) => e.uploadedById),
+      ].filter((x): x is string => !!x);
       const users = await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, displayName: true } });
       return {
         deduction: toView(rest),
@@ -141,22 +183,30 @@ export function deductionRepository(db: Database) {
     },
 
     /** Incidents recorded by officials (business key ruleId|communityId|incident|…), newest occurrence first. */
-    async listIncidents(scope: string[], q: { communityId?: string; from?: Date; to?: Date; limit: number }): Promise<Array<DeductionView & { communityName: string; evidenceCount: number }>> {
+    async listIncidents(
+      scope: string[],
+      q: { communityId?: string; from?: Date; to?: Date; limit: number },
+    ): Promise<Array<DeductionView & { communityName: string; evidenceCount: number }>> {
       const rows = await db.deduction.findMany({
         where: {
-          kind: 'DEDUCTION', businessKey: { contains: '|incident|' },
+          kind: 'DEDUCTION',
+          businessKey: { contains: '|incident|' },
           communityId: q.communityId ? { in: scope.filter((c) => c === q.communityId) } : { in: scope },
           ...(q.from || q.to ? { occurredAt: { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) } } : {}),
         },
         include: { ...include, community: { select: { name: true } }, _count: { select: { evidence: true } } },
-        orderBy: [{ occurredAt: 'desc' }, { createdAt: 'desc' }], take: q.limit,
+        orderBy: [{ occurredAt: 'desc' }, { createdAt: 'desc' }],
+        take: q.limit,
       });
       return rows.map(({ community, _count, ...r }) => ({ ...toView(r), communityName: community.name, evidenceCount: _count.evidence }));
     },
 
     /** A ledger person or site of the community, for an incident that concerns them. */
     async findSubject(communityId: string, subjectId: string): Promise<{ id: string; category: string; displayName: string } | undefined> {
-      const row = await db.ledgerSubject.findFirst({ where: { id: subjectId, communityId }, select: { id: true, category: true, displayName: true } });
+      const row = await db.ledgerSubject.findFirst({
+        where: { id: subjectId, communityId },
+        select: { id: true, category: true, displayName: true },
+      });
       return row ?? undefined;
     },
 
@@ -166,7 +216,12 @@ export function deductionRepository(db: Database) {
         return await db.$transaction(async (tx) => {
           const row = await tx.deduction.create({ data: { ...input, kind: 'DEDUCTION', recordedBy: actor.userId }, include });
           await addToTally(tx, { ...input, sign: 1 });
-          await writeAudit(tx, actor, { action: 'deduction.record_incident', entity: 'Deduction', entityId: row.id, details: { businessKey: input.businessKey, points: input.points } });
+          await writeAudit(tx, actor, {
+            action: 'deduction.record_incident',
+            entity: 'Deduction',
+            entityId: row.id,
+            details: { businessKey: input.businessKey, points: input.points },
+          });
           return { deduction: toView(row), created: true };
         });
       } catch (e) {
@@ -191,10 +246,18 @@ export function deductionRepository(db: Database) {
      * not yet handed in anywhere. Undefined (and nothing written) when one of
      * them was attached elsewhere meanwhile.
      */
-    async fileAppeal(deduction: Pick<DeductionView, 'id' | 'communityId'>, reason: string, evidenceIds: string[], actor: Actor): Promise<AppealView | undefined> {
+    async fileAppeal(
+      deduction: Pick<DeductionView, 'id' | 'communityId'>,
+      reason: string,
+      evidenceIds: string[],
+      actor: Actor,
+    ): Promise<AppealView | undefined> {
       try {
         return await db.$transaction(async (tx) => {
-          const a = await tx.appeal.create({ data: { deductionId: deduction.id, filedById: actor.userId, reason }, include: { deduction: { select: { communityId: true } } } });
+          const a = await tx.appeal.create({
+            data: { deductionId: deduction.id, filedById: actor.userId, reason },
+            include: { deduction: { select: { communityId: true } } },
+          });
           if (evidenceIds.length > 0) {
             const attached = await tx.evidence.updateMany({
               where: { id: { in: evidenceIds }, communityId: deduction.communityId, submissionId: null, deductionId: null, appealId: null },
@@ -202,7 +265,12 @@ export function deductionRepository(db: Database) {
             });
             if (attached.count !== evidenceIds.length) throw new AttachmentTaken();
           }
-          await writeAudit(tx, actor, { action: 'appeal.file', entity: 'Appeal', entityId: a.id, details: { deductionId: deduction.id, ...(evidenceIds.length ? { evidenceIds } : {}) } });
+          await writeAudit(tx, actor, {
+            action: 'appeal.file',
+            entity: 'Appeal',
+            entityId: a.id,
+            details: { deductionId: deduction.id, ...(evidenceIds.length ? { evidenceIds } : {}) },
+          });
           return toAppeal(a);
         });
       } catch (e) {
@@ -219,22 +287,56 @@ export function deductionRepository(db: Database) {
     },
 
     /** Appeals with what an official needs to decide them: the community, the rule, the points, who filed it and the files. */
-    async listAppeals(scope: string[], q: { status?: AppealView['status']; communityId?: string }): Promise<Array<AppealView & { communityName: string; item: string; ruleId: string; occurredAt: Date; points: number; filedByName: string | null; files: EvidenceRecord[] }>> {
+    async listAppeals(
+      scope: string[],
+      q: { status?: AppealView['status']; communityId?: string },
+    ): Promise<
+      Array<
+        AppealView & {
+          communityName: string;
+          item: string;
+          ruleId: string;
+          occurredAt: Date;
+          points: number;
+          filedByName: string | null;
+          files: EvidenceRecord[];
+        }
+      >
+    > {
       const communities = q.communityId ? scope.filter((c) => c === q.communityId) : scope;
       const rows = await db.appeal.findMany({
         where: { deduction: { communityId: { in: communities } }, ...(q.status ? { status: q.status } : {}) },
-        include: { deduction: { select: { communityId: true, item: true, ruleId: true, occurredAt: true, points: true, community: { select: { name: true } } } }, ...appealFiles }, orderBy: { createdAt: 'desc' }, take: 500,
+        include: {
+          deduction: {
+            select: { communityId: true, item: true, ruleId: true, occurredAt: true, points: true, community: { select: { name: true } } },
+          },
+          ...appealFiles,
+        },
+        orderBy: { createdAt: 'desc' },
+        take: 500,
       });
-      const filers = await db.user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.filedById))] } }, select: { id: true, displayName: true } });
+      const filers = await db.user.findMany({
+        where: { id: { in: [...new Set(rows.map((r) => r.filedById))] } },
+        select: { id: true, displayName: true },
+      });
       const names = new Map(filers.map((u) => [u.id, u.displayName]));
       return rows.map((a) => ({
-        ...toAppeal(a), communityName: a.deduction.community.name, item: a.deduction.item, ruleId: a.deduction.ruleId, occurredAt: a.deduction.occurredAt,
-        points: Number(a.deduction.points), filedByName: names.get(a.filedById) ?? null, files: a.evidence,
+        ...toAppeal(a),
+        communityName: a.deduction.community.name,
+        item: a.deduction.item,
+        ruleId: a.deduction.ruleId,
+        occurredAt: a.deduction.occurredAt,
+        points: Number(a.deduction.points),
+        filedByName: names.get(a.filedById) ?? null,
+        files: a.evidence,
       }));
     },
 
     async findAppeal(scope: string[], id: string): Promise<AppealView | undefined> {
-      const a = await db.appeal.findFirst({ where: { id, deduction: { communityId: { in: scope } } }, include: { deduction: { select: { communityId: true } } } });
+      const a = await db.appeal.findFirst({
+        where: { id, deduction: { communityId: { in: scope } } },
+        include: { deduction: { select: { communityId: true } } },
+      });
       return a ? toAppeal(a) : undefined;
     },
 
@@ -243,14 +345,26 @@ export function deductionRepository(db: Database) {
      * same transaction. Undefined when the appeal was no longer pending or the
      * deduction was already reversed (nothing is changed then).
      */
-    async decideAppeal(appeal: AppealView, original: DeductionView, decision: 'ACCEPTED' | 'REJECTED', reason: string, actor: Actor): Promise<{ appeal: AppealView; reversal: DeductionView | null } | undefined> {
+    async decideAppeal(
+      appeal: AppealView,
+      original: DeductionView,
+      decision: 'ACCEPTED' | 'REJECTED',
+      reason: string,
+      actor: Actor,
+    ): Promise<{ appeal: AppealView; reversal: DeductionView | null } | undefined> {
       try {
         return await db.$transaction(async (tx) => {
-          const updated = await tx.appeal.updateMany({ where: { id: appeal.id, status: 'PENDING' }, data: { status: decision, decidedById: actor.userId, decisionReason: reason, decidedAt: new Date() } });
+          const updated = await tx.appeal.updateMany({
+            where: { id: appeal.id, status: 'PENDING' },
+            data: { status: decision, decidedById: actor.userId, decisionReason: reason, decidedAt: new Date() },
+          });
           if (updated.count === 0) throw Object.assign(new Error('appeal already decided'), { code: 'P2002' });
           await writeAudit(tx, actor, { action: 'appeal.decide', entity: 'Appeal', entityId: appeal.id, details: { decision, reason } });
           const reversal = decision === 'ACCEPTED' ? await reverseIn(tx, original, `申诉通过：${reason}`, actor) : null;
-          const a = await tx.appeal.findUniqueOrThrow({ where: { id: appeal.id }, include: { deduction: { select: { communityId: true } } } });
+          const a = await tx.appeal.findUniqueOrThrow({
+            where: { id: appeal.id },
+            include: { deduction: { select: { communityId: true } } },
+          });
           return { appeal: toAppeal(a), reversal };
         });
       } catch (e) {

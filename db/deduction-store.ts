@@ -30,7 +30,6 @@ export function deductionStore(db: Database) {
         return { created: result.count === 1 };
       });
     },
-
   };
 }
 

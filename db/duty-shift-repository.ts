@@ -33,7 +33,11 @@ const OPEN_STATUSES = ['SCHEDULED', 'OPEN'] as const;
 export function dutyShiftRepository(db: Database) {
   /** The day's duty task is over (checked in, missed, or waived): its roster entry is a record from then on. */
   async function dutyTaskEnded(communityId: string, day: string): Promise<boolean> {
-    return (await db.obligation.count({ where: { communityId, kind: 'seasonal-duty', periodKey: day, status: { notIn: [...OPEN_STATUSES, 'SUBMITTED'] } } })) > 0;
+    return (
+      (await db.obligation.count({
+        where: { communityId, kind: 'seasonal-duty', periodKey: day, status: { notIn: [...OPEN_STATUSES, 'SUBMITTED'] } },
+      })) > 0
+    );
   }
 
   /** Points the day's open duty task at the person on the roster (null: the whole community's staff again). */
@@ -45,7 +49,9 @@ export function dutyShiftRepository(db: Database) {
     return count;
   }
 
-  async function withTasks(rows: Array<{ id: string; communityId: string; dutyDate: Date; userId: string; community: { name: string } }>): Promise<DutyShiftRecord[]> {
+  async function withTasks(
+    rows: Array<{ id: string; communityId: string; dutyDate: Date; userId: string; community: { name: string } }>,
+  ): Promise<DutyShiftRecord[]> {
     if (rows.length === 0) return [];
     const [users, tasks] = await Promise.all([
       db.user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.userId))] } }, select: { id: true, displayName: true } }),
@@ -59,7 +65,11 @@ export function dutyShiftRepository(db: Database) {
       const day = fromDateColumn(r.dutyDate);
       const task = tasks.find((t) => t.communityId === r.communityId && t.periodKey === day);
       return {
-        id: r.id, communityId: r.communityId, communityName: r.community.name, dutyDate: day, userId: r.userId,
+        id: r.id,
+        communityId: r.communityId,
+        communityName: r.community.name,
+        dutyDate: day,
+        userId: r.userId,
         userName: names.get(r.userId) ?? r.userId,
         task: task ? { id: task.id, status: task.status, dueAt: task.dueAt, closedAt: task.closedAt } : null,
       };
@@ -74,7 +84,8 @@ export function dutyShiftRepository(db: Database) {
     async list(communityIds: string[], firstDay: string, lastDay: string): Promise<DutyShiftRecord[]> {
       const rows = await db.dutyShift.findMany({
         where: { communityId: { in: communityIds }, dutyDate: { gte: toDateColumn(firstDay), lte: toDateColumn(lastDay) } },
-        select, orderBy: [{ dutyDate: 'asc' }, { communityId: 'asc' }],
+        select,
+        orderBy: [{ dutyDate: 'asc' }, { communityId: 'asc' }],
       });
       return withTasks(rows);
     },
@@ -88,7 +99,8 @@ export function dutyShiftRepository(db: Database) {
     async activeMembers(communityId: string): Promise<RosterMember[]> {
       return db.user.findMany({
         where: { active: true, memberships: { some: { communityId } } },
-        select: { id: true, username: true, displayName: true }, orderBy: { username: 'asc' },
+        select: { id: true, username: true, displayName: true },
+        orderBy: { username: 'asc' },
       });
     },
 
@@ -102,10 +114,15 @@ export function dutyShiftRepository(db: Database) {
     },
 
     /** Creates or replaces the day's shift. */
-    async set(input: { communityId: string; dutyDate: string; userId: string }, actor: Actor): Promise<{ shift: DutyShiftRecord; created: boolean; previousUserId: string | null }> {
+    async set(
+      input: { communityId: string; dutyDate: string; userId: string },
+      actor: Actor,
+    ): Promise<{ shift: DutyShiftRecord; created: boolean; previousUserId: string | null }> {
       const { communityId, dutyDate, userId } = input;
       const result = await db.$transaction(async (tx) => {
-        const before = await tx.dutyShift.findUnique({ where: { communityId_dutyDate: { communityId, dutyDate: toDateColumn(dutyDate) } } });
+        const before = await tx.dutyShift.findUnique({
+          where: { communityId_dutyDate: { communityId, dutyDate: toDateColumn(dutyDate) } },
+        });
         const row = await tx.dutyShift.upsert({
           where: { communityId_dutyDate: { communityId, dutyDate: toDateColumn(dutyDate) } },
           // A new person has not checked in: the old check-in time belonged to the old person.
@@ -115,7 +132,9 @@ export function dutyShiftRepository(db: Database) {
         });
         const reassigned = await reassignDutyTask(tx, communityId, dutyDate, userId);
         await writeAudit(tx, actor, {
-          action: before ? 'duty_shift.replace' : 'duty_shift.create', entity: 'DutyShift', entityId: row.id,
+          action: before ? 'duty_shift.replace' : 'duty_shift.create',
+          entity: 'DutyShift',
+          entityId: row.id,
           details: { communityId, dutyDate, userId, previousUserId: before?.userId ?? null, tasksReassigned: reassigned },
         });
         return { row, created: !before, previousUserId: before?.userId ?? null };
@@ -128,7 +147,9 @@ export function dutyShiftRepository(db: Database) {
         await tx.dutyShift.delete({ where: { id: shift.id } });
         const reassigned = await reassignDutyTask(tx, shift.communityId, shift.dutyDate, null);
         await writeAudit(tx, actor, {
-          action: 'duty_shift.delete', entity: 'DutyShift', entityId: shift.id,
+          action: 'duty_shift.delete',
+          entity: 'DutyShift',
+          entityId: shift.id,
           details: { communityId: shift.communityId, dutyDate: shift.dutyDate, userId: shift.userId, tasksReassigned: reassigned },
         });
       });
@@ -139,33 +160,47 @@ export function dutyShiftRepository(db: Database) {
      * with `rows`, all or nothing: days in `days` missing from `rows` lose
      * their shift. One audit row for the import, naming every change.
      */
-    async replaceDays(communityId: string, days: string[], rows: Array<{ dutyDate: string; userId: string }>, actor: Actor, month: string): Promise<{ created: number; replaced: number; deleted: number; unchanged: number }> {
-      return db.$transaction(async (tx) => {
-        const existing = await tx.dutyShift.findMany({ where: { communityId, dutyDate: { in: days.map(toDateColumn) } } });
-        const byDay = new Map(existing.map((s) => [fromDateColumn(s.dutyDate), s]));
-        const wanted = new Map(rows.map((r) => [r.dutyDate, r.userId]));
-        const counts = { created: 0, replaced: 0, deleted: 0, unchanged: 0 };
-        for (const day of days) {
-          const before = byDay.get(day);
-          const userId = wanted.get(day);
-          if (userId === undefined) {
-            if (!before) continue;
-            await tx.dutyShift.delete({ where: { id: before.id } });
-            await reassignDutyTask(tx, communityId, day, null);
-            counts.deleted++;
-          } else if (!before) {
-            await tx.dutyShift.create({ data: { communityId, dutyDate: toDateColumn(day), userId } });
-            await reassignDutyTask(tx, communityId, day, userId);
-            counts.created++;
-          } else if (before.userId !== userId) {
-            await tx.dutyShift.update({ where: { id: before.id }, data: { userId, checkedInAt: null } });
-            await reassignDutyTask(tx, communityId, day, userId);
-            counts.replaced++;
-          } else counts.unchanged++;
-        }
-        await writeAudit(tx, actor, { action: 'duty_shift.import', entity: 'Community', entityId: communityId, details: { month, ...counts, rows } });
-        return counts;
-      }, { timeout: 30_000 });
+    async replaceDays(
+      communityId: string,
+      days: string[],
+      rows: Array<{ dutyDate: string; userId: string }>,
+      actor: Actor,
+      month: string,
+    ): Promise<{ created: number; replaced: number; deleted: number; unchanged: number }> {
+      return db.$transaction(
+        async (tx) => {
+          const existing = await tx.dutyShift.findMany({ where: { communityId, dutyDate: { in: days.map(toDateColumn) } } });
+          const byDay = new Map(existing.map((s) => [fromDateColumn(s.dutyDate), s]));
+          const wanted = new Map(rows.map((r) => [r.dutyDate, r.userId]));
+          const counts = { created: 0, replaced: 0, deleted: 0, unchanged: 0 };
+          for (const day of days) {
+            const before = byDay.get(day);
+            const userId = wanted.get(day);
+            if (userId === undefined) {
+              if (!before) continue;
+              await tx.dutyShift.delete({ where: { id: before.id } });
+              await reassignDutyTask(tx, communityId, day, null);
+              counts.deleted++;
+            } else if (!before) {
+              await tx.dutyShift.create({ data: { communityId, dutyDate: toDateColumn(day), userId } });
+              await reassignDutyTask(tx, communityId, day, userId);
+              counts.created++;
+            } else if (before.userId !== userId) {
+              await tx.dutyShift.update({ where: { id: before.id }, data: { userId, checkedInAt: null } });
+              await reassignDutyTask(tx, communityId, day, userId);
+              counts.replaced++;
+            } else counts.unchanged++;
+          }
+          await writeAudit(tx, actor, {
+            action: 'duty_shift.import',
+            entity: 'Community',
+            entityId: communityId,
+            details: { month, ...counts, rows },
+          });
+          return counts;
+        },
+        { timeout: 30_000 },
+      );
     },
   };
 }

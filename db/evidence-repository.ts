@@ -23,7 +23,9 @@ export interface EvidenceRecord {
 }
 
 /** A new upload: unattached, or attached at once to the incident deduction it explains. */
-export type NewEvidence = Omit<EvidenceRecord, 'id' | 'submissionId' | 'deductionId' | 'appealId' | 'createdAt'> & { deductionId?: string | null };
+export type NewEvidence = Omit<EvidenceRecord, 'id' | 'submissionId' | 'deductionId' | 'appealId' | 'createdAt'> & {
+  deductionId?: string | null;
+};
 
 export interface UsedBefore {
   evidenceId: string;
@@ -45,9 +47,15 @@ export function evidenceRepository(db: Database) {
       return db.$transaction(async (tx) => {
         const row = await tx.evidence.create({ data });
         await writeAudit(tx, actor, {
-          action: 'evidence.upload', entity: 'Evidence', entityId: row.id,
+          action: 'evidence.upload',
+          entity: 'Evidence',
+          entityId: row.id,
           details: {
-            communityId: row.communityId, fileName: row.fileName, mimeType: row.mimeType, sizeBytes: row.sizeBytes, sha256: row.sha256,
+            communityId: row.communityId,
+            fileName: row.fileName,
+            mimeType: row.mimeType,
+            sizeBytes: row.sizeBytes,
+            sha256: row.sha256,
             ...(row.deductionId ? { deductionId: row.deductionId } : {}),
           },
         });
@@ -60,11 +68,25 @@ export function evidenceRepository(db: Database) {
      * handed in yet: a retried upload whose answer was lost gets that row back
      * instead of creating a twin.
      */
-    async findUnattachedTwin(q: { communityId: string; uploadedById: string; sha256: string; deductionId: string | null }): Promise<EvidenceRecord | undefined> {
-      return (await db.evidence.findFirst({
-        where: { communityId: q.communityId, uploadedById: q.uploadedById, sha256: q.sha256, submissionId: null, deductionId: q.deductionId, appealId: null },
-        orderBy: { createdAt: 'asc' },
-      })) ?? undefined;
+    async findUnattachedTwin(q: {
+      communityId: string;
+      uploadedById: string;
+      sha256: string;
+      deductionId: string | null;
+    }): Promise<EvidenceRecord | undefined> {
+      return (
+        (await db.evidence.findFirst({
+          where: {
+            communityId: q.communityId,
+            uploadedById: q.uploadedById,
+            sha256: q.sha256,
+            submissionId: null,
+            deductionId: q.deductionId,
+            appealId: null,
+          },
+          orderBy: { createdAt: 'asc' },
+        })) ?? undefined
+      );
     },
 
     /** The row when its community is in scope; otherwise nothing (the caller answers 404). */
@@ -73,7 +95,12 @@ export function evidenceRepository(db: Database) {
     },
 
     async recordRead(actor: Actor, evidence: EvidenceRecord, variant: 'file' | 'thumbnail'): Promise<void> {
-      await writeAudit(db, actor, { action: 'evidence.read', entity: 'Evidence', entityId: evidence.id, details: { communityId: evidence.communityId, variant } });
+      await writeAudit(db, actor, {
+        action: 'evidence.read',
+        entity: 'Evidence',
+        entityId: evidence.id,
+        details: { communityId: evidence.communityId, variant },
+      });
     },
 
     /** How many rows share a stored object (content-addressed keys are shared by identical uploads). */
@@ -102,7 +129,9 @@ export type EvidenceRepository = ReturnType<typeof evidenceRepository>;
  * columns give the candidates. See docs/evidence.md.
  */
 export async function findUsedBefore(db: Database, evidenceId: string): Promise<UsedBefore[]> {
-  const rows = await db.$queryRaw<Array<{ evidenceId: string; communityId: string; createdAt: Date; identical: boolean; distance: number | null }>>`
+  const rows = await db.$queryRaw<
+    Array<{ evidenceId: string; communityId: string; createdAt: Date; identical: boolean; distance: number | null }>
+  >`
     WITH me AS (
       SELECT e.id, e.sha256,
              CASE WHEN e.phash ~ '^[0-9a-f]{16}$' THEN ('x' || e.phash)::bit(64) END AS bits,
@@ -130,7 +159,7 @@ export async function findUsedBefore(db: Database, evidenceId: string): Promise<
     communityId: r.communityId,
     createdAt: r.createdAt,
     match: r.identical ? 'identical' : 'near-duplicate',
-    distance: r.identical ? 0 : r.distance ?? 0,
+    distance: r.identical ? 0 : (r.distance ?? 0),
   }));
 }
 
@@ -143,9 +172,14 @@ export type DeductionEvidence = EvidenceRecord & { source: 'incident' | 'submiss
  * missed deadline caused it (late or rejected work), oldest first. The caller
  * has checked that the deduction is in scope; its evidence is of the same community.
  */
-export async function evidenceOfDeduction(db: Database, deduction: { id: string; obligationId: string | null }): Promise<DeductionEvidence[]> {
+export async function evidenceOfDeduction(
+  db: Database,
+  deduction: { id: string; obligationId: string | null },
+): Promise<DeductionEvidence[]> {
   const rows = await db.evidence.findMany({
-    where: { OR: [{ deductionId: deduction.id }, ...(deduction.obligationId ? [{ submission: { obligationId: deduction.obligationId } }] : [])] },
+    where: {
+      OR: [{ deductionId: deduction.id }, ...(deduction.obligationId ? [{ submission: { obligationId: deduction.obligationId } }] : [])],
+    },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   });
   return rows.map((r) => ({ ...r, source: r.deductionId === deduction.id ? 'incident' : 'submission' }));

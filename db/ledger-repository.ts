@@ -80,11 +80,24 @@ export interface LedgerQuery {
 }
 
 type Row = {
-  id: string; communityId: string; category: string; kind: 'PERSON' | 'SITE'; displayName: string; riskLevel: string | null;
-  responsibleUserId: string | null; guardianLetter: boolean; responsibilityLetter: boolean; startDate: Date; endDate: Date | null;
-  fields: unknown; flags: string[]; idNumberEnc: Uint8Array | null; detailsEnc: Uint8Array | null; createdAt: Date; updatedAt: Date;
+  id: string;
+  communityId: string;
+  category: string;
+  kind: 'PERSON' | 'SITE';
+  displayName: string;
+  riskLevel: string | null;
+  responsibleUserId: string | null;
+  guardianLetter: boolean;
+  responsibilityLetter: boolean;
+  startDate: Date;
+  endDate: Date | null;
+  fields: unknown;
+  flags: string[];
+  idNumberEnc: Uint8Array | null;
+  detailsEnc: Uint8Array | null;
+  createdAt: Date;
+  updatedAt: Date;
 };
-
 
 export function ledgerRepository(db: Database, cipher: FieldCipher) {
   const idContext = (id: string) => `LedgerSubject.idNumber:${id}`;
@@ -105,30 +118,54 @@ export function ledgerRepository(db: Database, cipher: FieldCipher) {
   function view(r: Row): LedgerSubjectView {
     const idNumber = r.idNumberEnc ? tryDecrypt(r.idNumberEnc, idContext(r.id)) : null;
     return {
-      id: r.id, communityId: r.communityId, category: r.category, kind: r.kind, displayName: r.displayName, riskLevel: r.riskLevel,
-      responsibleUserId: r.responsibleUserId, guardianLetter: r.guardianLetter, responsibilityLetter: r.responsibilityLetter,
-      startDate: fromDateColumn(r.startDate), endDate: r.endDate ? fromDateColumn(r.endDate) : null,
-      fields: textFields(r.fields), flags: r.flags,
-      idNumberMasked: idNumber ? maskIdNumber(idNumber) : null, unreadable: idNumber === undefined,
-      hasDetails: r.detailsEnc !== null, createdAt: r.createdAt, updatedAt: r.updatedAt,
+      id: r.id,
+      communityId: r.communityId,
+      category: r.category,
+      kind: r.kind,
+      displayName: r.displayName,
+      riskLevel: r.riskLevel,
+      responsibleUserId: r.responsibleUserId,
+      guardianLetter: r.guardianLetter,
+      responsibilityLetter: r.responsibilityLetter,
+      startDate: fromDateColumn(r.startDate),
+      endDate: r.endDate ? fromDateColumn(r.endDate) : null,
+      fields: textFields(r.fields),
+      flags: r.flags,
+      idNumberMasked: idNumber ? maskIdNumber(idNumber) : null,
+      unreadable: idNumber === undefined,
+      hasDetails: r.detailsEnc !== null,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
     };
   }
 
   function createData(input: NewLedgerSubject) {
     const id = randomUUID();
     const { idNumber, details, startDate, fields, ...columns } = input;
-    return { id, ...columns, fields: storedFields(fields), startDate: toDateColumn(startDate), idNumberEnc: encId(id, idNumber), detailsEnc: encDetails(id, details) };
+    return {
+      id,
+      ...columns,
+      fields: storedFields(fields),
+      startDate: toDateColumn(startDate),
+      idNumberEnc: encId(id, idNumber),
+      detailsEnc: encDetails(id, details),
+    };
   }
 
   /** Blank values are dropped, so "cleared" and "never set" look the same to the completeness check. */
-  const storedFields = (fields: LedgerTextFields) => Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const storedFields = (fields: LedgerTextFields) =>
+    Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v.trim() !== ''));
 
   const inScope = (scope: string[], id: string) => db.ledgerSubject.findFirst({ where: { id, communityId: { in: scope } } });
 
   return {
     async list(q: LedgerQuery): Promise<LedgerSubjectView[]> {
       const rows = await db.ledgerSubject.findMany({
-        where: { communityId: { in: q.communityIds }, ...(q.category ? { category: q.category } : {}), ...(q.includeClosed ? {} : { endDate: null }) },
+        where: {
+          communityId: { in: q.communityIds },
+          ...(q.category ? { category: q.category } : {}),
+          ...(q.includeClosed ? {} : { endDate: null }),
+        },
         orderBy: [{ category: 'asc' }, { displayName: 'asc' }],
       });
       return rows.map(view);
@@ -143,12 +180,18 @@ export function ledgerRepository(db: Database, cipher: FieldCipher) {
     async readSensitive(scope: string[], id: string, actor: Actor): Promise<LedgerSubjectFull | undefined> {
       const r = await inScope(scope, id);
       if (!r) return undefined;
-      await writeAudit(db, actor, { action: 'ledger.read_sensitive', entity: 'LedgerSubject', entityId: id, details: { communityId: r.communityId } });
+      await writeAudit(db, actor, {
+        action: 'ledger.read_sensitive',
+        entity: 'LedgerSubject',
+        entityId: id,
+        details: { communityId: r.communityId },
+      });
       const details = r.detailsEnc ? tryDecrypt(r.detailsEnc, detailsContext(r.id)) : null;
       const shown = view(r);
       return {
-        ...shown, unreadable: shown.unreadable || details === undefined,
-        idNumber: r.idNumberEnc ? tryDecrypt(r.idNumberEnc, idContext(r.id)) ?? null : null,
+        ...shown,
+        unreadable: shown.unreadable || details === undefined,
+        idNumber: r.idNumberEnc ? (tryDecrypt(r.idNumberEnc, idContext(r.id)) ?? null) : null,
         details: details ? (JSON.parse(details) as SensitiveDetails) : null,
       };
     },
@@ -156,19 +199,31 @@ export function ledgerRepository(db: Database, cipher: FieldCipher) {
     async create(input: NewLedgerSubject, actor: Actor): Promise<LedgerSubjectView> {
       return db.$transaction(async (tx) => {
         const r = await tx.ledgerSubject.create({ data: createData(input) });
-        await writeAudit(tx, actor, { action: 'ledger.create', entity: 'LedgerSubject', entityId: r.id, details: { communityId: r.communityId, category: r.category } });
+        await writeAudit(tx, actor, {
+          action: 'ledger.create',
+          entity: 'LedgerSubject',
+          entityId: r.id,
+          details: { communityId: r.communityId, category: r.category },
+        });
         return view(r);
       });
     },
 
     /** All rows or none (an Excel import). */
     async createMany(inputs: NewLedgerSubject[], actor: Actor): Promise<LedgerSubjectView[]> {
-      return db.$transaction(async (tx) => {
-        const created: LedgerSubjectView[] = [];
-        for (const input of inputs) created.push(view(await tx.ledgerSubject.create({ data: createData(input) })));
-        await writeAudit(tx, actor, { action: 'ledger.import', entity: 'LedgerSubject', details: { communityId: inputs[0]?.communityId, count: inputs.length, ids: created.map((c) => c.id) } });
-        return created;
-      }, { timeout: 60_000 });
+      return db.$transaction(
+        async (tx) => {
+          const created: LedgerSubjectView[] = [];
+          for (const input of inputs) created.push(view(await tx.ledgerSubject.create({ data: createData(input) })));
+          await writeAudit(tx, actor, {
+            action: 'ledger.import',
+            entity: 'LedgerSubject',
+            details: { communityId: inputs[0]?.communityId, count: inputs.length, ids: created.map((c) => c.id) },
+          });
+          return created;
+        },
+        { timeout: 60_000 },
+      );
     },
 
     async update(id: string, patch: LedgerPatch, actor: Actor): Promise<LedgerSubjectView> {
@@ -185,7 +240,12 @@ export function ledgerRepository(db: Database, cipher: FieldCipher) {
           },
         });
         // The audit row names the changed fields, never their sensitive values.
-        await writeAudit(tx, actor, { action: 'ledger.update', entity: 'LedgerSubject', entityId: id, details: { fields: Object.keys(patch) } });
+        await writeAudit(tx, actor, {
+          action: 'ledger.update',
+          entity: 'LedgerSubject',
+          entityId: id,
+          details: { fields: Object.keys(patch) },
+        });
         return view(r);
       });
     },
@@ -207,17 +267,27 @@ export function ledgerRepository(db: Database, cipher: FieldCipher) {
     async declareEmpty(input: NewLedgerDeclaration, actor: Actor): Promise<LedgerDeclarationView> {
       return db.$transaction(async (tx) => {
         const r = await tx.ledgerDeclaration.create({ data: { ...input, declaredById: actor.userId } });
-        await writeAudit(tx, actor, { action: 'ledger.declare_empty', entity: 'LedgerDeclaration', entityId: r.id, details: { communityId: r.communityId, category: r.category, year: r.year, evidenceId: r.evidenceId } });
+        await writeAudit(tx, actor, {
+          action: 'ledger.declare_empty',
+          entity: 'LedgerDeclaration',
+          entityId: r.id,
+          details: { communityId: r.communityId, category: r.category, year: r.year, evidenceId: r.evidenceId },
+        });
         return r;
       });
     },
 
     async findDeclaration(communityId: string, category: string, year: number): Promise<LedgerDeclarationView | undefined> {
-      return (await db.ledgerDeclaration.findUnique({ where: { communityId_category_year: { communityId, category, year } } })) ?? undefined;
+      return (
+        (await db.ledgerDeclaration.findUnique({ where: { communityId_category_year: { communityId, category, year } } })) ?? undefined
+      );
     },
 
     async declarations(communityIds: string[], year: number): Promise<LedgerDeclarationView[]> {
-      return db.ledgerDeclaration.findMany({ where: { communityId: { in: communityIds }, year }, orderBy: [{ communityId: 'asc' }, { category: 'asc' }] });
+      return db.ledgerDeclaration.findMany({
+        where: { communityId: { in: communityIds }, year },
+        orderBy: [{ communityId: 'asc' }, { category: 'asc' }],
+      });
     },
 
     /** Whether the evidence file was uploaded for this community. */
@@ -233,7 +303,9 @@ export function ledgerRepository(db: Database, cipher: FieldCipher) {
     /** Who can be responsible for an entry: the community's active members. */
     async activeMembers(communityId: string): Promise<Array<{ id: string; username: string; displayName: string }>> {
       return db.user.findMany({
-        where: { active: true, memberships: { some: { communityId } } }, select: { id: true, username: true, displayName: true }, orderBy: { username: 'asc' },
+        where: { active: true, memberships: { some: { communityId } } },
+        select: { id: true, username: true, displayName: true },
+        orderBy: { username: 'asc' },
       });
     },
 

@@ -27,7 +27,9 @@ export function postgresOutbox(db: Database, contentOf: (key: string, meta: Clai
         return { state: 'claimed', ref: row.id, since: row.createdAt.toISOString(), attempts: 1 };
       }
       return db.$transaction(async (tx) => {
-        const [row] = await tx.$queryRaw<Array<{ id: string; status: string; attempts: number; providerResponse: unknown; lastError: string | null; createdAt: Date }>>`
+        const [row] = await tx.$queryRaw<
+          Array<{ id: string; status: string; attempts: number; providerResponse: unknown; lastError: string | null; createdAt: Date }>
+        >`
           SELECT id, status, attempts, "providerResponse", "lastError", "createdAt" FROM "Notification" WHERE "businessKey" = ${key} FOR UPDATE`;
         if (!row) throw new Error(`notification ${key} vanished`);
         const since = row.createdAt.toISOString();
@@ -37,10 +39,14 @@ export function postgresOutbox(db: Database, contentOf: (key: string, meta: Clai
         // accepted it. The row says so in the delivery log (IN_DOUBT) and is never sent again blindly.
         if (row.status === 'QUEUED') {
           const inDoubtSince = new Date().toISOString();
-          await tx.notification.update({ where: { businessKey: key }, data: { status: 'IN_DOUBT', providerResponse: { inDoubtSince }, lastError: IN_DOUBT_INTERRUPTED } });
+          await tx.notification.update({
+            where: { businessKey: key },
+            data: { status: 'IN_DOUBT', providerResponse: { inDoubtSince }, lastError: IN_DOUBT_INTERRUPTED },
+          });
           return { state: 'in-flight', ref: row.id, since, inDoubtSince };
         }
-        if (row.status === 'IN_DOUBT') return { state: 'in-flight', ref: row.id, since, inDoubtSince: inDoubtSinceOf(row.providerResponse) ?? since };
+        if (row.status === 'IN_DOUBT')
+          return { state: 'in-flight', ref: row.id, since, inDoubtSince: inDoubtSinceOf(row.providerResponse) ?? since };
         await tx.notification.update({ where: { businessKey: key }, data: { status: 'QUEUED', attempts: { increment: 1 } } });
         return { state: 'claimed', ref: row.id, since, attempts: row.attempts + 1 };
       });
@@ -57,7 +63,11 @@ export function postgresOutbox(db: Database, contentOf: (key: string, meta: Clai
     async markInDoubt(key: string, error: OutboxFailure) {
       await db.notification.update({
         where: { businessKey: key },
-        data: { status: 'IN_DOUBT', providerResponse: { inDoubtSince: new Date().toISOString() }, lastError: `发送结果不明：服务商未答复，待核对 (${[error.code, error.message].filter(Boolean).join(': ')})`.slice(0, 1000) },
+        data: {
+          status: 'IN_DOUBT',
+          providerResponse: { inDoubtSince: new Date().toISOString() },
+          lastError: `发送结果不明：服务商未答复，待核对 (${[error.code, error.message].filter(Boolean).join(': ')})`.slice(0, 1000),
+        },
       });
     },
     async confirm(key: string, status: DeliveryStatus) {
@@ -66,13 +76,21 @@ export function postgresOutbox(db: Database, contentOf: (key: string, meta: Clai
     async markSent(key: string, response: SendResult) {
       await db.notification.update({
         where: { businessKey: key },
-        data: { status: 'SENT', sentAt: response.acceptedAt, providerResponse: response as unknown as Prisma.InputJsonValue, lastError: null },
+        data: {
+          status: 'SENT',
+          sentAt: response.acceptedAt,
+          providerResponse: response as unknown as Prisma.InputJsonValue,
+          lastError: null,
+        },
       });
     },
     async markFailed(key: string, error: OutboxFailure, permanent: boolean) {
       await db.notification.update({
         where: { businessKey: key },
-        data: { status: permanent ? 'GIVEN_UP' : 'FAILED', lastError: [error.code, error.message].filter(Boolean).join(': ').slice(0, 1000) },
+        data: {
+          status: permanent ? 'GIVEN_UP' : 'FAILED',
+          lastError: [error.code, error.message].filter(Boolean).join(': ').slice(0, 1000),
+        },
       });
     },
   };
@@ -90,11 +108,22 @@ function inDoubtSinceOf(providerResponse: unknown): string | undefined {
  * the row SENT (with the receipt and its time when there is one); a failed
  * receipt makes it GIVEN_UP with the receipt. `not-found` changes nothing.
  */
-export async function confirmDelivery(db: Database, where: { businessKey: string } | { id: string }, status: DeliveryStatus): Promise<void> {
+export async function confirmDelivery(
+  db: Database,
+  where: { businessKey: string } | { id: string },
+  status: DeliveryStatus,
+): Promise<void> {
   if (status.state === 'not-found') return;
   const receipt = (status.receipt ?? { state: status.state }) as Prisma.InputJsonValue;
   if (status.state === 'failed') {
-    await db.notification.update({ where, data: { status: 'GIVEN_UP', receipt, lastError: `运营商回执：未送达 (${String(status.receipt?.ErrCode ?? status.receipt?.Description ?? 'FAIL')})` } });
+    await db.notification.update({
+      where,
+      data: {
+        status: 'GIVEN_UP',
+        receipt,
+        lastError: `运营商回执：未送达 (${String(status.receipt?.ErrCode ?? status.receipt?.Description ?? 'FAIL')})`,
+      },
+    });
     return;
   }
   const row = await db.notification.findUniqueOrThrow({ where, select: { sentAt: true, status: true } });
@@ -111,9 +140,24 @@ export async function confirmDelivery(db: Database, where: { businessKey: string
 }
 
 /** A notification that could not be planned onto any channel is still a row: the delivery log shows why. */
-export async function recordUndeliverable(db: Database, input: { businessKey: string; event: string; userId: string; recipient: string; body: string; reason: string }): Promise<void> {
+export async function recordUndeliverable(
+  db: Database,
+  input: { businessKey: string; event: string; userId: string; recipient: string; body: string; reason: string },
+): Promise<void> {
   await db.notification.createMany({
-    data: [{ businessKey: input.businessKey, channel: 'none', event: input.event, userId: input.userId, recipient: input.recipient, body: input.body, status: 'GIVEN_UP', attempts: 0, lastError: input.reason }],
+    data: [
+      {
+        businessKey: input.businessKey,
+        channel: 'none',
+        event: input.event,
+        userId: input.userId,
+        recipient: input.recipient,
+        body: input.body,
+        status: 'GIVEN_UP',
+        attempts: 0,
+        lastError: input.reason,
+      },
+    ],
     skipDuplicates: true,
   });
 }
@@ -139,7 +183,12 @@ export async function pendingDigestRows(db: Database, cutoff: Date): Promise<Que
  * Closes digest rows: SENT (folded into the digest sent under `digestKey`) or
  * GIVEN_UP with the reason. Only QUEUED rows change, so a second run is a no-op.
  */
-export async function closeDigestRows(db: Database, keys: string[], outcome: { sent: true; digestKey: string; at: Date } | { sent: false; reason: string }, channel: HeldChannel = 'digest'): Promise<number> {
+export async function closeDigestRows(
+  db: Database,
+  keys: string[],
+  outcome: { sent: true; digestKey: string; at: Date } | { sent: false; reason: string },
+  channel: HeldChannel = 'digest',
+): Promise<number> {
   if (keys.length === 0) return 0;
   const data: Prisma.NotificationUpdateManyMutationInput = outcome.sent
     ? { status: 'SENT', sentAt: outcome.at, providerResponse: { foldedInto: outcome.digestKey }, attempts: { increment: 1 } }
@@ -150,7 +199,10 @@ export async function closeDigestRows(db: Database, keys: string[], outcome: { s
 
 /** When each of these channels was last claimed for a send since `since` (robot rate gates). */
 export async function recentSendTimes(db: Database, channels: string[], since: Date): Promise<Map<string, number[]>> {
-  const rows = await db.notification.findMany({ where: { channel: { in: channels }, createdAt: { gte: since } }, select: { channel: true, createdAt: true } });
+  const rows = await db.notification.findMany({
+    where: { channel: { in: channels }, createdAt: { gte: since } },
+    select: { channel: true, createdAt: true },
+  });
   const byChannel = new Map<string, number[]>();
   for (const r of rows) byChannel.set(r.channel, [...(byChannel.get(r.channel) ?? []), r.createdAt.getTime()]);
   return byChannel;
@@ -160,9 +212,23 @@ export async function recentSendTimes(db: Database, channels: string[], since: D
 export type HeldChannel = 'digest' | 'escalation-batch';
 
 /** Held for the batch of this person's escalations (see escalationBatch in notify/digest.ts). */
-export async function holdForEscalationBatch(db: Database, input: { businessKey: string; event: string; userId: string; recipient: string; body: string }): Promise<void> {
+export async function holdForEscalationBatch(
+  db: Database,
+  input: { businessKey: string; event: string; userId: string; recipient: string; body: string },
+): Promise<void> {
   await db.notification.createMany({
-    data: [{ businessKey: input.businessKey, channel: 'escalation-batch', event: input.event, userId: input.userId, recipient: input.recipient, body: input.body, status: 'QUEUED', attempts: 0 }],
+    data: [
+      {
+        businessKey: input.businessKey,
+        channel: 'escalation-batch',
+        event: input.event,
+        userId: input.userId,
+        recipient: input.recipient,
+        body: input.body,
+        status: 'QUEUED',
+        attempts: 0,
+      },
+    ],
     skipDuplicates: true,
   });
 }
@@ -195,9 +261,23 @@ export async function rowsOfEscalationBatch(db: Database, batchKey: string): Pro
 }
 
 /** Held for the official's daily digest. */
-export async function queueForDigest(db: Database, input: { businessKey: string; event: string; userId: string; recipient: string; body: string }): Promise<void> {
+export async function queueForDigest(
+  db: Database,
+  input: { businessKey: string; event: string; userId: string; recipient: string; body: string },
+): Promise<void> {
   await db.notification.createMany({
-    data: [{ businessKey: input.businessKey, channel: 'digest', event: input.event, userId: input.userId, recipient: input.recipient, body: input.body, status: 'QUEUED', attempts: 0 }],
+    data: [
+      {
+        businessKey: input.businessKey,
+        channel: 'digest',
+        event: input.event,
+        userId: input.userId,
+        recipient: input.recipient,
+        body: input.body,
+        status: 'QUEUED',
+        attempts: 0,
+      },
+    ],
     skipDuplicates: true,
   });
 }
@@ -236,9 +316,22 @@ export async function inDoubtRows(db: Database, limit: number): Promise<Unsettle
     where: { status: 'IN_DOUBT', channel: { notIn: HELD_OR_NONE } },
     orderBy: { createdAt: 'asc' },
     take: limit,
-    select: { id: true, businessKey: true, channel: true, event: true, recipient: true, body: true, status: true, createdAt: true, providerResponse: true },
+    select: {
+      id: true,
+      businessKey: true,
+      channel: true,
+      event: true,
+      recipient: true,
+      body: true,
+      status: true,
+      createdAt: true,
+      providerResponse: true,
+    },
   });
-  return rows.map(({ providerResponse, ...r }) => ({ ...r, inDoubtSince: new Date(inDoubtSinceOf(providerResponse) ?? r.createdAt.toISOString()) }));
+  return rows.map(({ providerResponse, ...r }) => ({
+    ...r,
+    inDoubtSince: new Date(inDoubtSinceOf(providerResponse) ?? r.createdAt.toISOString()),
+  }));
 }
 
 /** Sent on `channel` since `since` without a delivery receipt yet (receipts are read by status query). */

@@ -1,6 +1,13 @@
 // What obligation generation needs to know about communities, read from the
 // database and shaped as the domain's plain types.
-import { adminWindowDefinition, type Community, type DutyRosters, type LedgerSubject, type RiskLevel, type SensitiveWindowDefinition } from '../domain';
+import {
+  adminWindowDefinition,
+  type Community,
+  type DutyRosters,
+  type LedgerSubject,
+  type RiskLevel,
+  type SensitiveWindowDefinition,
+} from '../domain';
 import type { Database } from './client';
 import { fromDateColumn } from './date-column';
 
@@ -26,7 +33,10 @@ export function planningSource(db: Database) {
       const [communities, subjects, shifts] = await Promise.all([
         db.community.findMany({ where: { id: { in: communityIds } }, select: { id: true, name: true, townshipId: true, tags: true } }),
         db.ledgerSubject.findMany({ where: { communityId: { in: communityIds } } }),
-        db.dutyShift.findMany({ where: { communityId: { in: communityIds } }, select: { communityId: true, dutyDate: true, userId: true } }),
+        db.dutyShift.findMany({
+          where: { communityId: { in: communityIds } },
+          select: { communityId: true, dutyDate: true, userId: true },
+        }),
       ]);
       const windows = await db.sensitiveWindow.findMany({
         where: { townshipId: { in: [...new Set(communities.map((c) => c.townshipId))] } },
@@ -37,9 +47,16 @@ export function planningSource(db: Database) {
         community: { id: community.id, name: community.name, tags: community.tags },
         subjects: subjects.filter((s) => s.communityId === community.id).map(toDomainSubject),
         rosters: Object.fromEntries(seasonIds.map((id) => [id, rosterOf(shifts.filter((s) => s.communityId === community.id))])),
-        addedWindows: windows.filter((w) => w.townshipId === community.townshipId).map((w) => adminWindowDefinition({
-          id: w.id, name: w.name, startsOn: fromDateColumn(w.startsOn), endsOn: fromDateColumn(w.endsOn),
-        })),
+        addedWindows: windows
+          .filter((w) => w.townshipId === community.townshipId)
+          .map((w) =>
+            adminWindowDefinition({
+              id: w.id,
+              name: w.name,
+              startsOn: fromDateColumn(w.startsOn),
+              endsOn: fromDateColumn(w.endsOn),
+            }),
+          ),
       }));
     },
 
@@ -60,8 +77,17 @@ function rosterOf(shifts: Array<{ dutyDate: Date; userId: string }>): Record<str
 }
 
 function toDomainSubject(row: {
-  id: string; category: string; displayName: string; riskLevel: string | null; startDate: Date; endDate: Date | null;
-  responsibleUserId: string | null; guardianLetter: boolean; responsibilityLetter: boolean; fields: unknown; flags: string[];
+  id: string;
+  category: string;
+  displayName: string;
+  riskLevel: string | null;
+  startDate: Date;
+  endDate: Date | null;
+  responsibleUserId: string | null;
+  guardianLetter: boolean;
+  responsibilityLetter: boolean;
+  fields: unknown;
+  flags: string[];
   idNumberEnc: Uint8Array | null;
 }): LedgerSubject {
   const documents = [...(row.guardianLetter ? ['guardian-letter'] : []), ...(row.responsibilityLetter ? ['drug-control-letter'] : [])];

@@ -9,7 +9,10 @@ import { rolesFor } from '../domain/policy';
 import { notifyRoleOf } from '../notify/account-role';
 
 export function recipientDirectory(db: Database) {
-  const toRecipient = (u: { id: string; displayName: string; role: Role; mobile: string | null; email: string | null; notifyPrefs: unknown }, communityId: string): Recipient => ({
+  const toRecipient = (
+    u: { id: string; displayName: string; role: Role; mobile: string | null; email: string | null; notifyPrefs: unknown },
+    communityId: string,
+  ): Recipient => ({
     userId: u.id,
     name: u.displayName,
     role: notifyRoleOf(u.role),

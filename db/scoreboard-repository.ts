@@ -43,14 +43,32 @@ export function scoreboardRepository(db: Database, directory: CommunityDirectory
         _count: { _all: true },
         _sum: { points: true },
       });
-      return rows.map((r) => ({ communityId: r.communityId, ruleId: r.ruleId, month: 0, count: r._count._all, points: Number(r._sum.points?.toString() ?? 0) }));
+      return rows.map((r) => ({
+        communityId: r.communityId,
+        ruleId: r.ruleId,
+        month: 0,
+        count: r._count._all,
+        points: Number(r._sum.points?.toString() ?? 0),
+      }));
     },
 
     /** Deductions (not reversal rows) of the communities that occurred in [from, to), oldest first. */
     async deductionDetails(communityIds: string[], from: Date, to: Date): Promise<DeductionDetail[]> {
       const rows = await db.deduction.findMany({
         where: { communityId: { in: communityIds }, kind: 'DEDUCTION', occurredAt: { gte: from, lt: to } },
-        select: { id: true, communityId: true, ruleId: true, points: true, explanation: true, occurredAt: true, periodKey: true, subjectId: true, obligationId: true, recordedBy: true, reversedBy: { select: { id: true } } },
+        select: {
+          id: true,
+          communityId: true,
+          ruleId: true,
+          points: true,
+          explanation: true,
+          occurredAt: true,
+          periodKey: true,
+          subjectId: true,
+          obligationId: true,
+          recordedBy: true,
+          reversedBy: { select: { id: true } },
+        },
         orderBy: [{ occurredAt: 'asc' }, { createdAt: 'asc' }, { businessKey: 'asc' }],
       });
       const ids = (pick: (r: (typeof rows)[number]) => string | null) => [...new Set(rows.map(pick).filter((x): x is string => !!x))];
@@ -63,7 +81,12 @@ export function scoreboardRepository(db: Database, directory: CommunityDirectory
       const subject = new Map(subjects.map((s) => [s.id, s.displayName]));
       const user = new Map(users.map((u) => [u.id, u.displayName]));
       return rows.map((r) => ({
-        id: r.id, communityId: r.communityId, ruleId: r.ruleId, points: Number(r.points.toString()), explanation: r.explanation, occurredAt: r.occurredAt,
+        id: r.id,
+        communityId: r.communityId,
+        ruleId: r.ruleId,
+        points: Number(r.points.toString()),
+        explanation: r.explanation,
+        occurredAt: r.occurredAt,
         periodLabel: (r.obligationId ? label.get(r.obligationId) : undefined) ?? null,
         subjectName: (r.subjectId ? subject.get(r.subjectId) : undefined) ?? null,
         recordedByName: user.get(r.recordedBy) ?? null,

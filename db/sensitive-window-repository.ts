@@ -15,7 +15,11 @@ export interface AdminWindowRecord {
 }
 
 const toRecord = (r: { id: string; name: string; startsOn: Date; endsOn: Date; createdAt: Date }): AdminWindowRecord => ({
-  id: r.id, name: r.name, startsOn: fromDateColumn(r.startsOn), endsOn: fromDateColumn(r.endsOn), createdAt: r.createdAt,
+  id: r.id,
+  name: r.name,
+  startsOn: fromDateColumn(r.startsOn),
+  endsOn: fromDateColumn(r.endsOn),
+  createdAt: r.createdAt,
 });
 
 export function sensitiveWindowRepository(db: Database) {
@@ -43,11 +47,22 @@ export function sensitiveWindowRepository(db: Database) {
     },
 
     /** Undefined when the unique key (township, name, start) is taken by a concurrent insert. */
-    async create(townshipId: string, input: { name: string; startsOn: string; endsOn: string }, actor: Actor): Promise<AdminWindowRecord | undefined> {
+    async create(
+      townshipId: string,
+      input: { name: string; startsOn: string; endsOn: string },
+      actor: Actor,
+    ): Promise<AdminWindowRecord | undefined> {
       try {
         return await db.$transaction(async (tx) => {
-          const row = await tx.sensitiveWindow.create({ data: { townshipId, name: input.name, startsOn: toDateColumn(input.startsOn), endsOn: toDateColumn(input.endsOn) } });
-          await writeAudit(tx, actor, { action: 'sensitive_window.create', entity: 'SensitiveWindow', entityId: row.id, details: { ...input } });
+          const row = await tx.sensitiveWindow.create({
+            data: { townshipId, name: input.name, startsOn: toDateColumn(input.startsOn), endsOn: toDateColumn(input.endsOn) },
+          });
+          await writeAudit(tx, actor, {
+            action: 'sensitive_window.create',
+            entity: 'SensitiveWindow',
+            entityId: row.id,
+            details: { ...input },
+          });
           return toRecord(row);
         });
       } catch (error) {
@@ -69,7 +84,12 @@ export function sensitiveWindowRepository(db: Database) {
     async remove(window: AdminWindowRecord, actor: Actor): Promise<void> {
       await db.$transaction(async (tx) => {
         await tx.sensitiveWindow.delete({ where: { id: window.id } });
-        await writeAudit(tx, actor, { action: 'sensitive_window.delete', entity: 'SensitiveWindow', entityId: window.id, details: { name: window.name, startsOn: window.startsOn, endsOn: window.endsOn } });
+        await writeAudit(tx, actor, {
+          action: 'sensitive_window.delete',
+          entity: 'SensitiveWindow',
+          entityId: window.id,
+          details: { name: window.name, startsOn: window.startsOn, endsOn: window.endsOn },
+        });
       });
     },
   };

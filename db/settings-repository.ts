@@ -32,7 +32,12 @@ export function settingsRepository(db: Database) {
           where: { id: userId },
           data: { mobile: change.mobile, email: change.email, notifyPrefs: change.preferences as Prisma.InputJsonObject },
         });
-        await writeAudit(tx, actor, { action: 'settings.update', entity: 'User', entityId: userId, details: { changed: change.changed, preferences: change.preferences } });
+        await writeAudit(tx, actor, {
+          action: 'settings.update',
+          entity: 'User',
+          entityId: userId,
+          details: { changed: change.changed, preferences: change.preferences },
+        });
       });
     },
   };

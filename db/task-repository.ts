@@ -34,20 +34,43 @@ export interface TaskRow {
 }
 
 const taskSelect = {
-  id: true, businessKey: true, workflowId: true, ruleId: true, title: true, communityId: true, periodKey: true, periodLabel: true,
-  subjectId: true, kind: true, status: true, opensAt: true, dueAt: true, points: true, requiredCount: true, acceptedCount: true,
-  assigneeId: true, closedAt: true, waiverReason: true, community: { select: { name: true } },
-  submissions: { orderBy: { createdAt: 'desc' }, select: { status: true, units: true, reviews: { orderBy: { createdAt: 'desc' }, take: 1, select: { reason: true } } } },
+  id: true,
+  businessKey: true,
+  workflowId: true,
+  ruleId: true,
+  title: true,
+  communityId: true,
+  periodKey: true,
+  periodLabel: true,
+  subjectId: true,
+  kind: true,
+  status: true,
+  opensAt: true,
+  dueAt: true,
+  points: true,
+  requiredCount: true,
+  acceptedCount: true,
+  assigneeId: true,
+  closedAt: true,
+  waiverReason: true,
+  community: { select: { name: true } },
+  submissions: {
+    orderBy: { createdAt: 'desc' },
+    select: { status: true, units: true, reviews: { orderBy: { createdAt: 'desc' }, take: 1, select: { reason: true } } },
+  },
 } as const;
 
 type SelectedTask = {
-  points: unknown; community: { name: string };
+  points: unknown;
+  community: { name: string };
   submissions: Array<{ status: string; units: number; reviews: Array<{ reason: string | null }> }>;
 } & Omit<TaskRow, 'points' | 'communityName' | 'pendingUnits' | 'rejectedReason'>;
 export const toTask = ({ community, points, submissions, ...row }: SelectedTask): TaskRow => ({
-  ...row, points: Number(points), communityName: community.name,
+  ...row,
+  points: Number(points),
+  communityName: community.name,
   pendingUnits: submissions.filter((s) => s.status === 'PENDING_REVIEW').reduce((n, s) => n + s.units, 0),
-  rejectedReason: submissions[0]?.status === 'REJECTED' ? submissions[0].reviews[0]?.reason ?? '' : null,
+  rejectedReason: submissions[0]?.status === 'REJECTED' ? (submissions[0].reviews[0]?.reason ?? '') : null,
 });
 
 export function taskRepository(db: Database) {
@@ -57,9 +80,14 @@ export function taskRepository(db: Database) {
      * deduction, plus what was closed since `closedSince` (so the person who
      * just finished a task still sees it done).
      */
-    async list(scope: string[], filter: { communityId?: string; activeOnly: boolean; closedSince?: Date; assigneeId?: string; now: Date; limit: number }): Promise<TaskRow[]> {
+    async list(
+      scope: string[],
+      filter: { communityId?: string; activeOnly: boolean; closedSince?: Date; assigneeId?: string; now: Date; limit: number },
+    ): Promise<TaskRow[]> {
       const active = { status: { in: ['OPEN', 'SUBMITTED', 'OVERDUE'] as ObligationStatus[] } };
-      const recentlyClosed = filter.closedSince ? [{ status: { in: ['CLOSED', 'CLOSED_LATE', 'WAIVED'] as ObligationStatus[] }, closedAt: { gte: filter.closedSince } }] : [];
+      const recentlyClosed = filter.closedSince
+        ? [{ status: { in: ['CLOSED', 'CLOSED_LATE', 'WAIVED'] as ObligationStatus[] }, closedAt: { gte: filter.closedSince } }]
+        : [];
       const rows = await db.obligation.findMany({
         where: {
           communityId: filter.communityId ? { in: scope.filter((c) => c === filter.communityId) } : { in: scope },
@@ -99,7 +127,8 @@ export function taskRepository(db: Database) {
     async assignableUsers(communityId: string): Promise<Array<{ id: string; displayName: string; role: string }>> {
       return db.user.findMany({
         where: { active: true, role: { in: rolesFor('tasks.beAssigned') }, memberships: { some: { communityId } } },
-        select: { id: true, displayName: true, role: true }, orderBy: { displayName: 'asc' },
+        select: { id: true, displayName: true, role: true },
+        orderBy: { displayName: 'asc' },
       });
     },
 
@@ -116,7 +145,18 @@ export function taskRepository(db: Database) {
         where: { obligationId },
         orderBy: { createdAt: 'asc' },
         include: {
-          evidence: { select: { id: true, fileName: true, mimeType: true, takenAt: true, gpsLat: true, gpsLon: true, sha256: true, uploadedById: true } },
+          evidence: {
+            select: {
+              id: true,
+              fileName: true,
+              mimeType: true,
+              takenAt: true,
+              gpsLat: true,
+              gpsLon: true,
+              sha256: true,
+              uploadedById: true,
+            },
+          },
           reviews: { orderBy: { createdAt: 'desc' }, take: 1, select: { decision: true, reason: true, reviewerId: true, createdAt: true } },
         },
       });
@@ -188,13 +228,19 @@ export function taskRepository(db: Database) {
 
     /** One page of the communities in scope, in code order, with their names. */
     async openWorkflowsOfSubject(subjectId: string): Promise<string[]> {
-      const rows = await db.obligation.findMany({ where: { subjectId, status: { in: ['SCHEDULED', 'OPEN', 'SUBMITTED'] } }, select: { workflowId: true } });
+      const rows = await db.obligation.findMany({
+        where: { subjectId, status: { in: ['SCHEDULED', 'OPEN', 'SUBMITTED'] } },
+        select: { workflowId: true },
+      });
       return rows.map((r) => r.workflowId);
     },
 
     /** Where each of these communities' office is, for those an admin located. */
     async communityLocations(ids: string[]): Promise<Map<string, { lat: number; lon: number }>> {
-      const rows = await db.community.findMany({ where: { id: { in: [...new Set(ids)] }, lat: { not: null }, lon: { not: null } }, select: { id: true, lat: true, lon: true } });
+      const rows = await db.community.findMany({
+        where: { id: { in: [...new Set(ids)] }, lat: { not: null }, lon: { not: null } },
+        select: { id: true, lat: true, lon: true },
+      });
       return new Map(rows.map((r) => [r.id, { lat: r.lat!, lon: r.lon! }]));
     },
 
@@ -213,17 +259,34 @@ export function taskRepository(db: Database) {
 
     /** Evidence ids of this community not yet attached anywhere. */
     async attachable(communityId: string, ids: string[]): Promise<string[]> {
-      const rows = await db.evidence.findMany({ where: { id: { in: ids }, communityId, submissionId: null, deductionId: null, appealId: null }, select: { id: true } });
+      const rows = await db.evidence.findMany({
+        where: { id: { in: ids }, communityId, submissionId: null, deductionId: null, appealId: null },
+        select: { id: true },
+      });
       return rows.map((r) => r.id);
     },
 
     async deliveryLog(townshipId: string, limit: number) {
       const users = await db.user.findMany({ where: { townshipId }, select: { id: true, displayName: true } });
       const names = new Map(users.map((u) => [u.id, u.displayName]));
-      const rows = await db.notification.findMany({ where: { userId: { in: [...names.keys()] } }, orderBy: { createdAt: 'desc' }, take: limit });
+      const rows = await db.notification.findMany({
+        where: { userId: { in: [...names.keys()] } },
+        orderBy: { createdAt: 'desc' },
+        take: limit,
+      });
       return rows.map((r) => ({
-        id: r.id, channel: r.channel, event: r.event, recipient: r.recipient, userName: r.userId ? names.get(r.userId) ?? null : null,
-        subject: r.subject, status: r.status, attempts: r.attempts, lastError: r.lastError, createdAt: r.createdAt, sentAt: r.sentAt, deliveredAt: r.deliveredAt,
+        id: r.id,
+        channel: r.channel,
+        event: r.event,
+        recipient: r.recipient,
+        userName: r.userId ? (names.get(r.userId) ?? null) : null,
+        subject: r.subject,
+        status: r.status,
+        attempts: r.attempts,
+        lastError: r.lastError,
+        createdAt: r.createdAt,
+        sentAt: r.sentAt,
+        deliveredAt: r.deliveredAt,
       }));
     },
   };

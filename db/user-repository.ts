@@ -37,11 +37,28 @@ export interface CommunityRecord {
 }
 
 const userSelect = {
-  id: true, username: true, displayName: true, role: true, mobile: true, email: true, active: true, lockedUntil: true,
+  id: true,
+  username: true,
+  displayName: true,
+  role: true,
+  mobile: true,
+  email: true,
+  active: true,
+  lockedUntil: true,
   memberships: { select: { communityId: true } },
 } as const;
 
-type UserRow = { id: string; username: string; displayName: string; role: RoleName; mobile: string | null; email: string | null; active: boolean; lockedUntil: Date | null; memberships: Array<{ communityId: string }> };
+type UserRow = {
+  id: string;
+  username: string;
+  displayName: string;
+  role: RoleName;
+  mobile: string | null;
+  email: string | null;
+  active: boolean;
+  lockedUntil: Date | null;
+  memberships: Array<{ communityId: string }>;
+};
 
 function toUser(u: UserRow): UserRecord {
   const { memberships, ...rest } = u;
@@ -71,14 +88,35 @@ async function usernameOf(tx: Tx, userId: string): Promise<string> {
  * The request, its audit row (usernames, so the log reads without a join) and a
  * notice to each active political-legal official of the township, in one transaction.
  */
-async function recordGrantRequest(tx: Tx, townshipId: string, user: { id: string; username: string; role: RoleName | null }, role: RoleName, actor: Actor) {
+async function recordGrantRequest(
+  tx: Tx,
+  townshipId: string,
+  user: { id: string; username: string; role: RoleName | null },
+  role: RoleName,
+  actor: Actor,
+) {
   const requestedBy = await usernameOf(tx, actor.userId);
-  const grant = await tx.roleGrant.create({ data: { townshipId, userId: user.id, role, previousRole: user.role, requestedById: actor.userId } });
-  await writeAudit(tx, actor, { action: 'user.role_grant.request', entity: 'User', entityId: user.id, details: { grantId: grant.id, username: user.username, role, previousRole: user.role, requestedBy } });
-  const officials = await tx.user.findMany({ where: { townshipId, role: 'POLITICAL_LEGAL', active: true, id: { not: actor.userId } }, select: { id: true, username: true } });
+  const grant = await tx.roleGrant.create({
+    data: { townshipId, userId: user.id, role, previousRole: user.role, requestedById: actor.userId },
+  });
+  await writeAudit(tx, actor, {
+    action: 'user.role_grant.request',
+    entity: 'User',
+    entityId: user.id,
+    details: { grantId: grant.id, username: user.username, role, previousRole: user.role, requestedBy },
+  });
+  const officials = await tx.user.findMany({
+    where: { townshipId, role: 'POLITICAL_LEGAL', active: true, id: { not: actor.userId } },
+    select: { id: true, username: true },
+  });
   await tx.notification.createMany({
     data: officials.map((o) => ({
-      businessKey: `role-grant:${grant.id}:${o.id}`, channel: 'inbox', event: 'role-grant', userId: o.id, recipient: o.username, status: 'QUEUED' as const,
+      businessKey: `role-grant:${grant.id}:${o.id}`,
+      channel: 'inbox',
+      event: 'role-grant',
+      userId: o.id,
+      recipient: o.username,
+      status: 'QUEUED' as const,
       subject: '待审批：账号角色授权',
       body: `${requestedBy} 申请授予账号 ${user.username} ${ROLE_NAMES[role]}角色（可查看台账敏感信息），需您审批后生效。`,
     })),
@@ -87,7 +125,13 @@ async function recordGrantRequest(tx: Tx, townshipId: string, user: { id: string
   return grant;
 }
 
-const ROLE_NAMES: Record<RoleName, string> = { STAFF: '社区干部', SECRETARY: '书记', AREA_LEADER: '挂片领导', POLITICAL_LEGAL: '政法委员', ADMIN: '管理员' };
+const ROLE_NAMES: Record<RoleName, string> = {
+  STAFF: '社区干部',
+  SECRETARY: '书记',
+  AREA_LEADER: '挂片领导',
+  POLITICAL_LEGAL: '政法委员',
+  ADMIN: '管理员',
+};
 
 export function userRepository(db: Database) {
   return {
@@ -99,7 +143,12 @@ export function userRepository(db: Database) {
           data: { ...fields, active: false, townshipId, memberships: { create: communityIds.map((communityId) => ({ communityId })) } },
           select: userSelect,
         });
-        await writeAudit(tx, actor, { action: 'user.create', entity: 'User', entityId: u.id, details: { username: u.username, role: u.role, communityIds, pendingApproval: true } });
+        await writeAudit(tx, actor, {
+          action: 'user.create',
+          entity: 'User',
+          entityId: u.id,
+          details: { username: u.username, role: u.role, communityIds, pendingApproval: true },
+        });
         const grant = await recordGrantRequest(tx, townshipId, { id: u.id, username: u.username, role: null }, input.role, actor);
         return { user: toUser(u), grantId: grant.id };
       });
@@ -115,12 +164,29 @@ export function userRepository(db: Database) {
     },
 
     async roleGrants(townshipId: string, status?: RoleGrantRecord['status'], grantId?: string): Promise<RoleGrantRecord[]> {
-      const rows = await db.roleGrant.findMany({ where: { townshipId, ...(status ? { status } : {}), ...(grantId ? { id: grantId } : {}) }, orderBy: { createdAt: 'asc' } });
-      const people = new Map((await db.user.findMany({ where: { id: { in: rows.flatMap((r) => [r.userId, r.requestedById]) } }, select: { id: true, username: true, displayName: true } })).map((u) => [u.id, u]));
+      const rows = await db.roleGrant.findMany({
+        where: { townshipId, ...(status ? { status } : {}), ...(grantId ? { id: grantId } : {}) },
+        orderBy: { createdAt: 'asc' },
+      });
+      const people = new Map(
+        (
+          await db.user.findMany({
+            where: { id: { in: rows.flatMap((r) => [r.userId, r.requestedById]) } },
+            select: { id: true, username: true, displayName: true },
+          })
+        ).map((u) => [u.id, u]),
+      );
       return rows.map((r) => ({
-        id: r.id, userId: r.userId, username: people.get(r.userId)?.username ?? '', displayName: people.get(r.userId)?.displayName ?? '',
-        role: r.role, previousRole: r.previousRole, requestedById: r.requestedById, requestedByUsername: people.get(r.requestedById)?.username ?? '',
-        status: r.status, createdAt: r.createdAt,
+        id: r.id,
+        userId: r.userId,
+        username: people.get(r.userId)?.username ?? '',
+        displayName: people.get(r.userId)?.displayName ?? '',
+        role: r.role,
+        previousRole: r.previousRole,
+        requestedById: r.requestedById,
+        requestedByUsername: people.get(r.requestedById)?.username ?? '',
+        status: r.status,
+        createdAt: r.createdAt,
       }));
     },
 
@@ -130,17 +196,31 @@ export function userRepository(db: Database) {
      */
     async decideGrant(grant: RoleGrantRecord, approve: boolean, actor: Actor): Promise<boolean> {
       return db.$transaction(async (tx) => {
-        const { count } = await tx.roleGrant.updateMany({ where: { id: grant.id, status: 'PENDING' }, data: { status: approve ? 'APPROVED' : 'REJECTED', decidedById: actor.userId, decidedAt: new Date() } });
+        const { count } = await tx.roleGrant.updateMany({
+          where: { id: grant.id, status: 'PENDING' },
+          data: { status: approve ? 'APPROVED' : 'REJECTED', decidedById: actor.userId, decidedAt: new Date() },
+        });
         if (count === 0) return false;
-        if (approve) await tx.user.update({ where: { id: grant.userId }, data: { role: grant.role, ...(grant.previousRole === null ? { active: true } : {}) } });
+        if (approve)
+          await tx.user.update({
+            where: { id: grant.userId },
+            data: { role: grant.role, ...(grant.previousRole === null ? { active: true } : {}) },
+          });
         await writeAudit(tx, actor, {
-          action: approve ? 'user.role_grant.approve' : 'user.role_grant.reject', entity: 'User', entityId: grant.userId,
-          details: { grantId: grant.id, username: grant.username, role: grant.role, requestedBy: grant.requestedByUsername, decidedBy: await usernameOf(tx, actor.userId) },
+          action: approve ? 'user.role_grant.approve' : 'user.role_grant.reject',
+          entity: 'User',
+          entityId: grant.userId,
+          details: {
+            grantId: grant.id,
+            username: grant.username,
+            role: grant.role,
+            requestedBy: grant.requestedByUsername,
+            decidedBy: await usernameOf(tx, actor.userId),
+          },
         });
         return true;
       });
     },
-
 
     async list(townshipId: string): Promise<UserRecord[]> {
       return (await db.user.findMany({ where: { townshipId }, select: userSelect, orderBy: { username: 'asc' } })).map(toUser);
@@ -162,7 +242,12 @@ export function userRepository(db: Database) {
           data: { ...fields, townshipId, memberships: { create: communityIds.map((communityId) => ({ communityId })) } },
           select: userSelect,
         });
-        await writeAudit(tx, actor, { action: 'user.create', entity: 'User', entityId: u.id, details: { username: u.username, role: u.role, communityIds } });
+        await writeAudit(tx, actor, {
+          action: 'user.create',
+          entity: 'User',
+          entityId: u.id,
+          details: { username: u.username, role: u.role, communityIds },
+        });
         return toUser(u);
       });
     },
@@ -172,7 +257,9 @@ export function userRepository(db: Database) {
       return db.$transaction(async (tx) => {
         const found = await tx.user.findFirst({ where: { id: userId, townshipId }, select: { username: true } });
         if (!found) return undefined;
-        await tx.loginThrottle.deleteMany({ where: { OR: [{ key: { startsWith: `login:${found.username}|` } }, { key: `password:${userId}` }] } });
+        await tx.loginThrottle.deleteMany({
+          where: { OR: [{ key: { startsWith: `login:${found.username}|` } }, { key: `password:${userId}` }] },
+        });
         const u = await tx.user.update({ where: { id: userId }, data: { failedLogins: 0, lockedUntil: null }, select: userSelect });
         await writeAudit(tx, actor, { action: 'user.unlock', entity: 'User', entityId: userId, details: { username: found.username } });
         return toUser(u);
@@ -192,7 +279,19 @@ export function userRepository(db: Database) {
     },
 
     /** Changes a user of the township (name, role, contact, memberships, active); audited with what changed. Undefined when there is no such user. */
-    async update(townshipId: string, userId: string, change: { displayName?: string; role?: RoleName; mobile?: string | null; email?: string | null; communityIds?: string[]; active?: boolean }, actor: Actor): Promise<UserRecord | undefined> {
+    async update(
+      townshipId: string,
+      userId: string,
+      change: {
+        displayName?: string;
+        role?: RoleName;
+        mobile?: string | null;
+        email?: string | null;
+        communityIds?: string[];
+        active?: boolean;
+      },
+      actor: Actor,
+    ): Promise<UserRecord | undefined> {
       return db.$transaction(async (tx) => {
         const found = await tx.user.findFirst({ where: { id: userId, townshipId }, select: { id: true } });
         if (!found) return undefined;
@@ -229,7 +328,12 @@ export function userRepository(db: Database) {
         orderBy: { code: 'asc' },
       });
       return rows.map((c) => ({
-        id: c.id, code: c.code, name: c.name, memberCount: c._count.members, tags: c.tags, location: c.lat !== null && c.lon !== null ? { lat: c.lat, lon: c.lon } : null,
+        id: c.id,
+        code: c.code,
+        name: c.name,
+        memberCount: c._count.members,
+        tags: c.tags,
+        location: c.lat !== null && c.lon !== null ? { lat: c.lat, lon: c.lon } : null,
       }));
     },
 
@@ -239,18 +343,33 @@ export function userRepository(db: Database) {
         const before = await tx.community.findFirst({ where: { AND: [{ id }, { id: { in: scope } }] }, select: { tags: true } });
         if (!before) return undefined;
         const after = await tx.community.update({ where: { id }, data: { tags }, select: { tags: true } });
-        await writeAudit(tx, actor, { action: 'community.tags', entity: 'Community', entityId: id, details: { before: before.tags, after: after.tags } });
+        await writeAudit(tx, actor, {
+          action: 'community.tags',
+          entity: 'Community',
+          entityId: id,
+          details: { before: before.tags, after: after.tags },
+        });
         return after.tags;
       });
     },
 
     /** Sets (or, with null, clears) where a community office is; audited with both values. Undefined when the community is not in scope. */
-    async setCommunityLocation(scope: string[], id: string, location: { lat: number; lon: number } | null, actor: Actor): Promise<{ lat: number; lon: number } | null | undefined> {
+    async setCommunityLocation(
+      scope: string[],
+      id: string,
+      location: { lat: number; lon: number } | null,
+      actor: Actor,
+    ): Promise<{ lat: number; lon: number } | null | undefined> {
       return db.$transaction(async (tx) => {
         const before = await tx.community.findFirst({ where: { AND: [{ id }, { id: { in: scope } }] }, select: { lat: true, lon: true } });
         if (!before) return undefined;
         await tx.community.update({ where: { id }, data: { lat: location?.lat ?? null, lon: location?.lon ?? null } });
-        await writeAudit(tx, actor, { action: 'community.location', entity: 'Community', entityId: id, details: { before, after: location } });
+        await writeAudit(tx, actor, {
+          action: 'community.location',
+          entity: 'Community',
+          entityId: id,
+          details: { before, after: location },
+        });
         return location;
       });
     },

@@ -7,7 +7,9 @@ describe('chineseOnly: the message a person reads has no English copy', () => {
     expect(chineseOnly('任务 1 不存在 (not found)')).toBe('任务 1 不存在');
   });
   it('keeps brackets that hold Chinese, and drops the English copy after them', () => {
-    expect(chineseOnly('请以 application/json 发送（上传文件用 multipart/form-data） (send application/json)')).toBe('请以 application/json 发送（上传文件用 multipart/form-data）');
+    expect(chineseOnly('请以 application/json 发送（上传文件用 multipart/form-data） (send application/json)')).toBe(
+      '请以 application/json 发送（上传文件用 multipart/form-data）',
+    );
   });
   it('keeps a bracketed name in the middle of a sentence, and an English-only message whole', () => {
     expect(chineseOnly('请求头 (x-csrf-token) 缺失')).toBe('请求头 (x-csrf-token) 缺失');

@@ -4,7 +4,12 @@
 export type FailureKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'unavailable';
 
 export class DomainError extends Error {
-  constructor(readonly kind: FailureKind, readonly code: string, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly kind: FailureKind,
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }

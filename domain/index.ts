@@ -45,7 +45,15 @@ export {
 } from './time/period';
 
 // Calendar
-export { type DayInfo, type DayType, dayInfo, isWorkingDay, isOfficialHoliday, isMakeUpWorkday, springFestivalDate } from './calendar/holidays';
+export {
+  type DayInfo,
+  type DayType,
+  dayInfo,
+  isWorkingDay,
+  isOfficialHoliday,
+  isMakeUpWorkday,
+  springFestivalDate,
+} from './calendar/holidays';
 export { lunarDateOf, solarDateOfLunar, type LunarDate } from './calendar/chinese-days-adapter';
 export { type SeasonDefinition, seasonPeriod } from './calendar/seasons';
 export {
@@ -56,7 +64,13 @@ export {
   sensitiveWindowsInYear,
   sensitiveWindowsAt,
 } from './calendar/sensitive-windows';
-export { type AdminWindowRow, MAX_ADMIN_WINDOW_DAYS, adminWindowId, adminWindowDefinition, adminWindowProblems } from './calendar/admin-windows';
+export {
+  type AdminWindowRow,
+  MAX_ADMIN_WINDOW_DAYS,
+  adminWindowId,
+  adminWindowDefinition,
+  adminWindowProblems,
+} from './calendar/admin-windows';
 export { type DutySeasonDay, dutySeasonOn, isInPlanningHorizon, isPastDay, daysOfMonth } from './calendar/duty-roster';
 
 // Rulebook
@@ -79,16 +93,35 @@ export {
 export { reportingObligation, type ReportingRequest } from './obligations/on-demand';
 export { findLedgerGaps, type LedgerGap, type LedgerCheckOptions } from './obligations/ledger-gaps';
 export {
-  LEDGER_FIELD_LABELS, LEDGER_TEXT_FIELDS, LEDGER_DATE_FIELDS, DISPUTE_STATUSES, LEDGER_FLAGS, ledgerFieldLabel, isResolved, ledgerCategories,
+  LEDGER_FIELD_LABELS,
+  LEDGER_TEXT_FIELDS,
+  LEDGER_DATE_FIELDS,
+  DISPUTE_STATUSES,
+  LEDGER_FLAGS,
+  ledgerFieldLabel,
+  isResolved,
+  ledgerCategories,
   type LedgerCategory,
-  type LedgerTextField, type DisputeStatus, type LedgerFlag,
+  type LedgerTextField,
+  type DisputeStatus,
+  type LedgerFlag,
 } from './obligations/ledger-fields';
 export { COMMUNITY_TAGS, COMMUNITY_TAG_CODES, type CommunityTag } from './obligations/community-tags';
 export { obligationKey, occurrenceKey, parseObligationKey, type ParsedObligationKey } from './obligations/keys';
 
 // Score
 export type { Deduction, Reversal, Recorder } from './score/types';
-export { scoreTownship, ScoreInputError, type ScoreInput, type ScoreRow, type TownshipScore, type CommunityScore, type SectionScore, type ItemScore, type ClauseScore } from './score/score';
+export {
+  scoreTownship,
+  ScoreInputError,
+  type ScoreInput,
+  type ScoreRow,
+  type TownshipScore,
+  type CommunityScore,
+  type SectionScore,
+  type ItemScore,
+  type ClauseScore,
+} from './score/score';
 export { deductionForMissedObligation, incidentDeduction } from './score/record';
 export { explainDeduction, type ExplainContext } from './score/explain';
 export { incidentRules, reportingRules, describeRuleChoices } from './rulebook/manual-rules';

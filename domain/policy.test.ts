@@ -27,8 +27,10 @@ function sources(dir: string): string[] {
 describe('domain/policy', () => {
   it('is the only place with a role list or a role comparison', () => {
     const offences = FOLDERS.flatMap((f) => sources(path.join(root, f))).flatMap((file) =>
-      readFileSync(file, 'utf8').split('\n').flatMap((line, i) =>
-        LIST.test(line) || COMPARISON.test(line) ? [`${path.relative(root, file)}:${i + 1}: ${line.trim()}`] : []));
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (LIST.test(line) || COMPARISON.test(line) ? [`${path.relative(root, file)}:${i + 1}: ${line.trim()}`] : [])),
+    );
     expect(offences).toEqual([]);
   });
 

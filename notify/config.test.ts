@@ -20,9 +20,23 @@ describe('redact', () => {
   it('masks secrets and webhook credentials everywhere in a config', () => {
     const cfg = notifyConfigSchema.parse({
       smtp: { host: 'smtp.example.cn', user: 'u', pass: 'smtp-password-1', from: 'a@b.cn' },
-      sms: { provider: 'tencent', tencent: { secretId: 'AKIDxxxx', secretKey: 'tencent-key-1', sdkAppId: '1400', signName: '龙泉街道', templates: { reminder: '1', 'due-today': '2', overdue: '3', escalation: '4', 'evidence-rejected': '5', digest: '6' } } },
+      sms: {
+        provider: 'tencent',
+        tencent: {
+          secretId: 'AKIDxxxx',
+          secretKey: 'tencent-key-1',
+          sdkAppId: '1400',
+          signName: '龙泉街道',
+          templates: { reminder: '1', 'due-today': '2', overdue: '3', escalation: '4', 'evidence-rejected': '5', digest: '6' },
+        },
+      },
       robots: [
-        { communityId: 'c1', kind: 'dingtalk', webhookUrl: 'https://oapi.dingtalk.com/robot/send?access_token=abcdef0123456789', secret: 'SECdingsecret' },
+        {
+          communityId: 'c1',
+          kind: 'dingtalk',
+          webhookUrl: 'https://oapi.dingtalk.com/robot/send?access_token=abcdef0123456789',
+          secret: 'SECdingsecret',
+        },
         { communityId: 'c2', kind: 'feishu', webhookUrl: 'https://open.feishu.cn/open-apis/bot/v2/hook/f1e2d3c4-b5a6-4789' },
         { communityId: 'c3', kind: 'wecom', webhookUrl: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx' },
       ],
@@ -33,6 +47,8 @@ describe('redact', () => {
     }
     expect(text).toContain('smtp.example.cn');
     expect(text).toContain('龙泉街道');
-    expect(redactUrl('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx')).toBe('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a***');
+    expect(redactUrl('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx')).toBe(
+      'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a***',
+    );
   });
 });

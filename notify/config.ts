@@ -75,11 +75,24 @@ export const notifyConfigSchema = z.object({
   /** Escalations to one person within a window of this many minutes go out as one message. */
   escalationBatchMinutes: z.number().int().min(1).max(60).default(5),
   /** An escalation whose channel keeps failing (outage, rate limit) moves to the next channel after this many minutes. */
-  escalationFallbackMinutes: z.number().positive().max(24 * 60).default(10),
+  escalationFallbackMinutes: z
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(10),
   /** An SMS in doubt that the provider's status query still does not show after this many minutes is sent again. */
-  inDoubtGraceMinutes: z.number().positive().max(24 * 60).default(10),
+  inDoubtGraceMinutes: z
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(10),
   /** Rows in doubt (or stuck sending) at least this old are settled by the reconciliation schedule, which runs this often. */
-  reconcileEveryMinutes: z.number().int().min(1).max(24 * 60).default(5),
+  reconcileEveryMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(5),
   smtp: smtpConfigSchema.optional(),
   sms: z
     .discriminatedUnion('provider', [

@@ -25,7 +25,14 @@ const policy: RoutingPolicy = {
   quietHours: { start: '22:00', end: '07:00', enabled: true },
   available: { email: true, sms: true, robotCommunities: [COMMUNITY] },
 };
-const TEMPLATES = { reminder: 'SMS_1', 'due-today': 'SMS_2', overdue: 'SMS_3', escalation: 'SMS_4', 'evidence-rejected': 'SMS_5', digest: 'SMS_6' };
+const TEMPLATES = {
+  reminder: 'SMS_1',
+  'due-today': 'SMS_2',
+  overdue: 'SMS_3',
+  escalation: 'SMS_4',
+  'evidence-rejected': 'SMS_5',
+  digest: 'SMS_6',
+};
 const ALIYUN = { accessKeyId: 'LTAI5tTestKeyId', accessKeySecret: 'aliyun-Secret-0123456789' };
 const WECOM_KEY = 'wecom-key-0001';
 const now = () => new Date('2022-03-28T02:00:00Z');
@@ -35,8 +42,18 @@ async function robotAndSms(robotKey = WECOM_KEY) {
   const aliyun = await startAliyunSmsProviderServer(ALIYUN, now);
   closers.push(wecom.close, aliyun.close);
   const channels: Record<string, Channel> = {
-    [`robot:${COMMUNITY}`]: createWecomRobotChannel({ communityId: COMMUNITY, kind: 'wecom', webhookUrl: `${wecom.url}/cgi-bin/webhook/send?key=${robotKey}` }),
-    sms: createAliyunSmsChannel({ ...ALIYUN, signName: '龙泉街道', endpoint: `${aliyun.url}/`, regionId: 'cn-hangzhou', templates: TEMPLATES }),
+    [`robot:${COMMUNITY}`]: createWecomRobotChannel({
+      communityId: COMMUNITY,
+      kind: 'wecom',
+      webhookUrl: `${wecom.url}/cgi-bin/webhook/send?key=${robotKey}`,
+    }),
+    sms: createAliyunSmsChannel({
+      ...ALIYUN,
+      signName: '龙泉街道',
+      endpoint: `${aliyun.url}/`,
+      regionId: 'cn-hangzhou',
+      templates: TEMPLATES,
+    }),
   };
   return { wecom, aliyun, channels };
 }
@@ -110,13 +127,23 @@ describe('deliver', () => {
       until: '2022-03-28T23:00:00.000Z',
     });
     const gate = () => new Date('2022-03-28T02:01:00Z');
-    expect(await deliver(plan, channels, new MemoryOutbox(), { now, rateGate: gate })).toMatchObject({ status: 'deferred', until: '2022-03-28T02:01:00.000Z' });
+    expect(await deliver(plan, channels, new MemoryOutbox(), { now, rateGate: gate })).toMatchObject({
+      status: 'deferred',
+      until: '2022-03-28T02:01:00.000Z',
+    });
     expect(wecom.requests).toHaveLength(0);
   });
 
   it('skips digest-mode plans and reports plans without a usable channel', async () => {
-    expect(await deliver(planFor(sampleEvent(), AREA_LEADER, policy), {}, new MemoryOutbox())).toEqual({ status: 'skipped', reason: 'digest' });
-    const none = planFor(sampleEvent(), { ...STAFF, mobile: undefined }, { ...policy, available: { email: false, sms: false, robotCommunities: [] } });
+    expect(await deliver(planFor(sampleEvent(), AREA_LEADER, policy), {}, new MemoryOutbox())).toEqual({
+      status: 'skipped',
+      reason: 'digest',
+    });
+    const none = planFor(
+      sampleEvent(),
+      { ...STAFF, mobile: undefined },
+      { ...policy, available: { email: false, sms: false, robotCommunities: [] } },
+    );
     expect(await deliver(none, {}, new MemoryOutbox())).toEqual({ status: 'skipped', reason: 'unreachable' });
   });
 });
@@ -131,10 +158,23 @@ describe('SMTP outage', () => {
     const mails: ParsedMail[] = [];
     let server: Promise<SmtpProviderServer> | undefined;
     closers.push(async () => (await server)?.close());
-    const email = createEmailChannel({ host: '127.0.0.1', port, secure: false, user: USER, pass: PASS, from: 'duban@example.cn', timeoutMs: 2000 });
+    const email = createEmailChannel({
+      host: '127.0.0.1',
+      port,
+      secure: false,
+      user: USER,
+      pass: PASS,
+      from: 'duban@example.cn',
+      timeoutMs: 2000,
+    });
     closers.push(() => email.close());
     const outbox = new MemoryOutbox();
-    const officials = Array.from({ length: 5 }, (_, i) => ({ ...AREA_LEADER, userId: `u-area-${i}`, email: `leader${i}@example.gov.cn`, preferences: { digest: false, order: ['email' as const] } }));
+    const officials = Array.from({ length: 5 }, (_, i) => ({
+      ...AREA_LEADER,
+      userId: `u-area-${i}`,
+      email: `leader${i}@example.gov.cn`,
+      preferences: { digest: false, order: ['email' as const] },
+    }));
     let transientSeen = 0;
     const outcomes = await Promise.all(
       officials.map((o) =>
@@ -166,45 +206,80 @@ describe('in doubt: the provider accepted, the answer was lost', () => {
   const TENCENT = { secretId: 'AKIDtestSecretId0001', secretKey: 'tencent-Secret-abcdef' };
   const clock = () => new Date();
 
-  it.each(['aliyun', 'tencent'] as const)('%s: the retry asks the provider, finds the message by the row id, and sends nothing again', async (kind) => {
-    const server = kind === 'aliyun' ? await startAliyunSmsProviderServer(ALIYUN) : await startTencentSmsProviderServer(TENCENT);
-    closers.push(server.close);
-    const sms = kind === 'aliyun'
-      ? createAliyunSmsChannel({ ...ALIYUN, signName: '龙泉街道', endpoint: `${server.url}/`, regionId: 'cn-hangzhou', templates: TEMPLATES, timeoutMs: 300 })
-      : createTencentSmsChannel({ ...TENCENT, sdkAppId: '1400000001', signName: '龙泉街道', region: 'ap-guangzhou', endpoint: `${server.url}/`, templates: TEMPLATES, timeoutMs: 300 });
-    server.failNext(1, { stallMs: 2000 });
-    const outbox = new MemoryOutbox();
-    const first = await deliver(smsPlan, { sms }, outbox, { now: clock }).catch((e: unknown) => e);
-    expect(first).toBeInstanceOf(InDoubtSendError);
-    const key = notificationKey(smsPlan.event, STAFF, 'sms');
-    const row = outbox.rows.get(key)!;
-    expect(row.state).toBe('in-doubt');
-    expect(server.accepted).toHaveLength(1);
-    // The per-message id is the row's, not the business key.
-    const accepted = server.accepted[0]!;
-    const sentRef = 'outId' in accepted ? accepted.outId : 'sessionContext' in accepted ? accepted.sessionContext : undefined;
-    expect(sentRef).toBe(row.ref);
-    expect(sentRef).not.toBe(key);
+  it.each(['aliyun', 'tencent'] as const)(
+    '%s: the retry asks the provider, finds the message by the row id, and sends nothing again',
+    async (kind) => {
+      const server = kind === 'aliyun' ? await startAliyunSmsProviderServer(ALIYUN) : await startTencentSmsProviderServer(TENCENT);
+      closers.push(server.close);
+      const sms =
+        kind === 'aliyun'
+          ? createAliyunSmsChannel({
+              ...ALIYUN,
+              signName: '龙泉街道',
+              endpoint: `${server.url}/`,
+              regionId: 'cn-hangzhou',
+              templates: TEMPLATES,
+              timeoutMs: 300,
+            })
+          : createTencentSmsChannel({
+              ...TENCENT,
+              sdkAppId: '1400000001',
+              signName: '龙泉街道',
+              region: 'ap-guangzhou',
+              endpoint: `${server.url}/`,
+              templates: TEMPLATES,
+              timeoutMs: 300,
+            });
+      server.failNext(1, { stallMs: 2000 });
+      const outbox = new MemoryOutbox();
+      const first = await deliver(smsPlan, { sms }, outbox, { now: clock }).catch((e: unknown) => e);
+      expect(first).toBeInstanceOf(InDoubtSendError);
+      const key = notificationKey(smsPlan.event, STAFF, 'sms');
+      const row = outbox.rows.get(key)!;
+      expect(row.state).toBe('in-doubt');
+      expect(server.accepted).toHaveLength(1);
+      // The per-message id is the row's, not the business key.
+      const accepted = server.accepted[0]!;
+      const sentRef = 'outId' in accepted ? accepted.outId : 'sessionContext' in accepted ? accepted.sessionContext : undefined;
+      expect(sentRef).toBe(row.ref);
+      expect(sentRef).not.toBe(key);
 
-    expect(await deliver(smsPlan, { sms }, outbox, { now: clock })).toMatchObject({ status: 'already-sent', channelId: 'sms' });
-    expect(outbox.rows.get(key)).toMatchObject({ state: 'sent', receipt: { state: 'delivered' } });
-    expect(server.accepted).toHaveLength(1);
-    expect(server.queries.length).toBeGreaterThanOrEqual(1);
-  });
+      expect(await deliver(smsPlan, { sms }, outbox, { now: clock })).toMatchObject({ status: 'already-sent', channelId: 'sms' });
+      expect(outbox.rows.get(key)).toMatchObject({ state: 'sent', receipt: { state: 'delivered' } });
+      expect(server.accepted).toHaveLength(1);
+      expect(server.queries.length).toBeGreaterThanOrEqual(1);
+    },
+  );
 
   it('not found by the provider: waits for the grace period, then sends once more under the same id', async () => {
     const server = await startAliyunSmsProviderServer(ALIYUN);
     closers.push(server.close);
-    const sms = createAliyunSmsChannel({ ...ALIYUN, signName: '龙泉街道', endpoint: `${server.url}/`, regionId: 'cn-hangzhou', templates: TEMPLATES, timeoutMs: 300 });
+    const sms = createAliyunSmsChannel({
+      ...ALIYUN,
+      signName: '龙泉街道',
+      endpoint: `${server.url}/`,
+      regionId: 'cn-hangzhou',
+      templates: TEMPLATES,
+      timeoutMs: 300,
+    });
     const outbox = new MemoryOutbox();
     // The send is cut before the provider took it (the worker died): the row was left "sending".
     const key = notificationKey(smsPlan.event, STAFF, 'sms');
-    await outbox.claim(key, { eventId: smsPlan.event.id, eventType: 'reminder', recipientId: STAFF.userId, channelId: 'sms', attemptAt: new Date().toISOString() });
+    await outbox.claim(key, {
+      eventId: smsPlan.event.id,
+      eventType: 'reminder',
+      recipientId: STAFF.userId,
+      channelId: 'sms',
+      attemptAt: new Date().toISOString(),
+    });
     const deferred = await deliver(smsPlan, { sms }, outbox, { now: clock, inDoubtGraceMs: 60_000 });
     expect(deferred).toMatchObject({ status: 'deferred', channelId: 'sms' });
     expect(server.accepted).toHaveLength(0);
     const later = () => new Date(Date.now() + 61_000);
-    expect(await deliver(smsPlan, { sms }, outbox, { now: later, inDoubtGraceMs: 60_000 })).toMatchObject({ status: 'sent', channelId: 'sms' });
+    expect(await deliver(smsPlan, { sms }, outbox, { now: later, inDoubtGraceMs: 60_000 })).toMatchObject({
+      status: 'sent',
+      channelId: 'sms',
+    });
     expect(server.accepted).toHaveLength(1);
     expect(server.accepted[0]!.outId).toBe(outbox.rows.get(key)!.ref);
   });
@@ -216,24 +291,52 @@ describe('fallback after a bounded time', () => {
     const smtp = await startSmtpProviderServer({ user: 'u', pass: 'p' });
     closers.push(aliyun.close, smtp.close);
     const channels: Record<string, Channel> = {
-      sms: createAliyunSmsChannel({ ...ALIYUN, signName: '龙泉街道', endpoint: `${aliyun.url}/`, regionId: 'cn-hangzhou', templates: TEMPLATES }),
-      email: createEmailChannel({ host: '127.0.0.1', port: smtp.port, secure: false, user: 'u', pass: 'p', from: 'duban <d@duban.test>', timeoutMs: 3000 }),
+      sms: createAliyunSmsChannel({
+        ...ALIYUN,
+        signName: '龙泉街道',
+        endpoint: `${aliyun.url}/`,
+        regionId: 'cn-hangzhou',
+        templates: TEMPLATES,
+      }),
+      email: createEmailChannel({
+        host: '127.0.0.1',
+        port: smtp.port,
+        secure: false,
+        user: 'u',
+        pass: 'p',
+        from: 'duban <d@duban.test>',
+        timeoutMs: 3000,
+      }),
     };
     const noRobot: RoutingPolicy = { ...policy, available: { email: true, sms: true, robotCommunities: [] } };
     aliyun.rejectAll({ code: 'isv.BUSINESS_LIMIT_CONTROL', message: '触发小时级流控Permits:5' });
-    const escalation = planFor({ ...sampleEvent(), type: 'escalation', urgency: 'escalation' }, { ...STAFF, email: 'staff@duban.test' }, noRobot);
+    const escalation = planFor(
+      { ...sampleEvent(), type: 'escalation', urgency: 'escalation' },
+      { ...STAFF, email: 'staff@duban.test' },
+      noRobot,
+    );
     expect(escalation.attempts.map((a) => a.medium)).toEqual(['sms', 'email']);
-    expect(await deliver(escalation, channels, new MemoryOutbox(), { now, escalationFallbackMs: 10 * 60_000 })).toMatchObject({ status: 'sent', channelId: 'email' });
+    expect(await deliver(escalation, channels, new MemoryOutbox(), { now, escalationFallbackMs: 10 * 60_000 })).toMatchObject({
+      status: 'sent',
+      channelId: 'email',
+    });
     expect(smtp.mails).toHaveLength(1);
 
     // Minute level: the escalation waits a minute on SMS (inside its 10-minute bound).
     aliyun.rejectAll({ code: 'isv.BUSINESS_LIMIT_CONTROL', message: '触发分钟级流控Permits:1' });
     const outbox = new MemoryOutbox();
-    expect(await deliver(escalation, channels, outbox, { now, escalationFallbackMs: 10 * 60_000 })).toEqual({ status: 'deferred', until: new Date(now().getTime() + 60_000).toISOString(), channelId: 'sms' });
+    expect(await deliver(escalation, channels, outbox, { now, escalationFallbackMs: 10 * 60_000 })).toEqual({
+      status: 'deferred',
+      until: new Date(now().getTime() + 60_000).toISOString(),
+      channelId: 'sms',
+    });
     // Past the bound: email, without another SMS request.
     const requests = aliyun.requests.length;
     const past = () => new Date(now().getTime() + 10 * 60_000);
-    expect(await deliver(escalation, channels, outbox, { now: past, escalationFallbackMs: 10 * 60_000 })).toMatchObject({ status: 'sent', channelId: 'email' });
+    expect(await deliver(escalation, channels, outbox, { now: past, escalationFallbackMs: 10 * 60_000 })).toMatchObject({
+      status: 'sent',
+      channelId: 'email',
+    });
     expect(aliyun.requests.length).toBe(requests);
     expect(smtp.mails).toHaveLength(2);
   });
@@ -244,7 +347,9 @@ describe('notificationKey', () => {
     const e = sampleEvent();
     expect(notificationKey(e, STAFF, 'sms')).toBe(notificationKey(sampleEvent(), { ...STAFF }, 'sms'));
     expect(notificationKey(e, STAFF, 'sms')).toBe('ntf:v1:reminder:ob-2022-03-fraud-longquan:u-staff-1:sms');
-    expect(notificationKey({ id: 'a:b', type: 'reminder' }, { userId: 'c' }, 'sms')).not.toBe(notificationKey({ id: 'a', type: 'reminder' }, { userId: 'b:c' }, 'sms'));
+    expect(notificationKey({ id: 'a:b', type: 'reminder' }, { userId: 'c' }, 'sms')).not.toBe(
+      notificationKey({ id: 'a', type: 'reminder' }, { userId: 'b:c' }, 'sms'),
+    );
     expect(new TransientSendError('x', { provider: 'smtp' }).permanent).toBe(false);
   });
 });

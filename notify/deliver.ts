@@ -112,7 +112,11 @@ export async function deliver(
       if (status.state === 'failed') {
         // The carrier could not deliver it: the receipt is kept and the next channel tried.
         await outbox.confirm(key, status);
-        errors.push({ channelId: attempt.channelId, message: 'delivery failed (carrier receipt)', code: String(status.receipt?.ErrCode ?? status.receipt?.Description ?? 'FAIL') });
+        errors.push({
+          channelId: attempt.channelId,
+          message: 'delivery failed (carrier receipt)',
+          code: String(status.receipt?.ErrCode ?? status.receipt?.Description ?? 'FAIL'),
+        });
         continue;
       }
       const graceEnd = Date.parse(claim.inDoubtSince) + (opts.inDoubtGraceMs ?? DEFAULT_IN_DOUBT_GRACE_MS);
@@ -151,7 +155,11 @@ export async function deliver(
       const retryAt = now.getTime() + (wait ?? 0);
       if (hasNext && (wait !== undefined ? wait > limit || (bound !== undefined && retryAt - since >= bound) : false)) {
         // A window this long (a daily cap) or past the escalation's bound: the next channel now.
-        await outbox.markFailed(key, { ...failure(err), message: `${err.message}; 限流时间过长，改用下一渠道 (rate limited past the fallback bound)` }, true);
+        await outbox.markFailed(
+          key,
+          { ...failure(err), message: `${err.message}; 限流时间过长，改用下一渠道 (rate limited past the fallback bound)` },
+          true,
+        );
         errors.push({ channelId: attempt.channelId, ...failure(err) });
         continue;
       }

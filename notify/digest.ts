@@ -59,9 +59,28 @@ export function escalationWindowEnd(at: string, windowMs: number): string {
 }
 
 /** The batch message of one official's escalations; its id makes the outbox key (one send per batch). */
-export function escalationBatch(recipient: Recipient, id: string, items: DigestEvent['items'], opts: { at: string; link: string }): DigestBundle {
-  const sorted = [...items].sort((x, y) => Date.parse(x.task.deadline) - Date.parse(y.task.deadline) || y.task.points - x.task.points || x.eventId.localeCompare(y.eventId));
-  return { recipient, event: { id: `escalations:${id}`, type: 'digest', urgency: 'escalation', at: opts.at, day: shanghaiDay(opts.at), link: opts.link, items: sorted } };
+export function escalationBatch(
+  recipient: Recipient,
+  id: string,
+  items: DigestEvent['items'],
+  opts: { at: string; link: string },
+): DigestBundle {
+  const sorted = [...items].sort(
+    (x, y) =>
+      Date.parse(x.task.deadline) - Date.parse(y.task.deadline) || y.task.points - x.task.points || x.eventId.localeCompare(y.eventId),
+  );
+  return {
+    recipient,
+    event: {
+      id: `escalations:${id}`,
+      type: 'digest',
+      urgency: 'escalation',
+      at: opts.at,
+      day: shanghaiDay(opts.at),
+      link: opts.link,
+      items: sorted,
+    },
+  };
 }
 
 export function buildDigests(plans: readonly DeliveryPlan[], day: string, opts: DigestOptions): DigestBundle[] {
@@ -86,7 +105,10 @@ export function buildDigests(plans: readonly DeliveryPlan[], day: string, opts: 
   }
   for (const b of byUser.values()) {
     // Most urgent first: earlier deadlines, then larger deductions.
-    b.event.items.sort((x, y) => Date.parse(x.task.deadline) - Date.parse(y.task.deadline) || y.task.points - x.task.points || x.eventId.localeCompare(y.eventId));
+    b.event.items.sort(
+      (x, y) =>
+        Date.parse(x.task.deadline) - Date.parse(y.task.deadline) || y.task.points - x.task.points || x.eventId.localeCompare(y.eventId),
+    );
   }
   return [...byUser.values()].sort((a, b) => a.recipient.userId.localeCompare(b.recipient.userId));
 }

@@ -53,19 +53,19 @@ const ALIYUN: CodeTable = {
     'isv.BUSINESS_LIMIT_CONTROL': (message) => rateLimit(aliyunFlowControlWindow(message)),
     'isv.DAY_LIMIT_CONTROL': rateLimit(DAY), // the account's daily cap set in the console
     'isv.MONTH_LIMIT_CONTROL': permanent,
-    'Throttling': rateLimit(SECOND),
+    Throttling: rateLimit(SECOND),
     'Throttling.User': rateLimit(SECOND),
     'Throttling.Api': rateLimit(SECOND),
     'isp.SYSTEM_ERROR': transient,
     'isp.GATEWAY_ERROR': transient,
-    'ServiceUnavailable': transient,
-    'InternalError': transient,
+    ServiceUnavailable: transient,
+    InternalError: transient,
     // A fresh nonce on the next attempt solves it.
-    'SignatureNonceUsed': transient,
+    SignatureNonceUsed: transient,
     'isv.MOBILE_NUMBER_ILLEGAL': permanent,
     'isv.AMOUNT_NOT_ENOUGH': permanent,
     'isv.OUT_OF_SERVICE': permanent,
-    'SignatureDoesNotMatch': permanent,
+    SignatureDoesNotMatch: permanent,
     'InvalidAccessKeyId.NotFound': permanent,
     'InvalidTimeStamp.Expired': permanent, // the worker's clock is off: waiting does not fix it
   },
@@ -85,14 +85,14 @@ const TENCENT: CodeTable = {
     // "下发短信命中了频率限制策略": the console's frequency policy, whose shortest window is 30 s.
     'LimitExceeded.DeliveryFrequencyLimit': rateLimit(30 * SECOND),
     'LimitExceeded.PhoneNumberCountLimit': permanent,
-    'RequestLimitExceeded': rateLimit(SECOND),
+    RequestLimitExceeded: rateLimit(SECOND),
     // "请求下发短信超时" / "接口超时或短信收发包超时": the message may have gone to the carrier.
     'InternalError.Timeout': inDoubt,
     'InternalError.SendAndRecvFail': inDoubt,
     'InternalError.OtherError': transient,
     'InternalError.UnknownError': transient,
     'InternalError.ParseBackendResponseFail': transient,
-    'InternalError': transient,
+    InternalError: transient,
     // Signature, clock skew, malformed request: no retry can fix them.
     'InternalError.SigFail': permanent,
     'InternalError.SigVerificationFail': permanent,
@@ -135,7 +135,13 @@ const FEISHU: CodeTable = {
   fallback: permanent,
 };
 
-const TABLES: Partial<Record<ProviderKind, CodeTable>> = { 'aliyun-sms': ALIYUN, 'tencent-sms': TENCENT, wecom: WECOM, dingtalk: DINGTALK, feishu: FEISHU };
+const TABLES: Partial<Record<ProviderKind, CodeTable>> = {
+  'aliyun-sms': ALIYUN,
+  'tencent-sms': TENCENT,
+  wecom: WECOM,
+  dingtalk: DINGTALK,
+  feishu: FEISHU,
+};
 
 /** The documented meaning of a provider's business code (message: the provider's text, for codes that carry a level in it). */
 export function classifyProviderCode(provider: ProviderKind, code: string, message = ''): ErrorTreatment {

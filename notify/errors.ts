@@ -60,10 +60,14 @@ export class InDoubtSendError extends SendError {
 /** Builds the error a documented code calls for (see error-codes.ts). */
 export function sendErrorFor(treatment: ErrorTreatment, message: string, details: SendErrorDetails & { retryAfterMs?: number }): SendError {
   switch (treatment.kind) {
-    case 'permanent': return new PermanentSendError(message, details);
-    case 'in-doubt': return new InDoubtSendError(message, details);
-    case 'rate-limit': return new TransientSendError(message, { ...details, retryAfterMs: details.retryAfterMs ?? treatment.windowMs });
-    case 'transient': return new TransientSendError(message, details);
+    case 'permanent':
+      return new PermanentSendError(message, details);
+    case 'in-doubt':
+      return new InDoubtSendError(message, details);
+    case 'rate-limit':
+      return new TransientSendError(message, { ...details, retryAfterMs: details.retryAfterMs ?? treatment.windowMs });
+    case 'transient':
+      return new TransientSendError(message, details);
   }
 }
 

@@ -44,7 +44,11 @@ export async function post(url: string, opts: PostOptions): Promise<HttpReply> {
   const raw = trimBody(redactText(text, opts.secrets));
   const treatment = classifyHttpStatus(res.status, res.headers.get('retry-after'));
   if (treatment) {
-    throw sendErrorFor(treatment, `${opts.provider}: ${opts.target} answered HTTP ${res.status}`, { provider: opts.provider, httpStatus: res.status, raw });
+    throw sendErrorFor(treatment, `${opts.provider}: ${opts.target} answered HTTP ${res.status}`, {
+      provider: opts.provider,
+      httpStatus: res.status,
+      raw,
+    });
   }
   return { status: res.status, text, headers: res.headers };
 }

@@ -31,9 +31,17 @@ describe('stored notification preferences', () => {
     // An area leader with no mobile clears the email: nothing would reach them.
     expect(validatePreferences({ prefs: {}, contact: { mobile: null, email: null } }, leader, had)).toContain('将无法送达');
     // An admin turns email off: their routine route has nothing left (SMS only backs up escalations).
-    expect(validatePreferences({ prefs: { disabled: ['email'] }, contact: { mobile: '13800138000', email: 'a@example.cn' } }, admin, had)).toContain('将无法送达');
+    expect(
+      validatePreferences({ prefs: { disabled: ['email'] }, contact: { mobile: '13800138000', email: 'a@example.cn' } }, admin, had),
+    ).toContain('将无法送达');
     // ... unless they put SMS first, which the route then tries before the default.
-    expect(validatePreferences({ prefs: { order: ['sms'], disabled: ['email'] }, contact: { mobile: '13800138000', email: 'a@example.cn' } }, admin, had)).toBeUndefined();
+    expect(
+      validatePreferences(
+        { prefs: { order: ['sms'], disabled: ['email'] }, contact: { mobile: '13800138000', email: 'a@example.cn' } },
+        admin,
+        had,
+      ),
+    ).toBeUndefined();
     // Someone unreachable already may save a step that does not yet fix it (adding a mobile, say).
     const nothing = { prefs: {}, contact: { mobile: null, email: null } };
     expect(validatePreferences({ prefs: {}, contact: { mobile: '13800138000', email: null } }, admin, nothing)).toBeUndefined();

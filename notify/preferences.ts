@@ -44,7 +44,8 @@ export function validatePreferences(
   const order = prefs.order ?? [];
   const disabled = new Set(prefs.disabled ?? []);
   if (new Set(order).size !== order.length) return '通知顺序中有重复的方式 (a channel appears twice in the order)';
-  if (MEDIA.every((m) => disabled.has(m))) return '至少保留一种通知方式，否则提醒将无法送达 (keep at least one channel, or reminders cannot reach you)';
+  if (MEDIA.every((m) => disabled.has(m)))
+    return '至少保留一种通知方式，否则提醒将无法送达 (keep at least one channel, or reminders cannot reach you)';
   const clash = order.find((m) => disabled.has(m));
   if (clash) return `“${MEDIUM_NAMES[clash]}”已关闭，不能同时排在通知顺序中 (${clash} is both disabled and in the order)`;
   if (order.includes('sms') && !contact.mobile) return '选择短信通知前请先填写手机号 (add a mobile number before choosing SMS)';

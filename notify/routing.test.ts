@@ -66,14 +66,24 @@ describe('channel order and fallback', () => {
   });
 
   it('sends each event when a digest could not be delivered (digests go by email or SMS, never to a robot)', () => {
-    const robotOnly = { ...AREA_LEADER, communityId: COMMUNITY, preferences: { order: ['robot' as const], disabled: ['email' as const, 'sms' as const] } };
+    const robotOnly = {
+      ...AREA_LEADER,
+      communityId: COMMUNITY,
+      preferences: { order: ['robot' as const], disabled: ['email' as const, 'sms' as const] },
+    };
     expect(planFor(sampleEvent(), robotOnly, policy)).toMatchObject({ mode: 'send', attempts: [{ medium: 'robot' }] });
   });
 
   it('skips media the recipient cannot receive and honours preferences', () => {
     expect(planFor(sampleEvent(), { ...STAFF, mobile: undefined }, policy).attempts.map((a) => a.medium)).toEqual(['robot', 'email']);
     const prefs = { ...STAFF, preferences: { order: ['email', 'robot', 'sms'] as const, disabled: ['robot'] as const } };
-    expect(planFor(sampleEvent(), { ...prefs, preferences: { order: [...prefs.preferences.order], disabled: [...prefs.preferences.disabled] } }, policy).attempts.map((a) => a.medium)).toEqual(['email', 'sms']);
+    expect(
+      planFor(
+        sampleEvent(),
+        { ...prefs, preferences: { order: [...prefs.preferences.order], disabled: [...prefs.preferences.disabled] } },
+        policy,
+      ).attempts.map((a) => a.medium),
+    ).toEqual(['email', 'sms']);
   });
 
   it('officials: routine goes to the digest, escalations go out at once by SMS then email', () => {
@@ -91,7 +101,12 @@ describe('buildDigests', () => {
   it('groups one local day of routine events into one message per official, most urgent first', () => {
     const other = { ...AREA_LEADER, userId: 'u-pl-1', name: '赵委员', role: 'political_legal' as const };
     const e1 = sampleEvent({ id: 'e1', at: '2022-03-28T01:00:00Z' });
-    const e2 = sampleEvent({ id: 'e2', type: 'overdue', at: '2022-03-28T09:00:00Z', task: { ...sampleEvent().task, deadline: '2022-03-27T16:00:00Z', points: 2 } });
+    const e2 = sampleEvent({
+      id: 'e2',
+      type: 'overdue',
+      at: '2022-03-28T09:00:00Z',
+      task: { ...sampleEvent().task, deadline: '2022-03-27T16:00:00Z', points: 2 },
+    });
     const nextDay = sampleEvent({ id: 'e3', at: '2022-03-28T16:30:00Z' }); // 00:30 on the 29th in Shanghai
     const plans = [
       ...planDelivery(e1, [AREA_LEADER, other, STAFF], policy),
@@ -124,7 +139,11 @@ describe('digestWindow', () => {
     const early = sampleEvent({ id: 'old', at: '2022-03-20T01:00:00Z' });
     const late = sampleEvent({ id: 'after-cutoff', at: '2022-03-29T01:00:00Z' });
     const plans = planDelivery(early, [AREA_LEADER], policy).concat(planDelivery(late, [AREA_LEADER], policy));
-    const digests = buildDigests(plans, '2022-03-29', { sendAt: '2022-03-29T00:00:00Z', link: 'https://duban.example.gov.cn/desk', upTo: '2022-03-29T00:00:00Z' });
+    const digests = buildDigests(plans, '2022-03-29', {
+      sendAt: '2022-03-29T00:00:00Z',
+      link: 'https://duban.example.gov.cn/desk',
+      upTo: '2022-03-29T00:00:00Z',
+    });
     expect(digests.map((d) => d.event.items.map((i) => i.eventId))).toEqual([['old']]);
   });
 });

@@ -118,7 +118,11 @@ export function planFor(event: NotifyEvent, r: Recipient, policy: RoutingPolicy)
 export function reachableMedia(r: Recipient, communityId: string, policy: RoutingPolicy, urgency: Urgency): Medium[] {
   const at = new Date(0).toISOString();
   const probe: NotifyEvent = {
-    id: 'probe', type: urgency === 'escalation' ? 'escalation' : 'reminder', urgency, at, communityId,
+    id: 'probe',
+    type: urgency === 'escalation' ? 'escalation' : 'reminder',
+    urgency,
+    at,
+    communityId,
     task: { communityName: '', ruleTitle: '', clause: '', period: '', deadline: at, points: 0, link: '' },
   };
   return planFor(probe, r, policy).attempts.map((a) => a.medium);

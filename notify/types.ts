@@ -3,7 +3,8 @@
 
 export type Role = 'staff' | 'secretary' | 'area_leader' | 'political_legal' | 'admin';
 
-export type EventType = 'reminder' | 'due-today' | 'overdue' | 'escalation' | 'evidence-rejected' | 'review-requested' | 'review-overdue' | 'digest';
+export type EventType =
+  'reminder' | 'due-today' | 'overdue' | 'escalation' | 'evidence-rejected' | 'review-requested' | 'review-overdue' | 'digest';
 
 /** A routine reminder may wait for the end of quiet hours; an escalation may not. */
 export type Urgency = 'routine' | 'escalation';

@@ -33,11 +33,26 @@ function readOrThrow(file: string): string {
 export function withMailCapture(notifyConfig: NotifyConfig, capture: { host: string; port: number; dir: string }): NotifyConfig {
   return {
     ...notifyConfig,
-    smtp: { host: capture.host, port: capture.port, secure: false, from: '督办系统 <duban@localhost>', timeoutMs: 15_000, captureDir: capture.dir },
+    smtp: {
+      host: capture.host,
+      port: capture.port,
+      secure: false,
+      from: '督办系统 <duban@localhost>',
+      timeoutMs: 15_000,
+      captureDir: capture.dir,
+    },
   };
 }
 
 export function notifySetup(notifyConfig: NotifyConfig, publicUrl: string) {
-  return { channels: createChannels(notifyConfig), policy: routingPolicyFrom(notifyConfig), publicUrl, digestHour: notifyConfig.digestHour, escalationBatchMinutes: notifyConfig.escalationBatchMinutes,
-    escalationFallbackMinutes: notifyConfig.escalationFallbackMinutes, inDoubtGraceMinutes: notifyConfig.inDoubtGraceMinutes, reconcileEveryMinutes: notifyConfig.reconcileEveryMinutes };
+  return {
+    channels: createChannels(notifyConfig),
+    policy: routingPolicyFrom(notifyConfig),
+    publicUrl,
+    digestHour: notifyConfig.digestHour,
+    escalationBatchMinutes: notifyConfig.escalationBatchMinutes,
+    escalationFallbackMinutes: notifyConfig.escalationFallbackMinutes,
+    inDoubtGraceMinutes: notifyConfig.inDoubtGraceMinutes,
+    reconcileEveryMinutes: notifyConfig.reconcileEveryMinutes,
+  };
 }

@@ -22,7 +22,9 @@ export function rulebookStore(rulebooks: readonly Rulebook[]): RulebookStore {
 }
 
 export async function loadRulebookStore(directory: string): Promise<RulebookStore> {
-  const files = readdirSync(directory).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();
+  const files = readdirSync(directory)
+    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+    .sort();
   const rulebooks = await Promise.all(files.map((f) => loadRulebook(path.join(directory, f))));
   return rulebookStore(rulebooks);
 }

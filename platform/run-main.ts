@@ -16,4 +16,3 @@ export function runMain(name: string, main: () => Promise<void>): void {
     process.exit(1);
   });
 }
-

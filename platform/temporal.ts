@@ -6,7 +6,9 @@ import type { Config } from '../config';
 export class TemporalUnreachableError extends Error {
   override name = 'TemporalUnreachableError';
   constructor(address: string, cause: unknown) {
-    super(`cannot reach Temporal at ${address} (TEMPORAL_ADDRESS): ${shortReason(cause)}. Start it, or unset TEMPORAL_ADDRESS to let npm start run its own dev server.`);
+    super(
+      `cannot reach Temporal at ${address} (TEMPORAL_ADDRESS): ${shortReason(cause)}. Start it, or unset TEMPORAL_ADDRESS to let npm start run its own dev server.`,
+    );
   }
 }
 
@@ -57,8 +59,14 @@ export async function waitForTemporal(address: string, timeoutMs: number): Promi
  * queue; notification workflows (bursty, waiting on providers) on their own, so
  * a reminder storm cannot hold back deadlines. Every worker process polls both.
  */
-export function taskQueues(config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_NOTIFICATION_TASK_QUEUE'>): { main: string; notifications: string } {
-  return { main: config.TEMPORAL_TASK_QUEUE, notifications: config.TEMPORAL_NOTIFICATION_TASK_QUEUE ?? `${config.TEMPORAL_TASK_QUEUE}-notifications` };
+export function taskQueues(config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_NOTIFICATION_TASK_QUEUE'>): {
+  main: string;
+  notifications: string;
+} {
+  return {
+    main: config.TEMPORAL_TASK_QUEUE,
+    notifications: config.TEMPORAL_NOTIFICATION_TASK_QUEUE ?? `${config.TEMPORAL_TASK_QUEUE}-notifications`,
+  };
 }
 
 /** What the server is: version, persistence and history shards (getClusterInfo), for health and the benchmark. */

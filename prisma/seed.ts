@@ -14,11 +14,46 @@ const COMMUNITIES = [
 ];
 
 const USERS = [
-  { username: 'staff.qingshui', displayName: '王小红（清水社区网格员）', role: 'STAFF', communities: ['qingshui'], mobile: '13800000001', email: 'staff.qingshui@demo.duban.example' },
-  { username: 'secretary.qingshui', displayName: '李书记（清水社区）', role: 'SECRETARY', communities: ['qingshui'], mobile: '13800000002', email: 'secretary.qingshui@demo.duban.example' },
-  { username: 'staff.taohua', displayName: '张伟（桃花村网格员）', role: 'STAFF', communities: ['taohua'], mobile: '13800000003', email: 'staff.taohua@demo.duban.example' },
-  { username: 'leader.east', displayName: '陈挂片（东片区）', role: 'AREA_LEADER', communities: ['qingshui', 'taohua'], mobile: '13800000004', email: 'leader.east@demo.duban.example' },
-  { username: 'zhengfa', displayName: '刘政法委员', role: 'POLITICAL_LEGAL', communities: [], mobile: '13800000005', email: 'zhengfa@demo.duban.example' },
+  {
+    username: 'staff.qingshui',
+    displayName: '王小红（清水社区网格员）',
+    role: 'STAFF',
+    communities: ['qingshui'],
+    mobile: '13800000001',
+    email: 'staff.qingshui@demo.duban.example',
+  },
+  {
+    username: 'secretary.qingshui',
+    displayName: '李书记（清水社区）',
+    role: 'SECRETARY',
+    communities: ['qingshui'],
+    mobile: '13800000002',
+    email: 'secretary.qingshui@demo.duban.example',
+  },
+  {
+    username: 'staff.taohua',
+    displayName: '张伟（桃花村网格员）',
+    role: 'STAFF',
+    communities: ['taohua'],
+    mobile: '13800000003',
+    email: 'staff.taohua@demo.duban.example',
+  },
+  {
+    username: 'leader.east',
+    displayName: '陈挂片（东片区）',
+    role: 'AREA_LEADER',
+    communities: ['qingshui', 'taohua'],
+    mobile: '13800000004',
+    email: 'leader.east@demo.duban.example',
+  },
+  {
+    username: 'zhengfa',
+    displayName: '刘政法委员',
+    role: 'POLITICAL_LEGAL',
+    communities: [],
+    mobile: '13800000005',
+    email: 'zhengfa@demo.duban.example',
+  },
   { username: 'admin', displayName: '系统管理员', role: 'ADMIN', communities: [], mobile: null, email: 'admin@demo.duban.example' },
 ] as const;
 

@@ -16,16 +16,26 @@ const mode = process.argv.includes('--restore') ? 'restore' : 'backup';
 const log = (line: string) => console.log(`[${mode}] ${line}`);
 
 runMain(mode, async () => {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { to: { type: 'string' }, replace: { type: 'boolean', default: false }, restore: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { to: { type: 'string' }, replace: { type: 'boolean', default: false }, restore: { type: 'boolean', default: false } },
+  });
   const config = parseConfig(process.env);
   const dataDir = config.DUBAN_DATA_DIR ? path.resolve(config.DUBAN_DATA_DIR) : defaultDataDir;
-  if (config.EVIDENCE_S3_BUCKET) log('evidence is in an S3 bucket: back it up with the bucket\'s own versioning or replication; only the database is copied here');
-  const evidenceDir = config.EVIDENCE_S3_BUCKET ? undefined : config.EVIDENCE_DIR ?? path.join(dataDir, 'evidence');
+  if (config.EVIDENCE_S3_BUCKET)
+    log("evidence is in an S3 bucket: back it up with the bucket's own versioning or replication; only the database is copied here");
+  const evidenceDir = config.EVIDENCE_S3_BUCKET ? undefined : (config.EVIDENCE_DIR ?? path.join(dataDir, 'evidence'));
   let databaseUrl = config.DATABASE_URL;
   let stop = async () => {};
   if (!databaseUrl) {
     const password = loadOrCreateLocalSecrets(dataDir, config).DATABASE_PASSWORD;
-    const postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: config.EMBEDDED_PG_PORT, database: 'duban', password, log });
+    const postgres = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, 'postgres'),
+      port: config.EMBEDDED_PG_PORT,
+      database: 'duban',
+      password,
+      log,
+    });
     databaseUrl = postgres.url;
     stop = postgres.stop;
   }
@@ -34,8 +44,12 @@ runMain(mode, async () => {
       const dir = path.resolve(values.to ?? path.join(dataDir, 'backups', new Date().toISOString().replace(/[:.]/g, '-')));
       const result = await backup({ databaseUrl, evidenceDir, dir, log });
       const rows = Object.values(result.manifest.tables).reduce((n, t) => n + t.rows, 0);
-      log(`done in ${(result.ms / 1000).toFixed(1)} s: ${rows} rows in ${Object.keys(result.manifest.tables).length} tables, ${Object.keys(result.manifest.evidence ?? {}).length} evidence files, in ${dir}`);
-      log('the ledger key is not in the backup: keep local-secrets.json (or LEDGER_ENCRYPTION_KEY) apart from it, or ID numbers and diagnoses cannot be read after a restore');
+      log(
+        `done in ${(result.ms / 1000).toFixed(1)} s: ${rows} rows in ${Object.keys(result.manifest.tables).length} tables, ${Object.keys(result.manifest.evidence ?? {}).length} evidence files, in ${dir}`,
+      );
+      log(
+        'the ledger key is not in the backup: keep local-secrets.json (or LEDGER_ENCRYPTION_KEY) apart from it, or ID numbers and diagnoses cannot be read after a restore',
+      );
     } else {
       const dir = positionals[0];
       if (!dir) throw new StartupError('which backup? npm run restore -- <backup folder> [--replace]');

@@ -22,8 +22,15 @@ try {
     writeFileSync(oldSchema, execFileSync('git', ['show', `${rev}:prisma/schema.prisma`]));
     from = ['--from-schema-datamodel', oldSchema];
   }
-  const sql = await runPrismaCli(['migrate', 'diff', ...from, '--to-schema-datamodel', 'prisma/schema.prisma', '--script'], { DATABASE_URL: postgres.url });
-  process.stdout.write(sql.split('\n').filter((line) => !line.startsWith('Loaded Prisma config')).join('\n'));
+  const sql = await runPrismaCli(['migrate', 'diff', ...from, '--to-schema-datamodel', 'prisma/schema.prisma', '--script'], {
+    DATABASE_URL: postgres.url,
+  });
+  process.stdout.write(
+    sql
+      .split('\n')
+      .filter((line) => !line.startsWith('Loaded Prisma config'))
+      .join('\n'),
+  );
 } finally {
   await postgres.stop();
   rmSync(scratch, { recursive: true, force: true });

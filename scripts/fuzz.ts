@@ -38,8 +38,11 @@ const EXCLUDED = '^/api/(auth/(logout|password)|health)$';
 function ensureSchemathesis(): string {
   if (existsSync(path.join(target, 'schemathesis'))) return target;
   log(`installing ${SCHEMATHESIS} from PyPI into ${target} (once)`);
-  const result = spawnSync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location', '--target', target, SCHEMATHESIS],
-    { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  const result = spawnSync(
+    'python3',
+    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location', '--target', target, SCHEMATHESIS],
+    { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' },
+  );
   if (result.status !== 0) throw new Error(`could not install schemathesis with pip: ${result.stderr?.trim().split('\n').pop() ?? ''}`);
   return target;
 }
@@ -62,12 +65,19 @@ runMain('fuzz', async () => {
     stops.push(() => db.$disconnect());
     const client = await connectTemporalClient(temporal.address, 'default');
     stops.push(() => client.connection.close());
-    const app = await buildApp(await composeApp({
-      db, temporal: client, namespace: 'default', taskQueue: 'fuzz-no-worker', ledgerEncryptionKey: randomBytes(32).toString('base64'),
-      evidenceStorage: createLocalStorage(path.join(scratch, 'evidence')),
-      // One caller sends everything: limits meant for many people would only answer 429.
-      loginRateLimit: { max: 100_000, timeWindow: 60_000 }, uploadRateLimit: { max: 100_000, timeWindow: 60_000 },
-    }));
+    const app = await buildApp(
+      await composeApp({
+        db,
+        temporal: client,
+        namespace: 'default',
+        taskQueue: 'fuzz-no-worker',
+        ledgerEncryptionKey: randomBytes(32).toString('base64'),
+        evidenceStorage: createLocalStorage(path.join(scratch, 'evidence')),
+        // One caller sends everything: limits meant for many people would only answer 429.
+        loginRateLimit: { max: 100_000, timeWindow: 60_000 },
+        uploadRateLimit: { max: 100_000, timeWindow: 60_000 },
+      }),
+    );
     const answered = { total: 0, byClass: {} as Record<string, number>, serverErrors: new Map<string, number>() };
     app.addHook('onResponse', async (request, reply) => {
       answered.total++;
@@ -91,7 +101,16 @@ runMain('fuzz', async () => {
     const b = await db.community.create({ data: { townshipId: township.id, code: `b-${tag}`, name: '乙村' } });
     const roles = { STAFF: [a.id], SECRETARY: [a.id], AREA_LEADER: [a.id, b.id], POLITICAL_LEGAL: [], ADMIN: [] } as const;
     for (const [role, communities] of Object.entries(roles)) {
-      await db.user.create({ data: { townshipId: township.id, username: `${role.toLowerCase()}-${tag}`, displayName: role, role: role as keyof typeof roles, passwordHash, memberships: { create: communities.map((communityId) => ({ communityId })) } } });
+      await db.user.create({
+        data: {
+          townshipId: township.id,
+          username: `${role.toLowerCase()}-${tag}`,
+          displayName: role,
+          role: role as keyof typeof roles,
+          passwordHash,
+          memberships: { create: communities.map((communityId) => ({ communityId })) },
+        },
+      });
     }
 
     const runs: Array<{ as: string; exitCode: number | null; requests: number }> = [];
@@ -99,19 +118,58 @@ runMain('fuzz', async () => {
     for (const as of ['anonymous', ...Object.keys(roles)].filter((r) => !values.as || values.as.split(',').includes(r))) {
       const headers: string[] = [];
       if (as !== 'anonymous') {
-        const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: `${as.toLowerCase()}-${tag}`, password: PASSWORD } });
+        const res = await app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { username: `${as.toLowerCase()}-${tag}`, password: PASSWORD },
+        });
         const cookie = res.cookies.find((c) => c.name === 'duban_session')!;
-        headers.push('-H', `Cookie: duban_session=${cookie.value}`, '-H', `x-csrf-token: ${(res.json() as { csrfToken: string }).csrfToken}`);
+        headers.push(
+          '-H',
+          `Cookie: duban_session=${cookie.value}`,
+          '-H',
+          `x-csrf-token: ${(res.json() as { csrfToken: string }).csrfToken}`,
+        );
       }
       const before = answered.total;
       const exitCode = await new Promise<number | null>((resolve) => {
-        const child = spawn('python3', ['-m', 'schemathesis.cli', 'run', `${base}/docs/json`, '--url', base,
-          '--checks', 'not_a_server_error', '--phases', 'examples,coverage,fuzzing', '--max-examples', values.examples, '--workers', '1', '--no-shrink', '--seed', '20261130',
-          '--exclude-path-regex', EXCLUDED, '--suppress-health-check', 'all', '--warnings', 'off', '--request-timeout', '30', ...headers],
-        // cwd: schemathesis keeps a cache of crashes in ./.schemathesis; it belongs to this run, not the repository.
-        { cwd: scratch, env: { ...process.env, PYTHONPATH: pythonPath, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(
+          'python3',
+          [
+            '-m',
+            'schemathesis.cli',
+            'run',
+            `${base}/docs/json`,
+            '--url',
+            base,
+            '--checks',
+            'not_a_server_error',
+            '--phases',
+            'examples,coverage,fuzzing',
+            '--max-examples',
+            values.examples,
+            '--workers',
+            '1',
+            '--no-shrink',
+            '--seed',
+            '20261130',
+            '--exclude-path-regex',
+            EXCLUDED,
+            '--suppress-health-check',
+            'all',
+            '--warnings',
+            'off',
+            '--request-timeout',
+            '30',
+            ...headers,
+          ],
+          // cwd: schemathesis keeps a cache of crashes in ./.schemathesis; it belongs to this run, not the repository.
+          { cwd: scratch, env: { ...process.env, PYTHONPATH: pythonPath, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+        );
         let tail = '';
-        const keep = (c: Buffer) => { tail = (tail + c.toString()).slice(-4000); };
+        const keep = (c: Buffer) => {
+          tail = (tail + c.toString()).slice(-4000);
+        };
         child.stdout.on('data', keep);
         child.stderr.on('data', keep);
         child.on('exit', (code) => {
@@ -124,14 +182,17 @@ runMain('fuzz', async () => {
     }
 
     const serverErrors = [...answered.serverErrors].map(([k, n]) => `${k} x${n}`);
-    log(`${answered.total} requests in ${((Date.now() - started) / 1000).toFixed(0)} s (up to ${values.examples} examples per operation and role); by status: ${JSON.stringify(answered.byClass)}`);
+    log(
+      `${answered.total} requests in ${((Date.now() - started) / 1000).toFixed(0)} s (up to ${values.examples} examples per operation and role); by status: ${JSON.stringify(answered.byClass)}`,
+    );
     if (serverErrors.length) {
       log(`5xx answers:\n  ${serverErrors.join('\n  ')}`);
       process.exitCode = 1;
     } else {
       log('no 5xx');
     }
-    if (runs.some((r) => r.exitCode !== 0 && r.exitCode !== null) && !serverErrors.length) log('schemathesis exited non-zero without a 5xx: see its output above');
+    if (runs.some((r) => r.exitCode !== 0 && r.exitCode !== null) && !serverErrors.length)
+      log('schemathesis exited non-zero without a 5xx: see its output above');
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => {});
     rmSync(scratch, { recursive: true, force: true });

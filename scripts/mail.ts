@@ -33,6 +33,16 @@ runMain('mail', async () => {
   const id = /^\d+$/.test(which) ? list[Number(which) - 1]?.id : which;
   const mail = id ? await readCapturedMail(dir, id) : undefined;
   if (!mail) throw new StartupError(`no captured message "${which}": npm run mail lists them (1 = newest)`);
-  console.log([`File:     ${path.join(dir, mail.id)}`, `Received: ${formatDateTime(mail.receivedAt)}`, `From:     ${mail.from}`, `To:       ${mail.to}`,
-    `Subject:  ${mail.subject}`, ...(mail.key ? [`Key:      ${mail.key}`] : []), '', mail.text].join('\n'));
+  console.log(
+    [
+      `File:     ${path.join(dir, mail.id)}`,
+      `Received: ${formatDateTime(mail.receivedAt)}`,
+      `From:     ${mail.from}`,
+      `To:       ${mail.to}`,
+      `Subject:  ${mail.subject}`,
+      ...(mail.key ? [`Key:      ${mail.key}`] : []),
+      '',
+      mail.text,
+    ].join('\n'),
+  );
 });

@@ -4,6 +4,12 @@ import { spawnSync } from 'node:child_process';
 
 const result = spawnSync('npx', ['prisma', 'generate'], {
   stdio: 'inherit',
-  env: { ...process.env, PRISMA_QUERY_ENGINE_LIBRARY: '/dev/null', PRISMA_SCHEMA_ENGINE_BINARY: '/dev/null', CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+  env: {
+    ...process.env,
+    PRISMA_QUERY_ENGINE_LIBRARY: '/dev/null',
+    PRISMA_SCHEMA_ENGINE_BINARY: '/dev/null',
+    CHECKPOINT_DISABLE: '1',
+    PRISMA_HIDE_UPDATE_MESSAGE: '1',
+  },
 });
 process.exit(result.status ?? 1);

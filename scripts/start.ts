@@ -15,7 +15,13 @@ import { dataDir as defaultDataDir, projectRoot } from '../stack/paths';
 import { ensureTemporalBinaries } from '../stack/provision';
 import { POSTGRES_LOG_DIR, SLOW_QUERY_MS, startEmbeddedPostgres } from '../stack/postgres';
 import { startTemporalDevServer, stopChild, type RunningTemporal } from '../stack/temporal-dev-server';
-import { ensureNamespace, ensureTemporalServerBuilt, setupTemporalSchema, startTemporalServer, temporalDatabaseFrom } from '../stack/temporal-server';
+import {
+  ensureNamespace,
+  ensureTemporalServerBuilt,
+  setupTemporalSchema,
+  startTemporalServer,
+  temporalDatabaseFrom,
+} from '../stack/temporal-server';
 import { migrateDatabase } from '../stack/migrate';
 import { isPortOpen } from '../stack/ports';
 import { loadOrCreateLocalSecrets } from '../stack/local-secrets';
@@ -29,7 +35,8 @@ const log = (line: string) => console.log(`[duban] ${line}`);
 runMain('start', async () => {
   const config = parseConfig(process.env);
   const cluster = process.argv.includes('--cluster');
-  if (cluster && config.TEMPORAL_ADDRESS) throw new StartupError('npm run cluster runs its own Temporal server: unset TEMPORAL_ADDRESS (or use npm start to use yours)');
+  if (cluster && config.TEMPORAL_ADDRESS)
+    throw new StartupError('npm run cluster runs its own Temporal server: unset TEMPORAL_ADDRESS (or use npm start to use yours)');
   const baseDataDir = config.DUBAN_DATA_DIR ? path.resolve(config.DUBAN_DATA_DIR) : defaultDataDir;
   const dataDir = cluster ? path.join(baseDataDir, 'cluster') : baseDataDir;
   const cleanups: Array<() => Promise<void>> = [];
@@ -50,7 +57,13 @@ runMain('start', async () => {
   let databaseUrl = config.DATABASE_URL;
   let embeddedUrl: string | undefined;
   if (!databaseUrl || cluster) {
-    const postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: config.EMBEDDED_PG_PORT, database: 'duban', password: embeddedPassword, log });
+    const postgres = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, 'postgres'),
+      port: config.EMBEDDED_PG_PORT,
+      database: 'duban',
+      password: embeddedPassword,
+      log,
+    });
     cleanups.push(postgres.stop);
     embeddedUrl = postgres.url;
     databaseUrl ??= postgres.url;
@@ -69,15 +82,21 @@ runMain('start', async () => {
       await stopOrphan(pidFile, binaries.server);
       await assertPortFree(config.TEMPORAL_DEV_PORT, 'TEMPORAL_DEV_PORT');
       temporal = await startTemporalServer({
-        server: binaries.server, dir: path.join(dataDir, 'temporal'), db: temporalDatabaseFrom(embeddedUrl!),
-        port: config.TEMPORAL_DEV_PORT, historyShards: config.TEMPORAL_HISTORY_SHARDS, log,
+        server: binaries.server,
+        dir: path.join(dataDir, 'temporal'),
+        db: temporalDatabaseFrom(embeddedUrl!),
+        port: config.TEMPORAL_DEV_PORT,
+        historyShards: config.TEMPORAL_HISTORY_SHARDS,
+        log,
       });
     } else {
       const binaries = ensureTemporalBinaries(log);
       await stopOrphan(pidFile, binaries.cli);
       await assertPortFree(config.TEMPORAL_DEV_PORT, 'TEMPORAL_DEV_PORT', 'TEMPORAL_ADDRESS');
       temporal = await startTemporalDevServer({
-        cliPath: binaries.cli, port: config.TEMPORAL_DEV_PORT, uiPort: config.TEMPORAL_UI_PORT,
+        cliPath: binaries.cli,
+        port: config.TEMPORAL_DEV_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
         dbFile: path.join(dataDir, 'temporal', 'temporal.sqlite'),
       });
     }
@@ -91,7 +110,9 @@ runMain('start', async () => {
     temporalUi = temporal.uiUrl;
     if (cluster) {
       await ensureNamespace(temporalAddress, config.TEMPORAL_NAMESPACE);
-      log(`Temporal server on ${temporalAddress}: ${config.TEMPORAL_HISTORY_SHARDS} history shards on PostgreSQL, namespace "${config.TEMPORAL_NAMESPACE}" (config in ${path.join(dataDir, 'temporal')})`);
+      log(
+        `Temporal server on ${temporalAddress}: ${config.TEMPORAL_HISTORY_SHARDS} history shards on PostgreSQL, namespace "${config.TEMPORAL_NAMESPACE}" (config in ${path.join(dataDir, 'temporal')})`,
+      );
     } else {
       log(`Temporal dev server on ${temporalAddress} (state in ${path.join(dataDir, 'temporal')})`);
     }
@@ -103,11 +124,19 @@ runMain('start', async () => {
   const db = createDatabase(databaseUrl);
   const seeded = await seedDemoTownship(db);
   await db.$disconnect();
-  if (seeded.created) log(`seeded the demo township (users: staff.qingshui, secretary.qingshui, leader.east, zhengfa, admin; password ${DEMO_PASSWORD})`);
+  if (seeded.created)
+    log(`seeded the demo township (users: staff.qingshui, secretary.qingshui, leader.east, zhengfa, admin; password ${DEMO_PASSWORD})`);
 
   ensureWebBuilt();
   // The calendar library answers wrongly west of UTC: services compute in Shanghai time.
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...secrets, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TZ: 'Asia/Shanghai', DUBAN_DATA_DIR: dataDir };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...secrets,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TZ: 'Asia/Shanghai',
+    DUBAN_DATA_DIR: dataDir,
+  };
   // No SMTP configured: mail goes to a local capture, so reminders can be read on a fresh machine.
   const notifyConfig = loadNotifyConfig(config);
   if (!notifyConfig.smtp) {
@@ -187,7 +216,11 @@ function ensureWebBuilt(): void {
   const newest = Math.max(newestSourceMs(path.join(projectRoot, 'web')), newestSourceMs(path.join(projectRoot, 'rulebooks')));
   if (existsSync(built) && newest <= statSync(built).mtimeMs) return;
   log('building the web UI');
-  const result = spawnSync(process.execPath, [path.join(projectRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: projectRoot, stdio: 'inherit' });
+  const result = spawnSync(
+    process.execPath,
+    [path.join(projectRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+    { cwd: projectRoot, stdio: 'inherit' },
+  );
   if (result.status !== 0) throw new StartupError('building the web UI failed (npm run build:web shows why)');
 }
 
@@ -196,13 +229,18 @@ function newestSourceMs(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
     const full = path.join(entry.parentPath, entry.name);
-    if (entry.isFile() && !full.includes(`${path.sep}dist${path.sep}`) && !full.includes(`${path.sep}node_modules${path.sep}`)) newest = Math.max(newest, statSync(full).mtimeMs);
+    if (entry.isFile() && !full.includes(`${path.sep}dist${path.sep}`) && !full.includes(`${path.sep}node_modules${path.sep}`))
+      newest = Math.max(newest, statSync(full).mtimeMs);
   }
   return newest;
 }
 
 function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, entry)], { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: projectRoot });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, entry)], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: projectRoot,
+  });
   const prefix = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) =>
     stream.on('data', (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) if (line.trim()) out.write(`[${name}] ${line}\n`);
@@ -214,7 +252,9 @@ function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv): Chil
 
 async function assertPortFree(port: number, variable: string, alternative?: string): Promise<void> {
   if (await isPortOpen('127.0.0.1', port)) {
-    throw new StartupError(`port ${port} is already in use (another duban or another program?). Stop it, or set ${variable} to a free port${alternative ? ` or ${alternative} to use a running server` : ''}.`);
+    throw new StartupError(
+      `port ${port} is already in use (another duban or another program?). Stop it, or set ${variable} to a free port${alternative ? ` or ${alternative} to use a running server` : ''}.`,
+    );
   }
 }
 

@@ -33,12 +33,19 @@ export interface BackupManifest {
   evidence: Record<string, { bytes: number; sha256: string }> | null;
 }
 
-export interface BackupResult { dir: string; manifest: BackupManifest; ms: number }
+export interface BackupResult {
+  dir: string;
+  manifest: BackupManifest;
+  ms: number;
+}
 
 /** Tables of the public schema (Prisma's bookkeeping apart), parents before children. */
-async function tablesInLoadOrder(client: pg.Client): Promise<{ tables: string[]; selfRefs: Map<string, Array<{ column: string; target: string }>> }> {
+async function tablesInLoadOrder(
+  client: pg.Client,
+): Promise<{ tables: string[]; selfRefs: Map<string, Array<{ column: string; target: string }>> }> {
   const { rows: tables } = await client.query<{ name: string }>(
-    "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY tablename");
+    "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY tablename",
+  );
   const { rows: fks } = await client.query<{ child: string; parent: string; column: string; target: string }>(`
     SELECT c.conrelid::regclass::text AS child, c.confrelid::regclass::text AS parent,
            a.attname AS column, af.attname AS target
@@ -66,7 +73,9 @@ async function tablesInLoadOrder(client: pg.Client): Promise<{ tables: string[];
 }
 
 async function appliedMigrations(client: pg.Client): Promise<string[]> {
-  const { rows } = await client.query<{ name: string }>('SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name');
+  const { rows } = await client.query<{ name: string }>(
+    'SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name',
+  );
   return rows.map((r) => r.name);
 }
 
@@ -78,14 +87,25 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * copy of the evidence folder under `<dir>/evidence`, and the manifest with a
  * SHA-256 of every file, written last: a backup without a manifest is unfinished.
  */
-export async function backup(opts: { databaseUrl: string; evidenceDir?: string; dir: string; log?: (l: string) => void }): Promise<BackupResult> {
+export async function backup(opts: {
+  databaseUrl: string;
+  evidenceDir?: string;
+  dir: string;
+  log?: (l: string) => void;
+}): Promise<BackupResult> {
   const started = Date.now();
   if (existsSync(opts.dir) && (await readdir(opts.dir)).length > 0) throw new Error(`the backup folder ${opts.dir} is not empty`);
   await mkdir(path.join(opts.dir, 'db'), { recursive: true, mode: 0o700 });
   await chmod(opts.dir, 0o700);
   const client = new pg.Client({ connectionString: opts.databaseUrl });
   await client.connect();
-  const manifest: BackupManifest = { format: 'duban-backup/1', createdAt: new Date().toISOString(), migrations: [], tables: {}, evidence: null };
+  const manifest: BackupManifest = {
+    format: 'duban-backup/1',
+    createdAt: new Date().toISOString(),
+    migrations: [],
+    tables: {},
+    evidence: null,
+  };
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     manifest.migrations = await appliedMigrations(client);
@@ -128,14 +148,21 @@ export async function backup(opts: { databaseUrl: string; evidenceDir?: string; 
  * already holds rows (unless `replace`, which empties every table first).
  * Everything goes in one transaction: a failed restore leaves the database as it was.
  */
-export async function restore(opts: { databaseUrl: string; evidenceDir?: string; dir: string; replace?: boolean; log?: (l: string) => void }): Promise<{ manifest: BackupManifest; ms: number }> {
+export async function restore(opts: {
+  databaseUrl: string;
+  evidenceDir?: string;
+  dir: string;
+  replace?: boolean;
+  log?: (l: string) => void;
+}): Promise<{ manifest: BackupManifest; ms: number }> {
   const started = Date.now();
   const manifestFile = path.join(opts.dir, MANIFEST);
   if (!existsSync(manifestFile)) throw new Error(`${opts.dir} has no ${MANIFEST}: not a backup, or an unfinished one`);
   const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as BackupManifest;
   if (manifest.format !== 'duban-backup/1') throw new Error(`unknown backup format ${String(manifest.format)}`);
   for (const [table, { sha256 }] of Object.entries(manifest.tables)) {
-    if ((await sha256Of(path.join(opts.dir, 'db', `${table}.jsonl.gz`))) !== sha256) throw new Error(`the backup file of table ${table} is damaged (checksum differs)`);
+    if ((await sha256Of(path.join(opts.dir, 'db', `${table}.jsonl.gz`))) !== sha256)
+      throw new Error(`the backup file of table ${table} is damaged (checksum differs)`);
   }
   await migrateDatabase(opts.databaseUrl);
   const client = new pg.Client({ connectionString: opts.databaseUrl });
@@ -143,7 +170,9 @@ export async function restore(opts: { databaseUrl: string; evidenceDir?: string;
   try {
     const migrations = await appliedMigrations(client);
     if (migrations.join() !== manifest.migrations.join()) {
-      throw new Error(`the backup was taken at other migrations (backup: ${manifest.migrations.at(-1)}, this checkout: ${migrations.at(-1)}): restore it with the version of duban that took it`);
+      throw new Error(
+        `the backup was taken at other migrations (backup: ${manifest.migrations.at(-1)}, this checkout: ${migrations.at(-1)}): restore it with the version of duban that took it`,
+      );
     }
     const { tables, selfRefs } = await tablesInLoadOrder(client);
     const missing = Object.keys(manifest.tables).filter((t) => !tables.includes(t));
@@ -154,12 +183,14 @@ export async function restore(opts: { databaseUrl: string; evidenceDir?: string;
     } else {
       for (const table of tables) {
         const { rows } = await client.query(`SELECT 1 FROM ${quote(table)} LIMIT 1`);
-        if (rows.length) throw new Error(`table ${table} already has rows: restore into an empty database, or pass --replace to empty it first`);
+        if (rows.length)
+          throw new Error(`table ${table} already has rows: restore into an empty database, or pass --replace to empty it first`);
       }
     }
     for (const table of tables.filter((t) => manifest.tables[t])) {
       let rows = await readRows(path.join(opts.dir, 'db', `${table}.jsonl.gz`));
-      if (rows.length !== manifest.tables[table]!.rows) throw new Error(`table ${table}: ${rows.length} rows in the file, ${manifest.tables[table]!.rows} in the manifest`);
+      if (rows.length !== manifest.tables[table]!.rows)
+        throw new Error(`table ${table}: ${rows.length} rows in the file, ${manifest.tables[table]!.rows} in the manifest`);
       rows = parentsFirst(rows, selfRefs.get(table) ?? []);
       for (let i = 0; i < rows.length; i += BATCH_ROWS) {
         const batch = `[${rows.slice(i, i + BATCH_ROWS).join(',')}]`;

@@ -30,5 +30,9 @@ export function loadOrCreateLocalSecrets(dataDir: string, config: Config): Local
     chmodSync(file, 0o600);
   }
   // The environment wins over the file, as it always did.
-  return { ...kept, LEDGER_ENCRYPTION_KEY: config.LEDGER_ENCRYPTION_KEY ?? kept.LEDGER_ENCRYPTION_KEY, SESSION_SECRET: config.SESSION_SECRET ?? kept.SESSION_SECRET };
+  return {
+    ...kept,
+    LEDGER_ENCRYPTION_KEY: config.LEDGER_ENCRYPTION_KEY ?? kept.LEDGER_ENCRYPTION_KEY,
+    SESSION_SECRET: config.SESSION_SECRET ?? kept.SESSION_SECRET,
+  };
 }

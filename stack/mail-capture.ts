@@ -49,7 +49,9 @@ export async function startMailCapture(opts: { dir: string; port?: number; host?
           callback(null, `stored as ${name}`);
         } catch (error) {
           // 4xx: the sender (the notification activity) retries later.
-          callback(Object.assign(new Error(`local mail capture cannot write ${opts.dir}: ${(error as Error).message}`), { responseCode: 451 }));
+          callback(
+            Object.assign(new Error(`local mail capture cannot write ${opts.dir}: ${(error as Error).message}`), { responseCode: 451 }),
+          );
         }
       });
     },

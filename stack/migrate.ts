@@ -16,7 +16,11 @@ export const prismaCliEnv = {
 export async function runPrismaCli(args: string[], env: Record<string, string> = {}): Promise<string> {
   const bin = path.join(projectRoot, 'node_modules', '.bin', 'prisma');
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { cwd: projectRoot, env: { ...process.env, ...prismaCliEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, args, {
+      cwd: projectRoot,
+      env: { ...process.env, ...prismaCliEnv, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -38,13 +42,17 @@ export async function migrateDatabase(databaseUrl: string): Promise<{ applied: s
 
 async function pendingMigrations(databaseUrl: string): Promise<string[]> {
   const folders = readdirSync(path.join(projectRoot, 'prisma', 'migrations'), { withFileTypes: true })
-    .filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     const table = await client.query("SELECT to_regclass('public._prisma_migrations') AS t");
     if (!table.rows[0]?.t) return folders;
-    const done = await client.query('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL');
+    const done = await client.query(
+      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
     const applied = new Set(done.rows.map((r: { migration_name: string }) => r.migration_name));
     return folders.filter((name) => !applied.has(name));
   } finally {

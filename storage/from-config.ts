@@ -18,8 +18,11 @@ export async function evidenceStorageFromConfig(config: Config, dataDir: string)
     // Loaded only when used: the AWS SDK is large and warns on Node 20 at load.
     const { createS3Storage } = await import('./s3-storage');
     const storage = createS3Storage({
-      endpoint: config.EVIDENCE_S3_ENDPOINT, bucket, region: config.EVIDENCE_S3_REGION!,
-      accessKeyId: config.EVIDENCE_S3_ACCESS_KEY_ID!, secretAccessKey: config.EVIDENCE_S3_SECRET_ACCESS_KEY!,
+      endpoint: config.EVIDENCE_S3_ENDPOINT,
+      bucket,
+      region: config.EVIDENCE_S3_REGION!,
+      accessKeyId: config.EVIDENCE_S3_ACCESS_KEY_ID!,
+      secretAccessKey: config.EVIDENCE_S3_SECRET_ACCESS_KEY!,
       forcePathStyle: config.EVIDENCE_S3_FORCE_PATH_STYLE,
       // Its own folder: housekeeping deletes whatever is stale in it.
       tempDir: path.join(dataDir, 'evidence-incoming'),

@@ -12,7 +12,12 @@ import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import {
-  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, type PutObjectCommandInput,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  type PutObjectCommandInput,
 } from '@aws-sdk/client-s3';
 import { assertSafeKey, type EvidenceStorage, type StoredObject } from './evidence-storage';
 
@@ -77,7 +82,10 @@ export function createS3Storage(o: S3StorageOptions): S3EvidenceStorage {
    */
   async function put(key: string, body: PutObjectCommandInput['Body'], length: number): Promise<{ created: boolean }> {
     // A key without s3:ListBucket gets 403 for a missing object: then let If-None-Match decide.
-    const existing = await head(key).catch((err: unknown) => { if (isStatus(err, 403)) return undefined; throw err; });
+    const existing = await head(key).catch((err: unknown) => {
+      if (isStatus(err, 403)) return undefined;
+      throw err;
+    });
     if (existing) return { created: false };
     try {
       await client.send(new PutObjectCommand({ Bucket, Key: key, Body: body, ContentLength: length, IfNoneMatch: '*' }));
@@ -115,4 +123,3 @@ export function createS3Storage(o: S3StorageOptions): S3EvidenceStorage {
     close: () => client.destroy(),
   };
 }
-

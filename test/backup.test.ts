@@ -55,21 +55,47 @@ describe('backup and restore', () => {
   it('restores into a fresh database and folder: same scoreboard through the API, same evidence bytes, same ledger entry', async () => {
     const zhengfa = await login(app, t.users.zhengfa.username);
     const staff = await login(app, t.users.staffA.username);
-    for (const [communityId, ruleId] of [[t.communityA, 'stability.petition-province'], [t.communityB, 'general.county-notice'], [t.communityA, 'general.county-notice']] as const) {
-      const res = await zhengfa.post('/api/incidents', { communityId, ruleId, description: '备份测试事件', occurredOn: '2026-11-02', idempotencyKey: randomUUID() });
+    for (const [communityId, ruleId] of [
+      [t.communityA, 'stability.petition-province'],
+      [t.communityB, 'general.county-notice'],
+      [t.communityA, 'general.county-notice'],
+    ] as const) {
+      const res = await zhengfa.post('/api/incidents', {
+        communityId,
+        ruleId,
+        description: '备份测试事件',
+        occurredOn: '2026-11-02',
+        idempotencyKey: randomUUID(),
+      });
       expect(res.statusCode, res.body).toBe(201);
     }
-    const reversed = (await zhengfa.post('/api/incidents', { communityId: t.communityB, ruleId: 'stability.petition-province', description: '重复登记', occurredOn: '2026-11-03', idempotencyKey: randomUUID() })).json();
+    const reversed = (
+      await zhengfa.post('/api/incidents', {
+        communityId: t.communityB,
+        ruleId: 'stability.petition-province',
+        description: '重复登记',
+        occurredOn: '2026-11-03',
+        idempotencyKey: randomUUID(),
+      })
+    ).json();
     expect((await zhengfa.post(`/api/deductions/${reversed.id}/reversals`, { reason: '重复登记' })).statusCode).toBe(201);
     const uploaded = await staff.request({
-      method: 'POST', url: `/api/evidence?communityId=${t.communityA}`,
-      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, payload: multipartBody('巡查.jpg', await photo(7)),
+      method: 'POST',
+      url: `/api/evidence?communityId=${t.communityA}`,
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      payload: multipartBody('巡查.jpg', await photo(7)),
     });
     expect(uploaded.statusCode, uploaded.body).toBe(201);
     const evidenceId = uploaded.json().id as string;
     const ledger = await staff.post('/api/ledgers', {
-      communityId: t.communityA, category: 'drug-user', kind: 'PERSON', displayName: '钱七', riskLevel: 'medium', startDate: '2022-03-01',
-      idNumber: idNumber('51010119800101123'), details: { diagnosis: '戒断中' },
+      communityId: t.communityA,
+      category: 'drug-user',
+      kind: 'PERSON',
+      displayName: '钱七',
+      riskLevel: 'medium',
+      startDate: '2022-03-01',
+      idNumber: idNumber('51010119800101123'),
+      details: { diagnosis: '戒断中' },
     });
     expect(ledger.statusCode, ledger.body).toBe(201);
 
@@ -86,7 +112,9 @@ describe('backup and restore', () => {
     const taken = await backup({ databaseUrl: inject('databaseUrl'), evidenceDir: join(scratch, 'evidence'), dir });
     expect(taken.manifest.tables.Deduction!.rows).toBeGreaterThanOrEqual(4);
     expect(Object.keys(taken.manifest.evidence!).length).toBeGreaterThanOrEqual(1);
-    console.log(`backup: ${Object.values(taken.manifest.tables).reduce((n, x) => n + x.rows, 0)} rows, ${Object.keys(taken.manifest.evidence!).length} files, ${taken.ms} ms`);
+    console.log(
+      `backup: ${Object.values(taken.manifest.tables).reduce((n, x) => n + x.rows, 0)} rows, ${Object.keys(taken.manifest.evidence!).length} files, ${taken.ms} ms`,
+    );
 
     const restoredEvidence = join(scratch, 'restored-evidence');
     const done = await restore({ databaseUrl: restoredUrl, evidenceDir: restoredEvidence, dir });
@@ -96,7 +124,16 @@ describe('backup and restore', () => {
 
     restoredDb = createDatabase(restoredUrl);
     const restoredMaxAudit = (await restoredDb.auditLog.aggregate({ _max: { id: true } }))._max.id!;
-    restoredApp = await buildApp(await composeApp({ db: restoredDb, temporal: stack.client, namespace: stack.namespace, taskQueue: 'test-backup-unused', ledgerEncryptionKey, evidenceStorage: createLocalStorage(restoredEvidence) }));
+    restoredApp = await buildApp(
+      await composeApp({
+        db: restoredDb,
+        temporal: stack.client,
+        namespace: stack.namespace,
+        taskQueue: 'test-backup-unused',
+        ledgerEncryptionKey,
+        evidenceStorage: createLocalStorage(restoredEvidence),
+      }),
+    );
     const zhengfa2 = await login(restoredApp, t.users.zhengfa.username);
     const staff2 = await login(restoredApp, t.users.staffA.username);
     const secretary2 = await login(restoredApp, t.users.secretaryA.username);
@@ -111,7 +148,14 @@ describe('backup and restore', () => {
   it('refuses a damaged backup before touching the database', async () => {
     const dir = join(scratch, 'backup');
     const dbFiles = await readdir(join(dir, 'db'));
-    await writeFile(join(dir, 'db', dbFiles.find((f) => f.startsWith('Deduction'))!), 'not gzip');
+    await writeFile(
+      join(
+        dir,
+        'db',
+        dbFiles.find((f) => f.startsWith('Deduction'))!,
+      ),
+      'not gzip',
+    );
     await expect(restore({ databaseUrl: restoredUrl, dir, replace: true })).rejects.toThrow(/damaged/);
     expect(await restoredDb!.deduction.count()).toBeGreaterThanOrEqual(4);
   });

@@ -31,13 +31,20 @@ describe('escalation after continue-as-new (dev server with a small history limi
   const taskQueue = `can-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
-    temporal = await startTemporalDevServer({ cliPath: inject('temporalCliPath'), port: await freePort(), dynamicConfig: ['limit.historyCount.suggestContinueAsNew=40'] });
+    temporal = await startTemporalDevServer({
+      cliPath: inject('temporalCliPath'),
+      port: await freePort(),
+      dynamicConfig: ['limit.historyCount.suggestContinueAsNew=40'],
+    });
     await waitForTemporal(temporal.address, 30_000);
     db = createDatabase(inject('databaseUrl'));
     client = await connectTemporalClient(temporal.address, 'default');
     connection = await connectWorkerConnection(temporal.address);
     worker = await createDubanWorker({
-      connection, namespace: 'default', taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') },
+      connection,
+      namespace: 'default',
+      taskQueue,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
       activities: createActivities(await testActivityDeps({ db, client, taskQueue })),
     });
     running = worker.run();
@@ -56,8 +63,12 @@ describe('escalation after continue-as-new (dev server with a small history limi
     const township = await createTestTownship(db, 'can');
     const now = Date.now();
     const base = await obligationSpec({
-      communityId: township.community.id, ruleId: 'fraud.publicity', opensAt: new Date(now - 3_600_000), dueAt: new Date(now + 1_000),
-      periodKey: `can-${randomUUID().slice(0, 6)}`, periodLabel: '本期',
+      communityId: township.community.id,
+      ruleId: 'fraud.publicity',
+      opensAt: new Date(now - 3_600_000),
+      dueAt: new Date(now + 1_000),
+      periodKey: `can-${randomUUID().slice(0, 6)}`,
+      periodLabel: '本期',
     });
     // Secretary at the deadline, then a slot every 2 s: continue-as-new comes after two or three escalations.
     const spec = { ...base, escalation: { name: 'test', steps: [{ role: 'secretary' as const, wait: 'PT0S' }], repeatEvery: 'PT2S' } };
@@ -71,7 +82,8 @@ describe('escalation after continue-as-new (dev server with a small history limi
     let runs = 1;
     while (Date.now() < until) {
       runs = 0;
-      for await (const execution of client.workflow.list({ query: `WorkflowId = '${obligationWorkflowId(spec.key)}'` })) if (execution) runs++;
+      for await (const execution of client.workflow.list({ query: `WorkflowId = '${obligationWorkflowId(spec.key)}'` }))
+        if (execution) runs++;
       if (runs >= 3) break;
       await new Promise((r) => setTimeout(r, 500));
     }

@@ -27,10 +27,14 @@ describe('health endpoint', () => {
   let running: Promise<void>;
   let app: FastifyInstance;
 
-  const startServer = () => startTemporalDevServer({ cliPath: inject('temporalCliPath'), port, dbFile: path.join(scratch, 'temporal.sqlite') });
+  const startServer = () =>
+    startTemporalDevServer({ cliPath: inject('temporalCliPath'), port, dbFile: path.join(scratch, 'temporal.sqlite') });
   const health = async () => {
     const response = await app.inject({ method: 'GET', url: '/api/health' });
-    return { status: response.statusCode, body: response.json() as { status: string; checks: Record<string, { ok: boolean; detail?: string }> } };
+    return {
+      status: response.statusCode,
+      body: response.json() as { status: string; checks: Record<string, { ok: boolean; detail?: string }> },
+    };
   };
   async function waitFor(predicate: (h: Awaited<ReturnType<typeof health>>) => boolean, timeoutMs: number) {
     const started = Date.now();
@@ -50,7 +54,9 @@ describe('health endpoint', () => {
     client = await connectTemporalClient(temporal.address, 'default');
     connection = await connectWorkerConnection(temporal.address);
     worker = await createDubanWorker({
-      connection, namespace: 'default', taskQueue: 'health-test',
+      connection,
+      namespace: 'default',
+      taskQueue: 'health-test',
       activities: createActivities(await testActivityDeps({ db, client, taskQueue: 'health-test' })),
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });

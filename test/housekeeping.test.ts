@@ -21,7 +21,8 @@ describe('hourly housekeeping', () => {
   it('deletes expired sessions only', async () => {
     const db = createDatabase(inject('databaseUrl'));
     const t = await createTestTownship(db, 'housekeeping');
-    const session = (tokenHash: string, expiresAt: Date) => db.session.create({ data: { tokenHash, userId: t.users.staff, csrfToken: 'c', expiresAt } });
+    const session = (tokenHash: string, expiresAt: Date) =>
+      db.session.create({ data: { tokenHash, userId: t.users.staff, csrfToken: 'c', expiresAt } });
     await session(`expired-${t.townshipId}`, new Date(Date.now() - 1000));
     await session(`live-${t.townshipId}`, new Date(Date.now() + 3_600_000));
     await deleteExpiredSessions(db, new Date());

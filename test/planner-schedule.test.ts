@@ -7,8 +7,12 @@ import { ensurePlannerSchedule } from '../worker/planner-schedule';
 import { connectTestStack, uniqueTaskQueue, type TestStack } from './support/stack';
 
 let stack: TestStack;
-beforeAll(async () => { stack = await connectTestStack(); });
-afterAll(async () => { await stack?.close(); });
+beforeAll(async () => {
+  stack = await connectTestStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
 
 describe('planner Schedule on worker start', () => {
   it('updates a Schedule left with another hour and task queue, and leaves a current one alone', async () => {

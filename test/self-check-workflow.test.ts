@@ -21,7 +21,11 @@ describe('self-check workflow on the real Temporal dev server and PostgreSQL', (
 
   beforeAll(async () => {
     stack = await connectTestStack();
-    worker = await createTestWorker(stack, taskQueue, createActivities(await testActivityDeps({ db: stack.db, client: stack.client, taskQueue })));
+    worker = await createTestWorker(
+      stack,
+      taskQueue,
+      createActivities(await testActivityDeps({ db: stack.db, client: stack.client, taskQueue })),
+    );
     running = worker.run();
     app = await buildApp(await composeApp({ db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue }));
     admin = await login(app, (await seedTownship(stack.db)).users.admin.username);
@@ -73,7 +77,10 @@ describe('self-check workflow on the real Temporal dev server and PostgreSQL', (
 
   it('reports database, Temporal and worker healthy', async () => {
     const response = await app.inject({ method: 'GET', url: '/api/health' });
-    expect(response.json()).toMatchObject({ status: 'ok', checks: { database: { ok: true }, temporal: { ok: true }, worker: { ok: true } } });
+    expect(response.json()).toMatchObject({
+      status: 'ok',
+      checks: { database: { ok: true }, temporal: { ok: true }, worker: { ok: true } },
+    });
     expect(response.statusCode).toBe(200);
   });
 });

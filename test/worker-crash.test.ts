@@ -23,11 +23,19 @@ describe('a worker crash during deadline activities', () => {
   beforeAll(async () => {
     stack = await connectTestStack();
     child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'test/support/worker-process.ts')], {
-      env: { ...process.env, DATABASE_URL: inject('databaseUrl'), TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: taskQueue, WORKFLOW_BUNDLE: inject('workflowBundlePath') },
+      env: {
+        ...process.env,
+        DATABASE_URL: inject('databaseUrl'),
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TASK_QUEUE: taskQueue,
+        WORKFLOW_BUNDLE: inject('workflowBundlePath'),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('worker ready')) resolve(); });
+      child.stdout!.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('worker ready')) resolve();
+      });
       child.once('exit', (code) => reject(new Error(`worker process exited early (${code})`)));
     });
   });
@@ -45,7 +53,11 @@ describe('a worker crash during deadline activities', () => {
     const rules = await monthlyRulesWithDeduction();
     expect(rules.length).toBeGreaterThanOrEqual(8);
     const communities = [t.community.id, t.otherCommunity.id];
-    const tasks = await Promise.all(communities.flatMap((communityId) => rules.map((ruleId) => openTaskNow({ db: stack.db, client: stack.client, taskQueue, communityId, ruleId, dueInMs: 6_000 }))));
+    const tasks = await Promise.all(
+      communities.flatMap((communityId) =>
+        rules.map((ruleId) => openTaskNow({ db: stack.db, client: stack.client, taskQueue, communityId, ruleId, dueInMs: 6_000 })),
+      ),
+    );
     const keys = tasks.map((task) => task.spec.key);
     const count = () => stack.db.deduction.count({ where: { businessKey: { in: keys } } });
 
@@ -54,10 +66,17 @@ describe('a worker crash during deadline activities', () => {
     child.kill('SIGKILL');
     const atKill = await count();
 
-    worker = await createTestWorker(stack, taskQueue, createActivities(await testActivityDeps({ db: stack.db, client: stack.client, taskQueue })));
+    worker = await createTestWorker(
+      stack,
+      taskQueue,
+      createActivities(await testActivityDeps({ db: stack.db, client: stack.client, taskQueue })),
+    );
     running = worker.run();
     await eventually(() => stack.db.obligation.count({ where: { businessKey: { in: keys }, status: 'OVERDUE' } }), {
-      done: (n) => n === keys.length, intervalMs: 500, timeoutMs: 150_000, what: 'every task overdue after the restart',
+      done: (n) => n === keys.length,
+      intervalMs: 500,
+      timeoutMs: 150_000,
+      what: 'every task overdue after the restart',
     });
     const rows = await stack.db.deduction.findMany({ where: { communityId: { in: communities } } });
     console.log(`deductions when the worker was killed: ${atKill} of ${keys.length}; after restart: ${rows.length}`);

@@ -37,7 +37,12 @@ describe('a year of 2022 for one community', () => {
     db = createDatabase(inject('databaseUrl'));
     acts = createActivities(await testActivityDeps({ db, client: env.client, taskQueue }));
     rulebook = (await testRulebooks()).forInstant(shanghai('2022-01-01T00:00:00'))!;
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities: acts });
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+      activities: acts,
+    });
     running = worker.run();
   }, 120_000);
 
@@ -54,7 +59,8 @@ describe('a year of 2022 for one community', () => {
     if (ms > 0) await env.sleep(ms);
   };
   /** What the daily planner schedule does for this community (run as the real activity). */
-  const plan = (from: Date, to: Date) => planner.run(acts.startObligations, { communityIds: [t.community.id], from: from.toISOString(), to: to.toISOString() });
+  const plan = (from: Date, to: Date) =>
+    planner.run(acts.startObligations, { communityIds: [t.community.id], from: from.toISOString(), to: to.toISOString() });
   const handleOf = (key: string) => env.client.workflow.getHandle(obligationWorkflowId(key));
   const ruleOf = (ruleId: string) => rulebook.rules.find((r) => r.id === ruleId)!;
 
@@ -62,13 +68,17 @@ describe('a year of 2022 for one community', () => {
     const row = await db.obligation.findUniqueOrThrow({ where: { businessKey: key } });
     const files = await createEvidence(db, t.community.id, t.users.staff, ruleOf(row.ruleId).evidence.minCount * units);
     const submissionId = randomUUID();
-    await handleOf(key).executeUpdate(submitEvidenceUpdate, { args: [{ submissionId, communityId: t.community.id, submittedBy: t.users.staff, evidenceIds: files, units }] });
+    await handleOf(key).executeUpdate(submitEvidenceUpdate, {
+      args: [{ submissionId, communityId: t.community.id, submittedBy: t.users.staff, evidenceIds: files, units }],
+    });
     return submissionId;
   }
   async function review(key: string, submissionId: string, decision: 'approve' | 'reject', reason?: string) {
     const row = await db.obligation.findUniqueOrThrow({ where: { businessKey: key } });
     if (!ruleOf(row.ruleId).requiresReview) return;
-    await handleOf(key).executeUpdate(reviewUpdate, { args: [{ submissionId, reviewerId: t.users.leader, decision, ...(reason ? { reason } : {}) }] });
+    await handleOf(key).executeUpdate(reviewUpdate, {
+      args: [{ submissionId, reviewerId: t.users.leader, decision, ...(reason ? { reason } : {}) }],
+    });
   }
 
   it('deducts exactly what the scripted year deserves and no more', async () => {
@@ -77,8 +87,14 @@ describe('a year of 2022 for one community', () => {
     // Ledgers at the start of the year: one key petitioner with a one-on-one controller.
     await db.ledgerSubject.create({
       data: {
-        communityId: C, category: 'petitioner', kind: 'PERSON', displayName: '赵某', startDate: new Date('2022-01-01'),
-        responsibleUserId: t.users.staff, idNumberEnc: Buffer.from('encrypted'), fields: { address: '清水街1号', grievance: '征地补偿' },
+        communityId: C,
+        category: 'petitioner',
+        kind: 'PERSON',
+        displayName: '赵某',
+        startDate: new Date('2022-01-01'),
+        responsibleUserId: t.users.staff,
+        idNumberEnc: Buffer.from('encrypted'),
+        fields: { address: '清水街1号', grievance: '征地补偿' },
       },
     });
     // Flood-season roster: the staff member is on duty every day of the season.
@@ -89,32 +105,74 @@ describe('a year of 2022 for one community', () => {
     const key = (ruleId: string, period: string, subject?: string) => [ruleId, C, period, ...(subject ? [subject] : [])].join('|');
 
     // The script: everything else is done on the day it opens.
-    const notAutomatic = (k: string) => new Set([
-      key('fraud.publicity', '2022-03'), // done late, on 5 April
-      key('drugs.venue-patrol', '2022-05'), // only one patrol of the two
-      key('work-safety.publicity', '2022-11'), // never done
-      key('drugs.publicity', '2022-02'), // rejected, then resubmitted
-      key('flood.duty', '2022-07-14'), key('flood.duty', '2022-08-03'), // two missed duty days
-      key('drug-users.visit', '2022-06', drugUser), key('drug-users.visit', '2022-09-H1', drugUser), // two missed visits
-    ]).has(k);
+    const notAutomatic = (k: string) =>
+      new Set([
+        key('fraud.publicity', '2022-03'), // done late, on 5 April
+        key('drugs.venue-patrol', '2022-05'), // only one patrol of the two
+        key('work-safety.publicity', '2022-11'), // never done
+        key('drugs.publicity', '2022-02'), // rejected, then resubmitted
+        key('flood.duty', '2022-07-14'),
+        key('flood.duty', '2022-08-03'), // two missed duty days
+        key('drug-users.visit', '2022-06', drugUser),
+        key('drug-users.visit', '2022-09-H1', drugUser), // two missed visits
+      ]).has(k);
     const scripted: Record<string, () => Promise<void>> = {
-      '2022-02-10': async () => { const s = await submit(key('drugs.publicity', '2022-02'), 1); await review(key('drugs.publicity', '2022-02'), s, 'reject', '照片中看不到宣传横幅'); },
-      '2022-02-20': async () => { const s = await submit(key('drugs.publicity', '2022-02'), 1); await review(key('drugs.publicity', '2022-02'), s, 'approve'); },
-      '2022-04-05': async () => { const s = await submit(key('fraud.publicity', '2022-03'), 1); await review(key('fraud.publicity', '2022-03'), s, 'approve'); },
-      '2022-05-10': async () => { const s = await submit(key('drugs.venue-patrol', '2022-05'), 1); await review(key('drugs.venue-patrol', '2022-05'), s, 'approve'); },
+      '2022-02-10': async () => {
+        const s = await submit(key('drugs.publicity', '2022-02'), 1);
+        await review(key('drugs.publicity', '2022-02'), s, 'reject', '照片中看不到宣传横幅');
+      },
+      '2022-02-20': async () => {
+        const s = await submit(key('drugs.publicity', '2022-02'), 1);
+        await review(key('drugs.publicity', '2022-02'), s, 'approve');
+      },
+      '2022-04-05': async () => {
+        const s = await submit(key('fraud.publicity', '2022-03'), 1);
+        await review(key('fraud.publicity', '2022-03'), s, 'approve');
+      },
+      '2022-05-10': async () => {
+        const s = await submit(key('drugs.venue-patrol', '2022-05'), 1);
+        await review(key('drugs.venue-patrol', '2022-05'), s, 'approve');
+      },
       '2022-06-10': async () => {
         // A drug user joins the ledger (medium risk: monthly visits); the ledger hook plans them at once.
         const subject = await db.ledgerSubject.create({
-          data: { communityId: C, category: 'drug-user', kind: 'PERSON', displayName: '钱某', riskLevel: 'medium', startDate: new Date('2022-06-10'), idNumberEnc: Buffer.from('encrypted'), fields: { address: '桃花路2号', severity: '中度' } },
+          data: {
+            communityId: C,
+            category: 'drug-user',
+            kind: 'PERSON',
+            displayName: '钱某',
+            riskLevel: 'medium',
+            startDate: new Date('2022-06-10'),
+            idNumberEnc: Buffer.from('encrypted'),
+            fields: { address: '桃花路2号', severity: '中度' },
+          },
         });
         drugUser = subject.id;
         await plan(shanghai('2022-06-10T00:00:00'), shanghai('2022-06-12T00:00:00'));
       },
-      '2022-08-10': async () => { await db.ledgerSubject.update({ where: { id: drugUser }, data: { riskLevel: 'high' } }); }, // half-monthly from the next period
+      '2022-08-10': async () => {
+        await db.ledgerSubject.update({ where: { id: drugUser }, data: { riskLevel: 'high' } });
+      }, // half-monthly from the next period
       '2022-10-03': async () => {
         // An official records that an anomaly during the National Day window was not reported.
-        const incident = incidentDeduction(ruleOf('stability.anomaly-unreported'), { communityId: C, occurrenceId: 'national-day-2022', description: '国庆期间赵某赴县上访，社区未及时报告挂片领导', recordedAt: await now(), recordedBy: { kind: 'official', userId: t.users.zhengfa } });
-        await deductionStore(db).recordOnce({ businessKey: incident.key, communityId: C, ruleId: incident.ruleId, section: String(incident.section), item: ruleOf(incident.ruleId).item, points: incident.amount, explanation: explainDeduction(incident, { rulebook }), recordedBy: t.users.zhengfa, occurredAt: incident.recordedAt });
+        const incident = incidentDeduction(ruleOf('stability.anomaly-unreported'), {
+          communityId: C,
+          occurrenceId: 'national-day-2022',
+          description: '国庆期间赵某赴县上访，社区未及时报告挂片领导',
+          recordedAt: await now(),
+          recordedBy: { kind: 'official', userId: t.users.zhengfa },
+        });
+        await deductionStore(db).recordOnce({
+          businessKey: incident.key,
+          communityId: C,
+          ruleId: incident.ruleId,
+          section: String(incident.section),
+          item: ruleOf(incident.ruleId).item,
+          points: incident.amount,
+          explanation: explainDeduction(incident, { rulebook }),
+          recordedBy: t.users.zhengfa,
+          occurredAt: incident.recordedAt,
+        });
       },
     };
 
@@ -127,14 +185,20 @@ describe('a year of 2022 for one community', () => {
       if (process.env.DUBAN_TRACE) console.log('day', dayKey(day), new Date().toISOString());
       await scripted[dayKey(day)]?.();
       // Staff do today's work; officials approve it and acknowledge yesterday's escalations.
-      const open = await db.obligation.findMany({ where: { communityId: C, status: 'OPEN', opensAt: { lte: day } }, orderBy: { businessKey: 'asc' } });
+      const open = await db.obligation.findMany({
+        where: { communityId: C, status: 'OPEN', opensAt: { lte: day } },
+        orderBy: { businessKey: 'asc' },
+      });
       for (const row of open) {
         if (done.has(row.businessKey) || notAutomatic(row.businessKey) || row.dueAt <= day) continue;
         done.add(row.businessKey);
         if (process.env.DUBAN_TRACE) console.log('  complete', row.businessKey, new Date().toISOString());
         await review(row.businessKey, await submit(row.businessKey, row.requiredCount), 'approve');
       }
-      const escalated = await db.escalation.findMany({ where: { obligation: { communityId: C }, acknowledgedAt: null }, include: { obligation: true } });
+      const escalated = await db.escalation.findMany({
+        where: { obligation: { communityId: C }, acknowledgedAt: null },
+        include: { obligation: true },
+      });
       for (const key of new Set(escalated.map((e) => e.obligation.businessKey))) {
         await handleOf(key).executeUpdate(acknowledgeEscalationUpdate, { args: [{ by: t.users.leader }] });
       }
@@ -157,13 +221,23 @@ describe('a year of 2022 for one community', () => {
 
     // The rejected-then-resubmitted February publicity closed on time.
     expect((await db.obligation.findUniqueOrThrow({ where: { businessKey: key('drugs.publicity', '2022-02') } })).status).toBe('CLOSED');
-    expect((await db.obligation.findUniqueOrThrow({ where: { businessKey: key('fraud.publicity', '2022-03') } })).status).toBe('CLOSED_LATE');
+    expect((await db.obligation.findUniqueOrThrow({ where: { businessKey: key('fraud.publicity', '2022-03') } })).status).toBe(
+      'CLOSED_LATE',
+    );
     // From 16 August the visits are half-monthly.
     expect(await db.obligation.count({ where: { communityId: C, ruleId: 'drug-users.visit', periodKey: { contains: '-H' } } })).toBe(9); // Aug H2 .. Dec H2
 
     const score = scoreTownship({
-      rulebook, communityIds: [C], month: 12,
-      rows: rows.map((r) => ({ communityId: C, ruleId: r.ruleId, month: shanghaiDateOf(r.occurredAt).month, points: Number(r.points), count: 1 })),
+      rulebook,
+      communityIds: [C],
+      month: 12,
+      rows: rows.map((r) => ({
+        communityId: C,
+        ruleId: r.ruleId,
+        month: shanghaiDateOf(r.occurredAt).month,
+        points: Number(r.points),
+        count: 1,
+      })),
     }).communities[0]!;
     // 100 - (1 + 1 + 1 + min(2 + 2, 2 a year) + 1 + 1 + 1) = 92
     expect(score.total).toBe(92);

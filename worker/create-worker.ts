@@ -1,7 +1,13 @@
 // Builds a Worker for the duban task queue. Used by worker/main.ts and by the
 // tests, which pass their own connection and a shared workflow bundle.
 import { createRequire } from 'node:module';
-import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleOption, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  Worker,
+  type NativeConnection,
+  type WorkflowBundleOption,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import type { Activities } from '../activities';
 import type { Config } from '../config';
 

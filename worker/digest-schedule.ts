@@ -12,7 +12,12 @@ const digestSpec = (digestHour: number): ScheduleSpec => ({ calendars: [{ hour: 
  * missed while stopped is caught up by the schedule itself (catchupWindow),
  * and one day's digest has a fixed content whenever it runs.
  */
-export async function ensureDigestSchedule(client: Client, taskQueue: string, digestHour: number, scheduleId = DIGEST_SCHEDULE_ID): Promise<void> {
+export async function ensureDigestSchedule(
+  client: Client,
+  taskQueue: string,
+  digestHour: number,
+  scheduleId = DIGEST_SCHEDULE_ID,
+): Promise<void> {
   try {
     await client.schedule.create({
       scheduleId,

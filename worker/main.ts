@@ -27,27 +27,42 @@ runMain('worker', async () => {
     shutdownSignals: ['SIGINT', 'SIGTERM'],
     logger: new DefaultLogger('WARN'),
     // The SDK's own metrics (task slots, latencies, sticky cache, polls) for Prometheus at /metrics.
-    ...(config.WORKER_METRICS_PORT ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.METRICS_HOST}:${config.WORKER_METRICS_PORT}` } } } } : {}),
+    ...(config.WORKER_METRICS_PORT
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.METRICS_HOST}:${config.WORKER_METRICS_PORT}` } } } }
+      : {}),
   });
   const db = createDatabase(config.DATABASE_URL);
   const connection = await connectWorkerConnection(config.TEMPORAL_ADDRESS);
   const client = await connectTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const queues = taskQueues(config);
-  const activities = createActivities({ db, rulebooks, temporal: { client, taskQueue: queues.main, notificationTaskQueue: queues.notifications }, notify });
+  const activities = createActivities({
+    db,
+    rulebooks,
+    temporal: { client, taskQueue: queues.main, notificationTaskQueue: queues.notifications },
+    notify,
+  });
   const workflowBundle = await bundleWorkflows();
   const tuning = workerTuning(config);
   // Both workers register every workflow and activity: a notification workflow
   // started on the main queue before the split still finds its activities there.
   const workers = await Promise.all([
     createDubanWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: queues.main, activities, workflowBundle, tuning }),
-    createDubanWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: queues.notifications, activities, workflowBundle,
-      tuning: { ...tuning, activityTaskSlots: config.WORKER_NOTIFICATION_ACTIVITY_SLOTS ?? tuning.activityTaskSlots } }),
+    createDubanWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: queues.notifications,
+      activities,
+      workflowBundle,
+      tuning: { ...tuning, activityTaskSlots: config.WORKER_NOTIFICATION_ACTIVITY_SLOTS ?? tuning.activityTaskSlots },
+    }),
   ]);
   await ensurePlannerSchedule(client, queues.main);
   await ensureDigestSchedule(client, queues.main, notify.digestHour);
   await ensureReconcileSchedule(client, queues.notifications, notify.reconcileEveryMinutes);
-  console.log(`worker polling task queues "${queues.main}" and "${queues.notifications}" on ${config.TEMPORAL_ADDRESS}` +
-    (config.WORKER_METRICS_PORT ? `; metrics on http://${config.METRICS_HOST}:${config.WORKER_METRICS_PORT}/metrics` : ''));
+  console.log(
+    `worker polling task queues "${queues.main}" and "${queues.notifications}" on ${config.TEMPORAL_ADDRESS}` +
+      (config.WORKER_METRICS_PORT ? `; metrics on http://${config.METRICS_HOST}:${config.WORKER_METRICS_PORT}/metrics` : ''),
+  );
   await Promise.all(workers.map((w) => w.run()));
   await client.connection.close();
   await connection.close();

@@ -5,7 +5,12 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@tem
 export const RECONCILE_SCHEDULE_ID = 'duban-notification-reconcile';
 
 /** Creates the schedule on first start; later starts bring its interval and task queue in line with the configuration. */
-export async function ensureReconcileSchedule(client: Client, taskQueue: string, everyMinutes: number, scheduleId = RECONCILE_SCHEDULE_ID): Promise<void> {
+export async function ensureReconcileSchedule(
+  client: Client,
+  taskQueue: string,
+  everyMinutes: number,
+  scheduleId = RECONCILE_SCHEDULE_ID,
+): Promise<void> {
   const spec = { intervals: [{ every: `${everyMinutes} minutes` }] };
   try {
     await client.schedule.create({

@@ -25,15 +25,21 @@ export function notificationWorkflowId(obligationKey: string, event: string, seq
  * The id names the cause, so a repeat while it runs is a no-op:
  * first start of the year, a ledger subject added, a duty shift or a sensitive window changed.
  */
-export function plannerWorkflowId(cause:
-  | { kind: 'first-start'; yearStartIso: string }
-  | { kind: 'subject'; subjectId: string; fromIso: string }
-  | { kind: 'duty'; communityId: string; dutyDate: string }
-  | { kind: 'window'; windowId: string }): string {
+export function plannerWorkflowId(
+  cause:
+    | { kind: 'first-start'; yearStartIso: string }
+    | { kind: 'subject'; subjectId: string; fromIso: string }
+    | { kind: 'duty'; communityId: string; dutyDate: string }
+    | { kind: 'window'; windowId: string },
+): string {
   switch (cause.kind) {
-    case 'first-start': return `plan/first-start/${cause.yearStartIso}`;
-    case 'subject': return `plan/subject/${cause.subjectId}/${cause.fromIso}`;
-    case 'duty': return `plan/duty/${cause.communityId}/${cause.dutyDate}`;
-    case 'window': return `plan/window/${cause.windowId}`;
+    case 'first-start':
+      return `plan/first-start/${cause.yearStartIso}`;
+    case 'subject':
+      return `plan/subject/${cause.subjectId}/${cause.fromIso}`;
+    case 'duty':
+      return `plan/duty/${cause.communityId}/${cause.dutyDate}`;
+    case 'window':
+      return `plan/window/${cause.windowId}`;
   }
 }

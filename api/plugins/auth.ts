@@ -59,7 +59,13 @@ export function secureCookiesFor(apiHost: string): SecureCookies {
 const isSecure = (reply: FastifyReply, secure: SecureCookies): boolean => (secure === 'auto' ? reply.request.protocol === 'https' : secure);
 
 export function setSessionCookie(reply: FastifyReply, token: string, secure: SecureCookies): void {
-  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, secure: isSecure(reply, secure), sameSite: 'strict', path: '/', maxAge: SESSION_TTL_MS / 1000 });
+  reply.setCookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    secure: isSecure(reply, secure),
+    sameSite: 'strict',
+    path: '/',
+    maxAge: SESSION_TTL_MS / 1000,
+  });
 }
 
 export function clearSessionCookie(reply: FastifyReply, secure: SecureCookies): void {
@@ -99,7 +105,9 @@ export async function requireAuth(request: FastifyRequest): Promise<void> {
   if (SAFE_METHODS.has(request.method)) return;
   const sent = request.headers[CSRF_HEADER];
   if (typeof sent !== 'string' || !sameToken(sent, auth.csrfToken)) {
-    throw new ForbiddenError(`缺少或错误的 CSRF 令牌：请在 ${CSRF_HEADER} 请求头中携带登录或 GET /api/auth/me 返回的 csrfToken (missing or wrong CSRF token in the ${CSRF_HEADER} header)`);
+    throw new ForbiddenError(
+      `缺少或错误的 CSRF 令牌：请在 ${CSRF_HEADER} 请求头中携带登录或 GET /api/auth/me 返回的 csrfToken (missing or wrong CSRF token in the ${CSRF_HEADER} header)`,
+    );
   }
 }
 

@@ -48,8 +48,12 @@ export function concurrencyGate(opts: Pick<OverloadOptions, 'maxInFlight' | 'max
         inFlight--;
       }
     },
-    get inFlight() { return inFlight; },
-    get queued() { return waiting.length; },
+    get inFlight() {
+      return inFlight;
+    },
+    get queued() {
+      return waiting.length;
+    },
   };
 }
 
@@ -57,8 +61,7 @@ export function concurrencyGate(opts: Pick<OverloadOptions, 'maxInFlight' | 'max
 export function installOverloadGate(app: FastifyInstance, opts: OverloadOptions): void {
   const gate = concurrencyGate(opts);
   const admitted = new WeakSet<object>();
-  const refuse = (reply: FastifyReply) =>
-    reply.status(503).header('retry-after', String(opts.retryAfterS)).send(BUSY);
+  const refuse = (reply: FastifyReply) => reply.status(503).header('retry-after', String(opts.retryAfterS)).send(BUSY);
 
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/api/') || UNGATED.test(request.url)) return;

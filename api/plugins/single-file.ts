@@ -5,7 +5,9 @@ import { BadRequestError, HttpError } from '../errors';
 import type { IncomingFile } from '../services/evidence/evidence-upload';
 
 class TooManyFilesError extends HttpError {
-  constructor() { super(413, 'too_many_files', '一次只能上传一个文件，请逐个上传 (one file per upload)'); }
+  constructor() {
+    super(413, 'too_many_files', '一次只能上传一个文件，请逐个上传 (one file per upload)');
+  }
 }
 
 /**
@@ -14,7 +16,8 @@ class TooManyFilesError extends HttpError {
  * drop the second without a word: the sender would believe both arrived.
  */
 export async function singleFilePart(request: FastifyRequest): Promise<IncomingFile & { assertLast(): Promise<void> }> {
-  if (!request.isMultipart()) throw new BadRequestError('请以 multipart/form-data 上传 (send the file as multipart/form-data)', 'not_multipart');
+  if (!request.isMultipart())
+    throw new BadRequestError('请以 multipart/form-data 上传 (send the file as multipart/form-data)', 'not_multipart');
   const parts = request.parts();
   let first = await parts.next();
   // Plain fields before the file (a form that sends a note first) are skipped, as request.file() did; the limits bound them.

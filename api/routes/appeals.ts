@@ -7,28 +7,58 @@ import type { RulebookStore } from '../../platform/rulebook-store';
 import { deductionService } from '../services/deduction-service';
 import { appeal, appealFile, appealStatus, authErrors, deduction, errorBody, id, idParams, reason } from './schemas';
 
-export const appealRoutes = (deps: { deductions: DeductionRepository; rulebooks: RulebookStore }): FastifyPluginAsync => async (app) => {
-  const service = deductionService(deps.deductions, deps.rulebooks);
-  const typed = app.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', requireAuth);
+export const appealRoutes =
+  (deps: { deductions: DeductionRepository; rulebooks: RulebookStore }): FastifyPluginAsync =>
+  async (app) => {
+    const service = deductionService(deps.deductions, deps.rulebooks);
+    const typed = app.withTypeProvider<ZodTypeProvider>();
+    app.addHook('onRequest', requireAuth);
 
-  typed.get('/', {
-    schema: {
-      summary: 'Appeals in scope, newest first, with the community, item, rule title, points, filer and the files filed with each', tags: ['appeals'],
-      querystring: z.object({ status: appealStatus.optional(), communityId: id.optional() }),
-      response: {
-        200: z.array(appeal.extend({ communityName: z.string(), item: z.string(), ruleTitle: z.string(), points: z.number(), filedByName: z.string().nullable(), files: z.array(appealFile) })),
-        404: errorBody, ...authErrors,
+    typed.get(
+      '/',
+      {
+        schema: {
+          summary: 'Appeals in scope, newest first, with the community, item, rule title, points, filer and the files filed with each',
+          tags: ['appeals'],
+          querystring: z.object({ status: appealStatus.optional(), communityId: id.optional() }),
+          response: {
+            200: z.array(
+              appeal.extend({
+                communityName: z.string(),
+                item: z.string(),
+                ruleTitle: z.string(),
+                points: z.number(),
+                filedByName: z.string().nullable(),
+                files: z.array(appealFile),
+              }),
+            ),
+            404: errorBody,
+            ...authErrors,
+          },
+        },
       },
-    },
-  }, async (request) => service.listAppeals(currentUser(request), request.query));
+      async (request) => service.listAppeals(currentUser(request), request.query),
+    );
 
-  typed.post('/:id/decision', {
-    onRequest: allow('appeals.decide'),
-    schema: {
-      summary: 'Accept (reverses the deduction) or reject an appeal, with a reason (officials)', tags: ['appeals'], params: idParams,
-      body: z.object({ decision: z.enum(['ACCEPTED', 'REJECTED']), reason }),
-      response: { 200: z.object({ appeal, reversal: deduction.nullable() }), 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },
-    },
-  }, async (request) => service.decideAppeal(currentUser(request), request.params.id, request.body.decision, request.body.reason, actorOf(request)));
-};
+    typed.post(
+      '/:id/decision',
+      {
+        onRequest: allow('appeals.decide'),
+        schema: {
+          summary: 'Accept (reverses the deduction) or reject an appeal, with a reason (officials)',
+          tags: ['appeals'],
+          params: idParams,
+          body: z.object({ decision: z.enum(['ACCEPTED', 'REJECTED']), reason }),
+          response: {
+            200: z.object({ appeal, reversal: deduction.nullable() }),
+            400: errorBody,
+            404: errorBody,
+            409: errorBody,
+            ...authErrors,
+          },
+        },
+      },
+      async (request) =>
+        service.decideAppeal(currentUser(request), request.params.id, request.body.decision, request.body.reason, actorOf(request)),
+    );
+  };

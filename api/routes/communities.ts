@@ -8,56 +8,115 @@ import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import { authErrors, errorBody, idParams } from './schemas';
 
 const latLon = z.object({
-  lat: z.number('请填写纬度（数字） (lat must be a number)').min(-90, '纬度应在 -90 到 90 之间 (lat out of range)').max(90, '纬度应在 -90 到 90 之间 (lat out of range)'),
-  lon: z.number('请填写经度（数字） (lon must be a number)').min(-180, '经度应在 -180 到 180 之间 (lon out of range)').max(180, '经度应在 -180 到 180 之间 (lon out of range)'),
+  lat: z
+    .number('请填写纬度（数字） (lat must be a number)')
+    .min(-90, '纬度应在 -90 到 90 之间 (lat out of range)')
+    .max(90, '纬度应在 -90 到 90 之间 (lat out of range)'),
+  lon: z
+    .number('请填写经度（数字） (lon must be a number)')
+    .min(-180, '经度应在 -180 到 180 之间 (lon out of range)')
+    .max(180, '经度应在 -180 到 180 之间 (lon out of range)'),
 });
 
 /** Communities in the caller's scope (ADMIN and POLITICAL_LEGAL: the whole township). */
-export const communityRoutes = (deps: { users: UserRepository }): FastifyPluginAsync => async (app) => {
-  app.addHook('onRequest', requireAuth);
-  const typed = app.withTypeProvider<ZodTypeProvider>();
-  typed.get('/', {
-    schema: {
-      summary: 'Communities the caller may see',
-      tags: ['admin'],
-      response: {
-        200: z.array(z.object({ id: z.string(), code: z.string(), name: z.string(), memberCount: z.number(), tags: z.array(z.string()), location: latLon.nullable() })),
-        ...authErrors,
+export const communityRoutes =
+  (deps: { users: UserRepository }): FastifyPluginAsync =>
+  async (app) => {
+    app.addHook('onRequest', requireAuth);
+    const typed = app.withTypeProvider<ZodTypeProvider>();
+    typed.get(
+      '/',
+      {
+        schema: {
+          summary: 'Communities the caller may see',
+          tags: ['admin'],
+          response: {
+            200: z.array(
+              z.object({
+                id: z.string(),
+                code: z.string(),
+                name: z.string(),
+                memberCount: z.number(),
+                tags: z.array(z.string()),
+                location: latLon.nullable(),
+              }),
+            ),
+            ...authErrors,
+          },
+        },
       },
-    },
-  }, async (request) => deps.users.communities(currentUser(request).scope));
+      async (request) => deps.users.communities(currentUser(request).scope),
+    );
 
-  typed.get('/tags', {
-    schema: { summary: 'The closed list of community tags, with Chinese labels', tags: ['admin'], response: { 200: z.array(z.object({ code: z.string(), label: z.string() })), ...authErrors } },
-  }, async () => Object.entries(COMMUNITY_TAGS).map(([code, label]) => ({ code, label })));
+    typed.get(
+      '/tags',
+      {
+        schema: {
+          summary: 'The closed list of community tags, with Chinese labels',
+          tags: ['admin'],
+          response: { 200: z.array(z.object({ code: z.string(), label: z.string() })), ...authErrors },
+        },
+      },
+      async () => Object.entries(COMMUNITY_TAGS).map(([code, label]) => ({ code, label })),
+    );
 
-  typed.put('/:id/tags', {
-    onRequest: allow('communities.manage'),
-    schema: {
-      summary: 'Set a community\'s tags (admin); rules with appliesToTags apply from the next planned period; audited',
-      tags: ['admin'], params: idParams,
-      body: z.object({
-        tags: z.array(z.enum(COMMUNITY_TAG_CODES, `社区特征只能是：${Object.entries(COMMUNITY_TAGS).map(([code, label]) => `${code}（${label}）`).join('、')}`)).max(COMMUNITY_TAG_CODES.length),
-      }),
-      response: { 200: z.object({ tags: z.array(z.string()) }), 400: errorBody, 404: errorBody, ...authErrors },
-    },
-  }, async (request) => {
-    const tags = await deps.users.setCommunityTags(currentUser(request).scope, request.params.id, [...new Set(request.body.tags)].sort(), actorOf(request));
-    if (!tags) throw new NotFoundError('社区（村）');
-    return { tags };
-  });
+    typed.put(
+      '/:id/tags',
+      {
+        onRequest: allow('communities.manage'),
+        schema: {
+          summary: "Set a community's tags (admin); rules with appliesToTags apply from the next planned period; audited",
+          tags: ['admin'],
+          params: idParams,
+          body: z.object({
+            tags: z
+              .array(
+                z.enum(
+                  COMMUNITY_TAG_CODES,
+                  `社区特征只能是：${Object.entries(COMMUNITY_TAGS)
+                    .map(([code, label]) => `${code}（${label}）`)
+                    .join('、')}`,
+                ),
+              )
+              .max(COMMUNITY_TAG_CODES.length),
+          }),
+          response: { 200: z.object({ tags: z.array(z.string()) }), 400: errorBody, 404: errorBody, ...authErrors },
+        },
+      },
+      async (request) => {
+        const tags = await deps.users.setCommunityTags(
+          currentUser(request).scope,
+          request.params.id,
+          [...new Set(request.body.tags)].sort(),
+          actorOf(request),
+        );
+        if (!tags) throw new NotFoundError('社区（村）');
+        return { tags };
+      },
+    );
 
-  typed.put('/:id/location', {
-    onRequest: allow('communities.manage'),
-    schema: {
-      summary: 'Set (or clear with null) where a community office is, WGS-84 degrees (admin); the review page shows each photo\'s distance from it; audited',
-      tags: ['admin'], params: idParams,
-      body: z.object({ location: latLon.nullable() }),
-      response: { 200: z.object({ location: latLon.nullable() }), 400: errorBody, 404: errorBody, ...authErrors },
-    },
-  }, async (request) => {
-    const location = await deps.users.setCommunityLocation(currentUser(request).scope, request.params.id, request.body.location, actorOf(request));
-    if (location === undefined) throw new NotFoundError('社区（村）');
-    return { location };
-  });
-};
+    typed.put(
+      '/:id/location',
+      {
+        onRequest: allow('communities.manage'),
+        schema: {
+          summary:
+            "Set (or clear with null) where a community office is, WGS-84 degrees (admin); the review page shows each photo's distance from it; audited",
+          tags: ['admin'],
+          params: idParams,
+          body: z.object({ location: latLon.nullable() }),
+          response: { 200: z.object({ location: latLon.nullable() }), 400: errorBody, 404: errorBody, ...authErrors },
+        },
+      },
+      async (request) => {
+        const location = await deps.users.setCommunityLocation(
+          currentUser(request).scope,
+          request.params.id,
+          request.body.location,
+          actorOf(request),
+        );
+        if (location === undefined) throw new NotFoundError('社区（村）');
+        return { location };
+      },
+    );
+  };

@@ -10,58 +10,115 @@ import { authErrors, errorBody, id, idParams } from './schemas';
 
 const status = z.enum(['NOT_STARTED', 'SCHEDULED', 'OPEN', 'SUBMITTED', 'CLOSED', 'OVERDUE', 'CLOSED_LATE', 'WAIVED']);
 const dataRequest = z.object({
-  id: z.string(), title: z.string(), ruleId: z.string(), ruleTitle: z.string(), item: z.string(), clause: z.string(), points: z.number(),
-  note: z.string().nullable(), opensAt: z.date(), dueAt: z.date(), createdAt: z.date(),
-  communities: z.array(z.object({
-    communityId: z.string(), communityName: z.string(), taskId: z.string().nullable(), status, closedAt: z.date().nullable(),
-    deduction: z.object({ id: z.string(), points: z.number(), reversed: z.boolean() }).nullable(),
-  })),
+  id: z.string(),
+  title: z.string(),
+  ruleId: z.string(),
+  ruleTitle: z.string(),
+  item: z.string(),
+  clause: z.string(),
+  points: z.number(),
+  note: z.string().nullable(),
+  opensAt: z.date(),
+  dueAt: z.date(),
+  createdAt: z.date(),
+  communities: z.array(
+    z.object({
+      communityId: z.string(),
+      communityName: z.string(),
+      taskId: z.string().nullable(),
+      status,
+      closedAt: z.date().nullable(),
+      deduction: z.object({ id: z.string(), points: z.number(), reversed: z.boolean() }).nullable(),
+    }),
+  ),
 });
-const reportingRule = z.object({ id: z.string(), section: z.number(), item: z.string(), title: z.string(), clause: z.string(), points: z.number() });
+const reportingRule = z.object({
+  id: z.string(),
+  section: z.number(),
+  item: z.string(),
+  title: z.string(),
+  clause: z.string(),
+  points: z.number(),
+});
 
-export const dataRequestRoutes = (service: DataRequestService): FastifyPluginAsync => async (app) => {
-  const typed = app.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', requireAuth);
-  app.addHook('onRequest', allow('dataRequests.read'));
-  const editors = allow('dataRequests.send');
+export const dataRequestRoutes =
+  (service: DataRequestService): FastifyPluginAsync =>
+  async (app) => {
+    const typed = app.withTypeProvider<ZodTypeProvider>();
+    app.addHook('onRequest', requireAuth);
+    app.addHook('onRequest', allow('dataRequests.read'));
+    const editors = allow('dataRequests.send');
 
-  typed.get('/rules', {
-    schema: { summary: 'The reporting rules a data request may enforce (rulebook in force now)', tags: ['data-requests'], response: { 200: z.object({ rules: z.array(reportingRule) }), 400: errorBody, ...authErrors } },
-  }, async () => ({ rules: service.rules() }));
+    typed.get(
+      '/rules',
+      {
+        schema: {
+          summary: 'The reporting rules a data request may enforce (rulebook in force now)',
+          tags: ['data-requests'],
+          response: { 200: z.object({ rules: z.array(reportingRule) }), 400: errorBody, ...authErrors },
+        },
+      },
+      async () => ({ rules: service.rules() }),
+    );
 
-  typed.get('/', {
-    schema: {
-      summary: 'Data requests asking communities in scope, newest first, with each community\'s status and deduction', tags: ['data-requests'],
-      querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
-      response: { 200: z.object({ requests: z.array(dataRequest) }), ...authErrors },
-    },
-  }, async (request) => ({ requests: await service.list(currentUser(request), request.query.limit) }));
+    typed.get(
+      '/',
+      {
+        schema: {
+          summary: "Data requests asking communities in scope, newest first, with each community's status and deduction",
+          tags: ['data-requests'],
+          querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+          response: { 200: z.object({ requests: z.array(dataRequest) }), ...authErrors },
+        },
+      },
+      async (request) => ({ requests: await service.list(currentUser(request), request.query.limit) }),
+    );
 
-  typed.get('/:id', {
-    schema: { summary: 'One data request with each community\'s status', tags: ['data-requests'], params: idParams, response: { 200: dataRequest, 404: errorBody, ...authErrors } },
-  }, async (request) => service.get(currentUser(request), request.params.id));
+    typed.get(
+      '/:id',
+      {
+        schema: {
+          summary: "One data request with each community's status",
+          tags: ['data-requests'],
+          params: idParams,
+          response: { 200: dataRequest, 404: errorBody, ...authErrors },
+        },
+      },
+      async (request) => service.get(currentUser(request), request.params.id),
+    );
 
-  typed.post('/', {
-    onRequest: editors,
-    schema: {
-      summary: 'Send a data request: one task per community under a reporting rule, deducted automatically when its deadline passes without an approved file (201; notStarted > 0: retry with POST /:id/start)',
-      tags: ['data-requests'],
-      body: z.object({
-        title: z.string().trim().min(2, '请填写要求名称（至少2个字） (a title of at least 2 characters)').max(100, '名称最多100个字'),
-        ruleId: z.string().trim().min(1, '请选择报送规则 (ruleId is required)').max(100),
-        communityIds: z.array(id).min(1, '请至少选择一个社区（村） (choose at least one community)').max(500),
-        dueAt: z.coerce.date({ error: '截止时间格式不正确 (dueAt must be a date-time)' }),
-        note: z.string().trim().max(2000, '说明最多2000字').optional(),
-      }),
-      response: { 201: z.object({ request: dataRequest, notStarted: z.number() }), 400: errorBody, 404: errorBody, ...authErrors },
-    },
-  }, async (request, reply) => reply.status(201).send(await service.create(currentUser(request), request.body, actorOf(request))));
+    typed.post(
+      '/',
+      {
+        onRequest: editors,
+        schema: {
+          summary:
+            'Send a data request: one task per community under a reporting rule, deducted automatically when its deadline passes without an approved file (201; notStarted > 0: retry with POST /:id/start)',
+          tags: ['data-requests'],
+          body: z.object({
+            title: z.string().trim().min(2, '请填写要求名称（至少2个字） (a title of at least 2 characters)').max(100, '名称最多100个字'),
+            ruleId: z.string().trim().min(1, '请选择报送规则 (ruleId is required)').max(100),
+            communityIds: z.array(id).min(1, '请至少选择一个社区（村） (choose at least one community)').max(500),
+            dueAt: z.coerce.date({ error: '截止时间格式不正确 (dueAt must be a date-time)' }),
+            note: z.string().trim().max(2000, '说明最多2000字').optional(),
+          }),
+          response: { 201: z.object({ request: dataRequest, notStarted: z.number() }), 400: errorBody, 404: errorBody, ...authErrors },
+        },
+      },
+      async (request, reply) => reply.status(201).send(await service.create(currentUser(request), request.body, actorOf(request))),
+    );
 
-  typed.post('/:id/start', {
-    onRequest: editors,
-    schema: {
-      summary: 'Start the community tasks a failed start left out (idempotent)', tags: ['data-requests'], params: idParams,
-      response: { 200: dataRequest, 404: errorBody, 503: errorBody, ...authErrors },
-    },
-  }, async (request) => service.restart(currentUser(request), request.params.id));
-};
+    typed.post(
+      '/:id/start',
+      {
+        onRequest: editors,
+        schema: {
+          summary: 'Start the community tasks a failed start left out (idempotent)',
+          tags: ['data-requests'],
+          params: idParams,
+          response: { 200: dataRequest, 404: errorBody, 503: errorBody, ...authErrors },
+        },
+      },
+      async (request) => service.restart(currentUser(request), request.params.id),
+    );
+  };

@@ -9,53 +9,114 @@ import { appeal, appealFile, authErrors, civilDate, deduction, errorBody, id, id
 
 const named = deduction.extend({ recordedByName: z.string().nullable() });
 const detail = named.extend({
-  evidence: z.array(z.object({
-    id: z.string(), fileName: z.string(), mimeType: z.string(), sizeBytes: z.number(), sha256: z.string(), takenAt: z.date().nullable(),
-    gps: z.object({ lat: z.number(), lon: z.number() }).nullable(), url: z.string(), thumbnailUrl: z.string().nullable(), createdAt: z.date(),
-    uploadedById: z.string(), uploadedByName: z.string().nullable(),
-    /** incident: attached by an official to this deduction; submission: submitted for the obligation that was missed */
-    source: z.enum(['incident', 'submission']),
-  })),
+  evidence: z.array(
+    z.object({
+      id: z.string(),
+      fileName: z.string(),
+      mimeType: z.string(),
+      sizeBytes: z.number(),
+      sha256: z.string(),
+      takenAt: z.date().nullable(),
+      gps: z.object({ lat: z.number(), lon: z.number() }).nullable(),
+      url: z.string(),
+      thumbnailUrl: z.string().nullable(),
+      createdAt: z.date(),
+      uploadedById: z.string(),
+      uploadedByName: z.string().nullable(),
+      /** incident: attached by an official to this deduction; submission: submitted for the obligation that was missed */
+      source: z.enum(['incident', 'submission']),
+    }),
+  ),
   reversal: named.nullable(),
   reverses: named.nullable(),
   appeals: z.array(appeal.extend({ filedByName: z.string().nullable(), decidedByName: z.string().nullable(), files: z.array(appealFile) })),
 });
 
-export const deductionRoutes = (deps: { deductions: DeductionRepository }): FastifyPluginAsync => async (app) => {
-  const service = deductionService(deps.deductions);
-  const typed = app.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', requireAuth);
+export const deductionRoutes =
+  (deps: { deductions: DeductionRepository }): FastifyPluginAsync =>
+  async (app) => {
+    const service = deductionService(deps.deductions);
+    const typed = app.withTypeProvider<ZodTypeProvider>();
+    app.addHook('onRequest', requireAuth);
 
-  typed.get('/', {
-    schema: {
-      summary: 'Deductions and reversals in scope, newest first', tags: ['deductions'],
-      querystring: z.object({ communityId: id.optional(), ruleId: z.string().max(80).optional(), from: civilDate.optional(), to: civilDate.optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
-      response: { 200: z.array(deduction), ...authErrors },
-    },
-  }, async (request) => {
-    const { from, to, ...q } = request.query;
-    return deps.deductions.list(currentUser(request).scope, {
-      ...q, from: from ? startOfDay(parseCivilDate(from)) : undefined, to: to ? startOfDay(parseCivilDate(to)) : undefined,
-    });
-  });
+    typed.get(
+      '/',
+      {
+        schema: {
+          summary: 'Deductions and reversals in scope, newest first',
+          tags: ['deductions'],
+          querystring: z.object({
+            communityId: id.optional(),
+            ruleId: z.string().max(80).optional(),
+            from: civilDate.optional(),
+            to: civilDate.optional(),
+            limit: z.coerce.number().int().min(1).max(1000).default(200),
+          }),
+          response: { 200: z.array(deduction), ...authErrors },
+        },
+      },
+      async (request) => {
+        const { from, to, ...q } = request.query;
+        return deps.deductions.list(currentUser(request).scope, {
+          ...q,
+          from: from ? startOfDay(parseCivilDate(from)) : undefined,
+          to: to ? startOfDay(parseCivilDate(to)) : undefined,
+        });
+      },
+    );
 
-  typed.get('/:id', {
-    schema: { summary: 'One deduction explained: rule, cause, who recorded it, evidence, reversal and appeals', tags: ['deductions'], params: idParams, response: { 200: detail, 404: errorBody, ...authErrors } },
-  }, async (request) => service.detail(currentUser(request), request.params.id));
+    typed.get(
+      '/:id',
+      {
+        schema: {
+          summary: 'One deduction explained: rule, cause, who recorded it, evidence, reversal and appeals',
+          tags: ['deductions'],
+          params: idParams,
+          response: { 200: detail, 404: errorBody, ...authErrors },
+        },
+      },
+      async (request) => service.detail(currentUser(request), request.params.id),
+    );
 
-  typed.post('/:id/reversals', {
-    onRequest: allow('deductions.reverse'),
-    schema: {
-      summary: 'Reverse a deduction with a reason (officials); a second reversal is 409', tags: ['deductions'], params: idParams,
-      body: z.object({ reason }), response: { 201: deduction, 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },
-    },
-  }, async (request, reply) => reply.status(201).send(await service.reverse(currentUser(request), request.params.id, request.body.reason, actorOf(request))));
+    typed.post(
+      '/:id/reversals',
+      {
+        onRequest: allow('deductions.reverse'),
+        schema: {
+          summary: 'Reverse a deduction with a reason (officials); a second reversal is 409',
+          tags: ['deductions'],
+          params: idParams,
+          body: z.object({ reason }),
+          response: { 201: deduction, 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },
+        },
+      },
+      async (request, reply) =>
+        reply.status(201).send(await service.reverse(currentUser(request), request.params.id, request.body.reason, actorOf(request))),
+    );
 
-  typed.post('/:id/appeals', {
-    schema: {
-      summary: 'Appeal a deduction (staff or secretary of its community), optionally with files uploaded first through POST /api/evidence', tags: ['appeals'], params: idParams,
-      body: z.object({ reason, evidenceIds: z.array(id).max(20, '一次申诉最多附 20 个文件 (at most 20 attachments)').default([]) }),
-      response: { 201: appeal, 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },
-    },
-  }, async (request, reply) => reply.status(201).send(await service.fileAppeal(currentUser(request), request.params.id, request.body.reason, request.body.evidenceIds, actorOf(request))));
-};
+    typed.post(
+      '/:id/appeals',
+      {
+        schema: {
+          summary:
+            'Appeal a deduction (staff or secretary of its community), optionally with files uploaded first through POST /api/evidence',
+          tags: ['appeals'],
+          params: idParams,
+          body: z.object({ reason, evidenceIds: z.array(id).max(20, '一次申诉最多附 20 个文件 (at most 20 attachments)').default([]) }),
+          response: { 201: appeal, 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },
+        },
+      },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(
+            await service.fileAppeal(
+              currentUser(request),
+              request.params.id,
+              request.body.reason,
+              request.body.evidenceIds,
+              actorOf(request),
+            ),
+          ),
+    );
+  };

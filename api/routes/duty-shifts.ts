@@ -10,62 +10,119 @@ import { authErrors, errorBody, id, idParams, ok, workDate, workMonth } from './
 
 const month = workMonth;
 const shift = z.object({
-  id: z.string(), communityId: z.string(), communityName: z.string(), dutyDate: z.string(), userId: z.string(), userName: z.string(),
-  assessed: z.boolean(), checkIn: z.enum(['done', 'late', 'pending', 'missed', 'waived', 'not-planned', 'not-assessed']),
-  checkedInAt: z.date().nullable(), taskId: z.string().nullable(),
+  id: z.string(),
+  communityId: z.string(),
+  communityName: z.string(),
+  dutyDate: z.string(),
+  userId: z.string(),
+  userName: z.string(),
+  assessed: z.boolean(),
+  checkIn: z.enum(['done', 'late', 'pending', 'missed', 'waived', 'not-planned', 'not-assessed']),
+  checkedInAt: z.date().nullable(),
+  taskId: z.string().nullable(),
 });
 const refusals = { 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors };
 
-export const dutyShiftRoutes = ({ service, now }: { service: DutyRosterService; now: () => Date }): FastifyPluginAsync => async (app) => {
-  const typed = app.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', requireAuth);
-  const editors = allow('dutyShifts.edit');
+export const dutyShiftRoutes =
+  ({ service, now }: { service: DutyRosterService; now: () => Date }): FastifyPluginAsync =>
+  async (app) => {
+    const typed = app.withTypeProvider<ZodTypeProvider>();
+    app.addHook('onRequest', requireAuth);
+    const editors = allow('dutyShifts.edit');
 
-  typed.get('/', {
-    schema: {
-      summary: 'Shifts of a month (default: this month, Asia/Shanghai), in scope, with the state of each day\'s duty task', tags: ['rosters'],
-      querystring: z.object({ communityId: id.optional(), month: month.optional() }),
-      response: { 200: z.object({ month: z.string(), shifts: z.array(shift) }), 400: errorBody, 404: errorBody, ...authErrors },
-    },
-  }, async (request) => service.list(currentUser(request), { communityId: request.query.communityId, month: request.query.month ?? formatCivilDate(shanghaiDateOf(now())).slice(0, 7) }));
+    typed.get(
+      '/',
+      {
+        schema: {
+          summary: "Shifts of a month (default: this month, Asia/Shanghai), in scope, with the state of each day's duty task",
+          tags: ['rosters'],
+          querystring: z.object({ communityId: id.optional(), month: month.optional() }),
+          response: { 200: z.object({ month: z.string(), shifts: z.array(shift) }), 400: errorBody, 404: errorBody, ...authErrors },
+        },
+      },
+      async (request) =>
+        service.list(currentUser(request), {
+          communityId: request.query.communityId,
+          month: request.query.month ?? formatCivilDate(shanghaiDateOf(now())).slice(0, 7),
+        }),
+    );
 
-  typed.get('/members', {
-    schema: {
-      summary: 'Active members of a community: who can be put on its roster', tags: ['rosters'],
-      querystring: z.object({ communityId: id }),
-      response: { 200: z.array(z.object({ id: z.string(), username: z.string(), displayName: z.string() })), 404: errorBody, ...authErrors },
-    },
-  }, async (request) => service.members(currentUser(request), request.query.communityId));
+    typed.get(
+      '/members',
+      {
+        schema: {
+          summary: 'Active members of a community: who can be put on its roster',
+          tags: ['rosters'],
+          querystring: z.object({ communityId: id }),
+          response: {
+            200: z.array(z.object({ id: z.string(), username: z.string(), displayName: z.string() })),
+            404: errorBody,
+            ...authErrors,
+          },
+        },
+      },
+      async (request) => service.members(currentUser(request), request.query.communityId),
+    );
 
-  typed.post('/', {
-    onRequest: editors,
-    schema: {
-      summary: 'Put a person on duty for a day (creates, or replaces the day\'s shift)', tags: ['rosters'],
-      body: z.object({ communityId: id, dutyDate: workDate, userId: id }),
-      response: { 200: z.object({ shift, warning: z.string().optional() }), 201: z.object({ shift, warning: z.string().optional() }), ...refusals },
-    },
-  }, async (request, reply) => {
-    const { created, ...body } = await service.set(currentUser(request), request.body, actorOf(request));
-    return reply.status(created ? 201 : 200).send(body);
-  });
+    typed.post(
+      '/',
+      {
+        onRequest: editors,
+        schema: {
+          summary: "Put a person on duty for a day (creates, or replaces the day's shift)",
+          tags: ['rosters'],
+          body: z.object({ communityId: id, dutyDate: workDate, userId: id }),
+          response: {
+            200: z.object({ shift, warning: z.string().optional() }),
+            201: z.object({ shift, warning: z.string().optional() }),
+            ...refusals,
+          },
+        },
+      },
+      async (request, reply) => {
+        const { created, ...body } = await service.set(currentUser(request), request.body, actorOf(request));
+        return reply.status(created ? 201 : 200).send(body);
+      },
+    );
 
-  typed.delete('/:id', {
-    onRequest: editors,
-    schema: { summary: 'Remove a shift (not of a past day)', tags: ['rosters'], params: idParams, response: { 200: ok, ...refusals } },
-  }, async (request) => {
-    await service.remove(currentUser(request), request.params.id, actorOf(request));
-    return { ok: true as const };
-  });
+    typed.delete(
+      '/:id',
+      {
+        onRequest: editors,
+        schema: { summary: 'Remove a shift (not of a past day)', tags: ['rosters'], params: idParams, response: { 200: ok, ...refusals } },
+      },
+      async (request) => {
+        await service.remove(currentUser(request), request.params.id, actorOf(request));
+        return { ok: true as const };
+      },
+    );
 
-  typed.post('/import', {
-    onRequest: editors,
-    schema: {
-      summary: 'Replace a month\'s roster from today on (all rows or none); rows name the person by userId or username', tags: ['rosters'],
-      body: z.object({
-        communityId: id, month,
-        shifts: z.array(z.object({ dutyDate: workDate, userId: id.optional(), username: z.string().min(1).max(100).optional() })).max(31, '一个月最多31天 (at most 31 rows)'),
-      }),
-      response: { 200: z.object({ created: z.number(), replaced: z.number(), deleted: z.number(), unchanged: z.number(), warning: z.string().optional() }), ...refusals },
-    },
-  }, async (request) => service.importMonth(currentUser(request), request.body, actorOf(request)));
-};
+    typed.post(
+      '/import',
+      {
+        onRequest: editors,
+        schema: {
+          summary: "Replace a month's roster from today on (all rows or none); rows name the person by userId or username",
+          tags: ['rosters'],
+          body: z.object({
+            communityId: id,
+            month,
+            shifts: z
+              .array(z.object({ dutyDate: workDate, userId: id.optional(), username: z.string().min(1).max(100).optional() }))
+              .max(31, '一个月最多31天 (at most 31 rows)'),
+          }),
+          response: {
+            200: z.object({
+              created: z.number(),
+              replaced: z.number(),
+              deleted: z.number(),
+              unchanged: z.number(),
+              warning: z.string().optional(),
+            }),
+            ...refusals,
+          },
+        },
+      },
+      async (request) => service.importMonth(currentUser(request), request.body, actorOf(request)),
+    );
+  };

@@ -10,16 +10,32 @@ import { BadRequestError } from '../errors';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import { deductionService, isIncident } from '../services/deduction-service';
 import rateLimit from '@fastify/rate-limit';
-import { evidenceUploads, MULTIPART_OPTIONS, uploadRateLimitOptions, type UploadRateLimitOptions } from '../services/evidence/evidence-upload';
+import {
+  evidenceUploads,
+  MULTIPART_OPTIONS,
+  uploadRateLimitOptions,
+  type UploadRateLimitOptions,
+} from '../services/evidence/evidence-upload';
 import { evidenceView } from '../services/evidence/evidence-view';
 import { singleFilePart } from '../plugins/single-file';
 import { incidentService, RULEBOOK_FIELDS } from '../services/incident-service';
 import { authErrors, deduction, errorBody, evidenceSchema, existingCivilDate, id, idParams, workDate } from './schemas';
 
 const incidentRule = z.object({
-  id: z.string(), section: z.number(), sectionTitle: z.string(), item: z.string(), title: z.string(), clause: z.string(), points: z.number(), subjects: z.string().nullable(),
+  id: z.string(),
+  section: z.number(),
+  sectionTitle: z.string(),
+  item: z.string(),
+  title: z.string(),
+  clause: z.string(),
+  points: z.number(),
+  subjects: z.string().nullable(),
 });
-const keyPart = z.string().min(1).max(100).regex(/^[^|]+$/, '不能包含 | (must not contain |)');
+const keyPart = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[^|]+$/, '不能包含 | (must not contain |)');
 
 export interface IncidentRouteDeps {
   deductions: DeductionRepository;
@@ -33,78 +49,132 @@ export interface IncidentRouteDeps {
 }
 
 /** Incident deductions recorded by officials (rubric sections 5-7: petitions, accidents, notices), and the evidence that explains them. */
-export const incidentRoutes = (deps: IncidentRouteDeps): FastifyPluginAsync => async (app) => {
-  const service = deductionService(deps.deductions);
-  const incidents = incidentService({ repo: deps.deductions, rulebooks: deps.rulebooks, now: deps.now });
-  const uploads = evidenceUploads({ evidence: deps.evidence, storage: deps.storage });
-  const typed = app.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', requireAuth);
-  // Only this plugin's routes accept multipart; JSON bodies keep the app's 1 MiB limit.
-  await app.register(multipart, MULTIPART_OPTIONS);
-  await app.register(rateLimit, deps.uploadRateLimit ?? uploadRateLimitOptions());
+export const incidentRoutes =
+  (deps: IncidentRouteDeps): FastifyPluginAsync =>
+  async (app) => {
+    const service = deductionService(deps.deductions);
+    const incidents = incidentService({ repo: deps.deductions, rulebooks: deps.rulebooks, now: deps.now });
+    const uploads = evidenceUploads({ evidence: deps.evidence, storage: deps.storage });
+    const typed = app.withTypeProvider<ZodTypeProvider>();
+    app.addHook('onRequest', requireAuth);
+    // Only this plugin's routes accept multipart; JSON bodies keep the app's 1 MiB limit.
+    await app.register(multipart, MULTIPART_OPTIONS);
+    await app.register(rateLimit, deps.uploadRateLimit ?? uploadRateLimitOptions());
 
-  typed.get('/rules', {
-    onRequest: allow('incidents.manage'),
-    schema: {
-      summary: 'The incident rules an official may record on a day (default today): title, item, points from the rulebook',
-      tags: ['deductions'], querystring: z.object({ occurredOn: existingCivilDate.optional() }),
-      response: { 200: z.object({ rules: z.array(incidentRule) }), 400: errorBody, ...authErrors },
-    },
-  }, async (request) => ({ rules: incidents.choices(request.query.occurredOn) }));
+    typed.get(
+      '/rules',
+      {
+        onRequest: allow('incidents.manage'),
+        schema: {
+          summary: 'The incident rules an official may record on a day (default today): title, item, points from the rulebook',
+          tags: ['deductions'],
+          querystring: z.object({ occurredOn: existingCivilDate.optional() }),
+          response: { 200: z.object({ rules: z.array(incidentRule) }), 400: errorBody, ...authErrors },
+        },
+      },
+      async (request) => ({ rules: incidents.choices(request.query.occurredOn) }),
+    );
 
-  typed.get('/', {
-    onRequest: allow('incidents.manage'),
-    schema: {
-      summary: 'Incidents recorded in scope, newest first, with their deduction and whether it was reversed',
-      tags: ['deductions'],
-      querystring: z.object({ communityId: id.optional(), year: z.coerce.number().int().min(2000).max(2100).optional(), limit: z.coerce.number().int().min(1).max(500).default(200) }),
-      response: { 200: z.object({ incidents: z.array(deduction.extend({ communityName: z.string(), evidenceCount: z.number() })) }), 404: errorBody, ...authErrors },
-    },
-  }, async (request) => ({ incidents: await incidents.list(currentUser(request), request.query) }));
+    typed.get(
+      '/',
+      {
+        onRequest: allow('incidents.manage'),
+        schema: {
+          summary: 'Incidents recorded in scope, newest first, with their deduction and whether it was reversed',
+          tags: ['deductions'],
+          querystring: z.object({
+            communityId: id.optional(),
+            year: z.coerce.number().int().min(2000).max(2100).optional(),
+            limit: z.coerce.number().int().min(1).max(500).default(200),
+          }),
+          response: {
+            200: z.object({ incidents: z.array(deduction.extend({ communityName: z.string(), evidenceCount: z.number() })) }),
+            404: errorBody,
+            ...authErrors,
+          },
+        },
+      },
+      async (request) => ({ incidents: await incidents.list(currentUser(request), request.query) }),
+    );
 
-  typed.post('/', {
-    onRequest: allow('incidents.manage'),
-    schema: {
-      summary: 'Record an incident under an incident rule of the rulebook (points, section and item come from it); idempotent on ruleId|communityId|incident|key (201 new, 200 same again, 409 key reused)',
-      tags: ['deductions'],
-      // passthrough: points/section/item sent anyway are refused with the valid rules named, not silently dropped.
-      body: z.object({
-        communityId: id,
-        ruleId: z.string().trim().min(1, '请选择事件规则 (ruleId is required)').max(100),
-        // A future date is refused by the service (future_date), which knows the injected clock.
-        occurredOn: workDate,
-        description: z.string().trim().min(2, '请填写事件经过（至少2个字） (a description of at least 2 characters is required)').max(1000),
-        subjectId: id.optional(),
-        idempotencyKey: keyPart.optional(),
-        sequence: z.number().int().min(1).max(1000).optional(),
-      }).passthrough(),
-      response: { 200: deduction, 201: deduction, 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },
-    },
-  }, async (request, reply) => {
-    const { communityId, ruleId, occurredOn, description, subjectId, idempotencyKey, sequence } = request.body;
-    const extra = RULEBOOK_FIELDS.filter((f) => f in request.body);
-    const input = { communityId, ruleId, occurredOn, description, ...(subjectId ? { subjectId } : {}), ...(idempotencyKey ? { idempotencyKey } : {}), ...(sequence ? { sequence } : {}) };
-    const { deduction: row, created } = await incidents.record(currentUser(request), input, extra, actorOf(request));
-    return reply.status(created ? 201 : 200).send(row);
-  });
+    typed.post(
+      '/',
+      {
+        onRequest: allow('incidents.manage'),
+        schema: {
+          summary:
+            'Record an incident under an incident rule of the rulebook (points, section and item come from it); idempotent on ruleId|communityId|incident|key (201 new, 200 same again, 409 key reused)',
+          tags: ['deductions'],
+          // passthrough: points/section/item sent anyway are refused with the valid rules named, not silently dropped.
+          body: z
+            .object({
+              communityId: id,
+              ruleId: z.string().trim().min(1, '请选择事件规则 (ruleId is required)').max(100),
+              // A future date is refused by the service (future_date), which knows the injected clock.
+              occurredOn: workDate,
+              description: z
+                .string()
+                .trim()
+                .min(2, '请填写事件经过（至少2个字） (a description of at least 2 characters is required)')
+                .max(1000),
+              subjectId: id.optional(),
+              idempotencyKey: keyPart.optional(),
+              sequence: z.number().int().min(1).max(1000).optional(),
+            })
+            .passthrough(),
+          response: { 200: deduction, 201: deduction, 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },
+        },
+      },
+      async (request, reply) => {
+        const { communityId, ruleId, occurredOn, description, subjectId, idempotencyKey, sequence } = request.body;
+        const extra = RULEBOOK_FIELDS.filter((f) => f in request.body);
+        const input = {
+          communityId,
+          ruleId,
+          occurredOn,
+          description,
+          ...(subjectId ? { subjectId } : {}),
+          ...(idempotencyKey ? { idempotencyKey } : {}),
+          ...(sequence ? { sequence } : {}),
+        };
+        const { deduction: row, created } = await incidents.record(currentUser(request), input, extra, actorOf(request));
+        return reply.status(created ? 201 : 200).send(row);
+      },
+    );
 
-  typed.post('/:id/evidence', {
-    onRequest: allow('incidents.manage'),
-    config: { rateLimit: {} },
-    schema: {
-      summary: 'Attach one evidence file to an incident deduction (officials; multipart field "file", at most 15 MB; same checks as /api/evidence)',
-      tags: ['deductions', 'evidence'], consumes: ['multipart/form-data'], params: idParams,
-      response: { 201: evidenceSchema, 400: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, ...authErrors },
-    },
-  }, async (request, reply) => {
-    // Scope first, before a byte of the body is read: another community's incident does not exist for this user.
-    const d = await service.get(currentUser(request), request.params.id);
-    if (!isIncident(d)) {
-      throw new BadRequestError('只能为事件扣分（信访、事故、通报等）补充证据材料；到期自动扣分的证据请在对应任务中提交 (evidence can be attached to incident deductions only)', 'not_incident');
-    }
-    // The file is stored under the incident's own community: it cannot land in another one.
-    const part = await singleFilePart(request);
-    const row = await uploads.accept({ communityId: d.communityId, deductionId: d.id, part, actor: actorOf(request), beforeStoring: part.assertLast });
-    return reply.status(201).send(evidenceView(row, await deps.evidence.usedBefore(row.id)));
-  });
-};
+    typed.post(
+      '/:id/evidence',
+      {
+        onRequest: allow('incidents.manage'),
+        config: { rateLimit: {} },
+        schema: {
+          summary:
+            'Attach one evidence file to an incident deduction (officials; multipart field "file", at most 15 MB; same checks as /api/evidence)',
+          tags: ['deductions', 'evidence'],
+          consumes: ['multipart/form-data'],
+          params: idParams,
+          response: { 201: evidenceSchema, 400: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, ...authErrors },
+        },
+      },
+      async (request, reply) => {
+        // Scope first, before a byte of the body is read: another community's incident does not exist for this user.
+        const d = await service.get(currentUser(request), request.params.id);
+        if (!isIncident(d)) {
+          throw new BadRequestError(
+            '只能为事件扣分（信访、事故、通报等）补充证据材料；到期自动扣分的证据请在对应任务中提交 (evidence can be attached to incident deductions only)',
+            'not_incident',
+          );
+        }
+        // The file is stored under the incident's own community: it cannot land in another one.
+        const part = await singleFilePart(request);
+        const row = await uploads.accept({
+          communityId: d.communityId,
+          deductionId: d.id,
+          part,
+          actor: actorOf(request),
+          beforeStoring: part.assertLast,
+        });
+        return reply.status(201).send(evidenceView(row, await deps.evidence.usedBefore(row.id)));
+      },
+    );
+  };

@@ -8,7 +8,13 @@ import type { RulebookStore } from '../../platform/rulebook-store';
 import { BadRequestError } from '../errors';
 import { actorOf, currentUser, requireAuth } from '../plugins/auth';
 import { idNumberProblem } from '../services/id-number';
-import { buildLedgerWorkbook, checkLedgerWorkbook, IMPORT_BODY_LIMIT, IMPORT_ZIP_LIMITS, parseLedgerWorkbook } from '../services/ledger-excel';
+import {
+  buildLedgerWorkbook,
+  checkLedgerWorkbook,
+  IMPORT_BODY_LIMIT,
+  IMPORT_ZIP_LIMITS,
+  parseLedgerWorkbook,
+} from '../services/ledger-excel';
 import { checkOfficeZip } from '../services/evidence/zip-guard';
 import type { LedgerEvents } from '../services/ledger-events';
 import { ledgerService } from '../services/ledger-service';
@@ -18,195 +24,389 @@ import { authErrors, civilDate, errorBody, id, idParams } from './schemas';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const category = z.string().regex(/^[a-z0-9-]{2,40}$/, '台账类别代码，如 drug-user（类别名称见 GET /api/ledgers/categories）');
 const riskLevel = z.enum(['low', 'medium', 'high']);
-const idNumber = z.string().transform((s) => s.toUpperCase()).superRefine((s, ctx) => {
-  const problem = idNumberProblem(s);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+const idNumber = z
+  .string()
+  .transform((s) => s.toUpperCase())
+  .superRefine((s, ctx) => {
+    const problem = idNumberProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+const details = z.object({
+  diagnosis: z.string().max(2000).optional(),
+  drugHistory: z.string().max(2000).optional(),
+  notes: z.string().max(5000).optional(),
 });
-const details = z.object({ diagnosis: z.string().max(2000).optional(), drugHistory: z.string().max(2000).optional(), notes: z.string().max(5000).optional() });
 const text = (field: string, max: number) => z.string().max(max, `“${LEDGER_FIELD_LABELS[field]}”不超过${max}字`);
 // An empty text clears a field, so '' passes every check below.
-const dateField = (field: string) => z.string().refine((v) => v === '' || /^\d{4}-\d{2}-\d{2}$/.test(v), `“${LEDGER_FIELD_LABELS[field]}”格式应为 YYYY-MM-DD`);
+const dateField = (field: string) =>
+  z.string().refine((v) => v === '' || /^\d{4}-\d{2}-\d{2}$/.test(v), `“${LEDGER_FIELD_LABELS[field]}”格式应为 YYYY-MM-DD`);
 /** The rulebook's ledger fields (住址, 信访诉求, 当事人, ...); an empty text clears one. */
-const fields = z.strictObject({
-  address: text('address', 200), guardian: text('guardian', 100), releaseDate: dateField('releaseDate'), situation: text('situation', 500),
-  grievance: text('grievance', 2000), parties: text('parties', 500), summary: text('summary', 2000), reportedOn: dateField('reportedOn'),
-  location: text('location', 200), description: text('description', 2000), foundOn: dateField('foundOn'), measures: text('measures', 2000),
-  operator: text('operator', 100), lastCheckedOn: dateField('lastCheckedOn'),
-  status: z.string().refine((v) => v === '' || Object.hasOwn(DISPUTE_STATUSES, v), `“化解状态”应为 ${Object.entries(DISPUTE_STATUSES).map(([k, v]) => `${k}（${v}）`).join('、')}`),
-}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `不认识的台账字段 ${issue.keys.join('、')}；可填写的字段见 GET /api/ledgers/categories` : undefined) }).partial();
+const fields = z
+  .strictObject(
+    {
+      address: text('address', 200),
+      guardian: text('guardian', 100),
+      releaseDate: dateField('releaseDate'),
+      situation: text('situation', 500),
+      grievance: text('grievance', 2000),
+      parties: text('parties', 500),
+      summary: text('summary', 2000),
+      reportedOn: dateField('reportedOn'),
+      location: text('location', 200),
+      description: text('description', 2000),
+      foundOn: dateField('foundOn'),
+      measures: text('measures', 2000),
+      operator: text('operator', 100),
+      lastCheckedOn: dateField('lastCheckedOn'),
+      status: z.string().refine(
+        (v) => v === '' || Object.hasOwn(DISPUTE_STATUSES, v),
+        `“化解状态”应为 ${Object.entries(DISPUTE_STATUSES)
+          .map(([k, v]) => `${k}（${v}）`)
+          .join('、')}`,
+      ),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `不认识的台账字段 ${issue.keys.join('、')}；可填写的字段见 GET /api/ledgers/categories`
+          : undefined,
+    },
+  )
+  .partial();
 const flags = z.array(z.enum(Object.keys(LEDGER_FLAGS) as [keyof typeof LEDGER_FLAGS], '标记只能是 incident-prone（易肇事肇祸）')).max(5);
 const editable = {
-  category, displayName: z.string().min(1).max(100), riskLevel: riskLevel.nullable(), responsibleUserId: id.nullable(),
-  guardianLetter: z.boolean(), responsibilityLetter: z.boolean(), startDate: civilDate, idNumber: idNumber.nullable(), details: details.nullable(), fields, flags,
+  category,
+  displayName: z.string().min(1).max(100),
+  riskLevel: riskLevel.nullable(),
+  responsibleUserId: id.nullable(),
+  guardianLetter: z.boolean(),
+  responsibilityLetter: z.boolean(),
+  startDate: civilDate,
+  idNumber: idNumber.nullable(),
+  details: details.nullable(),
+  fields,
+  flags,
 };
 const subject = z.object({
-  id: z.string(), communityId: z.string(), category: z.string(), kind: z.enum(['PERSON', 'SITE']), displayName: z.string(),
-  riskLevel: z.string().nullable(), responsibleUserId: z.string().nullable(), guardianLetter: z.boolean(), responsibilityLetter: z.boolean(),
-  startDate: z.string(), endDate: z.string().nullable(), idNumberMasked: z.string().nullable(), hasDetails: z.boolean(), unreadable: z.boolean(),
-  fields: z.record(z.string(), z.string()), flags: z.array(z.string()), createdAt: z.date(), updatedAt: z.date(),
+  id: z.string(),
+  communityId: z.string(),
+  category: z.string(),
+  kind: z.enum(['PERSON', 'SITE']),
+  displayName: z.string(),
+  riskLevel: z.string().nullable(),
+  responsibleUserId: z.string().nullable(),
+  guardianLetter: z.boolean(),
+  responsibilityLetter: z.boolean(),
+  startDate: z.string(),
+  endDate: z.string().nullable(),
+  idNumberMasked: z.string().nullable(),
+  hasDetails: z.boolean(),
+  unreadable: z.boolean(),
+  fields: z.record(z.string(), z.string()),
+  flags: z.array(z.string()),
+  createdAt: z.date(),
+  updatedAt: z.date(),
 });
 const categorySchema = z.object({
-  code: z.string(), name: z.string(), kind: z.enum(['PERSON', 'SITE']), requiresResponsibleWorker: z.boolean(), visitedByRisk: z.boolean(),
+  code: z.string(),
+  name: z.string(),
+  kind: z.enum(['PERSON', 'SITE']),
+  requiresResponsibleWorker: z.boolean(),
+  visitedByRisk: z.boolean(),
   requiredFields: z.array(z.object({ key: z.string(), label: z.string() })),
 });
 const declaration = z.object({
-  id: z.string(), communityId: z.string(), category: z.string(), year: z.number(), evidenceId: z.string(), note: z.string().nullable(),
-  declaredById: z.string(), createdAt: z.date(),
+  id: z.string(),
+  communityId: z.string(),
+  category: z.string(),
+  year: z.number(),
+  evidenceId: z.string(),
+  note: z.string().nullable(),
+  declaredById: z.string(),
+  createdAt: z.date(),
 });
 const fullSubject = subject.extend({ idNumber: z.string().nullable(), details: details.nullable() });
 const listQuery = z.object({ communityId: id.optional(), category: category.optional(), includeClosed: z.stringbool().default(false) });
 
-export const ledgerRoutes = (deps: { ledgers: LedgerRepository; users: UserRepository; events: LedgerEvents; rulebooks: RulebookStore }): FastifyPluginAsync => async (app) => {
-  // The categories of the rulebook in force (the latest one when none is yet).
-  const categories = (): LedgerCategory[] => {
-    const rulebook = deps.rulebooks.forInstant(new Date()) ?? deps.rulebooks.all().at(-1);
-    return rulebook ? ledgerCategories(rulebook) : [];
-  };
-  const service = ledgerService(deps.ledgers, deps.events, app.log, categories);
-  const typed = app.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', requireAuth);
-  app.addContentTypeParser([XLSX, 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT }, (_req, body, done) => done(null, body));
+export const ledgerRoutes =
+  (deps: { ledgers: LedgerRepository; users: UserRepository; events: LedgerEvents; rulebooks: RulebookStore }): FastifyPluginAsync =>
+  async (app) => {
+    // The categories of the rulebook in force (the latest one when none is yet).
+    const categories = (): LedgerCategory[] => {
+      const rulebook = deps.rulebooks.forInstant(new Date()) ?? deps.rulebooks.all().at(-1);
+      return rulebook ? ledgerCategories(rulebook) : [];
+    };
+    const service = ledgerService(deps.ledgers, deps.events, app.log, categories);
+    const typed = app.withTypeProvider<ZodTypeProvider>();
+    app.addHook('onRequest', requireAuth);
+    app.addContentTypeParser([XLSX, 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT }, (_req, body, done) =>
+      done(null, body),
+    );
 
-  typed.get('/', {
-    schema: { summary: 'Ledger entries in scope (sensitive fields masked)', tags: ['ledgers'], querystring: listQuery, response: { 200: z.array(subject), 404: errorBody, ...authErrors } },
-  }, async (request) => {
-    const rows = await service.list(currentUser(request), request.query);
-    // One damaged row is shown as unreadable rather than failing the whole list; the log says which.
-    const unreadable = rows.filter((r) => r.unreadable).map((r) => r.id);
-    if (unreadable.length) request.log.error({ ledgerIds: unreadable }, 'ledger rows whose encrypted fields do not decrypt (wrong LEDGER_ENCRYPTION_KEY or damaged data)');
-    return rows;
-  });
-
-  typed.post('/', {
-    schema: {
-      summary: 'Add a person or site to a ledger',
-      tags: ['ledgers'],
-      body: z.object({
-        communityId: id, kind: z.enum(['PERSON', 'SITE']).optional(), ...editable, fields: fields.default({}), flags: flags.default([]),
-        riskLevel: riskLevel.nullable().default(null), responsibleUserId: id.nullable().default(null),
-        guardianLetter: z.boolean().default(false), responsibilityLetter: z.boolean().default(false),
-        idNumber: idNumber.nullable().default(null), details: details.nullable().default(null),
-      }),
-      response: { 201: subject, 400: errorBody, 404: errorBody, ...authErrors },
-    },
-  }, async (request, reply) => {
-    // The kind follows the category (a 禁毒重点场所 is a place) unless given.
-    const body = { ...request.body, kind: request.body.kind ?? service.categoryOf(request.body.category).kind };
-    return reply.status(201).send(await service.create(currentUser(request), body, actorOf(request)));
-  });
-
-  typed.get('/categories', {
-    schema: { summary: 'Ledger categories of the rulebook in force, with the fields their checks require (Chinese labels)', tags: ['ledgers'], response: { 200: z.array(categorySchema), ...authErrors } },
-  }, async () => categories().map((c) => ({ ...c, requiredFields: c.requiredFields.map((key) => ({ key, label: LEDGER_FIELD_LABELS[key] ?? key })) })));
-
-  typed.get('/permissions', {
-    schema: {
-      summary: 'What the caller may do with ledgers (the web shows only what the server allows)', tags: ['ledgers'],
-      response: { 200: z.object({ readSensitive: z.boolean(), close: z.boolean(), declare: z.boolean() }), ...authErrors },
-    },
-  }, async (request) => {
-    const { role } = currentUser(request);
-    return { readSensitive: may(role, 'ledgers.readSensitive'), close: may(role, 'ledgers.close'), declare: may(role, 'ledgers.declareNone') };
-  });
-
-  typed.get('/workers', {
-    schema: {
-      summary: 'Who can be the responsible worker (网格员) of an entry: the community\'s active members', tags: ['ledgers'],
-      querystring: z.object({ communityId: id }),
-      response: { 200: z.array(z.object({ id: z.string(), username: z.string(), displayName: z.string() })), 404: errorBody, ...authErrors },
-    },
-  }, async (request) => {
-    service.checkCommunity(currentUser(request), request.query.communityId);
-    return deps.ledgers.activeMembers(request.query.communityId);
-  });
-
-  typed.get('/declarations', {
-    schema: {
-      summary: 'Declarations 本社区无此类人员/场所 of a year in scope', tags: ['ledgers'],
-      querystring: z.object({ year: z.coerce.number().int().min(2000).max(2100), communityId: id.optional() }),
-      response: { 200: z.array(declaration), 404: errorBody, ...authErrors },
-    },
-  }, async (request) => {
-    const user = currentUser(request);
-    if (request.query.communityId) service.checkCommunity(user, request.query.communityId);
-    return deps.ledgers.declarations(request.query.communityId ? [request.query.communityId] : user.scope, request.query.year);
-  });
-
-  typed.post('/declarations', {
-    schema: {
-      summary: 'Declare a ledger category empty for a year (本社区无此类人员/场所), with an uploaded statement (evidenceId from POST /api/evidence); audited',
-      tags: ['ledgers'],
-      body: z.object({
-        communityId: id, category, year: z.number().int().min(2000, '年份有误').max(2100, '年份有误'),
-        evidenceId: id, note: z.string().max(500, '说明不超过500字').nullable().default(null),
-      }),
-      response: { 201: declaration, 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },
-    },
-  }, async (request, reply) => reply.status(201).send(await service.declareEmpty(currentUser(request), request.body, actorOf(request))));
-
-  typed.get('/export', {
-    schema: { summary: 'Ledger entries as .xlsx (ID numbers masked, no details)', tags: ['ledgers'], querystring: listQuery, response: { 200: z.any(), 404: errorBody, ...authErrors } },
-  }, async (request, reply) => {
-    const user = currentUser(request);
-    const subjects = await service.list(user, request.query);
-    const names = new Map((await deps.users.communities(user.scope)).map((c) => [c.id, c.name]));
-    const responsible = await deps.ledgers.usernamesOf([...new Set(subjects.map((s) => s.responsibleUserId).filter((u): u is string => !!u))]);
-    return reply.type(XLSX).header('content-disposition', 'attachment; filename="ledgers.xlsx"').send(await buildLedgerWorkbook(subjects, { communityNames: names, categories: categories(), usernames: responsible }));
-  });
-
-  typed.post('/import', {
-    schema: {
-      summary: `Import entries from .xlsx in the template of the export (request body is the file, Content-Type ${XLSX}); all rows or none. dryRun=true saves nothing and answers 200 with every row's problems`,
-      tags: ['ledgers'],
-      consumes: [XLSX],
-      querystring: z.object({ communityId: id, dryRun: z.stringbool().default(false) }),
-      response: {
-        200: z.object({ rows: z.array(z.object({ row: z.number(), category: z.string(), displayName: z.string() })), problems: z.array(z.object({ row: z.number(), column: z.string(), message: z.string() })) }),
-        201: z.object({ created: z.number(), ids: z.array(z.string()) }), 400: errorBody, 404: errorBody, ...authErrors,
+    typed.get(
+      '/',
+      {
+        schema: {
+          summary: 'Ledger entries in scope (sensitive fields masked)',
+          tags: ['ledgers'],
+          querystring: listQuery,
+          response: { 200: z.array(subject), 404: errorBody, ...authErrors },
+        },
       },
-    },
-  }, async (request, reply) => {
-    const user = currentUser(request);
-    const { communityId } = request.query;
-    service.checkCommunity(user, communityId); // before reading the file
-    if (!Buffer.isBuffer(request.body)) throw new BadRequestError(`请以 ${XLSX} 上传文件 (send the .xlsx file as the request body)`);
-    // The evidence zip guard first: exceljs inflates everything in memory, a bomb would take the process down.
-    await checkOfficeZip(request.body, request.body.length, IMPORT_ZIP_LIMITS);
-    const members = (names: string[]) => deps.ledgers.membersByUsername(communityId, names);
-    if (request.query.dryRun) {
-      const { rows, problems } = await checkLedgerWorkbook(request.body, communityId, categories(), members);
-      const name = new Map(categories().map((c) => [c.code, c.name]));
-      return reply.status(200).send({ rows: rows.map((r, i) => ({ row: i + 2, category: name.get(r.category) ?? '', displayName: r.displayName })), problems });
-    }
-    const rows = await parseLedgerWorkbook(request.body, communityId, categories(), members);
-    const created = await service.importRows(user, communityId, rows, actorOf(request));
-    return reply.status(201).send({ created: created.length, ids: created.map((c) => c.id) });
-  });
+      async (request) => {
+        const rows = await service.list(currentUser(request), request.query);
+        // One damaged row is shown as unreadable rather than failing the whole list; the log says which.
+        const unreadable = rows.filter((r) => r.unreadable).map((r) => r.id);
+        if (unreadable.length)
+          request.log.error(
+            { ledgerIds: unreadable },
+            'ledger rows whose encrypted fields do not decrypt (wrong LEDGER_ENCRYPTION_KEY or damaged data)',
+          );
+        return rows;
+      },
+    );
 
-  typed.get('/:id', {
-    schema: { summary: 'One entry (masked)', tags: ['ledgers'], params: idParams, response: { 200: subject, 404: errorBody, ...authErrors } },
-  }, async (request) => service.get(currentUser(request), request.params.id));
+    typed.post(
+      '/',
+      {
+        schema: {
+          summary: 'Add a person or site to a ledger',
+          tags: ['ledgers'],
+          body: z.object({
+            communityId: id,
+            kind: z.enum(['PERSON', 'SITE']).optional(),
+            ...editable,
+            fields: fields.default({}),
+            flags: flags.default([]),
+            riskLevel: riskLevel.nullable().default(null),
+            responsibleUserId: id.nullable().default(null),
+            guardianLetter: z.boolean().default(false),
+            responsibilityLetter: z.boolean().default(false),
+            idNumber: idNumber.nullable().default(null),
+            details: details.nullable().default(null),
+          }),
+          response: { 201: subject, 400: errorBody, 404: errorBody, ...authErrors },
+        },
+      },
+      async (request, reply) => {
+        // The kind follows the category (a 禁毒重点场所 is a place) unless given.
+        const body = { ...request.body, kind: request.body.kind ?? service.categoryOf(request.body.category).kind };
+        return reply.status(201).send(await service.create(currentUser(request), body, actorOf(request)));
+      },
+    );
 
-  typed.get('/:id/sensitive', {
-    schema: {
-      summary: 'One entry with full ID number and details (POLITICAL_LEGAL, community SECRETARY); audited',
-      tags: ['ledgers'], params: idParams, response: { 200: fullSubject, 404: errorBody, ...authErrors },
-    },
-  }, async (request) => service.readSensitive(currentUser(request), request.params.id, actorOf(request)));
+    typed.get(
+      '/categories',
+      {
+        schema: {
+          summary: 'Ledger categories of the rulebook in force, with the fields their checks require (Chinese labels)',
+          tags: ['ledgers'],
+          response: { 200: z.array(categorySchema), ...authErrors },
+        },
+      },
+      async () =>
+        categories().map((c) => ({
+          ...c,
+          requiredFields: c.requiredFields.map((key) => ({ key, label: LEDGER_FIELD_LABELS[key] ?? key })),
+        })),
+    );
 
-  typed.patch('/:id', {
-    schema: {
-      summary: 'Change an open entry; null clears a field', tags: ['ledgers'], params: idParams,
-      body: z.object(editable).partial().refine((b) => Object.keys(b).length > 0, '至少修改一个字段 (change at least one field)'),
-      response: { 200: subject, 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },
-    },
-  }, async (request) => service.update(currentUser(request), request.params.id, request.body, actorOf(request)));
+    typed.get(
+      '/permissions',
+      {
+        schema: {
+          summary: 'What the caller may do with ledgers (the web shows only what the server allows)',
+          tags: ['ledgers'],
+          response: { 200: z.object({ readSensitive: z.boolean(), close: z.boolean(), declare: z.boolean() }), ...authErrors },
+        },
+      },
+      async (request) => {
+        const { role } = currentUser(request);
+        return {
+          readSensitive: may(role, 'ledgers.readSensitive'),
+          close: may(role, 'ledgers.close'),
+          declare: may(role, 'ledgers.declareNone'),
+        };
+      },
+    );
 
-  typed.post('/:id/close', {
-    schema: {
-      summary: 'Close an entry (sets endDate; entries are never deleted)', tags: ['ledgers'], params: idParams,
-      body: z.object({ endDate: civilDate, reason: z.string().min(2).max(500) }),
-      response: { 200: subject, 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },
-    },
-  }, async (request) => service.close(currentUser(request), request.params.id, request.body, actorOf(request)));
-};
+    typed.get(
+      '/workers',
+      {
+        schema: {
+          summary: "Who can be the responsible worker (网格员) of an entry: the community's active members",
+          tags: ['ledgers'],
+          querystring: z.object({ communityId: id }),
+          response: {
+            200: z.array(z.object({ id: z.string(), username: z.string(), displayName: z.string() })),
+            404: errorBody,
+            ...authErrors,
+          },
+        },
+      },
+      async (request) => {
+        service.checkCommunity(currentUser(request), request.query.communityId);
+        return deps.ledgers.activeMembers(request.query.communityId);
+      },
+    );
+
+    typed.get(
+      '/declarations',
+      {
+        schema: {
+          summary: 'Declarations 本社区无此类人员/场所 of a year in scope',
+          tags: ['ledgers'],
+          querystring: z.object({ year: z.coerce.number().int().min(2000).max(2100), communityId: id.optional() }),
+          response: { 200: z.array(declaration), 404: errorBody, ...authErrors },
+        },
+      },
+      async (request) => {
+        const user = currentUser(request);
+        if (request.query.communityId) service.checkCommunity(user, request.query.communityId);
+        return deps.ledgers.declarations(request.query.communityId ? [request.query.communityId] : user.scope, request.query.year);
+      },
+    );
+
+    typed.post(
+      '/declarations',
+      {
+        schema: {
+          summary:
+            'Declare a ledger category empty for a year (本社区无此类人员/场所), with an uploaded statement (evidenceId from POST /api/evidence); audited',
+          tags: ['ledgers'],
+          body: z.object({
+            communityId: id,
+            category,
+            year: z.number().int().min(2000, '年份有误').max(2100, '年份有误'),
+            evidenceId: id,
+            note: z.string().max(500, '说明不超过500字').nullable().default(null),
+          }),
+          response: { 201: declaration, 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },
+        },
+      },
+      async (request, reply) => reply.status(201).send(await service.declareEmpty(currentUser(request), request.body, actorOf(request))),
+    );
+
+    typed.get(
+      '/export',
+      {
+        schema: {
+          summary: 'Ledger entries as .xlsx (ID numbers masked, no details)',
+          tags: ['ledgers'],
+          querystring: listQuery,
+          response: { 200: z.any(), 404: errorBody, ...authErrors },
+        },
+      },
+      async (request, reply) => {
+        const user = currentUser(request);
+        const subjects = await service.list(user, request.query);
+        const names = new Map((await deps.users.communities(user.scope)).map((c) => [c.id, c.name]));
+        const responsible = await deps.ledgers.usernamesOf([
+          ...new Set(subjects.map((s) => s.responsibleUserId).filter((u): u is string => !!u)),
+        ]);
+        return reply
+          .type(XLSX)
+          .header('content-disposition', 'attachment; filename="ledgers.xlsx"')
+          .send(await buildLedgerWorkbook(subjects, { communityNames: names, categories: categories(), usernames: responsible }));
+      },
+    );
+
+    typed.post(
+      '/import',
+      {
+        schema: {
+          summary: `Import entries from .xlsx in the template of the export (request body is the file, Content-Type ${XLSX}); all rows or none. dryRun=true saves nothing and answers 200 with every row's problems`,
+          tags: ['ledgers'],
+          consumes: [XLSX],
+          querystring: z.object({ communityId: id, dryRun: z.stringbool().default(false) }),
+          response: {
+            200: z.object({
+              rows: z.array(z.object({ row: z.number(), category: z.string(), displayName: z.string() })),
+              problems: z.array(z.object({ row: z.number(), column: z.string(), message: z.string() })),
+            }),
+            201: z.object({ created: z.number(), ids: z.array(z.string()) }),
+            400: errorBody,
+            404: errorBody,
+            ...authErrors,
+          },
+        },
+      },
+      async (request, reply) => {
+        const user = currentUser(request);
+        const { communityId } = request.query;
+        service.checkCommunity(user, communityId); // before reading the file
+        if (!Buffer.isBuffer(request.body)) throw new BadRequestError(`请以 ${XLSX} 上传文件 (send the .xlsx file as the request body)`);
+        // The evidence zip guard first: exceljs inflates everything in memory, a bomb would take the process down.
+        await checkOfficeZip(request.body, request.body.length, IMPORT_ZIP_LIMITS);
+        const members = (names: string[]) => deps.ledgers.membersByUsername(communityId, names);
+        if (request.query.dryRun) {
+          const { rows, problems } = await checkLedgerWorkbook(request.body, communityId, categories(), members);
+          const name = new Map(categories().map((c) => [c.code, c.name]));
+          return reply.status(200).send({
+            rows: rows.map((r, i) => ({ row: i + 2, category: name.get(r.category) ?? '', displayName: r.displayName })),
+            problems,
+          });
+        }
+        const rows = await parseLedgerWorkbook(request.body, communityId, categories(), members);
+        const created = await service.importRows(user, communityId, rows, actorOf(request));
+        return reply.status(201).send({ created: created.length, ids: created.map((c) => c.id) });
+      },
+    );
+
+    typed.get(
+      '/:id',
+      {
+        schema: {
+          summary: 'One entry (masked)',
+          tags: ['ledgers'],
+          params: idParams,
+          response: { 200: subject, 404: errorBody, ...authErrors },
+        },
+      },
+      async (request) => service.get(currentUser(request), request.params.id),
+    );
+
+    typed.get(
+      '/:id/sensitive',
+      {
+        schema: {
+          summary: 'One entry with full ID number and details (POLITICAL_LEGAL, community SECRETARY); audited',
+          tags: ['ledgers'],
+          params: idParams,
+          response: { 200: fullSubject, 404: errorBody, ...authErrors },
+        },
+      },
+      async (request) => service.readSensitive(currentUser(request), request.params.id, actorOf(request)),
+    );
+
+    typed.patch(
+      '/:id',
+      {
+        schema: {
+          summary: 'Change an open entry; null clears a field',
+          tags: ['ledgers'],
+          params: idParams,
+          body: z
+            .object(editable)
+            .partial()
+            .refine((b) => Object.keys(b).length > 0, '至少修改一个字段 (change at least one field)'),
+          response: { 200: subject, 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },
+        },
+      },
+      async (request) => service.update(currentUser(request), request.params.id, request.body, actorOf(request)),
+    );
+
+    typed.post(
+      '/:id/close',
+      {
+        schema: {
+          summary: 'Close an entry (sets endDate; entries are never deleted)',
+          tags: ['ledgers'],
+          params: idParams,
+          body: z.object({ endDate: civilDate, reason: z.string().min(2).max(500) }),
+          response: { 200: subject, 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors },
+        },
+      },
+      async (request) => service.close(currentUser(request), request.params.id, request.body, actorOf(request)),
+    );
+  };

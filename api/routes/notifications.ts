@@ -28,42 +28,63 @@ const channel = z.object({
   notice: z.string(),
   robots: z.array(z.object({ communityId: z.string(), kind: z.enum(['wecom', 'dingtalk', 'feishu']) })).optional(),
 });
-const mailSummary = z.object({ id: z.string(), receivedAt: z.string(), from: z.string(), to: z.string(), subject: z.string(), key: z.string().optional() });
+const mailSummary = z.object({
+  id: z.string(),
+  receivedAt: z.string(),
+  from: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  key: z.string().optional(),
+});
 
-export const notificationRoutes = (deps: NotificationRouteDeps): FastifyPluginAsync => async (app) => {
-  const typed = app.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', requireAuth);
-  const capture = deps.mailCapture;
+export const notificationRoutes =
+  (deps: NotificationRouteDeps): FastifyPluginAsync =>
+  async (app) => {
+    const typed = app.withTypeProvider<ZodTypeProvider>();
+    app.addHook('onRequest', requireAuth);
+    const capture = deps.mailCapture;
 
-  typed.get('/channels', {
-    onRequest: allow('notifications.read'),
-    schema: {
-      summary: 'Which notification channels are configured (SMS and robots are off until set up); never any credential',
-      tags: ['notifications'],
-      response: { 200: z.object({ channels: z.array(channel), mailCapture: z.boolean() }), ...authErrors },
-    },
-  }, async () => ({ channels: channelStatus(deps.notify ?? notifyConfigSchema.parse({})), mailCapture: Boolean(capture) }));
+    typed.get(
+      '/channels',
+      {
+        onRequest: allow('notifications.read'),
+        schema: {
+          summary: 'Which notification channels are configured (SMS and robots are off until set up); never any credential',
+          tags: ['notifications'],
+          response: { 200: z.object({ channels: z.array(channel), mailCapture: z.boolean() }), ...authErrors },
+        },
+      },
+      async () => ({ channels: channelStatus(deps.notify ?? notifyConfigSchema.parse({})), mailCapture: Boolean(capture) }),
+    );
 
-  typed.get('/mail', {
-    onRequest: allow('notifications.manage'),
-    schema: {
-      summary: 'Mail received by the local mail capture of npm start (newest first); empty when mail goes to a real SMTP server',
-      tags: ['notifications'],
-      response: { 200: z.object({ enabled: z.boolean(), mail: z.array(mailSummary) }), ...authErrors },
-    },
-  }, async () => ({ enabled: Boolean(capture), mail: capture ? await capture.list(200) : [] }));
+    typed.get(
+      '/mail',
+      {
+        onRequest: allow('notifications.manage'),
+        schema: {
+          summary: 'Mail received by the local mail capture of npm start (newest first); empty when mail goes to a real SMTP server',
+          tags: ['notifications'],
+          response: { 200: z.object({ enabled: z.boolean(), mail: z.array(mailSummary) }), ...authErrors },
+        },
+      },
+      async () => ({ enabled: Boolean(capture), mail: capture ? await capture.list(200) : [] }),
+    );
 
-  typed.get('/mail/:id', {
-    onRequest: allow('notifications.manage'),
-    schema: {
-      summary: 'One captured message: headers and plain text',
-      tags: ['notifications'],
-      params: z.object({ id: z.string().max(100) }),
-      response: { 200: mailSummary.extend({ text: z.string() }), 404: errorBody, ...authErrors },
-    },
-  }, async (request) => {
-    const mail = await capture?.read(request.params.id);
-    if (!mail) throw new NotFoundError('没有这封邮件（本地邮件捕获未开启或编号有误） (no such captured message)');
-    return mail;
-  });
-};
+    typed.get(
+      '/mail/:id',
+      {
+        onRequest: allow('notifications.manage'),
+        schema: {
+          summary: 'One captured message: headers and plain text',
+          tags: ['notifications'],
+          params: z.object({ id: z.string().max(100) }),
+          response: { 200: mailSummary.extend({ text: z.string() }), 404: errorBody, ...authErrors },
+        },
+      },
+      async (request) => {
+        const mail = await capture?.read(request.params.id);
+        if (!mail) throw new NotFoundError('没有这封邮件（本地邮件捕获未开启或编号有误） (no such captured message)');
+        return mail;
+      },
+    );
+  };

@@ -15,52 +15,107 @@ const month = workMonth;
 
 const HEATMAP_MAX_PAGE = 300;
 const escalation = z.object({
-  id: z.string(), kind: z.enum(['deadline', 'review']), level: z.number(), targetRole: z.string(), notifiedAt: z.date(), acknowledgedAt: z.null(),
-  taskId: z.string(), title: z.string(), communityId: z.string(), communityName: z.string(), dueAt: z.date(), points: z.number(), periodLabel: z.string(),
+  id: z.string(),
+  kind: z.enum(['deadline', 'review']),
+  level: z.number(),
+  targetRole: z.string(),
+  notifiedAt: z.date(),
+  acknowledgedAt: z.null(),
+  taskId: z.string(),
+  title: z.string(),
+  communityId: z.string(),
+  communityName: z.string(),
+  dueAt: z.date(),
+  points: z.number(),
+  periodLabel: z.string(),
 });
 
-export const oversightRoutes = (deps: { tasks: TaskRepository; service: TaskService; heatmapCache: HeatmapCache; directory: CommunityDirectory }): FastifyPluginAsync => async (app) => {
-  const typed = app.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', requireAuth);
+export const oversightRoutes =
+  (deps: { tasks: TaskRepository; service: TaskService; heatmapCache: HeatmapCache; directory: CommunityDirectory }): FastifyPluginAsync =>
+  async (app) => {
+    const typed = app.withTypeProvider<ZodTypeProvider>();
+    app.addHook('onRequest', requireAuth);
 
-  typed.get('/reviews/pending', {
-    onRequest: allow('tasks.review'),
-    schema: { summary: 'Submissions awaiting review, oldest first, with their task and file facts', tags: ['reviews'], response: { 200: z.object({ reviews: z.array(z.object({ task, submission })) }), ...authErrors } },
-  }, async (request) => ({ reviews: await deps.service.pendingReviews(currentUser(request)) }));
+    typed.get(
+      '/reviews/pending',
+      {
+        onRequest: allow('tasks.review'),
+        schema: {
+          summary: 'Submissions awaiting review, oldest first, with their task and file facts',
+          tags: ['reviews'],
+          response: { 200: z.object({ reviews: z.array(z.object({ task, submission })) }), ...authErrors },
+        },
+      },
+      async (request) => ({ reviews: await deps.service.pendingReviews(currentUser(request)) }),
+    );
 
-  typed.get('/escalations', {
-    onRequest: allow('escalations.read'),
-    schema: { summary: 'Escalations not yet acknowledged', tags: ['escalations'], response: { 200: z.object({ escalations: z.array(escalation) }), ...authErrors } },
-  }, async (request) => ({ escalations: await deps.service.openEscalations(currentUser(request)) }));
+    typed.get(
+      '/escalations',
+      {
+        onRequest: allow('escalations.read'),
+        schema: {
+          summary: 'Escalations not yet acknowledged',
+          tags: ['escalations'],
+          response: { 200: z.object({ escalations: z.array(escalation) }), ...authErrors },
+        },
+      },
+      async (request) => ({ escalations: await deps.service.openEscalations(currentUser(request)) }),
+    );
 
-  typed.post('/escalations/:taskId/acknowledge', {
-    onRequest: allow('escalations.acknowledge'),
-    schema: { summary: 'Acknowledge the escalation of a task (it does not complete the task)', tags: ['escalations'], params: z.object({ taskId: id }), response: { 200: z.object({ acknowledged: z.boolean() }), 404: errorBody, 409: errorBody, 503: errorBody, ...authErrors } },
-  }, async (request) => {
-    const state = await deps.service.acknowledge(currentUser(request), request.params.taskId);
-    return { acknowledged: state.acknowledged };
-  });
+    typed.post(
+      '/escalations/:taskId/acknowledge',
+      {
+        onRequest: allow('escalations.acknowledge'),
+        schema: {
+          summary: 'Acknowledge the escalation of a task (it does not complete the task)',
+          tags: ['escalations'],
+          params: z.object({ taskId: id }),
+          response: { 200: z.object({ acknowledged: z.boolean() }), 404: errorBody, 409: errorBody, 503: errorBody, ...authErrors },
+        },
+      },
+      async (request) => {
+        const state = await deps.service.acknowledge(currentUser(request), request.params.taskId);
+        return { acknowledged: state.acknowledged };
+      },
+    );
 
-  typed.get('/heatmap', {
-    schema: {
-      summary: 'Communities x rubric items for a month: on track / due soon / overdue / deducted, one letter per cell; one page of the communities in scope (by code), optionally one section',
-      tags: ['scoreboard'],
-      querystring: z.object({
-        month,
-        section: z.coerce.number().int().min(1).max(99).optional(),
-        page: z.coerce.number().int().min(1).max(10_000).default(1),
-        pageSize: z.coerce.number().int().min(1).max(HEATMAP_MAX_PAGE).default(HEATMAP_PAGE),
-      }),
-      response: { 200: heatmap.extend({ month }), 400: errorBody, ...authErrors },
-    },
-  }, async (request) => {
-    const [year, month] = request.query.month.split('-').map(Number) as [number, number];
-    const { section, page, pageSize } = request.query;
-    return heatmapView({ tasks: deps.tasks, cache: deps.heatmapCache, directory: deps.directory, service: deps.service }, currentUser(request), { year, month, section, page, pageSize });
-  });
+    typed.get(
+      '/heatmap',
+      {
+        schema: {
+          summary:
+            'Communities x rubric items for a month: on track / due soon / overdue / deducted, one letter per cell; one page of the communities in scope (by code), optionally one section',
+          tags: ['scoreboard'],
+          querystring: z.object({
+            month,
+            section: z.coerce.number().int().min(1).max(99).optional(),
+            page: z.coerce.number().int().min(1).max(10_000).default(1),
+            pageSize: z.coerce.number().int().min(1).max(HEATMAP_MAX_PAGE).default(HEATMAP_PAGE),
+          }),
+          response: { 200: heatmap.extend({ month }), 400: errorBody, ...authErrors },
+        },
+      },
+      async (request) => {
+        const [year, month] = request.query.month.split('-').map(Number) as [number, number];
+        const { section, page, pageSize } = request.query;
+        return heatmapView(
+          { tasks: deps.tasks, cache: deps.heatmapCache, directory: deps.directory, service: deps.service },
+          currentUser(request),
+          { year, month, section, page, pageSize },
+        );
+      },
+    );
 
-  typed.get('/notifications', {
-    onRequest: allow('notifications.deliveryLog'),
-    schema: { summary: 'Notification delivery log (newest first); secrets are never stored here', tags: ['notifications'], response: { 200: z.object({ notifications: z.array(z.any()) }), ...authErrors } },
-  }, async (request) => ({ notifications: await deps.tasks.deliveryLog(currentUser(request).townshipId, 300) }));
-};
+    typed.get(
+      '/notifications',
+      {
+        onRequest: allow('notifications.deliveryLog'),
+        schema: {
+          summary: 'Notification delivery log (newest first); secrets are never stored here',
+          tags: ['notifications'],
+          response: { 200: z.object({ notifications: z.array(z.any()) }), ...authErrors },
+        },
+      },
+      async (request) => ({ notifications: await deps.tasks.deliveryLog(currentUser(request).townshipId, 300) }),
+    );
+  };

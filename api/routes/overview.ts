@@ -19,25 +19,53 @@ const query = z.object({
   month: z.coerce.number().int().min(1, '月份应为 1-12').max(12, '月份应为 1-12').optional(),
 });
 
-export const overviewRoutes = (deps: { scoreboard: ScoreboardService; tasks: TaskRepository; service: TaskService; heatmapCache: HeatmapCache; directory: CommunityDirectory }): FastifyPluginAsync => async (app) => {
-  app.addHook('onRequest', requireAuth);
+export const overviewRoutes =
+  (deps: {
+    scoreboard: ScoreboardService;
+    tasks: TaskRepository;
+    service: TaskService;
+    heatmapCache: HeatmapCache;
+    directory: CommunityDirectory;
+  }): FastifyPluginAsync =>
+  async (app) => {
+    app.addHook('onRequest', requireAuth);
 
-  app.withTypeProvider<ZodTypeProvider>().get('/', {
-    schema: {
-      summary: 'The officials\' overview of one month (default: this month): heatmap, scoreboard and the year\'s trend up to that month, in one response', tags: ['scoreboard'],
-      querystring: query, response: { 200: z.object({ year: z.number(), month: z.number(), heatmap, scoreboard: z.any(), trend: z.any() }), 400: errorBody, ...authErrors },
-    },
-  }, async (request) => {
-    const user = currentUser(request);
-    const now = new Date();
-    const current = currentShanghaiMonth(now);
-    const year = request.query.year ?? current.year;
-    const month = request.query.month ?? (year === current.year ? current.month : 12);
-    const [heatmap, board] = await Promise.all([
-      heatmapView({ tasks: deps.tasks, cache: deps.heatmapCache, directory: deps.directory, service: deps.service }, user, { year, month, page: 1, pageSize: HEATMAP_PAGE }),
-      deps.scoreboard.compute(user, { year, month }, { offset: 0, limit: SCOREBOARD_PAGE }, now),
-    ]);
-    const series = board.communities.map((c) => ({ id: c.id, name: c.name, points: c.totalByMonth.map((total, i) => ({ month: i + 1, total })) }));
-    return { year, month, heatmap, scoreboard: board, trend: { baseScore: board.baseScore, series } };
-  });
-};
+    app.withTypeProvider<ZodTypeProvider>().get(
+      '/',
+      {
+        schema: {
+          summary:
+            "The officials' overview of one month (default: this month): heatmap, scoreboard and the year's trend up to that month, in one response",
+          tags: ['scoreboard'],
+          querystring: query,
+          response: {
+            200: z.object({ year: z.number(), month: z.number(), heatmap, scoreboard: z.any(), trend: z.any() }),
+            400: errorBody,
+            ...authErrors,
+          },
+        },
+      },
+      async (request) => {
+        const user = currentUser(request);
+        const now = new Date();
+        const current = currentShanghaiMonth(now);
+        const year = request.query.year ?? current.year;
+        const month = request.query.month ?? (year === current.year ? current.month : 12);
+        const [heatmap, board] = await Promise.all([
+          heatmapView({ tasks: deps.tasks, cache: deps.heatmapCache, directory: deps.directory, service: deps.service }, user, {
+            year,
+            month,
+            page: 1,
+            pageSize: HEATMAP_PAGE,
+          }),
+          deps.scoreboard.compute(user, { year, month }, { offset: 0, limit: SCOREBOARD_PAGE }, now),
+        ]);
+        const series = board.communities.map((c) => ({
+          id: c.id,
+          name: c.name,
+          points: c.totalByMonth.map((total, i) => ({ month: i + 1, total })),
+        }));
+        return { year, month, heatmap, scoreboard: board, trend: { baseScore: board.baseScore, series } };
+      },
+    );
+  };

@@ -10,13 +10,26 @@ export { community, role };
 export const id = z.string().uuid('必须是有效的 ID (must be a UUID)');
 export const idParams = z.object({ id });
 const usedBefore = z.object({
-  evidenceId: z.string(), communityId: z.string(), createdAt: z.date(), match: z.enum(['identical', 'near-duplicate']), distance: z.number().int(),
+  evidenceId: z.string(),
+  communityId: z.string(),
+  createdAt: z.date(),
+  match: z.enum(['identical', 'near-duplicate']),
+  distance: z.number().int(),
 });
 /** An uploaded evidence file as /api/evidence and the incident upload answer it. */
 export const evidenceSchema = z.object({
-  id: z.string(), communityId: z.string(), fileName: z.string(), mimeType: z.string(), sizeBytes: z.number().int(), sha256: z.string(),
-  takenAt: z.date().nullable(), gps: z.object({ lat: z.number(), lon: z.number() }).nullable(),
-  thumbnailUrl: z.string().nullable(), url: z.string(), createdAt: z.date(), usedBefore: z.array(usedBefore),
+  id: z.string(),
+  communityId: z.string(),
+  fileName: z.string(),
+  mimeType: z.string(),
+  sizeBytes: z.number().int(),
+  sha256: z.string(),
+  takenAt: z.date().nullable(),
+  gps: z.object({ lat: z.number(), lon: z.number() }).nullable(),
+  thumbnailUrl: z.string().nullable(),
+  url: z.string(),
+  createdAt: z.date(),
+  usedBefore: z.array(usedBefore),
 });
 export const errorBody = z.object({ error: z.string(), message: z.string() });
 export const ok = z.object({ ok: z.literal(true) });
@@ -36,34 +49,70 @@ export const existingCivilDate = civilDate;
 /** Dates of assessment work (incidents, duty shifts): within the years a rulebook can cover, like the year filters. */
 export const workDate = civilDateIn(2000, 2100);
 /** A month of assessment work (yyyy-mm), in the years a rulebook can cover: no month 13, no year 0000. */
-export const workMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM (month must be YYYY-MM)')
+export const workMonth = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM (month must be YYYY-MM)')
   .refine((m) => Number(m.slice(0, 4)) >= 2000 && Number(m.slice(0, 4)) <= 2100, '年份应在 2000-2100 之间 (year 2000-2100)');
 /** An ISO-8601 instant with offset that exists (no 30 February), in years 1900-2100. */
-export const instant = z.iso.datetime({ offset: true, message: '时间格式应为 ISO 8601，如 2026-03-01T08:00:00+08:00 (ISO 8601 date-time with offset)' })
+export const instant = z.iso
+  .datetime({ offset: true, message: '时间格式应为 ISO 8601，如 2026-03-01T08:00:00+08:00 (ISO 8601 date-time with offset)' })
   .refine((s) => dateExists(s.slice(0, 10)), NO_SUCH_DATE)
   .refine((s) => Number(s.slice(0, 4)) >= 1900 && Number(s.slice(0, 4)) <= 2100, '年份应在 1900-2100 之间 (year 1900-2100)');
 /** A bigint id used as a page cursor: digits within PostgreSQL's int8. */
-export const int8Cursor = z.string()
+export const int8Cursor = z
+  .string()
   .regex(/^\d{1,19}$/, '翻页位置应为正整数，请使用上一页最后一条的 id (cursor must be the last id of the previous page)')
   // zod runs this even when the regex failed: BigInt('null') would throw (a 500 npm run fuzz found).
-  .refine((s) => !/^\d{1,19}$/.test(s) || BigInt(s) <= 9223372036854775807n, '翻页位置超出范围，请使用上一页最后一条的 id (cursor out of range)');
+  .refine(
+    (s) => !/^\d{1,19}$/.test(s) || BigInt(s) <= 9223372036854775807n,
+    '翻页位置超出范围，请使用上一页最后一条的 id (cursor out of range)',
+  );
 /** Error responses every authenticated route may give; listed so they appear in /docs. */
 export const authErrors = { 401: errorBody, 403: errorBody };
 
 export const deduction = z.object({
-  id: z.string(), businessKey: z.string(), kind: z.enum(['DEDUCTION', 'REVERSAL']), communityId: z.string(), ruleId: z.string(),
-  section: z.string(), item: z.string(), periodKey: z.string().nullable(), subjectId: z.string().nullable(), obligationId: z.string().nullable(),
-  points: z.number(), explanation: z.string(), recordedBy: z.string(), occurredAt: z.date(), createdAt: z.date(),
-  reversesId: z.string().nullable(), reversedById: z.string().nullable(),
+  id: z.string(),
+  businessKey: z.string(),
+  kind: z.enum(['DEDUCTION', 'REVERSAL']),
+  communityId: z.string(),
+  ruleId: z.string(),
+  section: z.string(),
+  item: z.string(),
+  periodKey: z.string().nullable(),
+  subjectId: z.string().nullable(),
+  obligationId: z.string().nullable(),
+  points: z.number(),
+  explanation: z.string(),
+  recordedBy: z.string(),
+  occurredAt: z.date(),
+  createdAt: z.date(),
+  reversesId: z.string().nullable(),
+  reversedById: z.string().nullable(),
 });
 
 export const appealStatus = z.enum(['PENDING', 'ACCEPTED', 'REJECTED']);
 export const appeal = z.object({
-  id: z.string(), deductionId: z.string(), communityId: z.string(), filedById: z.string(), reason: z.string(), status: appealStatus,
-  decidedById: z.string().nullable(), decisionReason: z.string().nullable(), decidedAt: z.date().nullable(), createdAt: z.date(),
+  id: z.string(),
+  deductionId: z.string(),
+  communityId: z.string(),
+  filedById: z.string(),
+  reason: z.string(),
+  status: appealStatus,
+  decidedById: z.string().nullable(),
+  decisionReason: z.string().nullable(),
+  decidedAt: z.date().nullable(),
+  createdAt: z.date(),
 });
 /** A file filed with an appeal; url and thumbnailUrl lead to the evidence routes (scope-checked, audited). */
-export const appealFile = z.object({ id: z.string(), fileName: z.string(), mimeType: z.string(), sizeBytes: z.number().int(), url: z.string(), thumbnailUrl: z.string().nullable(), createdAt: z.date() });
+export const appealFile = z.object({
+  id: z.string(),
+  fileName: z.string(),
+  mimeType: z.string(),
+  sizeBytes: z.number().int(),
+  url: z.string(),
+  thumbnailUrl: z.string().nullable(),
+  createdAt: z.date(),
+});
 export const reason = z.string().trim().min(2, '请填写理由（至少2个字） (a reason of at least 2 characters is required)').max(1000);
 
 /** NUL (PostgreSQL text cannot hold it) or half of a UTF-16 surrogate pair (not text at all). */
@@ -94,10 +143,17 @@ export function unsafeTextAt(value: unknown): string | undefined {
  * instead of a refinement on each of the schemas' strings.
  */
 export async function refuseUnsafeText(request: FastifyRequest): Promise<void> {
-  for (const [where, value] of [['请求内容', request.body], ['查询参数', request.query], ['路径', request.params]] as const) {
+  for (const [where, value] of [
+    ['请求内容', request.body],
+    ['查询参数', request.query],
+    ['路径', request.params],
+  ] as const) {
     const at = unsafeTextAt(value);
     if (at !== undefined) {
-      throw new BadRequestError(`${where}${at ? ` ${at} ` : ''}含有无法保存的字符（空字符或残缺的 Unicode 字符），请删除后重新输入 (text contains a NUL byte or a lone surrogate${at ? ` at ${at}` : ''})`, 'invalid_text');
+      throw new BadRequestError(
+        `${where}${at ? ` ${at} ` : ''}含有无法保存的字符（空字符或残缺的 Unicode 字符），请删除后重新输入 (text contains a NUL byte or a lone surrogate${at ? ` at ${at}` : ''})`,
+        'invalid_text',
+      );
     }
   }
 }
@@ -105,19 +161,50 @@ export async function refuseUnsafeText(request: FastifyRequest): Promise<void> {
 /** A task (one obligation) and its submissions, as /api/tasks, the review queue and escalations answer them. */
 export const taskStatus = z.enum(['SCHEDULED', 'OPEN', 'SUBMITTED', 'CLOSED', 'OVERDUE', 'CLOSED_LATE', 'WAIVED']);
 export const task = z.object({
-  id: z.string(), ruleId: z.string(), title: z.string(), clause: z.string(), communityId: z.string(), communityName: z.string(),
-  periodKey: z.string(), periodLabel: z.string(), subjectId: z.string().nullable(), kind: z.string(), status: taskStatus,
-  opensAt: z.date(), dueAt: z.date(), points: z.number(), requiredCount: z.number(), acceptedCount: z.number(),
-  assigneeId: z.string().nullable(), closedAt: z.date().nullable(), waiverReason: z.string().nullable(),
-  evidence: z.object({ minCount: z.number(), types: z.array(z.string()) }), requiresReview: z.boolean(),
-  pendingUnits: z.number(), rejectedReason: z.string().nullable(), subjectName: z.string().nullable(), assigneeName: z.string().nullable(),
+  id: z.string(),
+  ruleId: z.string(),
+  title: z.string(),
+  clause: z.string(),
+  communityId: z.string(),
+  communityName: z.string(),
+  periodKey: z.string(),
+  periodLabel: z.string(),
+  subjectId: z.string().nullable(),
+  kind: z.string(),
+  status: taskStatus,
+  opensAt: z.date(),
+  dueAt: z.date(),
+  points: z.number(),
+  requiredCount: z.number(),
+  acceptedCount: z.number(),
+  assigneeId: z.string().nullable(),
+  closedAt: z.date().nullable(),
+  waiverReason: z.string().nullable(),
+  evidence: z.object({ minCount: z.number(), types: z.array(z.string()) }),
+  requiresReview: z.boolean(),
+  pendingUnits: z.number(),
+  rejectedReason: z.string().nullable(),
+  subjectName: z.string().nullable(),
+  assigneeName: z.string().nullable(),
 });
 const file = z.object({
-  id: z.string(), fileName: z.string(), mimeType: z.string(), takenAt: z.date().nullable(),
-  gps: z.object({ lat: z.number(), lon: z.number() }).nullable(), url: z.string(), thumbnailUrl: z.string(), usedBefore: z.boolean(),
+  id: z.string(),
+  fileName: z.string(),
+  mimeType: z.string(),
+  takenAt: z.date().nullable(),
+  gps: z.object({ lat: z.number(), lon: z.number() }).nullable(),
+  url: z.string(),
+  thumbnailUrl: z.string(),
+  usedBefore: z.boolean(),
 });
 export const submission = z.object({
-  id: z.string(), status: z.enum(['PENDING_REVIEW', 'ACCEPTED', 'REJECTED']), late: z.boolean(), units: z.number(), note: z.string().nullable(),
-  createdAt: z.date(), submittedById: z.string(), files: z.array(file),
+  id: z.string(),
+  status: z.enum(['PENDING_REVIEW', 'ACCEPTED', 'REJECTED']),
+  late: z.boolean(),
+  units: z.number(),
+  note: z.string().nullable(),
+  createdAt: z.date(),
+  submittedById: z.string(),
+  files: z.array(file),
   review: z.object({ decision: z.enum(['APPROVED', 'REJECTED']), reason: z.string().nullable(), at: z.date() }).nullable(),
 });

@@ -8,7 +8,12 @@ import { authErrors, errorBody, id } from './schemas';
 import { CLAUSE_COUNTINGS } from '../../domain';
 
 const query = z.object({
-  year: z.coerce.number().int().min(2000, '年份应在 2000-2100 之间 (year 2000-2100)').max(2100, '年份应在 2000-2100 之间 (year 2000-2100)').optional(),
+  year: z.coerce
+    .number()
+    .int()
+    .min(2000, '年份应在 2000-2100 之间 (year 2000-2100)')
+    .max(2100, '年份应在 2000-2100 之间 (year 2000-2100)')
+    .optional(),
   month: z.coerce.number().int().min(1, '月份应为 1-12 (month 1-12)').max(12, '月份应为 1-12 (month 1-12)').optional(),
 });
 const page = query.extend({
@@ -19,11 +24,27 @@ const amounts = { ytdDeducted: z.number(), monthDeducted: z.number() };
 const head = { year: z.number(), month: z.number(), baseScore: z.number(), rankOutOf: z.number() };
 const layout = {
   rows: z.array(z.object({ section: z.string(), item: z.string() })),
-  clauses: z.array(z.object({ section: z.string(), item: z.string(), clauseId: z.string(), text: z.string(), amount: z.number(), counting: z.enum(CLAUSE_COUNTINGS) })),
+  clauses: z.array(
+    z.object({
+      section: z.string(),
+      item: z.string(),
+      clauseId: z.string(),
+      text: z.string(),
+      amount: z.number(),
+      counting: z.enum(CLAUSE_COUNTINGS),
+    }),
+  ),
 };
 const row = z.object({
-  id: z.string(), code: z.string(), name: z.string(), rank: z.number(), total: z.number(), totalByMonth: z.array(z.number()), ...amounts,
-  openObligationsThisMonth: z.number(), pointsAtRiskThisMonth: z.number(),
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  rank: z.number(),
+  total: z.number(),
+  totalByMonth: z.array(z.number()),
+  ...amounts,
+  openObligationsThisMonth: z.number(),
+  pointsAtRiskThisMonth: z.number(),
   otherDeducted: z.number(),
 });
 const breakdown = row.extend({
@@ -32,54 +53,109 @@ const breakdown = row.extend({
   clauses: z.array(z.object({ clauseId: z.string(), count: z.number(), ...amounts, full: z.boolean() })),
 });
 
-export const scoreboardRoutes = (deps: { scoreboard: ScoreboardService }): FastifyPluginAsync => async (app) => {
-  const service = deps.scoreboard;
-  const typed = app.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', requireAuth);
+export const scoreboardRoutes =
+  (deps: { scoreboard: ScoreboardService }): FastifyPluginAsync =>
+  async (app) => {
+    const service = deps.scoreboard;
+    const typed = app.withTypeProvider<ZodTypeProvider>();
+    app.addHook('onRequest', requireAuth);
 
-  typed.get('/', {
-    schema: {
-      summary: 'The ranking: one page of the caller\'s communities, best rank first, each ranked township-wide, with month and year-to-date totals, trend and points at risk',
-      tags: ['scoreboard'], querystring: page, response: { 200: z.object({ ...head, inScope: z.number(), offset: z.number(), communities: z.array(row) }), 400: errorBody, ...authErrors },
-    },
-  }, async (request) => {
-    const { offset, limit, ...month } = request.query;
-    return service.compute(currentUser(request), month, { offset, limit });
-  });
+    typed.get(
+      '/',
+      {
+        schema: {
+          summary:
+            "The ranking: one page of the caller's communities, best rank first, each ranked township-wide, with month and year-to-date totals, trend and points at risk",
+          tags: ['scoreboard'],
+          querystring: page,
+          response: {
+            200: z.object({ ...head, inScope: z.number(), offset: z.number(), communities: z.array(row) }),
+            400: errorBody,
+            ...authErrors,
+          },
+        },
+      },
+      async (request) => {
+        const { offset, limit, ...month } = request.query;
+        return service.compute(currentUser(request), month, { offset, limit });
+      },
+    );
 
-  typed.get('/communities/:communityId', {
-    schema: {
-      summary: 'One community of the caller\'s scope, ranked township-wide, with its breakdown by rubric item and clause',
-      tags: ['scoreboard'], params: z.object({ communityId: id }), querystring: query,
-      response: { 200: z.object({ ...head, ...layout, community: breakdown }), 400: errorBody, 404: errorBody, ...authErrors },
-    },
-  }, async (request) => service.community(currentUser(request), request.query, request.params.communityId));
+    typed.get(
+      '/communities/:communityId',
+      {
+        schema: {
+          summary: "One community of the caller's scope, ranked township-wide, with its breakdown by rubric item and clause",
+          tags: ['scoreboard'],
+          params: z.object({ communityId: id }),
+          querystring: query,
+          response: { 200: z.object({ ...head, ...layout, community: breakdown }), 400: errorBody, 404: errorBody, ...authErrors },
+        },
+      },
+      async (request) => service.community(currentUser(request), request.query, request.params.communityId),
+    );
 
-  typed.get('/deductions', {
-    schema: {
-      summary: 'The year\'s deductions to the month (default: this month), each with what it counts for after its clause\'s cap (0: 本项已扣满; null: reversed)',
-      tags: ['scoreboard'], querystring: query.extend({ communityId: id.optional() }),
-      response: { 200: z.array(z.object({
-        id: z.string(), communityName: z.string(), item: z.string(), ruleTitle: z.string(), explanation: z.string(), occurredAt: z.date(), counted: z.number().nullable(), reversed: z.boolean(),
-      })), 400: errorBody, ...authErrors },
-    },
-  }, async (request) => (await service.details(currentUser(request), request.query)).reverse()
-    .map((d) => ({ id: d.id, communityName: d.communityName, item: d.item, ruleTitle: d.ruleTitle, explanation: d.explanation, occurredAt: d.occurredAt, counted: d.counted, reversed: d.reversed })));
+    typed.get(
+      '/deductions',
+      {
+        schema: {
+          summary:
+            "The year's deductions to the month (default: this month), each with what it counts for after its clause's cap (0: 本项已扣满; null: reversed)",
+          tags: ['scoreboard'],
+          querystring: query.extend({ communityId: id.optional() }),
+          response: {
+            200: z.array(
+              z.object({
+                id: z.string(),
+                communityName: z.string(),
+                item: z.string(),
+                ruleTitle: z.string(),
+                explanation: z.string(),
+                occurredAt: z.date(),
+                counted: z.number().nullable(),
+                reversed: z.boolean(),
+              }),
+            ),
+            400: errorBody,
+            ...authErrors,
+          },
+        },
+      },
+      async (request) =>
+        (await service.details(currentUser(request), request.query)).reverse().map((d) => ({
+          id: d.id,
+          communityName: d.communityName,
+          item: d.item,
+          ruleTitle: d.ruleTitle,
+          explanation: d.explanation,
+          occurredAt: d.occurredAt,
+          counted: d.counted,
+          reversed: d.reversed,
+        })),
+    );
 
-  typed.get('/export', {
-    schema: {
-      summary: 'The scoreboard as .xlsx laid out like the rubric, with a sheet of every deduction (streamed)', tags: ['scoreboard'], querystring: query,
-      produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
-      response: { 200: z.string().describe('the .xlsx file'), 400: errorBody, ...authErrors },
-    },
-  }, async (request, reply) => {
-    const user = currentUser(request);
-    const now = new Date();
-    const [data, details] = await Promise.all([service.full(user, request.query, now), service.details(user, request.query, now)]);
-    return reply
-      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename="scoreboard-${data.year}-${String(data.month).padStart(2, '0')}.xlsx"`)
-      // Fastify sends a stream as it is, past the response schema (which documents the file for OpenAPI).
-      .send(streamScoreboardWorkbook(data, details) as never);
-  });
-};
+    typed.get(
+      '/export',
+      {
+        schema: {
+          summary: 'The scoreboard as .xlsx laid out like the rubric, with a sheet of every deduction (streamed)',
+          tags: ['scoreboard'],
+          querystring: query,
+          produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+          response: { 200: z.string().describe('the .xlsx file'), 400: errorBody, ...authErrors },
+        },
+      },
+      async (request, reply) => {
+        const user = currentUser(request);
+        const now = new Date();
+        const [data, details] = await Promise.all([service.full(user, request.query, now), service.details(user, request.query, now)]);
+        return (
+          reply
+            .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+            .header('content-disposition', `attachment; filename="scoreboard-${data.year}-${String(data.month).padStart(2, '0')}.xlsx"`)
+            // Fastify sends a stream as it is, past the response schema (which documents the file for OpenAPI).
+            .send(streamScoreboardWorkbook(data, details) as never)
+        );
+      },
+    );
+  };

@@ -6,65 +6,152 @@ import type { TaskService } from '../services/task-service';
 import { authErrors, errorBody, id, idParams, instant, reason, submission, task, taskStatus as status } from './schemas';
 
 // What the workflow says after the change (its state), trimmed to what a client needs.
-const workflowState = z.object({ status, dueAt: z.string(), acceptedUnits: z.number(), requiredUnits: z.number(), deducted: z.boolean(), escalationLevel: z.number(), acknowledged: z.boolean(), closedAt: z.string().optional(), waiverReason: z.string().optional() });
+const workflowState = z.object({
+  status,
+  dueAt: z.string(),
+  acceptedUnits: z.number(),
+  requiredUnits: z.number(),
+  deducted: z.boolean(),
+  escalationLevel: z.number(),
+  acknowledged: z.boolean(),
+  closedAt: z.string().optional(),
+  waiverReason: z.string().optional(),
+});
 const refusals = { 400: errorBody, 404: errorBody, 409: errorBody, 503: errorBody, ...authErrors };
 
-export const taskRoutes = (service: TaskService): FastifyPluginAsync => async (app) => {
-  const typed = app.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', requireAuth);
+export const taskRoutes =
+  (service: TaskService): FastifyPluginAsync =>
+  async (app) => {
+    const typed = app.withTypeProvider<ZodTypeProvider>();
+    app.addHook('onRequest', requireAuth);
 
-  typed.get('/', {
-    schema: {
-      summary: 'Tasks in scope; scope=mine keeps what still needs work (overdue first, then by deadline) and what was closed in the last 3 days', tags: ['tasks'],
-      querystring: z.object({ scope: z.enum(['mine', 'all']).default('mine'), communityId: id.optional() }),
-      response: { 200: z.object({ tasks: z.array(task) }), ...authErrors },
-    },
-  }, async (request) => ({ tasks: await service.list(currentUser(request), { ...request.query, now: new Date() }) }));
+    typed.get(
+      '/',
+      {
+        schema: {
+          summary:
+            'Tasks in scope; scope=mine keeps what still needs work (overdue first, then by deadline) and what was closed in the last 3 days',
+          tags: ['tasks'],
+          querystring: z.object({ scope: z.enum(['mine', 'all']).default('mine'), communityId: id.optional() }),
+          response: { 200: z.object({ tasks: z.array(task) }), ...authErrors },
+        },
+      },
+      async (request) => ({ tasks: await service.list(currentUser(request), { ...request.query, now: new Date() }) }),
+    );
 
-  typed.get('/:id', {
-    schema: { summary: 'A task with its rubric clause, required evidence and submissions', tags: ['tasks'], params: idParams, response: { 200: task.extend({ submissions: z.array(submission), requestNote: z.string().nullable() }), 404: errorBody, ...authErrors } },
-  }, async (request) => service.detail(currentUser(request), request.params.id));
+    typed.get(
+      '/:id',
+      {
+        schema: {
+          summary: 'A task with its rubric clause, required evidence and submissions',
+          tags: ['tasks'],
+          params: idParams,
+          response: {
+            200: task.extend({ submissions: z.array(submission), requestNote: z.string().nullable() }),
+            404: errorBody,
+            ...authErrors,
+          },
+        },
+      },
+      async (request) => service.detail(currentUser(request), request.params.id),
+    );
 
-  typed.post('/:id/submissions', {
-    schema: {
-      summary: 'Submit uploaded evidence; the task workflow accepts or refuses it', tags: ['tasks'], params: idParams,
-      body: z.object({ evidenceIds: z.array(id).min(1, '请至少选择一份已上传的证据 (at least one evidence id)').max(50), note: z.string().max(500).optional(), units: z.number().int().min(1).max(31).optional() }),
-      response: { 200: workflowState, ...refusals },
-    },
-  }, async (request) => service.submit(currentUser(request), request.params.id, request.body));
+    typed.post(
+      '/:id/submissions',
+      {
+        schema: {
+          summary: 'Submit uploaded evidence; the task workflow accepts or refuses it',
+          tags: ['tasks'],
+          params: idParams,
+          body: z.object({
+            evidenceIds: z.array(id).min(1, '请至少选择一份已上传的证据 (at least one evidence id)').max(50),
+            note: z.string().max(500).optional(),
+            units: z.number().int().min(1).max(31).optional(),
+          }),
+          response: { 200: workflowState, ...refusals },
+        },
+      },
+      async (request) => service.submit(currentUser(request), request.params.id, request.body),
+    );
 
-  typed.post('/:id/submissions/:submissionId/review', {
-    onRequest: allow('tasks.review'),
-    schema: {
-      summary: 'Approve, or reject with a reason (reopens the task)', tags: ['tasks'], params: z.object({ id, submissionId: id }),
-      body: z.object({ decision: z.enum(['approve', 'reject']), reason: z.string().trim().max(500).optional() }),
-      response: { 200: workflowState, ...refusals },
-    },
-  }, async (request) => service.review(currentUser(request), request.params.id, request.params.submissionId, request.body));
+    typed.post(
+      '/:id/submissions/:submissionId/review',
+      {
+        onRequest: allow('tasks.review'),
+        schema: {
+          summary: 'Approve, or reject with a reason (reopens the task)',
+          tags: ['tasks'],
+          params: z.object({ id, submissionId: id }),
+          body: z.object({ decision: z.enum(['approve', 'reject']), reason: z.string().trim().max(500).optional() }),
+          response: { 200: workflowState, ...refusals },
+        },
+      },
+      async (request) => service.review(currentUser(request), request.params.id, request.params.submissionId, request.body),
+    );
 
-  typed.post('/:id/extend', {
-    onRequest: allow('tasks.extend'),
-    schema: { summary: 'Extend the deadline, with a reason (audited)', tags: ['tasks'], params: idParams, body: z.object({ newDueAt: instant.transform((s) => new Date(s)), reason }), response: { 200: workflowState, ...refusals } },
-  }, async (request) => service.extend(currentUser(request), request.params.id, request.body));
+    typed.post(
+      '/:id/extend',
+      {
+        onRequest: allow('tasks.extend'),
+        schema: {
+          summary: 'Extend the deadline, with a reason (audited)',
+          tags: ['tasks'],
+          params: idParams,
+          body: z.object({ newDueAt: instant.transform((s) => new Date(s)), reason }),
+          response: { 200: workflowState, ...refusals },
+        },
+      },
+      async (request) => service.extend(currentUser(request), request.params.id, request.body),
+    );
 
-  typed.get('/:id/assignees', {
-    onRequest: allow('tasks.assign'),
-    schema: { summary: 'Who the task may be assigned to: active staff and secretaries of its community', tags: ['tasks'], params: idParams, response: { 200: z.object({ users: z.array(z.object({ id: z.string(), displayName: z.string(), role: z.string() })) }), 404: errorBody, ...authErrors } },
-  }, async (request) => ({ users: await service.assignable(currentUser(request), request.params.id) }));
+    typed.get(
+      '/:id/assignees',
+      {
+        onRequest: allow('tasks.assign'),
+        schema: {
+          summary: 'Who the task may be assigned to: active staff and secretaries of its community',
+          tags: ['tasks'],
+          params: idParams,
+          response: {
+            200: z.object({ users: z.array(z.object({ id: z.string(), displayName: z.string(), role: z.string() })) }),
+            404: errorBody,
+            ...authErrors,
+          },
+        },
+      },
+      async (request) => ({ users: await service.assignable(currentUser(request), request.params.id) }),
+    );
 
-  typed.post('/:id/assign', {
-    onRequest: allow('tasks.assign'),
-    schema: {
-      summary: 'Assign the task to one person of its community (null: back to all its staff); reminders go to the assignee (audited)', tags: ['tasks'], params: idParams,
-      body: z.object({ assigneeId: id.nullable() }), response: { 200: task.extend({ submissions: z.array(submission) }), ...refusals },
-    },
-  }, async (request) => {
-    await service.assign(currentUser(request), actorOf(request), request.params.id, request.body.assigneeId);
-    return service.detail(currentUser(request), request.params.id);
-  });
+    typed.post(
+      '/:id/assign',
+      {
+        onRequest: allow('tasks.assign'),
+        schema: {
+          summary: 'Assign the task to one person of its community (null: back to all its staff); reminders go to the assignee (audited)',
+          tags: ['tasks'],
+          params: idParams,
+          body: z.object({ assigneeId: id.nullable() }),
+          response: { 200: task.extend({ submissions: z.array(submission) }), ...refusals },
+        },
+      },
+      async (request) => {
+        await service.assign(currentUser(request), actorOf(request), request.params.id, request.body.assigneeId);
+        return service.detail(currentUser(request), request.params.id);
+      },
+    );
 
-  typed.post('/:id/waive', {
-    onRequest: allow('tasks.waive'),
-    schema: { summary: 'Waive this period, with a reason (audited)', tags: ['tasks'], params: idParams, body: z.object({ reason }), response: { 200: workflowState, ...refusals } },
-  }, async (request) => service.waive(currentUser(request), request.params.id, request.body.reason));
-};
+    typed.post(
+      '/:id/waive',
+      {
+        onRequest: allow('tasks.waive'),
+        schema: {
+          summary: 'Waive this period, with a reason (audited)',
+          tags: ['tasks'],
+          params: idParams,
+          body: z.object({ reason }),
+          response: { 200: workflowState, ...refusals },
+        },
+      },
+      async (request) => service.waive(currentUser(request), request.params.id, request.body.reason),
+    );
+  };

@@ -28,7 +28,11 @@ export class DelayedError extends HttpError {
   constructor(waitMs: number) {
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));
     const wait = seconds >= 120 ? `${Math.ceil(seconds / 60)} 分钟` : `${seconds} 秒`;
-    super(429, 'login_delayed', `密码错误次数较多，请 ${wait}后再试；急需登录请联系管理员解除限制 (too many wrong passwords: retry in ${seconds} s, or ask an admin to unlock)`);
+    super(
+      429,
+      'login_delayed',
+      `密码错误次数较多，请 ${wait}后再试；急需登录请联系管理员解除限制 (too many wrong passwords: retry in ${seconds} s, or ask an admin to unlock)`,
+    );
   }
 }
 
@@ -57,7 +61,7 @@ export function authService(repo: AuthRepository, now: () => Date = () => new Da
       const key = loginKey(input.username, input.ip);
       await waitOut(key, at);
       const user = await repo.findLoginUser(input.username);
-      const right = await verifyPassword(user?.passwordHash ?? await dummy(), input.password);
+      const right = await verifyPassword(user?.passwordHash ?? (await dummy()), input.password);
       if (!user || !user.active || !right) {
         await repo.recordFailure(key, at, until(at), user ? { id: user.id, ip: input.ip, action: 'auth.login_failed' } : undefined);
         throw new UnauthorizedError(WRONG_CREDENTIALS);
@@ -66,7 +70,11 @@ export function authService(repo: AuthRepository, now: () => Date = () => new Da
       const token = randomBytes(32).toString('base64url');
       const csrfToken = randomBytes(32).toString('base64url');
       await repo.createSession({
-        userId: user.id, tokenHash: hashToken(token), csrfToken, ip: input.ip, userAgent: input.userAgent?.slice(0, 300),
+        userId: user.id,
+        tokenHash: hashToken(token),
+        csrfToken,
+        ip: input.ip,
+        userAgent: input.userAgent?.slice(0, 300),
         expiresAt: new Date(at.getTime() + SESSION_TTL_MS),
       });
       return { token, csrfToken };
@@ -76,7 +84,13 @@ export function authService(repo: AuthRepository, now: () => Date = () => new Da
       return repo.deleteSession(sessionId, actor);
     },
 
-    async changePassword(input: { userId: string; sessionId: string; currentPassword: string; newPassword: string; actor: Actor }): Promise<void> {
+    async changePassword(input: {
+      userId: string;
+      sessionId: string;
+      currentPassword: string;
+      newPassword: string;
+      actor: Actor;
+    }): Promise<void> {
       const at = now();
       const key = passwordKey(input.userId);
       await waitOut(key, at);
@@ -87,7 +101,10 @@ export function authService(repo: AuthRepository, now: () => Date = () => new Da
       }
       await repo.clearThrottle(key);
       if (input.newPassword.length < MIN_PASSWORD_LENGTH) {
-        throw new BadRequestError(`新密码至少 ${MIN_PASSWORD_LENGTH} 个字符 (new password needs at least ${MIN_PASSWORD_LENGTH} characters)`, 'weak_password');
+        throw new BadRequestError(
+          `新密码至少 ${MIN_PASSWORD_LENGTH} 个字符 (new password needs at least ${MIN_PASSWORD_LENGTH} characters)`,
+          'weak_password',
+        );
       }
       if (input.newPassword === input.currentPassword) {
         throw new BadRequestError('新密码不能与当前密码相同 (new password must differ from the current one)', 'weak_password');

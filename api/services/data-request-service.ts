@@ -61,7 +61,11 @@ export interface DataRequestView {
 }
 
 export function dataRequestService(deps: {
-  repo: DataRequestRepository; rulebooks: RulebookStore; temporal: { client: Pick<Client, 'workflow'>; taskQueue: string }; now: () => Date; log: FastifyBaseLogger;
+  repo: DataRequestRepository;
+  rulebooks: RulebookStore;
+  temporal: { client: Pick<Client, 'workflow'>; taskQueue: string };
+  now: () => Date;
+  log: FastifyBaseLogger;
 }) {
   const { repo } = deps;
 
@@ -74,9 +78,16 @@ export function dataRequestService(deps: {
   /** One instance per community, built the way the domain builds every reporting obligation. */
   function instancesOf(request: DataRequestRecord): { rulebook: Rulebook; instances: ObligationInstance[] } {
     const rulebook = rulebookAt(request.opensAt);
-    const instances = request.communityIds.map((communityId) => reportingObligation(rulebook, {
-      requestId: request.id, ruleId: request.ruleId, communityId, title: request.title, openedAt: request.opensAt, dueAt: request.dueAt,
-    }));
+    const instances = request.communityIds.map((communityId) =>
+      reportingObligation(rulebook, {
+        requestId: request.id,
+        ruleId: request.ruleId,
+        communityId,
+        title: request.title,
+        openedAt: request.opensAt,
+        dueAt: request.dueAt,
+      }),
+    );
     return { rulebook, instances };
   }
 
@@ -100,19 +111,37 @@ export function dataRequestService(deps: {
     const rule = rulebook.rules.find((r) => r.id === request.ruleId);
     const mine = instances.filter((i) => user.scope.includes(i.communityId));
     const keys = mine.map((i) => i.key);
-    const [parts, deductions, names] = await Promise.all([repo.parts(keys), repo.deductions(mine.map((i) => i.deduction.key)), repo.communityNames(mine.map((i) => i.communityId))]);
+    const [parts, deductions, names] = await Promise.all([
+      repo.parts(keys),
+      repo.deductions(mine.map((i) => i.deduction.key)),
+      repo.communityNames(mine.map((i) => i.communityId)),
+    ]);
     return {
-      id: request.id, title: request.title, ruleId: request.ruleId, ruleTitle: rule?.title ?? request.ruleId, item: rule?.item ?? '', clause: rule?.clause ?? '',
-      points: rule?.deduction.amount ?? 0, note: request.note, opensAt: request.opensAt, dueAt: request.dueAt, createdAt: request.createdAt,
-      communities: mine.map((i): RequestPartView => {
-        const part = parts.find((p) => p.businessKey === i.key);
-        const d = deductions.find((x) => x.businessKey === i.deduction.key);
-        return {
-          communityId: i.communityId, communityName: names.get(i.communityId) ?? '', taskId: part?.taskId ?? null,
-          status: part?.status ?? 'NOT_STARTED', closedAt: part?.closedAt ?? null,
-          deduction: d ? { id: d.id, points: d.points, reversed: d.reversed } : null,
-        };
-      }).sort((a, b) => (a.communityName < b.communityName ? -1 : a.communityName > b.communityName ? 1 : 0)),
+      id: request.id,
+      title: request.title,
+      ruleId: request.ruleId,
+      ruleTitle: rule?.title ?? request.ruleId,
+      item: rule?.item ?? '',
+      clause: rule?.clause ?? '',
+      points: rule?.deduction.amount ?? 0,
+      note: request.note,
+      opensAt: request.opensAt,
+      dueAt: request.dueAt,
+      createdAt: request.createdAt,
+      communities: mine
+        .map((i): RequestPartView => {
+          const part = parts.find((p) => p.businessKey === i.key);
+          const d = deductions.find((x) => x.businessKey === i.deduction.key);
+          return {
+            communityId: i.communityId,
+            communityName: names.get(i.communityId) ?? '',
+            taskId: part?.taskId ?? null,
+            status: part?.status ?? 'NOT_STARTED',
+            closedAt: part?.closedAt ?? null,
+            deduction: d ? { id: d.id, points: d.points, reversed: d.reversed } : null,
+          };
+        })
+        .sort((a, b) => (a.communityName < b.communityName ? -1 : a.communityName > b.communityName ? 1 : 0)),
     };
   }
 
@@ -125,7 +154,14 @@ export function dataRequestService(deps: {
   return {
     /** The reporting rules in force now, for the form. */
     rules() {
-      return reportingRules(rulebookAt(deps.now())).map((r) => ({ id: r.id, section: r.section, item: r.item, title: r.title, clause: r.clause, points: r.deduction.amount }));
+      return reportingRules(rulebookAt(deps.now())).map((r) => ({
+        id: r.id,
+        section: r.section,
+        item: r.item,
+        title: r.title,
+        clause: r.clause,
+        points: r.deduction.amount,
+      }));
     },
 
     async create(user: SessionUser, input: DataRequestInput, actor: Actor): Promise<{ request: DataRequestView; notStarted: number }> {
@@ -134,21 +170,40 @@ export function dataRequestService(deps: {
       const rules = reportingRules(rulebook);
       const rule = rules.find((r) => r.id === input.ruleId);
       if (!rule) {
-        throw new BadRequestError(`「${input.ruleId}」不是 ${rulebook.year} 年考核细则中的资料报送规则，请从以下规则中选择：${describeRuleChoices(rules)} (unknown or non-reporting rule)`, 'unknown_rule');
+        throw new BadRequestError(
+          `「${input.ruleId}」不是 ${rulebook.year} 年考核细则中的资料报送规则，请从以下规则中选择：${describeRuleChoices(rules)} (unknown or non-reporting rule)`,
+          'unknown_rule',
+        );
       }
       const communityIds = [...new Set(input.communityIds)];
       const outside = communityIds.filter((c) => !user.scope.includes(c));
       if (outside.length > 0) throw new NotFoundError(`社区（村）${outside.join('、')}`);
       if (input.dueAt.getTime() < now.getTime() + MIN_LEAD_MS) {
-        throw new BadRequestError('截止时间至少应在发送后1小时，请给社区留出准备时间 (dueAt must be at least an hour from now)', 'due_too_soon');
+        throw new BadRequestError(
+          '截止时间至少应在发送后1小时，请给社区留出准备时间 (dueAt must be at least an hour from now)',
+          'due_too_soon',
+        );
       }
       const closes = assessmentClosesAt(rulebook.year);
       if (input.dueAt >= closes) {
-        throw new BadRequestError(`截止时间不能晚于 ${rulebook.year} 年度考核结束（${rulebook.year + 1}年1月31日）；跨年度的要求请在新年度细则生效后发送 (dueAt after the assessment closes)`, 'due_too_late');
+        throw new BadRequestError(
+          `截止时间不能晚于 ${rulebook.year} 年度考核结束（${rulebook.year + 1}年1月31日）；跨年度的要求请在新年度细则生效后发送 (dueAt after the assessment closes)`,
+          'due_too_late',
+        );
       }
-      const saved = await repo.create(user.townshipId, user.id, {
-        title: input.title, ruleId: rule.id, communityIds, opensAt: now, dueAt: input.dueAt, ...(input.note ? { note: input.note } : {}),
-      }, actor);
+      const saved = await repo.create(
+        user.townshipId,
+        user.id,
+        {
+          title: input.title,
+          ruleId: rule.id,
+          communityIds,
+          opensAt: now,
+          dueAt: input.dueAt,
+          ...(input.note ? { note: input.note } : {}),
+        },
+        actor,
+      );
       const notStarted = await startAll(saved);
       return { request: await view(user, saved), notStarted };
     },
@@ -166,7 +221,10 @@ export function dataRequestService(deps: {
       const request = await load(user, id);
       const failed = await startAll(request);
       if (failed > 0) {
-        throw new UnavailableError('workflow_unavailable', `任务服务暂时不可用，仍有 ${failed} 个社区（村）的任务未下发，请稍后重试；要求本身已保存 (the scheduler is unavailable, try again)`);
+        throw new UnavailableError(
+          'workflow_unavailable',
+          `任务服务暂时不可用，仍有 ${failed} 个社区（村）的任务未下发，请稍后重试；要求本身已保存 (the scheduler is unavailable, try again)`,
+        );
       }
       return view(user, request);
     },

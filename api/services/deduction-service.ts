@@ -8,7 +8,6 @@ import type { RulebookStore } from '../../platform/rulebook-store';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { evidenceView } from './evidence/evidence-view';
 
-
 /** Recorded by an official through POST /api/incidents (not by a deadline), and not a reversal. */
 export function isIncident(d: Pick<DeductionView, 'kind' | 'businessKey'>): boolean {
   return d.kind === 'DEDUCTION' && d.businessKey.split('|')[2] === 'incident';
@@ -38,18 +37,37 @@ export function deductionService(repo: DeductionRepository, rulebooks?: Rulebook
     async detail(user: SessionUser, id: string) {
       const found = await repo.detail(user.scope, id);
       if (!found) throw new NotFoundError('扣分记录');
-      const name = (uid: string | null) => (uid ? found.userNames.get(uid) ?? null : null);
+      const name = (uid: string | null) => (uid ? (found.userNames.get(uid) ?? null) : null);
       const withName = (d: DeductionView) => ({ ...d, recordedByName: name(d.recordedBy) });
       return {
         ...withName(found.deduction),
         // Links to the file and thumbnail routes, which check scope and audit each read themselves.
         evidence: found.evidence.map((e) => {
           const { id, fileName, mimeType, sizeBytes, sha256, takenAt, gps, url, thumbnailUrl, createdAt } = evidenceView(e, []);
-          return { id, fileName, mimeType, sizeBytes, sha256, takenAt, gps, url, thumbnailUrl, createdAt, uploadedById: e.uploadedById, uploadedByName: name(e.uploadedById), source: e.source };
+          return {
+            id,
+            fileName,
+            mimeType,
+            sizeBytes,
+            sha256,
+            takenAt,
+            gps,
+            url,
+            thumbnailUrl,
+            createdAt,
+            uploadedById: e.uploadedById,
+            uploadedByName: name(e.uploadedById),
+            source: e.source,
+          };
         }),
         reversal: found.reversal ? withName(found.reversal) : null,
         reverses: found.reverses ? withName(found.reverses) : null,
-        appeals: found.appeals.map(({ files, ...a }) => ({ ...a, filedByName: name(a.filedById), decidedByName: name(a.decidedById), files: files.map(appealFile) })),
+        appeals: found.appeals.map(({ files, ...a }) => ({
+          ...a,
+          filedByName: name(a.filedById),
+          decidedByName: name(a.decidedById),
+          files: files.map(appealFile),
+        })),
       };
     },
 
@@ -64,16 +82,22 @@ export function deductionService(repo: DeductionRepository, rulebooks?: Rulebook
     /** Attachments are uploads made first through POST /api/evidence (the same checks and limits as task evidence). */
     async fileAppeal(user: SessionUser, deductionId: string, reason: string, evidenceIds: string[], actor: Actor): Promise<AppealView> {
       const d = await get(user, deductionId);
-      if (!may(user.role, 'appeals.file')) throw new ForbiddenError('申诉由本社区（村）干部或书记提出 (appeals are filed by the community staff or secretary)');
+      if (!may(user.role, 'appeals.file'))
+        throw new ForbiddenError('申诉由本社区（村）干部或书记提出 (appeals are filed by the community staff or secretary)');
       reversible(d);
-      if (await repo.hasPendingAppeal(d.id)) throw new ConflictError('该扣分已有待处理的申诉 (an appeal on this deduction is already pending)', 'appeal_pending');
+      if (await repo.hasPendingAppeal(d.id))
+        throw new ConflictError('该扣分已有待处理的申诉 (an appeal on this deduction is already pending)', 'appeal_pending');
       const unique = [...new Set(evidenceIds)];
       const free = await repo.attachable(d.communityId, unique);
       if (free.length !== unique.length) {
-        throw new BadRequestError('有附件无法使用：请上传本社区的文件，且每个文件只能用于一处（任务、事件或申诉） (an attachment is unknown, of another community, or already used)', 'evidence_not_attachable');
+        throw new BadRequestError(
+          '有附件无法使用：请上传本社区的文件，且每个文件只能用于一处（任务、事件或申诉） (an attachment is unknown, of another community, or already used)',
+          'evidence_not_attachable',
+        );
       }
       const appeal = await repo.fileAppeal(d, reason, unique, actor);
-      if (!appeal) throw new ConflictError('附件刚被用于别处，请重新上传后再提出申诉 (an attachment was used elsewhere meanwhile)', 'evidence_taken');
+      if (!appeal)
+        throw new ConflictError('附件刚被用于别处，请重新上传后再提出申诉 (an attachment was used elsewhere meanwhile)', 'evidence_taken');
       return appeal;
     },
 
@@ -82,7 +106,9 @@ export function deductionService(repo: DeductionRepository, rulebooks?: Rulebook
       const rows = await repo.listAppeals(user.scope, q);
       // The rule by its title, from the rulebook of the year the deduction counts in (never the rule id).
       return rows.map(({ files, ruleId, occurredAt, ...a }) => ({
-        ...a, ruleTitle: rulebooks?.forInstant(occurredAt)?.rules.find((r) => r.id === ruleId)?.title ?? a.item, files: files.map(appealFile),
+        ...a,
+        ruleTitle: rulebooks?.forInstant(occurredAt)?.rules.find((r) => r.id === ruleId)?.title ?? a.item,
+        files: files.map(appealFile),
       }));
     },
 
@@ -93,7 +119,8 @@ export function deductionService(repo: DeductionRepository, rulebooks?: Rulebook
       const d = await get(user, appeal.deductionId);
       if (decision === 'ACCEPTED') reversible(d);
       const result = await repo.decideAppeal(appeal, d, decision, reason, actor);
-      if (!result) throw new ConflictError('该申诉已处理，或扣分已被撤销 (appeal already decided or deduction already reversed)', 'appeal_decided');
+      if (!result)
+        throw new ConflictError('该申诉已处理，或扣分已被撤销 (appeal already decided or deduction already reversed)', 'appeal_decided');
       return result;
     },
   };

@@ -25,7 +25,6 @@ import type { RulebookStore } from '../../platform/rulebook-store';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import type { PlanningEvents } from './planning-events';
 
-
 /** What the roster shows about the day's duty task. */
 export type CheckInState = 'done' | 'late' | 'pending' | 'missed' | 'waived' | 'not-planned' | 'not-assessed';
 
@@ -48,15 +47,26 @@ export interface RosterRow {
 export function checkInState(assessed: boolean, task: DutyShiftRecord['task']): CheckInState {
   if (!task) return assessed ? 'not-planned' : 'not-assessed';
   switch (task.status) {
-    case 'CLOSED': return 'done';
-    case 'CLOSED_LATE': return 'late';
-    case 'OVERDUE': return 'missed';
-    case 'WAIVED': return 'waived';
-    default: return 'pending';
+    case 'CLOSED':
+      return 'done';
+    case 'CLOSED_LATE':
+      return 'late';
+    case 'OVERDUE':
+      return 'missed';
+    case 'WAIVED':
+      return 'waived';
+    default:
+      return 'pending';
   }
 }
 
-export function dutyRosterService(deps: { repo: DutyShiftRepository; rulebooks: RulebookStore; events: PlanningEvents; now: () => Date; log: FastifyBaseLogger }) {
+export function dutyRosterService(deps: {
+  repo: DutyShiftRepository;
+  rulebooks: RulebookStore;
+  events: PlanningEvents;
+  now: () => Date;
+  log: FastifyBaseLogger;
+}) {
   const { repo } = deps;
   const seasonOf = (day: string) => dutySeasonOn(deps.rulebooks.forInstant(startOfDay(parseCivilDate(day))), day);
 
@@ -64,8 +74,16 @@ export function dutyRosterService(deps: { repo: DutyShiftRepository; rulebooks: 
     const assessed = seasonOf(s.dutyDate) !== undefined;
     const checkIn = checkInState(assessed, s.task);
     return {
-      id: s.id, communityId: s.communityId, communityName: s.communityName, dutyDate: s.dutyDate, userId: s.userId, userName: s.userName,
-      assessed, checkIn, checkedInAt: checkIn === 'done' || checkIn === 'late' ? s.task!.closedAt : null, taskId: s.task?.id ?? null,
+      id: s.id,
+      communityId: s.communityId,
+      communityName: s.communityName,
+      dutyDate: s.dutyDate,
+      userId: s.userId,
+      userName: s.userName,
+      assessed,
+      checkIn,
+      checkedInAt: checkIn === 'done' || checkIn === 'late' ? s.task!.closedAt : null,
+      taskId: s.task?.id ?? null,
     };
   };
 
@@ -83,7 +101,10 @@ export function dutyRosterService(deps: { repo: DutyShiftRepository; rulebooks: 
   }
 
   function checkEditor(user: SessionUser) {
-    if (!may(user.role, 'dutyShifts.edit')) throw new ForbiddenError('只有本社区书记、政法委员（综治办）和管理员可以编排值班表 (only the secretary, political-legal office and admin may edit rosters)');
+    if (!may(user.role, 'dutyShifts.edit'))
+      throw new ForbiddenError(
+        '只有本社区书记、政法委员（综治办）和管理员可以编排值班表 (only the secretary, political-legal office and admin may edit rosters)',
+      );
   }
 
   function checkNotPast(day: string) {
@@ -101,8 +122,15 @@ export function dutyRosterService(deps: { repo: DutyShiftRepository; rulebooks: 
   }
 
   /** Resolves user ids/usernames to members of the community; every problem, row by row. */
-  async function resolveUsers(user: SessionUser, communityId: string, rows: RosterRow[]): Promise<{ ids: string[]; problems: Array<{ row: number; message: string }> }> {
-    const found = await repo.findUsers(rows.flatMap((r) => (r.userId ? [r.userId] : [])), rows.flatMap((r) => (r.username ? [r.username] : [])));
+  async function resolveUsers(
+    user: SessionUser,
+    communityId: string,
+    rows: RosterRow[],
+  ): Promise<{ ids: string[]; problems: Array<{ row: number; message: string }> }> {
+    const found = await repo.findUsers(
+      rows.flatMap((r) => (r.userId ? [r.userId] : [])),
+      rows.flatMap((r) => (r.username ? [r.username] : [])),
+    );
     const members = new Set((await repo.activeMembers(communityId)).map((m) => m.id));
     const ids: string[] = [];
     const problems: Array<{ row: number; message: string }> = [];
@@ -124,7 +152,10 @@ export function dutyRosterService(deps: { repo: DutyShiftRepository; rulebooks: 
     try {
       await deps.events.onDutyShiftChanged(change);
     } catch (error) {
-      deps.log.error({ err: error, hook: 'onDutyShiftChanged' }, 'planning hook failed; the roster is saved and tonight\'s planner reads it');
+      deps.log.error(
+        { err: error, hook: 'onDutyShiftChanged' },
+        "planning hook failed; the roster is saved and tonight's planner reads it",
+      );
     }
   }
 
@@ -148,7 +179,8 @@ export function dutyRosterService(deps: { repo: DutyShiftRepository; rulebooks: 
       const { problems } = await resolveUsers(user, input.communityId, [input]);
       if (problems.length > 0) throw new BadRequestError(problems.map((p) => p.message).join('；'), 'invalid_roster');
       const result = await repo.set(input, actor);
-      if (result.previousUserId !== input.userId) await notify({ communityId: input.communityId, dutyDate: input.dutyDate, userId: input.userId });
+      if (result.previousUserId !== input.userId)
+        await notify({ communityId: input.communityId, dutyDate: input.dutyDate, userId: input.userId });
       const warning = outOfSeasonNote([input.dutyDate]);
       return { created: result.created, shift: view(result.shift), ...(warning ? { warning } : {}) };
     },
@@ -175,7 +207,7 @@ export function dutyRosterService(deps: { repo: DutyShiftRepository; rulebooks: 
       if (notPast.length === 0) throw new ConflictError(`${input.month} 已经过去，值班记录不能再修改`, 'past_day');
       // Today stays out of the import once its duty task has ended: that entry is a record now.
       const today = formatCivilDate(shanghaiDateOf(deps.now()));
-      const todayEnded = notPast[0] === today && await repo.dutyTaskEnded(input.communityId, today);
+      const todayEnded = notPast[0] === today && (await repo.dutyTaskEnded(input.communityId, today));
       const open = todayEnded ? notPast.slice(1) : notPast;
       const problems: string[] = [];
       const seen = new Set<string>();

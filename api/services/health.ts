@@ -24,7 +24,12 @@ export interface HealthReport {
 const WORKER_STALE_AFTER_MS = 75_000;
 const CHECK_DEADLINE_MS = 2_000;
 
-export interface HealthDeps { db: Database; temporal: Client; namespace: string; taskQueue: string }
+export interface HealthDeps {
+  db: Database;
+  temporal: Client;
+  namespace: string;
+  taskQueue: string;
+}
 
 export async function checkHealth(deps: HealthDeps, now = new Date()): Promise<HealthReport> {
   const [database, temporalCheck, worker] = await Promise.all([
@@ -43,7 +48,8 @@ async function checkWorker(deps: { temporal: Client; namespace: string; taskQueu
       namespace: deps.namespace,
       taskQueue: { name: deps.taskQueue, kind: proto.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
       taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-    }));
+    }),
+  );
   const lastSeen = Math.max(0, ...(response.pollers ?? []).map((p) => Number(p.lastAccessTime?.seconds ?? 0) * 1000));
   if (lastSeen === 0) throw new Error(`no worker is polling task queue "${deps.taskQueue}"`);
   const ageMs = now.getTime() - lastSeen;
@@ -65,6 +71,15 @@ async function timed(check: () => Promise<string | undefined>): Promise<CheckRes
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e); });
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
   });
 }

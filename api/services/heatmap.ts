@@ -81,13 +81,19 @@ export type HeatmapCache = ReturnType<typeof heatmapCache>;
 /** A month is settled (cacheable) two days after it ended: deadline-day workflow writes have landed by then. */
 const SETTLED_AFTER_MS = 2 * 86_400_000;
 
-export async function heatmapPage(deps: { tasks: TaskRepository; cache: HeatmapCache }, q: {
-  /** the page's communities, by code */
-  communities: ReadonlyArray<{ id: string; name: string }>;
-  /** the items (rules) in row order: the year's rulebook, or one section of it */
-  ruleIds: readonly string[];
-  year: number; month: number; section?: number; now: Date;
-}): Promise<HeatmapPage> {
+export async function heatmapPage(
+  deps: { tasks: TaskRepository; cache: HeatmapCache },
+  q: {
+    /** the page's communities, by code */
+    communities: ReadonlyArray<{ id: string; name: string }>;
+    /** the items (rules) in row order: the year's rulebook, or one section of it */
+    ruleIds: readonly string[];
+    year: number;
+    month: number;
+    section?: number;
+    now: Date;
+  },
+): Promise<HeatmapPage> {
   const { start: from, end: to } = monthPeriod(q.year, q.month);
   const communities = q.communities.map((c) => ({ id: c.id, name: c.name }));
   const ids = communities.map((c) => c.id);
@@ -97,7 +103,8 @@ export async function heatmapPage(deps: { tasks: TaskRepository; cache: HeatmapC
   if (cached) return cached;
   if (ids.length === 0) return { communities, statuses: [] };
   const [tasks, deducted] = await Promise.all([
-    deps.tasks.heatmapTasks(ids, from, to, q.section), deps.tasks.heatmapDeductions(ids, from, to, q.section),
+    deps.tasks.heatmapTasks(ids, from, to, q.section),
+    deps.tasks.heatmapDeductions(ids, from, to, q.section),
   ]);
   const row = new Map(ids.map((id, i) => [id, i]));
   const column = new Map(q.ruleIds.map((id, j) => [id, j]));
@@ -119,19 +126,33 @@ export async function heatmapPage(deps: { tasks: TaskRepository; cache: HeatmapC
 export const HEATMAP_PAGE = 100;
 
 /** One page of a month's heatmap as the caller sees it (the heatmap route and 总览 both answer with it). */
-export async function heatmapView(deps: { tasks: TaskRepository; cache: HeatmapCache; directory: CommunityDirectory; service: Pick<TaskService, 'rulebookFor'> }, user: SessionUser, q: {
-  year: number; month: number; section?: number; page: number; pageSize: number;
-}) {
+export async function heatmapView(
+  deps: { tasks: TaskRepository; cache: HeatmapCache; directory: CommunityDirectory; service: Pick<TaskService, 'rulebookFor'> },
+  user: SessionUser,
+  q: {
+    year: number;
+    month: number;
+    section?: number;
+    page: number;
+    pageSize: number;
+  },
+) {
   // Scope first: the caller's communities by code, one page of them; names come with the township's directory.
   const scope = new Set(user.scope);
   const mine = (await deps.directory.township(user.townshipId)).filter((c) => scope.has(c.id));
   const communities = mine.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
   // The rubric's layout: every item of the year's rulebook (of the section) is a row, every community of the page a column.
   const rules = (deps.service.rulebookFor(q.year)?.rules ?? []).filter((r) => q.section === undefined || r.section === q.section);
-  const map = await heatmapPage({ tasks: deps.tasks, cache: deps.cache }, { communities, ruleIds: rules.map((r) => r.id), year: q.year, month: q.month, section: q.section, now: new Date() });
+  const map = await heatmapPage(
+    { tasks: deps.tasks, cache: deps.cache },
+    { communities, ruleIds: rules.map((r) => r.id), year: q.year, month: q.month, section: q.section, now: new Date() },
+  );
   return {
-    month: `${q.year}-${String(q.month).padStart(2, '0')}`, section: q.section ?? null,
+    month: `${q.year}-${String(q.month).padStart(2, '0')}`,
+    section: q.section ?? null,
     page: { number: q.page, size: q.pageSize, communities: mine.length },
-    communities: map.communities, items: rules.map((r) => ({ ruleId: r.id, title: r.title })), statuses: map.statuses,
+    communities: map.communities,
+    items: rules.map((r) => ({ ruleId: r.id, title: r.title })),
+    statuses: map.statuses,
   };
 }

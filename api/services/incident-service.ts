@@ -4,7 +4,15 @@
 import type { Actor } from '../../db/audit-repository';
 import type { SessionUser } from '../../db/auth-repository';
 import type { DeductionRepository, DeductionView } from '../../db/deduction-repository';
-import { compareCivil, describeRuleChoices, formatCivilDate, incidentRules, parseCivilDate, shanghaiDateOf, startOfDay } from '../../domain';
+import {
+  compareCivil,
+  describeRuleChoices,
+  formatCivilDate,
+  incidentRules,
+  parseCivilDate,
+  shanghaiDateOf,
+  startOfDay,
+} from '../../domain';
 import type { RulebookStore } from '../../platform/rulebook-store';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors';
 
@@ -35,7 +43,8 @@ export function incidentService(deps: { repo: DeductionRepository; rulebooks: Ru
   /** The incident rules in force on a day, or a 400 when the day has no rulebook. */
   function rulesOn(occurredOn: string) {
     const rulebook = deps.rulebooks.forInstant(startOfDay(parseCivilDate(occurredOn)));
-    if (!rulebook) throw new BadRequestError(`${occurredOn} 所在年度没有考核细则，无法记录事件扣分 (no rulebook for that date)`, 'no_rulebook');
+    if (!rulebook)
+      throw new BadRequestError(`${occurredOn} 所在年度没有考核细则，无法记录事件扣分 (no rulebook for that date)`, 'no_rulebook');
     return incidentRules(rulebook);
   }
 
@@ -43,54 +52,100 @@ export function incidentService(deps: { repo: DeductionRepository; rulebooks: Ru
     /** The choices for a form: the incident rules in force on a day (today by default). */
     choices(occurredOn?: string) {
       const day = occurredOn ?? formatCivilDate(shanghaiDateOf(deps.now()));
-      return rulesOn(day).map((r) => ({ id: r.id, section: r.section, sectionTitle: r.sectionTitle, item: r.item, title: r.title, clause: r.clause, points: r.deduction.amount, subjects: r.subjects ?? null }));
+      return rulesOn(day).map((r) => ({
+        id: r.id,
+        section: r.section,
+        sectionTitle: r.sectionTitle,
+        item: r.item,
+        title: r.title,
+        clause: r.clause,
+        points: r.deduction.amount,
+        subjects: r.subjects ?? null,
+      }));
     },
 
     /**
      * 201 with a new row; 200 with the same row when the same incident is sent again; 409 when the key
      * was used for a different one. `extraFields`: body fields the rulebook owns (points, section, item).
      */
-    async record(user: SessionUser, input: IncidentInput, extraFields: readonly string[], actor: Actor): Promise<{ deduction: DeductionView; created: boolean }> {
+    async record(
+      user: SessionUser,
+      input: IncidentInput,
+      extraFields: readonly string[],
+      actor: Actor,
+    ): Promise<{ deduction: DeductionView; created: boolean }> {
       if (compareCivil(parseCivilDate(input.occurredOn), shanghaiDateOf(deps.now())) > 0) {
-        throw new BadRequestError(`发生日期 ${input.occurredOn} 晚于今天，请填写事件实际发生的日期 (occurredOn is in the future)`, 'future_date');
+        throw new BadRequestError(
+          `发生日期 ${input.occurredOn} 晚于今天，请填写事件实际发生的日期 (occurredOn is in the future)`,
+          'future_date',
+        );
       }
       const rules = rulesOn(input.occurredOn);
       if (extraFields.length > 0) {
-        throw new BadRequestError(`扣分分值、考核部分和事项由考核细则决定，请不要填写 ${extraFields.join('、')}；只需选择规则：${describeRuleChoices(rules)} (points, section and item come from the rulebook)`, 'rulebook_fields');
+        throw new BadRequestError(
+          `扣分分值、考核部分和事项由考核细则决定，请不要填写 ${extraFields.join('、')}；只需选择规则：${describeRuleChoices(rules)} (points, section and item come from the rulebook)`,
+          'rulebook_fields',
+        );
       }
       const rule = rules.find((r) => r.id === input.ruleId);
       if (!rule) {
-        throw new BadRequestError(`「${input.ruleId}」不是 ${input.occurredOn.slice(0, 4)} 年考核细则中可手工记录的事件规则，请从以下规则中选择：${describeRuleChoices(rules)} (unknown or non-incident rule)`, 'unknown_rule');
+        throw new BadRequestError(
+          `「${input.ruleId}」不是 ${input.occurredOn.slice(0, 4)} 年考核细则中可手工记录的事件规则，请从以下规则中选择：${describeRuleChoices(rules)} (unknown or non-incident rule)`,
+          'unknown_rule',
+        );
       }
       if (!user.scope.includes(input.communityId)) throw new NotFoundError('社区（村）');
       if (!input.idempotencyKey && !input.sequence) {
-        throw new BadRequestError('请提供 idempotencyKey，或当日同类事件的序号 sequence，以防重复记录 (send idempotencyKey, or sequence: the number of this incident on that day)');
+        throw new BadRequestError(
+          '请提供 idempotencyKey，或当日同类事件的序号 sequence，以防重复记录 (send idempotencyKey, or sequence: the number of this incident on that day)',
+        );
       }
       let subjectText = '';
       if (input.subjectId) {
         const subject = await repo.findSubject(input.communityId, input.subjectId);
-        if (!subject) throw new BadRequestError('所选台账人员（场所）不在该社区（村）的台账中，请重新选择 (subject not on this community\'s ledger)', 'unknown_subject');
+        if (!subject)
+          throw new BadRequestError(
+            "所选台账人员（场所）不在该社区（村）的台账中，请重新选择 (subject not on this community's ledger)",
+            'unknown_subject',
+          );
         if (rule.subjects && subject.category !== rule.subjects) {
-          throw new BadRequestError(`「${rule.title}」涉及的是另一类台账人员，「${subject.displayName}」不属于该类，请重新选择 (subject of another ledger category)`, 'wrong_subject');
+          throw new BadRequestError(
+            `「${rule.title}」涉及的是另一类台账人员，「${subject.displayName}」不属于该类，请重新选择 (subject of another ledger category)`,
+            'wrong_subject',
+          );
         }
         subjectText = `，涉及 ${subject.displayName}`;
       }
       const points = rule.deduction.amount;
       const explanation = `事件扣分：${input.description}（${rule.item}「${rule.title}」${subjectText}，发生于 ${input.occurredOn}，扣 ${points} 分；依据：${rule.clause}）`;
-      const result = await repo.recordIncident({
-        businessKey: incidentBusinessKey(input), communityId: input.communityId, ruleId: rule.id, section: String(rule.section),
-        item: rule.item, points, explanation, occurredAt: startOfDay(parseCivilDate(input.occurredOn)),
-        ...(input.subjectId ? { subjectId: input.subjectId } : {}),
-      }, actor);
+      const result = await repo.recordIncident(
+        {
+          businessKey: incidentBusinessKey(input),
+          communityId: input.communityId,
+          ruleId: rule.id,
+          section: String(rule.section),
+          item: rule.item,
+          points,
+          explanation,
+          occurredAt: startOfDay(parseCivilDate(input.occurredOn)),
+          ...(input.subjectId ? { subjectId: input.subjectId } : {}),
+        },
+        actor,
+      );
       if (!result.created && result.deduction.explanation !== explanation) {
-        throw new ConflictError('该幂等键或序号已用于另一条不同的扣分记录，请核对后换用新的序号 (this idempotency key or sequence already recorded a different incident)', 'duplicate_key');
+        throw new ConflictError(
+          '该幂等键或序号已用于另一条不同的扣分记录，请核对后换用新的序号 (this idempotency key or sequence already recorded a different incident)',
+          'duplicate_key',
+        );
       }
       return result;
     },
 
     list(user: SessionUser, q: { communityId?: string; year?: number; limit: number }) {
       if (q.communityId && !user.scope.includes(q.communityId)) throw new NotFoundError('社区（村）');
-      const range = q.year ? { from: startOfDay({ year: q.year, month: 1, day: 1 }), to: startOfDay({ year: q.year + 1, month: 1, day: 1 }) } : {};
+      const range = q.year
+        ? { from: startOfDay({ year: q.year, month: 1, day: 1 }), to: startOfDay({ year: q.year + 1, month: 1, day: 1 }) }
+        : {};
       return repo.listIncidents(user.scope, { ...q, ...range });
     },
   };

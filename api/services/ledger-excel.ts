@@ -18,26 +18,70 @@ export const IMPORT_ZIP_LIMITS: ZipLimits = { maxUncompressedBytes: 32 * 1024 * 
 
 /** Column header -> field, in template order. The first row of the sheet must hold these headers (unknown ones are ignored). */
 export const LEDGER_COLUMNS = {
-  类别: 'category', 类型: 'kind', 姓名或名称: 'displayName', 风险等级: 'riskLevel', 身份证号: 'idNumber', 责任网格员: 'responsible',
+  类别: 'category',
+  类型: 'kind',
+  姓名或名称: 'displayName',
+  风险等级: 'riskLevel',
+  身份证号: 'idNumber',
+  责任网格员: 'responsible',
   // The rulebook's fields under their names in LEDGER_FIELD_LABELS (test/api/ledgers.test.ts keeps the two equal).
-  住址: 'address', 监护人: 'guardian', 释放日期: 'releaseDate', 具体情况: 'situation', 信访诉求: 'grievance', 当事人: 'parties',
-  纠纷简要情况: 'summary', 排查日期: 'reportedOn', 化解状态: 'status', 位置: 'location', 隐患情况: 'description', 发现日期: 'foundOn',
-  整改措施: 'measures', 经营者: 'operator', 最近检查日期: 'lastCheckedOn',
-  易肇事肇祸: 'incidentProne', 监护责任书: 'guardianLetter', 责任书: 'responsibilityLetter', 开始日期: 'startDate',
-  诊断: 'diagnosis', 吸毒史: 'drugHistory', 备注: 'notes',
+  住址: 'address',
+  监护人: 'guardian',
+  释放日期: 'releaseDate',
+  具体情况: 'situation',
+  信访诉求: 'grievance',
+  当事人: 'parties',
+  纠纷简要情况: 'summary',
+  排查日期: 'reportedOn',
+  化解状态: 'status',
+  位置: 'location',
+  隐患情况: 'description',
+  发现日期: 'foundOn',
+  整改措施: 'measures',
+  经营者: 'operator',
+  最近检查日期: 'lastCheckedOn',
+  易肇事肇祸: 'incidentProne',
+  监护责任书: 'guardianLetter',
+  责任书: 'responsibilityLetter',
+  开始日期: 'startDate',
+  诊断: 'diagnosis',
+  吸毒史: 'drugHistory',
+  备注: 'notes',
 } as const;
 type Field = (typeof LEDGER_COLUMNS)[keyof typeof LEDGER_COLUMNS];
 const TEXT_FIELDS = LEDGER_TEXT_FIELDS;
 const REQUIRED: Field[] = ['category', 'displayName', 'startDate'];
 const KINDS: Record<string, 'PERSON' | 'SITE'> = { 人员: 'PERSON', 场所: 'SITE', PERSON: 'PERSON', SITE: 'SITE' };
-const RISK: Record<string, string> = { 低: 'low', 中: 'medium', 高: 'high', 轻度: 'low', 中度: 'medium', 重度: 'high', low: 'low', medium: 'medium', high: 'high' };
+const RISK: Record<string, string> = {
+  低: 'low',
+  中: 'medium',
+  高: 'high',
+  轻度: 'low',
+  中度: 'medium',
+  重度: 'high',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+};
 const RISK_NAME: Record<string, string> = { low: '轻度', medium: '中度', high: '重度' };
-const STATUS_CODE = new Map<string, string>(Object.entries(DISPUTE_STATUSES).flatMap(([code, name]) => [[name, code], [code, code]]));
+const STATUS_CODE = new Map<string, string>(
+  Object.entries(DISPUTE_STATUSES).flatMap(([code, name]) => [
+    [name, code],
+    [code, code],
+  ]),
+);
 const YES = new Set(['是', 'Y', 'YES', 'TRUE', '1']);
 const NO = new Set(['否', 'N', 'NO', 'FALSE', '0', '']);
 
-export interface ImportProblem { row: number; column: string; message: string }
-export interface ImportCheck { rows: NewLedgerSubject[]; problems: ImportProblem[] }
+export interface ImportProblem {
+  row: number;
+  column: string;
+  message: string;
+}
+export interface ImportCheck {
+  rows: NewLedgerSubject[];
+  problems: ImportProblem[];
+}
 
 function cellText(cell: ExcelJS.Cell): string {
   const v = cell.value;
@@ -67,7 +111,9 @@ export async function checkLedgerWorkbook(
   });
   const missing = REQUIRED.filter((f) => ![...columns.values()].some((c) => c.field === f));
   if (missing.length > 0) {
-    const names = Object.entries(LEDGER_COLUMNS).filter(([, f]) => missing.includes(f)).map(([h]) => h);
+    const names = Object.entries(LEDGER_COLUMNS)
+      .filter(([, f]) => missing.includes(f))
+      .map(([h]) => h);
     throw new BadRequestError(`第1行缺少表头：${names.join('、')}（请使用导出的台账模板）`, 'import_invalid');
   }
 
@@ -85,7 +131,15 @@ export async function checkLedgerWorkbook(
   const members = await membersByUsername(usernames);
   const headerOf = (f: Field) => Object.entries(LEDGER_COLUMNS).find(([, x]) => x === f)![0];
   // A category by its Chinese name (涉毒人员) or its code (drug-user).
-  const categoryByText = new Map(categories.flatMap((c) => [[c.name, c], [c.code, c]] as const));
+  const categoryByText = new Map(
+    categories.flatMap(
+      (c) =>
+        [
+          [c.name, c],
+          [c.code, c],
+        ] as const,
+    ),
+  );
   const problems: ImportProblem[] = [];
   const rows: NewLedgerSubject[] = [];
   for (const { row, values: v } of raw) {
@@ -93,14 +147,18 @@ export async function checkLedgerWorkbook(
     for (const f of REQUIRED) if (!v[f]) bad(f, '必填');
     const category = v.category ? categoryByText.get(v.category) : undefined;
     if (v.category && !category) bad('category', `应为以下类别之一：${categories.map((c) => c.name).join('、')}`);
-    const kind = v.kind ? KINDS[v.kind.toUpperCase()] ?? KINDS[v.kind] : category?.kind;
+    const kind = v.kind ? (KINDS[v.kind.toUpperCase()] ?? KINDS[v.kind]) : category?.kind;
     if (v.kind && !kind) bad('kind', '应为“人员”或“场所”');
-    const riskLevel = v.riskLevel ? RISK[v.riskLevel] ?? null : null;
+    const riskLevel = v.riskLevel ? (RISK[v.riskLevel] ?? null) : null;
     if (v.riskLevel && !riskLevel) bad('riskLevel', '应为 轻度/中度/重度');
     const idNumber = v.idNumber ? v.idNumber.toUpperCase() : null;
-    const idProblem = idNumber?.includes('*') ? '这是脱敏后的号码，请填写完整身份证号或留空' : idNumber ? idNumberProblem(idNumber) : undefined;
+    const idProblem = idNumber?.includes('*')
+      ? '这是脱敏后的号码，请填写完整身份证号或留空'
+      : idNumber
+        ? idNumberProblem(idNumber)
+        : undefined;
     if (idProblem) bad('idNumber', idProblem);
-    const responsibleUserId = v.responsible ? members.get(v.responsible) ?? null : null;
+    const responsibleUserId = v.responsible ? (members.get(v.responsible) ?? null) : null;
     if (v.responsible && !responsibleUserId) bad('responsible', `用户 ${v.responsible} 不是本社区（村）的在岗人员（请填写登录用户名）`);
     const flag = (f: 'guardianLetter' | 'responsibilityLetter' | 'incidentProne') => {
       const s = (v[f] ?? '').toUpperCase();
@@ -128,10 +186,24 @@ export async function checkLedgerWorkbook(
         fields[f] = value;
       }
     }
-    const details = v.diagnosis || v.drugHistory || v.notes ? { diagnosis: v.diagnosis || undefined, drugHistory: v.drugHistory || undefined, notes: v.notes || undefined } : null;
+    const details =
+      v.diagnosis || v.drugHistory || v.notes
+        ? { diagnosis: v.diagnosis || undefined, drugHistory: v.drugHistory || undefined, notes: v.notes || undefined }
+        : null;
     rows.push({
-      communityId, category: category?.code ?? '', kind: kind ?? 'PERSON', displayName: v.displayName ?? '', riskLevel, responsibleUserId,
-      guardianLetter, responsibilityLetter, startDate: v.startDate ?? '', idNumber, details, fields, flags: incidentProne ? ['incident-prone'] : [],
+      communityId,
+      category: category?.code ?? '',
+      kind: kind ?? 'PERSON',
+      displayName: v.displayName ?? '',
+      riskLevel,
+      responsibleUserId,
+      guardianLetter,
+      responsibilityLetter,
+      startDate: v.startDate ?? '',
+      idNumber,
+      details,
+      fields,
+      flags: incidentProne ? ['incident-prone'] : [],
     });
   }
   return { rows, problems };
@@ -141,7 +213,10 @@ export async function checkLedgerWorkbook(
 export async function parseLedgerWorkbook(...args: Parameters<typeof checkLedgerWorkbook>): Promise<NewLedgerSubject[]> {
   const { rows, problems } = await checkLedgerWorkbook(...args);
   if (problems.length > 0) {
-    const shown = problems.slice(0, 50).map((p) => `第${p.row}行「${p.column}」：${p.message}`).join('；');
+    const shown = problems
+      .slice(0, 50)
+      .map((p) => `第${p.row}行「${p.column}」：${p.message}`)
+      .join('；');
     const more = problems.length > 50 ? `；另有 ${problems.length - 50} 处问题` : '';
     throw new BadRequestError(`导入失败，未保存任何数据：${shown}${more}`, 'import_invalid');
   }
@@ -161,16 +236,26 @@ export async function buildLedgerWorkbook(
   const yesNo = (b: boolean) => (b ? '是' : '否');
   for (const s of subjects) {
     const value: Record<Field, string> = {
-      category: categoryName.get(s.category) ?? s.category, kind: s.kind === 'PERSON' ? '人员' : '场所', displayName: s.displayName,
-      riskLevel: s.riskLevel ? RISK_NAME[s.riskLevel] ?? s.riskLevel : '', idNumber: s.idNumberMasked ?? '',
-      responsible: s.responsibleUserId ? names.usernames.get(s.responsibleUserId) ?? '' : '',
-      ...Object.fromEntries(TEXT_FIELDS.map((f) => [f, s.fields[f] ?? ''])) as Record<LedgerTextField, string>,
-      status: s.fields.status ? DISPUTE_STATUSES[s.fields.status as keyof typeof DISPUTE_STATUSES] ?? s.fields.status : '',
-      incidentProne: yesNo(s.flags.includes('incident-prone')), guardianLetter: yesNo(s.guardianLetter), responsibilityLetter: yesNo(s.responsibilityLetter),
-      startDate: s.startDate, diagnosis: '', drugHistory: '', notes: '',
+      category: categoryName.get(s.category) ?? s.category,
+      kind: s.kind === 'PERSON' ? '人员' : '场所',
+      displayName: s.displayName,
+      riskLevel: s.riskLevel ? (RISK_NAME[s.riskLevel] ?? s.riskLevel) : '',
+      idNumber: s.idNumberMasked ?? '',
+      responsible: s.responsibleUserId ? (names.usernames.get(s.responsibleUserId) ?? '') : '',
+      ...(Object.fromEntries(TEXT_FIELDS.map((f) => [f, s.fields[f] ?? ''])) as Record<LedgerTextField, string>),
+      status: s.fields.status ? (DISPUTE_STATUSES[s.fields.status as keyof typeof DISPUTE_STATUSES] ?? s.fields.status) : '',
+      incidentProne: yesNo(s.flags.includes('incident-prone')),
+      guardianLetter: yesNo(s.guardianLetter),
+      responsibilityLetter: yesNo(s.responsibilityLetter),
+      startDate: s.startDate,
+      diagnosis: '',
+      drugHistory: '',
+      notes: '',
     };
     sheet.addRow([...Object.values(LEDGER_COLUMNS).map((f) => value[f]), names.communityNames.get(s.communityId) ?? '', s.endDate ?? '']);
   }
-  sheet.columns.forEach((c) => { c.width = 16; });
+  sheet.columns.forEach((c) => {
+    c.width = 16;
+  });
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

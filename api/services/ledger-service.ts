@@ -10,12 +10,22 @@ import { isResolved, type LedgerCategory } from '../../domain';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import type { LedgerEvents } from './ledger-events';
 
-
 /** `categories`: the ledger categories of the rulebook in force (names, required fields). */
-export function ledgerService(repo: LedgerRepository, events: LedgerEvents, log: FastifyBaseLogger, categories: () => readonly LedgerCategory[]) {
+export function ledgerService(
+  repo: LedgerRepository,
+  events: LedgerEvents,
+  log: FastifyBaseLogger,
+  categories: () => readonly LedgerCategory[],
+) {
   function categoryOf(code: string): LedgerCategory {
     const found = categories().find((c) => c.code === code);
-    if (!found) throw new BadRequestError(`未知的台账类别“${code}”，可选：${categories().map((c) => c.name).join('、')}`, 'unknown_category');
+    if (!found)
+      throw new BadRequestError(
+        `未知的台账类别“${code}”，可选：${categories()
+          .map((c) => c.name)
+          .join('、')}`,
+        'unknown_category',
+      );
     return found;
   }
 
@@ -50,13 +60,19 @@ export function ledgerService(repo: LedgerRepository, events: LedgerEvents, log:
 
     list(user: SessionUser, q: { communityId?: string; category?: string; includeClosed?: boolean }) {
       if (q.communityId) checkCommunity(user, q.communityId);
-      return repo.list({ communityIds: q.communityId ? [q.communityId] : user.scope, category: q.category, includeClosed: q.includeClosed });
+      return repo.list({
+        communityIds: q.communityId ? [q.communityId] : user.scope,
+        category: q.category,
+        includeClosed: q.includeClosed,
+      });
     },
 
     async readSensitive(user: SessionUser, id: string, actor: Actor) {
       await get(user, id);
       if (!may(user.role, 'ledgers.readSensitive')) {
-        throw new ForbiddenError('仅政法委员和本社区书记可查看完整敏感信息 (only political-legal officials and the community secretary may read full sensitive data)');
+        throw new ForbiddenError(
+          '仅政法委员和本社区书记可查看完整敏感信息 (only political-legal officials and the community secretary may read full sensitive data)',
+        );
       }
       return (await repo.readSensitive(user.scope, id, actor))!;
     },
@@ -85,7 +101,8 @@ export function ledgerService(repo: LedgerRepository, events: LedgerEvents, log:
       // Fields are merged: a form that sends only 住址 keeps 信访诉求; an empty text clears one.
       const fields = patch.fields !== undefined ? { ...before.fields, ...patch.fields } : undefined;
       const after = await repo.update(id, { ...patch, ...(fields ? { fields } : {}) }, actor);
-      if (!isResolved(before.fields) && isResolved(after.fields)) await notify('onSubjectSettled', async () => events.onSubjectSettled?.(after));
+      if (!isResolved(before.fields) && isResolved(after.fields))
+        await notify('onSubjectSettled', async () => events.onSubjectSettled?.(after));
       if (patch.riskLevel !== undefined && patch.riskLevel !== before.riskLevel) {
         await notify('onRiskLevelChanged', () => events.onRiskLevelChanged(after, before.riskLevel));
       }
@@ -94,9 +111,11 @@ export function ledgerService(repo: LedgerRepository, events: LedgerEvents, log:
 
     async close(user: SessionUser, id: string, input: { endDate: string; reason: string }, actor: Actor) {
       const before = await get(user, id);
-      if (!may(user.role, 'ledgers.close')) throw new ForbiddenError('关闭台账条目需书记或镇级人员操作 (closing an entry needs a secretary or a township official)');
+      if (!may(user.role, 'ledgers.close'))
+        throw new ForbiddenError('关闭台账条目需书记或镇级人员操作 (closing an entry needs a secretary or a township official)');
       if (before.endDate) throw new ConflictError(`该台账条目已于 ${before.endDate} 关闭 (entry already closed)`, 'closed');
-      if (input.endDate < before.startDate) throw new BadRequestError(`结束日期不能早于开始日期 ${before.startDate} (endDate is before startDate)`);
+      if (input.endDate < before.startDate)
+        throw new BadRequestError(`结束日期不能早于开始日期 ${before.startDate} (endDate is before startDate)`);
       const closed = await repo.close(id, input.endDate, input.reason, actor);
       await notify('onSubjectClosed', () => events.onSubjectClosed(closed));
       return closed;
@@ -109,7 +128,8 @@ export function ledgerService(repo: LedgerRepository, events: LedgerEvents, log:
       const category = categoryOf(input.category);
       const what = category.kind === 'SITE' ? '场所' : '人员';
       const open = await repo.countOpen(input.communityId, input.category);
-      if (open > 0) throw new ConflictError(`“${category.name}”台账中仍有 ${open} 条在册记录，不能声明本社区无此类${what}`, 'ledger_not_empty');
+      if (open > 0)
+        throw new ConflictError(`“${category.name}”台账中仍有 ${open} 条在册记录，不能声明本社区无此类${what}`, 'ledger_not_empty');
       if (!(await repo.isEvidenceOf(input.communityId, input.evidenceId))) {
         throw new BadRequestError('请先上传本社区（村）盖章的“无此类人员/场所”说明文件，再提交声明', 'evidence_missing');
       }

@@ -11,8 +11,12 @@ import type { LedgerEvents } from './ledger-events';
 import { addDays, shanghaiDateOf, startOfDay } from '../../domain/time/shanghai';
 import { plannerWorkflowId } from '../../workflows/ids';
 
-
-export function schedulerLedgerEvents(deps: { temporal: Client; taskQueue: string; tasks: TaskRepository; now?: () => Date }): LedgerEvents {
+export function schedulerLedgerEvents(deps: {
+  temporal: Client;
+  taskQueue: string;
+  tasks: TaskRepository;
+  now?: () => Date;
+}): LedgerEvents {
   const now = deps.now ?? (() => new Date());
   return {
     async onSubjectAdded(subject) {

@@ -45,7 +45,11 @@ export function schedulerPlanningEvents(deps: SchedulerPlanningDeps): PlanningEv
     async onDutyShiftChanged(change) {
       // A removal needs no planning: the task stays, now for the community's staff.
       if (change.userId === null || !isInPlanningHorizon(change.dutyDate, now())) return;
-      await planDay(plannerWorkflowId({ kind: 'duty', communityId: change.communityId, dutyDate: change.dutyDate }), [change.communityId], change.dutyDate);
+      await planDay(
+        plannerWorkflowId({ kind: 'duty', communityId: change.communityId, dutyDate: change.dutyDate }),
+        [change.communityId],
+        change.dutyDate,
+      );
     },
 
     async onSensitiveWindowAdded(window) {
@@ -53,7 +57,11 @@ export function schedulerPlanningEvents(deps: SchedulerPlanningDeps): PlanningEv
       const started = compareCivil(parseCivilDate(window.startsOn), addDays(today, 1)) <= 0;
       const over = compareCivil(parseCivilDate(window.endsOn), today) < 0;
       if (!started || over) return;
-      await planDay(plannerWorkflowId({ kind: 'window', windowId: window.id }), await deps.communitiesOf(window.townshipId), window.startsOn);
+      await planDay(
+        plannerWorkflowId({ kind: 'window', windowId: window.id }),
+        await deps.communitiesOf(window.townshipId),
+        window.startsOn,
+      );
     },
   };
 }

@@ -52,7 +52,10 @@ async function writeWorkbook(out: PassThrough, board: FullScoreboard, details: r
   const byClause = board.communities.map((c) => new Map(c.clauses.map((x) => [x.clauseId, x])));
   for (const clause of board.clauses) {
     const row = sheet.addRow([
-      `第${clause.section}部分`, clause.item, clause.text, COUNTING_TEXT[clause.counting],
+      `第${clause.section}部分`,
+      clause.item,
+      clause.text,
+      COUNTING_TEXT[clause.counting],
       ...byClause.map((m) => m.get(clause.clauseId)?.ytdDeducted ?? 0),
     ]);
     byClause.forEach((m, i) => {
@@ -80,11 +83,19 @@ async function writeWorkbook(out: PassThrough, board: FullScoreboard, details: r
   detailHeader.font = { bold: true };
   await commit(detailHeader);
   for (const d of details) {
-    await commit(detail.addRow([
-      d.communityName, d.ruleTitle, d.clauseText, formatShanghai(d.occurredAt), d.periodLabel ?? '', d.subjectName ?? '',
-      d.counted === null ? '不计分（已撤销）' : d.counted === 0 ? FULL_TEXT : d.counted,
-      d.recordedByName ?? '系统自动（截止检查）', d.reversed ? '是' : '否',
-    ]));
+    await commit(
+      detail.addRow([
+        d.communityName,
+        d.ruleTitle,
+        d.clauseText,
+        formatShanghai(d.occurredAt),
+        d.periodLabel ?? '',
+        d.subjectName ?? '',
+        d.counted === null ? '不计分（已撤销）' : d.counted === 0 ? FULL_TEXT : d.counted,
+        d.recordedByName ?? '系统自动（截止检查）',
+        d.reversed ? '是' : '否',
+      ]),
+    );
   }
   detail.commit();
   await workbook.commit();

@@ -24,13 +24,27 @@ export function currentShanghaiMonth(now: Date): { year: number; month: number }
   return { year, month };
 }
 
-export interface ItemRow { section: string; item: string }
-export interface ClauseRow extends ItemRow { clauseId: string; text: string; amount: number; counting: ClauseCounting }
-interface Amounts { ytdDeducted: number; monthDeducted: number }
+export interface ItemRow {
+  section: string;
+  item: string;
+}
+export interface ClauseRow extends ItemRow {
+  clauseId: string;
+  text: string;
+  amount: number;
+  counting: ClauseCounting;
+}
+interface Amounts {
+  ytdDeducted: number;
+  monthDeducted: number;
+}
 
 export interface CommunityScoreRow extends Amounts {
-  id: string; code: string; name: string;
-  rank: number; total: number;
+  id: string;
+  code: string;
+  name: string;
+  rank: number;
+  total: number;
   /** the total at the end of each month, January to the month (the trend) */
   totalByMonth: number[];
   /** OPEN/SUBMITTED obligations whose deadline is after now and no later than the end of the month */
@@ -51,7 +65,10 @@ export interface CommunityBreakdown extends CommunityScoreRow {
 }
 
 interface BoardHead {
-  year: number; month: number; baseScore: number; rankOutOf: number;
+  year: number;
+  month: number;
+  baseScore: number;
+  rankOutOf: number;
 }
 
 /** The rubric's layout, for those who show a breakdown. */
@@ -122,33 +139,60 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
     return cached(`${townshipId}|${year}|v${rulebook.version}|${month}`, async () => {
       const [communities, rows] = await Promise.all([repo.townshipCommunities(townshipId), repo.tallies(townshipId, year, month)]);
       const scored = scoreTownship({ rulebook, communityIds: communities.map((c) => c.id), rows, month });
-      const ranked = communities.map((_, i) => i)
-        .sort((a, b) => scored.communities[a]!.rank - scored.communities[b]!.rank || communities[a]!.code.localeCompare(communities[b]!.code));
+      const ranked = communities
+        .map((_, i) => i)
+        .sort(
+          (a, b) => scored.communities[a]!.rank - scored.communities[b]!.rank || communities[a]!.code.localeCompare(communities[b]!.code),
+        );
       return { communities, scored, ranked, position: new Map(ranked.map((i, at) => [communities[i]!.id, at])) };
     });
   }
 
   /** The month's scored township and the rows of the communities asked for, best rank first. */
-  async function board(user: SessionUser, q: { year?: number; month?: number }, ids: readonly string[], page: { offset: number; limit: number }, now: Date) {
+  async function board(
+    user: SessionUser,
+    q: { year?: number; month?: number },
+    ids: readonly string[],
+    page: { offset: number; limit: number },
+    now: Date,
+  ) {
     const { year, month, period, rulebook } = resolve(q, now);
     const { communities, scored, ranked, position } = await scoreOf(user.townshipId, rulebook, year, month);
-    const mine = ids.flatMap((id) => position.get(id) ?? []).sort((a, b) => a - b).map((at) => ranked[at]!);
+    const mine = ids
+      .flatMap((id) => position.get(id) ?? [])
+      .sort((a, b) => a - b)
+      .map((at) => ranked[at]!);
     const shown = mine.slice(page.offset, page.offset + page.limit);
     // A past month has nothing at risk any more; a future month has everything due in it.
-    const pending = now < period.end && shown.length > 0
-      ? await repo.openObligationsAtRisk(shown.map((i) => communities[i]!.id), now > period.start ? now : period.start, period.end)
-      : [];
+    const pending =
+      now < period.end && shown.length > 0
+        ? await repo.openObligationsAtRisk(
+            shown.map((i) => communities[i]!.id),
+            now > period.start ? now : period.start,
+            period.end,
+          )
+        : [];
     const risk = scored.atRisk(pending);
     const head: BoardHead = { year, month, baseScore: rulebook.baseScore, rankOutOf: scored.rankOutOf };
     const clauses = rulebook.clauses.map(clauseRow);
-    const layout: Layout = { clauses, rows: [...new Map(clauses.map((c) => [`${c.section}\u0000${c.item}`, { section: c.section, item: c.item }])).values()] };
+    const layout: Layout = {
+      clauses,
+      rows: [...new Map(clauses.map((c) => [`${c.section}\u0000${c.item}`, { section: c.section, item: c.item }])).values()],
+    };
     const row = (i: number): CommunityScoreRow => {
       const community = communities[i]!;
       const s = scored.communities[i]!;
       return {
-        id: community.id, code: community.code, name: community.name, rank: s.rank, total: s.total, totalByMonth: [...s.totalByMonth],
-        ytdDeducted: s.deducted, monthDeducted: s.monthDeducted,
-        openObligationsThisMonth: risk.get(community.id)?.count ?? 0, pointsAtRiskThisMonth: risk.get(community.id)?.points ?? 0,
+        id: community.id,
+        code: community.code,
+        name: community.name,
+        rank: s.rank,
+        total: s.total,
+        totalByMonth: [...s.totalByMonth],
+        ytdDeducted: s.deducted,
+        monthDeducted: s.monthDeducted,
+        openObligationsThisMonth: risk.get(community.id)?.count ?? 0,
+        pointsAtRiskThisMonth: risk.get(community.id)?.points ?? 0,
         otherDeducted: s.unlistedDeducted,
       };
     };
@@ -157,10 +201,19 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
       return {
         ...row(i),
         sections: s.sections.map((sec) => ({ section: String(sec.number), ytdDeducted: sec.deducted, monthDeducted: sec.monthDeducted })),
-        items: s.sections.flatMap((sec) => sec.items
-          .filter((it) => it.deducted > 0 || it.full)
-          .map((it) => ({ section: String(sec.number), item: it.item, ytdDeducted: it.deducted, monthDeducted: it.monthDeducted, full: it.full }))),
-        clauses: s.sections.flatMap((sec) => sec.items.flatMap((it) => it.clauses))
+        items: s.sections.flatMap((sec) =>
+          sec.items
+            .filter((it) => it.deducted > 0 || it.full)
+            .map((it) => ({
+              section: String(sec.number),
+              item: it.item,
+              ytdDeducted: it.deducted,
+              monthDeducted: it.monthDeducted,
+              full: it.full,
+            })),
+        ),
+        clauses: s.sections
+          .flatMap((sec) => sec.items.flatMap((it) => it.clauses))
           .filter((c) => c.count > 0)
           .map((c) => ({ clauseId: c.clauseId, count: c.count, ytdDeducted: c.deducted, monthDeducted: c.monthDeducted, full: c.full })),
       };
@@ -170,13 +223,23 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
 
   return {
     /** Ranks among all communities of the township; returns one page of those in the caller's scope. */
-    async compute(user: SessionUser, q: { year?: number; month?: number }, page = { offset: 0, limit: SCOREBOARD_PAGE }, now = new Date()): Promise<Scoreboard> {
+    async compute(
+      user: SessionUser,
+      q: { year?: number; month?: number },
+      page = { offset: 0, limit: SCOREBOARD_PAGE },
+      now = new Date(),
+    ): Promise<Scoreboard> {
       const b = await board(user, q, user.scope, page, now);
       return { ...b.head, inScope: b.inScope, offset: page.offset, communities: b.shown.map(b.row) };
     },
 
     /** One community of the caller's scope, ranked township-wide, with its breakdown by item and clause. */
-    async community(user: SessionUser, q: { year?: number; month?: number }, communityId: string, now = new Date()): Promise<BoardHead & Layout & { community: CommunityBreakdown }> {
+    async community(
+      user: SessionUser,
+      q: { year?: number; month?: number },
+      communityId: string,
+      now = new Date(),
+    ): Promise<BoardHead & Layout & { community: CommunityBreakdown }> {
       if (!user.scope.includes(communityId)) throw new NotFoundError('没有找到该社区（村），或不在您的管辖范围内');
       const b = await board(user, q, [communityId], { offset: 0, limit: 1 }, now);
       if (b.shown.length === 0) throw new NotFoundError('没有找到该社区（村），或不在您的管辖范围内');
@@ -197,20 +260,40 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
      */
     async details(user: SessionUser, q: { year?: number; month?: number; communityId?: string }, now = new Date()): Promise<DetailRow[]> {
       const { year, month, period, rulebook } = resolve(q, now);
-      const communities = (await repo.townshipCommunities(user.townshipId))
-        .filter((c) => user.scope.includes(c.id) && (q.communityId === undefined || c.id === q.communityId));
-      const details = await repo.deductionDetails(communities.map((c) => c.id), monthPeriod(year, 1).start, period.end);
+      const communities = (await repo.townshipCommunities(user.townshipId)).filter(
+        (c) => user.scope.includes(c.id) && (q.communityId === undefined || c.id === q.communityId),
+      );
+      const details = await repo.deductionDetails(
+        communities.map((c) => c.id),
+        monthPeriod(year, 1).start,
+        period.end,
+      );
       const active = details.map((d, i) => ({ d, i })).filter(({ d }) => !d.reversed);
       const counted = scoreTownship({
-        rulebook, month, communityIds: communities.map((c) => c.id),
-        rows: active.map(({ d }) => ({ communityId: d.communityId, ruleId: d.ruleId, month: shanghaiDateOf(d.occurredAt).month, points: d.points, count: 1 })),
+        rulebook,
+        month,
+        communityIds: communities.map((c) => c.id),
+        rows: active.map(({ d }) => ({
+          communityId: d.communityId,
+          ruleId: d.ruleId,
+          month: shanghaiDateOf(d.occurredAt).month,
+          points: d.points,
+          count: 1,
+        })),
       }).rowPoints;
       const countedOf = new Map(active.map(({ i }, k) => [i, counted[k]!]));
       const name = new Map(communities.map((c) => [c.id, c.name]));
       const ruleOf = new Map(rulebook.rules.map((r) => [r.id, r]));
       return details.map((d, i) => {
         const rule = ruleOf.get(d.ruleId);
-        return { ...d, communityName: name.get(d.communityId) ?? '', item: rule?.item ?? '', ruleTitle: rule?.title ?? '（本年细则外的规则）', clauseText: rule?.clause ?? '', counted: countedOf.get(i) ?? null };
+        return {
+          ...d,
+          communityName: name.get(d.communityId) ?? '',
+          item: rule?.item ?? '',
+          ruleTitle: rule?.title ?? '（本年细则外的规则）',
+          clauseText: rule?.clause ?? '',
+          counted: countedOf.get(i) ?? null,
+        };
       });
     },
   };
@@ -232,7 +315,9 @@ function versionedCache<T>(feed: ChangeFeed | undefined, maxEntries: number) {
     entries.delete(key);
     entries.set(key, { version, value });
     if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
-    value.catch(() => { if (entries.get(key)?.value === value) entries.delete(key); });
+    value.catch(() => {
+      if (entries.get(key)?.value === value) entries.delete(key);
+    });
     return value;
   };
 }
@@ -242,4 +327,3 @@ export type ScoreboardService = ReturnType<typeof scoreboardService>;
 function clauseRow(c: Clause): ClauseRow {
   return { section: String(c.section), item: c.item, clauseId: c.id, text: c.text, amount: c.amount, counting: c.counting };
 }
-

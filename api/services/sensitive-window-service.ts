@@ -12,7 +12,13 @@
 //   tasks would stay without their cause. An official waives them instead.
 import type { FastifyBaseLogger } from 'fastify';
 import {
-  adminWindowId, adminWindowProblems, compareCivil, formatCivilDate, parseCivilDate, sensitiveWindowsInYear, shanghaiDateOf,
+  adminWindowId,
+  adminWindowProblems,
+  compareCivil,
+  formatCivilDate,
+  parseCivilDate,
+  sensitiveWindowsInYear,
+  shanghaiDateOf,
   type Rulebook,
 } from '../../domain';
 import type { Actor } from '../../db/audit-repository';
@@ -41,7 +47,10 @@ export interface CalendarWindowView {
 
 /** The latest version of the year's rulebook: the one whose windows the year ends with. */
 function rulebookOfYear(store: RulebookStore, year: number): Rulebook | undefined {
-  return store.all().filter((r) => r.year === year).sort((a, b) => b.version - a.version)[0];
+  return store
+    .all()
+    .filter((r) => r.year === year)
+    .sort((a, b) => b.version - a.version)[0];
 }
 
 /** Pure: the rules of a rulebook that owe work in a window, admin-added or not. */
@@ -51,22 +60,44 @@ export function rulesOwedIn(rulebook: Rulebook | undefined, windowId: string, ad
     .map((r) => ({ id: r.id, title: r.title }));
 }
 
-export function sensitiveWindowService(deps: { repo: SensitiveWindowRepository; rulebooks: RulebookStore; events: PlanningEvents; now: () => Date; log: FastifyBaseLogger }) {
+export function sensitiveWindowService(deps: {
+  repo: SensitiveWindowRepository;
+  rulebooks: RulebookStore;
+  events: PlanningEvents;
+  now: () => Date;
+  log: FastifyBaseLogger;
+}) {
   const { repo } = deps;
   const today = () => shanghaiDateOf(deps.now());
 
-  async function listYear(user: SessionUser, year: number): Promise<{ year: number; rulebook: string | null; windows: CalendarWindowView[] }> {
+  async function listYear(
+    user: SessionUser,
+    year: number,
+  ): Promise<{ year: number; rulebook: string | null; windows: CalendarWindowView[] }> {
     const rulebook = rulebookOfYear(deps.rulebooks, year);
     const fromRulebook = rulebook ? sensitiveWindowsInYear(rulebook.settings.sensitiveWindows, year) : [];
     const added = await repo.listYear(user.townshipId, year);
     const windows: CalendarWindowView[] = [
       ...fromRulebook.map((w) => ({
-        id: w.id, source: 'rulebook' as const, windowId: w.id, periodKey: w.period.key, name: w.name,
-        firstDay: formatCivilDate(w.firstDay), lastDay: formatCivilDate(w.lastDay), rules: rulesOwedIn(rulebook, w.id, false), deletable: false,
+        id: w.id,
+        source: 'rulebook' as const,
+        windowId: w.id,
+        periodKey: w.period.key,
+        name: w.name,
+        firstDay: formatCivilDate(w.firstDay),
+        lastDay: formatCivilDate(w.lastDay),
+        rules: rulesOwedIn(rulebook, w.id, false),
+        deletable: false,
       })),
       ...added.map((w) => ({
-        id: w.id, source: 'admin' as const, windowId: adminWindowId(w.id), periodKey: `${year}-${adminWindowId(w.id)}`, name: w.name,
-        firstDay: w.startsOn, lastDay: w.endsOn, rules: rulesOwedIn(rulebook, adminWindowId(w.id), true),
+        id: w.id,
+        source: 'admin' as const,
+        windowId: adminWindowId(w.id),
+        periodKey: `${year}-${adminWindowId(w.id)}`,
+        name: w.name,
+        firstDay: w.startsOn,
+        lastDay: w.endsOn,
+        rules: rulesOwedIn(rulebook, adminWindowId(w.id), true),
         deletable: compareCivil(parseCivilDate(w.startsOn), today()) > 0,
       })),
     ].sort((a, b) => (a.firstDay < b.firstDay ? -1 : a.firstDay > b.firstDay ? 1 : a.name < b.name ? -1 : 1));
@@ -81,12 +112,21 @@ export function sensitiveWindowService(deps: { repo: SensitiveWindowRepository; 
       if (problems.length > 0) throw new BadRequestError(problems.join('；'), 'invalid_window');
       const year = parseCivilDate(input.startsOn).year;
       const rulebook = rulebookOfYear(deps.rulebooks, year);
-      const clash = rulebook ? sensitiveWindowsInYear(rulebook.settings.sensitiveWindows, year).find((w) => w.name === input.name) : undefined;
+      const clash = rulebook
+        ? sensitiveWindowsInYear(rulebook.settings.sensitiveWindows, year).find((w) => w.name === input.name)
+        : undefined;
       if (clash) {
-        throw new ConflictError(`考核细则已有「${clash.name}」节点（${formatCivilDate(clash.firstDay)} 至 ${formatCivilDate(clash.lastDay)}），无需重复添加；如需调整日期请修改细则`, 'duplicate');
+        throw new ConflictError(
+          `考核细则已有「${clash.name}」节点（${formatCivilDate(clash.firstDay)} 至 ${formatCivilDate(clash.lastDay)}），无需重复添加；如需调整日期请修改细则`,
+          'duplicate',
+        );
       }
       const same = await repo.findSameNameInYear(user.townshipId, input.name, year);
-      const duplicate = () => new ConflictError(`${year}年已有名为「${input.name}」的节点${same ? `（${same.startsOn} 至 ${same.endsOn}）` : ''}；如需改日期请先删除原节点`, 'duplicate');
+      const duplicate = () =>
+        new ConflictError(
+          `${year}年已有名为「${input.name}」的节点${same ? `（${same.startsOn} 至 ${same.endsOn}）` : ''}；如需改日期请先删除原节点`,
+          'duplicate',
+        );
       if (same) throw duplicate();
       const created = await repo.create(user.townshipId, input, actor);
       if (!created) throw duplicate();
@@ -97,7 +137,10 @@ export function sensitiveWindowService(deps: { repo: SensitiveWindowRepository; 
         // goes back to a begun window: saved without its tasks it would stay unplanned. So undo the save.
         deps.log.error({ err: error, hook: 'onSensitiveWindowAdded' }, 'planning hook failed; the window is removed again');
         await repo.remove(created, actor);
-        throw new UnavailableError('planner_unavailable', '调度服务暂时不可用，该节点未保存，请稍后重试 (the scheduler is unavailable: the window was not saved, try again)');
+        throw new UnavailableError(
+          'planner_unavailable',
+          '调度服务暂时不可用，该节点未保存，请稍后重试 (the scheduler is unavailable: the window was not saved, try again)',
+        );
       }
       const view = (await listYear(user, year)).windows.find((w) => w.id === created.id)!;
       return view;
@@ -111,7 +154,10 @@ export function sensitiveWindowService(deps: { repo: SensitiveWindowRepository; 
       // The planner may plan a window the evening before its first day: from then on its tasks may exist.
       const begun = compareCivil(parseCivilDate(window.startsOn), today()) <= 0;
       if (tasks > 0 || begun) {
-        throw new ConflictError(`「${window.name}」已开始或已生成 ${tasks} 项管控任务，不能删除；如需取消，请由政法委员在任务页逐项免除（写明理由）`, 'window_in_use');
+        throw new ConflictError(
+          `「${window.name}」已开始或已生成 ${tasks} 项管控任务，不能删除；如需取消，请由政法委员在任务页逐项免除（写明理由）`,
+          'window_in_use',
+        );
       }
       await repo.remove(window, actor);
     },

@@ -10,7 +10,11 @@ import { toTask, type TaskRepository, type TaskRow } from '../../db/task-reposit
 import type { RulebookStore } from '../../platform/rulebook-store';
 import { distanceMeters, roundDistance, type LatLon } from '../../domain';
 import {
-  acknowledgeEscalationUpdate, extendDeadlineUpdate, reviewUpdate, submitEvidenceUpdate, waiveUpdate,
+  acknowledgeEscalationUpdate,
+  extendDeadlineUpdate,
+  reviewUpdate,
+  submitEvidenceUpdate,
+  waiveUpdate,
 } from '../../workflows/obligation/messages';
 import type { ObligationState } from '../../workflows/obligation/state';
 import type { FastifyBaseLogger } from 'fastify';
@@ -37,15 +41,30 @@ const RECENTLY_CLOSED_MS = 3 * 86_400_000;
 const fileView = (e: FileRow, usedBefore: Set<string>, office: LatLon | undefined) => {
   const gps = e.gpsLat !== null && e.gpsLon !== null ? { lat: e.gpsLat, lon: e.gpsLon } : null;
   return {
-    id: e.id, fileName: e.fileName, mimeType: e.mimeType, takenAt: e.takenAt, gps,
+    id: e.id,
+    fileName: e.fileName,
+    mimeType: e.mimeType,
+    takenAt: e.takenAt,
+    gps,
     distanceM: gps && office ? roundDistance(distanceMeters(office, gps)) : null,
-    url: `/api/evidence/${e.id}/file`, thumbnailUrl: `/api/evidence/${e.id}/thumbnail`, usedBefore: usedBefore.has(e.id),
+    url: `/api/evidence/${e.id}/file`,
+    thumbnailUrl: `/api/evidence/${e.id}/thumbnail`,
+    usedBefore: usedBefore.has(e.id),
   };
 };
 
-export function taskService(deps: { tasks: TaskRepository; temporal: Client; rulebooks: RulebookStore; log: Pick<FastifyBaseLogger, 'error'> }) {
+export function taskService(deps: {
+  tasks: TaskRepository;
+  temporal: Client;
+  rulebooks: RulebookStore;
+  log: Pick<FastifyBaseLogger, 'error'>;
+}) {
   /** The year's latest rulebook; a year without one is shown under the newest there is. */
-  const rulebookFor = (year: number) => deps.rulebooks.all().filter((r) => r.year === year).at(-1) ?? deps.rulebooks.all().at(-1);
+  const rulebookFor = (year: number) =>
+    deps.rulebooks
+      .all()
+      .filter((r) => r.year === year)
+      .at(-1) ?? deps.rulebooks.all().at(-1);
   const ruleOf = (row: TaskRow) => rulebookFor(Number(row.periodKey.slice(0, 4)))?.rules.find((r) => r.id === row.ruleId);
   const view = (row: TaskRow, names?: Names): TaskView => {
     const rule = ruleOf(row);
@@ -54,7 +73,7 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
     return {
       ...rest,
       subjectName: subject === undefined ? null : may(names!.role, 'tasks.seeSubjectNames') ? subject : maskName(subject),
-      assigneeName: row.assigneeId ? names?.users.get(row.assigneeId) ?? null : null,
+      assigneeName: row.assigneeId ? (names?.users.get(row.assigneeId) ?? null) : null,
       clause: rule?.clause ?? '',
       evidence: { minCount: (rule?.evidence.minCount ?? 1) * row.requiredCount, types: [...(rule?.evidence.types ?? [])] },
       requiresReview: rule?.requiresReview ?? true,
@@ -83,7 +102,11 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
       if (error instanceof WorkflowNotFoundError) throw new ConflictError('本期任务已关闭，不能再修改 (this period is closed)', 'closed');
       // Anything else (Temporal unreachable, a bug): the log keeps the cause, the person gets a retry message.
       deps.log.error({ err: error, workflowId: row.workflowId }, 'workflow update failed');
-      throw new UnavailableError('workflow_unavailable', '任务服务暂时不可用，请稍后重试；已上传的文件不会丢失 (task service unavailable, try again)', { cause: error });
+      throw new UnavailableError(
+        'workflow_unavailable',
+        '任务服务暂时不可用，请稍后重试；已上传的文件不会丢失 (task service unavailable, try again)',
+        { cause: error },
+      );
     }
   }
 
@@ -93,7 +116,10 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
 
     async list(user: SessionUser, filter: { scope: 'mine' | 'all'; communityId?: string; now: Date }) {
       const rows = await deps.tasks.list(user.scope, {
-        now: filter.now, limit: 500, activeOnly: filter.scope === 'mine', closedSince: new Date(filter.now.getTime() - RECENTLY_CLOSED_MS),
+        now: filter.now,
+        limit: 500,
+        activeOnly: filter.scope === 'mine',
+        closedSince: new Date(filter.now.getTime() - RECENTLY_CLOSED_MS),
         ...(filter.communityId ? { communityId: filter.communityId } : {}),
         ...(filter.scope === 'mine' && !may(user.role, 'tasks.assign') ? { assigneeId: user.id } : {}),
       });
@@ -110,7 +136,13 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
         ...view(row, await namesFor(user, [row])),
         requestNote: await deps.tasks.requestNote(row.periodKey),
         submissions: submissions.map((s) => ({
-          id: s.id, status: s.status, late: s.late, units: s.units, note: s.note, createdAt: s.createdAt, submittedById: s.submittedById,
+          id: s.id,
+          status: s.status,
+          late: s.late,
+          units: s.units,
+          note: s.note,
+          createdAt: s.createdAt,
+          submittedById: s.submittedById,
           files: s.evidence.map((e) => fileView(e, used, office)),
           review: s.reviews[0] ? { decision: s.reviews[0].decision, reason: s.reviews[0].reason, at: s.reviews[0].createdAt } : null,
         })),
@@ -124,9 +156,19 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
       const seen = new Set<string>();
       const latest = rows.filter((e) => !seen.has(`${e.obligationId}|${e.kind}`) && seen.add(`${e.obligationId}|${e.kind}`));
       return latest.map(({ obligation, ...e }) => ({
-        id: e.id, kind: e.kind === 'REVIEW' ? 'review' as const : 'deadline' as const, level: e.level, targetRole: e.targetRole, notifiedAt: e.notifiedAt, acknowledgedAt: null,
-        taskId: obligation.id, title: obligation.title, communityId: obligation.communityId, communityName: obligation.community.name,
-        dueAt: obligation.dueAt, points: obligation.points, periodLabel: obligation.periodLabel,
+        id: e.id,
+        kind: e.kind === 'REVIEW' ? ('review' as const) : ('deadline' as const),
+        level: e.level,
+        targetRole: e.targetRole,
+        notifiedAt: e.notifiedAt,
+        acknowledgedAt: null,
+        taskId: obligation.id,
+        title: obligation.title,
+        communityId: obligation.communityId,
+        communityName: obligation.community.name,
+        dueAt: obligation.dueAt,
+        points: obligation.points,
+        periodLabel: obligation.periodLabel,
       }));
     },
 
@@ -138,8 +180,15 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
       return rows.map(({ obligation: _o, evidence, ...s }, i) => ({
         task: view(tasks[i]!, names),
         submission: {
-          id: s.id, status: s.status, late: s.late, units: s.units, note: s.note, createdAt: s.createdAt, submittedById: s.submittedById,
-          files: evidence.map((e) => fileView(e, used, offices.get(tasks[i]!.communityId))), review: null,
+          id: s.id,
+          status: s.status,
+          late: s.late,
+          units: s.units,
+          note: s.note,
+          createdAt: s.createdAt,
+          submittedById: s.submittedById,
+          files: evidence.map((e) => fileView(e, used, offices.get(tasks[i]!.communityId))),
+          review: null,
         },
       }));
     },
@@ -149,25 +198,53 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
       const unique = [...new Set(input.evidenceIds)];
       const attachable = await deps.tasks.attachable(row.communityId, unique);
       const missing = unique.filter((e) => !attachable.includes(e));
-      if (missing.length) throw new BadRequestError(`以下证据不存在、不属于本社区或已被使用：${missing.join(', ')} (evidence not found, of another community, or already used)`, 'evidence_unusable');
-      return update(row, (handle) => handle.executeUpdate(submitEvidenceUpdate, {
-        args: [{ submissionId: randomUUID(), communityId: row.communityId, submittedBy: user.id, evidenceIds: unique, ...(input.units ? { units: input.units } : {}), ...(input.note ? { note: input.note } : {}) }],
-      }));
+      if (missing.length)
+        throw new BadRequestError(
+          `以下证据不存在、不属于本社区或已被使用：${missing.join(', ')} (evidence not found, of another community, or already used)`,
+          'evidence_unusable',
+        );
+      return update(row, (handle) =>
+        handle.executeUpdate(submitEvidenceUpdate, {
+          args: [
+            {
+              submissionId: randomUUID(),
+              communityId: row.communityId,
+              submittedBy: user.id,
+              evidenceIds: unique,
+              ...(input.units ? { units: input.units } : {}),
+              ...(input.note ? { note: input.note } : {}),
+            },
+          ],
+        }),
+      );
     },
 
     async review(user: SessionUser, id: string, submissionId: string, input: { decision: 'approve' | 'reject'; reason?: string }) {
       const row = await load(user, id);
       const submission = (await deps.tasks.submissions(row.id)).find((s) => s.id === submissionId);
       if (!submission) throw new NotFoundError(`提交 ${submissionId}`);
-      if (submission.submittedById === user.id) throw new ConflictError('不能审核自己提交的证据 (you cannot review your own submission)', 'own_submission');
+      if (submission.submittedById === user.id)
+        throw new ConflictError('不能审核自己提交的证据 (you cannot review your own submission)', 'own_submission');
       // Someone else may submit what the reviewer uploaded: approving it would still be judging one's own work.
-      if (submission.evidence.some((e) => e.uploadedById === user.id)) throw new ConflictError('这次提交中有您本人上传的文件，不能由您审核，请由其他审核人处理 (the submission contains files you uploaded)', 'own_upload');
-      return update(row, (handle) => handle.executeUpdate(reviewUpdate, { args: [{ submissionId, reviewerId: user.id, decision: input.decision, ...(input.reason ? { reason: input.reason } : {}) }] }));
+      if (submission.evidence.some((e) => e.uploadedById === user.id))
+        throw new ConflictError(
+          '这次提交中有您本人上传的文件，不能由您审核，请由其他审核人处理 (the submission contains files you uploaded)',
+          'own_upload',
+        );
+      return update(row, (handle) =>
+        handle.executeUpdate(reviewUpdate, {
+          args: [{ submissionId, reviewerId: user.id, decision: input.decision, ...(input.reason ? { reason: input.reason } : {}) }],
+        }),
+      );
     },
 
     async extend(user: SessionUser, id: string, input: { newDueAt: Date; reason: string }) {
       const row = await load(user, id);
-      return update(row, (handle) => handle.executeUpdate(extendDeadlineUpdate, { args: [{ newDueAt: input.newDueAt.toISOString(), reason: input.reason, by: user.id }] }));
+      return update(row, (handle) =>
+        handle.executeUpdate(extendDeadlineUpdate, {
+          args: [{ newDueAt: input.newDueAt.toISOString(), reason: input.reason, by: user.id }],
+        }),
+      );
     },
 
     async waive(user: SessionUser, id: string, reason: string) {

@@ -11,14 +11,28 @@ import type { RoleGrantRecord, UserRepository } from '../../db/user-repository';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { MIN_PASSWORD_LENGTH } from './auth-service';
 
-
 export function userService(users: UserRepository) {
   return {
     list: (admin: SessionUser) => users.list(admin.townshipId),
 
-    async create(admin: SessionUser, input: { username: string; displayName: string; role: RoleName; password: string; mobile?: string; email?: string; communityIds: string[] }, actor: Actor) {
+    async create(
+      admin: SessionUser,
+      input: {
+        username: string;
+        displayName: string;
+        role: RoleName;
+        password: string;
+        mobile?: string;
+        email?: string;
+        communityIds: string[];
+      },
+      actor: Actor,
+    ) {
       if (input.password.length < MIN_PASSWORD_LENGTH) {
-        throw new BadRequestError(`初始密码至少 ${MIN_PASSWORD_LENGTH} 个字符 (password needs at least ${MIN_PASSWORD_LENGTH} characters)`, 'weak_password');
+        throw new BadRequestError(
+          `初始密码至少 ${MIN_PASSWORD_LENGTH} 个字符 (password needs at least ${MIN_PASSWORD_LENGTH} characters)`,
+          'weak_password',
+        );
       }
       const communityIds = [...new Set(input.communityIds)];
       if (may(input.role, 'role.needsMembership') && communityIds.length === 0) {
@@ -27,7 +41,8 @@ export function userService(users: UserRepository) {
       const known = await users.communitiesOfTownship(admin.townshipId, communityIds);
       const unknown = communityIds.filter((id) => !known.includes(id));
       if (unknown.length > 0) throw new BadRequestError(`社区不存在: ${unknown.join(', ')} (unknown communityIds)`);
-      if (await users.usernameTaken(input.username)) throw new ConflictError(`用户名 ${input.username} 已被使用 (username taken)`, 'username_taken');
+      if (await users.usernameTaken(input.username))
+        throw new ConflictError(`用户名 ${input.username} 已被使用 (username taken)`, 'username_taken');
       const { password, ...rest } = input;
       const user = { ...rest, communityIds, passwordHash: await hashPassword(password) };
       if (!may(input.role, 'role.needsApproval')) return { ...(await users.create(admin.townshipId, user, actor)), pendingGrantId: null };
@@ -50,10 +65,15 @@ export function userService(users: UserRepository) {
     async decideGrant(official: SessionUser, grantId: string, approve: boolean, actor: Actor): Promise<RoleGrantRecord> {
       const [grant] = await users.roleGrants(official.townshipId, undefined, grantId);
       if (!grant) throw new NotFoundError('角色授权申请');
-      if (!may(official.role, 'roleGrants.decide')) throw new ForbiddenError('只有政法委员或另一位管理员可以审批角色授权 (only the political-legal official or a second admin may decide)');
-      if (grant.requestedById === official.id) throw new ForbiddenError('申请人不能审批自己的申请，请由政法委员或另一位管理员审批 (the admin who asked cannot decide)');
+      if (!may(official.role, 'roleGrants.decide'))
+        throw new ForbiddenError(
+          '只有政法委员或另一位管理员可以审批角色授权 (only the political-legal official or a second admin may decide)',
+        );
+      if (grant.requestedById === official.id)
+        throw new ForbiddenError('申请人不能审批自己的申请，请由政法委员或另一位管理员审批 (the admin who asked cannot decide)');
       if (grant.userId === official.id) throw new ForbiddenError('不能审批授予自己的角色 (you cannot decide a grant to yourself)');
-      if (grant.status !== 'PENDING' || !(await users.decideGrant(grant, approve, actor))) throw new ConflictError('该申请已处理 (already decided)', 'already_decided');
+      if (grant.status !== 'PENDING' || !(await users.decideGrant(grant, approve, actor)))
+        throw new ConflictError('该申请已处理 (already decided)', 'already_decided');
       return { ...grant, status: approve ? 'APPROVED' : 'REJECTED' };
     },
 
@@ -63,7 +83,19 @@ export function userService(users: UserRepository) {
       return user;
     },
 
-    async update(admin: SessionUser, userId: string, change: { displayName?: string; role?: RoleName; mobile?: string | null; email?: string | null; communityIds?: string[]; active?: boolean }, actor: Actor) {
+    async update(
+      admin: SessionUser,
+      userId: string,
+      change: {
+        displayName?: string;
+        role?: RoleName;
+        mobile?: string | null;
+        email?: string | null;
+        communityIds?: string[];
+        active?: boolean;
+      },
+      actor: Actor,
+    ) {
       if (userId === admin.id && (change.role !== undefined || change.active === false)) {
         throw new BadRequestError('不能修改自己的角色或停用自己的账号', 'own_account');
       }
@@ -86,7 +118,11 @@ export function userService(users: UserRepository) {
       // A role that reads sensitive ledgers waits for a second person (grantRole); any other change applies now.
       const guarded = change.role !== undefined && change.role !== current.role && may(change.role, 'role.needsApproval');
       const { role: _asked, ...rest } = change;
-      const applied = { ...rest, ...(change.role !== undefined && !guarded ? { role: change.role } : {}), ...(communityIds ? { communityIds } : {}) };
+      const applied = {
+        ...rest,
+        ...(change.role !== undefined && !guarded ? { role: change.role } : {}),
+        ...(communityIds ? { communityIds } : {}),
+      };
       const user = await users.update(admin.townshipId, userId, applied, actor);
       if (!user) throw new NotFoundError('用户');
       const { pendingGrantId } = guarded ? await this.grantRole(admin, userId, change.role!, actor) : { pendingGrantId: null };

@@ -34,7 +34,14 @@ describe('admin-added sensitive windows', () => {
   });
 
   it('owe one-on-one control per petitioner on the ledger for rules with windows: all, and nothing for rules naming their windows', () => {
-    const withAdded = generateObligations({ rulebook, community, subjects: petitioners, addedWindows: added, from: year.start, to: year.end });
+    const withAdded = generateObligations({
+      rulebook,
+      community,
+      subjects: petitioners,
+      addedWindows: added,
+      from: year.start,
+      to: year.end,
+    });
     const without = generateObligations({ rulebook, community, subjects: petitioners, from: year.start, to: year.end });
     const extra = withAdded.filter((i) => !without.some((j) => j.key === i.key));
     expect(extra.map((i) => i.key)).toEqual(['stability.window-control|c-qinglong|2022-admin-8f14e45fceea|p-1']);
@@ -44,21 +51,31 @@ describe('admin-added sensitive windows', () => {
     expect(control!.periodLabel).toBe('2022年县两会敏感期');
     expect(control!.deduction.key).toBe('stability.window-control|c-qinglong|2022-admin-8f14e45fceea');
     // fraud.holiday-publicity names national-day and spring-festival: an added window does not widen it.
-    expect(withAdded.filter((i) => i.ruleId === 'fraud.holiday-publicity')).toEqual(without.filter((i) => i.ruleId === 'fraud.holiday-publicity'));
+    expect(withAdded.filter((i) => i.ruleId === 'fraud.holiday-publicity')).toEqual(
+      without.filter((i) => i.ruleId === 'fraud.holiday-publicity'),
+    );
   });
 
   it('belong to the range in which they open, like every other window', () => {
     const opens = startOfDay(civilDate(2022, 7, 10));
-    const day = (from: Date, to: Date) => generateObligations({ rulebook, community, subjects: petitioners, addedWindows: added, from, to })
-      .filter((i) => i.periodKey === '2022-admin-8f14e45fceea');
+    const day = (from: Date, to: Date) =>
+      generateObligations({ rulebook, community, subjects: petitioners, addedWindows: added, from, to }).filter(
+        (i) => i.periodKey === '2022-admin-8f14e45fceea',
+      );
     expect(day(opens, startOfDay(civilDate(2022, 7, 11)))).toHaveLength(1);
     expect(day(startOfDay(civilDate(2022, 7, 11)), year.end)).toHaveLength(0);
   });
 
   it('never displace a rulebook window that has the same id', () => {
     const clash = [{ id: 'national-day', name: '假国庆', start: { date: '2022-07-01' }, end: { date: '2022-07-02' } }];
-    const keys = generateObligations({ rulebook, community, subjects: petitioners, addedWindows: clash, from: year.start, to: year.end })
-      .filter((i) => i.periodKey === '2022-national-day' && i.ruleId === 'stability.window-control');
+    const keys = generateObligations({
+      rulebook,
+      community,
+      subjects: petitioners,
+      addedWindows: clash,
+      from: year.start,
+      to: year.end,
+    }).filter((i) => i.periodKey === '2022-national-day' && i.ruleId === 'stability.window-control');
     expect(keys.map((i) => i.opensAt.toISOString())).toEqual(['2022-09-27T16:00:00.000Z']);
   });
 
@@ -66,12 +83,16 @@ describe('admin-added sensitive windows', () => {
     const today = civilDate(2026, 11, 27);
     expect(adminWindowProblems({ name: '节点', startsOn: '2026-12-01', endsOn: '2026-12-05' }, today)).toEqual([]);
     expect(adminWindowProblems({ name: '节点', startsOn: '2026-11-20', endsOn: '2026-11-27' }, today)).toEqual([]); // still running today
-    expect(adminWindowProblems({ name: '节点', startsOn: '2026-12-05', endsOn: '2026-12-01' }, today)).toEqual(['开始日期 2026-12-05 晚于结束日期 2026-12-01，请调换或改正日期']);
+    expect(adminWindowProblems({ name: '节点', startsOn: '2026-12-05', endsOn: '2026-12-01' }, today)).toEqual([
+      '开始日期 2026-12-05 晚于结束日期 2026-12-01，请调换或改正日期',
+    ]);
     expect(adminWindowProblems({ name: '节点', startsOn: '2026-12-01', endsOn: '2026-12-31' }, today)).toEqual([]); // 31 days
     expect(adminWindowProblems({ name: '节点', startsOn: '2026-12-01', endsOn: '2027-01-01' }, today)).toEqual([
       '时间节点最长 31 天（当前 32 天）；更长的专项工作请拆成几个节点',
       '时间节点不能跨年（2026-12-01 至 2027-01-01）；请按年份拆成两个节点',
     ]);
-    expect(adminWindowProblems({ name: '节点', startsOn: '2026-11-01', endsOn: '2026-11-26' }, today)).toEqual(['结束日期 2026-11-26 已过（今天 2026-11-27），已结束的节点不再安排管控任务']);
+    expect(adminWindowProblems({ name: '节点', startsOn: '2026-11-01', endsOn: '2026-11-26' }, today)).toEqual([
+      '结束日期 2026-11-26 已过（今天 2026-11-27），已结束的节点不再安排管控任务',
+    ]);
   });
 });

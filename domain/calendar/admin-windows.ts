@@ -48,6 +48,7 @@ export function adminWindowProblems(input: { name: string; startsOn: string; end
   }
   // Period keys are `<year>-<window id>` and a rulebook governs one year, so a window may not cross New Year.
   if (start.year !== end.year) problems.push(`时间节点不能跨年（${input.startsOn} 至 ${input.endsOn}）；请按年份拆成两个节点`);
-  if (compareCivil(end, today) < 0) problems.push(`结束日期 ${input.endsOn} 已过（今天 ${formatCivilDate(today)}），已结束的节点不再安排管控任务`);
+  if (compareCivil(end, today) < 0)
+    problems.push(`结束日期 ${input.endsOn} 已过（今天 ${formatCivilDate(today)}），已结束的节点不再安排管控任务`);
   return problems;
 }

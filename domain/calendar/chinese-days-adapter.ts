@@ -20,9 +20,7 @@ function ensureLibraryIsTrustworthy(): void {
   const makeUpDay = chineseDays.getDayDetail('2022-10-08');
   const newYear = chineseDays.getLunarDate('2022-02-01');
   if (makeUpDay.date !== '2022-10-08' || !makeUpDay.work || newYear.lunarMon !== 1 || newYear.lunarDay !== 1) {
-    throw new Error(
-      'chinese-days returns shifted dates in this process time zone; run with TZ=UTC or TZ=Asia/Shanghai',
-    );
+    throw new Error('chinese-days returns shifted dates in this process time zone; run with TZ=UTC or TZ=Asia/Shanghai');
   }
   verified = true;
 }

@@ -7,7 +7,13 @@ const rulebook = parseRulebook(readFileSync(new URL('../../rulebooks/2022.yaml',
 
 describe('duty roster days', () => {
   it('are assessed inside the flood season (05-01 to 09-30, both ends) and not outside it or in another year', () => {
-    expect(dutySeasonOn(rulebook, '2022-05-01')).toEqual({ ruleId: 'flood.duty', seasonId: 'flood', seasonName: '汛期', start: '05-01', end: '09-30' });
+    expect(dutySeasonOn(rulebook, '2022-05-01')).toEqual({
+      ruleId: 'flood.duty',
+      seasonId: 'flood',
+      seasonName: '汛期',
+      start: '05-01',
+      end: '09-30',
+    });
     expect(dutySeasonOn(rulebook, '2022-09-30')?.ruleId).toBe('flood.duty');
     expect(dutySeasonOn(rulebook, '2022-04-30')).toBeUndefined();
     expect(dutySeasonOn(rulebook, '2022-10-01')).toBeUndefined();
@@ -15,7 +21,7 @@ describe('duty roster days', () => {
     expect(dutySeasonOn(undefined, '2022-06-01')).toBeUndefined();
   });
 
-  it('are planned at once only for today and tomorrow (Asia/Shanghai), the nightly planner\'s horizon', () => {
+  it("are planned at once only for today and tomorrow (Asia/Shanghai), the nightly planner's horizon", () => {
     const lateEvening = new Date('2022-06-10T15:30:00Z'); // 23:30 on 10 June in Shanghai
     expect(isInPlanningHorizon('2022-06-10', lateEvening)).toBe(true);
     expect(isInPlanningHorizon('2022-06-11', lateEvening)).toBe(true);

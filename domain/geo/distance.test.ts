@@ -21,17 +21,26 @@ describe('distanceMeters (haversine)', () => {
 
   it('is symmetric and never negative', () => {
     const point = fc.record({ lat: fc.double({ min: -90, max: 90, noNaN: true }), lon: fc.double({ min: -180, max: 180, noNaN: true }) });
-    fc.assert(fc.property(point, point, (a, b) => {
-      const d = distanceMeters(a, b);
-      expect(d).toBeGreaterThanOrEqual(0);
-      expect(d).toBeLessThanOrEqual(Math.PI * 6_371_008.8 + 1);
-      expect(Math.abs(d - distanceMeters(b, a))).toBeLessThan(1e-6);
-    }));
+    fc.assert(
+      fc.property(point, point, (a, b) => {
+        const d = distanceMeters(a, b);
+        expect(d).toBeGreaterThanOrEqual(0);
+        expect(d).toBeLessThanOrEqual(Math.PI * 6_371_008.8 + 1);
+        expect(Math.abs(d - distanceMeters(b, a))).toBeLessThan(1e-6);
+      }),
+    );
   });
 });
 
 describe('roundDistance', () => {
   it('rounds to 10 m below a kilometre and to 100 m above', () => {
-    expect([roundDistance(0), roundDistance(4), roundDistance(346), roundDistance(999), roundDistance(1049), roundDistance(12_345)]).toEqual([0, 0, 350, 1000, 1000, 12_300]);
+    expect([
+      roundDistance(0),
+      roundDistance(4),
+      roundDistance(346),
+      roundDistance(999),
+      roundDistance(1049),
+      roundDistance(12_345),
+    ]).toEqual([0, 0, 350, 1000, 1000, 12_300]);
   });
 });

@@ -93,7 +93,9 @@ describe('generateObligations for the 2022 rulebook', () => {
       'tagged.yaml',
     );
     const run = (tags: string[]) =>
-      generateObligations({ rulebook: tagged, community: { id: 'c', tags }, from: year.start, to: year.end }).filter((i) => i.ruleId === 'fraud.publicity');
+      generateObligations({ rulebook: tagged, community: { id: 'c', tags }, from: year.start, to: year.end }).filter(
+        (i) => i.ruleId === 'fraud.publicity',
+      );
     expect(run([])).toHaveLength(0);
     expect(run(['railway'])).toHaveLength(12);
   });
@@ -158,8 +160,18 @@ describe('rulebook versions during the year', () => {
       (i) => i.ruleId === 'fraud.publicity',
     );
     expect(instances.map((i) => `${i.periodKey}:${i.deduction.amount}`)).toEqual([
-      '2022-01:1', '2022-02:1', '2022-03:1', '2022-04:1', '2022-05:1', '2022-06:1', '2022-07:1',
-      '2022-08:2', '2022-09:2', '2022-10:2', '2022-11:2', '2022-12:2',
+      '2022-01:1',
+      '2022-02:1',
+      '2022-03:1',
+      '2022-04:1',
+      '2022-05:1',
+      '2022-06:1',
+      '2022-07:1',
+      '2022-08:2',
+      '2022-09:2',
+      '2022-10:2',
+      '2022-11:2',
+      '2022-12:2',
     ]);
   });
 });
@@ -182,8 +194,23 @@ describe('obligations created on demand and automatic ledger checks', () => {
   it('finds missing fields, workers and guardian letters in a ledger', () => {
     const rule = (id: string) => rulebook.rules.find((r) => r.id === id)!;
     const patients: LedgerSubject[] = [
-      { id: 'm-1', name: '李某', category: 'mental-illness', startDate: '2021-01-01', flags: ['incident-prone'], fields: { name: '李某', idNumber: '5101', address: '', guardian: '李父' } },
-      { id: 'm-2', name: '赵某', category: 'mental-illness', startDate: '2021-01-01', responsibleUserId: 'u-1', documents: [], fields: { name: '赵某', idNumber: '5102', address: '一组', guardian: '赵母' } },
+      {
+        id: 'm-1',
+        name: '李某',
+        category: 'mental-illness',
+        startDate: '2021-01-01',
+        flags: ['incident-prone'],
+        fields: { name: '李某', idNumber: '5101', address: '', guardian: '李父' },
+      },
+      {
+        id: 'm-2',
+        name: '赵某',
+        category: 'mental-illness',
+        startDate: '2021-01-01',
+        responsibleUserId: 'u-1',
+        documents: [],
+        fields: { name: '赵某', idNumber: '5102', address: '一组', guardian: '赵母' },
+      },
     ];
     const day = { year: 2022, month: 3, day: 31 };
     expect(findLedgerGaps(rule('mental-illness.ledger'), patients, day).map((g) => g.description)).toEqual([
@@ -207,42 +234,77 @@ describe('obligations created on demand and automatic ledger checks', () => {
     expect(findLedgerGaps(rule('stability.controller-assigned'), [], day)).toEqual([]);
     expect(findLedgerGaps(rule('drugs.responsibility-letter'), [], day)).toEqual([]);
     // A venue without its letter still costs the point.
-    const venue: LedgerSubject = { id: 'v-1', name: '星光KTV', category: 'key-venue', startDate: '2022-01-01', fields: { name: '星光KTV', address: '一组' } };
-    expect(findLedgerGaps(rule('drugs.responsibility-letter'), [venue], day).map((g) => g.description)).toEqual(['星光KTV：未签订禁毒责任书']);
+    const venue: LedgerSubject = {
+      id: 'v-1',
+      name: '星光KTV',
+      category: 'key-venue',
+      startDate: '2022-01-01',
+      fields: { name: '星光KTV', address: '一组' },
+    };
+    expect(findLedgerGaps(rule('drugs.responsibility-letter'), [venue], day).map((g) => g.description)).toEqual([
+      '星光KTV：未签订禁毒责任书',
+    ]);
     // A declaration does not hide people who are on the ledger.
-    const petitioner: LedgerSubject = { id: 'p-1', name: '周某', category: 'petitioner', startDate: '2022-01-01', fields: { name: '周某', idNumber: true, address: '二组' } };
-    expect(findLedgerGaps(rule('stability.ledger'), [petitioner], day, { declaredEmpty: true }).map((g) => g.description)).toEqual(['周某：缺少“信访诉求”']);
+    const petitioner: LedgerSubject = {
+      id: 'p-1',
+      name: '周某',
+      category: 'petitioner',
+      startDate: '2022-01-01',
+      fields: { name: '周某', idNumber: true, address: '二组' },
+    };
+    expect(findLedgerGaps(rule('stability.ledger'), [petitioner], day, { declaredEmpty: true }).map((g) => g.description)).toEqual([
+      '周某：缺少“信访诉求”',
+    ]);
   });
 
   it('owes dispute follow-up only while the dispute is unresolved', () => {
-    const dispute = (id: string, status: string): LedgerSubject => ({ id, category: 'dispute', startDate: '2022-01-01', fields: { status } });
-    const followUps = ofRule(generateYear([dispute('d-open', 'unresolved'), dispute('d-working', 'resolving'), dispute('d-done', 'resolved')]), 'mediation.follow-up');
+    const dispute = (id: string, status: string): LedgerSubject => ({
+      id,
+      category: 'dispute',
+      startDate: '2022-01-01',
+      fields: { status },
+    });
+    const followUps = ofRule(
+      generateYear([dispute('d-open', 'unresolved'), dispute('d-working', 'resolving'), dispute('d-done', 'resolved')]),
+      'mediation.follow-up',
+    );
     expect([...new Set(followUps.map((i) => i.subjectId))]).toEqual(['d-open', 'd-working']);
   });
 
   it('applies the 2026 railway, waterlogging and geological-hazard rules only where the community is tagged', () => {
     const rulebook2026 = parseRulebook(readFileSync(new URL('../../rulebooks/2026.yaml', import.meta.url), 'utf8'), 'rulebooks/2026.yaml');
     const y = yearPeriod(2026);
-    const rulesOf = (tags: string[]) => new Set(generateObligations({ rulebook: rulebook2026, community: { id: 'c', tags }, from: y.start, to: y.end }).map((i) => i.ruleId));
+    const rulesOf = (tags: string[]) =>
+      new Set(generateObligations({ rulebook: rulebook2026, community: { id: 'c', tags }, from: y.start, to: y.end }).map((i) => i.ruleId));
     const untagged = rulesOf([]);
-    for (const id of ['railway.publicity', 'railway.bollards', 'flood.waterlogging-points', 'geo.inspection']) expect(untagged.has(id), id).toBe(false);
+    for (const id of ['railway.publicity', 'railway.bollards', 'flood.waterlogging-points', 'geo.inspection'])
+      expect(untagged.has(id), id).toBe(false);
     expect(untagged.has('fraud.publicity')).toBe(true);
     const railway = rulesOf(['railway']);
     expect(railway.has('railway.publicity')).toBe(true);
     expect(railway.has('railway.bollards')).toBe(true);
     expect(railway.has('geo.inspection')).toBe(false);
-    expect(rulesOf(['geological-hazard', 'waterlogging'])).toEqual(new Set([...untagged, 'geo.inspection', 'geo.evacuation-drill', 'flood.waterlogging-points']));
+    expect(rulesOf(['geological-hazard', 'waterlogging'])).toEqual(
+      new Set([...untagged, 'geo.inspection', 'geo.evacuation-drill', 'flood.waterlogging-points']),
+    );
   });
 
   it('refuses a rulebook tag outside the closed list', () => {
-    expect(() => parseRulebook(rulebookYaml((doc) => (doc.rules[0]!.appliesToTags = ['railroad'])), 'bad.yaml')).toThrow(/appliesToTags/);
+    expect(() =>
+      parseRulebook(
+        rulebookYaml((doc) => (doc.rules[0]!.appliesToTags = ['railroad'])),
+        'bad.yaml',
+      ),
+    ).toThrow(/appliesToTags/);
   });
 });
 
 // ── properties ──
 
 const categories = ['drug-user', 'mental-illness', 'dispute', 'petitioner', 'cult-member'] as const;
-const dateArb = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2022-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const dateArb = fc
+  .date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2022-12-31T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 const subjectArb = fc.record({
   category: fc.constantFrom(...categories),
   riskLevel: fc.option(fc.constantFrom('low' as const, 'medium' as const, 'high' as const), { nil: undefined }),
@@ -251,7 +313,9 @@ const subjectArb = fc.record({
 });
 const subjectsArb = fc
   .array(subjectArb, { maxLength: 6 })
-  .map((list) => list.map((s, i): LedgerSubject => ({ id: `s-${i}`, ...s, ...(s.endDate && s.endDate < s.startDate ? { endDate: s.startDate } : {}) })));
+  .map((list) =>
+    list.map((s, i): LedgerSubject => ({ id: `s-${i}`, ...s, ...(s.endDate && s.endDate < s.startDate ? { endDate: s.startDate } : {}) })),
+  );
 const instantIn2022 = fc.integer({ min: year.start.getTime(), max: year.end.getTime() }).map((t) => new Date(t));
 
 describe('generation properties', () => {

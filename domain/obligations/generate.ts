@@ -105,11 +105,11 @@ function instancesOf(rule: Rule, input: GenerateObligationsInput, range: Range):
 
     case 'visit':
       // A resolved dispute needs no more follow-up (跟踪管控 is owed for 未化解 disputes only).
-      return subjectsOf(rule.subjects).filter((subject) => !isResolved(subject.fields)).flatMap((subject) =>
-        visitPeriods(input.rulebook, subject, range).map(({ period, opensAt }) =>
-          make(period, { subjectId: subject.id, opensAt }),
-        ),
-      );
+      return subjectsOf(rule.subjects)
+        .filter((subject) => !isResolved(subject.fields))
+        .flatMap((subject) =>
+          visitPeriods(input.rulebook, subject, range).map(({ period, opensAt }) => make(period, { subjectId: subject.id, opensAt })),
+        );
 
     case 'seasonal-duty': {
       const season = input.rulebook.settings.seasons.find((s) => s.id === rule.season)!;
@@ -122,13 +122,14 @@ function instancesOf(rule: Rule, input: GenerateObligationsInput, range: Range):
     }
 
     case 'sensitive-window': {
-      const added = rule.windowsAll ? input.addedWindows ?? [] : [];
+      const added = rule.windowsAll ? (input.addedWindows ?? []) : [];
       // A rulebook id wins over an added window carrying the same id.
-      const definitions = [...input.rulebook.settings.sensitiveWindows, ...added.filter((a) => !input.rulebook.settings.sensitiveWindows.some((w) => w.id === a.id))];
+      const definitions = [
+        ...input.rulebook.settings.sensitiveWindows,
+        ...added.filter((a) => !input.rulebook.settings.sensitiveWindows.some((w) => w.id === a.id)),
+      ];
       const owed = new Set([...rule.windows!, ...added.map((a) => a.id)]);
-      const windows = sensitiveWindowsInYear(definitions, input.rulebook.year).filter(
-        (w) => owed.has(w.id) && inRange(w.period.start),
-      );
+      const windows = sensitiveWindowsInYear(definitions, input.rulebook.year).filter((w) => owed.has(w.id) && inRange(w.period.start));
       if (rule.subjects === undefined) return windows.map((w) => make(w.period));
       return windows.flatMap((w) =>
         subjectsOf(rule.subjects)

@@ -29,8 +29,21 @@ export const LEDGER_FIELD_LABELS: Readonly<Record<string, string>> = {
 
 /** The free-text fields an entry can carry (stored unencrypted in LedgerSubject.fields; the ID number and diagnoses stay encrypted). */
 export const LEDGER_TEXT_FIELDS = [
-  'address', 'guardian', 'releaseDate', 'situation', 'grievance', 'parties', 'summary', 'reportedOn', 'status',
-  'location', 'description', 'foundOn', 'measures', 'operator', 'lastCheckedOn',
+  'address',
+  'guardian',
+  'releaseDate',
+  'situation',
+  'grievance',
+  'parties',
+  'summary',
+  'reportedOn',
+  'status',
+  'location',
+  'description',
+  'foundOn',
+  'measures',
+  'operator',
+  'lastCheckedOn',
 ] as const;
 export type LedgerTextField = (typeof LEDGER_TEXT_FIELDS)[number];
 

@@ -40,7 +40,12 @@ function asksForLedger(rule: Rule): boolean {
 }
 
 /** Gaps for one ledger rule, in subject order. An empty list means the ledger passes. */
-export function findLedgerGaps(rule: Rule, subjects: readonly LedgerSubject[], day: CivilDate, options: LedgerCheckOptions = {}): LedgerGap[] {
+export function findLedgerGaps(
+  rule: Rule,
+  subjects: readonly LedgerSubject[],
+  day: CivilDate,
+  options: LedgerCheckOptions = {},
+): LedgerGap[] {
   if (rule.kind !== 'ledger' || !rule.ledger) throw new RangeError(`rule ${rule.id} is not a ledger rule`);
   const requirement = rule.ledger;
   const onLedger = subjects.filter((s) => s.category === rule.subjects && onLedgerOn(s, day));
@@ -55,7 +60,12 @@ export function findLedgerGaps(rule: Rule, subjects: readonly LedgerSubject[], d
   for (const subject of onLedger) {
     for (const field of requirement.requiredFields) {
       if (isBlank(subject.fields?.[field])) {
-        gaps.push({ kind: 'missing-field', subjectId: subject.id, field, description: `${label(subject)}：缺少“${ledgerFieldLabel(field)}”` });
+        gaps.push({
+          kind: 'missing-field',
+          subjectId: subject.id,
+          field,
+          description: `${label(subject)}：缺少“${ledgerFieldLabel(field)}”`,
+        });
       }
     }
     if (requirement.requireResponsibleWorker && isBlank(subject.responsibleUserId)) {
@@ -64,7 +74,12 @@ export function findLedgerGaps(rule: Rule, subjects: readonly LedgerSubject[], d
     const document = requirement.requiredDocument;
     const needsDocument = document && (!document.forFlag || subject.flags?.includes(document.forFlag));
     if (document && needsDocument && !subject.documents?.includes(document.type)) {
-      gaps.push({ kind: 'missing-document', subjectId: subject.id, document: document.type, description: `${label(subject)}：未签订${document.name}` });
+      gaps.push({
+        kind: 'missing-document',
+        subjectId: subject.id,
+        document: document.type,
+        description: `${label(subject)}：未签订${document.name}`,
+      });
     }
   }
   return gaps;

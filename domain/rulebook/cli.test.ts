@@ -19,7 +19,10 @@ function capture() {
 function badRulebookFile(): string {
   const dir = mkdtempSync(join(tmpdir(), 'duban-rulebook-'));
   const path = join(dir, 'bad.yaml');
-  writeFileSync(path, rulebookYaml((doc) => (doc.rules[0]!.cadence = { every: 'week' })));
+  writeFileSync(
+    path,
+    rulebookYaml((doc) => (doc.rules[0]!.cadence = { every: 'week' })),
+  );
   return path;
 }
 
@@ -54,7 +57,9 @@ describe('rulebook CLI', () => {
     const ok = await run('npx', ['tsx', 'domain/rulebook/cli.ts', 'validate', 'rulebooks/2022.yaml'], { cwd: repoRoot });
     expect(ok.stdout).toContain('valid');
     const path = badRulebookFile();
-    const failure = await run('npx', ['tsx', 'domain/rulebook/cli.ts', 'validate', path], { cwd: repoRoot }).catch((e: unknown) => e as { code: number; stderr: string });
+    const failure = await run('npx', ['tsx', 'domain/rulebook/cli.ts', 'validate', path], { cwd: repoRoot }).catch(
+      (e: unknown) => e as { code: number; stderr: string },
+    );
     expect(failure).toMatchObject({ code: 1 });
     expect((failure as { stderr: string }).stderr).toContain('cadence.every must be one of month|half-month|quarter|year');
   }, 60_000);

@@ -52,7 +52,9 @@ export async function main(args: readonly string[], io: CliIo = consoleIo): Prom
 
 function printSummary(rulebook: Rulebook, subjectsPerCategory: number, io: CliIo): void {
   const summary = summarizeRulebook(rulebook, { subjectsPerCategory });
-  io.out(`${rulebook.fileName}: valid — ${rulebook.title} (year ${rulebook.year}, version ${rulebook.version}, effective from ${rulebook.effectiveFrom})`);
+  io.out(
+    `${rulebook.fileName}: valid — ${rulebook.title} (year ${rulebook.year}, version ${rulebook.version}, effective from ${rulebook.effectiveFrom})`,
+  );
   io.out(`${rulebook.rules.length} rules, base score ${rulebook.baseScore}`);
   io.out('');
   io.out('Rules per section (max deduction from timed obligations):');

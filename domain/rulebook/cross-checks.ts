@@ -69,7 +69,10 @@ export function checkSettings(settings: SettingsInput, year: number): string[] {
     seen.add(season.id);
     const start = parseMonthDay(season.start);
     const end = parseMonthDay(season.end);
-    for (const [field, md] of [['start', start], ['end', end]] as const) {
+    for (const [field, md] of [
+      ['start', start],
+      ['end', end],
+    ] as const) {
       if (md.day > daysInMonth(year, md.month)) problems.push(`settings.seasons[${i}].${field} is not a day of ${year}`);
     }
     if (end.month * 100 + end.day < start.month * 100 + start.day) {
@@ -102,7 +105,12 @@ export function checkSettings(settings: SettingsInput, year: number): string[] {
 }
 
 /** `referenced`: clause ids named by any rule, also those that failed validation (so one bad rule is one message). */
-export function checkRules(top: RulebookFileInput, settings: SettingsInput, rules: readonly IndexedRule[], referenced: ReadonlySet<string>): string[] {
+export function checkRules(
+  top: RulebookFileInput,
+  settings: SettingsInput,
+  rules: readonly IndexedRule[],
+  referenced: ReadonlySet<string>,
+): string[] {
   const problems: string[] = [];
   if (!top.effectiveFrom.startsWith(`${top.year}-`)) problems.push(`effectiveFrom must be a day of ${top.year}`);
   const sectionNumbers = new Set(top.sections.map((s) => s.number));
@@ -155,7 +163,8 @@ export function checkRules(top: RulebookFileInput, settings: SettingsInput, rule
     }
     if (Array.isArray(rule.windows)) {
       rule.windows.forEach((id, i) => {
-        if (!settings.sensitiveWindows.some((w) => w.id === id)) say(`windows[${i}]: no sensitive window ${id} in settings.sensitiveWindows`);
+        if (!settings.sensitiveWindows.some((w) => w.id === id))
+          say(`windows[${i}]: no sensitive window ${id} in settings.sensitiveWindows`);
       });
     }
     if (rule.due?.startsWith('season-start:')) {
@@ -175,22 +184,28 @@ export function checkRules(top: RulebookFileInput, settings: SettingsInput, rule
       say(`escalation: no escalation policy named ${rule.escalation}`);
     }
 
-    if (rule.deduction.amount > 0 && rule.clause === undefined) say('clause is required when deduction.amount is above 0 (the id of the clause in clauses)');
-    if (rule.deduction.amount === 0 && rule.clause !== undefined) say('clause must be left out when deduction.amount is 0 (the rule deducts nothing)');
+    if (rule.deduction.amount > 0 && rule.clause === undefined)
+      say('clause is required when deduction.amount is above 0 (the id of the clause in clauses)');
+    if (rule.deduction.amount === 0 && rule.clause !== undefined)
+      say('clause must be left out when deduction.amount is 0 (the rule deducts nothing)');
     if (rule.clause !== undefined) {
       const clause = clauses.get(rule.clause);
       usedClauses.add(rule.clause);
       if (!clause) say(`clause: no clause ${rule.clause} in clauses`);
       else {
-        if (clause.amount !== rule.deduction.amount) say(`deduction.amount ${rule.deduction.amount} differs from amount ${clause.amount} of clause ${clause.id} (${clause.text})`);
+        if (clause.amount !== rule.deduction.amount)
+          say(`deduction.amount ${rule.deduction.amount} differs from amount ${clause.amount} of clause ${clause.id} (${clause.text})`);
         if (clause.section !== rule.section || clause.item !== rule.item) {
-          say(`section ${rule.section} / item ${rule.item} differ from clause ${clause.id} (section ${clause.section} / item ${clause.item})`);
+          say(
+            `section ${rule.section} / item ${rule.item} differ from clause ${clause.id} (section ${clause.section} / item ${clause.item})`,
+          );
         }
       }
     }
   }
   for (const clause of top.clauses) {
-    if (!usedClauses.has(clause.id) && !referenced.has(clause.id)) problems.push(`clause ${clause.id}: no rule enforces it (give a rule clause: ${clause.id}, or remove the clause)`);
+    if (!usedClauses.has(clause.id) && !referenced.has(clause.id))
+      problems.push(`clause ${clause.id}: no rule enforces it (give a rule clause: ${clause.id}, or remove the clause)`);
   }
 
   for (const ruleId of Object.keys(settings.regularCadence.rules)) {
@@ -214,7 +229,8 @@ function checkClauses(top: RulebookFileInput): string[] {
     if (!isHalfPointMultiple(clause.amount)) say('amount must be a multiple of 0.5');
     const wording = readClauseWording(clause.text);
     if (wording.amount === undefined) say(`text must end in 扣N分, as in the rubric (got ${clause.text})`);
-    else if (wording.amount !== clause.amount) say(`amount ${clause.amount} differs from the ${wording.amount} its text says (${clause.text})`);
+    else if (wording.amount !== clause.amount)
+      say(`amount ${clause.amount} differs from the ${wording.amount} its text says (${clause.text})`);
     if (clause.counting !== wording.counting && clause.countingReason === undefined) {
       say(`counting ${clause.counting} differs from the wording, which reads ${wording.counting}; add countingReason to read it otherwise`);
     }

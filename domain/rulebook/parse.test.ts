@@ -231,6 +231,8 @@ describe('sensitive windows stay inside their rulebook year', () => {
       (doc.settings.sensitiveWindows as Rule[])[0]!.end = { solar: '12-30' };
       (doc.settings.sensitiveWindows as Rule[])[0]!.daysAfter = 5;
     });
-    expect(problemsOf(text)).toEqual(['rulebooks/2022.yaml: settings.sensitiveWindows[0]: with daysBefore/daysAfter the window leaves 2022']);
+    expect(problemsOf(text)).toEqual([
+      'rulebooks/2022.yaml: settings.sensitiveWindows[0]: with daysBefore/daysAfter the window leaves 2022',
+    ]);
   });
 });

@@ -15,7 +15,10 @@ import type { Cadence, DueSpec, EscalationPolicy, Rule, Rulebook, RulebookSettin
 export function parseRulebook(text: string, fileName: string): Rulebook {
   const problems: string[] = [];
   const fail = (): never => {
-    throw new RulebookError(fileName, problems.map((p) => `${fileName}: ${p}`));
+    throw new RulebookError(
+      fileName,
+      problems.map((p) => `${fileName}: ${p}`),
+    );
   };
 
   const document = parseDocument(text, { uniqueKeys: true });
@@ -53,7 +56,12 @@ export function parseRulebook(text: string, fileName: string): Rulebook {
     problems.push(...checkRules(top.data, settings.data, rules, referenced));
   }
   if (problems.length > 0 || !top.success || !settings?.success) fail();
-  return resolve(top.data as RulebookFileInput, settings!.data as SettingsInput, rules.map((r) => r.rule), fileName);
+  return resolve(
+    top.data as RulebookFileInput,
+    settings!.data as SettingsInput,
+    rules.map((r) => r.rule),
+    fileName,
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -120,9 +128,7 @@ function resolve(top: RulebookFileInput, input: SettingsInput, rules: RuleInput[
       ...(rule.requirement !== undefined ? { requirement: rule.requirement } : {}),
       ...(cadence ? { cadence } : {}),
       ...(rule.subjects !== undefined ? { subjects: rule.subjects } : {}),
-      ...(rule.kind === 'ledger'
-        ? { ledger: rule.ledger ?? { requiredFields: [], requireResponsibleWorker: false } }
-        : {}),
+      ...(rule.kind === 'ledger' ? { ledger: rule.ledger ?? { requiredFields: [], requireResponsibleWorker: false } } : {}),
       ...(rule.season !== undefined ? { season: rule.season } : {}),
       ...(rule.checkInBy !== undefined ? { checkInBy: rule.checkInBy } : {}),
       ...(windows !== undefined ? { windows } : {}),

@@ -12,7 +12,13 @@ import type { ClauseCounting } from './types';
 
 const rubric = readFileSync(new URL('../../rulebooks/source/rubric-2022.zh.txt', import.meta.url), 'utf8');
 
-interface RubricClause { section: number; item: string; text: string; amount: number; counting: ClauseCounting }
+interface RubricClause {
+  section: number;
+  item: string;
+  text: string;
+  amount: number;
+  counting: ClauseCounting;
+}
 
 /**
  * The rubric as exported from the Word table: one tab-indented line per cell.
@@ -36,7 +42,11 @@ function readRubric(text: string): RubricClause[] {
       for (const match of cell.matchAll(/[^，。,]*?(?:，[^，。,]*?)?扣(\d+(?:\.\d+)?)分/g)) {
         const sentence = match[0].replace(/^[，。,\s]+/, '');
         // 每月…每次 / 每月…: per month; 每次 or 一起 (出现一起, 发生一起): every occurrence; else once a year.
-        const counting: ClauseCounting = sentence.includes('每月') ? 'per-month' : /每次|一起/.test(sentence) ? 'per-occurrence' : 'per-year';
+        const counting: ClauseCounting = sentence.includes('每月')
+          ? 'per-month'
+          : /每次|一起/.test(sentence)
+            ? 'per-occurrence'
+            : 'per-year';
         clauses.push({ section, item: item || title, text: sentence, amount: Number(match[1]), counting });
       }
     } else if (section > 0 && cell !== '' && !/[。，、.；：]/.test(cell)) {
@@ -66,8 +76,20 @@ describe('the rubric file', () => {
     expect(new Set(clauses.map((c) => c.section)).size).toBe(7);
     expect(new Set(clauses.map((c) => `${c.section} ${c.item}`)).size).toBe(21);
     // Spot checks of the reading: a clause with a comma inside, a half point, the 每月 clauses.
-    expect(clauses).toContainEqual({ section: 2, item: '防电信诈骗', text: '每月未开展宣传、摸排相关工作，每次扣1分', amount: 1, counting: 'per-month' });
-    expect(clauses).toContainEqual({ section: 7, item: '综合', text: '资料报送不及时每次扣0.5分', amount: 0.5, counting: 'per-occurrence' });
+    expect(clauses).toContainEqual({
+      section: 2,
+      item: '防电信诈骗',
+      text: '每月未开展宣传、摸排相关工作，每次扣1分',
+      amount: 1,
+      counting: 'per-month',
+    });
+    expect(clauses).toContainEqual({
+      section: 7,
+      item: '综合',
+      text: '资料报送不及时每次扣0.5分',
+      amount: 0.5,
+      counting: 'per-occurrence',
+    });
     expect(clauses).toContainEqual({ section: 6, item: '防汛', text: '未落实值班值守扣2分', amount: 2, counting: 'per-year' });
   });
 });
@@ -80,7 +102,8 @@ describe.each(['2022', '2026'])('the %s rulebook encodes the 2022 rubric', (year
     expect(clause, 'a clause with this section, item and text').toBeDefined();
     expect(clause!.amount, 'amount').toBe(expected.amount);
     // The wording's counting, or an explicit, explained reading.
-    if (clause!.counting !== expected.counting) expect(clause!.countingReason, `counting ${clause!.counting} without a reason, the wording reads ${expected.counting}`).toBeTruthy();
+    if (clause!.counting !== expected.counting)
+      expect(clause!.countingReason, `counting ${clause!.counting} without a reason, the wording reads ${expected.counting}`).toBeTruthy();
     const rules = rulebook.rules.filter((r) => r.clauseId === clause!.id);
     expect(rules.length, 'rules enforcing it').toBeGreaterThan(0);
     for (const rule of rules) expect({ rule: rule.id, amount: rule.deduction.amount }).toEqual({ rule: rule.id, amount: expected.amount });
@@ -107,6 +130,8 @@ describe.each(['2022', '2026'])('the %s rulebook encodes the 2022 rubric', (year
 
   it('quotes the rubric verbatim in every requirement', () => {
     const source = rubric.replace(/\s+/g, '');
-    expect(rulebook.rules.filter((r) => r.requirement !== undefined && !source.includes(r.requirement.replace(/\s+/g, ''))).map((r) => r.id)).toEqual([]);
+    expect(
+      rulebook.rules.filter((r) => r.requirement !== undefined && !source.includes(r.requirement.replace(/\s+/g, ''))).map((r) => r.id),
+    ).toEqual([]);
   });
 });

@@ -10,16 +10,7 @@ import { isDuration } from '../time/duration';
 import { CADENCE_UNITS } from '../time/period';
 import { COMMUNITY_TAG_CODES } from '../obligations/community-tags';
 
-export const RULE_KINDS = [
-  'periodic',
-  'visit',
-  'ledger',
-  'seasonal-duty',
-  'sensitive-window',
-  'incident',
-  'reporting',
-  'one-off',
-] as const;
+export const RULE_KINDS = ['periodic', 'visit', 'ledger', 'seasonal-duty', 'sensitive-window', 'incident', 'reporting', 'one-off'] as const;
 
 export const DEDUCTION_BASES = ['per-period', 'per-subject', 'per-occurrence'] as const;
 
@@ -48,9 +39,7 @@ export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
 const ID_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
 export const idSchema = z.string().regex(ID_PATTERN, 'must be lowercase words joined by "-" or ".", e.g. fraud.publicity');
 
-const monthDaySchema = z
-  .string()
-  .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a month-day like 06-01');
+const monthDaySchema = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a month-day like 06-01');
 
 const dateSchema = z
   .string()
@@ -59,9 +48,7 @@ const dateSchema = z
     message: 'must be a real calendar date',
   });
 
-export const durationSchema = z
-  .string()
-  .refine(isDuration, { message: 'must be an ISO 8601 duration like -P7D, -PT2H or PT0S' });
+export const durationSchema = z.string().refine(isDuration, { message: 'must be an ISO 8601 duration like -P7D, -PT2H or PT0S' });
 
 export const cadenceObjectSchema = z
   .object({
@@ -140,10 +127,16 @@ export const ruleSchema = z
     windows: z.union([z.literal('all'), z.array(idSchema).min(1)]).optional(),
     due: z
       .string()
-      .regex(/^(year-end|(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])|season-start:[a-z][a-z0-9-]*)$/, 'must be year-end, a month-day like 06-01, or season-start:<season id>')
+      .regex(
+        /^(year-end|(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])|season-start:[a-z][a-z0-9-]*)$/,
+        'must be year-end, a month-day like 06-01, or season-start:<season id>',
+      )
       .optional(),
     /** seasonal-duty: the daily check-in is due by this Shanghai time (default: end of day) */
-    checkInBy: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 09:00').optional(),
+    checkInBy: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 09:00')
+      .optional(),
     evidence: evidenceSchema.optional(),
     deduction: deductionSchema,
     reminders: z.array(durationSchema).optional(),
@@ -160,9 +153,7 @@ const dayRefSchema = z.union([
   z.object({ date: dateSchema }).strict(),
 ]);
 
-const seasonSchema = z
-  .object({ id: idSchema, name: z.string().min(1), start: monthDaySchema, end: monthDaySchema })
-  .strict();
+const seasonSchema = z.object({ id: idSchema, name: z.string().min(1), start: monthDaySchema, end: monthDaySchema }).strict();
 
 const sensitiveWindowSchema = z
   .object({
@@ -176,9 +167,7 @@ const sensitiveWindowSchema = z
   })
   .strict();
 
-const visitCadenceSchema = z
-  .object({ low: z.enum(CADENCE_UNITS), medium: z.enum(CADENCE_UNITS), high: z.enum(CADENCE_UNITS) })
-  .strict();
+const visitCadenceSchema = z.object({ low: z.enum(CADENCE_UNITS), medium: z.enum(CADENCE_UNITS), high: z.enum(CADENCE_UNITS) }).strict();
 
 export const settingsSchema = z
   .object({
@@ -197,10 +186,7 @@ export const settingsSchema = z
         rules: z.record(z.string(), cadenceObjectSchema).default({}),
       })
       .strict(),
-    subjectCategories: z.record(
-      idSchema,
-      z.object({ name: z.string().min(1), visits: visitCadenceSchema.optional() }).strict(),
-    ),
+    subjectCategories: z.record(idSchema, z.object({ name: z.string().min(1), visits: visitCadenceSchema.optional() }).strict()),
     defaultRiskLevel: z.enum(RISK_LEVELS),
     newSubjectGraceDays: z.number().int().min(0).max(90),
     seasons: z.array(seasonSchema),

@@ -12,7 +12,12 @@ import { shanghaiDateOf } from '../time/shanghai';
 
 export interface RulebookSummary {
   readonly assumption: string;
-  readonly sections: ReadonlyArray<{ readonly number: number; readonly title: string; readonly rules: number; readonly maxDeduction: number }>;
+  readonly sections: ReadonlyArray<{
+    readonly number: number;
+    readonly title: string;
+    readonly rules: number;
+    readonly maxDeduction: number;
+  }>;
   readonly kinds: ReadonlyArray<{ readonly kind: RuleKind; readonly rules: number }>;
   readonly rules: ReadonlyArray<{ readonly ruleId: string; readonly instances: number; readonly maxDeduction: number }>;
   /** incident and reporting rules: recorded per occurrence, capped as their clause says */
@@ -51,13 +56,25 @@ export function summarizeRulebook(rulebook: Rulebook, options: SummaryOptions = 
     instancesByRule.set(instance.ruleId, (instancesByRule.get(instance.ruleId) ?? 0) + 1);
     const missed = shanghaiDateOf(new Date(instance.dueAt.getTime() - 1));
     if (instance.deduction.amount === 0 || missed.year !== rulebook.year) continue;
-    rowByKey.set(instance.deduction.key, { communityId: 'example', ruleId: instance.ruleId, month: missed.month, points: instance.deduction.amount, count: 1 });
+    rowByKey.set(instance.deduction.key, {
+      communityId: 'example',
+      ruleId: instance.ruleId,
+      month: missed.month,
+      points: instance.deduction.amount,
+      count: 1,
+    });
   }
   const rows = [...rowByKey.values()];
-  const score = (only?: string) => scoreTownship({ rulebook, communityIds: ['example'], rows: only ? rows.filter((r) => r.ruleId === only) : rows, month: 12 }).communities[0]!;
+  const score = (only?: string) =>
+    scoreTownship({ rulebook, communityIds: ['example'], rows: only ? rows.filter((r) => r.ruleId === only) : rows, month: 12 })
+      .communities[0]!;
 
   const timed = rulebook.rules.filter((r) => r.kind !== 'incident' && r.kind !== 'reporting');
-  const ruleRows = timed.map((rule) => ({ ruleId: rule.id, instances: instancesByRule.get(rule.id) ?? 0, maxDeduction: score(rule.id).deducted }));
+  const ruleRows = timed.map((rule) => ({
+    ruleId: rule.id,
+    instances: instancesByRule.get(rule.id) ?? 0,
+    maxDeduction: score(rule.id).deducted,
+  }));
   const all = score();
   const sections = rulebook.sections.map((s) => ({
     number: s.number,
@@ -75,7 +92,11 @@ export function summarizeRulebook(rulebook: Rulebook, options: SummaryOptions = 
     rules: ruleRows,
     perOccurrence: rulebook.rules
       .filter((r) => r.kind === 'incident' || r.kind === 'reporting')
-      .map((r) => ({ ruleId: r.id, amount: r.deduction.amount, counting: rulebook.clauses.find((c) => c.id === r.clauseId)?.counting ?? 'per-occurrence' })),
+      .map((r) => ({
+        ruleId: r.id,
+        amount: r.deduction.amount,
+        counting: rulebook.clauses.find((c) => c.id === r.clauseId)?.counting ?? 'per-occurrence',
+      })),
     maxTimedDeduction: all.deducted,
   };
 }

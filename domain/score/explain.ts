@@ -27,7 +27,10 @@ function formatPoints(points: number): string {
 
 /** The automatic checks by what they look at; an unknown check is just "系统自动检查". */
 const CHECK_TEXT: Record<string, string> = {
-  deadline: '截止时间', 'deadline-check': '截止时间', ledger: '台账完整性', 'ledger-gaps': '台账完整性',
+  deadline: '截止时间',
+  'deadline-check': '截止时间',
+  ledger: '台账完整性',
+  'ledger-gaps': '台账完整性',
 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

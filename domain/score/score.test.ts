@@ -15,12 +15,26 @@ const at = new Date('2022-04-01T00:00:00Z');
 const checker = { kind: 'automatic', check: 'deadline-check' } as const;
 const official = { kind: 'official', userId: 'u-zfw', name: '王政法委员' } as const;
 
-const reversalOf = (d: Deduction): Reversal => ({ key: `rev-${d.key}`, deductionKey: d.key, reason: '申诉成立', reversedAt: at, reversedBy: official });
+const reversalOf = (d: Deduction): Reversal => ({
+  key: `rev-${d.key}`,
+  deductionKey: d.key,
+  reason: '申诉成立',
+  reversedAt: at,
+  reversedBy: official,
+});
 
 /** One deduction of `ruleId` in `month`, as a counted row. */
-const row = (ruleId: string, month: number, communityId = 'c-1'): ScoreRow => ({ communityId, ruleId, month, points: ruleById.get(ruleId)!.deduction.amount, count: 1 });
-const score = (rows: ScoreRow[], month = 12, extra: Partial<ScoreInput> = {}) => scoreTownship({ rulebook, communityIds: ['c-1', 'c-2'], rows, month, ...extra });
-const clauseOf = (s: TownshipScore, clauseId: string, community = 0) => s.communities[community]!.sections.flatMap((x) => x.items.flatMap((i) => i.clauses)).find((c) => c.clauseId === clauseId)!;
+const row = (ruleId: string, month: number, communityId = 'c-1'): ScoreRow => ({
+  communityId,
+  ruleId,
+  month,
+  points: ruleById.get(ruleId)!.deduction.amount,
+  count: 1,
+});
+const score = (rows: ScoreRow[], month = 12, extra: Partial<ScoreInput> = {}) =>
+  scoreTownship({ rulebook, communityIds: ['c-1', 'c-2'], rows, month, ...extra });
+const clauseOf = (s: TownshipScore, clauseId: string, community = 0) =>
+  s.communities[community]!.sections.flatMap((x) => x.items.flatMap((i) => i.clauses)).find((c) => c.clauseId === clauseId)!;
 
 describe('scoreTownship: the clause is the unit of counting', () => {
   it('counts a one-amount clause once a year: three missed flood-duty days cost 2, all three recorded, 本项已扣满', () => {
@@ -45,7 +59,11 @@ describe('scoreTownship: the clause is the unit of counting', () => {
   });
 
   it('counts 每次 and 出现一起 clauses every time, half points exactly', () => {
-    const s = score([...Array.from({ length: 7 }, () => row('general.late-submission', 5)), row('stability.petition-beijing', 6), row('stability.petition-beijing', 6)]);
+    const s = score([
+      ...Array.from({ length: 7 }, () => row('general.late-submission', 5)),
+      row('stability.petition-beijing', 6),
+      row('stability.petition-beijing', 6),
+    ]);
     expect(s.communities[0]!.total).toBe(100 - 3.5 - 10);
   });
 
@@ -59,8 +77,18 @@ describe('scoreTownship: the clause is the unit of counting', () => {
   });
 
   it('lists every section and clause, zero ones too, and ranks with competition ranking', () => {
-    const s = scoreTownship({ rulebook, communityIds: ['a', 'b', 'c', 'd'], rows: [row('flood.duty', 6, 'b'), row('drugs.publicity', 6, 'c'), row('drugs.venue-patrol', 6, 'c')], month: 12 });
-    expect(s.communities.map((c) => [c.communityId, c.total, c.rank])).toEqual([['a', 100, 1], ['b', 98, 3], ['c', 98, 3], ['d', 100, 1]]);
+    const s = scoreTownship({
+      rulebook,
+      communityIds: ['a', 'b', 'c', 'd'],
+      rows: [row('flood.duty', 6, 'b'), row('drugs.publicity', 6, 'c'), row('drugs.venue-patrol', 6, 'c')],
+      month: 12,
+    });
+    expect(s.communities.map((c) => [c.communityId, c.total, c.rank])).toEqual([
+      ['a', 100, 1],
+      ['b', 98, 3],
+      ['c', 98, 3],
+      ['d', 100, 1],
+    ]);
     expect(s.rankOutOf).toBe(4);
     expect(s.communities[0]!.sections).toHaveLength(7);
     expect(s.communities[0]!.sections.flatMap((x) => x.items.flatMap((i) => i.clauses))).toHaveLength(rulebook.clauses.length);
@@ -72,7 +100,11 @@ describe('scoreTownship: the clause is the unit of counting', () => {
     const s = score([row('flood.duty', 6), row('fraud.investigation', 8)], 8);
     expect(s.atRisk(pending).get('c-1')).toEqual({ points: 1, count: 3 }); // flood full for the year, fraud full for August: only the ledger
     // Two pending misses under one per-year clause put its amount at risk once; the score itself is unchanged.
-    expect(score([], 8).atRisk([row('flood.duty', 8), row('flood.duty', 8)]).get('c-1')).toEqual({ points: 2, count: 2 });
+    expect(
+      score([], 8)
+        .atRisk([row('flood.duty', 8), row('flood.duty', 8)])
+        .get('c-1'),
+    ).toEqual({ points: 2, count: 2 });
     expect(s.communities[0]!.total).toBe(97);
   });
 
@@ -91,10 +123,17 @@ describe('scoreTownship: the clause is the unit of counting', () => {
 
 // ── properties ──
 const deductibleRules = rulebook.rules.filter((r) => r.deduction.amount > 0).map((r) => r.id);
-const rowsArb = fc.array(
-  fc.record({ communityId: fc.constantFrom('c-1', 'c-2'), ruleId: fc.constantFrom(...deductibleRules), month: fc.integer({ min: 1, max: 12 }), n: fc.integer({ min: 1, max: 4 }) }),
-  { maxLength: 80 },
-).map((list) => list.map(({ n, ...r }) => ({ ...r, points: ruleById.get(r.ruleId)!.deduction.amount * n, count: n })));
+const rowsArb = fc
+  .array(
+    fc.record({
+      communityId: fc.constantFrom('c-1', 'c-2'),
+      ruleId: fc.constantFrom(...deductibleRules),
+      month: fc.integer({ min: 1, max: 12 }),
+      n: fc.integer({ min: 1, max: 4 }),
+    }),
+    { maxLength: 80 },
+  )
+  .map((list) => list.map(({ n, ...r }) => ({ ...r, points: ruleById.get(r.ruleId)!.deduction.amount * n, count: n })));
 
 /** The rubric arithmetic written the plain way, per clause: the sum, the sum of monthly minima, or the yearly minimum. */
 function expectedDeducted(rows: readonly ScoreRow[], communityId: string, upto: number): number {
@@ -120,12 +159,18 @@ describe('score properties', () => {
           expect(c.deducted).toBeCloseTo(expectedDeducted(rows, c.communityId, month), 9);
           expect(c.total).toBe(c.baseScore - c.deducted);
           expect(c.monthDeducted).toBeCloseTo(c.deducted - (before?.communities[i]!.deducted ?? 0), 9);
-          expect(c.deducted).toBeCloseTo(c.sections.reduce((sum, x) => sum + x.deducted, 0), 9);
+          expect(c.deducted).toBeCloseTo(
+            c.sections.reduce((sum, x) => sum + x.deducted, 0),
+            9,
+          );
           expect(c.totalByMonth.at(-1)).toBe(c.total);
           if (before) expect(c.totalByMonth.slice(0, -1)).toEqual(before.communities[i]!.totalByMonth);
         });
         const counted = s.rowPoints.reduce((a, b) => a + b, 0);
-        expect(counted).toBeCloseTo(s.communities.reduce((a, c) => a + c.deducted, 0), 9);
+        expect(counted).toBeCloseTo(
+          s.communities.reduce((a, c) => a + c.deducted, 0),
+          9,
+        );
       }),
       { numRuns: 300 },
     );

@@ -101,7 +101,12 @@ export interface CommunityScore {
   /** points of rules the rulebook does not know (in `deducted` too) */
   readonly unlistedDeducted: number;
   /** rows of rules the rulebook does not know: counted in full so nothing is hidden */
-  readonly unlisted: ReadonlyArray<{ readonly ruleId: string; readonly count: number; readonly deducted: number; readonly monthDeducted: number }>;
+  readonly unlisted: ReadonlyArray<{
+    readonly ruleId: string;
+    readonly count: number;
+    readonly deducted: number;
+    readonly monthDeducted: number;
+  }>;
 }
 
 export interface TownshipScore {
@@ -131,7 +136,11 @@ interface Layout {
   readonly clauses: readonly Clause[];
   /** rule id -> index of its clause */
   readonly clauseOfRule: ReadonlyMap<string, number>;
-  readonly sections: ReadonlyArray<{ readonly number: number; readonly title: string; readonly items: ReadonlyArray<{ readonly item: string; readonly clauseIndexes: readonly number[] }> }>;
+  readonly sections: ReadonlyArray<{
+    readonly number: number;
+    readonly title: string;
+    readonly items: ReadonlyArray<{ readonly item: string; readonly clauseIndexes: readonly number[] }>;
+  }>;
 }
 
 /** Sections -> items -> clauses in rulebook order, and the clause of each rule. */
@@ -145,7 +154,10 @@ function layoutOf(rulebook: Rulebook): Layout {
   }
   const sections = rulebook.sections.map((section) => {
     const ofSection = clauses.map((c, i) => ({ c, i })).filter(({ c }) => c.section === section.number);
-    const items = [...new Set(ofSection.map(({ c }) => c.item))].map((item) => ({ item, clauseIndexes: ofSection.filter(({ c }) => c.item === item).map(({ i }) => i) }));
+    const items = [...new Set(ofSection.map(({ c }) => c.item))].map((item) => ({
+      item,
+      clauseIndexes: ofSection.filter(({ c }) => c.item === item).map(({ i }) => i),
+    }));
     return { number: section.number, title: section.title, items };
   });
   return { clauses, clauseOfRule, sections };
@@ -202,7 +214,8 @@ export function scoreTownship(input: ScoreInput): TownshipScore {
   // Row indexes in month order (a stable counting sort: equal months keep input order).
   const starts = new Int32Array(14);
   for (const row of rows) {
-    if (!(row.month >= 1 && row.month <= 12) || !Number.isInteger(row.month)) throw new ScoreInputError(`row month ${row.month} is not 1-12`);
+    if (!(row.month >= 1 && row.month <= 12) || !Number.isInteger(row.month))
+      throw new ScoreInputError(`row month ${row.month} is not 1-12`);
     starts[row.month + 1]!++;
   }
   for (let m = 1; m < 14; m++) starts[m]! += starts[m - 1]!;
@@ -228,7 +241,13 @@ export function scoreTownship(input: ScoreInput): TownshipScore {
       list.set(row.ruleId, entry);
     } else {
       const cell = at * clauseCount + clause;
-      counted = Math.max(0, Math.min(points, room(counting[clause]!, cap[clause]!, cells.counted[cell]!, cells.lastMonth[cell]!, cells.lastMonthCounted[cell]!, row.month)));
+      counted = Math.max(
+        0,
+        Math.min(
+          points,
+          room(counting[clause]!, cap[clause]!, cells.counted[cell]!, cells.lastMonth[cell]!, cells.lastMonthCounted[cell]!, row.month),
+        ),
+      );
       if (cells.lastMonth[cell] !== row.month) {
         cells.lastMonth[cell] = row.month;
         cells.lastMonthCounted[cell] = 0;
@@ -245,28 +264,45 @@ export function scoreTownship(input: ScoreInput): TownshipScore {
   }
 
   const isFull = (cell: number, clause: number) =>
-    cells.touched[cell] === 1 && counting[clause] !== PER_OCCURRENCE &&
+    cells.touched[cell] === 1 &&
+    counting[clause] !== PER_OCCURRENCE &&
     room(counting[clause]!, cap[clause]!, cells.counted[cell]!, cells.lastMonth[cell]!, cells.lastMonthCounted[cell]!, month) <= 0;
 
-  const breakdown = (at: number): SectionScore[] => layout.sections.map((section) => {
-    const items: ItemScore[] = section.items.map(({ item, clauseIndexes }) => {
-      let deducted = 0;
-      let monthDeducted = 0;
-      const clauses = clauseIndexes.map((clause): ClauseScore => {
-        const cell = at * clauseCount + clause;
-        const c = layout.clauses[clause]!;
-        deducted += cells.counted[cell]!;
-        monthDeducted += cells.monthCounted[cell]!;
-        return {
-          clauseId: c.id, section: c.section, item: c.item, text: c.text, amount: c.amount, counting: c.counting,
-          count: cells.count[cell]!, raw: toPoints(cells.raw[cell]!), deducted: toPoints(cells.counted[cell]!), monthDeducted: toPoints(cells.monthCounted[cell]!), full: isFull(cell, clause),
-        };
+  const breakdown = (at: number): SectionScore[] =>
+    layout.sections.map((section) => {
+      const items: ItemScore[] = section.items.map(({ item, clauseIndexes }) => {
+        let deducted = 0;
+        let monthDeducted = 0;
+        const clauses = clauseIndexes.map((clause): ClauseScore => {
+          const cell = at * clauseCount + clause;
+          const c = layout.clauses[clause]!;
+          deducted += cells.counted[cell]!;
+          monthDeducted += cells.monthCounted[cell]!;
+          return {
+            clauseId: c.id,
+            section: c.section,
+            item: c.item,
+            text: c.text,
+            amount: c.amount,
+            counting: c.counting,
+            count: cells.count[cell]!,
+            raw: toPoints(cells.raw[cell]!),
+            deducted: toPoints(cells.counted[cell]!),
+            monthDeducted: toPoints(cells.monthCounted[cell]!),
+            full: isFull(cell, clause),
+          };
+        });
+        return { item, deducted: toPoints(deducted), monthDeducted: toPoints(monthDeducted), full: clauses.some((c) => c.full), clauses };
       });
-      return { item, deducted: toPoints(deducted), monthDeducted: toPoints(monthDeducted), full: clauses.some((c) => c.full), clauses };
+      const sum = (pick: (i: ItemScore) => number) => items.reduce((acc, i) => acc + toHundredths(pick(i)), 0);
+      return {
+        number: section.number,
+        title: section.title,
+        deducted: toPoints(sum((i) => i.deducted)),
+        monthDeducted: toPoints(sum((i) => i.monthDeducted)),
+        items,
+      };
     });
-    const sum = (pick: (i: ItemScore) => number) => items.reduce((acc, i) => acc + toHundredths(pick(i)), 0);
-    return { number: section.number, title: section.title, deducted: toPoints(sum((i) => i.deducted)), monthDeducted: toPoints(sum((i) => i.monthDeducted)), items };
-  });
 
   // Totals per community: the months' counted points add up to the year's.
   const base = toHundredths(rulebook.baseScore);
@@ -323,14 +359,22 @@ export function scoreTownship(input: ScoreInput): TownshipScore {
     for (const row of pending) {
       const at = index.get(row.communityId);
       if (at === undefined) throw new ScoreInputError(`pending row of community ${row.communityId}, which is not being scored`);
-      if (!(row.points >= 0) || !(row.count >= 0)) throw new ScoreInputError(`negative pending row for rule ${row.ruleId} in ${row.communityId}`);
+      if (!(row.points >= 0) || !(row.count >= 0))
+        throw new ScoreInputError(`negative pending row for rule ${row.ruleId} in ${row.communityId}`);
       const points = toHundredths(row.points);
       const clause = layout.clauseOfRule.get(row.ruleId);
       let counted = points;
       if (clause !== undefined) {
         const cell = at * clauseCount + clause;
         const already = taken.get(cell) ?? 0;
-        const left = room(counting[clause]!, cap[clause]!, cells.counted[cell]! + already, month, (cells.lastMonth[cell] === month ? cells.lastMonthCounted[cell]! : 0) + already, month);
+        const left = room(
+          counting[clause]!,
+          cap[clause]!,
+          cells.counted[cell]! + already,
+          month,
+          (cells.lastMonth[cell] === month ? cells.lastMonthCounted[cell]! : 0) + already,
+          month,
+        );
         counted = Math.max(0, Math.min(points, left));
         taken.set(cell, already + counted);
       }

@@ -1,7 +1,6 @@
 /** Who recorded something: an automatic check (by name) or an official (by user id). */
 export type Recorder =
-  | { readonly kind: 'automatic'; readonly check: string }
-  | { readonly kind: 'official'; readonly userId: string; readonly name?: string };
+  { readonly kind: 'automatic'; readonly check: string } | { readonly kind: 'official'; readonly userId: string; readonly name?: string };
 
 /** A recorded deduction. Never deleted: a mistaken one is reversed. */
 export interface Deduction {

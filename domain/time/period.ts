@@ -6,16 +6,7 @@
  * UTC instants computed in Asia/Shanghai, and a deadline that defaults to the
  * end of the period.
  */
-import {
-  addDays,
-  type CivilDate,
-  civilDate,
-  compareCivil,
-  daysInMonth,
-  formatCivilDate,
-  shanghaiDateOf,
-  startOfDay,
-} from './shanghai';
+import { addDays, type CivilDate, civilDate, compareCivil, daysInMonth, formatCivilDate, shanghaiDateOf, startOfDay } from './shanghai';
 
 /** Cadences a rule can state directly. */
 export const CADENCE_UNITS = ['month', 'half-month', 'quarter', 'year'] as const;

@@ -68,7 +68,10 @@ export function createAliyunSmsChannel(config: Omit<AliyunSmsConfig, 'timeoutMs'
     const code = body.Code ?? `HTTP_${reply.status}`;
     const message = redactText(body.Message ?? '', secrets).slice(0, 200);
     throw sendErrorFor(classifyProviderCode('aliyun-sms', code, message), `aliyun-sms: ${action}: ${code}: ${message}`, {
-      provider: 'aliyun-sms', code, httpStatus: reply.status, raw,
+      provider: 'aliyun-sms',
+      code,
+      httpStatus: reply.status,
+      raw,
     });
   }
 
@@ -79,14 +82,19 @@ export function createAliyunSmsChannel(config: Omit<AliyunSmsConfig, 'timeoutMs'
     async send(message, ctx: SendContext): Promise<SendResult> {
       const sms = requireSms(message, 'aliyun-sms');
       const now = ctx.now?.() ?? new Date();
-      const { body, raw } = await call('SendSms', {
-        PhoneNumbers: sms.mobiles.join(','),
-        SignName: config.signName,
-        TemplateCode: templateCodeFor(config.templates, sms, 'aliyun-sms'),
-        TemplateParam: JSON.stringify(Object.fromEntries(sms.params)),
-        // Unique per message (the outbox row id): QuerySendDetails and receipts find it by OutId.
-        OutId: (ctx.ref ?? ctx.key).slice(0, 64),
-      }, now, ctx.signal);
+      const { body, raw } = await call(
+        'SendSms',
+        {
+          PhoneNumbers: sms.mobiles.join(','),
+          SignName: config.signName,
+          TemplateCode: templateCodeFor(config.templates, sms, 'aliyun-sms'),
+          TemplateParam: JSON.stringify(Object.fromEntries(sms.params)),
+          // Unique per message (the outbox row id): QuerySendDetails and receipts find it by OutId.
+          OutId: (ctx.ref ?? ctx.key).slice(0, 64),
+        },
+        now,
+        ctx.signal,
+      );
       return { provider: 'aliyun-sms', messageId: body.BizId, requestId: body.RequestId, raw, acceptedAt: now };
     },
     async query(message, ctx): Promise<DeliveryStatus> {
@@ -95,13 +103,17 @@ export function createAliyunSmsChannel(config: Omit<AliyunSmsConfig, 'timeoutMs'
       // A send just before midnight may be filed under the next day: look at both.
       const days = [...new Set([shanghaiDay(ctx.sentAt), shanghaiDay(now)])];
       for (const day of days) {
-        const { body } = await call('QuerySendDetails', {
-          PhoneNumber: sms.mobiles[0]!,
-          SendDate: day.replaceAll('-', ''),
-          PageSize: '50',
-          CurrentPage: '1',
-        }, now);
-        const list = ((body.SmsSendDetailDTOs as { SmsSendDetailDTO?: SendDetail[] } | undefined)?.SmsSendDetailDTO) ?? [];
+        const { body } = await call(
+          'QuerySendDetails',
+          {
+            PhoneNumber: sms.mobiles[0]!,
+            SendDate: day.replaceAll('-', ''),
+            PageSize: '50',
+            CurrentPage: '1',
+          },
+          now,
+        );
+        const list = (body.SmsSendDetailDTOs as { SmsSendDetailDTO?: SendDetail[] } | undefined)?.SmsSendDetailDTO ?? [];
         const found = list.find((d) => d.OutId === ctx.ref);
         if (!found) continue;
         const receipt = { ...found } as Record<string, unknown>;

@@ -44,12 +44,16 @@ export function createDingtalkRobotChannel(robot: RobotConfig, id = `robot:${rob
         target,
       });
       const json = parseJson(reply, { provider: 'dingtalk', secrets, target }) as { errcode?: number; errmsg?: string };
-      const { raw } = robotOutcome('dingtalk', { code: json.errcode ?? -2, msg: json.errmsg ?? '' }, {
-        webhookUrl: robot.webhookUrl,
-        secrets,
-        status: reply.status,
-        text: reply.text,
-      });
+      const { raw } = robotOutcome(
+        'dingtalk',
+        { code: json.errcode ?? -2, msg: json.errmsg ?? '' },
+        {
+          webhookUrl: robot.webhookUrl,
+          secrets,
+          status: reply.status,
+          text: reply.text,
+        },
+      );
       return { provider: 'dingtalk', raw, acceptedAt: now };
     },
   };

@@ -35,8 +35,9 @@ export function classifySmtpError(e: unknown, secrets: Array<string | undefined>
     return sendErrorFor(classifySmtpReply(err.responseCode), msg, details);
   }
   if (err.code === 'EAUTH' || err.code === 'EENVELOPE' || err.code === 'EMESSAGE') return new PermanentSendError(msg, details);
-  const midSession = (err.code === 'ETIMEDOUT' && err.timeoutType === 'SOCKET_TIMEOUT')
-    || (err.code === 'ECONNECTION' && /closed unexpectedly/i.test(err.message ?? ''));
+  const midSession =
+    (err.code === 'ETIMEDOUT' && err.timeoutType === 'SOCKET_TIMEOUT') ||
+    (err.code === 'ECONNECTION' && /closed unexpectedly/i.test(err.message ?? ''));
   if (midSession) return new InDoubtSendError(msg, details);
   return sendErrorFor({ kind: 'transient' }, msg, details);
 }

@@ -47,12 +47,16 @@ export function createFeishuRobotChannel(robot: RobotConfig, id = `robot:${robot
       });
       const json = parseJson(reply, { provider: 'feishu', secrets, target }) as { code?: number; StatusCode?: number; msg?: string };
       const code = json.code ?? json.StatusCode ?? -2;
-      const { raw } = robotOutcome('feishu', { code, msg: json.msg ?? '' }, {
-        webhookUrl: robot.webhookUrl,
-        secrets,
-        status: reply.status,
-        text: reply.text,
-      });
+      const { raw } = robotOutcome(
+        'feishu',
+        { code, msg: json.msg ?? '' },
+        {
+          webhookUrl: robot.webhookUrl,
+          secrets,
+          status: reply.status,
+          text: reply.text,
+        },
+      );
       return { provider: 'feishu', raw, acceptedAt: now };
     },
   };

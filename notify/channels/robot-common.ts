@@ -6,7 +6,17 @@ import type { OutboundMessage, ProviderKind, RobotMessage } from '../types';
 // Robot markdown dialects (DingTalk, WeCom) do not agree on backslash escapes,
 // so characters that would start markup are swapped for their full-width forms:
 // a rejection reason typed by a user can then never inject links, @s or <font>.
-const FULL_WIDTH: Record<string, string> = { '*': '＊', _: '＿', '[': '［', ']': '］', '<': '＜', '>': '＞', '#': '＃', '`': '｀', '@': '＠' };
+const FULL_WIDTH: Record<string, string> = {
+  '*': '＊',
+  _: '＿',
+  '[': '［',
+  ']': '］',
+  '<': '＜',
+  '>': '＞',
+  '#': '＃',
+  '`': '｀',
+  '@': '＠',
+};
 
 export function escapeRobotMarkdown(text: string): string {
   return text.replace(/[*_[\]<>#`@]/g, (c) => FULL_WIDTH[c] ?? c);
@@ -16,7 +26,9 @@ export function escapeRobotMarkdown(text: string): string {
 export function safeLink(url: string): string | null {
   try {
     const u = new URL(url);
-    return u.protocol === 'https:' || u.protocol === 'http:' ? u.toString().replace(/[()\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`) : null;
+    return u.protocol === 'https:' || u.protocol === 'http:'
+      ? u.toString().replace(/[()\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+      : null;
   } catch {
     return null;
   }

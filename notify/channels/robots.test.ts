@@ -13,7 +13,13 @@ const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((c) => c()));
 });
-const fail = (p: Promise<unknown>) => p.then(() => { throw new Error('expected failure'); }, (e: unknown) => e as SendError);
+const fail = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected failure');
+    },
+    (e: unknown) => e as SendError,
+  );
 const noLeak = (err: SendError, ...secrets: string[]) => {
   const text = JSON.stringify({ m: err.message, r: err.raw });
   for (const s of secrets) expect(text).not.toContain(s);
@@ -21,13 +27,22 @@ const noLeak = (err: SendError, ...secrets: string[]) => {
 
 const DING_TOKEN = 'dingAccessToken0123456789abcdef';
 const DING_SECRET = 'SEC0123456789abcdefDingSecret';
-const message = () => renderRobot(sampleEvent({ task: { ...sampleEvent().task, rejectionReason: undefined, communityName: '龙泉[社区](http://evil)' } }), STAFF);
+const message = () =>
+  renderRobot(
+    sampleEvent({ task: { ...sampleEvent().task, rejectionReason: undefined, communityName: '龙泉[社区](http://evil)' } }),
+    STAFF,
+  );
 
 describe('DingTalk custom robot', () => {
   async function setup(secret = DING_SECRET) {
     const server = await startDingtalkProviderServer({ [DING_TOKEN]: DING_SECRET });
     closers.push(server.close);
-    const channel = createDingtalkRobotChannel({ communityId: 'c1', kind: 'dingtalk', webhookUrl: `${server.url}/robot/send?access_token=${DING_TOKEN}`, secret });
+    const channel = createDingtalkRobotChannel({
+      communityId: 'c1',
+      kind: 'dingtalk',
+      webhookUrl: `${server.url}/robot/send?access_token=${DING_TOKEN}`,
+      secret,
+    });
     return { server, channel };
   }
 
@@ -69,7 +84,11 @@ describe('WeCom group robot', () => {
   async function setup(key = KEY) {
     const server = await startWecomProviderServer([KEY]);
     closers.push(server.close);
-    const channel = createWecomRobotChannel({ communityId: 'c2', kind: 'wecom', webhookUrl: `${server.url}/cgi-bin/webhook/send?key=${key}` });
+    const channel = createWecomRobotChannel({
+      communityId: 'c2',
+      kind: 'wecom',
+      webhookUrl: `${server.url}/cgi-bin/webhook/send?key=${key}`,
+    });
     return { server, channel };
   }
 
@@ -106,7 +125,12 @@ describe('Feishu custom bot', () => {
   async function setup(secret = SECRET) {
     const server = await startFeishuProviderServer({ [TOKEN]: SECRET });
     closers.push(server.close);
-    const channel = createFeishuRobotChannel({ communityId: 'c3', kind: 'feishu', webhookUrl: `${server.url}/open-apis/bot/v2/hook/${TOKEN}`, secret });
+    const channel = createFeishuRobotChannel({
+      communityId: 'c3',
+      kind: 'feishu',
+      webhookUrl: `${server.url}/open-apis/bot/v2/hook/${TOKEN}`,
+      secret,
+    });
     return { server, channel };
   }
 
@@ -116,7 +140,9 @@ describe('Feishu custom bot', () => {
     expect(JSON.parse(result.raw)).toMatchObject({ code: 0, msg: 'success', StatusCode: 0 });
     const content = server.accepted[0]!.content as { post: { zh_cn: { title: string; content: unknown[][] } } };
     expect(content.post.zh_cn.title).toBe('督办提醒：防电信诈骗宣传');
-    expect(content.post.zh_cn.content).toContainEqual([{ tag: 'a', text: '查看任务', href: 'https://duban.example.gov.cn/tasks/ob-2022-03-fraud-longquan?tab=evidence&x=1' }]);
+    expect(content.post.zh_cn.content).toContainEqual([
+      { tag: 'a', text: '查看任务', href: 'https://duban.example.gov.cn/tasks/ob-2022-03-fraud-longquan?tab=evidence&x=1' },
+    ]);
     expect(content.post.zh_cn.content).toContainEqual([{ tag: 'at', user_id: 'ou_123' }]);
   });
 

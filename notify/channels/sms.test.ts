@@ -12,22 +12,50 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((c) => c()));
 });
 
-const TEMPLATES = { reminder: 'SMS_1', 'due-today': 'SMS_2', overdue: 'SMS_3', escalation: 'SMS_4', 'evidence-rejected': 'SMS_5', digest: 'SMS_6' };
+const TEMPLATES = {
+  reminder: 'SMS_1',
+  'due-today': 'SMS_2',
+  overdue: 'SMS_3',
+  escalation: 'SMS_4',
+  'evidence-rejected': 'SMS_5',
+  digest: 'SMS_6',
+};
 const ALIYUN = { accessKeyId: 'LTAI5tTestKeyId', accessKeySecret: 'aliyun-Secret-0123456789' };
 const TENCENT = { secretId: 'AKIDtestSecretId0001', secretKey: 'tencent-Secret-0123456789' };
-const fail = (p: Promise<unknown>) => p.then(() => { throw new Error('expected failure'); }, (e: unknown) => e as SendError);
+const fail = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected failure');
+    },
+    (e: unknown) => e as SendError,
+  );
 
 async function aliyun(secret = ALIYUN.accessKeySecret) {
   const server = await startAliyunSmsProviderServer(ALIYUN);
   closers.push(server.close);
-  const channel = createAliyunSmsChannel({ ...ALIYUN, accessKeySecret: secret, signName: '龙泉街道', endpoint: `${server.url}/`, regionId: 'cn-hangzhou', templates: TEMPLATES });
+  const channel = createAliyunSmsChannel({
+    ...ALIYUN,
+    accessKeySecret: secret,
+    signName: '龙泉街道',
+    endpoint: `${server.url}/`,
+    regionId: 'cn-hangzhou',
+    templates: TEMPLATES,
+  });
   return { server, channel };
 }
 
 async function tencent(secret = TENCENT.secretKey) {
   const server = await startTencentSmsProviderServer(TENCENT);
   closers.push(server.close);
-  const channel = createTencentSmsChannel({ ...TENCENT, secretKey: secret, sdkAppId: '1400000001', signName: '龙泉街道', region: 'ap-guangzhou', endpoint: `${server.url}/`, templates: TEMPLATES });
+  const channel = createTencentSmsChannel({
+    ...TENCENT,
+    secretKey: secret,
+    sdkAppId: '1400000001',
+    signName: '龙泉街道',
+    region: 'ap-guangzhou',
+    endpoint: `${server.url}/`,
+    templates: TEMPLATES,
+  });
   return { server, channel };
 }
 
@@ -88,10 +116,19 @@ describe('Tencent SendSms (TC3-HMAC-SHA256) against the loopback provider', () =
     expect(result.messageId).toMatch(/^5000:/);
     expect(result.requestId).toEqual(expect.any(String));
     expect(server.accepted).toEqual([
-      { phoneNumbers: ['+8613800138000'], sdkAppId: '1400000001', signName: '龙泉街道', templateId: 'SMS_3', templateParams: ['龙泉社区', '防电信诈骗宣传', '1'], sessionContext: 'ntf:v1:t' },
+      {
+        phoneNumbers: ['+8613800138000'],
+        sdkAppId: '1400000001',
+        signName: '龙泉街道',
+        templateId: 'SMS_3',
+        templateParams: ['龙泉社区', '防电信诈骗宣传', '1'],
+        sessionContext: 'ntf:v1:t',
+      },
     ]);
     const auth = String(server.requests[0]?.headers.authorization);
-    expect(auth).toMatch(/^TC3-HMAC-SHA256 Credential=AKIDtestSecretId0001\/\d{4}-\d{2}-\d{2}\/sms\/tc3_request, SignedHeaders=content-type;host;x-tc-action, Signature=[0-9a-f]{64}$/);
+    expect(auth).toMatch(
+      /^TC3-HMAC-SHA256 Credential=AKIDtestSecretId0001\/\d{4}-\d{2}-\d{2}\/sms\/tc3_request, SignedHeaders=content-type;host;x-tc-action, Signature=[0-9a-f]{64}$/,
+    );
   });
 
   it('a wrong key is AuthFailure.SignatureFailure: permanent', async () => {
@@ -121,7 +158,14 @@ describe('Tencent SendSms (TC3-HMAC-SHA256) against the loopback provider', () =
   it('a number at its daily limit inside SendStatusSet is a rate limit with a one-day window (deliver falls back)', async () => {
     const server = await startTencentSmsProviderServer(TENCENT, { '+8613800138000': 'LimitExceeded.PhoneNumberDailyLimit' });
     closers.push(server.close);
-    const channel = createTencentSmsChannel({ ...TENCENT, sdkAppId: '1400000001', signName: '龙泉街道', region: 'ap-guangzhou', endpoint: `${server.url}/`, templates: TEMPLATES });
+    const channel = createTencentSmsChannel({
+      ...TENCENT,
+      sdkAppId: '1400000001',
+      signName: '龙泉街道',
+      region: 'ap-guangzhou',
+      endpoint: `${server.url}/`,
+      templates: TEMPLATES,
+    });
     const err = await fail(channel.send(renderSms(sampleEvent(), STAFF), { key: 'k' }));
     expect(err).toBeInstanceOf(TransientSendError);
     expect(err.code).toBe('LimitExceeded.PhoneNumberDailyLimit');

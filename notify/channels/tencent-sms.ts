@@ -17,7 +17,14 @@ interface TencentReply {
     Error?: { Code?: string; Message?: string };
     RequestId?: string;
     SendStatusSet?: Array<{ SerialNo?: string; PhoneNumber?: string; Code?: string; Message?: string }>;
-    PullSmsSendStatusSet?: Array<{ SessionContext?: string; ReportStatus?: string; Description?: string; UserReceiveTime?: string; SerialNo?: string; PhoneNumber?: string }>;
+    PullSmsSendStatusSet?: Array<{
+      SessionContext?: string;
+      ReportStatus?: string;
+      Description?: string;
+      UserReceiveTime?: string;
+      SerialNo?: string;
+      PhoneNumber?: string;
+    }>;
   };
 }
 
@@ -61,7 +68,10 @@ export function createTencentSmsChannel(config: Omit<TencentSmsConfig, 'timeoutM
       const code = failure?.Code ?? `HTTP_${reply.status}`;
       const message = redactText(failure?.Message ?? 'no SendStatusSet', secrets).slice(0, 200);
       return sendErrorFor(classifyProviderCode('tencent-sms', code, message), `tencent-sms: ${action}: ${code}: ${message}`, {
-        provider: 'tencent-sms', code, httpStatus: reply.status, raw,
+        provider: 'tencent-sms',
+        code,
+        httpStatus: reply.status,
+        raw,
       });
     };
     if (response.Error) throw fail(response.Error);
@@ -75,18 +85,25 @@ export function createTencentSmsChannel(config: Omit<TencentSmsConfig, 'timeoutM
     async send(message, ctx: SendContext): Promise<SendResult> {
       const sms = requireSms(message, 'tencent-sms');
       const now = ctx.now?.() ?? new Date();
-      const { response, raw, fail } = await call('SendSms', {
-        PhoneNumberSet: sms.mobiles.map((m) => `+86${m}`),
-        SmsSdkAppId: config.sdkAppId,
-        SignName: config.signName,
-        TemplateId: templateCodeFor(config.templates, sms, 'tencent-sms'),
-        TemplateParamSet: sms.params.map(([, v]) => v),
-        // Unique per message (the outbox row id), echoed in status reports: finds this message again.
-        SessionContext: ctx.ref ?? ctx.key,
-      }, now, ctx.signal);
+      const { response, raw, fail } = await call(
+        'SendSms',
+        {
+          PhoneNumberSet: sms.mobiles.map((m) => `+86${m}`),
+          SmsSdkAppId: config.sdkAppId,
+          SignName: config.signName,
+          TemplateId: templateCodeFor(config.templates, sms, 'tencent-sms'),
+          TemplateParamSet: sms.params.map(([, v]) => v),
+          // Unique per message (the outbox row id), echoed in status reports: finds this message again.
+          SessionContext: ctx.ref ?? ctx.key,
+        },
+        now,
+        ctx.signal,
+      );
       const failure = response.SendStatusSet?.find((s) => s.Code !== 'Ok');
       if (failure || !response.SendStatusSet?.length) throw fail(failure);
-      const serials = response.SendStatusSet.map((s) => s.SerialNo).filter(Boolean).join(',');
+      const serials = response.SendStatusSet.map((s) => s.SerialNo)
+        .filter(Boolean)
+        .join(',');
       return { provider: 'tencent-sms', messageId: serials || undefined, requestId: response.RequestId, raw, acceptedAt: now };
     },
     async query(message, ctx): Promise<DeliveryStatus> {
@@ -94,14 +111,18 @@ export function createTencentSmsChannel(config: Omit<TencentSmsConfig, 'timeoutM
       const now = ctx.now?.() ?? new Date();
       // Status reports of one number from a minute before the send (PullSmsSendStatusByPhoneNumber,
       // cloud.tencent.com.cn/document/product/1359/55976): only delivered or failed messages have one.
-      const { response } = await call('PullSmsSendStatusByPhoneNumber', {
-        BeginTime: Math.floor(ctx.sentAt.getTime() / 1000) - 60,
-        EndTime: Math.floor(now.getTime() / 1000),
-        Offset: 0,
-        Limit: 100,
-        PhoneNumber: `+86${sms.mobiles[0]!}`,
-        SmsSdkAppId: config.sdkAppId,
-      }, now);
+      const { response } = await call(
+        'PullSmsSendStatusByPhoneNumber',
+        {
+          BeginTime: Math.floor(ctx.sentAt.getTime() / 1000) - 60,
+          EndTime: Math.floor(now.getTime() / 1000),
+          Offset: 0,
+          Limit: 100,
+          PhoneNumber: `+86${sms.mobiles[0]!}`,
+          SmsSdkAppId: config.sdkAppId,
+        },
+        now,
+      );
       const found = response.PullSmsSendStatusSet?.find((s) => s.SessionContext === ctx.ref);
       if (!found) return { state: 'not-found' };
       const at = found.UserReceiveTime ? new Date(`${found.UserReceiveTime.replace(' ', 'T')}+08:00`) : undefined;

@@ -49,12 +49,16 @@ export function createWecomRobotChannel(robot: RobotConfig, id = `robot:${robot.
         target,
       });
       const json = parseJson(reply, { provider: 'wecom', secrets, target }) as { errcode?: number; errmsg?: string };
-      const { raw } = robotOutcome('wecom', { code: json.errcode ?? -2, msg: json.errmsg ?? '' }, {
-        webhookUrl: robot.webhookUrl,
-        secrets,
-        status: reply.status,
-        text: reply.text,
-      });
+      const { raw } = robotOutcome(
+        'wecom',
+        { code: json.errcode ?? -2, msg: json.errmsg ?? '' },
+        {
+          webhookUrl: robot.webhookUrl,
+          secrets,
+          status: reply.status,
+          text: reply.text,
+        },
+      );
       return { provider: 'wecom', raw, acceptedAt: now };
     },
   };

@@ -76,13 +76,20 @@ export function renderEmail(e: NotifyEvent, to: Recipient): EmailMessage {
   const r = render(e);
   const href = safeHref(r.link.url);
   const paras = [`${escapeHtml(to.name)}，您好：`, ...r.lines.map(escapeHtml)].map((l) => `<p style="margin:0 0 12px">${l}</p>`);
-  const button = href
-    ? `<p><a href="${escapeHtml(href)}" style="color:#1a56db">${escapeHtml(r.link.text)}</a></p>`
-    : '';
-  const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(r.subject)}</title></head>`
-    + `<body style="font-family:sans-serif;font-size:15px;line-height:1.6"><h3>${escapeHtml(r.title)}</h3>${paras.join('')}${button}`
-    + '<p style="color:#888;font-size:12px">本邮件由督办系统自动发送，请勿直接回复。</p></body></html>';
-  const text = [`${to.name}，您好：`, '', ...r.lines, '', href ? `${r.link.text}：${href}` : '', '', '本邮件由督办系统自动发送，请勿直接回复。'].join('\n');
+  const button = href ? `<p><a href="${escapeHtml(href)}" style="color:#1a56db">${escapeHtml(r.link.text)}</a></p>` : '';
+  const html =
+    `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(r.subject)}</title></head>` +
+    `<body style="font-family:sans-serif;font-size:15px;line-height:1.6"><h3>${escapeHtml(r.title)}</h3>${paras.join('')}${button}` +
+    '<p style="color:#888;font-size:12px">本邮件由督办系统自动发送，请勿直接回复。</p></body></html>';
+  const text = [
+    `${to.name}，您好：`,
+    '',
+    ...r.lines,
+    '',
+    href ? `${r.link.text}：${href}` : '',
+    '',
+    '本邮件由督办系统自动发送，请勿直接回复。',
+  ].join('\n');
   return { medium: 'email', event: e.type, to: to.email ? [to.email] : [], subject: r.subject, html, text };
 }
 

@@ -18,7 +18,11 @@ describe('deadline formatting in Asia/Shanghai (tests run with TZ=UTC)', () => {
 
 describe('templates', () => {
   it.each(TYPES)('%s renders every placeholder for email, SMS and robot', (type) => {
-    const event = sampleEvent({ type, urgency: type === 'escalation' ? 'escalation' : 'routine', task: { ...sampleEvent().task, rejectionReason: '照片模糊', escalationLevel: 2 } });
+    const event = sampleEvent({
+      type,
+      urgency: type === 'escalation' ? 'escalation' : 'routine',
+      task: { ...sampleEvent().task, rejectionReason: '照片模糊', escalationLevel: 2 },
+    });
     const email = renderEmail(event, STAFF);
     const sms = renderSms(event, STAFF);
     const robot = renderRobot(event, STAFF);
@@ -34,7 +38,10 @@ describe('templates', () => {
   it('escalation names the level and rejection carries the reason', () => {
     const esc = renderEmail(sampleEvent({ type: 'escalation', task: { ...sampleEvent().task, escalationLevel: 3 } }), STAFF);
     expect(esc.subject).toBe('【督办升级·政法委员】龙泉社区·防电信诈骗宣传');
-    const rej = renderEmail(sampleEvent({ type: 'evidence-rejected', task: { ...sampleEvent().task, rejectionReason: '缺少签到表<b>' } }), STAFF);
+    const rej = renderEmail(
+      sampleEvent({ type: 'evidence-rejected', task: { ...sampleEvent().task, rejectionReason: '缺少签到表<b>' } }),
+      STAFF,
+    );
     expect(rej.text).toContain('退回原因：缺少签到表<b>');
     expect(rej.html).toContain('退回原因：缺少签到表&lt;b&gt;');
   });
@@ -62,6 +69,9 @@ describe('templates', () => {
     expect(email.subject).toBe('【督办日报】2022年3月28日：共2项待关注');
     expect(email.text).toContain('1. 龙泉社区·防电信诈骗宣传（2022年3月）：已逾期，截止2022年3月31日 24:00，涉及2分');
     expect(email.text).toContain('2. 石桥村·禁毒宣传（2022年3月）：待办');
-    expect(renderSms(digest, STAFF).params).toEqual([['day', '2022年3月28日'], ['count', '2']]);
+    expect(renderSms(digest, STAFF).params).toEqual([
+      ['day', '2022年3月28日'],
+      ['count', '2'],
+    ]);
   });
 });

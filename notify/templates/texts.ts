@@ -27,18 +27,22 @@ export const TEMPLATE_TEXTS: Record<Exclude<EventType, 'digest'>, TemplateText> 
       '未按时完成将扣{points}分，请及时完成并上传佐证材料。',
     ],
     linkText: '查看任务',
-    sms: [['community', '{communityName}'], ['rule', '{ruleTitle}'], ['deadline', '{deadline}']],
+    sms: [
+      ['community', '{communityName}'],
+      ['rule', '{ruleTitle}'],
+      ['deadline', '{deadline}'],
+    ],
     smsBody: '${community}的“${rule}”将于${deadline}截止，请及时完成并上传佐证材料。',
   },
   'due-today': {
     subject: '【今日截止】{communityName}·{ruleTitle}（{period}）',
     title: '今日截止：{ruleTitle}',
-    lines: [
-      '{communityName}的“{ruleTitle}”（{clause}，{period}）今天截止（{deadline}）。',
-      '目前尚未提交佐证材料，逾期将扣{points}分。',
-    ],
+    lines: ['{communityName}的“{ruleTitle}”（{clause}，{period}）今天截止（{deadline}）。', '目前尚未提交佐证材料，逾期将扣{points}分。'],
     linkText: '立即办理',
-    sms: [['community', '{communityName}'], ['rule', '{ruleTitle}']],
+    sms: [
+      ['community', '{communityName}'],
+      ['rule', '{ruleTitle}'],
+    ],
     smsBody: '${community}的“${rule}”今天截止，尚未提交佐证材料，请尽快办理。',
   },
   overdue: {
@@ -49,7 +53,11 @@ export const TEMPLATE_TEXTS: Record<Exclude<EventType, 'digest'>, TemplateText> 
       '补交材料仍可办结任务，但不撤销扣分；如有异议请走申诉流程。',
     ],
     linkText: '补交材料',
-    sms: [['community', '{communityName}'], ['rule', '{ruleTitle}'], ['points', '{points}']],
+    sms: [
+      ['community', '{communityName}'],
+      ['rule', '{ruleTitle}'],
+      ['points', '{points}'],
+    ],
     smsBody: '${community}的“${rule}”已逾期，按细则扣${points}分，请尽快补交材料。',
   },
   escalation: {
@@ -60,7 +68,11 @@ export const TEMPLATE_TEXTS: Record<Exclude<EventType, 'digest'>, TemplateText> 
       '现升级至{escalationLevel}，请督促落实并在系统中确认。',
     ],
     linkText: '查看并确认',
-    sms: [['community', '{communityName}'], ['rule', '{ruleTitle}'], ['level', '{escalationLevel}']],
+    sms: [
+      ['community', '{communityName}'],
+      ['rule', '{ruleTitle}'],
+      ['level', '{escalationLevel}'],
+    ],
     smsBody: '${community}的“${rule}”逾期未办结，已升级至${level}，请督促落实并在系统中确认。',
   },
   'evidence-rejected': {
@@ -72,7 +84,10 @@ export const TEMPLATE_TEXTS: Record<Exclude<EventType, 'digest'>, TemplateText> 
       '请于{deadline}前重新提交，逾期将扣{points}分。',
     ],
     linkText: '重新提交',
-    sms: [['rule', '{ruleTitle}'], ['reason', '{rejectionReason}']],
+    sms: [
+      ['rule', '{ruleTitle}'],
+      ['reason', '{rejectionReason}'],
+    ],
     smsBody: '“${rule}”的佐证材料被退回，原因：${reason}。请登录督办系统重新提交。',
   },
   'review-requested': {
@@ -83,7 +98,10 @@ export const TEMPLATE_TEXTS: Record<Exclude<EventType, 'digest'>, TemplateText> 
       '截止前提交的材料在审核通过后不扣分；审核越早，退回后越有时间补交。',
     ],
     linkText: '去审核',
-    sms: [['community', '{communityName}'], ['rule', '{ruleTitle}']],
+    sms: [
+      ['community', '{communityName}'],
+      ['rule', '{ruleTitle}'],
+    ],
     smsBody: '${community}已提交“${rule}”的佐证材料，请登录督办系统审核。',
   },
   'review-overdue': {
@@ -94,7 +112,10 @@ export const TEMPLATE_TEXTS: Record<Exclude<EventType, 'digest'>, TemplateText> 
       '未审核前该任务既不能办结也不能扣分（涉及{points}分），请督促审核人员尽快审核。',
     ],
     linkText: '查看并确认',
-    sms: [['community', '{communityName}'], ['rule', '{ruleTitle}']],
+    sms: [
+      ['community', '{communityName}'],
+      ['rule', '{ruleTitle}'],
+    ],
     smsBody: '${community}“${rule}”的佐证材料逾期未审核，请督促尽快审核。',
   },
 };
@@ -106,7 +127,10 @@ export const ESCALATION_BATCH_TEXT = {
   intro: '以下{count}项任务逾期未办结或材料逾期未审核，已升级至您，请督促落实并在督办系统中逐项确认：',
   linkText: '打开督办升级页确认',
   // SMS goes out under the digest's approved template (same variables): a second template needs its own filing.
-  sms: [['day', '{day}'], ['count', '{count}']] as Array<[string, string]>,
+  sms: [
+    ['day', '{day}'],
+    ['count', '{count}'],
+  ] as Array<[string, string]>,
   smsBody: '督办日报：${day}共有${count}项任务需要关注，请登录督办系统查看。',
 } as const;
 
@@ -115,8 +139,19 @@ export const DIGEST_TEXT = {
   title: '督办日报（{day}）',
   intro: '今日共有{count}项任务需要关注：',
   item: '{communityName}·{ruleTitle}（{period}）：{status}，截止{deadline}，涉及{points}分',
-  status: { reminder: '待办', 'due-today': '今日截止', overdue: '已逾期', escalation: '已升级', 'evidence-rejected': '材料退回', 'review-requested': '待审核', 'review-overdue': '审核逾期' },
+  status: {
+    reminder: '待办',
+    'due-today': '今日截止',
+    overdue: '已逾期',
+    escalation: '已升级',
+    'evidence-rejected': '材料退回',
+    'review-requested': '待审核',
+    'review-overdue': '审核逾期',
+  },
   linkText: '打开督办台',
-  sms: [['day', '{day}'], ['count', '{count}']] as Array<[string, string]>,
+  sms: [
+    ['day', '{day}'],
+    ['count', '{count}'],
+  ] as Array<[string, string]>,
   smsBody: '督办日报：${day}共有${count}项任务需要关注，请登录督办系统查看。',
 } as const;

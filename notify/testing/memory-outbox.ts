@@ -6,12 +6,20 @@ import type { DeliveryStatus, SendResult } from '../types';
 // tests only (production uses PostgreSQL). `failMarkSent` simulates the store
 // failing right after a provider accepted a message.
 
-interface Common { ref: string; since: string; attempts: number; meta: ClaimMeta; receipt?: DeliveryStatus }
-type Row = Common & (
-  | { state: 'sending' }
-  | { state: 'in-doubt'; inDoubtSince: string; error: OutboxFailure }
-  | { state: 'sent'; response?: SendResult }
-  | { state: 'failed'; permanent: boolean; error: OutboxFailure });
+interface Common {
+  ref: string;
+  since: string;
+  attempts: number;
+  meta: ClaimMeta;
+  receipt?: DeliveryStatus;
+}
+type Row = Common &
+  (
+    | { state: 'sending' }
+    | { state: 'in-doubt'; inDoubtSince: string; error: OutboxFailure }
+    | { state: 'sent'; response?: SendResult }
+    | { state: 'failed'; permanent: boolean; error: OutboxFailure }
+  );
 
 export class MemoryOutbox implements NotificationOutbox {
   readonly rows = new Map<string, Row>();
@@ -43,7 +51,11 @@ export class MemoryOutbox implements NotificationOutbox {
 
   async reclaim(key: string): Promise<ClaimResult> {
     const row = this.rows.get(key);
-    if (!row || row.state !== 'in-doubt') return this.claim(key, row?.meta ?? { eventId: '', eventType: '', recipientId: '', channelId: '', attemptAt: this.clock().toISOString() });
+    if (!row || row.state !== 'in-doubt')
+      return this.claim(
+        key,
+        row?.meta ?? { eventId: '', eventType: '', recipientId: '', channelId: '', attemptAt: this.clock().toISOString() },
+      );
     return this.reclaimRow(key, row);
   }
 
@@ -72,7 +84,9 @@ export class MemoryOutbox implements NotificationOutbox {
   async confirm(key: string, status: DeliveryStatus): Promise<void> {
     const row = this.rows.get(key);
     if (!row) throw new Error(`confirm without claim: ${key}`);
-    if (status.state === 'failed') this.rows.set(key, { ...row, state: 'failed', permanent: true, error: { message: 'delivery failed' }, receipt: status });
-    else if (status.state !== 'not-found') this.rows.set(key, { ...row, state: 'sent', receipt: status, ...(row.state === 'sent' ? { response: row.response } : {}) });
+    if (status.state === 'failed')
+      this.rows.set(key, { ...row, state: 'failed', permanent: true, error: { message: 'delivery failed' }, receipt: status });
+    else if (status.state !== 'not-found')
+      this.rows.set(key, { ...row, state: 'sent', receipt: status, ...(row.state === 'sent' ? { response: row.response } : {}) });
   }
 }

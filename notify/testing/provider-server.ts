@@ -72,7 +72,8 @@ export async function startProviderServer<T>(spec: ProviderSpec<T>, clock: () =>
       if (!verdict.ok) reply = verdict.reply;
       else {
         const failure = queue.shift() ?? always;
-        if (failure && 'http' in failure) reply = { status: failure.http, body: `<html><body>${failure.http} upstream error</body></html>` };
+        if (failure && 'http' in failure)
+          reply = { status: failure.http, body: `<html><body>${failure.http} upstream error</body></html>` };
         else if (failure && 'code' in failure) reply = spec.businessError(failure.code, failure.message ?? 'forced failure');
         else {
           accepted.push(verdict.accepted);

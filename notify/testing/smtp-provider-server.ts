@@ -20,7 +20,14 @@ export interface SmtpProviderServer {
  * `stall`: the next `count` messages are taken (parsed and kept) but the 250
  * reply only comes after `ms`, as when a server accepts and the answer is lost.
  */
-export async function startSmtpProviderServer(opts: { user: string; pass: string; port?: number; mails?: ParsedMail[]; fullMailboxes?: Set<string>; stall?: { count: number; ms: number } }): Promise<SmtpProviderServer> {
+export async function startSmtpProviderServer(opts: {
+  user: string;
+  pass: string;
+  port?: number;
+  mails?: ParsedMail[];
+  fullMailboxes?: Set<string>;
+  stall?: { count: number; ms: number };
+}): Promise<SmtpProviderServer> {
   const mails = opts.mails ?? [];
   const server = new SMTPServer({
     secure: false,
@@ -33,7 +40,8 @@ export async function startSmtpProviderServer(opts: { user: string; pass: string
       return callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
     },
     onRcptTo(address, _session, callback) {
-      if (opts.fullMailboxes?.has(address.address)) return callback(Object.assign(new Error('4.2.2 Mailbox full, try again later'), { responseCode: 452 }));
+      if (opts.fullMailboxes?.has(address.address))
+        return callback(Object.assign(new Error('4.2.2 Mailbox full, try again later'), { responseCode: 452 }));
       return callback();
     },
     onData(stream, _session, callback) {

@@ -33,14 +33,23 @@ export async function startWecomProviderServer(keys: string[], opts: { perMinute
       if (msgtype !== 'text' && msgtype !== 'markdown') return { ok: false, reply: reply(40008, 'invalid message type') };
       const content = part.content ?? '';
       const limit = msgtype === 'text' ? 2048 : 4096;
-      if (Buffer.byteLength(content, 'utf8') > limit) return { ok: false, reply: reply(40058, `${msgtype}.content exceed max length ${limit}`) };
-      if (msgtype === 'markdown' && part.mentioned_mobile_list) return { ok: false, reply: reply(40058, 'markdown does not support mentioned_mobile_list') };
+      if (Buffer.byteLength(content, 'utf8') > limit)
+        return { ok: false, reply: reply(40058, `${msgtype}.content exceed max length ${limit}`) };
+      if (msgtype === 'markdown' && part.mentioned_mobile_list)
+        return { ok: false, reply: reply(40058, 'markdown does not support mentioned_mobile_list') };
       const t = now.getTime();
-      if (opts.perMinute !== undefined && acceptedAt.filter((a) => a > t - 60_000).length >= opts.perMinute) return { ok: false, reply: reply(45009, 'api freq out of limit') };
+      if (opts.perMinute !== undefined && acceptedAt.filter((a) => a > t - 60_000).length >= opts.perMinute)
+        return { ok: false, reply: reply(45009, 'api freq out of limit') };
       acceptedAt.push(t);
       return {
         ok: true,
-        accepted: { key, msgtype, content, mentionedList: part.mentioned_list ?? [], mentionedMobileList: part.mentioned_mobile_list ?? [] },
+        accepted: {
+          key,
+          msgtype,
+          content,
+          mentionedList: part.mentioned_list ?? [],
+          mentionedMobileList: part.mentioned_mobile_list ?? [],
+        },
       };
     },
     success: () => reply(0, 'ok'),

@@ -17,7 +17,11 @@ describe('admin: users, communities and the audit log', () => {
     const res = await admin.get('/api/users');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toHaveLength(7);
-    expect(res.json()).toEqual(expect.arrayContaining([expect.objectContaining({ id: t.users.staffA.id, role: 'STAFF', communityIds: [t.communityA], active: true })]));
+    expect(res.json()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: t.users.staffA.id, role: 'STAFF', communityIds: [t.communityA], active: true }),
+      ]),
+    );
     expect(res.body).not.toContain('argon2');
   });
 
@@ -54,14 +58,21 @@ describe('admin: users, communities and the audit log', () => {
     expect((await staff.get('/api/communities')).json()).toEqual([expect.objectContaining({ id: t.communityA, memberCount: 3 })]);
   });
 
-  it('an admin sets where a community office is (shown as each photo\'s distance on the review page); bad degrees are refused in Chinese; audited', async () => {
-    const put = (client: Client, id: string, location: unknown) => client.request({ method: 'PUT', url: `/api/communities/${id}/location`, payload: { location } });
+  it("an admin sets where a community office is (shown as each photo's distance on the review page); bad degrees are refused in Chinese; audited", async () => {
+    const put = (client: Client, id: string, location: unknown) =>
+      client.request({ method: 'PUT', url: `/api/communities/${id}/location`, payload: { location } });
     const set = await put(admin, t.communityA, { lat: 30.25315, lon: 120.16667 });
     expect(set.statusCode, set.body).toBe(200);
     expect(set.json()).toEqual({ location: { lat: 30.25315, lon: 120.16667 } });
-    const listed = ((await admin.get('/api/communities')).json() as Array<{ id: string; location: unknown }>).find((c) => c.id === t.communityA);
+    const listed = ((await admin.get('/api/communities')).json() as Array<{ id: string; location: unknown }>).find(
+      (c) => c.id === t.communityA,
+    );
     expect(listed?.location).toEqual({ lat: 30.25315, lon: 120.16667 });
-    for (const bad of [{ lat: 91, lon: 120 }, { lat: 30, lon: 181 }, { lat: '三十', lon: 120 }]) {
+    for (const bad of [
+      { lat: 91, lon: 120 },
+      { lat: 30, lon: 181 },
+      { lat: '三十', lon: 120 },
+    ]) {
       const refused = await put(admin, t.communityA, bad);
       expect(refused.statusCode).toBe(400);
       expect(refused.json().message).toMatch(/纬度|经度/);
@@ -71,7 +82,12 @@ describe('admin: users, communities and the audit log', () => {
     expect((await put(admin, randomUUID(), { lat: 0, lon: 0 })).statusCode).toBe(404);
     expect((await put(admin, t.communityB, null)).json()).toEqual({ location: null });
     const audit = (await admin.get(`/api/audit?action=community.location&entityId=${t.communityA}`)).json();
-    expect(audit).toEqual([expect.objectContaining({ actorId: t.users.admin.id, details: { before: { lat: null, lon: null }, after: { lat: 30.25315, lon: 120.16667 } } })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actorId: t.users.admin.id,
+        details: { before: { lat: null, lon: null }, after: { lat: 30.25315, lon: 120.16667 } },
+      }),
+    ]);
   });
 
   it('audit log: filters by actor, action and time; political-legal may read it; logins and writes are there', async () => {
@@ -95,7 +111,14 @@ describe('admin: users, communities and the audit log', () => {
     const res = await api.app.inject({ method: 'GET', url: '/docs/json' });
     expect(res.statusCode).toBe(200);
     const paths = Object.keys(res.json().paths);
-    for (const p of ['/api/auth/login', '/api/ledgers/{id}/sensitive', '/api/incidents/', '/api/appeals/{id}/decision', '/api/scoreboard/export', '/api/audit/']) {
+    for (const p of [
+      '/api/auth/login',
+      '/api/ledgers/{id}/sensitive',
+      '/api/incidents/',
+      '/api/appeals/{id}/decision',
+      '/api/scoreboard/export',
+      '/api/audit/',
+    ]) {
       expect(paths, p).toContain(p);
     }
   });

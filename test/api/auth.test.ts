@@ -12,7 +12,11 @@ describe('accounts: login, sessions, CSRF, password change, lockout', () => {
   afterAll(async () => api?.close());
 
   it('logs in with a secure HTTP-only SameSite=Strict cookie and stores only the SHA-256 of the token', async () => {
-    const res = await api.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: t.users.staffA.username, password: PASSWORD } });
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: t.users.staffA.username, password: PASSWORD },
+    });
     expect(res.statusCode).toBe(200);
     const cookie = res.cookies.find((c) => c.name === 'duban_session')!;
     expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/' });
@@ -27,9 +31,18 @@ describe('accounts: login, sessions, CSRF, password change, lockout', () => {
     const client = await login(api.app, t.users.leaderA.username);
     const res = await client.get('/api/auth/me');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ user: { username: t.users.leaderA.username, role: 'AREA_LEADER' }, communities: [{ id: t.communityA }], csrfToken: client.csrf });
+    expect(res.json()).toMatchObject({
+      user: { username: t.users.leaderA.username, role: 'AREA_LEADER' },
+      communities: [{ id: t.communityA }],
+      csrfToken: client.csrf,
+    });
     const zf = await (await login(api.app, t.users.zhengfa.username)).get('/api/auth/me');
-    expect(zf.json().communities.map((c: { id: string }) => c.id).sort()).toEqual([t.communityA, t.communityB].sort());
+    expect(
+      zf
+        .json()
+        .communities.map((c: { id: string }) => c.id)
+        .sort(),
+    ).toEqual([t.communityA, t.communityB].sort());
     // The permissions are the policy's, for the caller's role: the web shows or hides by these.
     expect(res.json().permissions).toEqual(permissionsOf('AREA_LEADER'));
     expect(res.json().permissions).toContain('tasks.review');
@@ -38,10 +51,18 @@ describe('accounts: login, sessions, CSRF, password change, lockout', () => {
   });
 
   it('rejects a wrong password, an unknown user and a missing session with clear messages', async () => {
-    const wrong = await api.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: t.users.secretaryB.username, password: 'nope' } });
+    const wrong = await api.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: t.users.secretaryB.username, password: 'nope' },
+    });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().message).toContain('用户名或密码错误');
-    const unknown = await api.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody-here', password: 'nope' } });
+    const unknown = await api.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'nobody-here', password: 'nope' },
+    });
     expect(unknown.statusCode).toBe(401);
     expect(unknown.json().message).toBe(wrong.json().message);
     const anonymous = await api.app.inject({ method: 'GET', url: '/api/auth/me' });
@@ -55,7 +76,12 @@ describe('accounts: login, sessions, CSRF, password change, lockout', () => {
     const res = await client.request({ method: 'POST', url: '/api/auth/logout', csrf: false });
     expect(res.statusCode).toBe(403);
     expect(res.json().message).toContain('x-csrf-token');
-    const wrong = await client.request({ method: 'POST', url: '/api/auth/logout', csrf: false, headers: { 'x-csrf-token': 'x'.repeat(43) } });
+    const wrong = await client.request({
+      method: 'POST',
+      url: '/api/auth/logout',
+      csrf: false,
+      headers: { 'x-csrf-token': 'x'.repeat(43) },
+    });
     expect(wrong.statusCode).toBe(403);
     expect((await client.get('/api/auth/me')).statusCode).toBe(200);
   });
@@ -69,7 +95,9 @@ describe('accounts: login, sessions, CSRF, password change, lockout', () => {
   it('changes the password only with the current one and at least 10 characters, ending other sessions', async () => {
     const other = await login(api.app, t.users.secretaryA.username);
     const client = await login(api.app, t.users.secretaryA.username);
-    expect((await client.post('/api/auth/password', { currentPassword: 'wrong-password', newPassword: 'a-new-password-1' })).statusCode).toBe(400);
+    expect(
+      (await client.post('/api/auth/password', { currentPassword: 'wrong-password', newPassword: 'a-new-password-1' })).statusCode,
+    ).toBe(400);
     const short = await client.post('/api/auth/password', { currentPassword: PASSWORD, newPassword: 'short' });
     expect(short.statusCode).toBe(400);
     expect(short.json().message).toContain('10');
@@ -100,7 +128,9 @@ describe('accounts: login, sessions, CSRF, password change, lockout', () => {
     expect(await api.db.auditLog.count({ where: { action: 'auth.login_failed', entityId: t.users.staffB.id } })).toBe(5);
     // The admin sees the delay on the account.
     const admin = await login(api.app, t.users.admin.username);
-    const listed = ((await admin.get('/api/users')).json() as Array<{ id: string; lockedUntil: string | null }>).find((u) => u.id === t.users.staffB.id)!;
+    const listed = ((await admin.get('/api/users')).json() as Array<{ id: string; lockedUntil: string | null }>).find(
+      (u) => u.id === t.users.staffB.id,
+    )!;
     expect(listed.lockedUntil).not.toBeNull();
     // Another address is not held up: nobody can keep someone else out.
     await login(api.app, known, PASSWORD, '10.2.2.2');
@@ -111,7 +141,10 @@ describe('accounts: login, sessions, CSRF, password change, lockout', () => {
 
   it('counts guesses of the current password on a password change', async () => {
     const client = await login(api.app, t.users.secretaryB.username);
-    for (let i = 1; i <= 5; i += 1) expect((await client.post('/api/auth/password', { currentPassword: `wrong-${i}`, newPassword: 'a-new-password-1' })).statusCode).toBe(400);
+    for (let i = 1; i <= 5; i += 1)
+      expect((await client.post('/api/auth/password', { currentPassword: `wrong-${i}`, newPassword: 'a-new-password-1' })).statusCode).toBe(
+        400,
+      );
     const sixth = await client.post('/api/auth/password', { currentPassword: PASSWORD, newPassword: 'a-new-password-1' });
     expect(sixth.statusCode).toBe(429);
     expect(sixth.json().message).toContain('秒后再试');
@@ -133,11 +166,14 @@ describe('accounts: login, sessions, CSRF, password change, lockout', () => {
 
 describe('per-IP rate limit on login', () => {
   let api: TestApi;
-  beforeAll(async () => { api = await startApi({ loginRateLimit: { max: 3, timeWindow: 60_000 } }); });
+  beforeAll(async () => {
+    api = await startApi({ loginRateLimit: { max: 3, timeWindow: 60_000 } });
+  });
   afterAll(async () => api?.close());
 
   it('answers 429 in Chinese and English after the limit, per address', async () => {
-    const attempt = (ip: string) => api.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'x' }, remoteAddress: ip });
+    const attempt = (ip: string) =>
+      api.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'x' }, remoteAddress: ip });
     for (let i = 0; i < 3; i += 1) expect((await attempt('10.0.0.1')).statusCode).toBe(401);
     const limited = await attempt('10.0.0.1');
     expect(limited.statusCode).toBe(429);

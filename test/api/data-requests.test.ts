@@ -38,15 +38,28 @@ describe('data requests: one obligation workflow per community, deducted where t
     db = stack.db;
     // The API and the worker share the time-skipping server; the API's clock follows the one the test moves.
     ts = await startTimeSkippingWorker({ db, start: START, label: 'data-requests' });
-    app = await buildApp(await composeApp({
-      db, temporal: ts.env.client, namespace: 'default', taskQueue: ts.taskQueue,
-      ledgerEncryptionKey: randomBytes(32).toString('base64'), planning: { now: () => clock },
-    }));
+    app = await buildApp(
+      await composeApp({
+        db,
+        temporal: ts.env.client,
+        namespace: 'default',
+        taskQueue: ts.taskQueue,
+        ledgerEncryptionKey: randomBytes(32).toString('base64'),
+        planning: { now: () => clock },
+      }),
+    );
     t = await seedTownship(db);
     const township = await db.community.findUniqueOrThrow({ where: { id: t.communityA }, select: { townshipId: true } });
-    communityC = (await db.community.create({ data: { townshipId: township.townshipId, code: `c-${randomUUID().slice(0, 8)}`, name: `丙村${randomUUID().slice(0, 4)}` } })).id;
+    communityC = (
+      await db.community.create({
+        data: { townshipId: township.townshipId, code: `c-${randomUUID().slice(0, 8)}`, name: `丙村${randomUUID().slice(0, 4)}` },
+      })
+    ).id;
     [zhengfa, leader, staffA, staffB] = await Promise.all([
-      login(app, t.users.zhengfa.username), login(app, t.users.leaderA.username), login(app, t.users.staffA.username), login(app, t.users.staffB.username),
+      login(app, t.users.zhengfa.username),
+      login(app, t.users.leaderA.username),
+      login(app, t.users.staffA.username),
+      login(app, t.users.staffB.username),
     ]);
   }, 300_000);
 
@@ -57,15 +70,21 @@ describe('data requests: one obligation workflow per community, deducted where t
   });
 
   const request = (extra: object = {}) => ({
-    title: '2026年5月矛盾纠纷排查统计表', ruleId: 'general.late-submission', communityIds: [t.communityA, t.communityB, communityC],
-    dueAt: new Date(START.getTime() + 2 * 24 * HOUR).toISOString(), note: '请按附表格式填写，盖章后上传扫描件', ...extra,
+    title: '2026年5月矛盾纠纷排查统计表',
+    ruleId: 'general.late-submission',
+    communityIds: [t.communityA, t.communityB, communityC],
+    dueAt: new Date(START.getTime() + 2 * 24 * HOUR).toISOString(),
+    note: '请按附表格式填写，盖章后上传扫描件',
+    ...extra,
   });
 
   /** Staff upload the requested file to their task and an official approves it, all before the deadline. */
   async function answer(staff: Client, communityId: string, taskId: string) {
     const upload = await staff.request({
-      method: 'POST', url: `/api/evidence?communityId=${communityId}`,
-      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, payload: multipartBody('统计表.pdf', minimalPdf()),
+      method: 'POST',
+      url: `/api/evidence?communityId=${communityId}`,
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      payload: multipartBody('统计表.pdf', minimalPdf()),
     });
     expect(upload.statusCode, upload.body).toBe(201);
     const submitted = await staff.post(`/api/tasks/${taskId}/submissions`, { evidenceIds: [upload.json().id] });
@@ -85,7 +104,9 @@ describe('data requests: one obligation workflow per community, deducted where t
       expect(res.json().message).toContain('防灾减灾·灾情统计上报（disaster.report）');
       expect(res.json().message).toContain('多元化解·及时上报矛盾纠纷相关资料（mediation.late-report）');
     }
-    expect((await zhengfa.post('/api/data-requests', request({ dueAt: new Date(START.getTime() + 10 * 60_000).toISOString() }))).json().error).toBe('due_too_soon');
+    expect(
+      (await zhengfa.post('/api/data-requests', request({ dueAt: new Date(START.getTime() + 10 * 60_000).toISOString() }))).json().error,
+    ).toBe('due_too_soon');
     expect((await zhengfa.post('/api/data-requests', request({ dueAt: '2027-03-01T00:00:00+08:00' }))).json().error).toBe('due_too_late');
     expect((await zhengfa.post('/api/data-requests', request({ communityIds: [] }))).statusCode).toBe(400);
     expect((await zhengfa.post('/api/data-requests', request({ title: ' ' }))).statusCode).toBe(400);
@@ -94,23 +115,37 @@ describe('data requests: one obligation workflow per community, deducted where t
     expect((await staffA.get('/api/data-requests')).statusCode).toBe(403);
     expect(await db.dataRequest.count()).toBe(before);
     const rules = (await zhengfa.get('/api/data-requests/rules')).json().rules as Array<{ id: string; points: number }>;
-    expect(rules.map((r) => [r.id, r.points]).sort()).toEqual([['disaster.relief-application', 2], ['disaster.report', 2], ['general.late-submission', 0.5], ['mediation.late-report', 1]]);
+    expect(rules.map((r) => [r.id, r.points]).sort()).toEqual([
+      ['disaster.relief-application', 2],
+      ['disaster.report', 2],
+      ['general.late-submission', 0.5],
+      ['mediation.late-report', 1],
+    ]);
   });
 
-  it('two communities upload in time, one misses: exactly one deduction, in that community, with the rule\'s points', async () => {
+  it("two communities upload in time, one misses: exactly one deduction, in that community, with the rule's points", async () => {
     const created = await zhengfa.post('/api/data-requests', request());
     expect(created.statusCode, created.body).toBe(201);
     const { request: sent, notStarted } = created.json();
     expect(notStarted).toBe(0);
     expect(sent).toMatchObject({ ruleTitle: '资料报送', item: '综合', points: 0.5, note: '请按附表格式填写，盖章后上传扫描件' });
     const key = (communityId: string) => `general.late-submission|${communityId}|2026-req-${sent.id}`;
-    const [taskA, taskB] = await Promise.all([waitForTaskStatus(db, key(t.communityA), 'OPEN'), waitForTaskStatus(db, key(t.communityB), 'OPEN'), waitForTaskStatus(db, key(communityC), 'OPEN')]);
+    const [taskA, taskB] = await Promise.all([
+      waitForTaskStatus(db, key(t.communityA), 'OPEN'),
+      waitForTaskStatus(db, key(t.communityB), 'OPEN'),
+      waitForTaskStatus(db, key(communityC), 'OPEN'),
+    ]);
 
     // Staff see it in 我的任务 under the request's title, and only their own community's part.
     const mine = (await staffA.get('/api/tasks?scope=mine')).json().tasks as Array<{ id: string; periodLabel: string; ruleId: string }>;
-    expect(mine.filter((x) => x.ruleId === 'general.late-submission')).toEqual([expect.objectContaining({ id: taskA, periodLabel: '2026年5月矛盾纠纷排查统计表' })]);
+    expect(mine.filter((x) => x.ruleId === 'general.late-submission')).toEqual([
+      expect.objectContaining({ id: taskA, periodLabel: '2026年5月矛盾纠纷排查统计表' }),
+    ]);
     // The official's note reaches the staff in the task.
-    expect((await staffA.get(`/api/tasks/${taskA}`)).json()).toMatchObject({ periodLabel: '2026年5月矛盾纠纷排查统计表', requestNote: '请按附表格式填写，盖章后上传扫描件' });
+    expect((await staffA.get(`/api/tasks/${taskA}`)).json()).toMatchObject({
+      periodLabel: '2026年5月矛盾纠纷排查统计表',
+      requestNote: '请按附表格式填写，盖章后上传扫描件',
+    });
     // An area leader sees the request with their community only.
     const leaders = (await leader.get(`/api/data-requests/${sent.id}`)).json();
     expect(leaders.communities.map((c: { communityId: string }) => c.communityId)).toEqual([t.communityA]);
@@ -126,7 +161,12 @@ describe('data requests: one obligation workflow per community, deducted where t
     await waitForTaskStatus(db, key(communityC), 'OVERDUE');
 
     const deductionsOf = async (communityId: string) =>
-      ((await zhengfa.get(`/api/deductions?communityId=${communityId}&ruleId=general.late-submission`)).json() as Array<{ points: number; recordedBy: string; periodKey: string; explanation: string }>);
+      (await zhengfa.get(`/api/deductions?communityId=${communityId}&ruleId=general.late-submission`)).json() as Array<{
+        points: number;
+        recordedBy: string;
+        periodKey: string;
+        explanation: string;
+      }>;
     const missed = await deductionsOf(communityC);
     expect(missed).toEqual([expect.objectContaining({ points: 0.5, recordedBy: 'auto:deadline', periodKey: `2026-req-${sent.id}` })]);
     expect(missed[0]!.explanation).toContain('资料报送不及时每次扣0.5分');

@@ -23,15 +23,25 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
   afterAll(async () => api?.close());
 
   const incident = (extra: object = {}) => ({
-    communityId: t.communityA, ruleId: 'stability.petition-beijing',
-    description: '张某赴京上访', occurredOn: '2022-03-10', idempotencyKey: randomUUID(), ...extra,
+    communityId: t.communityA,
+    ruleId: 'stability.petition-beijing',
+    description: '张某赴京上访',
+    occurredOn: '2022-03-10',
+    idempotencyKey: randomUUID(),
+    ...extra,
   });
 
   it('records an incident once: the same request again answers 200 with the same row, a changed one 409', async () => {
     const body = incident();
     const first = await zhengfa.post('/api/incidents', body);
     expect(first.statusCode, first.body).toBe(201);
-    expect(first.json()).toMatchObject({ kind: 'DEDUCTION', points: 5, section: '5', recordedBy: t.users.zhengfa.id, businessKey: `stability.petition-beijing|${t.communityA}|incident|${body.idempotencyKey}` });
+    expect(first.json()).toMatchObject({
+      kind: 'DEDUCTION',
+      points: 5,
+      section: '5',
+      recordedBy: t.users.zhengfa.id,
+      businessKey: `stability.petition-beijing|${t.communityA}|incident|${body.idempotencyKey}`,
+    });
     const again = await zhengfa.post('/api/incidents', body);
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(first.json().id);
@@ -74,13 +84,22 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
     expect(await api.db.deduction.count({ where: { communityId: t.communityA } })).toBe(before);
   });
 
-  it('takes the ledger person concerned only from the same community and the rule\'s ledger category', async () => {
-    const petitioner = await api.db.ledgerSubject.create({ data: { communityId: t.communityA, category: 'petitioner', kind: 'PERSON', displayName: '赵某', startDate: new Date('2022-01-01') } });
-    const venue = await api.db.ledgerSubject.create({ data: { communityId: t.communityA, category: 'key-venue', kind: 'SITE', displayName: '某KTV', startDate: new Date('2022-01-01') } });
-    const elsewhere = await api.db.ledgerSubject.create({ data: { communityId: t.communityB, category: 'petitioner', kind: 'PERSON', displayName: '钱某', startDate: new Date('2022-01-01') } });
+  it("takes the ledger person concerned only from the same community and the rule's ledger category", async () => {
+    const petitioner = await api.db.ledgerSubject.create({
+      data: { communityId: t.communityA, category: 'petitioner', kind: 'PERSON', displayName: '赵某', startDate: new Date('2022-01-01') },
+    });
+    const venue = await api.db.ledgerSubject.create({
+      data: { communityId: t.communityA, category: 'key-venue', kind: 'SITE', displayName: '某KTV', startDate: new Date('2022-01-01') },
+    });
+    const elsewhere = await api.db.ledgerSubject.create({
+      data: { communityId: t.communityB, category: 'petitioner', kind: 'PERSON', displayName: '钱某', startDate: new Date('2022-01-01') },
+    });
     expect((await zhengfa.post('/api/incidents', incident({ subjectId: elsewhere.id }))).json().error).toBe('unknown_subject');
     expect((await zhengfa.post('/api/incidents', incident({ subjectId: venue.id }))).json().error).toBe('wrong_subject');
-    const ok = await zhengfa.post('/api/incidents', incident({ ruleId: 'stability.petition-province', subjectId: petitioner.id, occurredOn: '2022-04-02' }));
+    const ok = await zhengfa.post(
+      '/api/incidents',
+      incident({ ruleId: 'stability.petition-province', subjectId: petitioner.id, occurredOn: '2022-04-02' }),
+    );
     expect(ok.statusCode, ok.body).toBe(201);
     expect(ok.json()).toMatchObject({ subjectId: petitioner.id, points: 3, section: '5', item: '维稳工作' });
     expect(ok.json().explanation).toContain('赵某');
@@ -93,10 +112,19 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
     const rows = list.json().incidents as Array<{ ruleId: string; points: number; communityName: string; businessKey: string }>;
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.businessKey.includes('|incident|'))).toBe(true);
-    expect(rows.find((r) => r.ruleId === 'stability.petition-beijing')).toMatchObject({ points: 5, communityName: expect.stringContaining('甲社区') });
-    expect((await leader.get('/api/incidents')).json().incidents.every((r: { communityId: string }) => r.communityId === t.communityA)).toBe(true);
+    expect(rows.find((r) => r.ruleId === 'stability.petition-beijing')).toMatchObject({
+      points: 5,
+      communityName: expect.stringContaining('甲社区'),
+    });
+    expect(
+      (await leader.get('/api/incidents')).json().incidents.every((r: { communityId: string }) => r.communityId === t.communityA),
+    ).toBe(true);
     expect((await staff.get('/api/incidents')).statusCode).toBe(403);
-    const rules = (await zhengfa.get('/api/incidents/rules?occurredOn=2022-03-10')).json().rules as Array<{ id: string; title: string; points: number }>;
+    const rules = (await zhengfa.get('/api/incidents/rules?occurredOn=2022-03-10')).json().rules as Array<{
+      id: string;
+      title: string;
+      points: number;
+    }>;
     expect(rules.find((r) => r.id === 'stability.petition-beijing')).toMatchObject({ title: '进京上访', points: 5 });
     expect(rules.some((r) => r.id === 'general.late-submission')).toBe(false);
   });
@@ -118,7 +146,13 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
     expect((await zhengfa.post(`/api/deductions/${d.id}/reversals`, { reason: '再次撤销' })).statusCode).toBe(409);
     expect((await zhengfa.post(`/api/deductions/${reversal.json().id}/reversals`, { reason: '撤销撤销' })).statusCode).toBe(400);
     const detail = (await staff.get(`/api/deductions/${d.id}`)).json();
-    expect(detail).toMatchObject({ id: d.id, recordedByName: `zhengfa-${t.users.zhengfa.username.split('.')[1]}`, reversal: { id: reversal.json().id }, evidence: [], appeals: [] });
+    expect(detail).toMatchObject({
+      id: d.id,
+      recordedByName: `zhengfa-${t.users.zhengfa.username.split('.')[1]}`,
+      reversal: { id: reversal.json().id },
+      evidence: [],
+      appeals: [],
+    });
     expect(detail.explanation).toContain('发生食品安全事故');
     expect(await api.db.auditLog.count({ where: { action: 'deduction.reverse', entityId: d.id } })).toBe(1);
   });
@@ -136,7 +170,10 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
     expect((await staff.post(`/api/appeals/${a1.json().id}/decision`, { decision: 'ACCEPTED', reason: '自己批准' })).statusCode).toBe(403);
     const accepted = await leader.post(`/api/appeals/${a1.json().id}/decision`, { decision: 'ACCEPTED', reason: '核实属实' });
     expect(accepted.statusCode).toBe(200);
-    expect(accepted.json()).toMatchObject({ appeal: { status: 'ACCEPTED', decidedById: t.users.leaderA.id }, reversal: { kind: 'REVERSAL', reversesId: d1.id } });
+    expect(accepted.json()).toMatchObject({
+      appeal: { status: 'ACCEPTED', decidedById: t.users.leaderA.id },
+      reversal: { kind: 'REVERSAL', reversesId: d1.id },
+    });
     expect((await leader.post(`/api/appeals/${a1.json().id}/decision`, { decision: 'REJECTED', reason: '改主意' })).statusCode).toBe(409);
     const rejected = await zhengfa.post(`/api/appeals/${a2.id}/decision`, { decision: 'REJECTED', reason: '证据不足' });
     expect(rejected.json()).toMatchObject({ appeal: { status: 'REJECTED', decisionReason: '证据不足' }, reversal: null });
@@ -149,8 +186,10 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
   it('appeals carry files uploaded through the evidence route: attached once, listed with the rule title, opened by the reviewer', async () => {
     const upload = async (client: Client, communityId: string, name: string, bytes: Buffer) => {
       const res = await client.request({
-        method: 'POST', url: `/api/evidence?communityId=${communityId}`,
-        headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, payload: multipartBody(name, bytes),
+        method: 'POST',
+        url: `/api/evidence?communityId=${communityId}`,
+        headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+        payload: multipartBody(name, bytes),
       });
       expect(res.statusCode, res.body).toBe(201);
       return res.json().id as string;
@@ -161,7 +200,10 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
     const elsewhere = await upload(zhengfa, t.communityB, '他村.jpg', await photo(43));
     const before = await api.db.appeal.count();
     // Another community's file, or an unknown id: refused, nothing filed, nothing attached.
-    for (const ids of [[p1, elsewhere], [p1, randomUUID()]]) {
+    for (const ids of [
+      [p1, elsewhere],
+      [p1, randomUUID()],
+    ]) {
       const refused = await staff.post(`/api/deductions/${d.id}/appeals`, { reason: '当事人不是本社区居民', evidenceIds: ids });
       expect(refused.statusCode).toBe(400);
       expect(refused.json()).toMatchObject({ error: 'evidence_not_attachable' });
@@ -175,11 +217,24 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
     expect(await api.db.evidence.count({ where: { appealId } })).toBe(2);
     // A file handed in once cannot be handed in again (here: a second deduction's appeal).
     const d2 = (await zhengfa.post('/api/incidents', incident({ occurredOn: '2022-06-02' }))).json();
-    expect((await staff.post(`/api/deductions/${d2.id}/appeals`, { reason: '同样的理由', evidenceIds: [p1] })).json()).toMatchObject({ error: 'evidence_not_attachable' });
+    expect((await staff.post(`/api/deductions/${d2.id}/appeals`, { reason: '同样的理由', evidenceIds: [p1] })).json()).toMatchObject({
+      error: 'evidence_not_attachable',
+    });
 
     // The reviewer's list: community, item, rule title (not its id), points, filer, and the files with links that open.
-    const listed = ((await leader.get('/api/appeals?status=PENDING')).json() as Array<Record<string, unknown> & { id: string; files: Array<{ fileName: string; url: string; thumbnailUrl: string | null }> }>).find((a) => a.id === appealId)!;
-    expect(listed).toMatchObject({ communityName: expect.any(String), item: '维稳工作', ruleTitle: '进京上访', points: 5, filedByName: expect.any(String), status: 'PENDING' });
+    const listed = (
+      (await leader.get('/api/appeals?status=PENDING')).json() as Array<
+        Record<string, unknown> & { id: string; files: Array<{ fileName: string; url: string; thumbnailUrl: string | null }> }
+      >
+    ).find((a) => a.id === appealId)!;
+    expect(listed).toMatchObject({
+      communityName: expect.any(String),
+      item: '维稳工作',
+      ruleTitle: '进京上访',
+      points: 5,
+      filedByName: expect.any(String),
+      status: 'PENDING',
+    });
     expect(listed.files.map((f) => f.fileName)).toEqual(['现场照片.jpg', '说明.jpg']);
     const opened = await leader.get(listed.files[0]!.url);
     expect(opened.statusCode).toBe(200);
@@ -192,8 +247,16 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
 
   it('computes the scoreboard from active deductions and the Excel export has the same totals', async () => {
     // Community B: one 2-point fire in March (above); add one in May, one reversed in May.
-    const may = await zhengfa.post('/api/incidents', incident({ communityId: t.communityB, ruleId: 'general.county-notice', occurredOn: '2022-05-20' }));
-    const gone = (await zhengfa.post('/api/incidents', incident({ communityId: t.communityB, ruleId: 'general.county-notice', occurredOn: '2022-05-21' }))).json();
+    const may = await zhengfa.post(
+      '/api/incidents',
+      incident({ communityId: t.communityB, ruleId: 'general.county-notice', occurredOn: '2022-05-20' }),
+    );
+    const gone = (
+      await zhengfa.post(
+        '/api/incidents',
+        incident({ communityId: t.communityB, ruleId: 'general.county-notice', occurredOn: '2022-05-21' }),
+      )
+    ).json();
     await zhengfa.post(`/api/deductions/${gone.id}/reversals`, { reason: '重复通报' });
     expect(may.statusCode).toBe(201);
 
@@ -206,7 +269,9 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
     // 被县级通报扣2分 is one amount: full for the year after one notice.
     const drill = (await zhengfa.get(`/api/scoreboard/communities/${t.communityB}?year=2022&month=5`)).json();
     expect(drill.community).toMatchObject({ ytdDeducted: 4, monthDeducted: 2, total: 96, rank: b.rank });
-    expect(drill.community.items).toEqual(expect.arrayContaining([{ section: '7', item: '综合', ytdDeducted: 2, monthDeducted: 2, full: true }]));
+    expect(drill.community.items).toEqual(
+      expect.arrayContaining([{ section: '7', item: '综合', ytdDeducted: 2, monthDeducted: 2, full: true }]),
+    );
     const a = board.communities.find((c: { id: string }) => c.id === t.communityA);
     // A: 5 + 3 + 3 (two petitions to province) + 1 (rejected appeal); reversed ones do not count.
     expect(a.ytdDeducted).toBe(12);
@@ -228,7 +293,9 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
       expect(scores.getCell(col).value).toBe(c.total);
     }
     // The clause rows (and the row of rules outside the rulebook) sum to the totals row.
-    const itemRows = [...Array(sheet.rowCount).keys()].map((i) => sheet.getRow(i + 1)).filter((r) => /^第|^其他$/.test(String(r.getCell(1).value)));
+    const itemRows = [...Array(sheet.rowCount).keys()]
+      .map((i) => sheet.getRow(i + 1))
+      .filter((r) => /^第|^其他$/.test(String(r.getCell(1).value)));
     const colA = header.indexOf(a.name);
     expect(itemRows.reduce((acc, r) => acc + Number(r.getCell(colA).value), 0)).toBe(12);
   });

@@ -5,10 +5,15 @@ import sharp from 'sharp';
 import { crc32, deflateRawSync } from 'node:zlib';
 
 /** A 640x480 picture of seeded random blocks: different seeds give clearly different perceptual hashes. */
-export async function photo(seed: number, exif?: { takenAt: string; offset?: string; lat: [number, number, number]; lon: [number, number, number] }): Promise<Buffer> {
-  const width = 640, height = 480, block = 40;
+export async function photo(
+  seed: number,
+  exif?: { takenAt: string; offset?: string; lat: [number, number, number]; lon: [number, number, number] },
+): Promise<Buffer> {
+  const width = 640,
+    height = 480,
+    block = 40;
   const pixels = Buffer.alloc(width * height * 3);
-  let state = seed * 2654435761 % 4294967296 || 1;
+  let state = (seed * 2654435761) % 4294967296 || 1;
   const next = () => (state = (state * 1664525 + 1013904223) % 4294967296) / 4294967296;
   const shades = Array.from({ length: (width / block) * (height / block) }, () => [next() * 255, next() * 255, next() * 255]);
   for (let y = 0; y < height; y++) {
@@ -20,11 +25,13 @@ export async function photo(seed: number, exif?: { takenAt: string; offset?: str
   const image = sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 });
   if (!exif) return image.toBuffer();
   const dms = (v: [number, number, number]) => v.map((n) => `${n}/1`).join(' ');
-  return image.withExif({
-    IFD0: { Make: 'duban-test', Model: 'camera' },
-    IFD2: { DateTimeOriginal: exif.takenAt, ...(exif.offset ? { OffsetTimeOriginal: exif.offset } : {}) },
-    IFD3: { GPSLatitudeRef: 'N', GPSLatitude: dms(exif.lat), GPSLongitudeRef: 'E', GPSLongitude: dms(exif.lon) },
-  }).toBuffer();
+  return image
+    .withExif({
+      IFD0: { Make: 'duban-test', Model: 'camera' },
+      IFD2: { DateTimeOriginal: exif.takenAt, ...(exif.offset ? { OffsetTimeOriginal: exif.offset } : {}) },
+      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: dms(exif.lat), GPSLongitudeRef: 'E', GPSLongitude: dms(exif.lon) },
+    })
+    .toBuffer();
 }
 
 /** The same picture as a careless re-upload: edges trimmed, brightened, scaled down, recompressed, metadata gone. */
@@ -34,7 +41,9 @@ export async function reencoded(jpeg: Buffer): Promise<Buffer> {
 }
 
 export function minimalPdf(): Buffer {
-  return Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+  return Buffer.from(
+    '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n',
+  );
 }
 
 /** What a Windows program starts with. */
@@ -72,11 +81,24 @@ export function zip(entries: ZipEntry[]): Buffer {
     const size = entry.declaredSize ?? entry.data.length;
     const crc = crc32(entry.data);
     const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(0x0800, 6); local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc, 14); local.writeUInt32LE(compressed.length, 18); local.writeUInt32LE(size, 22); local.writeUInt16LE(name.length, 26);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(compressed.length, 18);
+    local.writeUInt32LE(size, 22);
+    local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0); central.writeUInt16LE(20, 4); central.writeUInt16LE(20, 6); central.writeUInt16LE(0x0800, 8); central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc, 16); central.writeUInt32LE(compressed.length, 20); central.writeUInt32LE(size, 24); central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(compressed.length, 20);
+    central.writeUInt32LE(size, 24);
+    central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, compressed);
     centrals.push(central, name);
@@ -84,17 +106,25 @@ export function zip(entries: ZipEntry[]): Buffer {
   }
   const directory = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(entries.length, 8); end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12); end.writeUInt32LE(offset, 16);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
 }
 
-const CONTENT_TYPES = '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-  + '<Default Extension="xml" ContentType="application/xml"/>'
-  + '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>';
+const CONTENT_TYPES =
+  '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+  '<Default Extension="xml" ContentType="application/xml"/>' +
+  '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>';
 
 /** A DOCX as far as anyone checking its bytes can tell; `extra` entries follow the document. */
-export function docx(documentXml: Buffer = Buffer.from('<w:document><w:body><w:p>巡查记录</w:p></w:body></w:document>'), extra: ZipEntry[] = [], declaredSize?: number): Buffer {
+export function docx(
+  documentXml: Buffer = Buffer.from('<w:document><w:body><w:p>巡查记录</w:p></w:body></w:document>'),
+  extra: ZipEntry[] = [],
+  declaredSize?: number,
+): Buffer {
   return zip([
     { name: '[Content_Types].xml', data: Buffer.from(CONTENT_TYPES) },
     { name: 'word/document.xml', data: documentXml, declaredSize },
@@ -106,7 +136,8 @@ export const BOUNDARY = '----duban-evidence-test';
 
 /** A multipart/form-data body with one file part (raw UTF-8 file name, as browsers send it). */
 export function multipartBody(fileName: string, content: Buffer, opts: { field?: string; contentType?: string } = {}): Buffer {
-  const head = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${opts.field ?? 'file'}"; filename="${fileName}"\r\n`
-    + `Content-Type: ${opts.contentType ?? 'application/octet-stream'}\r\n\r\n`;
+  const head =
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${opts.field ?? 'file'}"; filename="${fileName}"\r\n` +
+    `Content-Type: ${opts.contentType ?? 'application/octet-stream'}\r\n\r\n`;
   return Buffer.concat([Buffer.from(head, 'utf8'), content, Buffer.from(`\r\n--${BOUNDARY}--\r\n`)]);
 }

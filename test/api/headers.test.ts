@@ -6,7 +6,10 @@ import { login, seedTownship, startApi, type TestApi, type Township } from './su
 describe('response headers and framework errors', () => {
   let api: TestApi;
   let t: Township;
-  beforeAll(async () => { api = await startApi(); t = await seedTownship(api.db); });
+  beforeAll(async () => {
+    api = await startApi();
+    t = await seedTownship(api.db);
+  });
   afterAll(async () => api?.close());
 
   it('sets CSP with frame-ancestors, nosniff and Referrer-Policy on pages and JSON; no-store on /api', async () => {

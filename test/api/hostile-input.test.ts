@@ -33,14 +33,26 @@ describe('hostile input is refused with 400', () => {
   const ledger = (startDate: string, displayName = '某人') =>
     secretary.post('/api/ledgers', { communityId: t.communityA, category: 'drug-user', kind: 'PERSON', displayName, startDate });
   const incident = (occurredOn: string) =>
-    zhengfa.post('/api/incidents', { communityId: t.communityA, ruleId: 'safety.fire', section: 6, item: '消防', points: 1, reason: '火灾事故', occurredOn, sequence: 1 });
+    zhengfa.post('/api/incidents', {
+      communityId: t.communityA,
+      ruleId: 'safety.fire',
+      section: 6,
+      item: '消防',
+      points: 1,
+      reason: '火灾事故',
+      occurredOn,
+      sequence: 1,
+    });
 
   it('dates that match YYYY-MM-DD but do not exist', async () => {
     for (const date of ['2026-13-01', '2026-12-32', '2026-02-30', '0000-01-01', '2026-00-10']) {
       expectActionable400(await ledger(date), `ledger startDate ${date}`);
       expectActionable400(await incident(date), `incident occurredOn ${date}`);
       expectActionable400(await zhengfa.get(`/api/deductions?from=${date}`), `deductions from=${date}`);
-      expectActionable400(await secretary.post('/api/duty-shifts', { communityId: t.communityA, dutyDate: date, userId: t.users.staffA.id }), `duty ${date}`);
+      expectActionable400(
+        await secretary.post('/api/duty-shifts', { communityId: t.communityA, dutyDate: date, userId: t.users.staffA.id }),
+        `duty ${date}`,
+      );
     }
     expect(await api.db.ledgerSubject.count({ where: { communityId: t.communityA } })).toBe(0);
   });
@@ -50,13 +62,17 @@ describe('hostile input is refused with 400', () => {
     expectActionable400(await incident('1000-01-01'), 'incident 1000-01-01');
     const tomorrowYear = new Date().getUTCFullYear() + 1;
     expectActionable400(await incident(`${tomorrowYear}-12-31`), 'incident next year');
-    expectActionable400(await secretary.post('/api/duty-shifts', { communityId: t.communityA, dutyDate: '9999-12-31', userId: t.users.staffA.id }), 'duty 9999-12-31');
+    expectActionable400(
+      await secretary.post('/api/duty-shifts', { communityId: t.communityA, dutyDate: '9999-12-31', userId: t.users.staffA.id }),
+      'duty 9999-12-31',
+    );
     expect(await api.db.deduction.count({ where: { communityId: t.communityA } })).toBe(0);
     expect(await api.db.dutyShift.count({ where: { communityId: t.communityA } })).toBe(0);
   });
 
   it('an audit cursor that is not a number (found by npm run fuzz: before=null was a 500)', async () => {
-    for (const before of ['null', 'abc', '-1']) expectActionable400(await zhengfa.get(`/api/audit?before=${before}`), `audit before=${before}`);
+    for (const before of ['null', 'abc', '-1'])
+      expectActionable400(await zhengfa.get(`/api/audit?before=${before}`), `audit before=${before}`);
   });
 
   it('months of year 0000 or 9999 on the heatmap and the duty roster (found by npm run fuzz: 500 before)', async () => {
@@ -77,10 +93,27 @@ describe('hostile input is refused with 400', () => {
     for (const bad of ['a\u0000b', 'a\ud800b', '\udfff']) {
       // JSON.stringify writes a lone surrogate as an escape (\ud800): valid JSON, invalid text.
       const raw = JSON.stringify({ username: bad, password: 'whatever-long' });
-      expectActionable400(await api.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: raw }), `login ${JSON.stringify(bad)}`);
-      expectActionable400(await api.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: t.users.staffA.username, password: bad } }), 'login password');
+      expectActionable400(
+        await api.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: raw }),
+        `login ${JSON.stringify(bad)}`,
+      );
+      expectActionable400(
+        await api.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: t.users.staffA.username, password: bad } }),
+        'login password',
+      );
       expectActionable400(await ledger('2022-01-01', bad), `ledger displayName ${JSON.stringify(bad)}`);
-      expectActionable400(await zhengfa.post('/api/incidents', { communityId: t.communityA, ruleId: 'safety.fire', section: 6, item: bad, points: 1, reason: '火灾事故', sequence: 2 }), 'incident item');
+      expectActionable400(
+        await zhengfa.post('/api/incidents', {
+          communityId: t.communityA,
+          ruleId: 'safety.fire',
+          section: 6,
+          item: bad,
+          points: 1,
+          reason: '火灾事故',
+          sequence: 2,
+        }),
+        'incident item',
+      );
     }
     expectActionable400(await zhengfa.get('/api/audit?action=a%00b'), 'audit action NUL');
     // A surrogate percent-encoded as bytes (%ED%A0%80 is not UTF-8) stays literal text: harmless, found nowhere.
@@ -100,7 +133,10 @@ describe('hostile input is refused with 400', () => {
     const staff = await login(api.app, t.users.staffA.username);
     const url = `/api/evidence?communityId=${t.communityA}`;
     const bodies: Array<[string, string]> = [
-      ['no closing boundary', '--XB\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\nabc'],
+      [
+        'no closing boundary',
+        '--XB\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\nabc',
+      ],
       ['garbage', 'this is not multipart at all'],
       ['no part headers', '--XB\r\n\r\nabc\r\n--XB--\r\n'],
       ['truncated headers', '--XB\r\nContent-Disposition: form-data; name="file"; filena'],
@@ -127,10 +163,13 @@ describe('ledger import: the zip guard runs before exceljs, and the body limit f
   afterAll(async () => api?.close());
 
   const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-  const importFile = (payload: Buffer) => staff.request({ method: 'POST', url: `/api/ledgers/import?communityId=${t.communityA}`, payload, headers: { 'content-type': XLSX } });
+  const importFile = (payload: Buffer) =>
+    staff.request({ method: 'POST', url: `/api/ledgers/import?communityId=${t.communityA}`, payload, headers: { 'content-type': XLSX } });
 
   it('refuses a workbook that inflates far beyond its size (zip_refused), before parsing it', async () => {
-    const sheet = Buffer.from(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${'<row/>'.repeat(8_000_000)}</sheetData></worksheet>`);
+    const sheet = Buffer.from(
+      `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${'<row/>'.repeat(8_000_000)}</sheetData></worksheet>`,
+    );
     const bomb = zip([
       { name: '[Content_Types].xml', data: Buffer.from('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>') },
       { name: 'xl/worksheets/sheet1.xml', data: sheet },

@@ -33,7 +33,13 @@ describe('typed errors on the incident and evidence routes', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const incident = { communityId: '', ruleId: 'stability.petition-province', occurredOn: '2026-11-02', description: '越级上访', idempotencyKey: 'k' };
+  const incident = {
+    communityId: '',
+    ruleId: 'stability.petition-province',
+    occurredOn: '2026-11-02',
+    description: '越级上访',
+    idempotencyKey: 'k',
+  };
   const send = (payload: string | Buffer, contentType: string) =>
     leaderA.request({ method: 'POST', url: '/api/incidents', headers: { 'content-type': contentType }, payload });
 
@@ -51,7 +57,10 @@ describe('typed errors on the incident and evidence routes', () => {
   });
 
   it('answers a body over 1 MiB with 413', async () => {
-    const res = await send(JSON.stringify({ ...incident, communityId: t.communityA, description: '长'.repeat(600_000) }), 'application/json');
+    const res = await send(
+      JSON.stringify({ ...incident, communityId: t.communityA, description: '长'.repeat(600_000) }),
+      'application/json',
+    );
     expect(res.statusCode).toBe(413);
     expect(res.json()).toEqual({ error: 'body_too_large', message: expect.stringMatching(CHINESE) });
   });
@@ -66,9 +75,16 @@ describe('typed errors on the incident and evidence routes', () => {
     const deduction = await leaderA.post('/api/incidents', { ...incident, communityId: t.communityA, idempotencyKey: randomUUID() });
     expect(deduction.statusCode, deduction.body).toBe(201);
     const res = await leaderA.request({
-      method: 'POST', url: `/api/incidents/${deduction.json().id}/evidence`,
+      method: 'POST',
+      url: `/api/incidents/${deduction.json().id}/evidence`,
       headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-      payload: Buffer.concat([Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="通报.pdf"\r\nContent-Type: application/pdf\r\n\r\n`), minimalPdf(), Buffer.from(`\r\n--${BOUNDARY}--\r\n`)]),
+      payload: Buffer.concat([
+        Buffer.from(
+          `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="通报.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+        ),
+        minimalPdf(),
+        Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+      ]),
     });
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({ error: 'internal', message: '服务器内部错误，请稍后重试' });

@@ -25,19 +25,30 @@ describe('incident evidence', () => {
 
   const upload = (client: Client, deductionId: string, fileName: string, content: Buffer) =>
     client.request({
-      method: 'POST', url: `/api/incidents/${deductionId}/evidence`,
-      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, payload: multipartBody(fileName, content),
+      method: 'POST',
+      url: `/api/incidents/${deductionId}/evidence`,
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      payload: multipartBody(fileName, content),
     });
   const recordIncident = async (client: Client, communityId: string) => {
     const res = await client.post('/api/incidents', {
-      communityId, ruleId: 'stability.petition-province', description: '群众越级上访一次', occurredOn: '2026-11-02', idempotencyKey: randomUUID(),
+      communityId,
+      ruleId: 'stability.petition-province',
+      description: '群众越级上访一次',
+      occurredOn: '2026-11-02',
+      idempotencyKey: randomUUID(),
     });
     expect(res.statusCode, res.body).toBe(201);
     return res.json().id as string;
   };
-  const storedFiles = async () => (await readdir(root, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name)).sort();
+  const storedFiles = async () =>
+    (await readdir(root, { recursive: true, withFileTypes: true }))
+      .filter((d) => d.isFile())
+      .map((d) => join(d.parentPath, d.name))
+      .sort();
   const evidenceRows = () => api.db.evidence.count({ where: { communityId: { in: [t.communityA, t.communityB] } } });
-  const uploadAudits = () => api.db.auditLog.count({ where: { action: 'evidence.upload', actorId: { in: Object.values(t.users).map((u) => u.id) } } });
+  const uploadAudits = () =>
+    api.db.auditLog.count({ where: { action: 'evidence.upload', actorId: { in: Object.values(t.users).map((u) => u.id) } } });
 
   /** The refusal leaves no row, no stored object or scratch file, no audit row. */
   async function expectNothingLeft(send: () => Promise<LightMyRequestResponse>, status: number, message: RegExp) {
@@ -68,7 +79,12 @@ describe('incident evidence', () => {
     const res = await upload(leaderA, incidentA, '上访现场.jpg', picture);
     expect(res.statusCode, res.body).toBe(201);
     const view = res.json();
-    expect(view).toMatchObject({ communityId: t.communityA, fileName: '上访现场.jpg', mimeType: 'image/jpeg', sha256: createHash('sha256').update(picture).digest('hex') });
+    expect(view).toMatchObject({
+      communityId: t.communityA,
+      fileName: '上访现场.jpg',
+      mimeType: 'image/jpeg',
+      sha256: createHash('sha256').update(picture).digest('hex'),
+    });
     expect(view.thumbnailUrl).toBe(`/api/evidence/${view.id}/thumbnail`);
 
     const row = await api.db.evidence.findUniqueOrThrow({ where: { id: view.id } });
@@ -79,10 +95,17 @@ describe('incident evidence', () => {
     // The community's staff see it in the deduction they may appeal, and can open it.
     const detail = await staffA.get(`/api/deductions/${incidentA}`);
     expect(detail.statusCode, detail.body).toBe(200);
-    expect(detail.json().evidence).toEqual([expect.objectContaining({
-      id: view.id, source: 'incident', fileName: '上访现场.jpg', url: `/api/evidence/${view.id}/file`, thumbnailUrl: view.thumbnailUrl,
-      uploadedById: t.users.leaderA.id, uploadedByName: `leaderA-${t.users.leaderA.username.split('.')[1]}`,
-    })]);
+    expect(detail.json().evidence).toEqual([
+      expect.objectContaining({
+        id: view.id,
+        source: 'incident',
+        fileName: '上访现场.jpg',
+        url: `/api/evidence/${view.id}/file`,
+        thumbnailUrl: view.thumbnailUrl,
+        uploadedById: t.users.leaderA.id,
+        uploadedByName: `leaderA-${t.users.leaderA.username.split('.')[1]}`,
+      }),
+    ]);
     const file = await staffA.get(view.url);
     expect(file.statusCode).toBe(200);
     expect(file.rawPayload).toEqual(picture);
@@ -93,13 +116,29 @@ describe('incident evidence', () => {
 
   it('needs a session (401) and the CSRF header (403)', async () => {
     const picture = await photo(23);
-    await expectNothingLeft(() => api.app.inject({
-      method: 'POST', url: `/api/incidents/${incidentA}/evidence`, headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, payload: multipartBody('a.jpg', picture),
-    }), 401, /请先登录/);
-    await expectNothingLeft(() => leaderA.request({
-      method: 'POST', url: `/api/incidents/${incidentA}/evidence`, csrf: false,
-      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, payload: multipartBody('a.jpg', picture),
-    }), 403, /CSRF/);
+    await expectNothingLeft(
+      () =>
+        api.app.inject({
+          method: 'POST',
+          url: `/api/incidents/${incidentA}/evidence`,
+          headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+          payload: multipartBody('a.jpg', picture),
+        }),
+      401,
+      /请先登录/,
+    );
+    await expectNothingLeft(
+      () =>
+        leaderA.request({
+          method: 'POST',
+          url: `/api/incidents/${incidentA}/evidence`,
+          csrf: false,
+          headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+          payload: multipartBody('a.jpg', picture),
+        }),
+      403,
+      /CSRF/,
+    );
   });
 
   it('refuses community staff (403) before reading the file', async () => {
@@ -130,22 +169,46 @@ describe('incident evidence', () => {
     const key = `test.patrol|${t.communityA}|${randomUUID()}`;
     const obligation = await api.db.obligation.create({
       data: {
-        businessKey: key, ruleId: 'test.patrol', rulebookVersion: 'test', communityId: t.communityA, periodKey: '2026-10', periodLabel: '2026年10月',
-        kind: 'task', section: 2, title: '巡查', points: 1, status: 'OVERDUE', opensAt: new Date('2026-09-30T16:00:00Z'), dueAt: new Date('2026-10-31T16:00:00Z'), workflowId: key,
+        businessKey: key,
+        ruleId: 'test.patrol',
+        rulebookVersion: 'test',
+        communityId: t.communityA,
+        periodKey: '2026-10',
+        periodLabel: '2026年10月',
+        kind: 'task',
+        section: 2,
+        title: '巡查',
+        points: 1,
+        status: 'OVERDUE',
+        opensAt: new Date('2026-09-30T16:00:00Z'),
+        dueAt: new Date('2026-10-31T16:00:00Z'),
+        workflowId: key,
       },
     });
-    const submission = await api.db.submission.create({ data: { obligationId: obligation.id, submittedById: t.users.staffA.id, status: 'REJECTED' } });
+    const submission = await api.db.submission.create({
+      data: { obligationId: obligation.id, submittedById: t.users.staffA.id, status: 'REJECTED' },
+    });
     const [submitted] = await createEvidence(api.db, t.communityA, t.users.staffA.id, 1);
     await api.db.evidence.update({ where: { id: submitted! }, data: { submissionId: submission.id } });
     const deduction = await api.db.deduction.create({
       data: {
-        businessKey: `${key}|deduction`, communityId: t.communityA, ruleId: 'test.patrol', section: '2', item: '巡查', obligationId: obligation.id,
-        points: 1, explanation: '10月巡查未完成', recordedBy: 'auto:deadline', occurredAt: obligation.dueAt,
+        businessKey: `${key}|deduction`,
+        communityId: t.communityA,
+        ruleId: 'test.patrol',
+        section: '2',
+        item: '巡查',
+        obligationId: obligation.id,
+        points: 1,
+        explanation: '10月巡查未完成',
+        recordedBy: 'auto:deadline',
+        occurredAt: obligation.dueAt,
       },
     });
     const detail = await leaderA.get(`/api/deductions/${deduction.id}`);
     expect(detail.statusCode, detail.body).toBe(200);
-    expect(detail.json().evidence).toEqual([expect.objectContaining({ id: submitted, source: 'submission', uploadedById: t.users.staffA.id })]);
+    expect(detail.json().evidence).toEqual([
+      expect.objectContaining({ id: submitted, source: 'submission', uploadedById: t.users.staffA.id }),
+    ]);
     // And an official cannot attach files to it: the task's own evidence is the record.
     await expectNothingLeft(() => upload(leaderA, deduction.id, '补充.jpg', Buffer.from('x')), 400, /只能为事件扣分/);
   });

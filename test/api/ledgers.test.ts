@@ -24,9 +24,15 @@ describe('ledgers (台账): encrypted sensitive fields, masking, audited full re
   let secretary: Client;
   const calls: string[] = [];
   const events: LedgerEvents = {
-    async onSubjectAdded(s) { calls.push(`added:${s.displayName}`); },
-    async onRiskLevelChanged(s, previous) { calls.push(`risk:${s.displayName}:${previous}->${s.riskLevel}`); },
-    async onSubjectClosed(s) { calls.push(`closed:${s.displayName}`); },
+    async onSubjectAdded(s) {
+      calls.push(`added:${s.displayName}`);
+    },
+    async onRiskLevelChanged(s, previous) {
+      calls.push(`risk:${s.displayName}:${previous}->${s.riskLevel}`);
+    },
+    async onSubjectClosed(s) {
+      calls.push(`closed:${s.displayName}`);
+    },
   };
 
   beforeAll(async () => {
@@ -39,8 +45,16 @@ describe('ledgers (台账): encrypted sensitive fields, masking, audited full re
 
   async function addPerson(name: string, extra: object = {}) {
     const res = await staff.post('/api/ledgers', {
-      communityId: t.communityA, category: 'drug-user', kind: 'PERSON', displayName: name, riskLevel: 'medium', startDate: '2022-03-01',
-      responsibleUserId: t.users.staffA.id, idNumber: ID, details: { diagnosis: '戒断中', drugHistory: '2019年吸食冰毒' }, ...extra,
+      communityId: t.communityA,
+      category: 'drug-user',
+      kind: 'PERSON',
+      displayName: name,
+      riskLevel: 'medium',
+      startDate: '2022-03-01',
+      responsibleUserId: t.users.staffA.id,
+      idNumber: ID,
+      details: { diagnosis: '戒断中', drugHistory: '2019年吸食冰毒' },
+      ...extra,
     });
     expect(res.statusCode, res.body).toBe(201);
     return res.json() as { id: string; idNumberMasked: string; hasDetails: boolean };
@@ -56,7 +70,11 @@ describe('ledgers (台账): encrypted sensitive fields, masking, audited full re
     try {
       const { rows } = await client.query('SELECT "idNumberEnc", "detailsEnc" FROM "LedgerSubject" WHERE id = $1', [created.id]);
       const { idNumberEnc, detailsEnc } = rows[0] as { idNumberEnc: Buffer; detailsEnc: Buffer };
-      for (const [enc, plain] of [[idNumberEnc, ID], [detailsEnc, '冰毒'], [detailsEnc, 'diagnosis']] as const) {
+      for (const [enc, plain] of [
+        [idNumberEnc, ID],
+        [detailsEnc, '冰毒'],
+        [detailsEnc, 'diagnosis'],
+      ] as const) {
         expect(enc.includes(Buffer.from(plain, 'utf8'))).toBe(false);
         expect(enc.toString('latin1')).not.toContain(plain);
       }
@@ -98,13 +116,33 @@ describe('ledgers (台账): encrypted sensitive fields, masking, audited full re
   });
 
   it('validates input: ID check digit, responsible worker of the community, category code', async () => {
-    const bad = await staff.post('/api/ledgers', { communityId: t.communityA, category: 'drug-user', kind: 'PERSON', displayName: 'x', startDate: '2022-01-01', idNumber: ID.slice(0, 17) + (ID.endsWith('0') ? '1' : '0') });
+    const bad = await staff.post('/api/ledgers', {
+      communityId: t.communityA,
+      category: 'drug-user',
+      kind: 'PERSON',
+      displayName: 'x',
+      startDate: '2022-01-01',
+      idNumber: ID.slice(0, 17) + (ID.endsWith('0') ? '1' : '0'),
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toContain('idNumber');
-    const outsider = await staff.post('/api/ledgers', { communityId: t.communityA, category: 'drug-user', kind: 'PERSON', displayName: 'x', startDate: '2022-01-01', responsibleUserId: t.users.staffB.id });
+    const outsider = await staff.post('/api/ledgers', {
+      communityId: t.communityA,
+      category: 'drug-user',
+      kind: 'PERSON',
+      displayName: 'x',
+      startDate: '2022-01-01',
+      responsibleUserId: t.users.staffB.id,
+    });
     expect(outsider.statusCode).toBe(400);
     expect(outsider.json().message).toContain('责任网格员');
-    const cat = await staff.post('/api/ledgers', { communityId: t.communityA, category: 'Drug User!', kind: 'PERSON', displayName: 'x', startDate: '2022-01-01' });
+    const cat = await staff.post('/api/ledgers', {
+      communityId: t.communityA,
+      category: 'Drug User!',
+      kind: 'PERSON',
+      displayName: 'x',
+      startDate: '2022-01-01',
+    });
     expect(cat.statusCode).toBe(400);
   });
 
@@ -136,22 +174,57 @@ describe('ledgers (台账): encrypted sensitive fields, masking, audited full re
   it('imports an .xlsx all-or-nothing, naming the row and column of each problem', async () => {
     const header = ['类别', '类型', '姓名或名称', '风险等级', '身份证号', '责任网格员', '监护责任书', '责任书', '开始日期', '诊断'];
     const before = await api.db.ledgerSubject.count({ where: { communityId: t.communityA } });
-    const bad = await workbook([header,
-      ['mental-illness', '人员', '周八', '高', idNumber('51010419800202456'), t.users.staffA.username, '是', '否', '2022-01-05', '精神分裂症'],
+    const bad = await workbook([
+      header,
+      [
+        'mental-illness',
+        '人员',
+        '周八',
+        '高',
+        idNumber('51010419800202456'),
+        t.users.staffA.username,
+        '是',
+        '否',
+        '2022-01-05',
+        '精神分裂症',
+      ],
       ['mental-illness', '人员', '吴九', '极高', '510104198002024560', 'someone-else', '也许', '否', '2022-01-05', ''],
     ]);
-    const rejected = await staff.request({ method: 'POST', url: `/api/ledgers/import?communityId=${t.communityA}`, payload: bad, headers: { 'content-type': XLSX } });
+    const rejected = await staff.request({
+      method: 'POST',
+      url: `/api/ledgers/import?communityId=${t.communityA}`,
+      payload: bad,
+      headers: { 'content-type': XLSX },
+    });
     expect(rejected.statusCode).toBe(400);
     const message = rejected.json().message as string;
-    for (const part of ['第3行「风险等级」', '第3行「身份证号」', '第3行「责任网格员」', '第3行「监护责任书」']) expect(message).toContain(part);
+    for (const part of ['第3行「风险等级」', '第3行「身份证号」', '第3行「责任网格员」', '第3行「监护责任书」'])
+      expect(message).toContain(part);
     expect(message).not.toContain('第2行');
     expect(await api.db.ledgerSubject.count({ where: { communityId: t.communityA } })).toBe(before);
 
-    const good = await workbook([header,
-      ['mental-illness', '人员', '周八', '高', idNumber('51010419800202456'), t.users.staffA.username, '是', '否', '2022-01-05', '精神分裂症'],
+    const good = await workbook([
+      header,
+      [
+        'mental-illness',
+        '人员',
+        '周八',
+        '高',
+        idNumber('51010419800202456'),
+        t.users.staffA.username,
+        '是',
+        '否',
+        '2022-01-05',
+        '精神分裂症',
+      ],
       ['key-venue', '场所', '夜色KTV', '', '', '', '否', '是', new Date(Date.UTC(2022, 1, 1)), ''],
     ]);
-    const imported = await staff.request({ method: 'POST', url: `/api/ledgers/import?communityId=${t.communityA}`, payload: good, headers: { 'content-type': XLSX } });
+    const imported = await staff.request({
+      method: 'POST',
+      url: `/api/ledgers/import?communityId=${t.communityA}`,
+      payload: good,
+      headers: { 'content-type': XLSX },
+    });
     expect(imported.statusCode, imported.body).toBe(201);
     expect(imported.json().created).toBe(2);
     expect(calls).toEqual(expect.arrayContaining(['added:周八', 'added:夜色KTV']));
@@ -159,7 +232,12 @@ describe('ledgers (台账): encrypted sensitive fields, masking, audited full re
     expect(venue).toMatchObject({ kind: 'SITE', responsibilityLetter: true });
     expect(venue.startDate.toISOString().slice(0, 10)).toBe('2022-02-01');
 
-    const notXlsx = await staff.request({ method: 'POST', url: `/api/ledgers/import?communityId=${t.communityA}`, payload: Buffer.from('hello'), headers: { 'content-type': XLSX } });
+    const notXlsx = await staff.request({
+      method: 'POST',
+      url: `/api/ledgers/import?communityId=${t.communityA}`,
+      payload: Buffer.from('hello'),
+      headers: { 'content-type': XLSX },
+    });
     expect(notXlsx.statusCode).toBe(400);
   });
 
@@ -177,7 +255,10 @@ describe('ledgers (台账): encrypted sensitive fields, masking, audited full re
 
   it('sets every field the completeness check needs, and says what is wrong in Chinese', async () => {
     const created = await secretary.post('/api/ledgers', {
-      communityId: t.communityA, category: 'dispute', displayName: '张王两家宅基地纠纷', startDate: '2022-03-01',
+      communityId: t.communityA,
+      category: 'dispute',
+      displayName: '张王两家宅基地纠纷',
+      startDate: '2022-03-01',
       fields: { parties: '张某、王某', summary: '宅基地界址争议', reportedOn: '2022-03-01', status: 'unresolved' },
     });
     expect(created.statusCode, created.body).toBe(201);
@@ -199,36 +280,76 @@ describe('ledgers (台账): encrypted sensitive fields, masking, audited full re
     const badDate = await secretary.patch(`/api/ledgers/${id}`, { fields: { reportedOn: '3月1日' } });
     expect(badDate.statusCode).toBe(400);
     expect(badDate.json().message).toContain('“排查日期”格式应为 YYYY-MM-DD');
-    const unknownCategory = await secretary.post('/api/ledgers', { communityId: t.communityA, category: 'alien', displayName: 'x', startDate: '2022-01-01' });
+    const unknownCategory = await secretary.post('/api/ledgers', {
+      communityId: t.communityA,
+      category: 'alien',
+      displayName: 'x',
+      startDate: '2022-01-01',
+    });
     expect(unknownCategory.statusCode).toBe(400);
     expect(unknownCategory.json().message).toContain('未知的台账类别“alien”');
     expect(unknownCategory.json().message).toContain('信访重点人员');
 
     // The venue kind follows the category.
-    const venue = await secretary.post('/api/ledgers', { communityId: t.communityA, category: 'key-venue', displayName: '星光KTV', startDate: '2022-01-01', fields: { address: '一组' } });
+    const venue = await secretary.post('/api/ledgers', {
+      communityId: t.communityA,
+      category: 'key-venue',
+      displayName: '星光KTV',
+      startDate: '2022-01-01',
+      fields: { address: '一组' },
+    });
     expect(venue.json()).toMatchObject({ kind: 'SITE' });
-    const flagged = await secretary.post('/api/ledgers', { communityId: t.communityA, category: 'mental-illness', displayName: '吴某', startDate: '2022-01-01', flags: ['incident-prone'], fields: { guardian: '吴父', address: '三组' } });
+    const flagged = await secretary.post('/api/ledgers', {
+      communityId: t.communityA,
+      category: 'mental-illness',
+      displayName: '吴某',
+      startDate: '2022-01-01',
+      flags: ['incident-prone'],
+      fields: { guardian: '吴父', address: '三组' },
+    });
     expect(flagged.json()).toMatchObject({ flags: ['incident-prone'], fields: { guardian: '吴父' } });
   });
 
   it('lists the categories with the fields each check requires, under Chinese names', async () => {
-    const categories = (await staff.get('/api/ledgers/categories')).json() as Array<{ code: string; name: string; requiredFields: Array<{ key: string; label: string }> }>;
+    const categories = (await staff.get('/api/ledgers/categories')).json() as Array<{
+      code: string;
+      name: string;
+      requiredFields: Array<{ key: string; label: string }>;
+    }>;
     const petitioner = categories.find((c) => c.code === 'petitioner')!;
     expect(petitioner.name).toBe('信访重点人员');
-    expect(petitioner.requiredFields).toEqual(expect.arrayContaining([{ key: 'address', label: '住址' }, { key: 'grievance', label: '信访诉求' }]));
-    expect(categories.find((c) => c.code === 'dispute')!.requiredFields.map((f) => f.label)).toEqual(['当事人', '纠纷简要情况', '排查日期', '化解状态']);
+    expect(petitioner.requiredFields).toEqual(
+      expect.arrayContaining([
+        { key: 'address', label: '住址' },
+        { key: 'grievance', label: '信访诉求' },
+      ]),
+    );
+    expect(categories.find((c) => c.code === 'dispute')!.requiredFields.map((f) => f.label)).toEqual([
+      '当事人',
+      '纠纷简要情况',
+      '排查日期',
+      '化解状态',
+    ]);
     // The spreadsheet's columns carry the same names as the check's messages.
-    for (const field of LEDGER_TEXT_FIELDS) expect(Object.entries(LEDGER_COLUMNS).find(([, f]) => f === field)?.[0], field).toBe(LEDGER_FIELD_LABELS[field]);
+    for (const field of LEDGER_TEXT_FIELDS)
+      expect(Object.entries(LEDGER_COLUMNS).find(([, f]) => f === field)?.[0], field).toBe(LEDGER_FIELD_LABELS[field]);
   });
 
   it('imports the Chinese template (categories, risk levels, status in Chinese), checks it first in a dry run, and exports the same template', async () => {
     const header = ['类别', '姓名或名称', '风险等级', '身份证号', '住址', '信访诉求', '化解状态', '易肇事肇祸', '开始日期'];
-    const file = await workbook([header,
+    const file = await workbook([
+      header,
       ['信访重点人员', '郑某', '中度', idNumber('51010419650303789'), '四组', '拆迁安置', '', '否', '2022-02-01'],
       ['涉毒人员', '冯某', '严重', '', '五组', '', '', '否', '2022-02-01'],
       ['不存在的类别', '陈某', '', '', '', '', '', '否', '2022-02-01'],
     ]);
-    const post = (query: string, payload: Buffer) => secretary.request({ method: 'POST', url: `/api/ledgers/import?communityId=${t.communityA}${query}`, payload, headers: { 'content-type': XLSX } });
+    const post = (query: string, payload: Buffer) =>
+      secretary.request({
+        method: 'POST',
+        url: `/api/ledgers/import?communityId=${t.communityA}${query}`,
+        payload,
+        headers: { 'content-type': XLSX },
+      });
     const before = await api.db.ledgerSubject.count({ where: { communityId: t.communityA } });
     const check = await post('&dryRun=true', file);
     expect(check.statusCode, check.body).toBe(200);
@@ -240,11 +361,22 @@ describe('ledgers (台账): encrypted sensitive fields, masking, audited full re
     expect((await post('', file)).statusCode).toBe(400);
     expect(await api.db.ledgerSubject.count({ where: { communityId: t.communityA } })).toBe(before);
 
-    const fixed = await workbook([header, ['信访重点人员', '郑某', '中度', idNumber('51010419650303789'), '四组', '拆迁安置', '', '否', '2022-02-01']]);
-    expect((await post('&dryRun=true', fixed)).json()).toEqual({ rows: [{ row: 2, category: '信访重点人员', displayName: '郑某' }], problems: [] });
+    const fixed = await workbook([
+      header,
+      ['信访重点人员', '郑某', '中度', idNumber('51010419650303789'), '四组', '拆迁安置', '', '否', '2022-02-01'],
+    ]);
+    expect((await post('&dryRun=true', fixed)).json()).toEqual({
+      rows: [{ row: 2, category: '信访重点人员', displayName: '郑某' }],
+      problems: [],
+    });
     expect((await post('', fixed)).statusCode).toBe(201);
     const zheng = await api.db.ledgerSubject.findFirstOrThrow({ where: { communityId: t.communityA, displayName: '郑某' } });
-    expect(zheng).toMatchObject({ category: 'petitioner', kind: 'PERSON', riskLevel: 'medium', fields: { address: '四组', grievance: '拆迁安置' } });
+    expect(zheng).toMatchObject({
+      category: 'petitioner',
+      kind: 'PERSON',
+      riskLevel: 'medium',
+      fields: { address: '四组', grievance: '拆迁安置' },
+    });
 
     const exported = await secretary.get(`/api/ledgers/export?communityId=${t.communityA}`);
     const wb = new ExcelJS.Workbook();
@@ -261,7 +393,14 @@ describe('ledgers (台账): encrypted sensitive fields, masking, audited full re
   it('takes a yearly 本社区无此类人员 declaration with a file, only for an empty category, once, audited', async () => {
     const [statement] = await createEvidence(api.db, t.communityA, t.users.secretaryA.id, 1);
     const [foreign] = await createEvidence(api.db, t.communityB, t.users.secretaryB.id, 1);
-    const declare = (client: Client, body: object) => client.post('/api/ledgers/declarations', { communityId: t.communityA, category: 'hiv-patient', year: 2022, evidenceId: statement, ...body });
+    const declare = (client: Client, body: object) =>
+      client.post('/api/ledgers/declarations', {
+        communityId: t.communityA,
+        category: 'hiv-patient',
+        year: 2022,
+        evidenceId: statement,
+        ...body,
+      });
     expect((await declare(staff, {})).statusCode).toBe(403);
     const noFile = await declare(secretary, { evidenceId: foreign });
     expect(noFile.statusCode).toBe(400);
@@ -279,11 +418,17 @@ describe('ledgers (台账): encrypted sensitive fields, masking, audited full re
 
   it('lets the admin tag communities from the closed list only', async () => {
     const admin = await login(api.app, t.users.admin.username);
-    expect((await secretary.request({ method: 'PUT', url: `/api/communities/${t.communityA}/tags`, payload: { tags: ['railway'] } })).statusCode).toBe(403);
+    expect(
+      (await secretary.request({ method: 'PUT', url: `/api/communities/${t.communityA}/tags`, payload: { tags: ['railway'] } })).statusCode,
+    ).toBe(403);
     const bad = await admin.request({ method: 'PUT', url: `/api/communities/${t.communityA}/tags`, payload: { tags: ['railroad'] } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toContain('railway（铁路沿线）');
-    const ok = await admin.request({ method: 'PUT', url: `/api/communities/${t.communityA}/tags`, payload: { tags: ['waterlogging', 'railway', 'railway'] } });
+    const ok = await admin.request({
+      method: 'PUT',
+      url: `/api/communities/${t.communityA}/tags`,
+      payload: { tags: ['waterlogging', 'railway', 'railway'] },
+    });
     expect(ok.json()).toEqual({ tags: ['railway', 'waterlogging'] });
     expect((await api.db.community.findUniqueOrThrow({ where: { id: t.communityA } })).tags).toEqual(['railway', 'waterlogging']);
     const listed = (await admin.get('/api/communities')).json() as Array<{ id: string; tags: string[] }>;

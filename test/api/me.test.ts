@@ -20,7 +20,10 @@ describe('my settings: contact details and notification preferences', () => {
     const res = await staff.get('/api/me/settings');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
-      mobile: null, email: null, preferences: {}, roleDefaults: { routine: ['robot', 'sms', 'email'], escalation: ['robot', 'sms', 'email'], digest: false },
+      mobile: null,
+      email: null,
+      preferences: {},
+      roleDefaults: { routine: ['robot', 'sms', 'email'], escalation: ['robot', 'sms', 'email'], digest: false },
       reachToday: { routine: [], escalation: [] }, // nothing set up here and no contact details: the page warns
     });
     const leader = await login(api.app, t.users.leaderA.username);
@@ -28,7 +31,9 @@ describe('my settings: contact details and notification preferences', () => {
   });
 
   it('says which media reach me today: an email address is used by default once mail is set up', async () => {
-    const withMail = await startApi({ notify: notifyConfigSchema.parse({ smtp: { host: '127.0.0.1', port: 25, secure: false, from: 'duban@duban.test', timeoutMs: 1000 } }) });
+    const withMail = await startApi({
+      notify: notifyConfigSchema.parse({ smtp: { host: '127.0.0.1', port: 25, secure: false, from: 'duban@duban.test', timeoutMs: 1000 } }),
+    });
     try {
       const other = await seedTownship(withMail.db);
       const client = await login(withMail.app, other.users.staffA.username);
@@ -68,7 +73,11 @@ describe('my settings: contact details and notification preferences', () => {
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
       expect(res.json().message).toContain(reason);
     }
-    expect((await staff.get('/api/me/settings')).json()).toMatchObject({ mobile: '13800138000', email: null, preferences: { order: ['sms', 'robot'] } });
+    expect((await staff.get('/api/me/settings')).json()).toMatchObject({
+      mobile: '13800138000',
+      email: null,
+      preferences: { order: ['sms', 'robot'] },
+    });
   });
 
   it('refuses an area leader clearing the only address their route can use, and keeps it', async () => {
@@ -88,5 +97,4 @@ describe('my settings: contact details and notification preferences', () => {
     expect(noCsrf.statusCode).toBe(403);
     expect((await staff.get('/api/me/settings')).json().email).toBeNull();
   });
-
 });

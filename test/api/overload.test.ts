@@ -22,8 +22,15 @@ describe('overload', () => {
   it('answers the excess 503 with Retry-After instead of 500', async () => {
     const month = new Date().toISOString().slice(0, 7);
     const urls = ['/api/scoreboard', `/api/heatmap?month=${month}`, '/api/deductions', '/api/tasks?scope=all'];
-    const responses = await Promise.all(Array.from({ length: 60 }, (_, i) =>
-      fetch(base + urls[i % urls.length], { headers: { cookie } }).then(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), body: await r.json() as { message?: string } }))));
+    const responses = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        fetch(base + urls[i % urls.length], { headers: { cookie } }).then(async (r) => ({
+          status: r.status,
+          retryAfter: r.headers.get('retry-after'),
+          body: (await r.json()) as { message?: string },
+        })),
+      ),
+    );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
     const refused = responses.filter((r) => r.status === 503);

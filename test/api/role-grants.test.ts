@@ -20,12 +20,25 @@ describe('role grants need a second person', () => {
     admin = await login(api.app, t.users.admin.username);
     zhengfa = await login(api.app, t.users.zhengfa.username);
     const secretary = await login(api.app, t.users.secretaryA.username);
-    subject = (await secretary.post('/api/ledgers', { communityId: t.communityA, category: 'mental-illness', kind: 'PERSON', displayName: '某甲', startDate: '2022-01-01', details: { diagnosis: '精神分裂症' } })).json().id;
+    subject = (
+      await secretary.post('/api/ledgers', {
+        communityId: t.communityA,
+        category: 'mental-illness',
+        kind: 'PERSON',
+        displayName: '某甲',
+        startDate: '2022-01-01',
+        details: { diagnosis: '精神分裂症' },
+      })
+    ).json().id;
   });
   afterAll(async () => api?.close());
 
   const newAccount = (role: 'POLITICAL_LEGAL' | 'SECRETARY' | 'STAFF') => ({
-    username: `sock.${randomUUID().slice(0, 6)}`, displayName: '冒名政法委员', role, password: 'long-enough-pw', communityIds: role === 'POLITICAL_LEGAL' ? [] : [t.communityA],
+    username: `sock.${randomUUID().slice(0, 6)}`,
+    displayName: '冒名政法委员',
+    role,
+    password: 'long-enough-pw',
+    communityIds: role === 'POLITICAL_LEGAL' ? [] : [t.communityA],
   });
 
   it('an admin creating a POLITICAL_LEGAL account cannot use it to read diagnoses until approved', async () => {
@@ -34,7 +47,11 @@ describe('role grants need a second person', () => {
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json()).toMatchObject({ role: 'POLITICAL_LEGAL', active: false, pendingGrantId: expect.any(String) });
     // The sock puppet cannot log in, so cannot read the diagnosis.
-    const res = await api.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: body.username, password: body.password } });
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: body.username, password: body.password },
+    });
     expect(res.statusCode).toBe(401);
     // The admin cannot approve its own request.
     const grantId = created.json().pendingGrantId as string;
@@ -54,13 +71,31 @@ describe('role grants need a second person', () => {
     expect((await zhengfa.post(`/api/role-grants/${created.pendingGrantId}/approve`)).statusCode).toBe(409);
     const sec = await login(api.app, body.username, body.password);
     expect((await sec.get(`/api/ledgers/${subject}/sensitive`)).json().details.diagnosis).toBe('精神分裂症');
-    const audit = (await admin.get(`/api/audit?entityId=${created.id}`)).json() as Array<{ action: string; details: Record<string, unknown> }>;
-    expect(audit.find((a) => a.action === 'user.role_grant.request')?.details).toMatchObject({ username: body.username, role: 'SECRETARY', requestedBy: t.users.admin.username });
-    expect(audit.find((a) => a.action === 'user.role_grant.approve')?.details).toMatchObject({ username: body.username, decidedBy: t.users.zhengfa.username });
+    const audit = (await admin.get(`/api/audit?entityId=${created.id}`)).json() as Array<{
+      action: string;
+      details: Record<string, unknown>;
+    }>;
+    expect(audit.find((a) => a.action === 'user.role_grant.request')?.details).toMatchObject({
+      username: body.username,
+      role: 'SECRETARY',
+      requestedBy: t.users.admin.username,
+    });
+    expect(audit.find((a) => a.action === 'user.role_grant.approve')?.details).toMatchObject({
+      username: body.username,
+      decidedBy: t.users.zhengfa.username,
+    });
   });
 
   it('a second admin may approve; a rejected request leaves the account inactive; other roles need no approval', async () => {
-    const second = await api.db.user.create({ data: { townshipId: t.townshipId, username: `admin2.${randomUUID().slice(0, 6)}`, displayName: '第二管理员', role: 'ADMIN', passwordHash: await hashPassword(PASSWORD) } });
+    const second = await api.db.user.create({
+      data: {
+        townshipId: t.townshipId,
+        username: `admin2.${randomUUID().slice(0, 6)}`,
+        displayName: '第二管理员',
+        role: 'ADMIN',
+        passwordHash: await hashPassword(PASSWORD),
+      },
+    });
     const admin2 = await login(api.app, second.username);
     const a = (await admin.post('/api/users', newAccount('SECRETARY'))).json();
     expect((await admin2.post(`/api/role-grants/${a.pendingGrantId}/approve`)).statusCode).toBe(200);

@@ -36,31 +36,62 @@ describe('a scripted year through the API: caps hit, one score everywhere', () =
     const rulebook = (await testRulebooks()).byVersion(2022, 1)!;
     // A drug user on the ledger without address or severity: the ledger is incomplete every quarter.
     await api.db.ledgerSubject.create({
-      data: { communityId: A, category: 'drug-user', kind: 'PERSON', displayName: '钱某', riskLevel: 'medium', startDate: new Date('2022-01-01'), idNumberEnc: Buffer.from('encrypted'), fields: {} },
+      data: {
+        communityId: A,
+        category: 'drug-user',
+        kind: 'PERSON',
+        displayName: '钱某',
+        riskLevel: 'medium',
+        startDate: new Date('2022-01-01'),
+        idNumberEnc: Buffer.from('encrypted'),
+        fields: {},
+      },
     });
     const subjects = [{ id: 'ledger-person', category: 'drug-user', riskLevel: 'medium' as const, startDate: '2022-01-01' }];
-    const instances = generateObligations({ rulebook, community: { id: A }, subjects, from: shanghai('2022-01-01T00:00:00'), to: shanghai('2022-07-01T00:00:00') });
-    const wanted = instances.filter((i) =>
-      // Both anti-fraud parts missed in March.
-      ((i.ruleId === 'fraud.publicity' || i.ruleId === 'fraud.investigation') && i.periodKey === '2022-03')
-      // The ledger checked at the end of Q1 and of Q2.
-      || (i.ruleId === 'drug-users.ledger' && (i.periodKey === '2022-Q1' || i.periodKey === '2022-Q2'))
-      // Flood duty missed on the first three days of the season.
-      || (i.ruleId === 'flood.duty' && ['2022-05-01', '2022-05-02', '2022-05-03'].includes(i.periodKey)));
+    const instances = generateObligations({
+      rulebook,
+      community: { id: A },
+      subjects,
+      from: shanghai('2022-01-01T00:00:00'),
+      to: shanghai('2022-07-01T00:00:00'),
+    });
+    const wanted = instances.filter(
+      (i) =>
+        // Both anti-fraud parts missed in March.
+        ((i.ruleId === 'fraud.publicity' || i.ruleId === 'fraud.investigation') && i.periodKey === '2022-03') ||
+        // The ledger checked at the end of Q1 and of Q2.
+        (i.ruleId === 'drug-users.ledger' && (i.periodKey === '2022-Q1' || i.periodKey === '2022-Q2')) ||
+        // Flood duty missed on the first three days of the season.
+        (i.ruleId === 'flood.duty' && ['2022-05-01', '2022-05-02', '2022-05-03'].includes(i.periodKey)),
+    );
     expect(wanted.map((i) => i.key).sort()).toHaveLength(7);
     // Nobody does anything: every deadline passes and the workflows record their deductions.
-    for (const instance of wanted) await startObligation(ts.env.client, ts.taskQueue, { ...toObligationSpec(instance, rulebook), reminderOffsetsMs: [] });
+    for (const instance of wanted)
+      await startObligation(ts.env.client, ts.taskQueue, { ...toObligationSpec(instance, rulebook), reminderOffsetsMs: [] });
     // Officials acknowledge each escalation a little after the deadline (else it re-notifies until the year closes).
     for (const at of ['2022-04-01T00:07:00', '2022-05-01T09:07:00', '2022-05-02T09:07:00', '2022-05-03T09:07:00', '2022-07-01T00:07:00']) {
       await ts.sleepUntil(shanghai(at));
-      const escalated = await api.db.escalation.findMany({ where: { obligation: { communityId: A }, acknowledgedAt: null }, include: { obligation: true } });
+      const escalated = await api.db.escalation.findMany({
+        where: { obligation: { communityId: A }, acknowledgedAt: null },
+        include: { obligation: true },
+      });
       for (const key of new Set(escalated.map((e) => e.obligation.businessKey))) {
-        await ts.env.client.workflow.getHandle(obligationWorkflowId(key)).executeUpdate(acknowledgeEscalationUpdate, { args: [{ by: t.users.zhengfa.id }] });
+        await ts.env.client.workflow
+          .getHandle(obligationWorkflowId(key))
+          .executeUpdate(acknowledgeEscalationUpdate, { args: [{ by: t.users.zhengfa.id }] });
       }
     }
     await ts.sleepUntil(shanghai('2022-07-02T00:00:00'));
     const deductions = await api.db.deduction.findMany({ where: { communityId: A } });
-    expect(deductions.map((d) => d.ruleId).sort()).toEqual(['drug-users.ledger', 'drug-users.ledger', 'flood.duty', 'flood.duty', 'flood.duty', 'fraud.investigation', 'fraud.publicity']);
+    expect(deductions.map((d) => d.ruleId).sort()).toEqual([
+      'drug-users.ledger',
+      'drug-users.ledger',
+      'flood.duty',
+      'flood.duty',
+      'flood.duty',
+      'fraud.investigation',
+      'fraud.publicity',
+    ]);
 
     // By hand: 100
     //   - 1  每月未开展宣传、摸排相关工作，每次扣1分: both parts missed in March, at most 1 a month
@@ -77,13 +108,19 @@ describe('a scripted year through the API: caps hit, one score everywhere', () =
     const drill = await zhengfa.get(`/api/scoreboard/communities/${A}?year=2022&month=7`);
     expect(drill.statusCode, drill.body).toBe(200);
     expect(drill.json().community).toMatchObject({ total: 96, rank: 2, totalByMonth: [100, 100, 98, 98, 96, 96, 96] });
-    expect(drill.json().community.clauses).toEqual(expect.arrayContaining([
-      { clauseId: 'fraud.monthly-work', count: 2, ytdDeducted: 1, monthDeducted: 0, full: false },
-      { clauseId: 'drug-users.ledger', count: 2, ytdDeducted: 1, monthDeducted: 0, full: true },
-      { clauseId: 'flood.duty', count: 3, ytdDeducted: 2, monthDeducted: 0, full: true },
-    ]));
-    expect((await zhengfa.get('/api/scoreboard?year=2022&month=3')).json().communities.find((c: { id: string }) => c.id === A)).toMatchObject({ total: 98, monthDeducted: 2 });
-    expect((await zhengfa.get('/api/scoreboard?year=2022&month=5')).json().communities.find((c: { id: string }) => c.id === A)).toMatchObject({ total: 96, monthDeducted: 2 });
+    expect(drill.json().community.clauses).toEqual(
+      expect.arrayContaining([
+        { clauseId: 'fraud.monthly-work', count: 2, ytdDeducted: 1, monthDeducted: 0, full: false },
+        { clauseId: 'drug-users.ledger', count: 2, ytdDeducted: 1, monthDeducted: 0, full: true },
+        { clauseId: 'flood.duty', count: 3, ytdDeducted: 2, monthDeducted: 0, full: true },
+      ]),
+    );
+    expect(
+      (await zhengfa.get('/api/scoreboard?year=2022&month=3')).json().communities.find((c: { id: string }) => c.id === A),
+    ).toMatchObject({ total: 98, monthDeducted: 2 });
+    expect(
+      (await zhengfa.get('/api/scoreboard?year=2022&month=5')).json().communities.find((c: { id: string }) => c.id === A),
+    ).toMatchObject({ total: 96, monthDeducted: 2 });
 
     // The staff 社区得分 page reads the same route, scoped to the community.
     const own = await staff.get('/api/scoreboard?year=2022&month=7');

@@ -23,8 +23,20 @@ describe('scoreboard: points at risk this month', () => {
     const key = `test.at-risk|${communityId}|${randomUUID()}`;
     await api.db.obligation.create({
       data: {
-        businessKey: key, ruleId: 'test.at-risk', rulebookVersion: 'test', communityId, periodKey: `${year}-${month}`, periodLabel: `${year}年${month}月`,
-        kind: 'task', section: 1, title: '测试义务', points, status, opensAt: new Date(now.getTime() - 86_400_000), dueAt, workflowId: key,
+        businessKey: key,
+        ruleId: 'test.at-risk',
+        rulebookVersion: 'test',
+        communityId,
+        periodKey: `${year}-${month}`,
+        periodLabel: `${year}年${month}月`,
+        kind: 'task',
+        section: 1,
+        title: '测试义务',
+        points,
+        status,
+        opensAt: new Date(now.getTime() - 86_400_000),
+        dueAt,
+        workflowId: key,
       },
     });
   }
@@ -47,7 +59,9 @@ describe('scoreboard: points at risk this month', () => {
     zhengfa = await login(api.app, t.users.zhengfa.username);
     staffA = await login(api.app, t.users.staffA.username);
   });
-  afterAll(async () => { await api?.close(); });
+  afterAll(async () => {
+    await api?.close();
+  });
 
   it('sums the points of open obligations not yet due this month, per community, with their count', async () => {
     const res = await zhengfa.get(`/api/scoreboard?year=${year}&month=${month}`);
@@ -70,7 +84,13 @@ describe('scoreboard: points at risk this month', () => {
 
   it('has nothing at risk in a month that is over', async () => {
     const past = month === 1 ? { year: year - 1, month: 12 } : { year, month: month - 1 };
-    const rows = (await zhengfa.get(`/api/scoreboard?year=${past.year}&month=${past.month}`)).json().communities as Array<{ pointsAtRiskThisMonth: number; openObligationsThisMonth: number }>;
-    expect(rows.map((c) => [c.openObligationsThisMonth, c.pointsAtRiskThisMonth])).toEqual([[0, 0], [0, 0]]);
+    const rows = (await zhengfa.get(`/api/scoreboard?year=${past.year}&month=${past.month}`)).json().communities as Array<{
+      pointsAtRiskThisMonth: number;
+      openObligationsThisMonth: number;
+    }>;
+    expect(rows.map((c) => [c.openObligationsThisMonth, c.pointsAtRiskThisMonth])).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
   });
 });

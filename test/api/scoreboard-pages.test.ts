@@ -18,11 +18,21 @@ describe('scoreboard pages and drill-down', () => {
     api = await startApi();
     t = await seedTownship(api.db);
     for (const n of [1, 2, 3]) {
-      extra.push((await api.db.community.create({ data: { townshipId: t.townshipId, code: `z-${n}-${t.townshipId.slice(0, 6)}`, name: `第${n}村` } })).id);
+      extra.push(
+        (
+          await api.db.community.create({
+            data: { townshipId: t.townshipId, code: `z-${n}-${t.townshipId.slice(0, 6)}`, name: `第${n}村` },
+          })
+        ).id,
+      );
     }
     // 2022: A loses 5, B 2, the first extra village 1; the others none.
     await api.db.$transaction(async (tx) => {
-      for (const [communityId, ruleId, points] of [[t.communityA, 'stability.petition-beijing', 5], [t.communityB, 'general.county-notice', 2], [extra[0]!, 'drugs.publicity', 1]] as const) {
+      for (const [communityId, ruleId, points] of [
+        [t.communityA, 'stability.petition-beijing', 5],
+        [t.communityB, 'general.county-notice', 2],
+        [extra[0]!, 'drugs.publicity', 1],
+      ] as const) {
         await addToTally(tx, { communityId, ruleId, occurredAt: new Date('2022-03-10T02:00:00Z'), points, sign: 1 });
       }
     });
@@ -34,7 +44,10 @@ describe('scoreboard pages and drill-down', () => {
   it('pages the ranking best first, each ranked township-wide', async () => {
     const first = (await zhengfa.get('/api/scoreboard?year=2022&month=12&limit=2')).json();
     expect(first).toMatchObject({ inScope: 5, offset: 0, rankOutOf: 5 });
-    expect(first.communities.map((c: { total: number; rank: number }) => [c.total, c.rank])).toEqual([[100, 1], [100, 1]]);
+    expect(first.communities.map((c: { total: number; rank: number }) => [c.total, c.rank])).toEqual([
+      [100, 1],
+      [100, 1],
+    ]);
     const last = (await zhengfa.get('/api/scoreboard?year=2022&month=12&limit=2&offset=4')).json();
     expect(last.communities).toEqual([expect.objectContaining({ id: t.communityA, total: 95, rank: 5 })]);
     const all = (await zhengfa.get('/api/scoreboard?year=2022&month=12')).json();
@@ -47,19 +60,32 @@ describe('scoreboard pages and drill-down', () => {
     const own = await staff.get(`/api/scoreboard/communities/${t.communityA}?year=2022&month=12`);
     expect(own.statusCode, own.body).toBe(200);
     expect(own.json().community).toMatchObject({ id: t.communityA, total: 95, rank: 5, ytdDeducted: 5 });
-    expect(own.json().community.clauses).toEqual([expect.objectContaining({ clauseId: 'stability.petition-beijing', count: 1, ytdDeducted: 5 })]);
+    expect(own.json().community.clauses).toEqual([
+      expect.objectContaining({ clauseId: 'stability.petition-beijing', count: 1, ytdDeducted: 5 }),
+    ]);
     const other = await staff.get(`/api/scoreboard/communities/${t.communityB}?year=2022&month=12`);
     expect(other.statusCode).toBe(404);
     expect(other.body).not.toContain('乙村');
   });
 
   it('shows a write committed elsewhere on the next reads (no stale cache)', async () => {
-    const read = async () => (await staff.get(`/api/scoreboard/communities/${t.communityA}?year=2022&month=12`)).json().community.total as number;
+    const read = async () =>
+      (await staff.get(`/api/scoreboard/communities/${t.communityA}?year=2022&month=12`)).json().community.total as number;
     expect(await read()).toBe(95);
     expect(await read()).toBe(95); // served from the cache: nothing changed
     // A reversal written by another process: the tally loses the deduction.
-    await api.db.$transaction((tx) => addToTally(tx, { communityId: t.communityA, ruleId: 'stability.petition-beijing', occurredAt: new Date('2022-03-10T02:00:00Z'), points: 5, sign: -1 }));
-    expect(await eventually(read, { done: (total) => total === 100, timeoutMs: 5_000, intervalMs: 20, what: 'the reversal on the scoreboard' })).toBe(100);
+    await api.db.$transaction((tx) =>
+      addToTally(tx, {
+        communityId: t.communityA,
+        ruleId: 'stability.petition-beijing',
+        occurredAt: new Date('2022-03-10T02:00:00Z'),
+        points: 5,
+        sign: -1,
+      }),
+    );
+    expect(
+      await eventually(read, { done: (total) => total === 100, timeoutMs: 5_000, intervalMs: 20, what: 'the reversal on the scoreboard' }),
+    ).toBe(100);
     const board = (await zhengfa.get('/api/scoreboard?year=2022&month=12')).json();
     expect(board.communities.find((c: { id: string }) => c.id === t.communityA)).toMatchObject({ total: 100, rank: 1 });
   });

@@ -36,10 +36,18 @@ describe('finding 7: the smaller holes', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'duban-sec-rest-'));
     api = await startApi({ taskQueue, evidenceStorage: createLocalStorage(root), uploadRateLimit: { max: 3, timeWindow: 60_000 } });
-    worker = await createTestWorker(api.stack, taskQueue, createActivities(await testActivityDeps({ db: api.db, client: api.stack.client, taskQueue })));
+    worker = await createTestWorker(
+      api.stack,
+      taskQueue,
+      createActivities(await testActivityDeps({ db: api.db, client: api.stack.client, taskQueue })),
+    );
     running = worker.run();
     t = await seedTownship(api.db);
-    [staff, leader, zhengfa] = await Promise.all([login(api.app, t.users.staffA.username), login(api.app, t.users.leaderA.username), login(api.app, t.users.zhengfa.username)]);
+    [staff, leader, zhengfa] = await Promise.all([
+      login(api.app, t.users.staffA.username),
+      login(api.app, t.users.leaderA.username),
+      login(api.app, t.users.zhengfa.username),
+    ]);
   });
   afterAll(async () => {
     worker?.shutdown();
@@ -47,12 +55,23 @@ describe('finding 7: the smaller holes', () => {
     await api?.close();
   });
 
-  const upload = (client: Client, url: string, name: string, content: Buffer) => client.request({
-    method: 'POST', url, headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, payload: multipartBody(name, content),
-  });
+  const upload = (client: Client, url: string, name: string, content: Buffer) =>
+    client.request({
+      method: 'POST',
+      url,
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      payload: multipartBody(name, content),
+    });
 
   it('refuses a reviewer who uploaded a file of the submission (409 in Chinese); another reviewer may approve', async () => {
-    const { id } = await openTaskNow({ db: api.db, client: api.stack.client, taskQueue, communityId: t.communityA, ruleId: 'fraud.publicity', dueInMs: 24 * 3_600_000 });
+    const { id } = await openTaskNow({
+      db: api.db,
+      client: api.stack.client,
+      taskQueue,
+      communityId: t.communityA,
+      ruleId: 'fraud.publicity',
+      dueInMs: 24 * 3_600_000,
+    });
     const byLeader = await createEvidence(api.db, t.communityA, t.users.leaderA.id, 1);
     const byStaff = await createEvidence(api.db, t.communityA, t.users.staffA.id, 1);
     const submitted = await staff.post(`/api/tasks/${id}/submissions`, { evidenceIds: [...byLeader, ...byStaff] });
@@ -89,7 +108,11 @@ describe('finding 7: the smaller holes', () => {
 
   it('counts incident evidence uploads in the same per-user allowance as /api/evidence (429)', async () => {
     const incident = await leader.post('/api/incidents', {
-      communityId: t.communityA, ruleId: 'stability.petition-province', description: '群众越级上访一次', occurredOn: '2026-11-02', idempotencyKey: randomUUID(),
+      communityId: t.communityA,
+      ruleId: 'stability.petition-province',
+      description: '群众越级上访一次',
+      occurredOn: '2026-11-02',
+      idempotencyKey: randomUUID(),
     });
     expect(incident.statusCode, incident.body).toBe(201);
     const url = `/api/incidents/${incident.json().id}/evidence`;
@@ -100,10 +123,16 @@ describe('finding 7: the smaller holes', () => {
     expect(limited.json().message).toMatch(/上传过于频繁/);
   });
 
-  it('lists a community\'s ledger with one undecryptable row shown as unreadable, not a 500', async () => {
+  it("lists a community's ledger with one undecryptable row shown as unreadable, not a 500", async () => {
     const add = async (name: string) => {
       const res = await staff.post('/api/ledgers', {
-        communityId: t.communityA, category: 'drug-user', kind: 'PERSON', displayName: name, riskLevel: 'medium', startDate: '2022-03-01', idNumber: ID,
+        communityId: t.communityA,
+        category: 'drug-user',
+        kind: 'PERSON',
+        displayName: name,
+        riskLevel: 'medium',
+        startDate: '2022-03-01',
+        idNumber: ID,
       });
       expect(res.statusCode, res.body).toBe(201);
       return res.json().id as string;
@@ -148,7 +177,12 @@ describe('session cookie Secure flag', () => {
   afterAll(async () => api?.close());
 
   const loginCookie = async (headers: Record<string, string>) => {
-    const res = await api.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: t.users.staffA.username, password: 'correct-horse-battery' }, headers });
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: t.users.staffA.username, password: 'correct-horse-battery' },
+      headers,
+    });
     expect(res.statusCode).toBe(200);
     return res.cookies.find((c) => c.name === 'duban_session')!;
   };

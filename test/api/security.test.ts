@@ -20,26 +20,58 @@ describe('security matrix', () => {
     staffA = await login(api.app, t.users.staffA.username);
     const staffB = await login(api.app, t.users.staffB.username);
     const zhengfa = await login(api.app, t.users.zhengfa.username);
-    b.subject = (await staffB.post('/api/ledgers', { communityId: t.communityB, category: 'drug-user', kind: 'PERSON', displayName: '乙村某人', startDate: '2022-01-01', details: { notes: '乙村机密' } })).json().id;
-    b.deduction = (await zhengfa.post('/api/incidents', { communityId: t.communityB, ruleId: 'fire.major-fire', occurredOn: '2026-11-02', description: '火灾', idempotencyKey: randomUUID() })).json().id;
+    b.subject = (
+      await staffB.post('/api/ledgers', {
+        communityId: t.communityB,
+        category: 'drug-user',
+        kind: 'PERSON',
+        displayName: '乙村某人',
+        startDate: '2022-01-01',
+        details: { notes: '乙村机密' },
+      })
+    ).json().id;
+    b.deduction = (
+      await zhengfa.post('/api/incidents', {
+        communityId: t.communityB,
+        ruleId: 'fire.major-fire',
+        occurredOn: '2026-11-02',
+        description: '火灾',
+        idempotencyKey: randomUUID(),
+      })
+    ).json().id;
     b.appeal = (await staffB.post(`/api/deductions/${b.deduction}/appeals`, { reason: '非本村责任' })).json().id;
     expect([b.subject, b.deduction, b.appeal].every(Boolean)).toBe(true);
   });
   afterAll(async () => api?.close());
 
   const xlsx = { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
-  const crossCommunity = () => [
-    ['GET', `/api/ledgers/${b.subject}`], ['GET', `/api/ledgers/${b.subject}/sensitive`], ['PATCH', `/api/ledgers/${b.subject}`, { riskLevel: 'low' }],
-    ['POST', `/api/ledgers/${b.subject}/close`, { endDate: '2022-02-01', reason: '试探' }], ['GET', `/api/ledgers?communityId=${t.communityB}`],
-    ['GET', `/api/ledgers/export?communityId=${t.communityB}`], ['POST', `/api/ledgers/import?communityId=${t.communityB}`, Buffer.from('x'), xlsx],
-    ['POST', '/api/ledgers', { communityId: t.communityB, category: 'drug-user', kind: 'PERSON', displayName: 'x', startDate: '2022-01-01' }],
-    ['GET', `/api/deductions/${b.deduction}`], ['POST', `/api/deductions/${b.deduction}/appeals`, { reason: '替乙村申诉' }],
-    ['GET', `/api/appeals?communityId=${t.communityB}`],
-  ] as const;
+  const crossCommunity = () =>
+    [
+      ['GET', `/api/ledgers/${b.subject}`],
+      ['GET', `/api/ledgers/${b.subject}/sensitive`],
+      ['PATCH', `/api/ledgers/${b.subject}`, { riskLevel: 'low' }],
+      ['POST', `/api/ledgers/${b.subject}/close`, { endDate: '2022-02-01', reason: '试探' }],
+      ['GET', `/api/ledgers?communityId=${t.communityB}`],
+      ['GET', `/api/ledgers/export?communityId=${t.communityB}`],
+      ['POST', `/api/ledgers/import?communityId=${t.communityB}`, Buffer.from('x'), xlsx],
+      [
+        'POST',
+        '/api/ledgers',
+        { communityId: t.communityB, category: 'drug-user', kind: 'PERSON', displayName: 'x', startDate: '2022-01-01' },
+      ],
+      ['GET', `/api/deductions/${b.deduction}`],
+      ['POST', `/api/deductions/${b.deduction}/appeals`, { reason: '替乙村申诉' }],
+      ['GET', `/api/appeals?communityId=${t.communityB}`],
+    ] as const;
 
   it('staff of A get 404 for every resource of B, by ID or by community', async () => {
     for (const [method, url, payload, headers] of crossCommunity()) {
-      const res = await staffA.request({ method, url, ...(payload ? { payload: payload as object } : {}), ...(headers ? { headers } : {}) });
+      const res = await staffA.request({
+        method,
+        url,
+        ...(payload ? { payload: payload as object } : {}),
+        ...(headers ? { headers } : {}),
+      });
       expect(res.statusCode, `${method} ${url}`).toBe(404);
       expect(res.body).not.toContain('乙村某人');
     }
@@ -48,7 +80,14 @@ describe('security matrix', () => {
   });
 
   it('lists and the scoreboard of staff of A hold nothing of B', async () => {
-    for (const url of ['/api/ledgers?includeClosed=true', '/api/deductions', `/api/deductions?communityId=${t.communityB}`, '/api/appeals', '/api/communities', '/api/scoreboard?year=2022']) {
+    for (const url of [
+      '/api/ledgers?includeClosed=true',
+      '/api/deductions',
+      `/api/deductions?communityId=${t.communityB}`,
+      '/api/appeals',
+      '/api/communities',
+      '/api/scoreboard?year=2022',
+    ]) {
       const res = await staffA.get(url);
       expect(res.statusCode, url).toBe(200);
       expect(res.body, url).not.toContain(t.communityB);
@@ -59,7 +98,17 @@ describe('security matrix', () => {
     const leader = await login(api.app, t.users.leaderA.username);
     expect((await leader.post(`/api/deductions/${b.deduction}/reversals`, { reason: '越权撤销' })).statusCode).toBe(404);
     expect((await leader.post(`/api/appeals/${b.appeal}/decision`, { decision: 'ACCEPTED', reason: '越权' })).statusCode).toBe(404);
-    expect((await leader.post('/api/incidents', { communityId: t.communityB, ruleId: 'stability.petition-province', occurredOn: '2026-11-02', description: '越权扣分', sequence: 1 })).statusCode).toBe(404);
+    expect(
+      (
+        await leader.post('/api/incidents', {
+          communityId: t.communityB,
+          ruleId: 'stability.petition-province',
+          occurredOn: '2026-11-02',
+          description: '越权扣分',
+          sequence: 1,
+        })
+      ).statusCode,
+    ).toBe(404);
     const secretaryA = await login(api.app, t.users.secretaryA.username);
     expect((await secretaryA.get(`/api/ledgers/${b.subject}/sensitive`)).statusCode).toBe(404);
   });
@@ -75,12 +124,23 @@ describe('security matrix', () => {
     }
     const admin = await login(api.app, other.users.admin.username);
     expect((await admin.post(`/api/users/${t.users.staffA.id}/deactivate`)).statusCode).toBe(404);
-    expect((await admin.post('/api/users', { username: `x${randomUUID().slice(0, 6)}`, displayName: 'x', role: 'STAFF', password: 'long-enough-pw', communityIds: [t.communityA] })).statusCode).toBe(400);
+    expect(
+      (
+        await admin.post('/api/users', {
+          username: `x${randomUUID().slice(0, 6)}`,
+          displayName: 'x',
+          role: 'STAFF',
+          password: 'long-enough-pw',
+          communityIds: [t.communityA],
+        })
+      ).statusCode,
+    ).toBe(400);
   });
 
   it('guessed IDs that do not exist are 404 too', async () => {
     const zhengfa = await login(api.app, t.users.zhengfa.username);
-    for (const url of [`/api/ledgers/${randomUUID()}`, `/api/deductions/${randomUUID()}`]) expect((await zhengfa.get(url)).statusCode).toBe(404);
+    for (const url of [`/api/ledgers/${randomUUID()}`, `/api/deductions/${randomUUID()}`])
+      expect((await zhengfa.get(url)).statusCode).toBe(404);
     expect((await zhengfa.post(`/api/appeals/${randomUUID()}/decision`, { decision: 'REJECTED', reason: '不存在' })).statusCode).toBe(404);
   });
 
@@ -88,8 +148,12 @@ describe('security matrix', () => {
     const secretaryA = await login(api.app, t.users.secretaryA.username);
     for (const client of [staffA, secretaryA]) {
       for (const [method, url, payload] of [
-        ['GET', '/api/users'], ['POST', '/api/users', {}], ['POST', `/api/users/${t.users.staffB.id}/deactivate`], ['GET', '/api/audit'],
-        ['POST', '/api/incidents', {}], ['POST', `/api/deductions/${randomUUID()}/reversals`, { reason: '试试' }],
+        ['GET', '/api/users'],
+        ['POST', '/api/users', {}],
+        ['POST', `/api/users/${t.users.staffB.id}/deactivate`],
+        ['GET', '/api/audit'],
+        ['POST', '/api/incidents', {}],
+        ['POST', `/api/deductions/${randomUUID()}/reversals`, { reason: '试试' }],
         ['POST', `/api/appeals/${randomUUID()}/decision`, { decision: 'ACCEPTED', reason: '试试' }],
       ] as const) {
         const res = await client.request({ method, url, ...(payload ? { payload } : {}) });
@@ -98,21 +162,42 @@ describe('security matrix', () => {
     }
   });
 
-  const everyRoute = () => [
-    ['GET', '/api/auth/me'], ['POST', '/api/auth/logout'], ['POST', '/api/auth/password'], ['GET', '/api/users'], ['POST', '/api/users'],
-    ['POST', `/api/users/${t.users.staffA.id}/deactivate`], ['GET', '/api/communities'], ['GET', '/api/ledgers'], ['POST', '/api/ledgers'],
-    ['GET', '/api/ledgers/export'], ['POST', '/api/ledgers/import'], ['GET', `/api/ledgers/${b.subject}`], ['GET', `/api/ledgers/${b.subject}/sensitive`],
-    ['PATCH', `/api/ledgers/${b.subject}`], ['POST', `/api/ledgers/${b.subject}/close`], ['GET', '/api/deductions'], ['GET', `/api/deductions/${b.deduction}`],
-    ['POST', `/api/deductions/${b.deduction}/reversals`], ['POST', `/api/deductions/${b.deduction}/appeals`], ['POST', '/api/incidents'],
-    ['GET', '/api/appeals'], ['POST', `/api/appeals/${b.appeal}/decision`], ['GET', '/api/scoreboard'], ['GET', '/api/scoreboard/export'], ['GET', '/api/audit'],
-  ] as const;
+  const everyRoute = () =>
+    [
+      ['GET', '/api/auth/me'],
+      ['POST', '/api/auth/logout'],
+      ['POST', '/api/auth/password'],
+      ['GET', '/api/users'],
+      ['POST', '/api/users'],
+      ['POST', `/api/users/${t.users.staffA.id}/deactivate`],
+      ['GET', '/api/communities'],
+      ['GET', '/api/ledgers'],
+      ['POST', '/api/ledgers'],
+      ['GET', '/api/ledgers/export'],
+      ['POST', '/api/ledgers/import'],
+      ['GET', `/api/ledgers/${b.subject}`],
+      ['GET', `/api/ledgers/${b.subject}/sensitive`],
+      ['PATCH', `/api/ledgers/${b.subject}`],
+      ['POST', `/api/ledgers/${b.subject}/close`],
+      ['GET', '/api/deductions'],
+      ['GET', `/api/deductions/${b.deduction}`],
+      ['POST', `/api/deductions/${b.deduction}/reversals`],
+      ['POST', `/api/deductions/${b.deduction}/appeals`],
+      ['POST', '/api/incidents'],
+      ['GET', '/api/appeals'],
+      ['POST', `/api/appeals/${b.appeal}/decision`],
+      ['GET', '/api/scoreboard'],
+      ['GET', '/api/scoreboard/export'],
+      ['GET', '/api/audit'],
+    ] as const;
 
   /** Routes anyone may call: health for probes, login itself, the OpenAPI docs. */
   const PUBLIC = [/^\/api\/health$/, /^\/api\/auth\/login$/, /^\/docs/, /^\/$/, /^\/\*$/];
   /** Every /api route the app registered, path parameters filled with IDs of B or random ones. */
-  const registeredRoutes = () => api.app.routeTable
-    .filter((r) => !PUBLIC.some((p) => p.test(r.url)))
-    .map((r) => ({ method: r.method as 'GET', url: r.url.replace(/:[A-Za-z]+/g, () => randomUUID()) }));
+  const registeredRoutes = () =>
+    api.app.routeTable
+      .filter((r) => !PUBLIC.some((p) => p.test(r.url)))
+      .map((r) => ({ method: r.method as 'GET', url: r.url.replace(/:[A-Za-z]+/g, () => randomUUID()) }));
 
   it('walks every registered route: each needs a session (401), and each write the CSRF token (403)', async () => {
     const routes = registeredRoutes();

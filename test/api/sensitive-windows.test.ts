@@ -46,19 +46,45 @@ describe.skipIf(daysLeft < 2)('sensitive-date calendar', () => {
       async onSensitiveWindowAdded(window) {
         started.push(window.id);
         // TEST FAULT INJECTION: the scheduler unreachable once, as when Temporal is down.
-        if (schedulerDownOnce) { schedulerDownOnce = false; throw new Error('TEST FAULT: scheduler unreachable'); }
+        if (schedulerDownOnce) {
+          schedulerDownOnce = false;
+          throw new Error('TEST FAULT: scheduler unreachable');
+        }
         await wired.hook!.onSensitiveWindowAdded(window);
       },
     };
     api = await startApi({ taskQueue, planning: { events } });
-    wired.hook = schedulerPlanningEvents({ temporal: api.stack.client, taskQueue, communitiesOf: sensitiveWindowRepository(api.db).communityIdsOf });
-    worker = await createTestWorker(api.stack, taskQueue, createActivities(await testActivityDeps({ db: api.db, client: api.stack.client, taskQueue })));
+    wired.hook = schedulerPlanningEvents({
+      temporal: api.stack.client,
+      taskQueue,
+      communitiesOf: sensitiveWindowRepository(api.db).communityIdsOf,
+    });
+    worker = await createTestWorker(
+      api.stack,
+      taskQueue,
+      createActivities(await testActivityDeps({ db: api.db, client: api.stack.client, taskQueue })),
+    );
     running = worker.run();
     t = await seedTownship(api.db);
     other = await seedTownship(api.db);
     // A key petitioner in community A; community B has none.
-    petitionerId = (await api.db.ledgerSubject.create({ data: { communityId: t.communityA, category: 'petitioner', kind: 'PERSON', displayName: '张某', startDate: new Date('2020-01-01T00:00:00Z'), responsibleUserId: t.users.staffA.id } })).id;
-    [admin, zhengfa, staffA] = await Promise.all([login(api.app, t.users.admin.username), login(api.app, t.users.zhengfa.username), login(api.app, t.users.staffA.username)]);
+    petitionerId = (
+      await api.db.ledgerSubject.create({
+        data: {
+          communityId: t.communityA,
+          category: 'petitioner',
+          kind: 'PERSON',
+          displayName: '张某',
+          startDate: new Date('2020-01-01T00:00:00Z'),
+          responsibleUserId: t.users.staffA.id,
+        },
+      })
+    ).id;
+    [admin, zhengfa, staffA] = await Promise.all([
+      login(api.app, t.users.admin.username),
+      login(api.app, t.users.zhengfa.username),
+      login(api.app, t.users.staffA.username),
+    ]);
   });
 
   afterAll(async () => {
@@ -68,9 +94,13 @@ describe.skipIf(daysLeft < 2)('sensitive-date calendar', () => {
   });
 
   const waitForRow = async (businessKey: string) =>
-    (await eventually(() => api.db.obligation.findUnique({ where: { businessKey } }), { timeoutMs: 60_000, intervalMs: 200, what: `obligation ${businessKey}` }))!;
+    (await eventually(() => api.db.obligation.findUnique({ where: { businessKey } }), {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      what: `obligation ${businessKey}`,
+    }))!;
 
-  it('lists the rulebook\'s windows computed for the year, with the rules they drive, to every user', async () => {
+  it("lists the rulebook's windows computed for the year, with the rules they drive, to every user", async () => {
     const res = await staffA.get('/api/sensitive-windows?year=2026');
     expect(res.statusCode).toBe(200);
     const body = res.json();
@@ -78,9 +108,18 @@ describe.skipIf(daysLeft < 2)('sensitive-date calendar', () => {
     type Row = { windowId: string; rules: Array<{ id: string }> };
     const byId = new Map<string, Row>((body.windows as Row[]).map((w) => [w.windowId, w]));
     // 春节 2026 is 17 February: a week before it to 元宵 (3 March).
-    expect(byId.get('spring-festival')).toMatchObject({ source: 'rulebook', name: '春节', firstDay: '2026-02-10', lastDay: '2026-03-03', periodKey: '2026-spring-festival', deletable: false });
+    expect(byId.get('spring-festival')).toMatchObject({
+      source: 'rulebook',
+      name: '春节',
+      firstDay: '2026-02-10',
+      lastDay: '2026-03-03',
+      periodKey: '2026-spring-festival',
+      deletable: false,
+    });
     expect(byId.get('national-day')).toMatchObject({ firstDay: '2026-09-28', lastDay: '2026-10-07' });
-    expect(byId.get('national-day')!.rules.map((r) => r.id)).toEqual(expect.arrayContaining(['stability.window-control', 'fraud.holiday-publicity']));
+    expect(byId.get('national-day')!.rules.map((r) => r.id)).toEqual(
+      expect.arrayContaining(['stability.window-control', 'fraud.holiday-publicity']),
+    );
     expect(byId.get('two-sessions')!.rules.map((r) => r.id)).toEqual(['stability.window-control']);
     // 2022 carried a one-year window in the rulebook itself.
     const y2022 = (await staffA.get('/api/sensitive-windows?year=2022')).json();
@@ -105,13 +144,24 @@ describe.skipIf(daysLeft < 2)('sensitive-date calendar', () => {
     expect(long.statusCode).toBe(400);
     expect(long.json().message).toMatch(/最长 31 天.*不能跨年/);
     expect((await admin.post('/api/sensitive-windows', { name: '日', startsOn: day(3), endsOn: day(3) })).statusCode).toBe(400);
-    expect((await admin.post('/api/sensitive-windows', { name: '不存在的日子', startsOn: '2026-02-30', endsOn: '2026-03-01' })).statusCode).toBe(400);
+    expect(
+      (await admin.post('/api/sensitive-windows', { name: '不存在的日子', startsOn: '2026-02-30', endsOn: '2026-03-01' })).statusCode,
+    ).toBe(400);
 
     const created = await zhengfa.post('/api/sensitive-windows', body);
     expect(created.statusCode, created.body).toBe(201);
-    expect(created.json()).toMatchObject({ source: 'admin', name: '测试节点一', firstDay: body.startsOn, lastDay: body.endsOn, deletable: true, rules: [{ id: 'stability.window-control', title: expect.any(String) }] });
+    expect(created.json()).toMatchObject({
+      source: 'admin',
+      name: '测试节点一',
+      firstDay: body.startsOn,
+      lastDay: body.endsOn,
+      deletable: true,
+      rules: [{ id: 'stability.window-control', title: expect.any(String) }],
+    });
     expect(created.json().windowId).toBe(adminWindowId(created.json().id));
-    expect(await api.db.auditLog.findMany({ where: { action: 'sensitive_window.create', entityId: created.json().id } })).toEqual([expect.objectContaining({ actorId: t.users.zhengfa.id })]);
+    expect(await api.db.auditLog.findMany({ where: { action: 'sensitive_window.create', entityId: created.json().id } })).toEqual([
+      expect.objectContaining({ actorId: t.users.zhengfa.id }),
+    ]);
 
     const again = await admin.post('/api/sensitive-windows', { ...body, startsOn: soon(11), endsOn: soon(11) });
     expect(again.statusCode).toBe(409);
@@ -122,24 +172,34 @@ describe.skipIf(daysLeft < 2)('sensitive-date calendar', () => {
     }
   });
 
-  it('keeps each township\'s windows to itself', async () => {
-    const mine = (await admin.get(`/api/sensitive-windows?year=${soon(10).slice(0, 4)}`)).json().windows.find((w: { name: string }) => w.name === '测试节点一');
+  it("keeps each township's windows to itself", async () => {
+    const mine = (await admin.get(`/api/sensitive-windows?year=${soon(10).slice(0, 4)}`))
+      .json()
+      .windows.find((w: { name: string }) => w.name === '测试节点一');
     const otherAdmin = await login(api.app, other.users.admin.username);
     const theirs = (await otherAdmin.get(`/api/sensitive-windows?year=${soon(10).slice(0, 4)}`)).json().windows as Array<{ name: string }>;
     expect(theirs.map((w) => w.name)).not.toContain('测试节点一');
     expect((await otherAdmin.request({ method: 'DELETE', url: `/api/sensitive-windows/${mine.id}` })).statusCode).toBe(404);
     // The same name is free in another township.
-    expect((await otherAdmin.post('/api/sensitive-windows', { name: '测试节点一', startsOn: soon(10), endsOn: soon(10) })).statusCode).toBe(201);
+    expect((await otherAdmin.post('/api/sensitive-windows', { name: '测试节点一', startsOn: soon(10), endsOn: soon(10) })).statusCode).toBe(
+      201,
+    );
   });
 
-  it('opens one-on-one control tasks for the township\'s key petitioners as soon as a window that has begun is added', async () => {
+  it("opens one-on-one control tasks for the township's key petitioners as soon as a window that has begun is added", async () => {
     const created = await admin.post('/api/sensitive-windows', { name: '临时维稳节点', startsOn: day(0), endsOn: soon(2) });
     expect(created.statusCode, created.body).toBe(201);
     const window = created.json();
     expect(started).toContain(window.id);
     const key = `stability.window-control|${t.communityA}|${window.periodKey}|${petitionerId}`;
     const row = await waitForRow(key);
-    expect(row).toMatchObject({ ruleId: 'stability.window-control', communityId: t.communityA, periodKey: window.periodKey, subjectId: petitionerId, periodLabel: `${today.year}年临时维稳节点敏感期` });
+    expect(row).toMatchObject({
+      ruleId: 'stability.window-control',
+      communityId: t.communityA,
+      periodKey: window.periodKey,
+      subjectId: petitionerId,
+      periodLabel: `${today.year}年临时维稳节点敏感期`,
+    });
     expect(row.opensAt.toISOString()).toBe(startOfDay(today).toISOString());
     expect(row.dueAt.toISOString()).toBe(startOfDay(addDays(parseCivilDate(soon(2)), 1)).toISOString()); // end of its last day
     // Community B has no petitioner: nothing owed there.
@@ -176,7 +236,8 @@ describe.skipIf(daysLeft < 2)('sensitive-date calendar', () => {
     // What the daily Schedule runs, for the window's first day.
     const first = startOfDay(addDays(today, 2));
     const result = await api.stack.client.workflow.execute('planObligationsWorkflow', {
-      taskQueue, workflowId: `test-plan-${window.id}`,
+      taskQueue,
+      workflowId: `test-plan-${window.id}`,
       args: [{ communityIds: [t.communityA, t.communityB], from: first.toISOString(), to: startOfDay(addDays(today, 3)).toISOString() }],
     });
     expect(result).toMatchObject({ communities: 2 });

@@ -28,13 +28,30 @@ export async function startApi(extra: Partial<AppConfig> = {}): Promise<TestApi>
   // As in production: cached scoreboards, dropped by the change feed (db/change-feed.ts).
   const changes = listenForChanges(inject('databaseUrl'));
   await eventually(() => changes.live, { timeoutMs: 10_000, intervalMs: 20, what: 'the change feed listening' });
-  const app = await buildApp(await composeApp({
-    db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue: 'test-api-unused', changes,
-    ledgerEncryptionKey: randomBytes(32).toString('base64'),
-    // A test uploads faster than any person: the per-user limit has its own test (upload-limits.test.ts).
-    uploadRateLimit: { max: 10_000, timeWindow: 60_000 }, ...extra,
-  }));
-  return { stack, app, db: stack.db, changes, async close() { await app.close(); await changes.close(); await stack.close(); } };
+  const app = await buildApp(
+    await composeApp({
+      db: stack.db,
+      temporal: stack.client,
+      namespace: stack.namespace,
+      taskQueue: 'test-api-unused',
+      changes,
+      ledgerEncryptionKey: randomBytes(32).toString('base64'),
+      // A test uploads faster than any person: the per-user limit has its own test (upload-limits.test.ts).
+      uploadRateLimit: { max: 10_000, timeWindow: 60_000 },
+      ...extra,
+    }),
+  );
+  return {
+    stack,
+    app,
+    db: stack.db,
+    changes,
+    async close() {
+      await app.close();
+      await changes.close();
+      await stack.close();
+    },
+  };
 }
 
 export interface Township {
@@ -54,14 +71,26 @@ export async function seedTownship(db: Database): Promise<Township> {
   const a = await db.community.create({ data: { townshipId: township.id, code: `a-${tag}`, name: `甲社区${tag}` } });
   const b = await db.community.create({ data: { townshipId: township.id, code: `b-${tag}`, name: `乙村${tag}` } });
   const specs = {
-    staffA: ['STAFF', [a.id]], secretaryA: ['SECRETARY', [a.id]], staffB: ['STAFF', [b.id]], secretaryB: ['SECRETARY', [b.id]],
-    leaderA: ['AREA_LEADER', [a.id]], zhengfa: ['POLITICAL_LEGAL', []], admin: ['ADMIN', []],
+    staffA: ['STAFF', [a.id]],
+    secretaryA: ['SECRETARY', [a.id]],
+    staffB: ['STAFF', [b.id]],
+    secretaryB: ['SECRETARY', [b.id]],
+    leaderA: ['AREA_LEADER', [a.id]],
+    zhengfa: ['POLITICAL_LEGAL', []],
+    admin: ['ADMIN', []],
   } as const;
   const users = {} as Township['users'];
   for (const [key, [role, communities]] of Object.entries(specs)) {
     const username = `${key.toLowerCase()}.${tag}`;
     const u = await db.user.create({
-      data: { townshipId: township.id, username, displayName: `${key}-${tag}`, role, passwordHash, memberships: { create: communities.map((communityId) => ({ communityId })) } },
+      data: {
+        townshipId: township.id,
+        username,
+        displayName: `${key}-${tag}`,
+        role,
+        passwordHash,
+        memberships: { create: communities.map((communityId) => ({ communityId })) },
+      },
     });
     users[key as keyof Township['users']] = { id: u.id, username };
   }
@@ -86,7 +115,9 @@ export async function login(app: FastifyInstance, username: string, password = P
   const request: Client['request'] = ({ csrf: withCsrf = true, headers, ...opts }) =>
     app.inject({ ...opts, headers: { ...headers, cookie, ...(withCsrf ? { 'x-csrf-token': csrf } : {}) } } as InjectOptions);
   return {
-    csrf, cookie, request,
+    csrf,
+    cookie,
+    request,
     get: (url) => request({ method: 'GET', url }),
     post: (url, payload) => request({ method: 'POST', url, ...(payload === undefined ? {} : { payload: payload as object }) }),
     patch: (url, payload) => request({ method: 'PATCH', url, payload: payload as object }),
@@ -99,6 +130,12 @@ export function idNumber(first17: string): string {
 }
 
 /** The letter of one cell of a GET /api/heatmap answer (o on track, s due soon, x overdue, d deducted, - no task). */
-export function heatmapCell(heatmap: { communities: Array<{ id: string }>; items: Array<{ ruleId: string }>; statuses: string[] }, communityId: string, ruleId: string): string | undefined {
-  return heatmap.statuses[heatmap.communities.findIndex((c) => c.id === communityId)]?.[heatmap.items.findIndex((i) => i.ruleId === ruleId)];
+export function heatmapCell(
+  heatmap: { communities: Array<{ id: string }>; items: Array<{ ruleId: string }>; statuses: string[] },
+  communityId: string,
+  ruleId: string,
+): string | undefined {
+  return heatmap.statuses[heatmap.communities.findIndex((c) => c.id === communityId)]?.[
+    heatmap.items.findIndex((i) => i.ruleId === ruleId)
+  ];
 }

@@ -9,14 +9,24 @@ import { concurrencyLimit } from '../../api/services/evidence/image-facts';
 /** A valid PNG header claiming width x height, with one tiny compressed row: megabytes of pixels promised in bytes. */
 function bombPng(width: number, height: number): Buffer {
   const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
     const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(body));
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
     return Buffer.concat([len, body, crc]);
   };
   const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0); ihdr.writeUInt32BE(height, 4); ihdr[8] = 8; ihdr[9] = 2; // 8-bit RGB
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1 + width * 3))), chunk('IEND', Buffer.alloc(0))]);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2; // 8-bit RGB
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(1 + width * 3))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 describe('upload limits', () => {
@@ -30,10 +40,13 @@ describe('upload limits', () => {
   });
   afterAll(async () => api?.close());
 
-  const upload = (client: Client, communityId: string, name: string, content: Buffer) => client.request({
-    method: 'POST', url: `/api/evidence?communityId=${communityId}`,
-    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, payload: multipartBody(name, content),
-  });
+  const upload = (client: Client, communityId: string, name: string, content: Buffer) =>
+    client.request({
+      method: 'POST',
+      url: `/api/evidence?communityId=${communityId}`,
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      payload: multipartBody(name, content),
+    });
 
   it('refuses a PNG of more than 64 megapixels from its header, quickly, with a Chinese message', async () => {
     const started = Date.now();
@@ -59,14 +72,17 @@ describe('upload limits', () => {
 describe('image work queue', () => {
   it('runs at most `slots` jobs at once, and every job in the end, failures included', async () => {
     const limit = concurrencyLimit(2);
-    let running = 0, peak = 0;
-    const job = (i: number) => limit(async () => {
-      running += 1; peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 5));
-      running -= 1;
-      if (i === 3) throw new Error('bad image');
-      return i;
-    });
+    let running = 0,
+      peak = 0;
+    const job = (i: number) =>
+      limit(async () => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 5));
+        running -= 1;
+        if (i === 3) throw new Error('bad image');
+        return i;
+      });
     const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => job(i)));
     expect(peak).toBe(2);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(7);

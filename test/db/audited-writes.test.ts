@@ -24,9 +24,20 @@ describe('audited activity writes', () => {
     const day = '2026-03-10';
     const businessKey = `stability.monthly|${t.community.id}|${day}|${randomUUID().slice(0, 4)}`;
     await obligationRepository(stack.db).register({
-      businessKey, ruleId: 'stability.monthly', rulebookVersion: '2026-v1', communityId: t.community.id, periodKey: day, periodLabel: day,
-      kind: 'periodic', section: 1, title: '月度排查', points: 1, opensAt: new Date(`${day}T00:00:00+08:00`), dueAt: new Date(`${day}T23:59:59+08:00`),
-      requiredCount: 1, workflowId: `wf-${randomUUID()}`,
+      businessKey,
+      ruleId: 'stability.monthly',
+      rulebookVersion: '2026-v1',
+      communityId: t.community.id,
+      periodKey: day,
+      periodLabel: day,
+      kind: 'periodic',
+      section: 1,
+      title: '月度排查',
+      points: 1,
+      opensAt: new Date(`${day}T00:00:00+08:00`),
+      dueAt: new Date(`${day}T23:59:59+08:00`),
+      requiredCount: 1,
+      workflowId: `wf-${randomUUID()}`,
     });
     return businessKey;
   };
@@ -49,12 +60,23 @@ describe('audited activity writes', () => {
   it('an extension retried after commit leaves one audit row; a second extension at another time leaves its own', async () => {
     const activities = createObligationActivities({ db: stack.db, rulebooks: await testRulebooks() });
     const obligationKey = await register();
-    const first = { obligationKey, newDueAt: '2026-03-12T15:59:59.000Z', reason: '汛期', by: t.users.secretary, at: '2026-03-09T01:00:00.000Z' };
+    const first = {
+      obligationKey,
+      newDueAt: '2026-03-12T15:59:59.000Z',
+      reason: '汛期',
+      by: t.users.secretary,
+      at: '2026-03-09T01:00:00.000Z',
+    };
     await activities.recordDeadlineChange(first);
     await activities.recordDeadlineChange(first);
     await activities.recordDeadlineChange({ ...first, newDueAt: '2026-03-14T15:59:59.000Z', at: '2026-03-11T01:00:00.000Z' });
-    const rows = await stack.db.auditLog.findMany({ where: { entityId: obligationKey, action: 'obligation.extend' }, orderBy: { id: 'asc' } });
+    const rows = await stack.db.auditLog.findMany({
+      where: { entityId: obligationKey, action: 'obligation.extend' },
+      orderBy: { id: 'asc' },
+    });
     expect(rows.map((r) => (r.details as { newDueAt: string }).newDueAt)).toEqual(['2026-03-12T15:59:59.000Z', '2026-03-14T15:59:59.000Z']);
-    expect((await stack.db.obligation.findUniqueOrThrow({ where: { businessKey: obligationKey } })).dueAt.toISOString()).toBe('2026-03-14T15:59:59.000Z');
+    expect((await stack.db.obligation.findUniqueOrThrow({ where: { businessKey: obligationKey } })).dueAt.toISOString()).toBe(
+      '2026-03-14T15:59:59.000Z',
+    );
   });
 });

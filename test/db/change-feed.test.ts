@@ -31,7 +31,13 @@ describe('change feed', () => {
     const before = feed.version();
     let seenInside = -1;
     await stack.db.$transaction(async (tx) => {
-      await addToTally(tx, { communityId: t.community.id, ruleId: 'flood.duty', occurredAt: new Date('2022-06-10T00:00:00Z'), points: 2, sign: 1 });
+      await addToTally(tx, {
+        communityId: t.community.id,
+        ruleId: 'flood.duty',
+        occurredAt: new Date('2022-06-10T00:00:00Z'),
+        points: 2,
+        sign: 1,
+      });
       await new Promise((resolve) => setTimeout(resolve, 200));
       seenInside = feed.version();
     });

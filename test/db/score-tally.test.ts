@@ -27,8 +27,20 @@ type Op =
 // Minutes across 2022 and the first days of 2023, so month and year edges are crossed.
 const minute = fc.integer({ min: 0, max: 370 * 24 * 60 });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant('record' as const), community: fc.integer({ min: 0, max: 1 }), rule: fc.integer({ min: 0, max: scored.length - 1 }), key: fc.integer({ min: 0, max: 40 }), minute }),
-  fc.record({ kind: fc.constant('incident' as const), community: fc.integer({ min: 0, max: 1 }), rule: fc.integer({ min: 0, max: scored.length - 1 }), key: fc.integer({ min: 0, max: 40 }), minute }),
+  fc.record({
+    kind: fc.constant('record' as const),
+    community: fc.integer({ min: 0, max: 1 }),
+    rule: fc.integer({ min: 0, max: scored.length - 1 }),
+    key: fc.integer({ min: 0, max: 40 }),
+    minute,
+  }),
+  fc.record({
+    kind: fc.constant('incident' as const),
+    community: fc.integer({ min: 0, max: 1 }),
+    rule: fc.integer({ min: 0, max: scored.length - 1 }),
+    key: fc.integer({ min: 0, max: 40 }),
+    minute,
+  }),
   fc.record({ kind: fc.constant('reverse' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('appeal' as const), pick: fc.nat(), accept: fc.boolean() }),
 );
@@ -44,7 +56,9 @@ describe('score tallies', () => {
 
   /** The deduction rows summed per community, Shanghai month and rule: what the tallies must hold. */
   async function recomputed(communityIds: string[]): Promise<Map<string, TallyRow & { year: number }>> {
-    const rows = await stack.db.deduction.findMany({ where: { communityId: { in: communityIds }, kind: 'DEDUCTION', reversedBy: { is: null } } });
+    const rows = await stack.db.deduction.findMany({
+      where: { communityId: { in: communityIds }, kind: 'DEDUCTION', reversedBy: { is: null } },
+    });
     const sums = new Map<string, TallyRow & { year: number }>();
     for (const r of rows) {
       const { year, month } = shanghaiDateOf(r.occurredAt);
@@ -70,13 +84,24 @@ describe('score tallies', () => {
             const rule = scored[op.rule]!;
             const communityId = communities[op.community]!;
             const occurredAt = new Date(Date.UTC(2021, 11, 31, 16) + op.minute * 60_000);
-            const base = { communityId, ruleId: rule.id, section: String(rule.section), item: rule.item, points: rule.deduction.amount, explanation: '测试扣分', occurredAt };
+            const base = {
+              communityId,
+              ruleId: rule.id,
+              section: String(rule.section),
+              item: rule.item,
+              points: rule.deduction.amount,
+              explanation: '测试扣分',
+              occurredAt,
+            };
             // Keys repeat within a run: a retry must add nothing.
             const businessKey = `${rule.id}|${communityId}|${op.kind}-${run}-${op.key}`;
             if (op.kind === 'record') await store.recordOnce({ ...base, businessKey, recordedBy: 'auto:deadline' });
             else await repo.recordIncident({ ...base, businessKey }, { userId: t.users.zhengfa });
           } else {
-            const active = await stack.db.deduction.findMany({ where: { communityId: { in: communities }, kind: 'DEDUCTION', reversedBy: { is: null } }, orderBy: { businessKey: 'asc' } });
+            const active = await stack.db.deduction.findMany({
+              where: { communityId: { in: communities }, kind: 'DEDUCTION', reversedBy: { is: null } },
+              orderBy: { businessKey: 'asc' },
+            });
             if (active.length === 0) continue;
             const original = (await repo.findById(communities, active[op.pick % active.length]!.id))!;
             if (op.kind === 'reverse') await repo.reverse(original, '核实有误', { userId: t.users.zhengfa });
@@ -94,12 +119,19 @@ describe('score tallies', () => {
           expect(order(stored)).toEqual(order(want));
         }
         // The score from the tallies is the score from the rows, each row one deduction.
-        const rows2022 = await stack.db.deduction.findMany({ where: { communityId: { in: communities }, kind: 'DEDUCTION', reversedBy: { is: null } } });
+        const rows2022 = await stack.db.deduction.findMany({
+          where: { communityId: { in: communities }, kind: 'DEDUCTION', reversedBy: { is: null } },
+        });
         const singles = rows2022
           .map((r) => ({ r, at: shanghaiDateOf(r.occurredAt) }))
           .filter(({ at }) => at.year === 2022)
           .map(({ r, at }) => ({ communityId: r.communityId, ruleId: r.ruleId, month: at.month, points: Number(r.points), count: 1 }));
-        const fromTallies = scoreTownship({ rulebook, communityIds: communities, rows: await communityTallies(stack.db, communities, 2022), month: 12 });
+        const fromTallies = scoreTownship({
+          rulebook,
+          communityIds: communities,
+          rows: await communityTallies(stack.db, communities, 2022),
+          month: 12,
+        });
         const fromRows = scoreTownship({ rulebook, communityIds: communities, rows: singles, month: 12 });
         expect(fromTallies.communities.map((c) => [c.total, c.rank])).toEqual(fromRows.communities.map((c) => [c.total, c.rank]));
       }),

@@ -29,7 +29,9 @@ function compose(env: Record<string, string>) {
   const bin = ensureDockerCompose((line) => console.log(line));
   // Only PATH and the variables given: nothing from the developer's shell leaks into the check.
   return spawnSync(bin, ['-f', path.join(projectRoot, 'docker-compose.yml'), 'config'], {
-    cwd: projectRoot, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
   });
 }
 
@@ -44,8 +46,16 @@ describe('docker-compose.yml', () => {
   }, 600_000);
 
   it('is valid and holds the production topology', () => {
-    expect(Object.keys(services).sort()).toEqual(
-      ['api', 'migrate', 'postgresql', 'temporal', 'temporal-namespace', 'temporal-schema', 'temporal-ui', 'worker']);
+    expect(Object.keys(services).sort()).toEqual([
+      'api',
+      'migrate',
+      'postgresql',
+      'temporal',
+      'temporal-namespace',
+      'temporal-schema',
+      'temporal-ui',
+      'worker',
+    ]);
     // Official images, pinned to a version (never :latest).
     for (const name of ['postgresql', 'temporal', 'temporal-schema', 'temporal-namespace', 'temporal-ui']) {
       expect(services[name]!.image, name).toMatch(/^(postgres|temporalio\/(server|admin-tools|ui)):\d+\.\d+/);

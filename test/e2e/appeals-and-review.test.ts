@@ -63,23 +63,37 @@ describe('web UI: appeals with files, the review card, incidents about a ledger 
 
   /** A JSON call from the page as the logged-in user (session cookie and CSRF token as the app sends them). */
   async function apiCall(method: string, url: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-    return page.evaluate(async ({ method, url, body }) => {
-      const me = await (await fetch('/api/auth/me')).json() as { csrfToken: string };
-      const res = await fetch(url, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: res.status, body: await res.json() as Record<string, unknown> };
-    }, { method, url, body });
+    return page.evaluate(
+      async ({ method, url, body }) => {
+        const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
+        const res = await fetch(url, {
+          method,
+          headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+      },
+      { method, url, body },
+    );
   }
 
   /** Uploads a file through POST /api/evidence from the page, as the task page does. */
   async function uploadFromPage(file: Buffer, name: string): Promise<string> {
-    const result = await page.evaluate(async ({ base64, name, communityId }) => {
-      const me = await (await fetch('/api/auth/me')).json() as { csrfToken: string };
-      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      const form = new FormData();
-      form.append('file', new File([bytes], name, { type: 'image/jpeg' }));
-      const res = await fetch(`/api/evidence?communityId=${communityId}`, { method: 'POST', headers: { 'x-csrf-token': me.csrfToken }, body: form });
-      return { status: res.status, body: await res.json() as { id: string } };
-    }, { base64: file.toString('base64'), name, communityId: t.community.id });
+    const result = await page.evaluate(
+      async ({ base64, name, communityId }) => {
+        const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
+        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+        const form = new FormData();
+        form.append('file', new File([bytes], name, { type: 'image/jpeg' }));
+        const res = await fetch(`/api/evidence?communityId=${communityId}`, {
+          method: 'POST',
+          headers: { 'x-csrf-token': me.csrfToken },
+          body: form,
+        });
+        return { status: res.status, body: (await res.json()) as { id: string } };
+      },
+      { base64: file.toString('base64'), name, communityId: t.community.id },
+    );
     expect(result.status, JSON.stringify(result.body)).toBe(201);
     return result.body.id;
   }
@@ -89,9 +103,20 @@ describe('web UI: appeals with files, the review card, incidents about a ledger 
     const period = monthPeriod(year, month);
     return stack.db.obligation.create({
       data: {
-        businessKey: `${ruleId}|${t.community.id}|${period.key}|${randomUUID()}`, ruleId, rulebookVersion: '2022.1', communityId: t.community.id,
-        periodKey: period.key, periodLabel: period.label, kind: 'periodic', section: 2, title, points: 1, status,
-        opensAt: period.start, dueAt, workflowId: `e2e-not-running-${randomUUID()}`,
+        businessKey: `${ruleId}|${t.community.id}|${period.key}|${randomUUID()}`,
+        ruleId,
+        rulebookVersion: '2022.1',
+        communityId: t.community.id,
+        periodKey: period.key,
+        periodLabel: period.label,
+        kind: 'periodic',
+        section: 2,
+        title,
+        points: 1,
+        status,
+        opensAt: period.start,
+        dueAt,
+        workflowId: `e2e-not-running-${randomUUID()}`,
       },
     });
   }
@@ -99,7 +124,15 @@ describe('web UI: appeals with files, the review card, incidents about a ledger 
   beforeAll(async () => {
     await buildWeb();
     stack = await connectTestStack();
-    app = await buildApp(await composeApp({ db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue: 'appeals-e2e', ledgerEncryptionKey: randomBytes(32).toString('base64') }));
+    app = await buildApp(
+      await composeApp({
+        db: stack.db,
+        temporal: stack.client,
+        namespace: stack.namespace,
+        taskQueue: 'appeals-e2e',
+        ledgerEncryptionKey: randomBytes(32).toString('base64'),
+      }),
+    );
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('no TCP address');
@@ -108,7 +141,9 @@ describe('web UI: appeals with files, the review card, incidents about a ledger 
     profile = mkdtempSync(path.join(os.tmpdir(), 'duban-chromium-'));
     browser = await launchChromium(profile);
     page = browser.pages()[0] ?? (await browser.newPage());
-    page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/evidence') evidenceRequests++; });
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/evidence') evidenceRequests++;
+    });
   });
 
   afterAll(async () => {
@@ -125,17 +160,27 @@ describe('web UI: appeals with files, the review card, incidents about a ledger 
     await page.getByLabel(`${t.community.name} 纬度`).fill('30.25315');
     await page.getByLabel(`${t.community.name} 经度`).fill('120.16667');
     await row.getByRole('button', { name: '保存位置' }).click();
-    await page.getByRole('status').filter({ hasText: `已保存“${t.community.name}”的位置` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `已保存“${t.community.name}”的位置` })
+      .waitFor();
     await page.getByLabel(`${t.community.name} 纬度`).fill('三十');
     await row.getByRole('button', { name: '保存位置' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('纬度');
-    expect(await stack.db.community.findUniqueOrThrow({ where: { id: t.community.id }, select: { lat: true, lon: true } })).toEqual({ lat: 30.25315, lon: 120.16667 });
+    expect(await stack.db.community.findUniqueOrThrow({ where: { id: t.community.id }, select: { lat: true, lon: true } })).toEqual({
+      lat: 30.25315,
+      lon: 120.16667,
+    });
   });
 
   it('the review card marks a late hand-in 逾期提交 and says how far from the community each photo was taken', async () => {
     await loginAs(t.usernames.staff, PHONE);
     // 30°15′0″N 120°10′0″E is 0.00315° of latitude (about 350 m) south of the office set above.
-    const located = await withCameraExif(await jpegFromPage(page, 'with gps'), { takenAt: new Date(Date.now() - 3_600_000), lat: [30, 15, 0], lon: [120, 10, 0] });
+    const located = await withCameraExif(await jpegFromPage(page, 'with gps'), {
+      takenAt: new Date(Date.now() - 3_600_000),
+      lat: [30, 15, 0],
+      lon: [120, 10, 0],
+    });
     const placeless = await jpegFromPage(page, 'no gps');
     const withGps = await uploadFromPage(located, 'gps.jpg');
     const withoutGps = await uploadFromPage(placeless, 'no-gps.jpg');
@@ -148,16 +193,37 @@ describe('web UI: appeals with files, the review card, incidents about a ledger 
     await go('/reviews');
     const card = page.locator('.review-card').filter({ hasText: '每月集中开展一次防电信诈骗宣传' });
     await expect(card.getByTestId('late-badge').textContent()).resolves.toBe('逾期提交');
-    await expect(card.getByTestId('photo-place').allTextContents().then((texts) => texts.sort())).resolves.toEqual(['照片无位置信息', '距社区约 350 米'].sort());
+    await expect(
+      card
+        .getByTestId('photo-place')
+        .allTextContents()
+        .then((texts) => texts.sort()),
+    ).resolves.toEqual(['照片无位置信息', '距社区约 350 米'].sort());
     await screenshot(page, 'review-distance.png', { fullPage: true });
   });
 
   it('an official records an incident about a person found by searching the community’s ledger; an oversized file is refused before sending', async () => {
     await loginAs(t.usernames.secretary, DESKTOP);
-    const added = await apiCall('POST', '/api/ledgers', { communityId: t.community.id, category: 'petitioner', displayName: '王建国', startDate: '2026-01-05', fields: { address: '清水村3组' } });
+    const added = await apiCall('POST', '/api/ledgers', {
+      communityId: t.community.id,
+      category: 'petitioner',
+      displayName: '王建国',
+      startDate: '2026-01-05',
+      fields: { address: '清水村3组' },
+    });
     expect(added.status, JSON.stringify(added.body)).toBe(201);
     subjectId = added.body.id as string;
-    expect((await apiCall('POST', '/api/ledgers', { communityId: t.community.id, category: 'petitioner', displayName: '李秀英', startDate: '2026-01-05', fields: {} })).status).toBe(201);
+    expect(
+      (
+        await apiCall('POST', '/api/ledgers', {
+          communityId: t.community.id,
+          category: 'petitioner',
+          displayName: '李秀英',
+          startDate: '2026-01-05',
+          fields: {},
+        })
+      ).status,
+    ).toBe(201);
 
     await loginAs(t.usernames.zhengfa, DESKTOP);
     await go('/incidents');
@@ -171,11 +237,16 @@ describe('web UI: appeals with files, the review card, incidents about a ledger 
     await page.getByLabel('情况说明').fill('到省信访局反映征地补偿（测试）');
     const before = evidenceRequests;
     await page.getByLabel('证据材料（可选，可多选：照片、PDF、Word/Excel，每个不超过 15 MB）').setInputFiles(OVERSIZED);
-    await expect(page.getByRole('alert').filter({ hasText: 'big.jpg' }).textContent()).resolves.toBe('「big.jpg」过大（16.0 MB），单个文件不能超过 15 MB，请压缩后重试');
+    await expect(page.getByRole('alert').filter({ hasText: 'big.jpg' }).textContent()).resolves.toBe(
+      '「big.jpg」过大（16.0 MB），单个文件不能超过 15 MB，请压缩后重试',
+    );
     await page.getByRole('button', { name: '登记扣分' }).click();
     await expect(page.getByRole('status').filter({ hasText: '已登记' }).textContent()).resolves.toContain(t.community.name);
     expect(evidenceRequests).toBe(before);
-    const recorded = await stack.db.deduction.findFirstOrThrow({ where: { communityId: t.community.id, ruleId: 'stability.petition-province' }, include: { _count: { select: { evidence: true } } } });
+    const recorded = await stack.db.deduction.findFirstOrThrow({
+      where: { communityId: t.community.id, ruleId: 'stability.petition-province' },
+      include: { _count: { select: { evidence: true } } },
+    });
     expect(recorded).toMatchObject({ subjectId, points: expect.anything(), _count: { evidence: 0 } });
     expect(recorded.explanation).toContain('涉及 王建国');
     incidentId = recorded.id;
@@ -188,7 +259,9 @@ describe('web UI: appeals with files, the review card, incidents about a ledger 
     await expect(page.locator('#photo-hint').textContent()).resolves.toContain('15 MB');
     const before = evidenceRequests;
     await page.locator('#photo-input').setInputFiles(OVERSIZED);
-    await expect(page.locator('li.photo').getByRole('alert').textContent()).resolves.toBe('文件过大（16.0 MB），单个文件不能超过 15 MB，请压缩后重试');
+    await expect(page.locator('li.photo').getByRole('alert').textContent()).resolves.toBe(
+      '文件过大（16.0 MB），单个文件不能超过 15 MB，请压缩后重试',
+    );
     expect(evidenceRequests).toBe(before);
   });
 
@@ -204,7 +277,9 @@ describe('web UI: appeals with files, the review card, incidents about a ledger 
     const files = page.getByLabel('附件（可选：照片、PDF、Word/Excel，每个不超过 15 MB）');
     const before = evidenceRequests;
     await files.setInputFiles(OVERSIZED);
-    await expect(page.getByRole('alert').filter({ hasText: 'big.jpg' }).textContent()).resolves.toBe('「big.jpg」过大（16.0 MB），单个文件不能超过 15 MB，请压缩后重试');
+    await expect(page.getByRole('alert').filter({ hasText: 'big.jpg' }).textContent()).resolves.toBe(
+      '「big.jpg」过大（16.0 MB），单个文件不能超过 15 MB，请压缩后重试',
+    );
     expect(evidenceRequests).toBe(before);
     const photo = await jpegFromPage(page, 'moved out');
     await files.setInputFiles([
@@ -216,9 +291,18 @@ describe('web UI: appeals with files, the review card, incidents about a ledger 
     await page.getByRole('status').filter({ hasText: '申诉已提出，等待处理' }).waitFor();
     expect(evidenceRequests).toBe(before + 2);
     await expect(page.getByRole('button', { name: '提出申诉' }).count()).resolves.toBe(0);
-    await expect(page.getByRole('list', { name: '申诉附件' }).getByRole('link').allTextContents()).resolves.toEqual([' 迁出证明.jpg', ' 情况说明.pdf']);
-    const appeal = await stack.db.appeal.findFirstOrThrow({ where: { deductionId: incidentId }, include: { evidence: { select: { fileName: true, mimeType: true } } } });
-    expect(appeal.evidence.map((e) => [e.fileName, e.mimeType]).sort()).toEqual([['情况说明.pdf', 'application/pdf'], ['迁出证明.jpg', 'image/jpeg']]);
+    await expect(page.getByRole('list', { name: '申诉附件' }).getByRole('link').allTextContents()).resolves.toEqual([
+      ' 迁出证明.jpg',
+      ' 情况说明.pdf',
+    ]);
+    const appeal = await stack.db.appeal.findFirstOrThrow({
+      where: { deductionId: incidentId },
+      include: { evidence: { select: { fileName: true, mimeType: true } } },
+    });
+    expect(appeal.evidence.map((e) => [e.fileName, e.mimeType]).sort()).toEqual([
+      ['情况说明.pdf', 'application/pdf'],
+      ['迁出证明.jpg', 'image/jpeg'],
+    ]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
   });
 
@@ -226,7 +310,9 @@ describe('web UI: appeals with files, the review card, incidents about a ledger 
     await loginAs(t.usernames.leader, DESKTOP);
     await go('/appeals');
     const card = page.locator('li.card').filter({ hasText: '王建国已于上月迁出本社区' });
-    await expect(card.getByTestId('appeal-context').textContent()).resolves.toBe(`${t.community.name} · 维稳工作「到省上访」 · 扣 3 分 · 申诉人：staff`);
+    await expect(card.getByTestId('appeal-context').textContent()).resolves.toBe(
+      `${t.community.name} · 维稳工作「到省上访」 · 扣 3 分 · 申诉人：staff`,
+    );
     await expect(card.locator('strong').first().textContent()).resolves.toBe('待处理');
     await screenshot(page, 'appeals.png', { fullPage: true });
     // The photo opens in a new tab, served by the evidence route (scope-checked and audited there).
@@ -266,7 +352,9 @@ describe('web UI: appeals with files, the review card, incidents about a ledger 
     const header = sheet.getRow(2).values as unknown[];
     const col = header.indexOf(t.community.name);
     expect(col).toBeGreaterThan(0);
-    const clauseRows = [...Array(sheet.rowCount).keys()].map((i) => sheet.getRow(i + 1)).filter((r) => String(r.getCell(1).value).startsWith('第'));
+    const clauseRows = [...Array(sheet.rowCount).keys()]
+      .map((i) => sheet.getRow(i + 1))
+      .filter((r) => String(r.getCell(1).value).startsWith('第'));
     // Every clause has its row; with the only deduction reversed, every one of this community's rows is 0.
     expect(clauseRows.length).toBeGreaterThan(50);
     expect(clauseRows.every((r) => r.getCell(col).value === 0)).toBe(true);

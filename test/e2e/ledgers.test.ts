@@ -19,7 +19,6 @@ import { createTestTownship, TEST_PASSWORD, type TestTownship } from '../support
 import { idNumber } from '../api/support';
 import { buildWeb, launchChromium, screenshot, DESKTOP } from './support';
 
-
 async function xlsx(rows: unknown[][]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const sheet = wb.addWorksheet('台账');
@@ -41,7 +40,15 @@ describe('web UI: a secretary keeps the ledgers', () => {
   beforeAll(async () => {
     await buildWeb();
     stack = await connectTestStack();
-    app = await buildApp(await composeApp({ db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue: 'ledgers-e2e', ledgerEncryptionKey: randomBytes(32).toString('base64') }));
+    app = await buildApp(
+      await composeApp({
+        db: stack.db,
+        temporal: stack.client,
+        namespace: stack.namespace,
+        taskQueue: 'ledgers-e2e',
+        ledgerEncryptionKey: randomBytes(32).toString('base64'),
+      }),
+    );
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('no TCP address');
@@ -58,7 +65,9 @@ describe('web UI: a secretary keeps the ledgers', () => {
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByRole('navigation', { name: '主导航' }).waitFor();
     // From here on the page should log no error (before login, /api/auth/me answers 401 by design; browsers ask for a favicon there is none of).
-    page.on('console', (m) => { if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) consoleErrors.push(`${m.text()} ${m.location().url}`); });
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) consoleErrors.push(`${m.text()} ${m.location().url}`);
+    });
     page.on('pageerror', (e) => consoleErrors.push(e.message));
   });
 
@@ -70,7 +79,10 @@ describe('web UI: a secretary keeps the ledgers', () => {
   });
 
   const table = () => page.getByRole('table', { name: '台账' });
-  const rowOf = (name: string) => table().getByRole('row').filter({ has: page.getByRole('button', { name, exact: true }) });
+  const rowOf = (name: string) =>
+    table()
+      .getByRole('row')
+      .filter({ has: page.getByRole('button', { name, exact: true }) });
 
   async function openLedgers() {
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '台账' }).click();
@@ -125,8 +137,10 @@ describe('web UI: a secretary keeps the ledgers', () => {
     const before = await stack.db.ledgerSubject.count({ where: { communityId: t.community.id } });
     await page.getByRole('button', { name: '从 Excel 导入' }).click();
     await page.getByLabel('选择 .xlsx 文件').setInputFiles({
-      name: '台账.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      buffer: await xlsx([header,
+      name: '台账.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: await xlsx([
+        header,
         ['严重精神病人', '孙某', '重度', idNumber('51010419900303789'), '四组', '孙父', t.usernames.staff, '2026-02-01'],
         ['严重精神病人', '李某', '特别严重', '', '五组', '', t.usernames.staff, '2026-02-01'],
       ]),
@@ -138,8 +152,10 @@ describe('web UI: a secretary keeps the ledgers', () => {
     expect(await stack.db.ledgerSubject.count({ where: { communityId: t.community.id } })).toBe(before);
 
     await page.getByLabel('选择 .xlsx 文件').setInputFiles({
-      name: '台账.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      buffer: await xlsx([header,
+      name: '台账.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: await xlsx([
+        header,
         ['严重精神病人', '孙某', '重度', idNumber('51010419900303789'), '四组', '孙父', t.usernames.staff, '2026-02-01'],
         ['严重精神病人', '李某', '轻度', idNumber('51010419910404321'), '五组', '李母', t.usernames.staff, '2026-02-01'],
       ]),
@@ -170,7 +186,9 @@ describe('web UI: a secretary keeps the ledgers', () => {
     await page.getByText('本次查看已记入审计日志').waitFor();
     await expect(main.textContent()).resolves.toContain(ZHOU_ID);
     const zhou = await stack.db.ledgerSubject.findFirstOrThrow({ where: { communityId: t.community.id, displayName: '周某' } });
-    expect(await stack.db.auditLog.count({ where: { action: 'ledger.read_sensitive', entityId: zhou.id, actorId: t.users.secretary } })).toBe(1);
+    expect(
+      await stack.db.auditLog.count({ where: { action: 'ledger.read_sensitive', entityId: zhou.id, actorId: t.users.secretary } }),
+    ).toBe(1);
     await page.getByRole('button', { name: /返回/ }).click();
   });
 

@@ -26,7 +26,16 @@ export async function launchChromium(userDataDir: string): Promise<BrowserContex
     viewport: PHONE,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -34,10 +43,14 @@ export async function launchChromium(userDataDir: string): Promise<BrowserContex
 export async function jpegFromPage(page: Page, label: string): Promise<Buffer> {
   const base64 = await page.evaluate(async (text) => {
     const canvas = document.createElement('canvas');
-    canvas.width = 320; canvas.height = 240;
+    canvas.width = 320;
+    canvas.height = 240;
     const g = canvas.getContext('2d')!;
-    g.fillStyle = '#3a7'; g.fillRect(0, 0, 320, 240);
-    g.fillStyle = '#fff'; g.font = '24px sans-serif'; g.fillText(text, 20, 120);
+    g.fillStyle = '#3a7';
+    g.fillRect(0, 0, 320, 240);
+    g.fillStyle = '#fff';
+    g.font = '24px sans-serif';
+    g.fillText(text, 20, 120);
     const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/jpeg', 0.8));
     const bytes = new Uint8Array(await blob.arrayBuffer());
     let s = '';
@@ -48,15 +61,21 @@ export async function jpegFromPage(page: Page, label: string): Promise<Buffer> {
 }
 
 /** The same picture as a phone camera saves it: capture time (Asia/Shanghai) and GPS place in its EXIF. */
-export async function withCameraExif(jpeg: Buffer, exif: { takenAt: Date; lat: [number, number, number]; lon: [number, number, number] }): Promise<Buffer> {
+export async function withCameraExif(
+  jpeg: Buffer,
+  exif: { takenAt: Date; lat: [number, number, number]; lon: [number, number, number] },
+): Promise<Buffer> {
   const { default: sharp } = await import('sharp');
   const local = new Date(exif.takenAt.getTime() + 8 * 3_600_000).toISOString();
   const dms = (v: [number, number, number]) => v.map((n) => `${n}/1`).join(' ');
-  return sharp(jpeg).withExif({
-    IFD0: { Make: 'duban-e2e', Model: 'phone camera' },
-    IFD2: { DateTimeOriginal: `${local.slice(0, 10).replace(/-/g, ':')} ${local.slice(11, 19)}`, OffsetTimeOriginal: '+08:00' },
-    IFD3: { GPSLatitudeRef: 'N', GPSLatitude: dms(exif.lat), GPSLongitudeRef: 'E', GPSLongitude: dms(exif.lon) },
-  }).jpeg({ quality: 85 }).toBuffer();
+  return sharp(jpeg)
+    .withExif({
+      IFD0: { Make: 'duban-e2e', Model: 'phone camera' },
+      IFD2: { DateTimeOriginal: `${local.slice(0, 10).replace(/-/g, ':')} ${local.slice(11, 19)}`, OffsetTimeOriginal: '+08:00' },
+      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: dms(exif.lat), GPSLongitudeRef: 'E', GPSLongitude: dms(exif.lon) },
+    })
+    .jpeg({ quality: 85 })
+    .toBuffer();
 }
 
 const screenshotsOut = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));

@@ -42,7 +42,6 @@ import { writeAudit } from '../../db/audit-repository';
 import { startTimeSkippingWorker, type TimeSkippingWorker } from '../support/time-skipping';
 import { buildWeb, jpegFromPage, launchChromium, screenshot, withCameraExif, PHONE, DESKTOP } from './support';
 
-
 describe('web UI: staff phone page, official dashboard, community scope', () => {
   let stack: TestStack;
   let app: FastifyInstance;
@@ -64,8 +63,8 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
   /** when the staff's evidence photo was taken, per its EXIF */
   const photoTakenAt = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000);
   /** an instant as the pages show it: Asia/Shanghai, to the minute */
-  const shanghaiMinute = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace(/-/g, '/').replace('T', ' ');
-
+  const shanghaiMinute = (at: Date) =>
+    new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace(/-/g, '/').replace('T', ' ');
 
   async function loginAs(username: string, viewport: { width: number; height: number }): Promise<void> {
     await browser.clearCookies();
@@ -90,7 +89,11 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
   beforeAll(async () => {
     await buildWeb();
     stack = await connectTestStack();
-    worker = await createTestWorker(stack, taskQueue, createActivities(await testActivityDeps({ db: stack.db, client: stack.client, taskQueue })));
+    worker = await createTestWorker(
+      stack,
+      taskQueue,
+      createActivities(await testActivityDeps({ db: stack.db, client: stack.client, taskQueue })),
+    );
     running = worker.run();
     app = await buildApp(await composeApp({ db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue }));
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -98,7 +101,14 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     if (!address || typeof address === 'string') throw new Error('no TCP address');
     base = `http://127.0.0.1:${address.port}`;
     t = await createTestTownship(stack.db, 'e2e');
-    const opened = await openTaskNow({ db: stack.db, client: stack.client, taskQueue, communityId: t.community.id, ruleId: 'fraud.investigation', dueInMs: 86_400_000 });
+    const opened = await openTaskNow({
+      db: stack.db,
+      client: stack.client,
+      taskQueue,
+      communityId: t.community.id,
+      ruleId: 'fraud.investigation',
+      dueInMs: 86_400_000,
+    });
     task = { id: opened.id, key: opened.spec.key };
     profile = mkdtempSync(path.join(os.tmpdir(), 'duban-chromium-'));
     browser = await launchChromium(profile);
@@ -134,17 +144,29 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     await page.getByRole('button', { name: '登记扣分' }).click();
     await expect(page.getByRole('status').filter({ hasText: '已登记' }).textContent()).resolves.toContain(t.community.name);
     // and one against the other community, through the API as the same official, for the scope checks below
-    otherDeductionId = await page.evaluate(async ({ communityId, today }) => {
-      const me = await (await fetch('/api/auth/me')).json() as { csrfToken: string };
-      const res = await fetch('/api/incidents', {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
-        body: JSON.stringify({ communityId, ruleId: 'stability.petition-province', occurredOn: today, description: '他村的扣分（测试）', idempotencyKey: 'e2e-other' }),
+    otherDeductionId = await page
+      .evaluate(
+        async ({ communityId, today }) => {
+          const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
+          const res = await fetch('/api/incidents', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+            body: JSON.stringify({
+              communityId,
+              ruleId: 'stability.petition-province',
+              occurredOn: today,
+              description: '他村的扣分（测试）',
+              idempotencyKey: 'e2e-other',
+            }),
+          });
+          return { status: res.status, body: (await res.json()) as { id: string } };
+        },
+        { communityId: t.otherCommunity.id, today: formatCivilDate(shanghaiDateOf(new Date())) },
+      )
+      .then((r) => {
+        expect(r.status, JSON.stringify(r.body)).toBe(201);
+        return r.body.id;
       });
-      return { status: res.status, body: (await res.json()) as { id: string } };
-    }, { communityId: t.otherCommunity.id, today: formatCivilDate(shanghaiDateOf(new Date())) }).then((r) => {
-      expect(r.status, JSON.stringify(r.body)).toBe(201);
-      return r.body.id;
-    });
     expect(otherDeductionId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -180,7 +202,9 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     // No horizontal scrolling on a 360px phone.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await page.getByTestId('task-summary').waitFor();
-    await expect(page.locator('.group-today, .group-week').first().textContent()).resolves.toContain('每月电信诈骗线索摸排、可疑人口问询和伪基站巡查记录');
+    await expect(page.locator('.group-today, .group-week').first().textContent()).resolves.toContain(
+      '每月电信诈骗线索摸排、可疑人口问询和伪基站巡查记录',
+    );
     await screenshot(page, 'staff-tasks.png', { fullPage: true, docs: true });
   });
 
@@ -215,18 +239,31 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     // Network fault injection: Chromium drops the first upload request before it
     // leaves the phone, as a dead mobile connection would. Nothing of duban is faked.
     let dropped = 0;
-    await page.route((url) => url.pathname === '/api/evidence', async (route) => {
-      dropped++;
-      await route.abort('internetdisconnected');
-    }, { times: 1 });
+    await page.route(
+      (url) => url.pathname === '/api/evidence',
+      async (route) => {
+        dropped++;
+        await route.abort('internetdisconnected');
+      },
+      { times: 1 },
+    );
     // A photo taken an hour ago at 30°15′N 120°10′E, as the phone camera stores it.
-    const photo = await withCameraExif(await jpegFromPage(page, 'fraud investigation'), { takenAt: photoTakenAt, lat: [30, 15, 0], lon: [120, 10, 0] });
+    const photo = await withCameraExif(await jpegFromPage(page, 'fraud investigation'), {
+      takenAt: photoTakenAt,
+      lat: [30, 15, 0],
+      lon: [120, 10, 0],
+    });
     await page.locator('#photo-input').setInputFiles({ name: 'investigation.jpg', mimeType: 'image/jpeg', buffer: photo });
     const item = page.locator('li.photo').filter({ has: page.getByRole('img', { name: '照片预览：investigation.jpg' }) });
     await expect(item.getByRole('alert').textContent()).resolves.toBe('上传失败：网络连接失败，请检查网络后重试');
     expect(dropped).toBe(1);
     // The photo is still there (its preview decoded from the kept File), nothing reached the server, nothing can be submitted yet.
-    expect(await item.getByRole('img').evaluate(async (img: HTMLImageElement) => { await img.decode(); return img.naturalWidth; })).toBe(320);
+    expect(
+      await item.getByRole('img').evaluate(async (img: HTMLImageElement) => {
+        await img.decode();
+        return img.naturalWidth;
+      }),
+    ).toBe(320);
     expect(await stack.db.evidence.count({ where: { communityId: t.community.id } })).toBe(0);
     await expect(page.getByRole('button', { name: /提交 0 份佐证/ }).isDisabled()).resolves.toBe(true);
     await screenshot(page, 'staff-upload-retry.png', { fullPage: true, docs: true });
@@ -236,13 +273,19 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     await expect(item.getByRole('button', { name: '重新上传' }).count()).resolves.toBe(0);
     await expect(item.textContent()).resolves.toContain(`拍摄时间 ${shanghaiMinute(photoTakenAt)}`);
     // Stored exactly once, with the very bytes of the photo taken.
-    const stored = await stack.db.evidence.findMany({ where: { communityId: t.community.id }, select: { id: true, sha256: true, submissionId: true } });
+    const stored = await stack.db.evidence.findMany({
+      where: { communityId: t.community.id },
+      select: { id: true, sha256: true, submissionId: true },
+    });
     expect(stored).toEqual([{ id: expect.any(String), sha256: createHash('sha256').update(photo).digest('hex'), submissionId: null }]);
 
     await page.getByRole('button', { name: /提交 1 份佐证/ }).click();
     await page.getByText('待审核').first().waitFor();
     await expect(page.locator('ul.submissions img').count()).resolves.toBe(1);
-    const submitted = await stack.db.evidence.findMany({ where: { communityId: t.community.id }, select: { id: true, submissionId: true } });
+    const submitted = await stack.db.evidence.findMany({
+      where: { communityId: t.community.id },
+      select: { id: true, submissionId: true },
+    });
     expect(submitted).toHaveLength(1);
     expect(submitted[0]!.id).toBe(stored[0]!.id);
     expect(submitted[0]!.submissionId).not.toBeNull();
@@ -256,7 +299,11 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     const facts = card.locator('dl');
     await expect(facts.locator('dt').allTextContents()).resolves.toEqual(['拍摄时间', '拍摄地点', '曾用过']);
     // The community has no location set in this file: the place is the photo's coordinates (appeals-and-forms.test.ts sets one and reads the distance).
-    await expect(facts.locator('dd').allTextContents()).resolves.toEqual([shanghaiMinute(photoTakenAt), '30.25000, 120.16667（社区位置未设置，无法计算距离）', '未发现重复']);
+    await expect(facts.locator('dd').allTextContents()).resolves.toEqual([
+      shanghaiMinute(photoTakenAt),
+      '30.25000, 120.16667（社区位置未设置，无法计算距离）',
+      '未发现重复',
+    ]);
     await screenshot(page, 'reviews.png', { fullPage: true, docs: true });
     await card.getByRole('button', { name: '通过' }).click();
     await card.waitFor({ state: 'detached' });
@@ -281,7 +328,9 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     await expect(heading.textContent()).resolves.toBe('每月电信诈骗线索摸排、可疑人口问询和伪基站巡查记录');
     await expect(page.locator('.task-row .badge').first().textContent()).resolves.toBe('已完成');
     const { closedAt } = await stack.db.obligation.findUniqueOrThrow({ where: { businessKey: task.key }, select: { closedAt: true } });
-    await expect(page.getByTestId('task-outcome').textContent()).resolves.toBe(`✓ 已完成：佐证已通过审核，本期不扣分（${shanghaiMinute(closedAt!)}）`);
+    await expect(page.getByTestId('task-outcome').textContent()).resolves.toBe(
+      `✓ 已完成：佐证已通过审核，本期不扣分（${shanghaiMinute(closedAt!)}）`,
+    );
     await expect(page.locator('li.submission').first().textContent()).resolves.toContain('已通过');
     await expect(page.locator('main').textContent()).resolves.not.toContain('逾期扣');
     expect(await page.locator('#photo-input').count()).toBe(0);
@@ -296,7 +345,14 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     const HOUR = 3_600_000;
     const opensAt = new Date(start.getTime() + HOUR);
     const dueAt = new Date(opensAt.getTime() + 3 * 24 * HOUR);
-    const spec = await obligationSpec({ communityId: t.community.id, ruleId: 'drugs.venue-patrol', opensAt, dueAt, periodKey, periodLabel });
+    const spec = await obligationSpec({
+      communityId: t.community.id,
+      ruleId: 'drugs.venue-patrol',
+      opensAt,
+      dueAt,
+      periodKey,
+      periodLabel,
+    });
     await startObligation(timeSkipping.env.client, timeSkipping.taskQueue, spec);
     await timeSkipping.sleepUntil(new Date(opensAt.getTime() + 60_000));
     await waitForTaskStatus(stack.db, spec.key, 'OPEN');
@@ -326,12 +382,23 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
   });
 
   it('staff see what is still owed: after one of two patrols the card says 还需再完成 1 次 and stays to do; the missed one says 已扣分（补交可办结）', async () => {
-    const opened = await openTaskNow({ db: stack.db, client: stack.client, taskQueue, communityId: t.community.id, ruleId: 'drugs.venue-patrol', dueInMs: 2 * 86_400_000 });
+    const opened = await openTaskNow({
+      db: stack.db,
+      client: stack.client,
+      taskQueue,
+      communityId: t.community.id,
+      ruleId: 'drugs.venue-patrol',
+      dueInMs: 2 * 86_400_000,
+    });
     await loginAs(t.usernames.staff, PHONE);
     const card = () => page.getByTestId('task-card').filter({ has: page.locator(`a[href="#/tasks/${opened.id}"]`) });
     await expect(card().getByTestId('units-owed').textContent()).resolves.toBe('还需再完成 2 次');
     await card().getByRole('link').click();
-    const photo = await withCameraExif(await jpegFromPage(page, 'patrol one'), { takenAt: photoTakenAt, lat: [30, 15, 1], lon: [120, 10, 1] });
+    const photo = await withCameraExif(await jpegFromPage(page, 'patrol one'), {
+      takenAt: photoTakenAt,
+      lat: [30, 15, 1],
+      lon: [120, 10, 1],
+    });
     await page.locator('#photo-input').setInputFiles({ name: 'patrol-1.jpg', mimeType: 'image/jpeg', buffer: photo });
     const item = page.locator('li.photo');
     await item.getByText('已上传').waitFor();
@@ -341,14 +408,23 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     await page.getByRole('button', { name: /提交 1 份佐证/ }).click();
     await page.locator('li.submission').first().waitFor();
     await expect(page.getByTestId('units-owed').textContent()).resolves.toBe('还需再完成 1 次');
-    const stored = await stack.db.submission.findFirstOrThrow({ where: { obligation: { id: opened.id } }, select: { units: true, status: true } });
+    const stored = await stack.db.submission.findFirstOrThrow({
+      where: { obligation: { id: opened.id } },
+      select: { units: true, status: true },
+    });
     expect(stored).toEqual({ units: 1, status: 'PENDING_REVIEW' });
 
     // Back on the list: still in a to-do group (due in two days: 本周到期), not under 等待审核.
     await page.goto(`${base}/#/tasks`);
     await card().waitFor();
     await expect(card().getByTestId('units-owed').textContent()).resolves.toBe('还需再完成 1 次');
-    await expect(page.locator('section.group-week').getByTestId('task-card').filter({ has: page.locator(`a[href="#/tasks/${opened.id}"]`) }).count()).resolves.toBe(1);
+    await expect(
+      page
+        .locator('section.group-week')
+        .getByTestId('task-card')
+        .filter({ has: page.locator(`a[href="#/tasks/${opened.id}"]`) })
+        .count(),
+    ).resolves.toBe(1);
     // The patrols missed in the deadline step: the point is lost, late work still closes it, no "逾期扣" line.
     const missed = page.locator('section.group-overdue').getByTestId('task-card').filter({ hasText: '易涉毒场所每月至少巡查两次' });
     await expect(missed.getByTestId('deducted-badge').textContent()).resolves.toBe('已扣分（补交可办结）');
@@ -363,9 +439,20 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     const lastPeriod = monthPeriod(last.year, last.month);
     await stack.db.obligation.create({
       data: {
-        businessKey: `fraud.publicity|${t.community.id}|${lastPeriod.key}`, ruleId: 'fraud.publicity', rulebookVersion: '2022.1', communityId: t.community.id,
-        periodKey: lastPeriod.key, periodLabel: lastPeriod.label, kind: 'periodic', section: 2, title: '防电信诈骗宣传', points: 1, status: 'OPEN',
-        opensAt: lastPeriod.start, dueAt: new Date(lastPeriod.end.getTime()), workflowId: `e2e-not-running-${randomUUID()}`,
+        businessKey: `fraud.publicity|${t.community.id}|${lastPeriod.key}`,
+        ruleId: 'fraud.publicity',
+        rulebookVersion: '2022.1',
+        communityId: t.community.id,
+        periodKey: lastPeriod.key,
+        periodLabel: lastPeriod.label,
+        kind: 'periodic',
+        section: 2,
+        title: '防电信诈骗宣传',
+        points: 1,
+        status: 'OPEN',
+        opensAt: lastPeriod.start,
+        dueAt: new Date(lastPeriod.end.getTime()),
+        workflowId: `e2e-not-running-${randomUUID()}`,
       },
     });
     await loginAs(t.usernames.zhengfa, DESKTOP);
@@ -379,7 +466,9 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     await page.waitForFunction(() => !document.querySelector('main')?.textContent?.includes('正在加载'));
     expect(page.url()).toContain(`#/dashboard?month=${last.year}-${String(last.month).padStart(2, '0')}`);
     await expect(page.getByTestId('history-notice').textContent()).resolves.toContain(`${last.year}年${last.month}月`);
-    await expect(page.getByTestId('export-link').getAttribute('href')).resolves.toBe(`/api/scoreboard/export?year=${last.year}&month=${last.month}`);
+    await expect(page.getByTestId('export-link').getAttribute('href')).resolves.toBe(
+      `/api/scoreboard/export?year=${last.year}&month=${last.month}`,
+    );
     await expect(page.locator('[data-testid="heatmap"] caption').textContent()).resolves.toContain(`${last.year}年${last.month}月`);
     await expect(overdueCell().getAttribute('data-status')).resolves.toBe('overdue');
     // Last month's ranking: this month's deductions (petition 3, patrols 1) are not in it yet.
@@ -391,7 +480,16 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
 
   it('an admin reads the audit log, filters it by action, and sees a system actor in words', async () => {
     // What the ledger's automatic waiver writes (activities/obligation-activities.ts): actor system:ledger.
-    await writeAudit(stack.db, { userId: 'system:ledger' }, { action: 'obligation.waive', entity: 'Obligation', entityId: `drug-users.visit|${t.community.id}|2026-11`, details: { reason: '该人员已从台账销号，本期走访不再考核' } });
+    await writeAudit(
+      stack.db,
+      { userId: 'system:ledger' },
+      {
+        action: 'obligation.waive',
+        entity: 'Obligation',
+        entityId: `drug-users.visit|${t.community.id}|2026-11`,
+        details: { reason: '该人员已从台账销号，本期走访不再考核' },
+      },
+    );
     await loginAs(t.usernames.admin, DESKTOP);
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '审计日志' }).click();
     const log = page.getByTestId('audit-log');
@@ -401,11 +499,15 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     expect(text).toContain('系统（台账变动）');
     expect(text).toContain('该人员已从台账销号');
     await page.getByLabel('操作', { exact: true }).selectOption({ label: '记录事件扣分' });
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="audit-log"] tbody tr')).every((r) => r.textContent?.includes('记录事件扣分')));
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('[data-testid="audit-log"] tbody tr')).every((r) => r.textContent?.includes('记录事件扣分')),
+    );
     await expect(log.locator('tbody tr').first().textContent()).resolves.toContain('zhengfa');
     await page.getByLabel('操作', { exact: true }).selectOption({ label: '全部' });
     await page.getByLabel('操作人').selectOption({ label: '系统（台账变动）' });
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="audit-log"] tbody tr')).every((r) => r.textContent?.includes('系统（台账变动）')));
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('[data-testid="audit-log"] tbody tr')).every((r) => r.textContent?.includes('系统（台账变动）')),
+    );
     await page.getByLabel('操作人').selectOption({ label: '全部' });
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="audit-log"] tbody tr').length > 1);
     await screenshot(page, 'audit.png', { docs: true });
@@ -415,18 +517,49 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     // Latin words a Chinese user legitimately reads, and the test township's own data (usernames, names, e-mails).
     // NOTIFY_CONFIG, smtp, sms, robots: the configuration keys the notification page tells the admin to set;
     // APP, PDF, Word: as the rubric itself writes them; wang.li: the roster page's example username.
-    const allowed = new Set(['Excel', 'English', 'GPS', 'EXIF', 'MB', 'SMTP', 'ID', 'NOTIFY_CONFIG', 'smtp', 'sms', 'robots', 'APP', 'PDF', 'Word', 'wang.li', ...Object.values(t.usernames), 'staff', 'secretary', 'leader', 'zhengfa', 'admin', 'other-staff']);
+    const allowed = new Set([
+      'Excel',
+      'English',
+      'GPS',
+      'EXIF',
+      'MB',
+      'SMTP',
+      'ID',
+      'NOTIFY_CONFIG',
+      'smtp',
+      'sms',
+      'robots',
+      'APP',
+      'PDF',
+      'Word',
+      'wang.li',
+      ...Object.values(t.usernames),
+      'staff',
+      'secretary',
+      'leader',
+      'zhengfa',
+      'admin',
+      'other-staff',
+    ]);
     const latin = /[A-Za-z][A-Za-z0-9_.:@-]*[A-Za-z0-9]|[A-Za-z]/g;
     const problems: string[] = [];
     for (const role of ['staff', 'secretary', 'leader', 'zhengfa', 'admin'] as const) {
       await loginAs(t.usernames[role], role === 'staff' || role === 'secretary' ? PHONE : DESKTOP);
-      const links = await page.getByRole('navigation', { name: '主导航' }).locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')!.slice(1)));
+      const links = await page
+        .getByRole('navigation', { name: '主导航' })
+        .locator('a')
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href')!.slice(1)));
       const extra = role === 'staff' || role === 'leader' ? [`/tasks/${task.id}`] : [];
       for (const path of [...links, ...extra]) {
         await page.goto('about:blank');
         await page.goto(`${base}/#${path}`);
         await page.locator('main').waitFor();
-        const loaded = await page.waitForFunction(() => !document.querySelector('main')?.textContent?.includes('正在加载'), undefined, { timeout: 15_000 }).then(() => true, () => false);
+        const loaded = await page
+          .waitForFunction(() => !document.querySelector('main')?.textContent?.includes('正在加载'), undefined, { timeout: 15_000 })
+          .then(
+            () => true,
+            () => false,
+          );
         if (!loaded) problems.push(`${role} ${path}: still loading after 15 s`);
         const shown = await page.evaluate(() => document.body.innerText);
         const words = (shown.match(latin) ?? []).filter((w) => !allowed.has(w) && !/^[\w.+-]+@[\w.-]+$/.test(w));
@@ -444,7 +577,10 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     await page.getByLabel('首选通知方式').selectOption({ label: '短信' });
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByRole('status').filter({ hasText: '已保存' }).waitFor();
-    const stored = await stack.db.user.findUniqueOrThrow({ where: { username: t.usernames.staff }, select: { mobile: true, notifyPrefs: true } });
+    const stored = await stack.db.user.findUniqueOrThrow({
+      where: { username: t.usernames.staff },
+      select: { mobile: true, notifyPrefs: true },
+    });
     expect(stored).toMatchObject({ mobile: '13800138000', notifyPrefs: { order: ['sms'], disabled: [] } });
     // SMS is not switched on in this township and the user has no e-mail: the page says nothing reaches them today.
     await page.getByTestId('reach-warning').filter({ hasText: '今天没有任何渠道能通知到您' }).waitFor();
@@ -453,7 +589,9 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     for (const name of ['工作群机器人', '短信', '邮件']) await optOut.getByLabel(name).check();
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByRole('alert').filter({ hasText: '至少保留一种通知方式' }).waitFor();
-    expect((await stack.db.user.findUniqueOrThrow({ where: { username: t.usernames.staff }, select: { notifyPrefs: true } })).notifyPrefs).toEqual({ order: ['sms'], disabled: [] });
+    expect(
+      (await stack.db.user.findUniqueOrThrow({ where: { username: t.usernames.staff }, select: { notifyPrefs: true } })).notifyPrefs,
+    ).toEqual({ order: ['sms'], disabled: [] });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
   });
 

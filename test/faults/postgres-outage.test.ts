@@ -38,7 +38,8 @@ describe('PostgreSQL stops for a while', () => {
   let running: Promise<void>;
   let t: Township;
   const taskQueue = uniqueTaskQueue('fault-pg');
-  const start = async () => (postgres = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), port, database: 'duban_fault', password }));
+  const start = async () =>
+    (postgres = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), port, database: 'duban_fault', password }));
 
   beforeAll(async () => {
     port = await freePort();
@@ -46,7 +47,15 @@ describe('PostgreSQL stops for a while', () => {
     await migrateDatabase(postgres.url);
     stack = await connectTestStack();
     db = createDatabase(postgres.url);
-    app = await buildApp(await composeApp({ db, temporal: stack.client, namespace: stack.namespace, taskQueue, evidenceStorage: createLocalStorage(path.join(scratch, 'evidence')) }));
+    app = await buildApp(
+      await composeApp({
+        db,
+        temporal: stack.client,
+        namespace: stack.namespace,
+        taskQueue,
+        evidenceStorage: createLocalStorage(path.join(scratch, 'evidence')),
+      }),
+    );
     worker = await createTestWorker(stack, taskQueue, createActivities(await testActivityDeps({ db, client: stack.client, taskQueue })));
     running = worker.run();
     t = await seedTownship(db);
@@ -65,8 +74,10 @@ describe('PostgreSQL stops for a while', () => {
     const staff = await login(app, t.users.staffA.username);
     const zhengfa = await login(app, t.users.zhengfa.username);
     const uploaded = await staff.request({
-      method: 'POST', url: `/api/evidence?communityId=${t.communityA}`,
-      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, payload: multipartBody('巡查.jpg', await photo(11)),
+      method: 'POST',
+      url: `/api/evidence?communityId=${t.communityA}`,
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      payload: multipartBody('巡查.jpg', await photo(11)),
     });
     expect(uploaded.statusCode, uploaded.body).toBe(201);
     const evidenceId = uploaded.json().id as string;
@@ -74,7 +85,9 @@ describe('PostgreSQL stops for a while', () => {
 
     const rules = (await monthlyRulesWithDeduction()).slice(0, 3);
     const tasks = [];
-    for (const communityId of [t.communityA, t.communityB]) for (const ruleId of rules) tasks.push(await openTaskNow({ db, client: stack.client, taskQueue, communityId, ruleId, dueInMs: 6_000 }));
+    for (const communityId of [t.communityA, t.communityB])
+      for (const ruleId of rules)
+        tasks.push(await openTaskNow({ db, client: stack.client, taskQueue, communityId, ruleId, dueInMs: 6_000 }));
     const keys = tasks.map((task) => task.spec.key);
 
     await postgres.stop();
@@ -82,7 +95,11 @@ describe('PostgreSQL stops for a while', () => {
     const answers: number[] = [];
     let sample;
     while (Date.now() - stoppedAt < OUTAGE_MS) {
-      for (const res of [await zhengfa.get('/api/scoreboard?year=2026&month=11'), await staff.get('/api/tasks?scope=mine'), await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'whatever-it-is' } })]) {
+      for (const res of [
+        await zhengfa.get('/api/scoreboard?year=2026&month=11'),
+        await staff.get('/api/tasks?scope=mine'),
+        await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'whatever-it-is' } }),
+      ]) {
         answers.push(res.statusCode);
         sample ??= res.json();
       }
@@ -95,7 +112,9 @@ describe('PostgreSQL stops for a while', () => {
       await new Promise((r) => setTimeout(r, 500));
     }
     const rows = await db.deduction.findMany({ where: { businessKey: { in: keys } } });
-    console.log(`PostgreSQL down ${back - stoppedAt} ms: ${answers.length} requests answered ${[...new Set(answers)].join('/')}; ${rows.length} of ${keys.length} deductions ${Date.now() - back} ms after it came back`);
+    console.log(
+      `PostgreSQL down ${back - stoppedAt} ms: ${answers.length} requests answered ${[...new Set(answers)].join('/')}; ${rows.length} of ${keys.length} deductions ${Date.now() - back} ms after it came back`,
+    );
     expect(new Set(answers)).toEqual(new Set([503]));
     expect(sample).toMatchObject({ error: 'database_unavailable' });
     expect((sample as unknown as { message: string }).message).toMatch(/数据库暂时无法连接/);

@@ -28,7 +28,11 @@ describe('evidence storage failing during an upload', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'duban-fault-storage-'));
     api = await startApi({ taskQueue, evidenceStorage: createLocalStorage(root) });
-    worker = await createTestWorker(api.stack, taskQueue, createActivities(await testActivityDeps({ db: api.db, client: api.stack.client, taskQueue })));
+    worker = await createTestWorker(
+      api.stack,
+      taskQueue,
+      createActivities(await testActivityDeps({ db: api.db, client: api.stack.client, taskQueue })),
+    );
     running = worker.run();
     t = await seedTownship(api.db);
     staff = await login(api.app, t.users.staffA.username);
@@ -40,14 +44,28 @@ describe('evidence storage failing during an upload', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  const upload = async (seed: number) => staff.request({
-    method: 'POST', url: `/api/evidence?communityId=${t.communityA}`,
-    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, payload: multipartBody('巡查.jpg', await photo(seed)),
-  });
-  const files = async () => (await readdir(root, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name)).sort();
+  const upload = async (seed: number) =>
+    staff.request({
+      method: 'POST',
+      url: `/api/evidence?communityId=${t.communityA}`,
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      payload: multipartBody('巡查.jpg', await photo(seed)),
+    });
+  const files = async () =>
+    (await readdir(root, { recursive: true, withFileTypes: true }))
+      .filter((d) => d.isFile())
+      .map((d) => join(d.parentPath, d.name))
+      .sort();
 
   it('answers 503 in Chinese, leaves no file, no row and the task as it was; works again once storage does', async () => {
-    const { id } = await openTaskNow({ db: api.db, client: api.stack.client, taskQueue, communityId: t.communityA, ruleId: 'fraud.publicity', dueInMs: 3_600_000 });
+    const { id } = await openTaskNow({
+      db: api.db,
+      client: api.stack.client,
+      taskQueue,
+      communityId: t.communityA,
+      ruleId: 'fraud.publicity',
+      dueInMs: 3_600_000,
+    });
     const taskBefore = await api.db.obligation.findUniqueOrThrow({ where: { id }, include: { submissions: true } });
 
     // The object's folder is a file: publishing the finished upload fails.

@@ -42,7 +42,13 @@ describe('the Temporal server stops and restarts mid-run', () => {
     db = createDatabase(inject('databaseUrl'));
     client = await connectTemporalClient(server.address, 'default');
     connection = await connectWorkerConnection(server.address);
-    worker = await createDubanWorker({ connection, namespace: 'default', taskQueue, activities: createActivities(await testActivityDeps({ db, client, taskQueue })), workflowBundle: { codePath: inject('workflowBundlePath') } });
+    worker = await createDubanWorker({
+      connection,
+      namespace: 'default',
+      taskQueue,
+      activities: createActivities(await testActivityDeps({ db, client, taskQueue })),
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    });
     running = worker.run();
   });
   afterAll(async () => {
@@ -61,7 +67,8 @@ describe('the Temporal server stops and restarts mid-run', () => {
     const rules = (await monthlyRulesWithDeduction()).slice(0, 4);
     // Due in 12 s: the server is down across (most of) the deadlines.
     const tasks = [];
-    for (const communityId of communities) for (const ruleId of rules) tasks.push(await openTaskNow({ db, client, taskQueue, communityId, ruleId, dueInMs: 12_000 }));
+    for (const communityId of communities)
+      for (const ruleId of rules) tasks.push(await openTaskNow({ db, client, taskQueue, communityId, ruleId, dueInMs: 12_000 }));
     const keys = tasks.map((task) => task.spec.key);
     const stoppedAt = Date.now();
     await server.stop();
@@ -70,11 +77,16 @@ describe('the Temporal server stops and restarts mid-run', () => {
     await start();
     const downMs = Date.now() - stoppedAt;
     const deadline = Date.now() + 120_000;
-    while ((await db.obligation.count({ where: { businessKey: { in: keys }, status: 'OVERDUE' } })) < keys.length && Date.now() < deadline) {
+    while (
+      (await db.obligation.count({ where: { businessKey: { in: keys }, status: 'OVERDUE' } })) < keys.length &&
+      Date.now() < deadline
+    ) {
       await new Promise((r) => setTimeout(r, 500));
     }
     const rows = await db.deduction.findMany({ where: { businessKey: { in: keys } } });
-    console.log(`Temporal down ${downMs} ms across ${keys.length} deadlines; deductions during the outage: ${duringOutage}; after restart: ${rows.length} in ${Date.now() - deadline + 120_000} ms`);
+    console.log(
+      `Temporal down ${downMs} ms across ${keys.length} deadlines; deductions during the outage: ${duringOutage}; after restart: ${rows.length} in ${Date.now() - deadline + 120_000} ms`,
+    );
     expect(duringOutage).toBeLessThan(keys.length);
     expect(rows.map((r) => r.businessKey).sort()).toEqual([...keys].sort());
     expect(await db.obligation.count({ where: { businessKey: { in: keys }, status: 'OVERDUE' } })).toBe(keys.length);

@@ -30,21 +30,55 @@ describe('escalation messages batched per recipient per window', () => {
     const server = await startSmtpProviderServer({ user: SMTP_USER, pass: SMTP_PASS });
     const taskQueue = uniqueTaskQueue('esc-batch');
     const deps = await testActivityDeps({
-      db: stack.db, client: stack.client, taskQueue,
+      db: stack.db,
+      client: stack.client,
+      taskQueue,
       // Quiet hours off: fraud.investigation escalates under the standard (not urgent) policy, which waits for 07:00 in Shanghai.
-      notify: { quietHours: { start: '22:00', end: '07:00', enabled: false }, smtp: { host: '127.0.0.1', port: server.port, secure: false, user: SMTP_USER, pass: SMTP_PASS, from: '督办系统 <duban@duban.test>', timeoutMs: 3000 } },
+      notify: {
+        quietHours: { start: '22:00', end: '07:00', enabled: false },
+        smtp: {
+          host: '127.0.0.1',
+          port: server.port,
+          secure: false,
+          user: SMTP_USER,
+          pass: SMTP_PASS,
+          from: '督办系统 <duban@duban.test>',
+          timeoutMs: 3000,
+        },
+      },
     });
     // A 6-second window keeps the test short (configured in whole minutes: NOTIFY escalationBatchMinutes).
-    const activities: Activities = { ...createActivities(deps), ...createNotificationActivities({ ...deps, ...deps.notify, escalationBatchMinutes: 0.1 }) };
+    const activities: Activities = {
+      ...createActivities(deps),
+      ...createNotificationActivities({ ...deps, ...deps.notify, escalationBatchMinutes: 0.1 }),
+    };
     const worker = await createTestWorker(stack, taskQueue, activities);
     try {
       await worker.runUntil(async () => {
         const keys: string[] = [];
-        for (let i = 0; i < 7; i++) keys.push((await openTaskNow({ db: stack.db, client: stack.client, taskQueue, communityId: t.community.id, ruleId: 'fraud.investigation', dueInMs: 7 * DAY })).spec.key);
+        for (let i = 0; i < 7; i++)
+          keys.push(
+            (
+              await openTaskNow({
+                db: stack.db,
+                client: stack.client,
+                taskQueue,
+                communityId: t.community.id,
+                ruleId: 'fraud.investigation',
+                dueInMs: 7 * DAY,
+              })
+            ).spec.key,
+          );
         const at = new Date().toISOString();
-        await Promise.all(keys.map((obligationKey) => stack.client.workflow.execute('notificationWorkflow', {
-          taskQueue, workflowId: `test/esc-batch/${randomUUID()}`, args: [{ obligationKey, event: 'escalation', sequence: '1', level: 1, role: 'secretary', at }],
-        })));
+        await Promise.all(
+          keys.map((obligationKey) =>
+            stack.client.workflow.execute('notificationWorkflow', {
+              taskQueue,
+              workflowId: `test/esc-batch/${randomUUID()}`,
+              args: [{ obligationKey, event: 'escalation', sequence: '1', level: 1, role: 'secretary', at }],
+            }),
+          ),
+        );
 
         expect(server.mails).toHaveLength(1);
         const mail = server.mails[0]!;

@@ -29,11 +29,28 @@ beforeAll(async () => {
 afterAll(async () => stack?.close());
 
 /** A worker whose notification activities send email to `port`, with an optional fault hook. */
-async function workerFor(port: number, taskQueue: string, testFaults?: Parameters<typeof createNotificationActivities>[0]['testFaults']): Promise<Worker> {
+async function workerFor(
+  port: number,
+  taskQueue: string,
+  testFaults?: Parameters<typeof createNotificationActivities>[0]['testFaults'],
+): Promise<Worker> {
   const deps = await testActivityDeps({
-    db: stack.db, client: stack.client, taskQueue,
+    db: stack.db,
+    client: stack.client,
+    taskQueue,
     // Quiet hours off: the test must not wait for 07:00 in Shanghai.
-    notify: { smtp: { host: '127.0.0.1', port, secure: false, user: SMTP_USER, pass: SMTP_PASS, from: '督办系统 <duban@duban.test>', timeoutMs: 3000 }, quietHours: { start: '22:00', end: '07:00', enabled: false } },
+    notify: {
+      smtp: {
+        host: '127.0.0.1',
+        port,
+        secure: false,
+        user: SMTP_USER,
+        pass: SMTP_PASS,
+        from: '督办系统 <duban@duban.test>',
+        timeoutMs: 3000,
+      },
+      quietHours: { start: '22:00', end: '07:00', enabled: false },
+    },
   });
   const activities: Activities = { ...createActivities(deps), ...createNotificationActivities({ ...deps, ...deps.notify, testFaults }) };
   return createTestWorker(stack, taskQueue, activities);
@@ -41,12 +58,24 @@ async function workerFor(port: number, taskQueue: string, testFaults?: Parameter
 
 /** A task assigned to the community secretary, whose only configured route here is email. */
 async function secretaryTask(taskQueue: string): Promise<string> {
-  const { spec } = await openTaskNow({ db: stack.db, client: stack.client, taskQueue, communityId: t.community.id, ruleId: 'fraud.investigation', dueInMs: 7 * DAY });
+  const { spec } = await openTaskNow({
+    db: stack.db,
+    client: stack.client,
+    taskQueue,
+    communityId: t.community.id,
+    ruleId: 'fraud.investigation',
+    dueInMs: 7 * DAY,
+  });
   await stack.db.obligation.update({ where: { businessKey: spec.key }, data: { assigneeId: t.users.secretary } });
   return spec.key;
 }
 
-const request = (obligationKey: string, sequence: string): NotificationRequest => ({ obligationKey, event: 'reminder', sequence, at: new Date().toISOString() });
+const request = (obligationKey: string, sequence: string): NotificationRequest => ({
+  obligationKey,
+  event: 'reminder',
+  sequence,
+  at: new Date().toISOString(),
+});
 const keyOf = (mail: ParsedMail) => String(mail.headers.get('x-duban-key'));
 
 describe('exactly-once delivery through Temporal, the PostgreSQL outbox and a real SMTP server', () => {
@@ -73,14 +102,23 @@ describe('exactly-once delivery through Temporal, the PostgreSQL outbox and a re
         expect(keyOf(mail)).toBe(faults[0]);
         expect(mail.subject).toBe('【督办提醒】清水社区·每月电信诈骗线索摸排、可疑人口问询和伪基站巡查记录（本期）');
         const row = await stack.db.notification.findUniqueOrThrow({ where: { businessKey: faults[0]! } });
-        expect(row).toMatchObject({ status: 'SENT', channel: 'email', recipient: 'secretary@duban.test', userId: t.users.secretary, attempts: 1, lastError: null });
+        expect(row).toMatchObject({
+          status: 'SENT',
+          channel: 'email',
+          recipient: 'secretary@duban.test',
+          userId: t.users.secretary,
+          attempts: 1,
+          lastError: null,
+        });
         expect(row.subject).toBe(mail.subject);
         expect((row.providerResponse as { messageId: string }).messageId).toBe(mail.messageId);
         expect(row.sentAt).toBeInstanceOf(Date);
 
         // Temporal did retry the activity: attempt 1 failed with the injected fault, attempt 2 completed.
         const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
-        const started = (history.events ?? []).filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!);
+        const started = (history.events ?? [])
+          .filter((e) => e.activityTaskStartedEventAttributes)
+          .map((e) => e.activityTaskStartedEventAttributes!);
         expect(started.at(-1)?.attempt).toBe(2);
         expect(started.at(-1)?.lastFailure?.message).toContain('TEST FAULT');
       });
@@ -101,7 +139,15 @@ describe('exactly-once delivery through Temporal, the PostgreSQL outbox and a re
       await worker.runUntil(async () => {
         const key = await secretaryTask(taskQueue);
         const sequences = ['outage-1', 'outage-2', 'outage-3'];
-        const handles = await Promise.all(sequences.map((s) => stack.client.workflow.start('notificationWorkflow', { taskQueue, workflowId: `test/ntf/${randomUUID()}`, args: [request(key, s)] })));
+        const handles = await Promise.all(
+          sequences.map((s) =>
+            stack.client.workflow.start('notificationWorkflow', {
+              taskQueue,
+              workflowId: `test/ntf/${randomUUID()}`,
+              args: [request(key, s)],
+            }),
+          ),
+        );
 
         // Each send has failed at least twice (two activity attempts, 5 s apart) before the server returns.
         const where = { userId: t.users.secretary, event: 'reminder', channel: 'email', businessKey: { contains: 'outage-' } };

@@ -21,7 +21,14 @@ import { createTestTownship, type TestTownship } from '../support/fixtures';
 import { openTaskNow } from '../support/open-task';
 
 const ALIYUN = { accessKeyId: 'LTAI5tInDoubtTest', accessKeySecret: 'aliyun-in-doubt-secret-0123' };
-const TEMPLATES = { reminder: 'SMS_1', 'due-today': 'SMS_2', overdue: 'SMS_3', escalation: 'SMS_4', 'evidence-rejected': 'SMS_5', digest: 'SMS_6' };
+const TEMPLATES = {
+  reminder: 'SMS_1',
+  'due-today': 'SMS_2',
+  overdue: 'SMS_3',
+  escalation: 'SMS_4',
+  'evidence-rejected': 'SMS_5',
+  digest: 'SMS_6',
+};
 const SMTP = { user: 'duban', pass: 'smtp-in-doubt-secret' };
 const DAY = 86_400_000;
 const QUIET_OFF = { start: '22:00', end: '07:00', enabled: false };
@@ -35,10 +42,21 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
-const aliyunConfig = (url: string, timeoutMs: number) => ({ ...ALIYUN, signName: '督办', endpoint: `${url}/`, regionId: 'cn-hangzhou', templates: TEMPLATES, timeoutMs });
+const aliyunConfig = (url: string, timeoutMs: number) => ({
+  ...ALIYUN,
+  signName: '督办',
+  endpoint: `${url}/`,
+  regionId: 'cn-hangzhou',
+  templates: TEMPLATES,
+  timeoutMs,
+});
 const smsConfig = (url: string, timeoutMs: number): NotifyConfig['sms'] => ({ provider: 'aliyun', aliyun: aliyunConfig(url, timeoutMs) });
 
-async function workerWith(taskQueue: string, notify: Partial<NotifyConfig>, extra: Partial<Parameters<typeof createNotificationActivities>[0]> = {}): Promise<Worker> {
+async function workerWith(
+  taskQueue: string,
+  notify: Partial<NotifyConfig>,
+  extra: Partial<Parameters<typeof createNotificationActivities>[0]> = {},
+): Promise<Worker> {
   const deps = await testActivityDeps({ db: stack.db, client: stack.client, taskQueue, notify: { quietHours: QUIET_OFF, ...notify } });
   const activities: Activities = { ...createActivities(deps), ...createNotificationActivities({ ...deps, ...deps.notify, ...extra }) };
   return createTestWorker(stack, taskQueue, activities);
@@ -46,12 +64,24 @@ async function workerWith(taskQueue: string, notify: Partial<NotifyConfig>, extr
 
 /** A task assigned to the community secretary: routine route robot → SMS → email; no robot here, so SMS first. */
 async function secretaryTask(taskQueue: string): Promise<string> {
-  const { spec } = await openTaskNow({ db: stack.db, client: stack.client, taskQueue, communityId: t.community.id, ruleId: 'fraud.investigation', dueInMs: 7 * DAY });
+  const { spec } = await openTaskNow({
+    db: stack.db,
+    client: stack.client,
+    taskQueue,
+    communityId: t.community.id,
+    ruleId: 'fraud.investigation',
+    dueInMs: 7 * DAY,
+  });
   await stack.db.obligation.update({ where: { businessKey: spec.key }, data: { assigneeId: t.users.secretary } });
   return spec.key;
 }
 
-const reminder = (obligationKey: string, sequence: string) => ({ obligationKey, event: 'reminder' as const, sequence, at: new Date().toISOString() });
+const reminder = (obligationKey: string, sequence: string) => ({
+  obligationKey,
+  event: 'reminder' as const,
+  sequence,
+  at: new Date().toISOString(),
+});
 
 describe('a provider that accepts and then never answers', () => {
   it('SMS: the retry asks Aliyun (QuerySendDetails by the row id), finds it delivered: one message, the row SENT with its receipt', async () => {
@@ -62,11 +92,17 @@ describe('a provider that accepts and then never answers', () => {
     try {
       await worker.runUntil(async () => {
         const key = await secretaryTask(taskQueue);
-        await stack.client.workflow.execute('notificationWorkflow', { taskQueue, workflowId: `test/indoubt/${randomUUID()}`, args: [reminder(key, 'sms-stall')] });
+        await stack.client.workflow.execute('notificationWorkflow', {
+          taskQueue,
+          workflowId: `test/indoubt/${randomUUID()}`,
+          args: [reminder(key, 'sms-stall')],
+        });
       });
       expect(server.accepted).toHaveLength(1);
       expect(server.queries.length).toBeGreaterThanOrEqual(1);
-      const row = await stack.db.notification.findFirstOrThrow({ where: { userId: t.users.secretary, channel: 'sms', businessKey: { contains: 'sms-stall' } } });
+      const row = await stack.db.notification.findFirstOrThrow({
+        where: { userId: t.users.secretary, channel: 'sms', businessKey: { contains: 'sms-stall' } },
+      });
       expect(row).toMatchObject({ status: 'SENT', attempts: 1, lastError: null });
       // The provider id is the row's own id, not the business key.
       expect(server.accepted[0]!.outId).toBe(row.id);
@@ -80,14 +116,22 @@ describe('a provider that accepts and then never answers', () => {
   it('mail: the row is IN_DOUBT with the Message-ID sent, and the mail is not sent again (documented policy)', async () => {
     const smtp = await startSmtpProviderServer({ ...SMTP, stall: { count: 1, ms: 8000 } });
     const taskQueue = uniqueTaskQueue('indoubt-mail');
-    const worker = await workerWith(taskQueue, { smtp: { host: '127.0.0.1', port: smtp.port, secure: false, ...SMTP, from: '督办系统 <duban@duban.test>', timeoutMs: 1500 } });
+    const worker = await workerWith(taskQueue, {
+      smtp: { host: '127.0.0.1', port: smtp.port, secure: false, ...SMTP, from: '督办系统 <duban@duban.test>', timeoutMs: 1500 },
+    });
     try {
       await worker.runUntil(async () => {
         const key = await secretaryTask(taskQueue);
         // The secretary has a mobile, but SMS is not configured here: email is the route.
-        await stack.client.workflow.execute('notificationWorkflow', { taskQueue, workflowId: `test/indoubt/${randomUUID()}`, args: [reminder(key, 'mail-stall')] });
+        await stack.client.workflow.execute('notificationWorkflow', {
+          taskQueue,
+          workflowId: `test/indoubt/${randomUUID()}`,
+          args: [reminder(key, 'mail-stall')],
+        });
       });
-      const row = await stack.db.notification.findFirstOrThrow({ where: { userId: t.users.secretary, channel: 'email', businessKey: { contains: 'mail-stall' } } });
+      const row = await stack.db.notification.findFirstOrThrow({
+        where: { userId: t.users.secretary, channel: 'email', businessKey: { contains: 'mail-stall' } },
+      });
       expect(row.status).toBe('IN_DOUBT');
       expect(row.lastError).toContain('发送结果不明');
       expect(smtp.mails).toHaveLength(1);
@@ -105,17 +149,31 @@ describe('fallback within a bound', () => {
     const smtp = await startSmtpProviderServer(SMTP);
     const taskQueue = uniqueTaskQueue('indoubt-fallback');
     const boundMs = 8000;
-    const worker = await workerWith(taskQueue, {
-      sms: smsConfig(server.url, 3000),
-      smtp: { host: '127.0.0.1', port: smtp.port, secure: false, ...SMTP, from: '督办系统 <duban@duban.test>', timeoutMs: 3000 },
-    }, { escalationFallbackMinutes: boundMs / 60_000, escalationBatchMinutes: 0.02 });
+    const worker = await workerWith(
+      taskQueue,
+      {
+        sms: smsConfig(server.url, 3000),
+        smtp: { host: '127.0.0.1', port: smtp.port, secure: false, ...SMTP, from: '督办系统 <duban@duban.test>', timeoutMs: 3000 },
+      },
+      { escalationFallbackMinutes: boundMs / 60_000, escalationBatchMinutes: 0.02 },
+    );
     try {
       let firstSms = 0;
       await worker.runUntil(async () => {
-        const { spec } = await openTaskNow({ db: stack.db, client: stack.client, taskQueue, communityId: t.community.id, ruleId: 'fraud.investigation', dueInMs: 7 * DAY });
+        const { spec } = await openTaskNow({
+          db: stack.db,
+          client: stack.client,
+          taskQueue,
+          communityId: t.community.id,
+          ruleId: 'fraud.investigation',
+          dueInMs: 7 * DAY,
+        });
         const handle = await stack.client.workflow.start('notificationWorkflow', {
-          taskQueue, workflowId: `test/indoubt/${randomUUID()}`,
-          args: [{ obligationKey: spec.key, event: 'escalation', sequence: '1', level: 1, role: 'secretary', at: new Date().toISOString() }],
+          taskQueue,
+          workflowId: `test/indoubt/${randomUUID()}`,
+          args: [
+            { obligationKey: spec.key, event: 'escalation', sequence: '1', level: 1, role: 'secretary', at: new Date().toISOString() },
+          ],
         });
         await until(() => server.requests.length > 0, 30_000);
         firstSms = Date.now();
@@ -127,7 +185,10 @@ describe('fallback within a bound', () => {
       expect(server.requests.length).toBeGreaterThan(2);
       expect(server.accepted).toHaveLength(0);
       expect(elapsed).toBeLessThan(boundMs + 6000);
-      const sms = await stack.db.notification.findFirstOrThrow({ where: { userId: t.users.secretary, channel: 'sms', event: 'digest' }, orderBy: { createdAt: 'desc' } });
+      const sms = await stack.db.notification.findFirstOrThrow({
+        where: { userId: t.users.secretary, channel: 'sms', event: 'digest' },
+        orderBy: { createdAt: 'desc' },
+      });
       expect(sms.status).toBe('GIVEN_UP');
       expect(sms.lastError).toContain('改用下一渠道');
     } finally {
@@ -144,16 +205,29 @@ describe('a worker killed mid-send', () => {
     const taskQueue = uniqueTaskQueue('indoubt-kill');
     const notify = { quietHours: QUIET_OFF, sms: smsConfig(server.url, 100_000) };
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'test/support/worker-process.ts')], {
-      env: { ...process.env, DATABASE_URL: inject('databaseUrl'), TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: taskQueue, WORKFLOW_BUNDLE: inject('workflowBundlePath'), NOTIFY: JSON.stringify(notify) },
+      env: {
+        ...process.env,
+        DATABASE_URL: inject('databaseUrl'),
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TASK_QUEUE: taskQueue,
+        WORKFLOW_BUNDLE: inject('workflowBundlePath'),
+        NOTIFY: JSON.stringify(notify),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {
       await new Promise<void>((resolve, reject) => {
-        child.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('worker ready')) resolve(); });
+        child.stdout!.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('worker ready')) resolve();
+        });
         child.once('exit', (code) => reject(new Error(`worker process exited early (${code})`)));
       });
       const key = await secretaryTask(taskQueue);
-      const handle = await stack.client.workflow.start('notificationWorkflow', { taskQueue, workflowId: `test/indoubt/${randomUUID()}`, args: [reminder(key, 'killed')] });
+      const handle = await stack.client.workflow.start('notificationWorkflow', {
+        taskQueue,
+        workflowId: `test/indoubt/${randomUUID()}`,
+        args: [reminder(key, 'killed')],
+      });
       await until(() => server.accepted.length === 1, 60_000);
       child.kill('SIGKILL');
       // Killed between the provider's acceptance and the row update: the row says "sending".
@@ -182,14 +256,31 @@ describe('a worker killed mid-send', () => {
     const tag = randomUUID().slice(0, 8);
     // As a killed worker leaves them (written directly: their workflows no longer exist):
     // one SMS the provider accepted, one it never got, one mail.
-    const row = (name: string, channelId: string, recipient: string, body: string) => stack.db.notification.create({
-      data: { businessKey: `ntf:v1:reminder:${tag}-${name}:${t.users.secretary}:${channelId}`, channel: channelId, event: 'reminder', userId: t.users.secretary, recipient, body, status: 'QUEUED', attempts: 1, createdAt: old },
-    });
-    const params = JSON.stringify([['community', '清水社区'], ['task', '摸排']]);
+    const row = (name: string, channelId: string, recipient: string, body: string) =>
+      stack.db.notification.create({
+        data: {
+          businessKey: `ntf:v1:reminder:${tag}-${name}:${t.users.secretary}:${channelId}`,
+          channel: channelId,
+          event: 'reminder',
+          userId: t.users.secretary,
+          recipient,
+          body,
+          status: 'QUEUED',
+          attempts: 1,
+          createdAt: old,
+        },
+      });
+    const params = JSON.stringify([
+      ['community', '清水社区'],
+      ['task', '摸排'],
+    ]);
     const accepted = await row('accepted', 'sms', '13800000000', params);
     const lost = await row('lost', 'sms', '13800000000', params);
     const mail = await row('mail', 'email', 'secretary@duban.test', '正文');
-    await channel.send({ medium: 'sms', event: 'reminder', phoneNumbers: ['13800000000'], params: JSON.parse(params) as Array<[string, string]> }, { key: accepted.businessKey, ref: accepted.id });
+    await channel.send(
+      { medium: 'sms', event: 'reminder', phoneNumbers: ['13800000000'], params: JSON.parse(params) as Array<[string, string]> },
+      { key: accepted.businessKey, ref: accepted.id },
+    );
     const scheduleId = `test-reconcile-${tag}`;
     try {
       await worker.runUntil(async () => {
@@ -197,7 +288,8 @@ describe('a worker killed mid-send', () => {
         const handle = stack.client.schedule.getHandle(scheduleId);
         // The first run marks them in doubt and confirms the accepted one; the lost one is resent by
         // a later run, once its grace period has passed. (A run still going when triggered is skipped.)
-        const settled = async () => (await stack.db.notification.count({ where: { id: { in: [accepted.id, lost.id] }, status: 'SENT' } })) === 2;
+        const settled = async () =>
+          (await stack.db.notification.count({ where: { id: { in: [accepted.id, lost.id] }, status: 'SENT' } })) === 2;
         for (let i = 0; i < 20 && !(await settled()); i++) {
           await handle.trigger();
           await new Promise((r) => setTimeout(r, 1500));
@@ -210,7 +302,10 @@ describe('a worker killed mid-send', () => {
       // No provider can be asked about a mail: it stays in doubt, visible in the delivery log.
       expect(await stack.db.notification.findUniqueOrThrow({ where: { id: mail.id } })).toMatchObject({ status: 'IN_DOUBT' });
     } finally {
-      await stack.client.schedule.getHandle(scheduleId).delete().catch(() => undefined);
+      await stack.client.schedule
+        .getHandle(scheduleId)
+        .delete()
+        .catch(() => undefined);
       await server.close();
     }
   }, 120_000);

@@ -46,7 +46,11 @@ describe('local mail capture (npm start without SMTP)', () => {
     expect(files.filter((f) => f.endsWith('.tmp'))).toHaveLength(0);
 
     const [summary] = await listCapturedMail(capture.dir);
-    expect(summary).toMatchObject({ to: 'wxh@example.cn', subject: '【督办提醒】龙泉社区·防电信诈骗宣传（2022年3月）', key: 'ntf:v1:reminder:capture-1' });
+    expect(summary).toMatchObject({
+      to: 'wxh@example.cn',
+      subject: '【督办提醒】龙泉社区·防电信诈骗宣传（2022年3月）',
+      key: 'ntf:v1:reminder:capture-1',
+    });
     expect(summary!.from).toContain('duban@localhost');
     const full = await readCapturedMail(capture.dir, summary!.id);
     expect(full?.text).toContain('将于2022年3月31日 24:00截止');
@@ -58,7 +62,9 @@ describe('local mail capture (npm start without SMTP)', () => {
     const env = { ...process.env, DUBAN_DATA_DIR: scratch };
     const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
     const list = await run(tsx, ['scripts/mail.ts'], { cwd: projectRoot, env });
-    expect(list.stdout).toMatch(/ {3}1 {2}\d{4}-\d{2}-\d{2} \d{2}:\d{2} {2}wxh@example\.cn {2}【督办提醒】龙泉社区·防电信诈骗宣传（2022年3月）/);
+    expect(list.stdout).toMatch(
+      / {3}1 {2}\d{4}-\d{2}-\d{2} \d{2}:\d{2} {2}wxh@example\.cn {2}【督办提醒】龙泉社区·防电信诈骗宣传（2022年3月）/,
+    );
     const one = await run(tsx, ['scripts/mail.ts', '1'], { cwd: projectRoot, env });
     expect(one.stdout).toContain('Subject:  【督办提醒】龙泉社区·防电信诈骗宣传（2022年3月）');
     expect(one.stdout).toContain('将于2022年3月31日 24:00截止');
@@ -78,14 +84,42 @@ describe('notification settings API', () => {
   let api: TestApi;
   let t: Township;
   beforeAll(async () => {
-    const notify: NotifyConfig = withMailCapture(notifyConfigSchema.parse({
-      sms: { provider: 'aliyun', aliyun: { accessKeyId: 'LTAI-id', accessKeySecret: SECRETS.smsKey, signName: '督办', templates: { reminder: 'SMS_1', 'due-today': 'SMS_2', overdue: 'SMS_3', escalation: 'SMS_4', 'evidence-rejected': 'SMS_5', digest: 'SMS_6' } } },
-      robots: [
-        { communityId: 'c-ding', kind: 'dingtalk', webhookUrl: 'https://oapi.dingtalk.com/robot/send?access_token=ding-token-3321', secret: SECRETS.dingSecret },
-        { communityId: 'c-wecom', kind: 'wecom', webhookUrl: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${SECRETS.wecomKey}` },
-        { communityId: 'c-feishu', kind: 'feishu', webhookUrl: `https://open.feishu.cn/open-apis/bot/v2/hook/${SECRETS.feishuToken}`, secret: 'feishu-sign-secret' },
-      ],
-    }), capture);
+    const notify: NotifyConfig = withMailCapture(
+      notifyConfigSchema.parse({
+        sms: {
+          provider: 'aliyun',
+          aliyun: {
+            accessKeyId: 'LTAI-id',
+            accessKeySecret: SECRETS.smsKey,
+            signName: '督办',
+            templates: {
+              reminder: 'SMS_1',
+              'due-today': 'SMS_2',
+              overdue: 'SMS_3',
+              escalation: 'SMS_4',
+              'evidence-rejected': 'SMS_5',
+              digest: 'SMS_6',
+            },
+          },
+        },
+        robots: [
+          {
+            communityId: 'c-ding',
+            kind: 'dingtalk',
+            webhookUrl: 'https://oapi.dingtalk.com/robot/send?access_token=ding-token-3321',
+            secret: SECRETS.dingSecret,
+          },
+          { communityId: 'c-wecom', kind: 'wecom', webhookUrl: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${SECRETS.wecomKey}` },
+          {
+            communityId: 'c-feishu',
+            kind: 'feishu',
+            webhookUrl: `https://open.feishu.cn/open-apis/bot/v2/hook/${SECRETS.feishuToken}`,
+            secret: 'feishu-sign-secret',
+          },
+        ],
+      }),
+      capture,
+    );
     api = await startApi({ notify });
     t = await seedTownship(api.db);
   });
@@ -118,9 +152,25 @@ describe('notification settings API', () => {
     expect(res.json().channels).toEqual([
       expect.objectContaining({ channel: 'email', configured: true, provider: 'mail-capture' }),
       expect.objectContaining({ channel: 'sms', configured: true, provider: 'aliyun' }),
-      expect.objectContaining({ channel: 'robot', configured: true, robots: [{ communityId: 'c-ding', kind: 'dingtalk' }, { communityId: 'c-wecom', kind: 'wecom' }, { communityId: 'c-feishu', kind: 'feishu' }] }),
+      expect.objectContaining({
+        channel: 'robot',
+        configured: true,
+        robots: [
+          { communityId: 'c-ding', kind: 'dingtalk' },
+          { communityId: 'c-wecom', kind: 'wecom' },
+          { communityId: 'c-feishu', kind: 'feishu' },
+        ],
+      }),
     ]);
-    for (const secret of [...Object.values(SECRETS), 'LTAI-id', 'ding-token-3321', 'feishu-sign-secret', 'access_token', 'webhook', capture.dir]) {
+    for (const secret of [
+      ...Object.values(SECRETS),
+      'LTAI-id',
+      'ding-token-3321',
+      'feishu-sign-secret',
+      'access_token',
+      'webhook',
+      capture.dir,
+    ]) {
       expect(res.body).not.toContain(secret);
     }
     for (const username of [t.users.staffA.username, t.users.secretaryA.username]) {

@@ -26,17 +26,35 @@ describe('robot rate gate', () => {
     const server = await startWecomProviderServer([KEY], { perMinute: 20 });
     const taskQueue = uniqueTaskQueue('robot-rate');
     const deps = await testActivityDeps({
-      db: stack.db, client: stack.client, taskQueue,
-      notify: { quietHours: { start: '22:00', end: '07:00', enabled: false }, robots: [{ communityId: t.community.id, kind: 'wecom', webhookUrl: `${server.url}/cgi-bin/webhook/send?key=${KEY}` }] },
+      db: stack.db,
+      client: stack.client,
+      taskQueue,
+      notify: {
+        quietHours: { start: '22:00', end: '07:00', enabled: false },
+        robots: [{ communityId: t.community.id, kind: 'wecom', webhookUrl: `${server.url}/cgi-bin/webhook/send?key=${KEY}` }],
+      },
     });
     const worker = await createTestWorker(stack, taskQueue, createActivities(deps));
     try {
       await worker.runUntil(async () => {
-        const { spec } = await openTaskNow({ db: stack.db, client: stack.client, taskQueue, communityId: t.community.id, ruleId: 'fraud.investigation', dueInMs: 7 * 86_400_000 });
+        const { spec } = await openTaskNow({
+          db: stack.db,
+          client: stack.client,
+          taskQueue,
+          communityId: t.community.id,
+          ruleId: 'fraud.investigation',
+          dueInMs: 7 * 86_400_000,
+        });
         const at = new Date().toISOString();
-        await Promise.all(Array.from({ length: 25 }, (_, i) => stack.client.workflow.execute('notificationWorkflow', {
-          taskQueue, workflowId: `test/robot-rate/${randomUUID()}`, args: [{ obligationKey: spec.key, event: 'reminder', sequence: `r${i}`, at }],
-        })));
+        await Promise.all(
+          Array.from({ length: 25 }, (_, i) =>
+            stack.client.workflow.execute('notificationWorkflow', {
+              taskQueue,
+              workflowId: `test/robot-rate/${randomUUID()}`,
+              args: [{ obligationKey: spec.key, event: 'reminder', sequence: `r${i}`, at }],
+            }),
+          ),
+        );
       });
       expect(server.accepted).toHaveLength(25);
       expect(server.requests).toHaveLength(25); // nothing refused and retried

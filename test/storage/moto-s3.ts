@@ -17,18 +17,23 @@ const target = path.join(toolsDir, 'moto');
 
 export function ensureMoto(): string {
   if (existsSync(path.join(target, 'moto', 'server.py'))) return target;
-  const result = spawnSync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location',
-    '--target', target, ...MOTO_PACKAGES], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  const result = spawnSync(
+    'python3',
+    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location', '--target', target, ...MOTO_PACKAGES],
+    { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' },
+  );
   if (result.status !== 0) throw new Error(`could not install moto with pip: ${result.stderr?.trim().split('\n').pop() ?? ''}`);
   return target;
 }
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    }).on('error', reject);
+    const srv = createServer()
+      .listen(0, '127.0.0.1', () => {
+        const { port } = srv.address() as { port: number };
+        srv.close(() => resolve(port));
+      })
+      .on('error', reject);
   });
 }
 
@@ -36,7 +41,10 @@ async function freePort(): Promise<number> {
 export const MOTO_REGION = 'cn-north-1';
 export const S3_ARN = 'arn:aws-cn:s3:::';
 
-export interface Credentials { accessKeyId: string; secretAccessKey: string }
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
 
 export interface MotoS3 extends Credentials {
   endpoint: string;
@@ -66,7 +74,9 @@ export async function startMotoS3(extraUsers: Record<string, Statement[]> = {}):
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
-  child.stderr!.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-4000); });
+  child.stderr!.on('data', (d: Buffer) => {
+    log = (log + d.toString()).slice(-4000);
+  });
   const stop = async () => {
     if (child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -101,7 +111,12 @@ async function createUser(endpoint: string, region: string, name: string, statem
     return text;
   };
   await iam({ Action: 'CreateUser', UserName: name });
-  await iam({ Action: 'PutUserPolicy', UserName: name, PolicyName: 's3', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });
+  await iam({
+    Action: 'PutUserPolicy',
+    UserName: name,
+    PolicyName: 's3',
+    PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+  });
   const key = await iam({ Action: 'CreateAccessKey', UserName: name });
   const accessKeyId = /<AccessKeyId>([^<]+)</.exec(key)?.[1];
   const secretAccessKey = /<SecretAccessKey>([^<]+)</.exec(key)?.[1];
@@ -114,7 +129,10 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, log: () => str
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`moto exited with ${child.exitCode}: ${log()}`);
     // moto's own health route, outside the AWS APIs: it does not use up a set-up request.
-    const up = await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false);
+    const up = await fetch(`${endpoint}/moto-api/`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) return;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -8,7 +8,13 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type BucketLocationConstraint,
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
 import { ConfigError, parseConfig } from '../../config';
 import { createS3Storage, type S3EvidenceStorage } from '../../storage/s3-storage';
@@ -31,19 +37,28 @@ describe('S3 evidence storage on a signature-checking S3 server', () => {
   const storages: S3EvidenceStorage[] = [];
 
   const clientFor = (keys: Credentials) =>
-    new S3Client({ endpoint: moto.endpoint, region: moto.region, forcePathStyle: true, credentials: keys, requestChecksumCalculation: 'WHEN_REQUIRED' });
+    new S3Client({
+      endpoint: moto.endpoint,
+      region: moto.region,
+      forcePathStyle: true,
+      credentials: keys,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
   const storageFor = (keys: Credentials, tempDir: string) => {
     const s = createS3Storage({ endpoint: moto.endpoint, region: moto.region, bucket: BUCKET, forcePathStyle: true, tempDir, ...keys });
     storages.push(s);
     return s;
   };
-  const bodyOf = async (key: string) => Buffer.from(await (await admin.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray());
+  const bodyOf = async (key: string) =>
+    Buffer.from(await (await admin.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray());
   const keysUnder = async (prefix: string) =>
     ((await admin.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }))).Contents ?? []).map((o) => o.Key).sort();
   const upload = (client: Client, communityId: string, fileName: string, content: Buffer) =>
     client.request({
-      method: 'POST', url: `/api/evidence?communityId=${communityId}`,
-      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, payload: multipartBody(fileName, content),
+      method: 'POST',
+      url: `/api/evidence?communityId=${communityId}`,
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      payload: multipartBody(fileName, content),
     });
 
   beforeAll(async () => {
@@ -55,7 +70,12 @@ describe('S3 evidence storage on a signature-checking S3 server', () => {
       ],
     });
     admin = clientFor(moto);
-    await admin.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: moto.region as BucketLocationConstraint } }));
+    await admin.send(
+      new CreateBucketCommand({
+        Bucket: BUCKET,
+        CreateBucketConfiguration: { LocationConstraint: moto.region as BucketLocationConstraint },
+      }),
+    );
     scratch = await mkdtemp(join(tmpdir(), 'duban-s3-scratch-'));
     api = await startApi({ evidenceStorage: storageFor(moto, join(scratch, 'full')) });
     t = await createTestTownship(api.db, 's3');
@@ -73,10 +93,16 @@ describe('S3 evidence storage on a signature-checking S3 server', () => {
     const wrong = clientFor({ accessKeyId: moto.accessKeyId, secretAccessKey: `${moto.secretAccessKey.slice(0, -1)}x` });
     const put = (client: S3Client) => client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'probe/signature.txt', Body: 'signed' }));
     await expect(put(wrong)).rejects.toMatchObject({ name: 'SignatureDoesNotMatch', $metadata: { httpStatusCode: 403 } });
-    await expect(admin.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'probe/signature.txt' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+    await expect(admin.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'probe/signature.txt' }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+    });
     // The storage itself with the wrong secret fails too (its head() before the put is refused).
-    await expect(storageFor({ accessKeyId: moto.accessKeyId, secretAccessKey: 'not-the-secret' }, join(scratch, 'wrong')).putBuffer('probe/x.txt', Buffer.from('x')))
-      .rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
+    await expect(
+      storageFor({ accessKeyId: moto.accessKeyId, secretAccessKey: 'not-the-secret' }, join(scratch, 'wrong')).putBuffer(
+        'probe/x.txt',
+        Buffer.from('x'),
+      ),
+    ).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
     await put(admin);
     expect((await bodyOf('probe/signature.txt')).toString()).toBe('signed');
     wrong.destroy();
@@ -147,8 +173,12 @@ describe('S3 evidence storage on a signature-checking S3 server', () => {
 
 describe('S3 evidence storage configuration', () => {
   const complete = {
-    EVIDENCE_S3_BUCKET: 'duban-evidence', EVIDENCE_S3_REGION: 'cn-north-1', EVIDENCE_S3_ENDPOINT: 'http://127.0.0.1:9000',
-    EVIDENCE_S3_ACCESS_KEY_ID: 'AKIAEXAMPLE', EVIDENCE_S3_SECRET_ACCESS_KEY: 's3cr3t-do-not-print', EVIDENCE_S3_FORCE_PATH_STYLE: 'true',
+    EVIDENCE_S3_BUCKET: 'duban-evidence',
+    EVIDENCE_S3_REGION: 'cn-north-1',
+    EVIDENCE_S3_ENDPOINT: 'http://127.0.0.1:9000',
+    EVIDENCE_S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+    EVIDENCE_S3_SECRET_ACCESS_KEY: 's3cr3t-do-not-print',
+    EVIDENCE_S3_FORCE_PATH_STYLE: 'true',
   };
   const refusal = (env: Record<string, string>): string => {
     try {
@@ -171,7 +201,9 @@ describe('S3 evidence storage configuration', () => {
   it('stops with one line naming what is missing when half configured, without printing the secret', () => {
     const { EVIDENCE_S3_SECRET_ACCESS_KEY: _secret, ...noSecret } = complete;
     const message = refusal(noSecret);
-    expect(message).toBe('invalid configuration: EVIDENCE_S3_SECRET_ACCESS_KEY is required when EVIDENCE_S3_BUCKET is set (S3 evidence storage is half configured)');
+    expect(message).toBe(
+      'invalid configuration: EVIDENCE_S3_SECRET_ACCESS_KEY is required when EVIDENCE_S3_BUCKET is set (S3 evidence storage is half configured)',
+    );
 
     const { EVIDENCE_S3_BUCKET: _bucket, ...noBucket } = complete;
     const other = refusal(noBucket);

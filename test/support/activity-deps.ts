@@ -12,7 +12,12 @@ import type { ActivityDeps } from '../../activities';
 let rulebooks: Promise<RulebookStore> | undefined;
 export const testRulebooks = () => (rulebooks ??= loadRulebookStore(path.join(projectRoot, 'rulebooks')));
 
-export async function testActivityDeps(opts: { db: Database; client: Client; taskQueue: string; notify?: Partial<NotifyConfig> }): Promise<ActivityDeps> {
+export async function testActivityDeps(opts: {
+  db: Database;
+  client: Client;
+  taskQueue: string;
+  notify?: Partial<NotifyConfig>;
+}): Promise<ActivityDeps> {
   return {
     db: opts.db,
     rulebooks: await testRulebooks(),

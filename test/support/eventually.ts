@@ -16,7 +16,8 @@ export async function eventually<T>(probe: () => T | Promise<T>, options: Eventu
   for (;;) {
     const value = await probe();
     if (done(value)) return value;
-    if (Date.now() > until) throw new Error(`${what} not reached within ${timeoutMs} ms; last value: ${JSON.stringify(value)?.slice(0, 300)}`);
+    if (Date.now() > until)
+      throw new Error(`${what} not reached within ${timeoutMs} ms; last value: ${JSON.stringify(value)?.slice(0, 300)}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

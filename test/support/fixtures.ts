@@ -23,8 +23,13 @@ export async function createTestTownship(db: Database, label: string): Promise<T
   const user = async (role: 'STAFF' | 'SECRETARY' | 'AREA_LEADER' | 'POLITICAL_LEGAL' | 'ADMIN', name: string, communities: string[]) =>
     db.user.create({
       data: {
-        townshipId: township.id, username: `${name}-${tag}`, displayName: name, role, passwordHash,
-        mobile: '13800000000', email: `${name}@duban.test`,
+        townshipId: township.id,
+        username: `${name}-${tag}`,
+        displayName: name,
+        role,
+        passwordHash,
+        mobile: '13800000000',
+        email: `${name}@duban.test`,
         memberships: { create: communities.map((communityId) => ({ communityId })) },
       },
     });
@@ -39,7 +44,14 @@ export async function createTestTownship(db: Database, label: string): Promise<T
     community: { id: community.id, name: community.name },
     otherCommunity: { id: other.id, name: other.name },
     users: { staff: staff.id, secretary: secretary.id, leader: leader.id, zhengfa: zhengfa.id, admin: admin.id, otherStaff: otherStaff.id },
-    usernames: { staff: staff.username, secretary: secretary.username, leader: leader.username, zhengfa: zhengfa.username, admin: admin.username, otherStaff: otherStaff.username },
+    usernames: {
+      staff: staff.username,
+      secretary: secretary.username,
+      leader: leader.username,
+      zhengfa: zhengfa.username,
+      admin: admin.username,
+      otherStaff: otherStaff.username,
+    },
   };
 }
 
@@ -49,7 +61,16 @@ export async function createEvidence(db: Database, communityId: string, uploaded
   for (let i = 0; i < count; i++) {
     const id = randomUUID();
     await db.evidence.create({
-      data: { id, communityId, uploadedById, storageKey: `test/${id}`, fileName: `photo-${i}.jpg`, mimeType: 'image/jpeg', sizeBytes: 1000, sha256: id.replace(/-/g, '') },
+      data: {
+        id,
+        communityId,
+        uploadedById,
+        storageKey: `test/${id}`,
+        fileName: `photo-${i}.jpg`,
+        mimeType: 'image/jpeg',
+        sizeBytes: 1000,
+        sha256: id.replace(/-/g, ''),
+      },
     });
     ids.push(id);
   }

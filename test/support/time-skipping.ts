@@ -12,7 +12,12 @@ import type { Database } from '../../db/client';
 import { testActivityDeps } from './activity-deps';
 
 export async function createTimeSkippingEnvAt(start: Date): Promise<TestWorkflowEnvironment> {
-  const saved = { LD_PRELOAD: process.env.LD_PRELOAD, FAKETIME: process.env.FAKETIME, FAKETIME_FORCE_MONOTONIC_FIX: process.env.FAKETIME_FORCE_MONOTONIC_FIX, TZ: process.env.TZ };
+  const saved = {
+    LD_PRELOAD: process.env.LD_PRELOAD,
+    FAKETIME: process.env.FAKETIME,
+    FAKETIME_FORCE_MONOTONIC_FIX: process.env.FAKETIME_FORCE_MONOTONIC_FIX,
+    TZ: process.env.TZ,
+  };
   // The spawned server inherits these; they are restored right after it starts.
   process.env.LD_PRELOAD = inject('libfaketimePath');
   process.env.FAKETIME = `@${start.toISOString().slice(0, 19).replace('T', ' ')}`;
@@ -53,7 +58,8 @@ export async function startTimeSkippingWorker(opts: { db: Database; start: Date;
   let worker: Worker;
   try {
     worker = await Worker.create({
-      connection: env.nativeConnection, taskQueue,
+      connection: env.nativeConnection,
+      taskQueue,
       workflowBundle: { codePath: inject('workflowBundlePath') },
       activities: createActivities(await testActivityDeps({ db: opts.db, client: env.client, taskQueue })),
     });
@@ -64,7 +70,9 @@ export async function startTimeSkippingWorker(opts: { db: Database; start: Date;
   const running = worker.run();
   const now = async () => new Date(Number(await env.currentTimeMs()));
   return {
-    env, taskQueue, now,
+    env,
+    taskQueue,
+    now,
     async sleepUntil(at) {
       const ms = at.getTime() - (await now()).getTime();
       if (ms > 0) await env.sleep(ms);

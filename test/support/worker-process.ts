@@ -12,8 +12,17 @@ const { DATABASE_URL, TEMPORAL_ADDRESS, TASK_QUEUE, WORKFLOW_BUNDLE } = process.
 const db = createDatabase(DATABASE_URL!);
 const client = await connectTemporalClient(TEMPORAL_ADDRESS!, 'default');
 const worker = await createDubanWorker({
-  connection: await connectWorkerConnection(TEMPORAL_ADDRESS!), namespace: 'default', taskQueue: TASK_QUEUE!,
-  activities: createActivities(await testActivityDeps({ db, client, taskQueue: TASK_QUEUE!, ...(process.env.NOTIFY ? { notify: JSON.parse(process.env.NOTIFY) as object } : {}) })),
+  connection: await connectWorkerConnection(TEMPORAL_ADDRESS!),
+  namespace: 'default',
+  taskQueue: TASK_QUEUE!,
+  activities: createActivities(
+    await testActivityDeps({
+      db,
+      client,
+      taskQueue: TASK_QUEUE!,
+      ...(process.env.NOTIFY ? { notify: JSON.parse(process.env.NOTIFY) as object } : {}),
+    }),
+  ),
   workflowBundle: { codePath: WORKFLOW_BUNDLE! },
 });
 console.log('worker ready');

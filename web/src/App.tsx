@@ -50,19 +50,33 @@ export function App() {
     }
   }, []);
 
-  useEffect(() => { void loadMe(); }, [loadMe]);
+  useEffect(() => {
+    void loadMe();
+  }, [loadMe]);
   useEffect(() => onUnauthorized(() => setState({ kind: 'anonymous' })), []);
 
   const logout = useCallback(async () => {
-    try { await api.post('/api/auth/logout'); } finally {
+    try {
+      await api.post('/api/auth/logout');
+    } finally {
       setCsrfToken(null);
       setState({ kind: 'anonymous' });
       navigate('/');
     }
   }, []);
 
-  if (state.kind === 'loading') return <div className="shell"><Loading /></div>;
-  if (state.kind === 'error') return <div className="shell"><ErrorBox error={state.error} onRetry={() => void loadMe()} /></div>;
+  if (state.kind === 'loading')
+    return (
+      <div className="shell">
+        <Loading />
+      </div>
+    );
+  if (state.kind === 'error')
+    return (
+      <div className="shell">
+        <ErrorBox error={state.error} onRetry={() => void loadMe()} />
+      </div>
+    );
   if (state.kind === 'anonymous') return <LoginPage onLoggedIn={loadMe} />;
 
   const session: Session = { me: state.me, logout };

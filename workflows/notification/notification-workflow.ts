@@ -28,16 +28,18 @@ export async function notificationWorkflow(request: NotificationRequest): Promis
   const plans = await planNotification(request);
   // Each recipient on its own: one whose retries run out is left FAILED in the delivery log and
   // does not take the others down with it (allSettled, not all).
-  const outcomes = await Promise.allSettled(plans.map(async (initial) => {
-    let plan = initial;
-    for (let i = 0; i < MAX_DEFERRALS; i++) {
-      const wait = Date.parse(plan.notBefore) - Date.now();
-      if (wait > 0) await sleep(wait);
-      const outcome = await deliverPlan(plan);
-      if (outcome.status !== 'deferred' || !outcome.until) return;
-      plan = { ...plan, notBefore: outcome.until };
-    }
-  }));
+  const outcomes = await Promise.allSettled(
+    plans.map(async (initial) => {
+      let plan = initial;
+      for (let i = 0; i < MAX_DEFERRALS; i++) {
+        const wait = Date.parse(plan.notBefore) - Date.now();
+        if (wait > 0) await sleep(wait);
+        const outcome = await deliverPlan(plan);
+        if (outcome.status !== 'deferred' || !outcome.until) return;
+        plan = { ...plan, notBefore: outcome.until };
+      }
+    }),
+  );
   const failed = outcomes.filter((o) => o.status === 'rejected');
   if (failed.length > 0) log.warn('notification not delivered to every recipient', { failed: failed.length, of: plans.length });
 }

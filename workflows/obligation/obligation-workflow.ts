@@ -1,18 +1,39 @@
 // One rubric duty for one community and period (and subject): open, remind,
 // take evidence, review, and when the deadline passes unmet record the
 // deduction exactly once and escalate until someone acknowledges.
-import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 // Only the pure duration helper: domain/index also carries the calendar library.
 import { durationMs } from '../../domain/time/duration';
 import { closesByAutomaticCheck, type ObligationSpec } from './spec';
 import type { NotificationRequest } from '../notification/notification-workflow';
+import { acknowledgeEscalationUpdate, extendDeadlineUpdate, reviewUpdate, stateQuery, submitEvidenceUpdate, waiveUpdate } from './messages';
 import {
-  acknowledgeEscalationUpdate, extendDeadlineUpdate, reviewUpdate, stateQuery, submitEvidenceUpdate, waiveUpdate,
-} from './messages';
-import {
-  applyReview, applySubmission, closeByCheck, couldBeMetOnTime, firstEscalationSlot, initialState, isFinished, isMet, nextEscalationSlot,
-  validateAcknowledgement, validateExtension, validateReview, validateSubmission, validateWaiver, type ObligationState,
+  applyReview,
+  applySubmission,
+  closeByCheck,
+  couldBeMetOnTime,
+  firstEscalationSlot,
+  initialState,
+  isFinished,
+  isMet,
+  nextEscalationSlot,
+  validateAcknowledgement,
+  validateExtension,
+  validateReview,
+  validateSubmission,
+  validateWaiver,
+  type ObligationState,
 } from './state';
 
 // Every obligation activity is one short, idempotent database write or read
@@ -68,44 +89,72 @@ export async function obligationWorkflow(spec: ObligationSpec, carried?: Obligat
   };
 
   setHandler(stateQuery, () => state);
-  setHandler(submitEvidenceUpdate, async (input) => {
-    const at = now();
-    const next = applySubmission(spec, state, input, at);
-    if (next === state) return state;
-    set(next); // before any await: the deadline logic sees this submission
-    const pending = next.pending.find((p) => p.submissionId === input.submissionId);
-    await acts.recordSubmission({ obligationKey: spec.key, ...input, units: input.units ?? 1, late: pending?.late ?? at.getTime() >= Date.parse(next.dueAt), submittedAt: at.toISOString(), accepted: !spec.requiresReview });
-    await persistStatus();
-    if (pending && patched(ANNOUNCE_REVIEW_REQUESTS)) await announce({ event: 'review-requested', sequence: input.submissionId });
-    return state;
-  }, { validator: (input) => validateSubmission(spec, state, input, now()) });
+  setHandler(
+    submitEvidenceUpdate,
+    async (input) => {
+      const at = now();
+      const next = applySubmission(spec, state, input, at);
+      if (next === state) return state;
+      set(next); // before any await: the deadline logic sees this submission
+      const pending = next.pending.find((p) => p.submissionId === input.submissionId);
+      await acts.recordSubmission({
+        obligationKey: spec.key,
+        ...input,
+        units: input.units ?? 1,
+        late: pending?.late ?? at.getTime() >= Date.parse(next.dueAt),
+        submittedAt: at.toISOString(),
+        accepted: !spec.requiresReview,
+      });
+      await persistStatus();
+      if (pending && patched(ANNOUNCE_REVIEW_REQUESTS)) await announce({ event: 'review-requested', sequence: input.submissionId });
+      return state;
+    },
+    { validator: (input) => validateSubmission(spec, state, input, now()) },
+  );
 
-  setHandler(reviewUpdate, async (input) => {
-    const at = now();
-    set(applyReview(spec, state, input, at));
-    await acts.recordReview({ obligationKey: spec.key, ...input, reviewedAt: at.toISOString() });
-    if (input.decision === 'reject') await announce({ event: 'evidence-rejected', sequence: input.submissionId, ...(input.reason ? { reason: input.reason } : {}) });
-    await persistStatus();
-    return state;
-  }, { validator: (input) => validateReview(state, input) });
+  setHandler(
+    reviewUpdate,
+    async (input) => {
+      const at = now();
+      set(applyReview(spec, state, input, at));
+      await acts.recordReview({ obligationKey: spec.key, ...input, reviewedAt: at.toISOString() });
+      if (input.decision === 'reject')
+        await announce({ event: 'evidence-rejected', sequence: input.submissionId, ...(input.reason ? { reason: input.reason } : {}) });
+      await persistStatus();
+      return state;
+    },
+    { validator: (input) => validateReview(state, input) },
+  );
 
-  setHandler(extendDeadlineUpdate, async (input) => {
-    set({ ...state, dueAt: new Date(Date.parse(input.newDueAt)).toISOString() });
-    await acts.recordDeadlineChange({ obligationKey: spec.key, ...input, at: now().toISOString() });
-    return state;
-  }, { validator: (input) => validateExtension(state, input, now()) });
+  setHandler(
+    extendDeadlineUpdate,
+    async (input) => {
+      set({ ...state, dueAt: new Date(Date.parse(input.newDueAt)).toISOString() });
+      await acts.recordDeadlineChange({ obligationKey: spec.key, ...input, at: now().toISOString() });
+      return state;
+    },
+    { validator: (input) => validateExtension(state, input, now()) },
+  );
 
-  setHandler(waiveUpdate, async (input) => {
-    set({ ...state, status: 'WAIVED', waiverReason: input.reason, closedAt: now().toISOString() });
-    await acts.recordWaiver({ obligationKey: spec.key, ...input, at: now().toISOString() });
-    return state;
-  }, { validator: (input) => validateWaiver(state, input) });
+  setHandler(
+    waiveUpdate,
+    async (input) => {
+      set({ ...state, status: 'WAIVED', waiverReason: input.reason, closedAt: now().toISOString() });
+      await acts.recordWaiver({ obligationKey: spec.key, ...input, at: now().toISOString() });
+      return state;
+    },
+    { validator: (input) => validateWaiver(state, input) },
+  );
 
-  setHandler(acknowledgeEscalationUpdate, async (input) => {
-    set({ ...state, acknowledged: true });
-    await acts.acknowledgeEscalation({ obligationKey: spec.key, level: state.escalationLevel, by: input.by, at: now().toISOString() });
-    return state;
-  }, { validator: (input) => validateAcknowledgement(state, input) });
+  setHandler(
+    acknowledgeEscalationUpdate,
+    async (input) => {
+      set({ ...state, acknowledged: true });
+      await acts.acknowledgeEscalation({ obligationKey: spec.key, level: state.escalationLevel, by: input.by, at: now().toISOString() });
+      return state;
+    },
+    { validator: (input) => validateAcknowledgement(state, input) },
+  );
 
   /**
    * Hands an event to its own notification workflow (started by an activity,
@@ -117,7 +166,12 @@ export async function obligationWorkflow(spec: ObligationSpec, carried?: Obligat
   }
 
   async function persistStatus() {
-    await acts.updateObligationStatus({ obligationKey: spec.key, status: state.status, acceptedUnits: state.acceptedUnits, closedAt: state.closedAt });
+    await acts.updateObligationStatus({
+      obligationKey: spec.key,
+      status: state.status,
+      acceptedUnits: state.acceptedUnits,
+      closedAt: state.closedAt,
+    });
   }
 
   /** Sleeps until `at` or until any message changes the state; true when woken by a change. */
@@ -196,7 +250,14 @@ export async function obligationWorkflow(spec: ObligationSpec, carried?: Obligat
     }
     // Met work closed above (by review or by the ledger check): whatever is still open is missed.
     if (!isFinished(state)) {
-      const recorded = await acts.recordMissedDeadline({ spec, dueAt: state.dueAt, acceptedUnits: state.acceptedUnits, requiredUnits: state.requiredUnits, recordedAt: now().toISOString(), ...(gaps ? { gaps } : {}) });
+      const recorded = await acts.recordMissedDeadline({
+        spec,
+        dueAt: state.dueAt,
+        acceptedUnits: state.acceptedUnits,
+        requiredUnits: state.requiredUnits,
+        recordedAt: now().toISOString(),
+        ...(gaps ? { gaps } : {}),
+      });
       set({ ...state, deducted: true, status: 'OVERDUE' });
       await persistStatus();
       if (recorded.created) await announce({ event: 'overdue', sequence: state.dueAt });

@@ -67,7 +67,11 @@ export function toObligationSpec(instance: ObligationInstance, rulebook: { year:
     activitiesRequired: instance.activitiesRequired,
     evidence: { minCount: instance.evidence.minCount, types: [...instance.evidence.types] },
     deduction: { ...instance.deduction },
-    escalation: { name: instance.escalation.name, steps: instance.escalation.steps.map((s) => ({ ...s })), repeatEvery: instance.escalation.repeatEvery },
+    escalation: {
+      name: instance.escalation.name,
+      steps: instance.escalation.steps.map((s) => ({ ...s })),
+      repeatEvery: instance.escalation.repeatEvery,
+    },
     requiresReview: instance.requiresReview,
     rulebook: { year: rulebook.year, version: rulebook.version },
     acceptLateUntil: assessmentClosesAt(rulebook.year).toISOString(),

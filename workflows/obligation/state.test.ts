@@ -6,8 +6,18 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  applyReview, applySubmission, couldBeMetOnTime, initialState, isFinished, isMet, RefusedError,
-  validateExtension, validateReview, validateSubmission, validateWaiver, type ObligationState,
+  applyReview,
+  applySubmission,
+  couldBeMetOnTime,
+  initialState,
+  isFinished,
+  isMet,
+  RefusedError,
+  validateExtension,
+  validateReview,
+  validateSubmission,
+  validateWaiver,
+  type ObligationState,
 } from './state';
 import type { ObligationSpec } from './spec';
 
@@ -16,10 +26,24 @@ const OPENS = Date.parse('2026-03-01T00:00:00.000Z');
 const DUE = OPENS + 10 * 24 * H;
 
 const specOf = (requiresReview: boolean, activitiesRequired: number): ObligationSpec => ({
-  key: 'r|c|2026-03', ruleId: 'r', communityId: 'c', kind: 'periodic', section: 1, item: '1', title: 't', clause: 'c',
-  periodKey: '2026-03', periodLabel: '2026年3月', opensAt: new Date(OPENS).toISOString(), dueAt: new Date(DUE).toISOString(),
-  reminderOffsetsMs: [], activitiesRequired, evidence: { minCount: activitiesRequired, types: ['photo'] },
-  deduction: { amount: 1, basis: 'per-period', key: 'd' }, requiresReview, rulebook: { year: 2026, version: 1 },
+  key: 'r|c|2026-03',
+  ruleId: 'r',
+  communityId: 'c',
+  kind: 'periodic',
+  section: 1,
+  item: '1',
+  title: 't',
+  clause: 'c',
+  periodKey: '2026-03',
+  periodLabel: '2026年3月',
+  opensAt: new Date(OPENS).toISOString(),
+  dueAt: new Date(DUE).toISOString(),
+  reminderOffsetsMs: [],
+  activitiesRequired,
+  evidence: { minCount: activitiesRequired, types: ['photo'] },
+  deduction: { amount: 1, basis: 'per-period', key: 'd' },
+  requiresReview,
+  rulebook: { year: 2026, version: 1 },
   escalation: { name: 'standard', steps: [], repeatEvery: 'P1D' } as unknown as ObligationSpec['escalation'],
   acceptLateUntil: new Date(OPENS + 365 * 24 * H).toISOString(),
 });
@@ -33,7 +57,13 @@ type Step =
   | { kind: 'deadline' };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constant('submit' as const), id: fc.integer({ min: 0, max: 6 }), units: fc.integer({ min: 0, max: 4 }), files: fc.integer({ min: 0, max: 4 }), community: fc.constantFrom('c' as const, 'c' as const, 'other' as const) }),
+  fc.record({
+    kind: fc.constant('submit' as const),
+    id: fc.integer({ min: 0, max: 6 }),
+    units: fc.integer({ min: 0, max: 4 }),
+    files: fc.integer({ min: 0, max: 4 }),
+    community: fc.constantFrom('c' as const, 'c' as const, 'other' as const),
+  }),
   fc.record({ kind: fc.constant('review' as const), pick: fc.nat(), approve: fc.boolean(), reason: fc.constantFrom('', '  ', '照片模糊') }),
   fc.record({ kind: fc.constant('extend' as const), byHours: fc.integer({ min: -48, max: 240 }), reason: fc.constantFrom('', '汛期') }),
   fc.record({ kind: fc.constant('waive' as const), reason: fc.constantFrom('', '无此类人员') }),
@@ -47,7 +77,13 @@ function run(spec: ObligationSpec, s: ObligationState, now: number, x: Step): { 
   try {
     switch (x.kind) {
       case 'submit': {
-        const input = { submissionId: `s${x.id}`, submittedBy: 'u', communityId: x.community, evidenceIds: Array.from({ length: x.files }, (_, i) => `e${i}`), units: x.units };
+        const input = {
+          submissionId: `s${x.id}`,
+          submittedBy: 'u',
+          communityId: x.community,
+          evidenceIds: Array.from({ length: x.files }, (_, i) => `e${i}`),
+          units: x.units,
+        };
         validateSubmission(spec, s, input, at);
         const next = applySubmission(spec, s, input, at);
         // A retried request (same submission id) is accepted again and changes nothing.
@@ -56,7 +92,12 @@ function run(spec: ObligationSpec, s: ObligationState, now: number, x: Step): { 
       }
       case 'review': {
         const pending = s.pending[x.pick % Math.max(1, s.pending.length)];
-        const input = { submissionId: pending?.submissionId ?? 'none', reviewerId: 'r', decision: x.approve ? 'approve' as const : 'reject' as const, reason: x.reason };
+        const input = {
+          submissionId: pending?.submissionId ?? 'none',
+          reviewerId: 'r',
+          decision: x.approve ? ('approve' as const) : ('reject' as const),
+          reason: x.reason,
+        };
         validateReview(s, input);
         return { s: applyReview(spec, s, input, at), now };
       }

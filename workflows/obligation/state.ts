@@ -125,10 +125,14 @@ function accept(s: ObligationState, submission: PendingSubmission, now: Date, cl
 export function validateExtension(s: ObligationState, input: ExtendDeadlineInput, now: Date): void {
   if (!input.reason.trim()) throw new RefusedError('延期请填写原因 (an extension needs a reason)');
   if (isFinished(s)) throw new RefusedError('本期任务已关闭，无需延期 (this period is closed)');
-  if (s.deducted) throw new RefusedError('已过截止时间并已扣分，延期不会撤销扣分；如确有原因请撤销该扣分 (already deducted: reverse the deduction instead)');
+  if (s.deducted)
+    throw new RefusedError(
+      '已过截止时间并已扣分，延期不会撤销扣分；如确有原因请撤销该扣分 (already deducted: reverse the deduction instead)',
+    );
   const newDue = Date.parse(input.newDueAt);
   if (Number.isNaN(newDue)) throw new RefusedError('新的截止时间格式不正确 (newDueAt is not a date)');
-  if (newDue <= Date.parse(s.dueAt) || newDue <= now.getTime()) throw new RefusedError('新的截止时间必须晚于当前截止时间 (the new deadline must be later than the current one)');
+  if (newDue <= Date.parse(s.dueAt) || newDue <= now.getTime())
+    throw new RefusedError('新的截止时间必须晚于当前截止时间 (the new deadline must be later than the current one)');
 }
 
 export function validateWaiver(s: ObligationState, input: WaiveInput): void {
@@ -179,4 +183,5 @@ export function firstEscalationSlot(spec: Pick<ObligationSpec, 'escalation'>, s:
 }
 
 /** On-time evidence still waits for a reviewer after the deadline. */
-export const awaitsReviewAfterDeadline = (s: ObligationState) => !isFinished(s) && !isMet(s) && couldBeMetOnTime(s) && s.pending.some((p) => !p.late);
+export const awaitsReviewAfterDeadline = (s: ObligationState) =>
+  !isFinished(s) && !isMet(s) && couldBeMetOnTime(s) && s.pending.some((p) => !p.late);

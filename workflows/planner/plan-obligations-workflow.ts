@@ -33,7 +33,6 @@ export interface PlanObligationsResult {
   started: number;
 }
 
-
 export async function planObligationsWorkflow(input: PlanObligationsInput = {}): Promise<PlanObligationsResult> {
   const today = shanghaiDateOf(workflowInfo().startTime);
   const from = input.from ?? startOfDay(today).toISOString();

@@ -17,8 +17,12 @@ export interface EvidenceKind {
   officeZip: boolean;
 }
 
-const kind = (ext: string, mimeType: string, extensions: string[], flags: Partial<Pick<EvidenceKind, 'image' | 'officeZip'>> = {}): EvidenceKind =>
-  ({ ext, mimeType, extensions, image: false, officeZip: false, ...flags });
+const kind = (
+  ext: string,
+  mimeType: string,
+  extensions: string[],
+  flags: Partial<Pick<EvidenceKind, 'image' | 'officeZip'>> = {},
+): EvidenceKind => ({ ext, mimeType, extensions, image: false, officeZip: false, ...flags });
 
 /** Keyed by file-type's `ext`. */
 const ALLOWED: Record<string, EvidenceKind> = {
@@ -43,7 +47,9 @@ const LEGACY_STREAM: Record<string, string[]> = { doc: ['WordDocument'], xls: ['
 export const ALLOWED_DESCRIPTION = 'JPEG、PNG、WebP、HEIC 图片，PDF，Word/Excel/PowerPoint 文档';
 
 export class UnsupportedTypeError extends HttpError {
-  constructor(message: string) { super(415, 'unsupported_type', message); }
+  constructor(message: string) {
+    super(415, 'unsupported_type', message);
+  }
 }
 
 /** The file's extension, lower-cased, or '' when it has none. */
@@ -62,13 +68,20 @@ export function checkFileName(name: string | undefined): string {
   if (!trimmed) throw new BadRequestError('缺少文件名 (the file has no name)', 'bad_file_name');
   // eslint-disable-next-line no-control-regex
   if (/[/\\\u0000-\u001f\u007f]/.test(trimmed) || trimmed === '.' || trimmed === '..') {
-    throw new BadRequestError('文件名不能包含路径或控制字符 (the file name must not contain a path or control characters)', 'bad_file_name');
+    throw new BadRequestError(
+      '文件名不能包含路径或控制字符 (the file name must not contain a path or control characters)',
+      'bad_file_name',
+    );
   }
   // Windows drops trailing dots and spaces when saving: "run.exe." and "run.exe . " would land as run.exe without ever claiming .exe here.
   if (trimmed.endsWith('.')) {
-    throw new BadRequestError('文件名不能以“.”结尾，请改成以扩展名结尾的名字，例如“照片.jpg” (the file name must not end with a dot)', 'bad_file_name');
+    throw new BadRequestError(
+      '文件名不能以“.”结尾，请改成以扩展名结尾的名字，例如“照片.jpg” (the file name must not end with a dot)',
+      'bad_file_name',
+    );
   }
-  if ([...trimmed].length > 200) throw new BadRequestError('文件名过长，最多 200 个字符 (file name longer than 200 characters)', 'bad_file_name');
+  if ([...trimmed].length > 200)
+    throw new BadRequestError('文件名过长，最多 200 个字符 (file name longer than 200 characters)', 'bad_file_name');
   return trimmed;
 }
 
@@ -84,10 +97,14 @@ export async function detectKind(path: string, fileName: string): Promise<Eviden
   let found = detected ? ALLOWED[detected.ext] : undefined;
   if (detected?.ext === 'cfb') found = await legacyOffice(path, claimed);
   if (!found) {
-    throw new UnsupportedTypeError(`不支持的文件类型：检测到 ${what ?? '无法识别的内容'}；仅支持${ALLOWED_DESCRIPTION} (unsupported file type: detected ${what ?? 'unrecognised content'})`);
+    throw new UnsupportedTypeError(
+      `不支持的文件类型：检测到 ${what ?? '无法识别的内容'}；仅支持${ALLOWED_DESCRIPTION} (unsupported file type: detected ${what ?? 'unrecognised content'})`,
+    );
   }
   if (claimed && !found.extensions.includes(claimed)) {
-    throw new UnsupportedTypeError(`文件扩展名 .${claimed} 与内容不符：实际内容为 ${what} (the extension .${claimed} does not match the content: detected ${what})`);
+    throw new UnsupportedTypeError(
+      `文件扩展名 .${claimed} 与内容不符：实际内容为 ${what} (the extension .${claimed} does not match the content: detected ${what})`,
+    );
   }
   return found;
 }

@@ -28,7 +28,10 @@ export const MULTIPART_OPTIONS = {
 };
 
 /** Uploads per user (default 30 a minute: a patrol's photos one by one, not a script's thousands). */
-export interface UploadRateLimit { max: number; timeWindow: number }
+export interface UploadRateLimit {
+  max: number;
+  timeWindow: number;
+}
 export const UPLOAD_RATE_LIMIT: UploadRateLimit = { max: 30, timeWindow: 60_000 };
 
 /**
@@ -50,7 +53,9 @@ export function uploadRateLimitOptions(limit: UploadRateLimit = UPLOAD_RATE_LIMI
       cb(null, { current: w.count, ttl: w.startMs + timeWindow - now });
     }
     /** Route-level configs get the same store (the plugin would otherwise give each route its own counters). */
-    child(): SharedStore { return this; }
+    child(): SharedStore {
+      return this;
+    }
   }
   return {
     global: false,
@@ -58,8 +63,12 @@ export function uploadRateLimitOptions(limit: UploadRateLimit = UPLOAD_RATE_LIMI
     timeWindow: limit.timeWindow,
     store: SharedStore,
     keyGenerator: (request: FastifyRequest) => request.auth?.user.id ?? request.ip,
-    errorResponseBuilder: (_request: FastifyRequest, ctx: { ttl: number }) => new HttpError(429, 'rate_limited',
-      `上传过于频繁：每分钟最多 ${limit.max} 个文件，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试 (too many uploads; retry in ${Math.ceil(ctx.ttl / 1000)} s)`),
+    errorResponseBuilder: (_request: FastifyRequest, ctx: { ttl: number }) =>
+      new HttpError(
+        429,
+        'rate_limited',
+        `上传过于频繁：每分钟最多 ${limit.max} 个文件，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试 (too many uploads; retry in ${Math.ceil(ctx.ttl / 1000)} s)`,
+      ),
   };
 }
 export type UploadRateLimitOptions = ReturnType<typeof uploadRateLimitOptions>;
@@ -73,11 +82,17 @@ export function asStorageFailure(err: unknown): unknown {
   const e = err as { code?: unknown; syscall?: unknown; $metadata?: unknown };
   const fileSystem = typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code) && typeof e.syscall === 'string';
   if (err instanceof HttpError || !(fileSystem || e?.$metadata)) return err;
-  return new HttpError(503, 'storage_unavailable', '证据存储暂时不可用（例如磁盘已满），文件没有保存，请稍后重新上传；如反复出现请联系系统管理员 (evidence storage failed; nothing was saved)');
+  return new HttpError(
+    503,
+    'storage_unavailable',
+    '证据存储暂时不可用（例如磁盘已满），文件没有保存，请稍后重新上传；如反复出现请联系系统管理员 (evidence storage failed; nothing was saved)',
+  );
 }
 
 export class FileTooLargeError extends HttpError {
-  constructor() { super(413, 'file_too_large', `文件超过 ${MAX_FILE_BYTES / 1024 / 1024} MB 上限 (file larger than ${MAX_FILE_BYTES / 1024 / 1024} MB)`); }
+  constructor() {
+    super(413, 'file_too_large', `文件超过 ${MAX_FILE_BYTES / 1024 / 1024} MB 上限 (file larger than ${MAX_FILE_BYTES / 1024 / 1024} MB)`);
+  }
 }
 
 /** The multipart file part, as @fastify/multipart hands it over. */
@@ -126,19 +141,39 @@ export function evidenceUploads(deps: { evidence: EvidenceRepository; storage: E
       const kind = await detectKind(received.path, fileName);
       if (kind.officeZip) await checkOfficeZip(received.path, received.sizeBytes);
       // Checked like any upload first (a lying name is refused even for known bytes), then a retry is answered with its first row.
-      const twin = await deps.evidence.findUnattachedTwin({ communityId, uploadedById: actor.userId, sha256: received.sha256, deductionId: deductionId ?? null });
+      const twin = await deps.evidence.findUnattachedTwin({
+        communityId,
+        uploadedById: actor.userId,
+        sha256: received.sha256,
+        deductionId: deductionId ?? null,
+      });
       if (twin) return twin;
-      const facts: ImageFacts = kind.image ? await imageFacts(received.path, kind.ext) : { takenAt: null, gps: null, thumbnail: null, phash: null };
+      const facts: ImageFacts = kind.image
+        ? await imageFacts(received.path, kind.ext)
+        : { takenAt: null, gps: null, thumbnail: null, phash: null };
 
       storageKey = `${communityId}/${received.sha256}.${kind.ext}`;
-      if (facts.thumbnail && (await storage.putBuffer(thumbnailKeyOf(storageKey), facts.thumbnail)).created) written.push(thumbnailKeyOf(storageKey));
+      if (facts.thumbnail && (await storage.putBuffer(thumbnailKeyOf(storageKey), facts.thumbnail)).created)
+        written.push(thumbnailKeyOf(storageKey));
       if ((await storage.putFile(storageKey, received.path)).created) written.push(storageKey);
 
-      return await deps.evidence.create({
-        communityId, uploadedById: actor.userId, storageKey, fileName, mimeType: kind.mimeType, sizeBytes: received.sizeBytes,
-        sha256: received.sha256, phash: facts.phash, takenAt: facts.takenAt, gpsLat: facts.gps?.lat ?? null, gpsLon: facts.gps?.lon ?? null,
-        deductionId: deductionId ?? null,
-      }, actor);
+      return await deps.evidence.create(
+        {
+          communityId,
+          uploadedById: actor.userId,
+          storageKey,
+          fileName,
+          mimeType: kind.mimeType,
+          sizeBytes: received.sizeBytes,
+          sha256: received.sha256,
+          phash: facts.phash,
+          takenAt: facts.takenAt,
+          gpsLat: facts.gps?.lat ?? null,
+          gpsLon: facts.gps?.lon ?? null,
+          deductionId: deductionId ?? null,
+        },
+        actor,
+      );
     } catch (err) {
       await removeOrphans(storageKey, written).catch(() => {});
       throw asStorageFailure(err);

@@ -22,7 +22,12 @@ const BASE = '/api/evidence';
 
 export function evidenceView(row: EvidenceRecord, usedBefore: UsedBefore[]): EvidenceView {
   return {
-    id: row.id, communityId: row.communityId, fileName: row.fileName, mimeType: row.mimeType, sizeBytes: row.sizeBytes, sha256: row.sha256,
+    id: row.id,
+    communityId: row.communityId,
+    fileName: row.fileName,
+    mimeType: row.mimeType,
+    sizeBytes: row.sizeBytes,
+    sha256: row.sha256,
     takenAt: row.takenAt,
     gps: row.gpsLat !== null && row.gpsLon !== null ? { lat: row.gpsLat, lon: row.gpsLon } : null,
     thumbnailUrl: hasThumbnail(row) ? `${BASE}/${row.id}/thumbnail` : null,

@@ -37,9 +37,13 @@ const exifrPath = createRequire(import.meta.url).resolve('exifr');
 export function readExifTags(path: string, timeoutMs = EXIF_TIMEOUT_MS): Promise<ExifTags | undefined> {
   return new Promise((resolve) => {
     const worker = new Worker(WORKER_SOURCE, {
-      eval: true, workerData: { path, exifrPath },
+      eval: true,
+      workerData: { path, exifrPath },
       // No loaders (tsx, vitest) in the worker: it is plain CommonJS.
-      execArgv: [], env: {}, stdout: true, stderr: true,
+      execArgv: [],
+      env: {},
+      stdout: true,
+      stderr: true,
       resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },
     });
     let settled = false;

@@ -45,11 +45,16 @@ export async function imageFacts(path: string, ext: string): Promise<ImageFacts>
 
 /** Reads only the header: the size is known before a pixel is decoded. */
 async function refuseHugeImage(path: string): Promise<void> {
-  const { width = 0, height = 0 } = await sharp(path, { limitInputPixels: false }).metadata().catch((err: Error) => {
-    throw new BadRequestError(`图片无法解码，可能已损坏 (the image cannot be read: ${err.message})`, 'bad_image');
-  });
+  const { width = 0, height = 0 } = await sharp(path, { limitInputPixels: false })
+    .metadata()
+    .catch((err: Error) => {
+      throw new BadRequestError(`图片无法解码，可能已损坏 (the image cannot be read: ${err.message})`, 'bad_image');
+    });
   if (width * height > MAX_INPUT_PIXELS) {
-    throw new BadRequestError(`图片像素过大（${width}×${height}），最多 ${MAX_INPUT_PIXELS / 1_000_000} 百万像素：请用手机相机默认设置拍摄，或缩小后再上传 (image of ${width}x${height} px is above ${MAX_INPUT_PIXELS / 1_000_000} MP)`, 'image_too_large');
+    throw new BadRequestError(
+      `图片像素过大（${width}×${height}），最多 ${MAX_INPUT_PIXELS / 1_000_000} 百万像素：请用手机相机默认设置拍摄，或缩小后再上传 (image of ${width}x${height} px is above ${MAX_INPUT_PIXELS / 1_000_000} MP)`,
+      'image_too_large',
+    );
   }
 }
 
@@ -73,11 +78,15 @@ export function concurrencyLimit(slots: number) {
 const imageQueue = concurrencyLimit(IMAGE_CONCURRENCY);
 
 /** `.rotate()` applies the EXIF orientation, so a phone's portrait shot previews (and hashes) upright. */
-const open = (path: string) => sharp(path, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).timeout({ seconds: SHARP_TIMEOUT_SECONDS }).rotate();
+const open = (path: string) =>
+  sharp(path, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).timeout({ seconds: SHARP_TIMEOUT_SECONDS }).rotate();
 
 function makeThumbnail(path: string): Promise<Buffer> {
-  return open(path).resize({ width: THUMBNAIL_WIDTH, height: THUMBNAIL_WIDTH, fit: 'inside', withoutEnlargement: true })
-    .flatten({ background: '#ffffff' }).jpeg({ quality: 80 }).toBuffer();
+  return open(path)
+    .resize({ width: THUMBNAIL_WIDTH, height: THUMBNAIL_WIDTH, fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .jpeg({ quality: 80 })
+    .toBuffer();
 }
 
 /**

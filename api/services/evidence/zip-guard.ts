@@ -20,7 +20,9 @@ export const ZIP_LIMITS: ZipLimits = { maxUncompressedBytes: 100 * 1024 * 1024, 
 const MIB = 1024 * 1024;
 
 class ZipRefused extends HttpError {
-  constructor(status: 400 | 413, why: string) { super(status, 'zip_refused', `文档压缩结构异常，已拒绝：${why}`); }
+  constructor(status: 400 | 413, why: string) {
+    super(status, 'zip_refused', `文档压缩结构异常，已拒绝：${why}`);
+  }
 }
 
 /** The archive as a file on disk (evidence uploads) or in memory (ledger import, before exceljs inflates it). */
@@ -39,8 +41,10 @@ export async function checkOfficeZip(source: string | Buffer, archiveBytes: numb
     if (err instanceof HttpError) throw err;
     const message = (err as Error).message;
     // yauzl's own refusals of paths that leave the archive.
-    if (/relative path|absolute path|invalid characters/.test(message)) throw new ZipRefused(400, `包含越出文档的路径 (entry path escapes the archive: ${message})`);
-    if (/too many bytes|too few bytes/.test(message)) throw new ZipRefused(400, `条目实际大小与声明不符 (an entry's size is not what its header declares: ${message})`);
+    if (/relative path|absolute path|invalid characters/.test(message))
+      throw new ZipRefused(400, `包含越出文档的路径 (entry path escapes the archive: ${message})`);
+    if (/too many bytes|too few bytes/.test(message))
+      throw new ZipRefused(400, `条目实际大小与声明不符 (an entry's size is not what its header declares: ${message})`);
     throw new BadRequestError(`文档已损坏，无法读取 (corrupt document: ${message})`, 'corrupt_document');
   } finally {
     zip.close();
@@ -48,7 +52,8 @@ export async function checkOfficeZip(source: string | Buffer, archiveBytes: numb
 }
 
 async function inspect(zip: ZipFile, archiveBytes: number, limits: ZipLimits): Promise<void> {
-  if (zip.entryCount > limits.maxEntries) throw new ZipRefused(400, `条目数 ${zip.entryCount} 超过 ${limits.maxEntries} (more than ${limits.maxEntries} entries)`);
+  if (zip.entryCount > limits.maxEntries)
+    throw new ZipRefused(400, `条目数 ${zip.entryCount} 超过 ${limits.maxEntries} (more than ${limits.maxEntries} entries)`);
   // Pass 1: the central directory's claims, cheap to check before inflating anything.
   const entries: Entry[] = [];
   let declared = 0;
@@ -74,7 +79,10 @@ async function inspect(zip: ZipFile, archiveBytes: number, limits: ZipLimits): P
 
 function checkTotals(uncompressed: number, archiveBytes: number, limits: ZipLimits): void {
   if (uncompressed > limits.maxUncompressedBytes) {
-    throw new ZipRefused(413, `解压后超过 ${limits.maxUncompressedBytes / MIB} MB (more than ${limits.maxUncompressedBytes / MIB} MB uncompressed)`);
+    throw new ZipRefused(
+      413,
+      `解压后超过 ${limits.maxUncompressedBytes / MIB} MB (more than ${limits.maxUncompressedBytes / MIB} MB uncompressed)`,
+    );
   }
   if (uncompressed / Math.max(archiveBytes, 1) > limits.maxRatio) {
     throw new ZipRefused(400, `压缩比超过 ${limits.maxRatio} 倍 (compression ratio above ${limits.maxRatio}: a zip bomb?)`);

@@ -45,7 +45,10 @@ function uploadTo(url: string, file: File, onProgress: (fraction: number) => voi
 
 /** A spreadsheet sent as the request body (the ledger import); JSON answer or the server's refusal. */
 export async function postSpreadsheet<T>(url: string, file: File): Promise<T> {
-  const headers: Record<string, string> = { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', accept: 'application/json' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    accept: 'application/json',
+  };
   const token = getCsrfToken();
   if (token) headers['x-csrf-token'] = token;
   let res: Response;

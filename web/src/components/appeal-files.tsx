@@ -24,7 +24,12 @@ export function AppealForm({ deduction, onFiled }: { deduction: { id: string; co
   /** files already stored by the server, so a retry sends only the rest */
   const uploaded = useRef(new Map<File, string>());
 
-  if (!open) return <button type="button" onClick={() => setOpen(true)}>{t('ded.appeal')}</button>;
+  if (!open)
+    return (
+      <button type="button" onClick={() => setOpen(true)}>
+        {t('ded.appeal')}
+      </button>
+    );
 
   function pick(list: File[]) {
     setFiles(list.filter((f) => !isTooLarge(f)));
@@ -33,7 +38,9 @@ export function AppealForm({ deduction, onFiled }: { deduction: { id: string; co
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true); setError(undefined); setUploadError('');
+    setBusy(true);
+    setError(undefined);
+    setUploadError('');
     try {
       const ids: string[] = [];
       for (const file of files) {
@@ -54,27 +61,64 @@ export function AppealForm({ deduction, onFiled }: { deduction: { id: string; co
       }
       setStatus('');
       await api.post(`/api/deductions/${deduction.id}/appeals`, { reason: reason.trim(), evidenceIds: ids });
-      setOpen(false); setReason(''); setFiles([]); uploaded.current.clear();
+      setOpen(false);
+      setReason('');
+      setFiles([]);
+      uploaded.current.clear();
       onFiled();
-    } catch (err) { setStatus(''); setError(err); } finally { setBusy(false); }
+    } catch (err) {
+      setStatus('');
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
   }
 
   return (
     <form className="reason-form" onSubmit={(e) => void submit(e)}>
       <label htmlFor={`${id}-reason`}>{t('appeal.reason')}</label>
-      <textarea id={`${id}-reason`} required minLength={2} maxLength={1000} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} autoFocus />
+      <textarea
+        id={`${id}-reason`}
+        required
+        minLength={2}
+        maxLength={1000}
+        rows={2}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        autoFocus
+      />
       <label htmlFor={`${id}-files`}>{t('appeal.files')}</label>
-      <input id={`${id}-files`} type="file" multiple
+      <input
+        id={`${id}-files`}
+        type="file"
+        multiple
         accept="image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif,application/pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
-        onChange={(e) => pick([...(e.target.files ?? [])])} />
+        onChange={(e) => pick([...(e.target.files ?? [])])}
+      />
       {files.length > 0 && <p className="muted small">{t('inc.filesChosen', { count: files.length })}</p>}
-      {refused.map((text) => <p key={text} className="error-text small" role="alert">{text}</p>)}
-      {status && <p className="muted small" role="status">{status}</p>}
-      {uploadError && <p className="error-text small" role="alert">{uploadError}</p>}
+      {refused.map((text) => (
+        <p key={text} className="error-text small" role="alert">
+          {text}
+        </p>
+      ))}
+      {status && (
+        <p className="muted small" role="status">
+          {status}
+        </p>
+      )}
+      {uploadError && (
+        <p className="error-text small" role="alert">
+          {uploadError}
+        </p>
+      )}
       {error !== undefined && <ErrorBox error={error} route="POST /api/deductions/:id/appeals" />}
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy || reason.trim().length < 2}>{t('appeal.submit')}</button>
-        <button type="button" onClick={() => setOpen(false)}>{t('common.cancel')}</button>
+        <button type="submit" className="primary" disabled={busy || reason.trim().length < 2}>
+          {t('appeal.submit')}
+        </button>
+        <button type="button" onClick={() => setOpen(false)}>
+          {t('common.cancel')}
+        </button>
       </div>
     </form>
   );

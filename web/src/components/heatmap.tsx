@@ -29,13 +29,20 @@ export function Heatmap({ data, caption }: { data: HeatmapData; caption: string 
         <thead>
           <tr>
             <th scope="col" className="heatmap-corner" />
-            {data.communities.map((c) => <th key={c.id} scope="col">{c.name}</th>)}
+            {data.communities.map((c) => (
+              <th key={c.id} scope="col">
+                {c.name}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
           {data.items.map((item) => (
             <tr key={item.key}>
-              <th scope="row">{item.group && item.group !== item.label && <span className="muted small">{item.group} · </span>}{item.label}</th>
+              <th scope="row">
+                {item.group && item.group !== item.label && <span className="muted small">{item.group} · </span>}
+                {item.label}
+              </th>
               {data.communities.map((c) => {
                 const status = data.cell(c.id, item.key);
                 const label = `${c.name} ${item.label}：${t(`cell.${status}` as MessageKey)}`;
@@ -43,7 +50,16 @@ export function Heatmap({ data, caption }: { data: HeatmapData; caption: string 
                 const symbol = <span aria-hidden="true">{SYMBOL[status]}</span>;
                 return (
                   <td key={c.id} className={`cell cell-${status}`} title={label} data-status={status}>
-                    {href ? <a href={href} aria-label={label}>{symbol}</a> : <><span className="visually-hidden">{label}</span>{symbol}</>}
+                    {href ? (
+                      <a href={href} aria-label={label}>
+                        {symbol}
+                      </a>
+                    ) : (
+                      <>
+                        <span className="visually-hidden">{label}</span>
+                        {symbol}
+                      </>
+                    )}
                   </td>
                 );
               })}
@@ -60,7 +76,14 @@ export function HeatmapLegend() {
   const all: CellStatus[] = ['on-track', 'due-soon', 'overdue', 'deducted', 'none'];
   return (
     <p className="legend" aria-label={t('dash.legend')}>
-      {all.map((s) => <span key={s}><span className={`cell cell-${s} legend-cell`} aria-hidden="true">{SYMBOL[s]}</span>{t(`cell.${s}` as MessageKey)}</span>)}
+      {all.map((s) => (
+        <span key={s}>
+          <span className={`cell cell-${s} legend-cell`} aria-hidden="true">
+            {SYMBOL[s]}
+          </span>
+          {t(`cell.${s}` as MessageKey)}
+        </span>
+      ))}
     </p>
   );
 }

@@ -6,7 +6,10 @@ import { useI18n, type MessageKey } from '../i18n';
 import { can, useSession } from '../lib/session';
 import type { Me } from '../api/types';
 
-interface NavItem { path: string; label: MessageKey }
+interface NavItem {
+  path: string;
+  label: MessageKey;
+}
 
 export function navFor(me: Pick<Me, 'permissions'>, firstCommunityId: string | undefined): NavItem[] {
   const items: NavItem[] = [];
@@ -54,23 +57,45 @@ export function Layout({ path, children }: { path: string; children: ReactNode }
   const wide = !can(me, 'tasks.work');
   return (
     <div className={wide ? 'shell shell-wide' : 'shell'}>
-      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{t('app.skip')}</a>
+      <a
+        className="skip"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        {t('app.skip')}
+      </a>
       <header className="topbar">
-        <div className="brand"><strong>{t('app.name')}</strong><span className="muted brand-sub">{t('app.subtitle')}</span></div>
+        <div className="brand">
+          <strong>{t('app.name')}</strong>
+          <span className="muted brand-sub">{t('app.subtitle')}</span>
+        </div>
         <div className="who">
           <span className="who-name">{me.user.displayName}</span>
           <span className="muted">{t(`role.${me.user.role}`)}</span>
-          <button type="button" className="link" onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')}>{t('app.lang')}</button>
-          <button type="button" className="link" onClick={() => void logout()}>{t('nav.logout')}</button>
+          <button type="button" className="link" onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')}>
+            {t('app.lang')}
+          </button>
+          <button type="button" className="link" onClick={() => void logout()}>
+            {t('nav.logout')}
+          </button>
         </div>
       </header>
       <nav aria-label={t('nav.main')} className="nav">
         {items.map((item) => {
           const active = path === item.path || path.startsWith(item.path + '/');
-          return <a key={item.path} href={`#${item.path}`} aria-current={active ? 'page' : undefined}>{t(item.label)}</a>;
+          return (
+            <a key={item.path} href={`#${item.path}`} aria-current={active ? 'page' : undefined}>
+              {t(item.label)}
+            </a>
+          );
         })}
       </nav>
-      <main id="main" tabIndex={-1}>{children}</main>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
     </div>
   );
 }

@@ -12,7 +12,11 @@ export function failureText(err: unknown, t: Translate): string {
 
 export function Loading() {
   const t = useT();
-  return <p className="muted" role="status">{t('app.loading')}</p>;
+  return (
+    <p className="muted" role="status">
+      {t('app.loading')}
+    </p>
+  );
 }
 
 export function ErrorBox({ error, route, onRetry }: { error: unknown; route?: string; onRetry?: () => void }) {
@@ -20,15 +24,25 @@ export function ErrorBox({ error, route, onRetry }: { error: unknown; route?: st
   let text: string;
   let kind = 'error';
   if (error instanceof ApiError) {
-    if (error.missingRoute) { text = t('common.missingRoute', { route: route ?? '' }); kind = 'missing'; }
-    else if (error.status === 403) text = t('common.forbidden');
+    if (error.missingRoute) {
+      text = t('common.missingRoute', { route: route ?? '' });
+      kind = 'missing';
+    } else if (error.status === 403) text = t('common.forbidden');
     else if (error.status === 0) text = t('common.networkError');
     else text = t('common.error', { message: error.message });
   } else text = t('common.error', { message: error instanceof Error ? error.message : String(error) });
   return (
-    <div className={`notice notice-${kind}`} role={kind === 'missing' ? 'status' : 'alert'} data-missing-route={kind === 'missing' ? route : undefined}>
+    <div
+      className={`notice notice-${kind}`}
+      role={kind === 'missing' ? 'status' : 'alert'}
+      data-missing-route={kind === 'missing' ? route : undefined}
+    >
       <p>{text}</p>
-      {onRetry && kind !== 'missing' && <button type="button" onClick={onRetry}>{t('common.retry')}</button>}
+      {onRetry && kind !== 'missing' && (
+        <button type="button" onClick={onRetry}>
+          {t('common.retry')}
+        </button>
+      )}
     </div>
   );
 }
@@ -42,5 +56,9 @@ export function Load<T>({ state, route, children }: { state: Loaded<T>; route?: 
 
 export function Forbidden({ message }: { message?: string }) {
   const t = useT();
-  return <div className="notice notice-error" role="alert" data-testid="forbidden"><p>{message ?? t('common.forbidden')}</p></div>;
+  return (
+    <div className="notice notice-error" role="alert" data-testid="forbidden">
+      <p>{message ?? t('common.forbidden')}</p>
+    </div>
+  );
 }

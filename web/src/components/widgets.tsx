@@ -17,10 +17,15 @@ export function useNow(intervalMs = 60_000): Date {
 export function Countdown({ dueAt, now }: { dueAt: string; now: Date }) {
   const t = useT();
   const p = countdownParts(dueAt, now.getTime());
-  const text = p.days > 0
-    ? t(p.overdue ? 'countdown.overdue' : 'countdown.left', { d: p.days, h: p.hours })
-    : t(p.overdue ? 'countdown.overdueHours' : 'countdown.leftHours', { h: p.hours, m: p.minutes });
-  return <span className={p.overdue ? 'countdown overdue' : 'countdown'}><time dateTime={dueAt}>{text}</time></span>;
+  const text =
+    p.days > 0
+      ? t(p.overdue ? 'countdown.overdue' : 'countdown.left', { d: p.days, h: p.hours })
+      : t(p.overdue ? 'countdown.overdueHours' : 'countdown.leftHours', { h: p.hours, m: p.minutes });
+  return (
+    <span className={p.overdue ? 'countdown overdue' : 'countdown'}>
+      <time dateTime={dueAt}>{text}</time>
+    </span>
+  );
 }
 
 export function StatusBadge({ status }: { status: TaskStatus }) {

@@ -66,7 +66,7 @@ export const en: Partial<Record<MessageKey, string>> = {
   'settings.passwordSubmit': 'Change password',
   'settings.passwordMismatch': 'The two new passwords differ',
   'settings.passwordChanged': 'Password changed; your other sessions were signed out',
-  'roster.checkInHow': 'the person on duty checks in by submitting the day\'s duty task',
+  'roster.checkInHow': "the person on duty checks in by submitting the day's duty task",
   'roster.empty': 'No one is on the roster this month',
   'roster.delete': 'Delete',
   'roster.checkIn.done': 'Checked in',

@@ -14,7 +14,11 @@ export function translate(lang: Lang, key: MessageKey, params?: Record<string, s
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
-interface I18n { lang: Lang; t: Translate; setLang(lang: Lang): void }
+interface I18n {
+  lang: Lang;
+  t: Translate;
+  setLang(lang: Lang): void;
+}
 const I18nContext = createContext<I18n | null>(null);
 
 function initialLang(): Lang {
@@ -30,7 +34,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const setLang = useCallback((l: Lang) => {
     setLangState(l);
     document.documentElement.lang = l;
-    try { localStorage.setItem('duban.lang', l); } catch { /* private mode: keep for this visit only */ }
+    try {
+      localStorage.setItem('duban.lang', l);
+    } catch {
+      /* private mode: keep for this visit only */
+    }
   }, []);
   const value = useMemo<I18n>(() => ({ lang, setLang, t: (key, params) => translate(lang, key, params) }), [lang, setLang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

@@ -238,7 +238,8 @@ export const zhCN = {
   'inc.reversed': '已撤销（原扣 {points} 分）',
   'nav.dataRequests': '资料报送',
   'dr.title': '资料报送要求',
-  'dr.intro': '向社区（村）下发资料报送要求：每个社区在“我的任务”中上传所需文件，经审核通过即完成；截止时仍未通过的，按所选细则条款自动扣分。',
+  'dr.intro':
+    '向社区（村）下发资料报送要求：每个社区在“我的任务”中上传所需文件，经审核通过即完成；截止时仍未通过的，按所选细则条款自动扣分。',
   'dr.name': '要求名称',
   'dr.rule': '依据条款',
   'dr.ruleOption': '{item} · {title}（未按时报送扣{points}分）',
@@ -334,7 +335,8 @@ export const zhCN = {
   'roster.save': '保存值班安排',
   'roster.saved': '已安排 {date} 由 {name} 值班',
   'roster.import': '导入整月值班表',
-  'roster.importHint': '每行一天：日期 用户名（如 2026-06-01 wang.li，或只写日：1 wang.li）。导入会替换该月今天及以后的排班，未列出的日子将清空；有任何一行错误则全部不导入。',
+  'roster.importHint':
+    '每行一天：日期 用户名（如 2026-06-01 wang.li，或只写日：1 wang.li）。导入会替换该月今天及以后的排班，未列出的日子将清空；有任何一行错误则全部不导入。',
   'roster.importText': '值班表（每行：日期 用户名）',
   'roster.importSubmit': '导入',
   'roster.badLines': '第 {lines} 行格式不对，应为「日期 用户名」，例如 2026-06-01 wang.li',
@@ -457,7 +459,8 @@ export const zhCN = {
   'ledger.closeConfirm': '确认销号',
   'ledger.closedNotice': '已销号“{name}”',
   'ledger.importTitle': '从 Excel 导入（{community}）',
-  'ledger.importHint': '使用“导出台账”得到的模板：第一行为列名（类别、姓名或名称、风险等级、身份证号、住址……），类别和风险等级填中文。文件先逐行检查，全部无误才会保存。',
+  'ledger.importHint':
+    '使用“导出台账”得到的模板：第一行为列名（类别、姓名或名称、风险等级、身份证号、住址……），类别和风险等级填中文。文件先逐行检查，全部无误才会保存。',
   'ledger.importFile': '选择 .xlsx 文件',
   'ledger.importProblems': '发现 {count} 处问题，未保存任何数据。请修改后重新选择文件：',
   'ledger.importProblemsTable': '导入问题',
@@ -468,7 +471,8 @@ export const zhCN = {
   'ledger.importReady': '检查通过，共 {count} 条，确认后保存。',
   'ledger.importConfirm': '确认导入',
   'ledger.declareTitle': '{year} 年度声明（{community}）',
-  'ledger.declareHint': '本社区确无某类人员或场所时，每年声明一次并上传盖章说明；声明后该台账不再按“未建立”扣分。一旦列入人员，按正常台账检查。',
+  'ledger.declareHint':
+    '本社区确无某类人员或场所时，每年声明一次并上传盖章说明；声明后该台账不再按“未建立”扣分。一旦列入人员，按正常台账检查。',
   'ledger.noPeople': '声明内容：本社区无此类人员',
   'ledger.noSites': '声明内容：本社区无此类场所',
   'ledger.declareFile': '盖章说明（照片或 PDF）',

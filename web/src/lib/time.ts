@@ -2,7 +2,15 @@
 // time zone, because deadlines in the rubric are township dates.
 const TZ = 'Asia/Shanghai';
 
-const dateTime = new Intl.DateTimeFormat('zh-CN', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+const dateTime = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: TZ,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
 const dateOnly = new Intl.DateTimeFormat('zh-CN', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' });
 const ymdParts = new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' });
 
@@ -29,7 +37,12 @@ const DAY = 24 * HOUR;
 export function countdownParts(dueAt: string, now: number): { overdue: boolean; days: number; hours: number; minutes: number } {
   const diff = new Date(dueAt).getTime() - now;
   const abs = Math.abs(diff);
-  return { overdue: diff < 0, days: Math.floor(abs / DAY), hours: Math.floor((abs % DAY) / HOUR), minutes: Math.floor((abs % HOUR) / 60_000) };
+  return {
+    overdue: diff < 0,
+    days: Math.floor(abs / DAY),
+    hours: Math.floor((abs % DAY) / HOUR),
+    minutes: Math.floor((abs % HOUR) / 60_000),
+  };
 }
 
 export type Urgency = 'overdue' | 'today' | 'week' | 'later' | 'waiting' | 'done';
@@ -39,7 +52,10 @@ export const unitsStillOwed = (task: { requiredCount: number; acceptedCount: num
   Math.max(0, task.requiredCount - task.acceptedCount - (task.pendingUnits ?? 0));
 
 /** Which list a task belongs in on the staff page. */
-export function urgencyOf(task: { status: string; dueAt: string; requiredCount: number; acceptedCount: number; pendingUnits?: number }, now: Date): Urgency {
+export function urgencyOf(
+  task: { status: string; dueAt: string; requiredCount: number; acceptedCount: number; pendingUnits?: number },
+  now: Date,
+): Urgency {
   if (task.status === 'CLOSED' || task.status === 'CLOSED_LATE' || task.status === 'WAIVED') return 'done';
   // Handed in for review: waiting, unless more units are still owed (then it stays to do).
   if (task.status === 'SUBMITTED' && unitsStillOwed(task) === 0) return 'waiting';

@@ -10,15 +10,23 @@ export interface Loaded<T> {
 }
 
 export function useFetch<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: true });
+  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({
+    data: undefined,
+    error: undefined,
+    loading: true,
+  });
   const [tick, setTick] = useState(0);
   const generation = useRef(0);
   useEffect(() => {
     const mine = ++generation.current;
     setState((s) => ({ ...s, loading: true, error: undefined }));
     load().then(
-      (data) => { if (mine === generation.current) setState({ data, error: undefined, loading: false }); },
-      (error: unknown) => { if (mine === generation.current) setState({ data: undefined, error, loading: false }); },
+      (data) => {
+        if (mine === generation.current) setState({ data, error: undefined, loading: false });
+      },
+      (error: unknown) => {
+        if (mine === generation.current) setState({ data: undefined, error, loading: false });
+      },
     );
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((n) => n + 1), []);

@@ -11,7 +11,11 @@ import { useFetch } from '../lib/use-fetch';
 
 type Medium = 'email' | 'sms' | 'robot';
 const MEDIA: Medium[] = ['robot', 'sms', 'email'];
-const MEDIUM_LABEL: Record<Medium, MessageKey> = { robot: 'settings.medium.robot', sms: 'settings.medium.sms', email: 'settings.medium.email' };
+const MEDIUM_LABEL: Record<Medium, MessageKey> = {
+  robot: 'settings.medium.robot',
+  sms: 'settings.medium.sms',
+  email: 'settings.medium.email',
+};
 
 interface Settings {
   mobile: string | null;
@@ -46,7 +50,13 @@ function NotificationForm({ initial, onSaved }: { initial: Settings; onSaved: ()
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   useEffect(() => setStatus(null), [mobile, email, first, disabled, digest]);
 
-  const toggle = (m: Medium) => setDisabled((s) => { const next = new Set(s); if (next.has(m)) next.delete(m); else next.add(m); return next; });
+  const toggle = (m: Medium) =>
+    setDisabled((s) => {
+      const next = new Set(s);
+      if (next.has(m)) next.delete(m);
+      else next.add(m);
+      return next;
+    });
   const names = (list: Medium[]) => list.map((m) => t(MEDIUM_LABEL[m])).join(' → ');
 
   async function save(e: FormEvent) {
@@ -67,28 +77,51 @@ function NotificationForm({ initial, onSaved }: { initial: Settings; onSaved: ()
   return (
     <form className="card" onSubmit={(e) => void save(e)} aria-labelledby="settings-notify">
       <h2 id="settings-notify">{t('settings.notifyTitle')}</h2>
-      <p className="muted">{t('settings.roleDefault', { routine: names(initial.roleDefaults.routine), escalation: names(initial.roleDefaults.escalation) })}</p>
+      <p className="muted">
+        {t('settings.roleDefault', { routine: names(initial.roleDefaults.routine), escalation: names(initial.roleDefaults.escalation) })}
+      </p>
       {initial.reachToday && <ReachToday reach={initial.reachToday} first={initial.preferences.order?.[0]} names={names} />}
       <label htmlFor="settings-mobile">{t('settings.mobile')}</label>
-      <input id="settings-mobile" type="tel" inputMode="tel" autoComplete="tel" value={mobile} onChange={(e) => setMobile(e.target.value)} />
+      <input
+        id="settings-mobile"
+        type="tel"
+        inputMode="tel"
+        autoComplete="tel"
+        value={mobile}
+        onChange={(e) => setMobile(e.target.value)}
+      />
       <label htmlFor="settings-email">{t('settings.email')}</label>
       <input id="settings-email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} />
       <label htmlFor="settings-first">{t('settings.first')}</label>
       <select id="settings-first" value={first} onChange={(e) => setFirst(e.target.value as Medium | '')}>
         <option value="">{t('settings.firstDefault')}</option>
-        {MEDIA.map((m) => <option key={m} value={m}>{t(MEDIUM_LABEL[m])}</option>)}
+        {MEDIA.map((m) => (
+          <option key={m} value={m}>
+            {t(MEDIUM_LABEL[m])}
+          </option>
+        ))}
       </select>
       <fieldset>
         <legend>{t('settings.optOut')}</legend>
         {MEDIA.map((m) => (
-          <label key={m} className="check"><input type="checkbox" checked={disabled.has(m)} onChange={() => toggle(m)} /> {t(MEDIUM_LABEL[m])}</label>
+          <label key={m} className="check">
+            <input type="checkbox" checked={disabled.has(m)} onChange={() => toggle(m)} /> {t(MEDIUM_LABEL[m])}
+          </label>
         ))}
       </fieldset>
       {can(me, 'notify.digest') && (
-        <label className="check"><input type="checkbox" checked={digest} onChange={(e) => setDigest(e.target.checked)} /> {t('settings.digest')}</label>
+        <label className="check">
+          <input type="checkbox" checked={digest} onChange={(e) => setDigest(e.target.checked)} /> {t('settings.digest')}
+        </label>
       )}
-      {status && <p className={status.ok ? 'ok-text' : 'error-text'} role={status.ok ? 'status' : 'alert'}>{status.text}</p>}
-      <button type="submit" className="primary">{t('common.save')}</button>
+      {status && (
+        <p className={status.ok ? 'ok-text' : 'error-text'} role={status.ok ? 'status' : 'alert'}>
+          {status.text}
+        </p>
+      )}
+      <button type="submit" className="primary">
+        {t('common.save')}
+      </button>
     </form>
   );
 }
@@ -97,16 +130,32 @@ function NotificationForm({ initial, onSaved }: { initial: Settings; onSaved: ()
  * What reaches me today with the saved settings and the channels this server
  * has set up: a warning when nothing does, or when my first choice is not used.
  */
-function ReachToday({ reach, first, names }: { reach: { routine: Medium[]; escalation: Medium[] }; first?: Medium; names: (list: Medium[]) => string }) {
+function ReachToday({
+  reach,
+  first,
+  names,
+}: {
+  reach: { routine: Medium[]; escalation: Medium[] };
+  first?: Medium;
+  names: (list: Medium[]) => string;
+}) {
   const t = useT();
   if (reach.routine.length === 0 || reach.escalation.length === 0) {
-    return <p className="notice notice-missing" role="alert" data-testid="reach-warning">{t('settings.reachNone')}</p>;
+    return (
+      <p className="notice notice-missing" role="alert" data-testid="reach-warning">
+        {t('settings.reachNone')}
+      </p>
+    );
   }
   return (
     <>
-      <p className="muted" data-testid="reach-today">{t('settings.reachToday', { routine: names(reach.routine), escalation: names(reach.escalation) })}</p>
+      <p className="muted" data-testid="reach-today">
+        {t('settings.reachToday', { routine: names(reach.routine), escalation: names(reach.escalation) })}
+      </p>
       {first && !reach.routine.includes(first) && (
-        <p className="notice notice-missing" role="alert" data-testid="reach-warning">{t('settings.reachFirstUnused', { medium: names([first]) })}</p>
+        <p className="notice notice-missing" role="alert" data-testid="reach-warning">
+          {t('settings.reachFirstUnused', { medium: names([first]) })}
+        </p>
       )}
     </>
   );
@@ -124,7 +173,9 @@ function PasswordForm() {
     if (next !== repeat) return setStatus({ ok: false, text: t('settings.passwordMismatch') });
     try {
       await api.post('/api/auth/password', { currentPassword: current, newPassword: next });
-      setCurrent(''); setNext(''); setRepeat('');
+      setCurrent('');
+      setNext('');
+      setRepeat('');
       setStatus({ ok: true, text: t('settings.passwordChanged') });
     } catch (err) {
       setStatus({ ok: false, text: failureText(err, t) });
@@ -135,12 +186,30 @@ function PasswordForm() {
     <form className="card" onSubmit={(e) => void change(e)} aria-labelledby="settings-password">
       <h2 id="settings-password">{t('settings.passwordTitle')}</h2>
       <label htmlFor="pw-current">{t('settings.passwordCurrent')}</label>
-      <input id="pw-current" type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
+      <input
+        id="pw-current"
+        type="password"
+        autoComplete="current-password"
+        required
+        value={current}
+        onChange={(e) => setCurrent(e.target.value)}
+      />
       <label htmlFor="pw-new">{t('settings.passwordNew')}</label>
       <input id="pw-new" type="password" autoComplete="new-password" required value={next} onChange={(e) => setNext(e.target.value)} />
       <label htmlFor="pw-repeat">{t('settings.passwordRepeat')}</label>
-      <input id="pw-repeat" type="password" autoComplete="new-password" required value={repeat} onChange={(e) => setRepeat(e.target.value)} />
-      {status && <p className={status.ok ? 'ok-text' : 'error-text'} role={status.ok ? 'status' : 'alert'}>{status.text}</p>}
+      <input
+        id="pw-repeat"
+        type="password"
+        autoComplete="new-password"
+        required
+        value={repeat}
+        onChange={(e) => setRepeat(e.target.value)}
+      />
+      {status && (
+        <p className={status.ok ? 'ok-text' : 'error-text'} role={status.ok ? 'status' : 'alert'}>
+          {status.text}
+        </p>
+      )}
       <button type="submit">{t('settings.passwordSubmit')}</button>
     </form>
   );

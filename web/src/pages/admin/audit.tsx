@@ -10,15 +10,52 @@ import { useSession } from '../../lib/session';
 import { formatDateTime } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
 
-interface AuditRow { id: string; at: string; actorId: string | null; actorName: string | null; action: string; entity: string; entityId: string | null; ip: string | null; details: unknown }
+interface AuditRow {
+  id: string;
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  ip: string | null;
+  details: unknown;
+}
 
 /** Actions the API records, in the order an auditor looks for them. */
 const ACTIONS = [
-  'deduction.record_incident', 'deduction.reverse', 'appeal.file', 'appeal.decide', 'obligation.extend', 'obligation.waive', 'task.assign',
-  'escalation.acknowledge', 'evidence.upload', 'evidence.read', 'ledger.create', 'ledger.update', 'ledger.close', 'ledger.import', 'ledger.read_sensitive',
-  'user.create', 'user.update', 'user.deactivate', 'user.reactivate', 'user.reset_password', 'auth.login', 'auth.login_failed', 'auth.locked', 'auth.logout',
-  'auth.password_changed', 'settings.update', 'duty_shift.import', 'duty_shift.delete', 'sensitive_window.create', 'sensitive_window.delete',
-  'community.tags', 'community.location',
+  'deduction.record_incident',
+  'deduction.reverse',
+  'appeal.file',
+  'appeal.decide',
+  'obligation.extend',
+  'obligation.waive',
+  'task.assign',
+  'escalation.acknowledge',
+  'evidence.upload',
+  'evidence.read',
+  'ledger.create',
+  'ledger.update',
+  'ledger.close',
+  'ledger.import',
+  'ledger.read_sensitive',
+  'user.create',
+  'user.update',
+  'user.deactivate',
+  'user.reactivate',
+  'user.reset_password',
+  'auth.login',
+  'auth.login_failed',
+  'auth.locked',
+  'auth.logout',
+  'auth.password_changed',
+  'settings.update',
+  'duty_shift.import',
+  'duty_shift.delete',
+  'sensitive_window.create',
+  'sensitive_window.delete',
+  'community.tags',
+  'community.location',
 ];
 const SYSTEM_ACTORS = ['system:ledger'];
 
@@ -46,7 +83,10 @@ export function AuditPage() {
     const added = rows.filter((r) => r.actorId && r.actorName && !seen.has(r.actorId));
     if (added.length) setSeen((m) => new Map([...m, ...added.map((r) => [r.actorId!, r.actorName!] as const)]));
   }, [rows, seen]);
-  const actorName = (r: AuditRow) => (r.actorId?.startsWith('system:') ? codeLabel(t, 'audit.actor.', r.actorId, t('audit.system')) : r.actorName ?? t('audit.unknownActor'));
+  const actorName = (r: AuditRow) =>
+    r.actorId?.startsWith('system:')
+      ? codeLabel(t, 'audit.actor.', r.actorId, t('audit.system'))
+      : (r.actorName ?? t('audit.unknownActor'));
 
   return (
     <section aria-labelledby="audit-title">
@@ -56,18 +96,34 @@ export function AuditPage() {
         <label htmlFor="audit-actor">{t('audit.actor')}</label>
         <select id="audit-actor" value={actorId} onChange={(e) => setActorId(e.target.value)}>
           <option value="">{t('common.all')}</option>
-          {[...seen].map(([id, name]) => <option key={id} value={id}>{name}</option>)}
-          {SYSTEM_ACTORS.map((id) => <option key={id} value={id}>{codeLabel(t, 'audit.actor.', id, t('audit.system'))}</option>)}
+          {[...seen].map(([id, name]) => (
+            <option key={id} value={id}>
+              {name}
+            </option>
+          ))}
+          {SYSTEM_ACTORS.map((id) => (
+            <option key={id} value={id}>
+              {codeLabel(t, 'audit.actor.', id, t('audit.system'))}
+            </option>
+          ))}
         </select>
         <label htmlFor="audit-action">{t('audit.action')}</label>
         <select id="audit-action" value={action} onChange={(e) => setAction(e.target.value)}>
           <option value="">{t('common.all')}</option>
-          {ACTIONS.map((a) => <option key={a} value={a}>{codeLabel(t, 'audit.action.', a, t('audit.otherAction'))}</option>)}
+          {ACTIONS.map((a) => (
+            <option key={a} value={a}>
+              {codeLabel(t, 'audit.action.', a, t('audit.otherAction'))}
+            </option>
+          ))}
         </select>
         <label htmlFor="audit-community">{t('common.community')}</label>
         <select id="audit-community" value={communityId} onChange={(e) => setCommunityId(e.target.value)}>
           <option value="">{t('common.all')}</option>
-          {me.communities.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+          {me.communities.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
         </select>
         <label htmlFor="audit-from">{t('audit.from')}</label>
         <input id="audit-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
@@ -75,19 +131,35 @@ export function AuditPage() {
         <input id="audit-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
       </div>
       <Load state={state} route="GET /api/audit">
-        {(list) => list.length === 0 ? <p className="empty">{t('audit.empty')}</p> : (
-          <table className="table" data-testid="audit-log">
-            <thead><tr><th scope="col">{t('audit.time')}</th><th scope="col">{t('audit.actor')}</th><th scope="col">{t('audit.action')}</th><th scope="col">{t('audit.what')}</th></tr></thead>
-            <tbody>{list.map((r) => (
-              <tr key={r.id}>
-                <td>{formatDateTime(r.at)}</td>
-                <td>{actorName(r)}</td>
-                <td>{codeLabel(t, 'audit.action.', r.action, t('audit.otherAction'))}</td>
-                <td>{codeLabel(t, 'audit.entity.', r.entity, t('audit.otherEntity'))}{detailText(r.details) && `：${detailText(r.details)}`}</td>
-              </tr>
-            ))}</tbody>
-          </table>
-        )}
+        {(list) =>
+          list.length === 0 ? (
+            <p className="empty">{t('audit.empty')}</p>
+          ) : (
+            <table className="table" data-testid="audit-log">
+              <thead>
+                <tr>
+                  <th scope="col">{t('audit.time')}</th>
+                  <th scope="col">{t('audit.actor')}</th>
+                  <th scope="col">{t('audit.action')}</th>
+                  <th scope="col">{t('audit.what')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((r) => (
+                  <tr key={r.id}>
+                    <td>{formatDateTime(r.at)}</td>
+                    <td>{actorName(r)}</td>
+                    <td>{codeLabel(t, 'audit.action.', r.action, t('audit.otherAction'))}</td>
+                    <td>
+                      {codeLabel(t, 'audit.entity.', r.entity, t('audit.otherEntity'))}
+                      {detailText(r.details) && `：${detailText(r.details)}`}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
       </Load>
     </section>
   );
@@ -97,6 +169,7 @@ export function AuditPage() {
 function detailText(details: unknown): string {
   if (!details || typeof details !== 'object') return '';
   const d = details as Record<string, unknown>;
-  for (const key of ['reason', 'decisionReason', 'displayName', 'name', 'title']) if (typeof d[key] === 'string' && d[key]) return d[key] as string;
+  for (const key of ['reason', 'decisionReason', 'displayName', 'name', 'title'])
+    if (typeof d[key] === 'string' && d[key]) return d[key] as string;
   return '';
 }

@@ -12,11 +12,21 @@ import { useFetch } from '../../lib/use-fetch';
 import rulebook, { type SensitiveWindowDef } from 'virtual:rulebook';
 
 interface CalendarWindow {
-  id: string; source: 'rulebook' | 'admin'; windowId: string; periodKey: string; name: string;
-  firstDay: string; lastDay: string; rules: Array<{ id: string; title: string }>; deletable: boolean;
+  id: string;
+  source: 'rulebook' | 'admin';
+  windowId: string;
+  periodKey: string;
+  name: string;
+  firstDay: string;
+  lastDay: string;
+  rules: Array<{ id: string; title: string }>;
+  deletable: boolean;
 }
-interface CalendarYear { year: number; rulebook: string | null; windows: CalendarWindow[] }
-
+interface CalendarYear {
+  year: number;
+  rulebook: string | null;
+  windows: CalendarWindow[];
+}
 
 function describe(t: Translate, d: Record<string, string>): string {
   if (d.lunar) return t('calendar.lunar', { date: d.lunar });
@@ -38,7 +48,9 @@ export function CalendarPage() {
     try {
       await api.del(`/api/sensitive-windows/${w.id}`);
       calendar.reload();
-    } catch (error) { setDeleteError(error); }
+    } catch (error) {
+      setDeleteError(error);
+    }
   }
 
   return (
@@ -46,7 +58,14 @@ export function CalendarPage() {
       <h1 id="cal-title">{t('calendar.title')}</h1>
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
         <label htmlFor="cal-year">{t('calendar.year')}</label>
-        <input id="cal-year" type="number" min={2000} max={2100} value={year} onChange={(e) => e.target.value && setYear(Number(e.target.value))} />
+        <input
+          id="cal-year"
+          type="number"
+          min={2000}
+          max={2100}
+          value={year}
+          onChange={(e) => e.target.value && setYear(Number(e.target.value))}
+        />
       </form>
       {deleteError !== undefined && <ErrorBox error={deleteError} route="DELETE /api/sensitive-windows/:id" />}
       <Load state={calendar} route="GET /api/sensitive-windows">
@@ -55,34 +74,85 @@ export function CalendarPage() {
           const added = data.windows.filter((w) => w.source === 'admin');
           return (
             <>
-              {!data.rulebook && <p className="notice notice-missing" role="status">{t('calendar.noRulebook', { year: data.year })}</p>}
+              {!data.rulebook && (
+                <p className="notice notice-missing" role="status">
+                  {t('calendar.noRulebook', { year: data.year })}
+                </p>
+              )}
               <h2>{t('calendar.fromRulebook')}</h2>
-              {fromRulebook.length === 0 ? <p className="muted">{t('common.none')}</p> : (
+              {fromRulebook.length === 0 ? (
+                <p className="muted">{t('common.none')}</p>
+              ) : (
                 <table className="table">
-                  <thead><tr><th scope="col">{t('calendar.name')}</th><th scope="col">{t('calendar.range')}</th><th scope="col">{t('calendar.rule')}</th><th scope="col">{t('calendar.rulebookDef')}</th></tr></thead>
-                  <tbody>{fromRulebook.map((w) => {
-                    const def = definitions.get(w.windowId);
-                    return (
-                      <tr key={w.id}><th scope="row">{w.name}</th><td>{t('calendar.span', { first: w.firstDay, last: w.lastDay })}</td>
-                        <td className="small">{w.rules.map((r) => r.title).join('；') || '—'}</td>
-                        <td className="muted small">{def ? `${describe(t, def.start)} — ${describe(t, def.end)} · ${t('calendar.around', { before: def.daysBefore ?? 0, after: def.daysAfter ?? 0 })}` : '—'}</td></tr>
-                    );
-                  })}</tbody>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('calendar.name')}</th>
+                      <th scope="col">{t('calendar.range')}</th>
+                      <th scope="col">{t('calendar.rule')}</th>
+                      <th scope="col">{t('calendar.rulebookDef')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {fromRulebook.map((w) => {
+                      const def = definitions.get(w.windowId);
+                      return (
+                        <tr key={w.id}>
+                          <th scope="row">{w.name}</th>
+                          <td>{t('calendar.span', { first: w.firstDay, last: w.lastDay })}</td>
+                          <td className="small">{w.rules.map((r) => r.title).join('；') || '—'}</td>
+                          <td className="muted small">
+                            {def
+                              ? `${describe(t, def.start)} — ${describe(t, def.end)} · ${t('calendar.around', { before: def.daysBefore ?? 0, after: def.daysAfter ?? 0 })}`
+                              : '—'}
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
                 </table>
               )}
               <h2>{t('calendar.admin')}</h2>
-              {added.length === 0 ? <p className="muted">{t('common.none')}</p> : (
+              {added.length === 0 ? (
+                <p className="muted">{t('common.none')}</p>
+              ) : (
                 <table className="table">
-                  <thead><tr><th scope="col">{t('calendar.name')}</th><th scope="col">{t('calendar.range')}</th><th scope="col">{t('calendar.rule')}</th>
-                    {canEdit && <th scope="col"><span className="visually-hidden">{t('roster.actions')}</span></th>}</tr></thead>
-                  <tbody>{added.map((w) => (
-                    <tr key={w.id}><th scope="row">{w.name}</th><td>{t('calendar.span', { first: w.firstDay, last: w.lastDay })}</td>
-                      <td className="small">{w.rules.map((r) => r.title).join('；') || t('calendar.noRule')}</td>
-                      {canEdit && <td>{w.deletable
-                        ? <button type="button" className="link small" onClick={() => void remove(w)} aria-label={t('calendar.deleteLabel', { name: w.name })}>{t('roster.delete')}</button>
-                        : <span className="muted small">{t('calendar.begun')}</span>}</td>}
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('calendar.name')}</th>
+                      <th scope="col">{t('calendar.range')}</th>
+                      <th scope="col">{t('calendar.rule')}</th>
+                      {canEdit && (
+                        <th scope="col">
+                          <span className="visually-hidden">{t('roster.actions')}</span>
+                        </th>
+                      )}
                     </tr>
-                  ))}</tbody>
+                  </thead>
+                  <tbody>
+                    {added.map((w) => (
+                      <tr key={w.id}>
+                        <th scope="row">{w.name}</th>
+                        <td>{t('calendar.span', { first: w.firstDay, last: w.lastDay })}</td>
+                        <td className="small">{w.rules.map((r) => r.title).join('；') || t('calendar.noRule')}</td>
+                        {canEdit && (
+                          <td>
+                            {w.deletable ? (
+                              <button
+                                type="button"
+                                className="link small"
+                                onClick={() => void remove(w)}
+                                aria-label={t('calendar.deleteLabel', { name: w.name })}
+                              >
+                                {t('roster.delete')}
+                              </button>
+                            ) : (
+                              <span className="muted small">{t('calendar.begun')}</span>
+                            )}
+                          </td>
+                        )}
+                      </tr>
+                    ))}
+                  </tbody>
                 </table>
               )}
             </>
@@ -111,22 +181,47 @@ function WindowForm({ onSaved }: { onSaved: () => void }) {
       setNotice(t('calendar.added', { name: created.name, rules: created.rules.map((r) => r.title).join('；') || t('calendar.noRule') }));
       setForm({ name: '', startsOn: today, endsOn: today });
       onSaved();
-    } catch (err) { setError(err); }
+    } catch (err) {
+      setError(err);
+    }
   }
 
   return (
     <form className="card form-grid" onSubmit={(e) => void submit(e)} aria-labelledby="cal-add-title">
       <h2 id="cal-add-title">{t('calendar.add')}</h2>
-      <p className="muted small" id="cal-add-hint">{t('calendar.addHint')}</p>
+      <p className="muted small" id="cal-add-hint">
+        {t('calendar.addHint')}
+      </p>
       <label htmlFor="cal-add-name">{t('calendar.name')}</label>
-      <input id="cal-add-name" required minLength={2} maxLength={40} value={form.name} onChange={(e) => set('name', e.target.value)} aria-describedby="cal-add-hint" />
+      <input
+        id="cal-add-name"
+        required
+        minLength={2}
+        maxLength={40}
+        value={form.name}
+        onChange={(e) => set('name', e.target.value)}
+        aria-describedby="cal-add-hint"
+      />
       <label htmlFor="cal-add-start">{t('calendar.startsOn')}</label>
       <input id="cal-add-start" type="date" required value={form.startsOn} onChange={(e) => set('startsOn', e.target.value)} />
       <label htmlFor="cal-add-end">{t('calendar.endsOn')}</label>
-      <input id="cal-add-end" type="date" required min={form.startsOn} value={form.endsOn} onChange={(e) => set('endsOn', e.target.value)} />
+      <input
+        id="cal-add-end"
+        type="date"
+        required
+        min={form.startsOn}
+        value={form.endsOn}
+        onChange={(e) => set('endsOn', e.target.value)}
+      />
       {error !== undefined && <ErrorBox error={error} route="POST /api/sensitive-windows" />}
-      {notice && <p role="status" className="small">{notice}</p>}
-      <button type="submit" className="primary">{t('calendar.add')}</button>
+      {notice && (
+        <p role="status" className="small">
+          {notice}
+        </p>
+      )}
+      <button type="submit" className="primary">
+        {t('calendar.add')}
+      </button>
     </form>
   );
 }

@@ -24,7 +24,9 @@ export function CommunityTagsPage() {
       await api.put(`/api/communities/${c.id}/tags`, { tags: next });
       setNotice(t('tags.saved', { community: c.name }));
       communities.reload();
-    } catch (err) { setError(failureText(err, t)); }
+    } catch (err) {
+      setError(failureText(err, t));
+    }
   }
 
   return (
@@ -32,23 +34,59 @@ export function CommunityTagsPage() {
       <h1 id="tags-title">{t('tags.title')}</h1>
       <p className="muted small">{t('tags.hint')}</p>
       <p className="muted small">{t('tags.locationHint')}</p>
-      {notice && <p className="notice ok-text" role="status">{notice}</p>}
-      {error && <p className="notice notice-error" role="alert">{error}</p>}
+      {notice && (
+        <p className="notice ok-text" role="status">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <p className="notice notice-error" role="alert">
+          {error}
+        </p>
+      )}
       <Load state={communities} route="GET /api/communities">
         {(rows) => (
           <div className="table-scroll">
             <table className="table">
-              <thead><tr><th scope="col">{t('common.community')}</th>{(tags.data ?? []).map((tag) => <th scope="col" key={tag.code}>{tag.label}</th>)}<th scope="col">{t('tags.location')}</th></tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">{t('common.community')}</th>
+                  {(tags.data ?? []).map((tag) => (
+                    <th scope="col" key={tag.code}>
+                      {tag.label}
+                    </th>
+                  ))}
+                  <th scope="col">{t('tags.location')}</th>
+                </tr>
+              </thead>
               <tbody>
                 {rows.map((c) => (
                   <tr key={c.id}>
                     <th scope="row">{c.name}</th>
                     {(tags.data ?? []).map((tag) => (
                       <td key={tag.code}>
-                        <input type="checkbox" aria-label={`${c.name} ${tag.label}`} checked={(c.tags ?? []).includes(tag.code)} onChange={(e) => void toggle(c, tag.code, e.target.checked)} />
+                        <input
+                          type="checkbox"
+                          aria-label={`${c.name} ${tag.label}`}
+                          checked={(c.tags ?? []).includes(tag.code)}
+                          onChange={(e) => void toggle(c, tag.code, e.target.checked)}
+                        />
                       </td>
                     ))}
-                    <td><LocationForm community={c} onSaved={() => { setError(''); setNotice(t('tags.locationSaved', { community: c.name })); communities.reload(); }} onError={(err) => { setNotice(''); setError(failureText(err, t)); }} /></td>
+                    <td>
+                      <LocationForm
+                        community={c}
+                        onSaved={() => {
+                          setError('');
+                          setNotice(t('tags.locationSaved', { community: c.name }));
+                          communities.reload();
+                        }}
+                        onError={(err) => {
+                          setNotice('');
+                          setError(failureText(err, t));
+                        }}
+                      />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -73,13 +111,33 @@ function LocationForm({ community, onSaved, onError }: { community: CommunityRow
       const location = lat.trim() === '' && lon.trim() === '' ? null : { lat: Number(lat), lon: Number(lon) };
       await api.put(`/api/communities/${community.id}/location`, { location });
       onSaved();
-    } catch (err) { onError(err); } finally { setBusy(false); }
+    } catch (err) {
+      onError(err);
+    } finally {
+      setBusy(false);
+    }
   }
   return (
     <form className="inline-form" onSubmit={(e) => void save(e)}>
-      <input type="text" inputMode="decimal" size={9} aria-label={t('tags.lat', { community: community.name })} value={lat} onChange={(e) => setLat(e.target.value)} />
-      <input type="text" inputMode="decimal" size={10} aria-label={t('tags.lon', { community: community.name })} value={lon} onChange={(e) => setLon(e.target.value)} />
-      <button type="submit" disabled={busy}>{t('tags.saveLocation')}</button>
+      <input
+        type="text"
+        inputMode="decimal"
+        size={9}
+        aria-label={t('tags.lat', { community: community.name })}
+        value={lat}
+        onChange={(e) => setLat(e.target.value)}
+      />
+      <input
+        type="text"
+        inputMode="decimal"
+        size={10}
+        aria-label={t('tags.lon', { community: community.name })}
+        value={lon}
+        onChange={(e) => setLon(e.target.value)}
+      />
+      <button type="submit" disabled={busy}>
+        {t('tags.saveLocation')}
+      </button>
     </form>
   );
 }

@@ -13,8 +13,20 @@ import { formatDateTime } from '../../lib/time';
 import { codeLabel } from '../../lib/labels';
 import { useFetch } from '../../lib/use-fetch';
 
-interface ChannelStatus { channel: 'email' | 'sms' | 'robot'; configured: boolean; provider?: string; notice: string }
-interface CapturedMail { id: string; receivedAt: string; from: string; to: string; subject: string; key?: string }
+interface ChannelStatus {
+  channel: 'email' | 'sms' | 'robot';
+  configured: boolean;
+  provider?: string;
+  notice: string;
+}
+interface CapturedMail {
+  id: string;
+  receivedAt: string;
+  from: string;
+  to: string;
+  subject: string;
+  key?: string;
+}
 
 export function NotificationsPage() {
   const t = useT();
@@ -31,7 +43,8 @@ export function NotificationsPage() {
             <ul className="plain-list" data-testid="channel-status">
               {list.map((c) => (
                 <li key={c.channel} className={c.configured ? '' : 'notice notice-missing'}>
-                  <strong>{t(`notif.channel.${c.channel}`)}</strong>：{c.configured ? t('notif.on') : t('notif.off')} <span className="muted">{c.notice}</span>
+                  <strong>{t(`notif.channel.${c.channel}`)}</strong>：{c.configured ? t('notif.on') : t('notif.off')}{' '}
+                  <span className="muted">{c.notice}</span>
                 </li>
               ))}
             </ul>
@@ -42,18 +55,43 @@ export function NotificationsPage() {
       </Load>
       <h2>{t('notif.log')}</h2>
       <Load state={log} route="GET /api/notifications">
-        {(rows) => rows.length === 0 ? <p className="empty">{t('notif.empty')}</p> : (
-          <table className="table">
-            <thead><tr><th scope="col">{t('notif.time')}</th><th scope="col">{t('notif.channel')}</th><th scope="col">{t('notif.recipient')}</th>
-              <th scope="col">{t('notif.event')}</th><th scope="col">{t('notif.status')}</th><th scope="col">{t('notif.attempts')}</th></tr></thead>
-            <tbody>{rows.map((n) => (
-              <tr key={n.id}><td>{formatDateTime(n.createdAt)}</td><td>{codeLabel(t, 'notif.channel.', n.channel, t('notif.channelOther'))}</td><td>{n.userName ?? n.recipient}</td>
-                <td>{n.subject ?? codeLabel(t, 'notif.eventName.', n.event, t('notif.eventOther'))}</td>
-                {/* The provider's own error text is often English: kept for the hover, summarised in Chinese. */}
-                <td className={n.status === 'FAILED' || n.status === 'GIVEN_UP' || n.status === 'IN_DOUBT' ? 'warn' : ''} title={n.lastError ?? undefined}>{statusLabel(n, t)}{n.lastError ? t('notif.hasError') : ''}</td><td className="num">{n.attempts}</td></tr>
-            ))}</tbody>
-          </table>
-        )}
+        {(rows) =>
+          rows.length === 0 ? (
+            <p className="empty">{t('notif.empty')}</p>
+          ) : (
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('notif.time')}</th>
+                  <th scope="col">{t('notif.channel')}</th>
+                  <th scope="col">{t('notif.recipient')}</th>
+                  <th scope="col">{t('notif.event')}</th>
+                  <th scope="col">{t('notif.status')}</th>
+                  <th scope="col">{t('notif.attempts')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((n) => (
+                  <tr key={n.id}>
+                    <td>{formatDateTime(n.createdAt)}</td>
+                    <td>{codeLabel(t, 'notif.channel.', n.channel, t('notif.channelOther'))}</td>
+                    <td>{n.userName ?? n.recipient}</td>
+                    <td>{n.subject ?? codeLabel(t, 'notif.eventName.', n.event, t('notif.eventOther'))}</td>
+                    {/* The provider's own error text is often English: kept for the hover, summarised in Chinese. */}
+                    <td
+                      className={n.status === 'FAILED' || n.status === 'GIVEN_UP' || n.status === 'IN_DOUBT' ? 'warn' : ''}
+                      title={n.lastError ?? undefined}
+                    >
+                      {statusLabel(n, t)}
+                      {n.lastError ? t('notif.hasError') : ''}
+                    </td>
+                    <td className="num">{n.attempts}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
       </Load>
     </section>
   );
@@ -73,25 +111,59 @@ function CapturedMailList() {
   const t = useT();
   const mail = useFetch(() => api.get<{ enabled: boolean; mail: CapturedMail[] }>('/api/notifications/mail'), []);
   const [open, setOpen] = useState<string | null>(null);
-  const message = useFetch(async () => (open ? api.get<CapturedMail & { text: string }>(`/api/notifications/mail/${encodeURIComponent(open)}`) : null), [open]);
+  const message = useFetch(
+    async () => (open ? api.get<CapturedMail & { text: string }>(`/api/notifications/mail/${encodeURIComponent(open)}`) : null),
+    [open],
+  );
   return (
     <>
       <h2>{t('notif.captured')}</h2>
       <p className="muted">{t('notif.capturedNote')}</p>
       <Load state={mail} route="GET /api/notifications/mail">
-        {({ mail: list }) => list.length === 0 ? <p className="empty">{t('notif.capturedEmpty')}</p> : (
-          <table className="table" data-testid="captured-mail">
-            <thead><tr><th scope="col">{t('notif.time')}</th><th scope="col">{t('notif.recipient')}</th><th scope="col">{t('notif.subject')}</th></tr></thead>
-            <tbody>{list.map((m) => (
-              <tr key={m.id}><td>{formatDateTime(m.receivedAt)}</td><td>{m.to}</td>
-                <td><button type="button" className="link" aria-expanded={open === m.id} onClick={() => setOpen(open === m.id ? null : m.id)}>{m.subject || t('notif.noSubject')}</button></td></tr>
-            ))}</tbody>
-          </table>
-        )}
+        {({ mail: list }) =>
+          list.length === 0 ? (
+            <p className="empty">{t('notif.capturedEmpty')}</p>
+          ) : (
+            <table className="table" data-testid="captured-mail">
+              <thead>
+                <tr>
+                  <th scope="col">{t('notif.time')}</th>
+                  <th scope="col">{t('notif.recipient')}</th>
+                  <th scope="col">{t('notif.subject')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((m) => (
+                  <tr key={m.id}>
+                    <td>{formatDateTime(m.receivedAt)}</td>
+                    <td>{m.to}</td>
+                    <td>
+                      <button
+                        type="button"
+                        className="link"
+                        aria-expanded={open === m.id}
+                        onClick={() => setOpen(open === m.id ? null : m.id)}
+                      >
+                        {m.subject || t('notif.noSubject')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
       </Load>
       {open ? (
         <Load state={message} route="GET /api/notifications/mail/:id">
-          {(m) => m ? <pre style={{ whiteSpace: 'pre-wrap' }} aria-label={m.subject}>{`${t('notif.recipient')}：${m.to}\n${t('notif.subject')}：${m.subject}\n\n${m.text}`}</pre> : null}
+          {(m) =>
+            m ? (
+              <pre
+                style={{ whiteSpace: 'pre-wrap' }}
+                aria-label={m.subject}
+              >{`${t('notif.recipient')}：${m.to}\n${t('notif.subject')}：${m.subject}\n\n${m.text}`}</pre>
+            ) : null
+          }
         </Load>
       ) : null}
     </>

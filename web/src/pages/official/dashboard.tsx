@@ -14,7 +14,13 @@ import { navigate } from '../../lib/router';
 import { shanghaiMonth } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
 
-interface Overview { year: number; month: number; heatmap: HeatmapResponse; scoreboard: Scoreboard; trend: { baseScore: number; series: Series[] } }
+interface Overview {
+  year: number;
+  month: number;
+  heatmap: HeatmapResponse;
+  scoreboard: Scoreboard;
+  trend: { baseScore: number; series: Series[] };
+}
 
 /** The month asked for in the hash, if it is a real month not after this one; else this month. */
 export function chosenMonth(now: Date): { year: number; month: number; current: string } {
@@ -35,9 +41,15 @@ export function DashboardPage() {
       <div className="title-row">
         <h1 id="dash-title">{t('dash.title')}</h1>
         <MonthPicker year={year} month={month} current={current} />
-        <a className="button" href={`/api/scoreboard/export?year=${year}&month=${month}`} download data-testid="export-link">{t('dash.exportMonth', { year, month })}</a>
+        <a className="button" href={`/api/scoreboard/export?year=${year}&month=${month}`} download data-testid="export-link">
+          {t('dash.exportMonth', { year, month })}
+        </a>
       </div>
-      {key !== current && <p className="notice small" role="status" data-testid="history-notice">{t('dash.history', { year, month })}</p>}
+      {key !== current && (
+        <p className="notice small" role="status" data-testid="history-notice">
+          {t('dash.history', { year, month })}
+        </p>
+      )}
       <Load state={state} route="GET /api/overview">
         {(o) => (
           <>
@@ -74,11 +86,19 @@ function MonthPicker({ year, month, current }: { year: number; month: number; cu
     <div className="month-picker" role="group" aria-label={t('dash.pickMonth')}>
       <label htmlFor="dash-year">{t('dash.year')}</label>
       <select id="dash-year" value={year} onChange={(e) => go(Number(e.target.value), month)}>
-        {years.map((y) => <option key={y} value={y}>{y}年</option>)}
+        {years.map((y) => (
+          <option key={y} value={y}>
+            {y}年
+          </option>
+        ))}
       </select>
       <label htmlFor="dash-month">{t('dash.month')}</label>
       <select id="dash-month" value={month} onChange={(e) => go(year, Number(e.target.value))}>
-        {Array.from({ length: year === cy ? cm : 12 }, (_, i) => i + 1).map((m) => <option key={m} value={m}>{m}月</option>)}
+        {Array.from({ length: year === cy ? cm : 12 }, (_, i) => i + 1).map((m) => (
+          <option key={m} value={m}>
+            {m}月
+          </option>
+        ))}
       </select>
     </div>
   );
@@ -89,7 +109,8 @@ function Ranking({ first }: { first: Scoreboard }) {
   const t = useT();
   const [offset, setOffset] = useState(0);
   const other = useFetch(
-    () => (offset === 0 ? Promise.resolve(first) : api.get<Scoreboard>('/api/scoreboard', { year: first.year, month: first.month, offset })),
+    () =>
+      offset === 0 ? Promise.resolve(first) : api.get<Scoreboard>('/api/scoreboard', { year: first.year, month: first.month, offset }),
     [first, offset],
   );
   const board = other.data ?? first;
@@ -98,9 +119,15 @@ function Ranking({ first }: { first: Scoreboard }) {
     <>
       {board.inScope > size && (
         <div className="pager" data-testid="ranking-pager">
-          <span className="small muted">{t('dash.rankingPage', { from: board.offset + 1, to: board.offset + board.communities.length, total: board.inScope })}</span>
-          <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - size))}>{t('dash.prevPage')}</button>
-          <button type="button" disabled={offset + size >= board.inScope} onClick={() => setOffset(offset + size)}>{t('dash.nextPage')}</button>
+          <span className="small muted">
+            {t('dash.rankingPage', { from: board.offset + 1, to: board.offset + board.communities.length, total: board.inScope })}
+          </span>
+          <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - size))}>
+            {t('dash.prevPage')}
+          </button>
+          <button type="button" disabled={offset + size >= board.inScope} onClick={() => setOffset(offset + size)}>
+            {t('dash.nextPage')}
+          </button>
         </div>
       )}
       <RankingTable board={board} />
@@ -112,14 +139,29 @@ function RankingTable({ board }: { board: Scoreboard }) {
   const t = useT();
   return (
     <table className="table" data-testid="ranking">
-      <thead><tr><th scope="col">{t('dash.rank')}</th><th scope="col">{t('common.community')}</th><th scope="col">{t('dash.total')}</th>
-        <th scope="col">{t('dash.ytd')}</th><th scope="col">{t('dash.monthDeducted')}</th><th scope="col">{t('dash.open')}</th><th scope="col">{t('dash.atRisk')}</th></tr></thead>
+      <thead>
+        <tr>
+          <th scope="col">{t('dash.rank')}</th>
+          <th scope="col">{t('common.community')}</th>
+          <th scope="col">{t('dash.total')}</th>
+          <th scope="col">{t('dash.ytd')}</th>
+          <th scope="col">{t('dash.monthDeducted')}</th>
+          <th scope="col">{t('dash.open')}</th>
+          <th scope="col">{t('dash.atRisk')}</th>
+        </tr>
+      </thead>
       <tbody>
         {board.communities.map((c) => (
           <tr key={c.id}>
             <td>{c.rank}</td>
-            <th scope="row"><a href={`#/deductions?communityId=${c.id}`}>{c.name}</a></th>
-            <td className="num">{c.total}</td><td className="num">{c.ytdDeducted}</td><td className="num">{c.monthDeducted}</td><td className="num">{c.openObligationsThisMonth}</td><td className="num">{c.pointsAtRiskThisMonth}</td>
+            <th scope="row">
+              <a href={`#/deductions?communityId=${c.id}`}>{c.name}</a>
+            </th>
+            <td className="num">{c.total}</td>
+            <td className="num">{c.ytdDeducted}</td>
+            <td className="num">{c.monthDeducted}</td>
+            <td className="num">{c.openObligationsThisMonth}</td>
+            <td className="num">{c.pointsAtRiskThisMonth}</td>
           </tr>
         ))}
       </tbody>

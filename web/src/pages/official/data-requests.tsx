@@ -24,7 +24,9 @@ export function DataRequestsPage() {
       <p className="muted small">{t('dr.intro')}</p>
       {canSend && <RequestForm onSent={requests.reload} />}
       <h2>{t('dr.listTitle')}</h2>
-      <Load state={requests} route="GET /api/data-requests">{(list) => <RequestList requests={list} canSend={canSend} onChanged={requests.reload} />}</Load>
+      <Load state={requests} route="GET /api/data-requests">
+        {(list) => <RequestList requests={list} canSend={canSend} onChanged={requests.reload} />}
+      </Load>
     </section>
   );
 }
@@ -49,15 +51,27 @@ function RequestForm({ onSent }: { onSent: () => void }) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!rule) return;
-    setBusy(true); setError(undefined); setDone(null);
+    setBusy(true);
+    setError(undefined);
+    setDone(null);
     try {
       const res = await api.post<{ request: DataRequest; notStarted: number }>('/api/data-requests', {
-        title: title.trim(), ruleId: rule.id, communityIds: chosen, dueAt: shanghaiInstant(dueAt), ...(note.trim() ? { note: note.trim() } : {}),
+        title: title.trim(),
+        ruleId: rule.id,
+        communityIds: chosen,
+        dueAt: shanghaiInstant(dueAt),
+        ...(note.trim() ? { note: note.trim() } : {}),
       });
       setDone(res.notStarted > 0 ? t('dr.sentPartly', { count: res.notStarted }) : t('dr.sent', { count: chosen.length }));
-      setTitle(''); setNote(''); setChosen([]);
+      setTitle('');
+      setNote('');
+      setChosen([]);
       onSent();
-    } catch (err) { setError(err); } finally { setBusy(false); }
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
   }
 
   const toggle = (id: string) => setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id]));
@@ -67,7 +81,11 @@ function RequestForm({ onSent }: { onSent: () => void }) {
       <input id="dr-name" value={title} minLength={2} maxLength={100} onChange={(e) => setTitle(e.target.value)} required />
       <label htmlFor="dr-rule">{t('dr.rule')}</label>
       <select id="dr-rule" value={rule?.id ?? ''} onChange={(e) => setRuleId(e.target.value)}>
-        {(rules.data ?? []).map((r) => <option key={r.id} value={r.id}>{t('dr.ruleOption', { item: r.item, title: r.title, points: r.points })}</option>)}
+        {(rules.data ?? []).map((r) => (
+          <option key={r.id} value={r.id}>
+            {t('dr.ruleOption', { item: r.item, title: r.title, points: r.points })}
+          </option>
+        ))}
       </select>
       {rules.error !== undefined && <ErrorBox error={rules.error} route="GET /api/data-requests/rules" />}
       {rule && <blockquote className="clause small">{rule.clause}</blockquote>}
@@ -75,20 +93,32 @@ function RequestForm({ onSent }: { onSent: () => void }) {
       <input id="dr-due" type="datetime-local" value={dueAt} onChange={(e) => setDueAt(e.target.value)} required />
       <fieldset>
         <legend>{t('dr.communities')}</legend>
-        <Load state={communities} route="GET /api/communities">{(list) => (
-          <>
-            <button type="button" onClick={() => setChosen(chosen.length === list.length ? [] : list.map((c) => c.id))}>{t('dr.all')}</button>
-            {list.map((c) => (
-              <label key={c.id} className="check"><input type="checkbox" checked={chosen.includes(c.id)} onChange={() => toggle(c.id)} /> {c.name}</label>
-            ))}
-          </>
-        )}</Load>
+        <Load state={communities} route="GET /api/communities">
+          {(list) => (
+            <>
+              <button type="button" onClick={() => setChosen(chosen.length === list.length ? [] : list.map((c) => c.id))}>
+                {t('dr.all')}
+              </button>
+              {list.map((c) => (
+                <label key={c.id} className="check">
+                  <input type="checkbox" checked={chosen.includes(c.id)} onChange={() => toggle(c.id)} /> {c.name}
+                </label>
+              ))}
+            </>
+          )}
+        </Load>
       </fieldset>
       <label htmlFor="dr-note">{t('dr.note')}</label>
       <textarea id="dr-note" rows={3} maxLength={2000} value={note} onChange={(e) => setNote(e.target.value)} />
       {error !== undefined && <ErrorBox error={error} route="POST /api/data-requests" />}
-      {done && <p className="ok" role="status">{done}</p>}
-      <button type="submit" disabled={busy || chosen.length === 0 || title.trim().length < 2 || !dueAt || !rule}>{t('dr.send')}</button>
+      {done && (
+        <p className="ok" role="status">
+          {done}
+        </p>
+      )}
+      <button type="submit" disabled={busy || chosen.length === 0 || title.trim().length < 2 || !dueAt || !rule}>
+        {t('dr.send')}
+      </button>
     </form>
   );
 }
@@ -99,7 +129,12 @@ function RequestList({ requests, canSend, onChanged }: { requests: DataRequest[]
   if (requests.length === 0) return <p className="muted">{t('dr.empty')}</p>;
   async function restart(id: string) {
     setError(undefined);
-    try { await api.post(`/api/data-requests/${id}/start`, {}); onChanged(); } catch (err) { setError(err); }
+    try {
+      await api.post(`/api/data-requests/${id}/start`, {});
+      onChanged();
+    } catch (err) {
+      setError(err);
+    }
   }
   return (
     <>
@@ -110,18 +145,44 @@ function RequestList({ requests, canSend, onChanged }: { requests: DataRequest[]
           <p className="small">{t('dr.meta', { item: r.item, rule: r.ruleTitle, due: formatDateTime(r.dueAt), points: r.points })}</p>
           {r.note && <p className="small">{r.note}</p>}
           <table>
-            <thead><tr><th>{t('common.community')}</th><th>{t('dr.state')}</th><th>{t('dr.deduction')}</th></tr></thead>
+            <thead>
+              <tr>
+                <th>{t('common.community')}</th>
+                <th>{t('dr.state')}</th>
+                <th>{t('dr.deduction')}</th>
+              </tr>
+            </thead>
             <tbody>
               {r.communities.map((c) => (
                 <tr key={c.communityId}>
                   <td>{c.taskId ? <a href={`#/tasks/${c.taskId}`}>{c.communityName}</a> : c.communityName}</td>
-                  <td>{c.status === 'NOT_STARTED' ? t('dr.notStarted') : c.status === 'SCHEDULED' ? t('dr.scheduled') : t(`status.${c.status}` as MessageKey)}</td>
-                  <td>{c.deduction ? (c.deduction.reversed ? t('inc.reversed', { points: c.deduction.points }) : <a href={`#/deductions/${c.deduction.id}`}>-{c.deduction.points}</a>) : '—'}</td>
+                  <td>
+                    {c.status === 'NOT_STARTED'
+                      ? t('dr.notStarted')
+                      : c.status === 'SCHEDULED'
+                        ? t('dr.scheduled')
+                        : t(`status.${c.status}` as MessageKey)}
+                  </td>
+                  <td>
+                    {c.deduction ? (
+                      c.deduction.reversed ? (
+                        t('inc.reversed', { points: c.deduction.points })
+                      ) : (
+                        <a href={`#/deductions/${c.deduction.id}`}>-{c.deduction.points}</a>
+                      )
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
-          {canSend && r.communities.some((c) => c.status === 'NOT_STARTED') && <button type="button" onClick={() => void restart(r.id)}>{t('dr.restart')}</button>}
+          {canSend && r.communities.some((c) => c.status === 'NOT_STARTED') && (
+            <button type="button" onClick={() => void restart(r.id)}>
+              {t('dr.restart')}
+            </button>
+          )}
         </article>
       ))}
     </>

@@ -22,15 +22,28 @@ function normalize(row: Row): PendingReview | null {
 
 export function ReviewsPage() {
   const t = useT();
-  const state = useFetch(async () => asList<Row>(await api.get<unknown>('/api/reviews/pending'), 'reviews', 'pending', 'items', 'submissions')
-    .map(normalize).filter((x): x is PendingReview => x !== null), []);
+  const state = useFetch(
+    async () =>
+      asList<Row>(await api.get<unknown>('/api/reviews/pending'), 'reviews', 'pending', 'items', 'submissions')
+        .map(normalize)
+        .filter((x): x is PendingReview => x !== null),
+    [],
+  );
   return (
     <section aria-labelledby="review-title">
       <h1 id="review-title">{t('review.title')}</h1>
       <Load state={state} route="GET /api/reviews/pending">
-        {(list) => list.length === 0 ? <p className="empty">{t('review.empty')}</p> : (
-          <ul className="cards">{list.map((r) => <ReviewCard key={r.submission.id} review={r} onDone={state.reload} />)}</ul>
-        )}
+        {(list) =>
+          list.length === 0 ? (
+            <p className="empty">{t('review.empty')}</p>
+          ) : (
+            <ul className="cards">
+              {list.map((r) => (
+                <ReviewCard key={r.submission.id} review={r} onDone={state.reload} />
+              ))}
+            </ul>
+          )
+        }
       </Load>
     </section>
   );
@@ -44,16 +57,53 @@ function ReviewCard({ review: { task, submission }, onDone }: { review: PendingR
   const decide = (decision: 'approve' | 'reject', reason?: string) => api.post(url, { decision, reason }).then(onDone);
   return (
     <li className="card review-card">
-      <h2 className="card-title"><a href={`#/tasks/${task.id}`}>{task.title}{task.subjectName && `：${task.subjectName}`}</a>
-        {submission.late && <> <span className="badge badge-overdue" data-testid="late-badge">{t('task.late')}</span></>}</h2>
-      <p className="muted small">{task.communityName} · {task.periodLabel} · {t('task.due')} {formatDeadline(task.dueAt)} · {t('review.uploadedAt', { time: formatDateTime(submission.createdAt) })}</p>
+      <h2 className="card-title">
+        <a href={`#/tasks/${task.id}`}>
+          {task.title}
+          {task.subjectName && `：${task.subjectName}`}
+        </a>
+        {submission.late && (
+          <>
+            {' '}
+            <span className="badge badge-overdue" data-testid="late-badge">
+              {t('task.late')}
+            </span>
+          </>
+        )}
+      </h2>
+      <p className="muted small">
+        {task.communityName} · {task.periodLabel} · {t('task.due')} {formatDeadline(task.dueAt)} ·{' '}
+        {t('review.uploadedAt', { time: formatDateTime(submission.createdAt) })}
+      </p>
       <blockquote className="clause small">{task.clause}</blockquote>
       {submission.note && <p>{submission.note}</p>}
-      <ul className="review-files">{submission.files.map((f) => <FileFacts key={f.id} file={f} dueAt={task.dueAt} submittedAt={submission.createdAt} />)}</ul>
+      <ul className="review-files">
+        {submission.files.map((f) => (
+          <FileFacts key={f.id} file={f} dueAt={task.dueAt} submittedAt={submission.createdAt} />
+        ))}
+      </ul>
       {error !== undefined && <ErrorBox error={error} route="POST /api/tasks/:id/submissions/:submissionId/review" />}
       <div className="actions">
-        <button type="button" className="primary" disabled={busy} onClick={() => { setBusy(true); decide('approve').catch(setError).finally(() => setBusy(false)); }}>{t('review.approve')}</button>
-        <ReasonAction label={t('review.reject')} reasonLabel={t('review.rejectReason')} route="POST …/review" danger onSubmit={(reason) => decide('reject', reason)} />
+        <button
+          type="button"
+          className="primary"
+          disabled={busy}
+          onClick={() => {
+            setBusy(true);
+            decide('approve')
+              .catch(setError)
+              .finally(() => setBusy(false));
+          }}
+        >
+          {t('review.approve')}
+        </button>
+        <ReasonAction
+          label={t('review.reject')}
+          reasonLabel={t('review.rejectReason')}
+          route="POST …/review"
+          danger
+          onSubmit={(reason) => decide('reject', reason)}
+        />
       </div>
     </li>
   );
@@ -77,15 +127,30 @@ function FileFacts({ file, dueAt, submittedAt }: { file: EvidenceFile; dueAt: st
   return (
     <li className="review-file">
       <a href={file.url} target="_blank" rel="noreferrer" className="review-photo">
-        {file.mimeType.startsWith('image/') ? <img src={file.thumbnailUrl ?? file.url} alt={t('review.photo', { name: file.fileName })} /> : file.fileName}
+        {file.mimeType.startsWith('image/') ? (
+          <img src={file.thumbnailUrl ?? file.url} alt={t('review.photo', { name: file.fileName })} />
+        ) : (
+          file.fileName
+        )}
       </a>
       <dl className="facts">
         <dt>{t('review.takenAt')}</dt>
-        <dd className={suspicious ? 'warn' : ''}>{file.takenAt ? formatDateTime(file.takenAt) : t('review.unknown')}{suspicious && <> ⚠ {t('review.oddTime')}</>}</dd>
+        <dd className={suspicious ? 'warn' : ''}>
+          {file.takenAt ? formatDateTime(file.takenAt) : t('review.unknown')}
+          {suspicious && <> ⚠ {t('review.oddTime')}</>}
+        </dd>
         <dt>{t('review.place')}</dt>
         <dd data-testid="photo-place">{placeText(t, file)}</dd>
         <dt>{t('review.usedBefore')}</dt>
-        <dd>{file.usedBefore ? <strong className="flag" role="note">⚠ {t('review.usedBeforeFlag')}</strong> : <span className="ok">{t('review.fresh')}</span>}</dd>
+        <dd>
+          {file.usedBefore ? (
+            <strong className="flag" role="note">
+              ⚠ {t('review.usedBeforeFlag')}
+            </strong>
+          ) : (
+            <span className="ok">{t('review.fresh')}</span>
+          )}
+        </dd>
       </dl>
     </li>
   );

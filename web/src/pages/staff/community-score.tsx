@@ -24,12 +24,22 @@ export function CommunityScorePage({ communityId }: { communityId: string }) {
             <>
               <h1 id="score-title">{t('score.title', { community: row.name })}</h1>
               <div className="score-cards">
-                <div className="stat"><span className="stat-label">{t('score.total')}</span><span className="stat-value" data-testid="score-total">{row.total}</span>
-                  <span className="muted small">{t('score.rank', { rank: row.rank, of: b.rankOutOf })}</span></div>
-                <div className="stat"><span className="stat-label">{t('score.ytd', { points: row.ytdDeducted })}</span>
-                  <span className="muted small">{t('score.month', { points: row.monthDeducted })}</span></div>
-                <div className="stat stat-risk"><span className="stat-label">{t('score.atRisk')}</span>
-                  <span className="small">{t('score.atRiskDetail', { count: row.openObligationsThisMonth, points: row.pointsAtRiskThisMonth })}</span>
+                <div className="stat">
+                  <span className="stat-label">{t('score.total')}</span>
+                  <span className="stat-value" data-testid="score-total">
+                    {row.total}
+                  </span>
+                  <span className="muted small">{t('score.rank', { rank: row.rank, of: b.rankOutOf })}</span>
+                </div>
+                <div className="stat">
+                  <span className="stat-label">{t('score.ytd', { points: row.ytdDeducted })}</span>
+                  <span className="muted small">{t('score.month', { points: row.monthDeducted })}</span>
+                </div>
+                <div className="stat stat-risk">
+                  <span className="stat-label">{t('score.atRisk')}</span>
+                  <span className="small">
+                    {t('score.atRiskDetail', { count: row.openObligationsThisMonth, points: row.pointsAtRiskThisMonth })}
+                  </span>
                 </div>
               </div>
             </>
@@ -38,22 +48,43 @@ export function CommunityScorePage({ communityId }: { communityId: string }) {
       </Load>
       <h2>{t('score.trend')}</h2>
       <Load state={board} route="GET /api/scoreboard/communities/:id">
-        {(b) => <TrendChart series={[{ id: b.community.id, name: b.community.name, points: b.community.totalByMonth.map((total, i) => ({ month: i + 1, total })) }]} baseScore={b.baseScore} title={t('score.trend')} />}
+        {(b) => (
+          <TrendChart
+            series={[
+              { id: b.community.id, name: b.community.name, points: b.community.totalByMonth.map((total, i) => ({ month: i + 1, total })) },
+            ]}
+            baseScore={b.baseScore}
+            title={t('score.trend')}
+          />
+        )}
       </Load>
       <h2>{t('score.deductions')}</h2>
       <Load state={deductions} route="GET /api/scoreboard/deductions">
-        {(list) => list.length === 0 ? <p className="muted">{t('score.noDeductions')}</p> : (
-          <ul className="plain-list">
-            {list.map((d) => (
-              <li key={d.id} className={d.reversed ? 'reversed' : ''}>
-                <a href={`#/deductions/${d.id}`}>{formatDate(d.occurredAt)} · {d.item} · {d.ruleTitle}
-                  {d.counted !== null && (d.counted > 0 ? ` · −${d.counted}` : ` · ${t('score.capReached')}`)}</a>
-                {d.reversed && <> <span className="badge" data-testid="reversed-mark">{t('score.reversedMark')}</span></>}
-                <div className="muted small">{d.explanation}</div>
-              </li>
-            ))}
-          </ul>
-        )}
+        {(list) =>
+          list.length === 0 ? (
+            <p className="muted">{t('score.noDeductions')}</p>
+          ) : (
+            <ul className="plain-list">
+              {list.map((d) => (
+                <li key={d.id} className={d.reversed ? 'reversed' : ''}>
+                  <a href={`#/deductions/${d.id}`}>
+                    {formatDate(d.occurredAt)} · {d.item} · {d.ruleTitle}
+                    {d.counted !== null && (d.counted > 0 ? ` · −${d.counted}` : ` · ${t('score.capReached')}`)}
+                  </a>
+                  {d.reversed && (
+                    <>
+                      {' '}
+                      <span className="badge" data-testid="reversed-mark">
+                        {t('score.reversedMark')}
+                      </span>
+                    </>
+                  )}
+                  <div className="muted small">{d.explanation}</div>
+                </li>
+              ))}
+            </ul>
+          )
+        }
       </Load>
     </section>
   );

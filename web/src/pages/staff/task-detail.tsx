@@ -17,8 +17,12 @@ export function TaskDetailPage({ id }: { id: string }) {
   const state = useFetch(() => api.get<TaskDetail>(`/api/tasks/${encodeURIComponent(id)}`), [id]);
   return (
     <section>
-      <p><a href="#/tasks">← {t('common.back')}</a></p>
-      <Load state={state} route="GET /api/tasks/:id">{(task) => <TaskView task={task} onChanged={state.reload} />}</Load>
+      <p>
+        <a href="#/tasks">← {t('common.back')}</a>
+      </p>
+      <Load state={state} route="GET /api/tasks/:id">
+        {(task) => <TaskView task={task} onChanged={state.reload} />}
+      </Load>
     </section>
   );
 }
@@ -30,32 +34,63 @@ function TaskView({ task, onChanged }: { task: TaskDetail; onChanged: () => void
   const types = task.evidence.types.map((ty) => t(`evidence.${ty}` as MessageKey)).join('、');
   return (
     <article aria-labelledby="task-title">
-      <h1 id="task-title">{task.title}{task.subjectName && `：${task.subjectName}`}</h1>
+      <h1 id="task-title">
+        {task.title}
+        {task.subjectName && `：${task.subjectName}`}
+      </h1>
       <p className="task-row">
         <StatusBadge status={task.status} />
         {live && <TaskState task={task} now={now} />}
-        {(task.status === 'OPEN' || task.status === 'SUBMITTED') && task.points > 0 && <span className="risk">{t('tasks.atRisk', { points: task.points })}</span>}
+        {(task.status === 'OPEN' || task.status === 'SUBMITTED') && task.points > 0 && (
+          <span className="risk">{t('tasks.atRisk', { points: task.points })}</span>
+        )}
       </p>
-      {live && task.requiredCount > 1 && unitsStillOwed(task) > 0 && <p className="owed" data-testid="units-owed">{t('tasks.unitsOwed', { count: unitsStillOwed(task) })}</p>}
-      {live && task.rejectedReason && <p className="error-text" role="note">{t('task.rejectedReason', { reason: task.rejectedReason })}</p>}
+      {live && task.requiredCount > 1 && unitsStillOwed(task) > 0 && (
+        <p className="owed" data-testid="units-owed">
+          {t('tasks.unitsOwed', { count: unitsStillOwed(task) })}
+        </p>
+      )}
+      {live && task.rejectedReason && (
+        <p className="error-text" role="note">
+          {t('task.rejectedReason', { reason: task.rejectedReason })}
+        </p>
+      )}
       {!live && <Outcome task={task} />}
       <dl className="facts">
-        <dt>{t('common.community')}</dt><dd>{task.communityName}</dd>
-        <dt>{t('task.period')}</dt><dd>{task.periodLabel}</dd>
-        <dt>{t('task.due')}</dt><dd>{formatDeadline(task.dueAt)}</dd>
-        <dt>{t('task.progressLabel')}</dt><dd>{task.acceptedCount} / {task.requiredCount}</dd>
-        <dt>{t('task.assignee')}</dt><dd>{task.assigneeName ?? t('task.assigneeNone')}</dd>
+        <dt>{t('common.community')}</dt>
+        <dd>{task.communityName}</dd>
+        <dt>{t('task.period')}</dt>
+        <dd>{task.periodLabel}</dd>
+        <dt>{t('task.due')}</dt>
+        <dd>{formatDeadline(task.dueAt)}</dd>
+        <dt>{t('task.progressLabel')}</dt>
+        <dd>
+          {task.acceptedCount} / {task.requiredCount}
+        </dd>
+        <dt>{t('task.assignee')}</dt>
+        <dd>{task.assigneeName ?? t('task.assigneeNone')}</dd>
       </dl>
       {live && <AssignForm task={task} onAssigned={onChanged} />}
-      {task.requestNote && <><h2>{t('task.requestNote')}</h2><p>{task.requestNote}</p></>}
+      {task.requestNote && (
+        <>
+          <h2>{t('task.requestNote')}</h2>
+          <p>{task.requestNote}</p>
+        </>
+      )}
       <h2>{t('task.clause')}</h2>
       <blockquote className="clause">{task.clause}</blockquote>
       <h2>{t('task.evidenceNeeded')}</h2>
       <p>{t('task.evidenceCount', { count: task.evidence.minCount, types })}</p>
       {live && <EvidenceForm task={task} onSubmitted={onChanged} />}
       <h2>{t('task.submissions')}</h2>
-      {task.submissions.length === 0 ? <p className="muted">{t('task.noSubmissions')}</p> : (
-        <ul className="submissions">{task.submissions.map((s) => <SubmissionView key={s.id} submission={s} />)}</ul>
+      {task.submissions.length === 0 ? (
+        <p className="muted">{t('task.noSubmissions')}</p>
+      ) : (
+        <ul className="submissions">
+          {task.submissions.map((s) => (
+            <SubmissionView key={s.id} submission={s} />
+          ))}
+        </ul>
       )}
     </article>
   );
@@ -69,15 +104,24 @@ function AssignForm({ task, onAssigned }: { task: TaskDetail; onAssigned: () => 
   const [done, setDone] = useState('');
   const [error, setError] = useState<unknown>();
   const mayAssign = can(me, 'tasks.assign');
-  const people = useFetch(() => (mayAssign ? api.get<{ users: Array<{ id: string; displayName: string }> }>(`/api/tasks/${encodeURIComponent(task.id)}/assignees`) : Promise.resolve({ users: [] })), [task.id, mayAssign]);
+  const people = useFetch(
+    () =>
+      mayAssign
+        ? api.get<{ users: Array<{ id: string; displayName: string }> }>(`/api/tasks/${encodeURIComponent(task.id)}/assignees`)
+        : Promise.resolve({ users: [] }),
+    [task.id, mayAssign],
+  );
   if (!mayAssign) return null;
   async function assign() {
-    setError(undefined); setDone('');
+    setError(undefined);
+    setDone('');
     try {
       await api.post(`/api/tasks/${encodeURIComponent(task.id)}/assign`, { assigneeId: choice || null });
       setDone(t('task.assigned'));
       onAssigned();
-    } catch (err) { setError(err); }
+    } catch (err) {
+      setError(err);
+    }
   }
   return (
     <div className="card assign">
@@ -86,12 +130,22 @@ function AssignForm({ task, onAssigned }: { task: TaskDetail; onAssigned: () => 
         {({ users }) => (
           <select id="assignee" value={choice} onChange={(e) => setChoice(e.target.value)}>
             <option value="">{t('task.assigneeNone')}</option>
-            {users.map((u) => <option key={u.id} value={u.id}>{u.displayName}</option>)}
+            {users.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.displayName}
+              </option>
+            ))}
           </select>
         )}
       </Load>
-      <button type="button" onClick={() => void assign()}>{t('task.assign')}</button>
-      {done && <p className="ok small" role="status">{done}</p>}
+      <button type="button" onClick={() => void assign()}>
+        {t('task.assign')}
+      </button>
+      {done && (
+        <p className="ok small" role="status">
+          {done}
+        </p>
+      )}
       {error !== undefined && <ErrorBox error={error} route="POST /api/tasks/:id/assign" />}
     </div>
   );
@@ -101,9 +155,24 @@ function AssignForm({ task, onAssigned }: { task: TaskDetail; onAssigned: () => 
 function Outcome({ task }: { task: TaskDetail }) {
   const t = useT();
   const at = task.closedAt ? formatDateTime(task.closedAt) : '';
-  if (task.status === 'CLOSED') return <p className="outcome outcome-closed" role="status" data-testid="task-outcome">✓ {t('task.outcomeClosed', { time: at })}</p>;
-  if (task.status === 'CLOSED_LATE') return <p className="outcome outcome-late" role="status" data-testid="task-outcome">✓ {t('task.outcomeClosedLate', { time: at })}</p>;
-  if (task.status === 'WAIVED') return <p className="outcome" role="status" data-testid="task-outcome">{t('task.outcomeWaived', { reason: task.waiverReason ?? '' })}</p>;
+  if (task.status === 'CLOSED')
+    return (
+      <p className="outcome outcome-closed" role="status" data-testid="task-outcome">
+        ✓ {t('task.outcomeClosed', { time: at })}
+      </p>
+    );
+  if (task.status === 'CLOSED_LATE')
+    return (
+      <p className="outcome outcome-late" role="status" data-testid="task-outcome">
+        ✓ {t('task.outcomeClosedLate', { time: at })}
+      </p>
+    );
+  if (task.status === 'WAIVED')
+    return (
+      <p className="outcome" role="status" data-testid="task-outcome">
+        {t('task.outcomeWaived', { reason: task.waiverReason ?? '' })}
+      </p>
+    );
   return null;
 }
 
@@ -116,7 +185,11 @@ function SubmissionView({ submission: s }: { submission: Submission }) {
         <strong>{label}</strong> <span className="muted">{formatDateTime(s.createdAt)}</span>
         {s.late && <span className="badge badge-overdue">{t('task.late')}</span>}
       </p>
-      {s.status === 'REJECTED' && s.review?.reason && <p className="error-text" role="note">{t('task.rejectedReason', { reason: s.review.reason })}</p>}
+      {s.status === 'REJECTED' && s.review?.reason && (
+        <p className="error-text" role="note">
+          {t('task.rejectedReason', { reason: s.review.reason })}
+        </p>
+      )}
       <ul className="thumbs">
         {s.files.map((f) => (
           <li key={f.id}>
@@ -149,7 +222,11 @@ function EvidenceForm({ task, onSubmitted }: { task: TaskDetail; onSubmitted: ()
     setBusy(true);
     setError(undefined);
     try {
-      await api.post(`/api/tasks/${encodeURIComponent(task.id)}/submissions`, { evidenceIds: done.map((p) => p.result!.id), note: note.trim() || undefined, ...(task.requiredCount > 1 ? { units } : {}) });
+      await api.post(`/api/tasks/${encodeURIComponent(task.id)}/submissions`, {
+        evidenceIds: done.map((p) => p.result!.id),
+        note: note.trim() || undefined,
+        ...(task.requiredCount > 1 ? { units } : {}),
+      });
       uploads.clear();
       setNote('');
       onSubmitted();
@@ -166,15 +243,26 @@ function EvidenceForm({ task, onSubmitted }: { task: TaskDetail; onSubmitted: ()
       <PhotoPicker onFiles={uploads.add} />
       {uploads.photos.length > 0 && (
         <ul className="photos">
-          {uploads.photos.map((p) => <PhotoItem key={p.key} photo={p} onRetry={() => uploads.retry(p.key)} onRemove={() => uploads.remove(p.key)} />)}
+          {uploads.photos.map((p) => (
+            <PhotoItem key={p.key} photo={p} onRetry={() => uploads.retry(p.key)} onRemove={() => uploads.remove(p.key)} />
+          ))}
         </ul>
       )}
       <label htmlFor="note">{t('task.note')}</label>
       <textarea id="note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} maxLength={1000} />
       {missing > 0 && <p className="muted small">{t('task.needMore', { count: missing })}</p>}
-      {task.requiredCount > 1 && missing === 0 && <p className="muted small" data-testid="units-this-time">{t('task.unitsThisTime', { units })}</p>}
+      {task.requiredCount > 1 && missing === 0 && (
+        <p className="muted small" data-testid="units-this-time">
+          {t('task.unitsThisTime', { units })}
+        </p>
+      )}
       {error !== undefined && <ErrorBox error={error} route="POST /api/tasks/:id/submissions" />}
-      <button type="button" className="primary" disabled={busy || done.length === 0 || stillWorking || missing > 0} onClick={() => void submit()}>
+      <button
+        type="button"
+        className="primary"
+        disabled={busy || done.length === 0 || stillWorking || missing > 0}
+        onClick={() => void submit()}
+      >
         {t('task.submitEvidence', { count: done.length })}
       </button>
     </section>

@@ -36,9 +36,12 @@ function TaskGroups({ tasks, now }: { tasks: Task[]; now: Date }) {
   const [filter, setFilter] = useState<Filter>('all');
   if (tasks.length === 0) return <p className="empty">{t('tasks.empty')}</p>;
   const q = query.trim();
-  const shown = tasks.filter((task) =>
-    (q === '' || [task.title, task.communityName, task.periodLabel, task.subjectName ?? '', task.assigneeName ?? ''].some((s) => s.includes(q)))
-    && (filter === 'all' || (filter === 'rejected' ? task.rejectedReason !== null : urgencyOf(task, now) === filter)));
+  const shown = tasks.filter(
+    (task) =>
+      (q === '' ||
+        [task.title, task.communityName, task.periodLabel, task.subjectName ?? '', task.assigneeName ?? ''].some((s) => s.includes(q))) &&
+      (filter === 'all' || (filter === 'rejected' ? task.rejectedReason !== null : urgencyOf(task, now) === filter)),
+  );
   const groups = new Map<Urgency, Task[]>(ORDER.map((u) => [u, []]));
   for (const task of shown) groups.get(urgencyOf(task, now))!.push(task);
   for (const list of groups.values()) list.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
@@ -47,15 +50,27 @@ function TaskGroups({ tasks, now }: { tasks: Task[]; now: Date }) {
   const count = (u: Urgency) => groups.get(u)!.length;
   return (
     <>
-      <p className="summary" data-testid="task-summary">{t('tasks.summary', { overdue: all.get('overdue')!, today: all.get('today')!, week: all.get('week')! })}</p>
+      <p className="summary" data-testid="task-summary">
+        {t('tasks.summary', { overdue: all.get('overdue')!, today: all.get('today')!, week: all.get('week')! })}
+      </p>
       {tasks.length >= FILTER_FROM && (
         <div className="filters" role="search">
           <label htmlFor="task-search">{t('tasks.search')}</label>
-          <input id="task-search" type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder={t('tasks.searchHint')} />
+          <input
+            id="task-search"
+            type="search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            placeholder={t('tasks.searchHint')}
+          />
           <label htmlFor="task-filter">{t('tasks.filter')}</label>
           <select id="task-filter" value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
             <option value="all">{t('tasks.filterAll')}</option>
-            {ORDER.map((u) => <option key={u} value={u}>{t(`urgency.${u}` as MessageKey)}（{all.get(u)}）</option>)}
+            {ORDER.map((u) => (
+              <option key={u} value={u}>
+                {t(`urgency.${u}` as MessageKey)}（{all.get(u)}）
+              </option>
+            ))}
             <option value="rejected">{t('tasks.rejectedBadge')}</option>
           </select>
         </div>
@@ -63,9 +78,13 @@ function TaskGroups({ tasks, now }: { tasks: Task[]; now: Date }) {
       {shown.length === 0 && <p className="empty">{t('tasks.noMatch')}</p>}
       {ORDER.filter((u) => count(u) > 0).map((u) => (
         <section key={u} className={`group group-${u}`} aria-labelledby={`group-${u}`}>
-          <h2 id={`group-${u}`}>{t(`urgency.${u}` as MessageKey)} <span className="count">{count(u)}</span></h2>
+          <h2 id={`group-${u}`}>
+            {t(`urgency.${u}` as MessageKey)} <span className="count">{count(u)}</span>
+          </h2>
           <ul className="task-list">
-            {groups.get(u)!.map((task) => <TaskCard key={task.id} task={task} now={now} />)}
+            {groups.get(u)!.map((task) => (
+              <TaskCard key={task.id} task={task} now={now} />
+            ))}
           </ul>
         </section>
       ))}
@@ -80,14 +99,25 @@ function TaskCard({ task, now }: { task: Task; now: Date }) {
   return (
     <li className="task-card" data-testid="task-card">
       <a href={`#/tasks/${task.id}`} className="task-link">
-        <span className="task-title">{task.title}{task.subjectName && <span className="task-subject">：{task.subjectName}</span>}</span>
-        <span className="task-meta muted">{task.communityName} · {task.periodLabel} · {t('tasks.dueAt', { time: formatDeadline(task.dueAt) })}</span>
+        <span className="task-title">
+          {task.title}
+          {task.subjectName && <span className="task-subject">：{task.subjectName}</span>}
+        </span>
+        <span className="task-meta muted">
+          {task.communityName} · {task.periodLabel} · {t('tasks.dueAt', { time: formatDeadline(task.dueAt) })}
+        </span>
         <span className="task-row">
           <TaskState task={task} now={now} />
           <span className="muted">{t('tasks.progress', { accepted: task.acceptedCount, required: task.requiredCount })}</span>
-          {owed > 0 && task.requiredCount > 1 && <span className="owed" data-testid="units-owed">{t('tasks.unitsOwed', { count: owed })}</span>}
+          {owed > 0 && task.requiredCount > 1 && (
+            <span className="owed" data-testid="units-owed">
+              {t('tasks.unitsOwed', { count: owed })}
+            </span>
+          )}
           {/* Once the workflow has deducted (OVERDUE), the point is already lost: no "at risk" line. */}
-          {(task.status === 'OPEN' || task.status === 'SUBMITTED') && task.points > 0 && <span className="risk">{t('tasks.atRisk', { points: task.points })}</span>}
+          {(task.status === 'OPEN' || task.status === 'SUBMITTED') && task.points > 0 && (
+            <span className="risk">{t('tasks.atRisk', { points: task.points })}</span>
+          )}
         </span>
         {task.assigneeName && <span className="small muted">{t('tasks.assignee', { name: task.assigneeName })}</span>}
       </a>
@@ -102,10 +132,18 @@ export function TaskState({ task, now }: { task: Task; now: Date }) {
   if (!live) return <StatusBadge status={task.status} />;
   return (
     <>
-      {task.rejectedReason !== null && <span className="badge badge-rejected" data-testid="rejected-badge">{t('tasks.rejectedBadge')}</span>}
-      {task.status === 'OVERDUE'
-        ? <span className="badge badge-overdue" data-testid="deducted-badge">{t('tasks.deductedLateOk')}</span>
-        : <Countdown dueAt={task.dueAt} now={now} />}
+      {task.rejectedReason !== null && (
+        <span className="badge badge-rejected" data-testid="rejected-badge">
+          {t('tasks.rejectedBadge')}
+        </span>
+      )}
+      {task.status === 'OVERDUE' ? (
+        <span className="badge badge-overdue" data-testid="deducted-badge">
+          {t('tasks.deductedLateOk')}
+        </span>
+      ) : (
+        <Countdown dueAt={task.dueAt} now={now} />
+      )}
     </>
   );
 }
