@@ -13,6 +13,8 @@ export default defineConfig({
           include: ['domain/**/*.test.ts', 'notify/**/*.test.ts', 'config/**/*.test.ts', 'workflows/**/*.test.ts', 'api/**/*.test.ts'],
           environment: 'node',
           env: { TZ: 'UTC' },
+          // Projects run one group after another (vitest needs one group per maxWorkers): unit, integration, e2e.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -31,6 +33,7 @@ export default defineConfig({
           // Temporal (free ports, its own temp dirs): two files at a time on a 2-core machine.
           fileParallelism: true,
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -45,7 +48,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],
