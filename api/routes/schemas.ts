@@ -193,6 +193,8 @@ const file = z.object({
   mimeType: z.string(),
   takenAt: z.date().nullable(),
   gps: z.object({ lat: z.number(), lon: z.number() }).nullable(),
+  /** metres from the community's location (rounded), when both the photo and the community have one */
+  distanceM: z.number().nullable(),
   url: z.string(),
   thumbnailUrl: z.string(),
   usedBefore: z.boolean(),

@@ -1,7 +1,7 @@
 // #6 "Done when": typed errors and no internal text in 5xx, tried on the
 // incident and evidence routes with requests a real client can send by
 // mistake (bad JSON, wrong content type, oversized body, a bad field),
-// and a storage that really fails (its folder cannot be created).
+// and a storage that really fails (its folder is gone, a file in its place).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -22,9 +22,11 @@ describe('typed errors on the incident and evidence routes', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'duban-errors-'));
-    // A file where the storage expects its folder: every upload fails inside the server (ENOTDIR).
+    const storage = createLocalStorage(join(dir, 'not-a-folder', 'evidence'));
+    // Then a file where the storage keeps its folder: every upload fails inside the server (ENOTDIR).
+    await rm(join(dir, 'not-a-folder'), { recursive: true });
     await writeFile(join(dir, 'not-a-folder'), 'x');
-    api = await startApi({ evidenceStorage: createLocalStorage(join(dir, 'not-a-folder', 'evidence')) });
+    api = await startApi({ evidenceStorage: storage });
     t = await seedTownship(api.db);
     leaderA = await login(api.app, t.users.leaderA.username);
   });
@@ -71,7 +73,7 @@ describe('typed errors on the incident and evidence routes', () => {
     expect(res.json()).toEqual({ error: 'validation_failed', message: expect.stringContaining('/occurredOn 日期格式应为 YYYY-MM-DD') });
   });
 
-  it('gives a 500 with the generic line only when the storage fails, and leaves no row', async () => {
+  it('answers 503 storage_unavailable with a Chinese line only when the storage fails, and leaves no row', async () => {
     const deduction = await leaderA.post('/api/incidents', { ...incident, communityId: t.communityA, idempotencyKey: randomUUID() });
     expect(deduction.statusCode, deduction.body).toBe(201);
     const res = await leaderA.request({
@@ -86,8 +88,8 @@ describe('typed errors on the incident and evidence routes', () => {
         Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
       ]),
     });
-    expect(res.statusCode).toBe(500);
-    expect(res.json()).toEqual({ error: 'internal', message: '服务器内部错误，请稍后重试' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({ error: 'storage_unavailable', message: expect.stringMatching(CHINESE) });
     expect(res.body).not.toMatch(/ENOTDIR|not-a-folder|mkdir/);
     expect(await api.db.evidence.count({ where: { deductionId: deduction.json().id } })).toBe(0);
   });

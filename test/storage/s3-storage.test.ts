@@ -156,9 +156,11 @@ describe('S3 evidence storage on a signature-checking S3 server', () => {
       const auditBefore = await limited.db.auditLog.count({ where: { action: 'evidence.upload', actorId: t.users.secretary } });
 
       const res = await upload(client, t.community.id, '会议记录.jpg', picture);
-      expect(res.statusCode).toBe(500);
-      // The bucket's AccessDenied stays in the log: the client gets the generic line only.
-      expect(res.json()).toEqual({ error: 'internal', message: '服务器内部错误，请稍后重试' });
+      // A storage failure is the server's, not the person's: 503, keep the file and try later.
+      expect(res.statusCode).toBe(503);
+      // The bucket's AccessDenied stays in the log: the client gets the Chinese line only.
+      expect(res.json()).toMatchObject({ error: 'storage_unavailable' });
+      expect(res.body).not.toContain('AccessDenied');
 
       expect(await limited.db.evidence.count({ where })).toBe(0);
       expect(await limited.db.auditLog.count({ where: { action: 'evidence.upload', actorId: t.users.secretary } })).toBe(auditBefore);
