@@ -158,10 +158,14 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
   ) {
     const { year, month, period, rulebook } = resolve(q, now);
     const { communities, scored, ranked, position } = await scoreOf(user.townshipId, rulebook, year, month);
-    const mine = ids
-      .flatMap((id) => position.get(id) ?? [])
-      .sort((a, b) => a - b)
-      .map((at) => ranked[at]!);
+    // A township-wide scope is the whole ranking (a scope holds only the township's own communities).
+    const mine =
+      ids.length === communities.length
+        ? ranked
+        : ids
+            .flatMap((id) => position.get(id) ?? [])
+            .sort((a, b) => a - b)
+            .map((at) => ranked[at]!);
     const shown = mine.slice(page.offset, page.offset + page.limit);
     // A past month has nothing at risk any more; a future month has everything due in it.
     const pending =
