@@ -264,8 +264,9 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
      */
     async details(user: SessionUser, q: { year?: number; month?: number; communityId?: string }, now = new Date()): Promise<DetailRow[]> {
       const { year, month, period, rulebook } = resolve(q, now);
+      const scope = new Set(user.scope);
       const communities = (await repo.townshipCommunities(user.townshipId)).filter(
-        (c) => user.scope.includes(c.id) && (q.communityId === undefined || c.id === q.communityId),
+        (c) => scope.has(c.id) && (q.communityId === undefined || c.id === q.communityId),
       );
       const details = await repo.deductionDetails(
         communities.map((c) => c.id),
