@@ -10,7 +10,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import proto from '@temporalio/proto';
 import pg from 'pg';
 import { projectRoot, toolsDir } from './paths';
-import { freePort } from './ports';
+import { freePort, freePortIn } from './ports';
 import { ProvisioningError } from './provision';
 import { SEARCH_ATTRIBUTES, spawnUntilListening, stopChild, type RunningTemporal } from './temporal-dev-server';
 
@@ -139,7 +139,9 @@ export async function startTemporalServer(opts: {
     }
   }
   writeFileSync(shardsFile, String(opts.historyShards));
-  const [httpPort, ...servicePorts] = await Promise.all(Array.from({ length: 8 }, () => freePort()));
+  // Below 32768: Temporal's PostgreSQL schema stores membership ports as SMALLINT, and the
+  // OS hands out ephemeral ports above it (the server then stops with "out of range for type smallint").
+  const [httpPort, ...servicePorts] = await distinctPorts(8, () => freePortIn(20_000, 32_767));
   const metricsPort = opts.metricsPort ?? (await freePort());
   const service = (grpc: number, membership: number, extra = '') =>
     `    rpc:\n      grpcPort: ${grpc}\n      membershipPort: ${membership}\n      bindOnLocalHost: true\n${extra}`;
@@ -210,6 +212,12 @@ dynamicConfigClient:
     { cwd: dir, port: opts.port, timeoutMs: 120_000, name: 'the Temporal server' },
   );
   return { address: `127.0.0.1:${opts.port}`, process: child, stop: () => stopChild(child, 20_000) };
+}
+
+async function distinctPorts(count: number, pick: () => Promise<number>): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await pick());
+  return [...ports];
 }
 
 /**
