@@ -93,3 +93,27 @@ export function listenForChanges(
     },
   };
 }
+
+/**
+ * Results kept while the feed says nothing they were read from has changed;
+ * concurrent readers of one key share one computation, a failed one is not
+ * kept, and past `maxEntries` the least recently stored entry goes. Without a
+ * live feed every call computes.
+ */
+export function versionedCache<T>(feed: ChangeFeed | undefined, maxEntries: number) {
+  const entries = new Map<string, { version: number; value: Promise<T> }>();
+  return (key: string, compute: () => Promise<T>): Promise<T> => {
+    if (!feed?.live) return compute();
+    const version = feed.version();
+    const hit = entries.get(key);
+    if (hit && hit.version === version) return hit.value;
+    const value = compute();
+    entries.delete(key);
+    entries.set(key, { version, value });
+    if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+    value.catch(() => {
+      if (entries.get(key)?.value === value) entries.delete(key);
+    });
+    return value;
+  };
+}

@@ -4,7 +4,7 @@
 // them per request costs more than the rest of a cached read, so the list is
 // kept per township while the change feed (db/change-feed.ts) says no
 // community changed; without a live feed it is read every time.
-import type { ChangeFeed } from './change-feed';
+import { versionedCache, type ChangeFeed } from './change-feed';
 import type { Database } from './client';
 
 export interface CommunityEntry {
@@ -14,23 +14,14 @@ export interface CommunityEntry {
 }
 
 export function communityDirectory(db: Database, changes?: ChangeFeed) {
-  const kept = new Map<string, { version: number; list: Promise<CommunityEntry[]> }>();
-  const load = (townshipId: string) =>
-    db.community.findMany({ where: { townshipId }, select: { id: true, code: true, name: true }, orderBy: { code: 'asc' } });
+  // One entry per township; the bound only matters for a database holding very many.
+  const cached = versionedCache<CommunityEntry[]>(changes, 1_000);
   return {
     /** Every community of the township, by code. Do not change the array: it is shared. */
-    township(townshipId: string): Promise<readonly CommunityEntry[]> {
-      if (!changes?.live) return load(townshipId);
-      const version = changes.version();
-      const hit = kept.get(townshipId);
-      if (hit && hit.version === version) return hit.list;
-      const list = load(townshipId);
-      kept.set(townshipId, { version, list });
-      list.catch(() => {
-        if (kept.get(townshipId)?.list === list) kept.delete(townshipId);
-      });
-      return list;
-    },
+    township: (townshipId: string): Promise<readonly CommunityEntry[]> =>
+      cached(townshipId, () =>
+        db.community.findMany({ where: { townshipId }, select: { id: true, code: true, name: true }, orderBy: { code: 'asc' } }),
+      ),
   };
 }
 

@@ -12,7 +12,7 @@
 // with the clock) are worked out for that page only.
 import type { SessionUser } from '../../db/auth-repository';
 import type { DeductionDetail, ScoreboardRepository } from '../../db/scoreboard-repository';
-import type { ChangeFeed } from '../../db/change-feed';
+import { versionedCache, type ChangeFeed } from '../../db/change-feed';
 import { scoreTownship, type Clause, type ClauseCounting, type Rulebook, type TownshipScore } from '../../domain';
 import { monthPeriod } from '../../domain/time/period';
 import { shanghaiDateOf } from '../../domain/time/shanghai';
@@ -301,29 +301,6 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
         };
       });
     },
-  };
-}
-
-/**
- * Results kept while the change feed says nothing they were read from has
- * changed (see db/change-feed.ts); concurrent readers of one key share one
- * computation. Without a live feed every call computes.
- */
-function versionedCache<T>(feed: ChangeFeed | undefined, maxEntries: number) {
-  const entries = new Map<string, { version: number; value: Promise<T> }>();
-  return (key: string, compute: () => Promise<T>): Promise<T> => {
-    if (!feed?.live) return compute();
-    const version = feed.version();
-    const hit = entries.get(key);
-    if (hit && hit.version === version) return hit.value;
-    const value = compute();
-    entries.delete(key);
-    entries.set(key, { version, value });
-    if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
-    value.catch(() => {
-      if (entries.get(key)?.value === value) entries.delete(key);
-    });
-    return value;
   };
 }
 
