@@ -1,6 +1,7 @@
 // The read side of scoring, as plain data: the township's score tallies,
 // open obligations per rule, and the deduction rows behind an export. No
 // points are added up here: domain/score/score.ts does that.
+import { periodFromKey } from '../domain/time/period';
 import type { Database } from './client';
 import { communityDirectory, type CommunityDirectory, type CommunityEntry } from './community-directory';
 import { townshipTallies, type TallyRow } from './score-tally';
@@ -52,45 +53,48 @@ export function scoreboardRepository(db: Database, directory: CommunityDirectory
       }));
     },
 
-    /** Deductions (not reversal rows) of the communities that occurred in [from, to), oldest first. */
+    /**
+     * Deductions (not reversal rows) of the communities that occurred in
+     * [from, to), oldest first, with the names the detail sheet prints. A
+     * township's year is ~45,000 rows: one query with joins, and the period's
+     * label rebuilt from its key (domain/time/period.ts) rather than looked up
+     * in 1.7 million obligations; only seasons and sensitive-date windows,
+     * whose labels depend on the rulebook, are read from their obligation.
+     */
     async deductionDetails(communityIds: string[], from: Date, to: Date): Promise<DeductionDetail[]> {
-      const rows = await db.deduction.findMany({
-        where: { communityId: { in: communityIds }, kind: 'DEDUCTION', occurredAt: { gte: from, lt: to } },
-        select: {
-          id: true,
-          communityId: true,
-          ruleId: true,
-          points: true,
-          explanation: true,
-          occurredAt: true,
-          periodKey: true,
-          subjectId: true,
-          obligationId: true,
-          recordedBy: true,
-          reversedBy: { select: { id: true } },
-        },
-        orderBy: [{ occurredAt: 'asc' }, { createdAt: 'asc' }, { businessKey: 'asc' }],
-      });
-      const ids = (pick: (r: (typeof rows)[number]) => string | null) => [...new Set(rows.map(pick).filter((x): x is string => !!x))];
-      const [obligations, subjects, users] = await Promise.all([
-        db.obligation.findMany({ where: { id: { in: ids((r) => r.obligationId) } }, select: { id: true, periodLabel: true } }),
-        db.ledgerSubject.findMany({ where: { id: { in: ids((r) => r.subjectId) } }, select: { id: true, displayName: true } }),
-        db.user.findMany({ where: { id: { in: ids((r) => r.recordedBy) } }, select: { id: true, displayName: true } }),
-      ]);
-      const label = new Map(obligations.map((o) => [o.id, o.periodLabel]));
-      const subject = new Map(subjects.map((s) => [s.id, s.displayName]));
-      const user = new Map(users.map((u) => [u.id, u.displayName]));
-      return rows.map((r) => ({
-        id: r.id,
-        communityId: r.communityId,
-        ruleId: r.ruleId,
-        points: Number(r.points.toString()),
-        explanation: r.explanation,
-        occurredAt: r.occurredAt,
-        periodLabel: (r.obligationId ? label.get(r.obligationId) : undefined) ?? null,
-        subjectName: (r.subjectId ? subject.get(r.subjectId) : undefined) ?? null,
-        recordedByName: user.get(r.recordedBy) ?? null,
-        reversed: r.reversedBy !== null,
+      const rows = await db.$queryRaw<
+        Array<Omit<DeductionDetail, 'periodLabel'> & { periodKey: string | null; obligationId: string | null }>
+      >`
+        SELECT d."id", d."communityId", d."ruleId", d."points"::float8 AS "points", d."explanation", d."occurredAt",
+               d."periodKey", d."obligationId", s."displayName" AS "subjectName", u."displayName" AS "recordedByName",
+               EXISTS (SELECT 1 FROM "Deduction" r WHERE r."reversesId" = d."id") AS "reversed"
+        FROM "Deduction" d
+        LEFT JOIN "LedgerSubject" s ON s."id" = d."subjectId"
+        LEFT JOIN "User" u ON u."id" = d."recordedBy"
+        WHERE d."communityId" = ANY(${communityIds}) AND d."kind" = 'DEDUCTION' AND d."occurredAt" >= ${from} AND d."occurredAt" < ${to}
+        ORDER BY d."occurredAt", d."createdAt", d."businessKey"`;
+      const labelOf = new Map<string, string>();
+      const unknown = new Set<string>();
+      for (const r of rows) {
+        if (r.periodKey === null || labelOf.has(r.periodKey)) continue;
+        const label = periodFromKey(r.periodKey)?.label;
+        if (label) labelOf.set(r.periodKey, label);
+        else if (r.obligationId) unknown.add(r.obligationId);
+      }
+      const obligationLabel = new Map(
+        unknown.size === 0
+          ? []
+          : (await db.obligation.findMany({ where: { id: { in: [...unknown] } }, select: { id: true, periodLabel: true } })).map((o) => [
+              o.id,
+              o.periodLabel,
+            ]),
+      );
+      return rows.map(({ periodKey, obligationId, ...r }) => ({
+        ...r,
+        periodLabel:
+          (periodKey === null ? undefined : labelOf.get(periodKey)) ??
+          (obligationId ? obligationLabel.get(obligationId) : undefined) ??
+          null,
       }));
     },
   };

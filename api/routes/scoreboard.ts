@@ -148,7 +148,9 @@ export const scoreboardRoutes =
       async (request, reply) => {
         const user = currentUser(request);
         const now = new Date();
-        const [data, details] = await Promise.all([service.full(user, request.query, now), service.details(user, request.query, now)]);
+        // A wrong year or month is refused here, before the download starts; the deductions are read while the first sheet is written.
+        const data = await service.full(user, request.query, now);
+        const details = service.details(user, request.query, now);
         return (
           reply
             .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')

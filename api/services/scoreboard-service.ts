@@ -88,9 +88,13 @@ export interface Scoreboard extends BoardHead {
   communities: CommunityScoreRow[];
 }
 
-/** Every community of the caller's scope with its breakdown: what the Excel export lays out. */
+/** Every community of the caller's scope, best rank first, and its clause figures: what the Excel export lays out. */
 export interface FullScoreboard extends BoardHead, Layout {
-  communities: CommunityBreakdown[];
+  communities: CommunityScoreRow[];
+  /** points of clause `clause` (an index into `clauses`) counted for `communities[row]`, year to date */
+  clauseDeducted(row: number, clause: number): number;
+  /** whether that clause is 本项已扣满 for the community */
+  clauseIsFull(row: number, clause: number): boolean;
 }
 
 /** A page of the ranking: a person reads 50 communities at a time, not a prefecture's 3,000. */
@@ -155,6 +159,7 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
     ids: readonly string[],
     page: { offset: number; limit: number },
     now: Date,
+    withRisk = true,
   ) {
     const { year, month, period, rulebook } = resolve(q, now);
     const { communities, scored, ranked, position } = await scoreOf(user.townshipId, rulebook, year, month);
@@ -169,7 +174,7 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
     const shown = mine.slice(page.offset, page.offset + page.limit);
     // A past month has nothing at risk any more; a future month has everything due in it.
     const pending =
-      now < period.end && shown.length > 0
+      withRisk && now < period.end && shown.length > 0
         ? await repo.openObligationsAtRisk(
             shown.map((i) => communities[i]!.id),
             now > period.start ? now : period.start,
@@ -222,7 +227,7 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
           .map((c) => ({ clauseId: c.clauseId, count: c.count, ytdDeducted: c.deducted, monthDeducted: c.monthDeducted, full: c.full })),
       };
     };
-    return { head, layout, inScope: mine.length, shown, row, breakdown };
+    return { head, layout, inScope: mine.length, shown, row, breakdown, scored };
   }
 
   return {
@@ -250,10 +255,16 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
       return { ...b.head, ...b.layout, community: b.breakdown(b.shown[0]!) };
     },
 
-    /** Every community of the caller's scope with its breakdown (the Excel export). */
+    /** Every community of the caller's scope and its clause figures (the Excel export, which shows nothing at risk). */
     async full(user: SessionUser, q: { year?: number; month?: number }, now = new Date()): Promise<FullScoreboard> {
-      const b = await board(user, q, user.scope, { offset: 0, limit: Infinity }, now);
-      return { ...b.head, ...b.layout, communities: b.shown.map(b.breakdown) };
+      const b = await board(user, q, user.scope, { offset: 0, limit: Infinity }, now, false);
+      return {
+        ...b.head,
+        ...b.layout,
+        communities: b.shown.map(b.row),
+        clauseDeducted: (row, clause) => b.scored.clauseDeducted(b.shown[row]!, clause),
+        clauseIsFull: (row, clause) => b.scored.clauseIsFull(b.shown[row]!, clause),
+      };
     },
 
     /**
@@ -273,12 +284,13 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
         monthPeriod(year, 1).start,
         period.end,
       );
-      const active = details.map((d, i) => ({ d, i })).filter(({ d }) => !d.reversed);
+      // Reversed rows count for nothing; the rest are scored in the order they occurred.
+      const active = details.filter((d) => !d.reversed);
       const counted = scoreTownship({
         rulebook,
         month,
         communityIds: communities.map((c) => c.id),
-        rows: active.map(({ d }) => ({
+        rows: active.map((d) => ({
           communityId: d.communityId,
           ruleId: d.ruleId,
           month: shanghaiDateOf(d.occurredAt).month,
@@ -286,10 +298,10 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
           count: 1,
         })),
       }).rowPoints;
-      const countedOf = new Map(active.map(({ i }, k) => [i, counted[k]!]));
       const name = new Map(communities.map((c) => [c.id, c.name]));
       const ruleOf = new Map(rulebook.rules.map((r) => [r.id, r]));
-      return details.map((d, i) => {
+      let k = 0;
+      return details.map((d) => {
         const rule = ruleOf.get(d.ruleId);
         return {
           ...d,
@@ -297,7 +309,7 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
           item: rule?.item ?? '',
           ruleTitle: rule?.title ?? '（本年细则外的规则）',
           clauseText: rule?.clause ?? '',
-          counted: countedOf.get(i) ?? null,
+          counted: d.reversed ? null : counted[k++]!,
         };
       });
     },

@@ -164,6 +164,12 @@ describe('score properties', () => {
             9,
           );
           expect(c.totalByMonth.at(-1)).toBe(c.total);
+          // The export's cell reads agree with the breakdown, clause by clause.
+          const clauses = c.sections.flatMap((x) => x.items.flatMap((it) => it.clauses));
+          const at = (x: { clauseId: string }) => rulebook.clauses.findIndex((r) => r.id === x.clauseId);
+          expect(clauses.map((x) => [s.clauseDeducted(i, at(x)), s.clauseIsFull(i, at(x))])).toEqual(
+            clauses.map((x) => [x.deducted, x.full]),
+          );
           if (before) expect(c.totalByMonth.slice(0, -1)).toEqual(before.communities[i]!.totalByMonth);
         });
         const counted = s.rowPoints.reduce((a, b) => a + b, 0);

@@ -125,6 +125,13 @@ export interface TownshipScore {
    * count in the scoreboard's month). The score itself is not changed.
    */
   atRisk(pending: readonly ScoreRow[]): Map<string, { readonly points: number; readonly count: number }>;
+  /**
+   * One clause of one community, the same figures as its breakdown's
+   * ClauseScore, without building the breakdown (the export reads 3,000
+   * communities × 64 clauses). Indexes: `communityIds` and `rulebook.clauses`.
+   */
+  clauseDeducted(community: number, clause: number): number;
+  clauseIsFull(community: number, clause: number): boolean;
 }
 
 const PER_OCCURRENCE = 0;
@@ -384,5 +391,19 @@ export function scoreTownship(input: ScoreInput): TownshipScore {
     return new Map([...result].map(([id, e]) => [id, { points: toPoints(e.points), count: e.count }]));
   };
 
-  return { year: rulebook.year, month, baseScore: rulebook.baseScore, rankOutOf: communityCount, communities, rowPoints, atRisk };
+  const cellOf = (at: number, clause: number) => {
+    if (!(at >= 0 && at < communityCount && clause >= 0 && clause < clauseCount)) throw new ScoreInputError(`no cell ${at}/${clause}`);
+    return at * clauseCount + clause;
+  };
+  return {
+    year: rulebook.year,
+    month,
+    baseScore: rulebook.baseScore,
+    rankOutOf: communityCount,
+    communities,
+    rowPoints,
+    atRisk,
+    clauseDeducted: (at, clause) => toPoints(cells.counted[cellOf(at, clause)]!),
+    clauseIsFull: (at, clause) => isFull(cellOf(at, clause), clause),
+  };
 }

@@ -5,6 +5,7 @@
 // and the Excel export must all show the hand-counted score.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
+import { FULL_FILL, LEGEND } from '../../api/services/scoreboard-excel';
 import { generateObligations } from '../../domain';
 import { obligationWorkflowId } from '../../workflows/ids';
 import { acknowledgeEscalationUpdate } from '../../workflows/obligation/messages';
@@ -145,7 +146,13 @@ describe('a scripted year through the API: caps hit, one score everywhere', () =
     // Every clause of the rubric has its row, zero ones too.
     expect(rows.filter((r) => String(r.getCell(1).value).startsWith('第'))).toHaveLength(64);
     const flood = rows.find((r) => r.getCell(3).value === '未落实值班值守扣2分')!;
-    expect([flood.getCell(col).value, flood.getCell(col).note]).toEqual([2, '本项已扣满']);
+    // 本项已扣满 is a fill (it prints), explained by the legend row; a clause without points is blank.
+    expect([flood.getCell(col).value, flood.getCell(col).fill]).toEqual([2, FULL_FILL]);
+    expect(rows.at(-1)!.getCell(1).value).toBe(LEGEND);
+    expect(LEGEND).toContain('本项已扣满');
+    const clauseCells = rows.filter((r) => String(r.getCell(1).value).startsWith('第')).map((r) => r.getCell(col).value);
+    expect(clauseCells.filter((v) => v !== null).reduce((x, y) => Number(x) + Number(y), 0)).toBe(4);
+    expect(clauseCells.filter((v) => v === null).length).toBeGreaterThan(50);
     // The detail sheet: 7 deductions, 3 that count (1 + 1 + 2) and 4 past their clause's cap.
     const detail = wb.getWorksheet('扣分明细')!;
     const points = [...Array(detail.rowCount - 1).keys()].map((i) => detail.getRow(i + 2).getCell(7).value);
