@@ -117,8 +117,8 @@ async function writeWorkbook(out: PassThrough, board: FullScoreboard, pendingDet
         d.ruleTitle,
         d.clauseText,
         formatShanghai(d.occurredAt),
-        d.periodLabel ?? '',
-        d.subjectName ?? '',
+        d.periodLabel, // null: no cell at all (cheaper than an empty string at 45,000 rows)
+        d.subjectName,
         d.counted === null ? '不计分（已撤销）' : d.counted === 0 ? FULL_TEXT : d.counted,
         d.recordedByName ?? '系统自动（截止检查）',
       ]),
