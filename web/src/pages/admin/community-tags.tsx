@@ -4,7 +4,7 @@
 // how far from it a photo was taken.
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
-import type { CommunityRow } from '../../api/types';
+import type { CommunityRow, CommunityTag } from '../../api/types';
 import { failureText, Load } from '../../components/status';
 import { useT } from '../../i18n';
 import { useFetch } from '../../lib/use-fetch';
@@ -12,7 +12,7 @@ import { useFetch } from '../../lib/use-fetch';
 export function CommunityTagsPage() {
   const t = useT();
   const communities = useFetch(() => api.get<CommunityRow[]>('/api/communities'), []);
-  const tags = useFetch(() => api.get<Array<{ code: string; label: string }>>('/api/communities/tags'), []);
+  const tags = useFetch(() => api.get<CommunityTag[]>('/api/communities/tags'), []);
   const [notice, setNotice] = useState('');
   const [error, setError] = useState('');
 
