@@ -18,7 +18,6 @@ import {
 import { checkOfficeZip } from '../services/evidence/zip-guard';
 import type { LedgerEvents } from '../services/ledger-events';
 import { ledgerService } from '../services/ledger-service';
-import { may } from '../../domain/policy';
 import {
   ledgerCategory,
   ledgerDeclaration as declaration,
@@ -179,25 +178,6 @@ export const ledgerRoutes =
           ...c,
           requiredFields: c.requiredFields.map((key) => ({ key, label: LEDGER_FIELD_LABELS[key] ?? key })),
         })),
-    );
-
-    typed.get(
-      '/permissions',
-      {
-        schema: {
-          summary: 'What the caller may do with ledgers (the web shows only what the server allows)',
-          tags: ['ledgers'],
-          response: { 200: z.object({ readSensitive: z.boolean(), close: z.boolean(), declare: z.boolean() }), ...authErrors },
-        },
-      },
-      async (request) => {
-        const { role } = currentUser(request);
-        return {
-          readSensitive: may(role, 'ledgers.readSensitive'),
-          close: may(role, 'ledgers.close'),
-          declare: may(role, 'ledgers.declareNone'),
-        };
-      },
     );
 
     typed.get(
