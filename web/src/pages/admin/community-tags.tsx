@@ -19,7 +19,7 @@ export function CommunityTagsPage() {
   async function toggle(c: CommunityRow, code: string, on: boolean) {
     setNotice('');
     setError('');
-    const next = on ? [...(c.tags ?? []), code] : (c.tags ?? []).filter((x) => x !== code);
+    const next = on ? [...c.tags, code] : c.tags.filter((x) => x !== code);
     try {
       await api.put(`/api/communities/${c.id}/tags`, { tags: next });
       setNotice(t('tags.saved', { community: c.name }));
@@ -68,7 +68,7 @@ export function CommunityTagsPage() {
                         <input
                           type="checkbox"
                           aria-label={`${c.name} ${tag.label}`}
-                          checked={(c.tags ?? []).includes(tag.code)}
+                          checked={c.tags.includes(tag.code)}
                           onChange={(e) => void toggle(c, tag.code, e.target.checked)}
                         />
                       </td>
