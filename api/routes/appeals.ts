@@ -5,7 +5,8 @@ import type { DeductionRepository } from '../../db/deduction-repository';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import type { RulebookStore } from '../../platform/rulebook-store';
 import { deductionService } from '../services/deduction-service';
-import { appeal, appealFile, appealStatus, authErrors, deduction, errorBody, id, idParams, reason } from './schemas';
+import { appealDecision, appealListItem } from '../contract';
+import { appealStatus, authErrors, errorBody, id, idParams, reason } from './schemas';
 
 export const appealRoutes =
   (deps: { deductions: DeductionRepository; rulebooks: RulebookStore }): FastifyPluginAsync =>
@@ -22,16 +23,7 @@ export const appealRoutes =
           tags: ['appeals'],
           querystring: z.object({ status: appealStatus.optional(), communityId: id.optional() }),
           response: {
-            200: z.array(
-              appeal.extend({
-                communityName: z.string(),
-                item: z.string(),
-                ruleTitle: z.string(),
-                points: z.number(),
-                filedByName: z.string().nullable(),
-                files: z.array(appealFile),
-              }),
-            ),
+            200: z.array(appealListItem),
             404: errorBody,
             ...authErrors,
           },
@@ -50,7 +42,7 @@ export const appealRoutes =
           params: idParams,
           body: z.object({ decision: z.enum(['ACCEPTED', 'REJECTED']), reason }),
           response: {
-            200: z.object({ appeal, reversal: deduction.nullable() }),
+            200: appealDecision,
             400: errorBody,
             404: errorBody,
             409: errorBody,

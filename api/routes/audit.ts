@@ -3,19 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuditRepository } from '../../db/audit-repository';
 import { currentUser, requireAuth, allow } from '../plugins/auth';
+import { auditRecord } from '../contract';
 import { authErrors, errorBody, id, instant, int8Cursor } from './schemas';
-
-const record = z.object({
-  id: z.string(),
-  at: z.date(),
-  actorId: z.string().nullable(),
-  actorName: z.string().nullable(),
-  action: z.string(),
-  entity: z.string(),
-  entityId: z.string().nullable(),
-  ip: z.string().nullable(),
-  details: z.unknown(),
-});
 
 /** ADMIN and POLITICAL_LEGAL: who did what, when, from where. */
 export const auditRoutes =
@@ -41,7 +30,7 @@ export const auditRoutes =
             before: int8Cursor.optional(),
             limit: z.coerce.number().int().min(1).max(500).default(100),
           }),
-          response: { 200: z.array(record), 400: errorBody, ...authErrors },
+          response: { 200: z.array(auditRecord), 400: errorBody, ...authErrors },
         },
       },
       async (request) => {

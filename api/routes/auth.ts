@@ -7,7 +7,7 @@ import { HttpError } from '../errors';
 import { actorOf, clearSessionCookie, currentUser, requireAuth, setSessionCookie, type SecureCookies } from '../plugins/auth';
 import { authService } from '../services/auth-service';
 import { authErrors, errorBody, ok } from './schemas';
-import { me } from '../contract';
+import { loggedIn, me } from '../contract';
 import { permissionsOf } from '../../domain/policy';
 
 export interface AuthRouteOptions {
@@ -40,7 +40,7 @@ export const authRoutes =
           summary: 'Log in; sets the HTTP-only session cookie and returns the CSRF token',
           tags: ['auth'],
           body: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) }),
-          response: { 200: z.object({ csrfToken: z.string() }), 400: errorBody, 401: errorBody, 429: errorBody },
+          response: { 200: loggedIn, 400: errorBody, 401: errorBody, 429: errorBody },
         },
       },
       async (request, reply) => {

@@ -5,6 +5,7 @@ import type { UserRepository } from '../../db/user-repository';
 import { COMMUNITY_TAG_CODES, COMMUNITY_TAGS } from '../../domain';
 import { NotFoundError } from '../errors';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
+import { communityRow, communityTag } from '../contract';
 import { authErrors, errorBody, idParams } from './schemas';
 
 const latLon = z.object({
@@ -31,16 +32,7 @@ export const communityRoutes =
           summary: 'Communities the caller may see',
           tags: ['admin'],
           response: {
-            200: z.array(
-              z.object({
-                id: z.string(),
-                code: z.string(),
-                name: z.string(),
-                memberCount: z.number(),
-                tags: z.array(z.string()),
-                location: latLon.nullable(),
-              }),
-            ),
+            200: z.array(communityRow),
             ...authErrors,
           },
         },
@@ -54,7 +46,7 @@ export const communityRoutes =
         schema: {
           summary: 'The closed list of community tags, with Chinese labels',
           tags: ['admin'],
-          response: { 200: z.array(z.object({ code: z.string(), label: z.string() })), ...authErrors },
+          response: { 200: z.array(communityTag), ...authErrors },
         },
       },
       async () => Object.entries(COMMUNITY_TAGS).map(([code, label]) => ({ code, label })),

@@ -6,40 +6,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import type { DataRequestService } from '../services/data-request-service';
+import { dataRequest, dataRequestCreated, dataRequestList, reportingRules } from '../contract';
 import { authErrors, errorBody, id, idParams } from './schemas';
-
-const status = z.enum(['NOT_STARTED', 'SCHEDULED', 'OPEN', 'SUBMITTED', 'CLOSED', 'OVERDUE', 'CLOSED_LATE', 'WAIVED']);
-const dataRequest = z.object({
-  id: z.string(),
-  title: z.string(),
-  ruleId: z.string(),
-  ruleTitle: z.string(),
-  item: z.string(),
-  clause: z.string(),
-  points: z.number(),
-  note: z.string().nullable(),
-  opensAt: z.date(),
-  dueAt: z.date(),
-  createdAt: z.date(),
-  communities: z.array(
-    z.object({
-      communityId: z.string(),
-      communityName: z.string(),
-      taskId: z.string().nullable(),
-      status,
-      closedAt: z.date().nullable(),
-      deduction: z.object({ id: z.string(), points: z.number(), reversed: z.boolean() }).nullable(),
-    }),
-  ),
-});
-const reportingRule = z.object({
-  id: z.string(),
-  section: z.number(),
-  item: z.string(),
-  title: z.string(),
-  clause: z.string(),
-  points: z.number(),
-});
 
 export const dataRequestRoutes =
   (service: DataRequestService): FastifyPluginAsync =>
@@ -55,7 +23,7 @@ export const dataRequestRoutes =
         schema: {
           summary: 'The reporting rules a data request may enforce (rulebook in force now)',
           tags: ['data-requests'],
-          response: { 200: z.object({ rules: z.array(reportingRule) }), 400: errorBody, ...authErrors },
+          response: { 200: reportingRules, 400: errorBody, ...authErrors },
         },
       },
       async () => ({ rules: service.rules() }),
@@ -68,7 +36,7 @@ export const dataRequestRoutes =
           summary: "Data requests asking communities in scope, newest first, with each community's status and deduction",
           tags: ['data-requests'],
           querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
-          response: { 200: z.object({ requests: z.array(dataRequest) }), ...authErrors },
+          response: { 200: dataRequestList, ...authErrors },
         },
       },
       async (request) => ({ requests: await service.list(currentUser(request), request.query.limit) }),
@@ -102,7 +70,7 @@ export const dataRequestRoutes =
             dueAt: z.coerce.date({ error: '截止时间格式不正确 (dueAt must be a date-time)' }),
             note: z.string().trim().max(2000, '说明最多2000字').optional(),
           }),
-          response: { 201: z.object({ request: dataRequest, notStarted: z.number() }), 400: errorBody, 404: errorBody, ...authErrors },
+          response: { 201: dataRequestCreated, 400: errorBody, 404: errorBody, ...authErrors },
         },
       },
       async (request, reply) => reply.status(201).send(await service.create(currentUser(request), request.body, actorOf(request))),

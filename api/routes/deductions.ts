@@ -5,32 +5,8 @@ import type { DeductionRepository } from '../../db/deduction-repository';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import { parseCivilDate, startOfDay } from '../../domain/time/shanghai';
 import { deductionService } from '../services/deduction-service';
-import { appeal, appealFile, authErrors, civilDate, deduction, errorBody, id, idParams, reason } from './schemas';
-
-const named = deduction.extend({ recordedByName: z.string().nullable() });
-const detail = named.extend({
-  evidence: z.array(
-    z.object({
-      id: z.string(),
-      fileName: z.string(),
-      mimeType: z.string(),
-      sizeBytes: z.number(),
-      sha256: z.string(),
-      takenAt: z.date().nullable(),
-      gps: z.object({ lat: z.number(), lon: z.number() }).nullable(),
-      url: z.string(),
-      thumbnailUrl: z.string().nullable(),
-      createdAt: z.date(),
-      uploadedById: z.string(),
-      uploadedByName: z.string().nullable(),
-      /** incident: attached by an official to this deduction; submission: submitted for the obligation that was missed */
-      source: z.enum(['incident', 'submission']),
-    }),
-  ),
-  reversal: named.nullable(),
-  reverses: named.nullable(),
-  appeals: z.array(appeal.extend({ filedByName: z.string().nullable(), decidedByName: z.string().nullable(), files: z.array(appealFile) })),
-});
+import { deductionDetail } from '../contract';
+import { appeal, authErrors, civilDate, deduction, errorBody, id, idParams, reason } from './schemas';
 
 export const deductionRoutes =
   (deps: { deductions: DeductionRepository }): FastifyPluginAsync =>
@@ -72,7 +48,7 @@ export const deductionRoutes =
           summary: 'One deduction explained: rule, cause, who recorded it, evidence, reversal and appeals',
           tags: ['deductions'],
           params: idParams,
-          response: { 200: detail, 404: errorBody, ...authErrors },
+          response: { 200: deductionDetail, 404: errorBody, ...authErrors },
         },
       },
       async (request) => service.detail(currentUser(request), request.params.id),

@@ -6,21 +6,10 @@ import { z } from 'zod';
 import { formatCivilDate, shanghaiDateOf } from '../../domain';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import type { DutyRosterService } from '../services/duty-roster-service';
+import { dutyShiftSaved, dutyShifts, member, rosterImported } from '../contract';
 import { authErrors, errorBody, id, idParams, ok, workDate, workMonth } from './schemas';
 
 const month = workMonth;
-const shift = z.object({
-  id: z.string(),
-  communityId: z.string(),
-  communityName: z.string(),
-  dutyDate: z.string(),
-  userId: z.string(),
-  userName: z.string(),
-  assessed: z.boolean(),
-  checkIn: z.enum(['done', 'late', 'pending', 'missed', 'waived', 'not-planned', 'not-assessed']),
-  checkedInAt: z.date().nullable(),
-  taskId: z.string().nullable(),
-});
 const refusals = { 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors };
 
 export const dutyShiftRoutes =
@@ -37,7 +26,7 @@ export const dutyShiftRoutes =
           summary: "Shifts of a month (default: this month, Asia/Shanghai), in scope, with the state of each day's duty task",
           tags: ['rosters'],
           querystring: z.object({ communityId: id.optional(), month: month.optional() }),
-          response: { 200: z.object({ month: z.string(), shifts: z.array(shift) }), 400: errorBody, 404: errorBody, ...authErrors },
+          response: { 200: dutyShifts, 400: errorBody, 404: errorBody, ...authErrors },
         },
       },
       async (request) =>
@@ -55,7 +44,7 @@ export const dutyShiftRoutes =
           tags: ['rosters'],
           querystring: z.object({ communityId: id }),
           response: {
-            200: z.array(z.object({ id: z.string(), username: z.string(), displayName: z.string() })),
+            200: z.array(member),
             404: errorBody,
             ...authErrors,
           },
@@ -73,8 +62,8 @@ export const dutyShiftRoutes =
           tags: ['rosters'],
           body: z.object({ communityId: id, dutyDate: workDate, userId: id }),
           response: {
-            200: z.object({ shift, warning: z.string().optional() }),
-            201: z.object({ shift, warning: z.string().optional() }),
+            200: dutyShiftSaved,
+            201: dutyShiftSaved,
             ...refusals,
           },
         },
@@ -112,13 +101,7 @@ export const dutyShiftRoutes =
               .max(31, '一个月最多31天 (at most 31 rows)'),
           }),
           response: {
-            200: z.object({
-              created: z.number(),
-              replaced: z.number(),
-              deleted: z.number(),
-              unchanged: z.number(),
-              warning: z.string().optional(),
-            }),
+            200: rosterImported,
             ...refusals,
           },
         },

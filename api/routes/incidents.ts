@@ -19,18 +19,9 @@ import {
 import { evidenceView } from '../services/evidence/evidence-view';
 import { singleFilePart } from '../plugins/single-file';
 import { incidentService, RULEBOOK_FIELDS } from '../services/incident-service';
+import { incidentList, incidentRules } from '../contract';
 import { authErrors, deduction, errorBody, evidenceSchema, existingCivilDate, id, idParams, workDate } from './schemas';
 
-const incidentRule = z.object({
-  id: z.string(),
-  section: z.number(),
-  sectionTitle: z.string(),
-  item: z.string(),
-  title: z.string(),
-  clause: z.string(),
-  points: z.number(),
-  subjects: z.string().nullable(),
-});
 const keyPart = z
   .string()
   .min(1)
@@ -69,7 +60,7 @@ export const incidentRoutes =
           summary: 'The incident rules an official may record on a day (default today): title, item, points from the rulebook',
           tags: ['deductions'],
           querystring: z.object({ occurredOn: existingCivilDate.optional() }),
-          response: { 200: z.object({ rules: z.array(incidentRule) }), 400: errorBody, ...authErrors },
+          response: { 200: incidentRules, 400: errorBody, ...authErrors },
         },
       },
       async (request) => ({ rules: incidents.choices(request.query.occurredOn) }),
@@ -88,7 +79,7 @@ export const incidentRoutes =
             limit: z.coerce.number().int().min(1).max(500).default(200),
           }),
           response: {
-            200: z.object({ incidents: z.array(deduction.extend({ communityName: z.string(), evidenceCount: z.number() })) }),
+            200: incidentList,
             404: errorBody,
             ...authErrors,
           },

@@ -18,7 +18,15 @@ import {
 import { checkOfficeZip } from '../services/evidence/zip-guard';
 import type { LedgerEvents } from '../services/ledger-events';
 import { ledgerService } from '../services/ledger-service';
-import { may } from '../../domain/policy';
+import {
+  ledgerCategory,
+  ledgerDeclaration as declaration,
+  ledgerImportCheck,
+  ledgerImported,
+  ledgerSubject as subject,
+  ledgerSubjectFull,
+  member,
+} from '../contract';
 import { authErrors, civilDate, errorBody, id, idParams } from './schemas';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -87,45 +95,6 @@ const editable = {
   fields,
   flags,
 };
-const subject = z.object({
-  id: z.string(),
-  communityId: z.string(),
-  category: z.string(),
-  kind: z.enum(['PERSON', 'SITE']),
-  displayName: z.string(),
-  riskLevel: z.string().nullable(),
-  responsibleUserId: z.string().nullable(),
-  guardianLetter: z.boolean(),
-  responsibilityLetter: z.boolean(),
-  startDate: z.string(),
-  endDate: z.string().nullable(),
-  idNumberMasked: z.string().nullable(),
-  hasDetails: z.boolean(),
-  unreadable: z.boolean(),
-  fields: z.record(z.string(), z.string()),
-  flags: z.array(z.string()),
-  createdAt: z.date(),
-  updatedAt: z.date(),
-});
-const categorySchema = z.object({
-  code: z.string(),
-  name: z.string(),
-  kind: z.enum(['PERSON', 'SITE']),
-  requiresResponsibleWorker: z.boolean(),
-  visitedByRisk: z.boolean(),
-  requiredFields: z.array(z.object({ key: z.string(), label: z.string() })),
-});
-const declaration = z.object({
-  id: z.string(),
-  communityId: z.string(),
-  category: z.string(),
-  year: z.number(),
-  evidenceId: z.string(),
-  note: z.string().nullable(),
-  declaredById: z.string(),
-  createdAt: z.date(),
-});
-const fullSubject = subject.extend({ idNumber: z.string().nullable(), details: details.nullable() });
 const listQuery = z.object({ communityId: id.optional(), category: category.optional(), includeClosed: z.stringbool().default(false) });
 
 export const ledgerRoutes =
@@ -201,7 +170,7 @@ export const ledgerRoutes =
         schema: {
           summary: 'Ledger categories of the rulebook in force, with the fields their checks require (Chinese labels)',
           tags: ['ledgers'],
-          response: { 200: z.array(categorySchema), ...authErrors },
+          response: { 200: z.array(ledgerCategory), ...authErrors },
         },
       },
       async () =>
@@ -212,25 +181,6 @@ export const ledgerRoutes =
     );
 
     typed.get(
-      '/permissions',
-      {
-        schema: {
-          summary: 'What the caller may do with ledgers (the web shows only what the server allows)',
-          tags: ['ledgers'],
-          response: { 200: z.object({ readSensitive: z.boolean(), close: z.boolean(), declare: z.boolean() }), ...authErrors },
-        },
-      },
-      async (request) => {
-        const { role } = currentUser(request);
-        return {
-          readSensitive: may(role, 'ledgers.readSensitive'),
-          close: may(role, 'ledgers.close'),
-          declare: may(role, 'ledgers.declareNone'),
-        };
-      },
-    );
-
-    typed.get(
       '/workers',
       {
         schema: {
@@ -238,7 +188,7 @@ export const ledgerRoutes =
           tags: ['ledgers'],
           querystring: z.object({ communityId: id }),
           response: {
-            200: z.array(z.object({ id: z.string(), username: z.string(), displayName: z.string() })),
+            200: z.array(member),
             404: errorBody,
             ...authErrors,
           },
@@ -294,7 +244,9 @@ export const ledgerRoutes =
           summary: 'Ledger entries as .xlsx (ID numbers masked, no details)',
           tags: ['ledgers'],
           querystring: listQuery,
-          response: { 200: z.any(), 404: errorBody, ...authErrors },
+          produces: [XLSX],
+          // A Buffer goes out as it is (Fastify does not serialize it); the schema documents the file.
+          response: { 200: z.instanceof(Buffer).describe('the .xlsx file'), 404: errorBody, ...authErrors },
         },
       },
       async (request, reply) => {
@@ -320,11 +272,8 @@ export const ledgerRoutes =
           consumes: [XLSX],
           querystring: z.object({ communityId: id, dryRun: z.stringbool().default(false) }),
           response: {
-            200: z.object({
-              rows: z.array(z.object({ row: z.number(), category: z.string(), displayName: z.string() })),
-              problems: z.array(z.object({ row: z.number(), column: z.string(), message: z.string() })),
-            }),
-            201: z.object({ created: z.number(), ids: z.array(z.string()) }),
+            200: ledgerImportCheck,
+            201: ledgerImported,
             400: errorBody,
             404: errorBody,
             ...authErrors,
@@ -373,7 +322,7 @@ export const ledgerRoutes =
           summary: 'One entry with full ID number and details (POLITICAL_LEGAL, community SECRETARY); audited',
           tags: ['ledgers'],
           params: idParams,
-          response: { 200: fullSubject, 404: errorBody, ...authErrors },
+          response: { 200: ledgerSubjectFull, 404: errorBody, ...authErrors },
         },
       },
       async (request) => service.readSensitive(currentUser(request), request.params.id, actorOf(request)),

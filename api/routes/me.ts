@@ -9,25 +9,11 @@ import { DEFAULT_ROLE_ROUTES, reachableMedia, type RoutingPolicy } from '../../n
 import { routingPolicyFrom, type NotifyConfig } from '../../notify';
 import { actorOf, currentUser, requireAuth } from '../plugins/auth';
 import { BadRequestError } from '../errors';
+import { notifyPreferences as preferences, settings } from '../contract';
 import { authErrors, errorBody } from './schemas';
 import { parseStoredPreferences, validatePreferences } from '../../notify/preferences';
 import { notifyRoleOf } from '../../notify/account-role';
 
-const medium = z.enum(['email', 'sms', 'robot']);
-const preferences = z.object({
-  order: z.array(medium).max(3).optional(),
-  disabled: z.array(medium).max(3).optional(),
-  digest: z.boolean().optional(),
-});
-const settings = z.object({
-  mobile: z.string().nullable(),
-  email: z.string().nullable(),
-  preferences,
-  /** what applies when the user sets nothing: the role's default route */
-  roleDefaults: z.object({ routine: z.array(medium), escalation: z.array(medium), digest: z.boolean() }),
-  /** the media that would carry a reminder / an escalation to me today, in order: empty means nothing reaches me */
-  reachToday: z.object({ routine: z.array(medium), escalation: z.array(medium) }),
-});
 const update = z.object({
   mobile: z
     .string()

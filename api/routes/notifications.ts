@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { channelStatus, notifyConfigSchema, type NotifyConfig } from '../../notify';
 import { requireAuth, allow } from '../plugins/auth';
 import { NotFoundError } from '../errors';
+import { capturedMail, mailMessage, notificationChannels, type mailSummary } from '../contract';
 import { authErrors, errorBody } from './schemas';
 
 export interface NotificationRouteDeps {
@@ -20,22 +21,6 @@ export interface MailCapture {
   list(limit: number): Promise<Array<z.infer<typeof mailSummary>>>;
   read(id: string): Promise<(z.infer<typeof mailSummary> & { text: string }) | undefined>;
 }
-
-const channel = z.object({
-  channel: z.enum(['email', 'sms', 'robot']),
-  configured: z.boolean(),
-  provider: z.string().optional(),
-  notice: z.string(),
-  robots: z.array(z.object({ communityId: z.string(), kind: z.enum(['wecom', 'dingtalk', 'feishu']) })).optional(),
-});
-const mailSummary = z.object({
-  id: z.string(),
-  receivedAt: z.string(),
-  from: z.string(),
-  to: z.string(),
-  subject: z.string(),
-  key: z.string().optional(),
-});
 
 export const notificationRoutes =
   (deps: NotificationRouteDeps): FastifyPluginAsync =>
@@ -51,7 +36,7 @@ export const notificationRoutes =
         schema: {
           summary: 'Which notification channels are configured (SMS and robots are off until set up); never any credential',
           tags: ['notifications'],
-          response: { 200: z.object({ channels: z.array(channel), mailCapture: z.boolean() }), ...authErrors },
+          response: { 200: notificationChannels, ...authErrors },
         },
       },
       async () => ({ channels: channelStatus(deps.notify ?? notifyConfigSchema.parse({})), mailCapture: Boolean(capture) }),
@@ -64,7 +49,7 @@ export const notificationRoutes =
         schema: {
           summary: 'Mail received by the local mail capture of npm start (newest first); empty when mail goes to a real SMTP server',
           tags: ['notifications'],
-          response: { 200: z.object({ enabled: z.boolean(), mail: z.array(mailSummary) }), ...authErrors },
+          response: { 200: capturedMail, ...authErrors },
         },
       },
       async () => ({ enabled: Boolean(capture), mail: capture ? await capture.list(200) : [] }),
@@ -78,7 +63,7 @@ export const notificationRoutes =
           summary: 'One captured message: headers and plain text',
           tags: ['notifications'],
           params: z.object({ id: z.string().max(100) }),
-          response: { 200: mailSummary.extend({ text: z.string() }), 404: errorBody, ...authErrors },
+          response: { 200: mailMessage, 404: errorBody, ...authErrors },
         },
       },
       async (request) => {

@@ -8,28 +8,12 @@ import type { TaskRepository } from '../../db/task-repository';
 import { currentUser, requireAuth, allow } from '../plugins/auth';
 import type { TaskService } from '../services/task-service';
 import { HEATMAP_PAGE, heatmapView, type HeatmapCache } from '../services/heatmap';
-import { heatmap } from '../contract';
-import { authErrors, errorBody, id, submission, task, workMonth } from './schemas';
+import { acknowledged, deliveryLog, escalations, heatmap, pendingReviews } from '../contract';
+import { authErrors, errorBody, id, workMonth } from './schemas';
 
 const month = workMonth;
 
 const HEATMAP_MAX_PAGE = 300;
-const escalation = z.object({
-  id: z.string(),
-  kind: z.enum(['deadline', 'review']),
-  level: z.number(),
-  targetRole: z.string(),
-  notifiedAt: z.date(),
-  acknowledgedAt: z.null(),
-  taskId: z.string(),
-  title: z.string(),
-  communityId: z.string(),
-  communityName: z.string(),
-  dueAt: z.date(),
-  points: z.number(),
-  periodLabel: z.string(),
-});
-
 export const oversightRoutes =
   (deps: { tasks: TaskRepository; service: TaskService; heatmapCache: HeatmapCache; directory: CommunityDirectory }): FastifyPluginAsync =>
   async (app) => {
@@ -43,7 +27,7 @@ export const oversightRoutes =
         schema: {
           summary: 'Submissions awaiting review, oldest first, with their task and file facts',
           tags: ['reviews'],
-          response: { 200: z.object({ reviews: z.array(z.object({ task, submission })) }), ...authErrors },
+          response: { 200: pendingReviews, ...authErrors },
         },
       },
       async (request) => ({ reviews: await deps.service.pendingReviews(currentUser(request)) }),
@@ -56,7 +40,7 @@ export const oversightRoutes =
         schema: {
           summary: 'Escalations not yet acknowledged',
           tags: ['escalations'],
-          response: { 200: z.object({ escalations: z.array(escalation) }), ...authErrors },
+          response: { 200: escalations, ...authErrors },
         },
       },
       async (request) => ({ escalations: await deps.service.openEscalations(currentUser(request)) }),
@@ -70,7 +54,7 @@ export const oversightRoutes =
           summary: 'Acknowledge the escalation of a task (it does not complete the task)',
           tags: ['escalations'],
           params: z.object({ taskId: id }),
-          response: { 200: z.object({ acknowledged: z.boolean() }), 404: errorBody, 409: errorBody, 503: errorBody, ...authErrors },
+          response: { 200: acknowledged, 404: errorBody, 409: errorBody, 503: errorBody, ...authErrors },
         },
       },
       async (request) => {
@@ -113,7 +97,7 @@ export const oversightRoutes =
         schema: {
           summary: 'Notification delivery log (newest first); secrets are never stored here',
           tags: ['notifications'],
-          response: { 200: z.object({ notifications: z.array(z.any()) }), ...authErrors },
+          response: { 200: deliveryLog, ...authErrors },
         },
       },
       async (request) => ({ notifications: await deps.tasks.deliveryLog(currentUser(request).townshipId, 300) }),

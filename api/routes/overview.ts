@@ -12,7 +12,7 @@ import { currentShanghaiMonth, SCOREBOARD_PAGE, type ScoreboardService } from '.
 import type { TaskService } from '../services/task-service';
 import { HEATMAP_PAGE, heatmapView, type HeatmapCache } from '../services/heatmap';
 import { authErrors, errorBody } from './schemas';
-import { heatmap } from '../contract';
+import { overview } from '../contract';
 
 const query = z.object({
   year: z.coerce.number().int().min(2000, '年份应在 2000-2100 之间').max(2100, '年份应在 2000-2100 之间').optional(),
@@ -39,7 +39,7 @@ export const overviewRoutes =
           tags: ['scoreboard'],
           querystring: query,
           response: {
-            200: z.object({ year: z.number(), month: z.number(), heatmap, scoreboard: z.any(), trend: z.any() }),
+            200: overview,
             400: errorBody,
             ...authErrors,
           },

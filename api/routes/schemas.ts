@@ -4,33 +4,13 @@ import { z } from 'zod';
 import { BadRequestError } from '../errors';
 import { isValidCivilDate } from '../../domain/time/shanghai';
 
-import { community, role } from '../contract';
+import { appeal, appealFile, appealStatus, community, deduction, evidence, role, submission, task, taskStatus } from '../contract';
 
-export { community, role };
+// Response shapes live in api/contract.ts (the web reads their types); these are re-exported for the routes.
+export { appeal, appealFile, appealStatus, community, deduction, role, submission, task, taskStatus };
+export const evidenceSchema = evidence;
 export const id = z.string().uuid('必须是有效的 ID (must be a UUID)');
 export const idParams = z.object({ id });
-const usedBefore = z.object({
-  evidenceId: z.string(),
-  communityId: z.string(),
-  createdAt: z.date(),
-  match: z.enum(['identical', 'near-duplicate']),
-  distance: z.number().int(),
-});
-/** An uploaded evidence file as /api/evidence and the incident upload answer it. */
-export const evidenceSchema = z.object({
-  id: z.string(),
-  communityId: z.string(),
-  fileName: z.string(),
-  mimeType: z.string(),
-  sizeBytes: z.number().int(),
-  sha256: z.string(),
-  takenAt: z.date().nullable(),
-  gps: z.object({ lat: z.number(), lon: z.number() }).nullable(),
-  thumbnailUrl: z.string().nullable(),
-  url: z.string(),
-  createdAt: z.date(),
-  usedBefore: z.array(usedBefore),
-});
 export const errorBody = z.object({ error: z.string(), message: z.string() });
 export const ok = z.object({ ok: z.literal(true) });
 const dateShape = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)');
@@ -70,49 +50,6 @@ export const int8Cursor = z
 /** Error responses every authenticated route may give; listed so they appear in /docs. */
 export const authErrors = { 401: errorBody, 403: errorBody };
 
-export const deduction = z.object({
-  id: z.string(),
-  businessKey: z.string(),
-  kind: z.enum(['DEDUCTION', 'REVERSAL']),
-  communityId: z.string(),
-  ruleId: z.string(),
-  section: z.string(),
-  item: z.string(),
-  periodKey: z.string().nullable(),
-  subjectId: z.string().nullable(),
-  obligationId: z.string().nullable(),
-  points: z.number(),
-  explanation: z.string(),
-  recordedBy: z.string(),
-  occurredAt: z.date(),
-  createdAt: z.date(),
-  reversesId: z.string().nullable(),
-  reversedById: z.string().nullable(),
-});
-
-export const appealStatus = z.enum(['PENDING', 'ACCEPTED', 'REJECTED']);
-export const appeal = z.object({
-  id: z.string(),
-  deductionId: z.string(),
-  communityId: z.string(),
-  filedById: z.string(),
-  reason: z.string(),
-  status: appealStatus,
-  decidedById: z.string().nullable(),
-  decisionReason: z.string().nullable(),
-  decidedAt: z.date().nullable(),
-  createdAt: z.date(),
-});
-/** A file filed with an appeal; url and thumbnailUrl lead to the evidence routes (scope-checked, audited). */
-export const appealFile = z.object({
-  id: z.string(),
-  fileName: z.string(),
-  mimeType: z.string(),
-  sizeBytes: z.number().int(),
-  url: z.string(),
-  thumbnailUrl: z.string().nullable(),
-  createdAt: z.date(),
-});
 export const reason = z.string().trim().min(2, '请填写理由（至少2个字） (a reason of at least 2 characters is required)').max(1000);
 
 /** NUL (PostgreSQL text cannot hold it) or half of a UTF-16 surrogate pair (not text at all). */
@@ -157,56 +94,3 @@ export async function refuseUnsafeText(request: FastifyRequest): Promise<void> {
     }
   }
 }
-
-/** A task (one obligation) and its submissions, as /api/tasks, the review queue and escalations answer them. */
-export const taskStatus = z.enum(['SCHEDULED', 'OPEN', 'SUBMITTED', 'CLOSED', 'OVERDUE', 'CLOSED_LATE', 'WAIVED']);
-export const task = z.object({
-  id: z.string(),
-  ruleId: z.string(),
-  title: z.string(),
-  clause: z.string(),
-  communityId: z.string(),
-  communityName: z.string(),
-  periodKey: z.string(),
-  periodLabel: z.string(),
-  subjectId: z.string().nullable(),
-  kind: z.string(),
-  status: taskStatus,
-  opensAt: z.date(),
-  dueAt: z.date(),
-  points: z.number(),
-  requiredCount: z.number(),
-  acceptedCount: z.number(),
-  assigneeId: z.string().nullable(),
-  closedAt: z.date().nullable(),
-  waiverReason: z.string().nullable(),
-  evidence: z.object({ minCount: z.number(), types: z.array(z.string()) }),
-  requiresReview: z.boolean(),
-  pendingUnits: z.number(),
-  rejectedReason: z.string().nullable(),
-  subjectName: z.string().nullable(),
-  assigneeName: z.string().nullable(),
-});
-const file = z.object({
-  id: z.string(),
-  fileName: z.string(),
-  mimeType: z.string(),
-  takenAt: z.date().nullable(),
-  gps: z.object({ lat: z.number(), lon: z.number() }).nullable(),
-  /** metres from the community's location (rounded), when both the photo and the community have one */
-  distanceM: z.number().nullable(),
-  url: z.string(),
-  thumbnailUrl: z.string(),
-  usedBefore: z.boolean(),
-});
-export const submission = z.object({
-  id: z.string(),
-  status: z.enum(['PENDING_REVIEW', 'ACCEPTED', 'REJECTED']),
-  late: z.boolean(),
-  units: z.number(),
-  note: z.string().nullable(),
-  createdAt: z.date(),
-  submittedById: z.string(),
-  files: z.array(file),
-  review: z.object({ decision: z.enum(['APPROVED', 'REJECTED']), reason: z.string().nullable(), at: z.date() }).nullable(),
-});

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { currentUser, requireAuth } from '../plugins/auth';
 import { streamScoreboardWorkbook } from '../services/scoreboard-excel';
 import { SCOREBOARD_PAGE, type ScoreboardService } from '../services/scoreboard-service';
+import { communityBoard, countedDeduction, scoreboard } from '../contract';
 import { authErrors, errorBody, id } from './schemas';
-import { CLAUSE_COUNTINGS } from '../../domain';
 
 const query = z.object({
   year: z.coerce
@@ -20,39 +20,6 @@ const page = query.extend({
   offset: z.coerce.number().int().min(0, '起始位置不能为负数').max(1_000_000, '起始位置过大').default(0),
   limit: z.coerce.number().int().min(1, '每页至少 1 个社区（村）').max(500, '每页最多 500 个社区（村）').default(SCOREBOARD_PAGE),
 });
-const amounts = { ytdDeducted: z.number(), monthDeducted: z.number() };
-const head = { year: z.number(), month: z.number(), baseScore: z.number(), rankOutOf: z.number() };
-const layout = {
-  rows: z.array(z.object({ section: z.string(), item: z.string() })),
-  clauses: z.array(
-    z.object({
-      section: z.string(),
-      item: z.string(),
-      clauseId: z.string(),
-      text: z.string(),
-      amount: z.number(),
-      counting: z.enum(CLAUSE_COUNTINGS),
-    }),
-  ),
-};
-const row = z.object({
-  id: z.string(),
-  code: z.string(),
-  name: z.string(),
-  rank: z.number(),
-  total: z.number(),
-  totalByMonth: z.array(z.number()),
-  ...amounts,
-  openObligationsThisMonth: z.number(),
-  pointsAtRiskThisMonth: z.number(),
-  otherDeducted: z.number(),
-});
-const breakdown = row.extend({
-  sections: z.array(z.object({ section: z.string(), ...amounts })),
-  items: z.array(z.object({ section: z.string(), item: z.string(), ...amounts, full: z.boolean() })),
-  clauses: z.array(z.object({ clauseId: z.string(), count: z.number(), ...amounts, full: z.boolean() })),
-});
-
 export const scoreboardRoutes =
   (deps: { scoreboard: ScoreboardService }): FastifyPluginAsync =>
   async (app) => {
@@ -69,7 +36,7 @@ export const scoreboardRoutes =
           tags: ['scoreboard'],
           querystring: page,
           response: {
-            200: z.object({ ...head, inScope: z.number(), offset: z.number(), communities: z.array(row) }),
+            200: scoreboard,
             400: errorBody,
             ...authErrors,
           },
@@ -89,7 +56,7 @@ export const scoreboardRoutes =
           tags: ['scoreboard'],
           params: z.object({ communityId: id }),
           querystring: query,
-          response: { 200: z.object({ ...head, ...layout, community: breakdown }), 400: errorBody, 404: errorBody, ...authErrors },
+          response: { 200: communityBoard, 400: errorBody, 404: errorBody, ...authErrors },
         },
       },
       async (request) => service.community(currentUser(request), request.query, request.params.communityId),
@@ -104,18 +71,7 @@ export const scoreboardRoutes =
           tags: ['scoreboard'],
           querystring: query.extend({ communityId: id.optional() }),
           response: {
-            200: z.array(
-              z.object({
-                id: z.string(),
-                communityName: z.string(),
-                item: z.string(),
-                ruleTitle: z.string(),
-                explanation: z.string(),
-                occurredAt: z.date(),
-                counted: z.number().nullable(),
-                reversed: z.boolean(),
-              }),
-            ),
+            200: z.array(countedDeduction),
             400: errorBody,
             ...authErrors,
           },

@@ -6,19 +6,9 @@ import { z } from 'zod';
 import { shanghaiDateOf } from '../../domain';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import type { SensitiveWindowService } from '../services/sensitive-window-service';
+import { calendarYear, sensitiveWindow } from '../contract';
 import { authErrors, errorBody, existingCivilDate, idParams, ok } from './schemas';
 
-const window = z.object({
-  id: z.string(),
-  source: z.enum(['rulebook', 'admin']),
-  windowId: z.string(),
-  periodKey: z.string(),
-  name: z.string(),
-  firstDay: z.string(),
-  lastDay: z.string(),
-  rules: z.array(z.object({ id: z.string(), title: z.string() })),
-  deletable: z.boolean(),
-});
 const refusals = { 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors };
 
 export const sensitiveWindowRoutes =
@@ -39,7 +29,7 @@ export const sensitiveWindowRoutes =
             year: z.coerce.number().int().min(2000, '年份应在 2000-2100 之间').max(2100, '年份应在 2000-2100 之间').optional(),
           }),
           response: {
-            200: z.object({ year: z.number(), rulebook: z.string().nullable(), windows: z.array(window) }),
+            200: calendarYear,
             400: errorBody,
             ...authErrors,
           },
@@ -60,7 +50,7 @@ export const sensitiveWindowRoutes =
             startsOn: existingCivilDate,
             endsOn: existingCivilDate,
           }),
-          response: { 201: window, ...refusals },
+          response: { 201: sensitiveWindow, ...refusals },
         },
       },
       async (request, reply) => reply.status(201).send(await service.create(currentUser(request), request.body, actorOf(request))),

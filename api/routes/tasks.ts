@@ -3,20 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import type { TaskService } from '../services/task-service';
-import { authErrors, errorBody, id, idParams, instant, reason, submission, task, taskStatus as status } from './schemas';
+import { assignedTask, assignees, taskDetail, taskList, workflowState } from '../contract';
+import { authErrors, errorBody, id, idParams, instant, reason } from './schemas';
 
-// What the workflow says after the change (its state), trimmed to what a client needs.
-const workflowState = z.object({
-  status,
-  dueAt: z.string(),
-  acceptedUnits: z.number(),
-  requiredUnits: z.number(),
-  deducted: z.boolean(),
-  escalationLevel: z.number(),
-  acknowledged: z.boolean(),
-  closedAt: z.string().optional(),
-  waiverReason: z.string().optional(),
-});
 const refusals = { 400: errorBody, 404: errorBody, 409: errorBody, 503: errorBody, ...authErrors };
 
 export const taskRoutes =
@@ -33,7 +22,7 @@ export const taskRoutes =
             'Tasks in scope; scope=mine keeps what still needs work (overdue first, then by deadline) and what was closed in the last 3 days',
           tags: ['tasks'],
           querystring: z.object({ scope: z.enum(['mine', 'all']).default('mine'), communityId: id.optional() }),
-          response: { 200: z.object({ tasks: z.array(task) }), ...authErrors },
+          response: { 200: taskList, ...authErrors },
         },
       },
       async (request) => ({ tasks: await service.list(currentUser(request), { ...request.query, now: new Date() }) }),
@@ -47,7 +36,7 @@ export const taskRoutes =
           tags: ['tasks'],
           params: idParams,
           response: {
-            200: task.extend({ submissions: z.array(submission), requestNote: z.string().nullable() }),
+            200: taskDetail,
             404: errorBody,
             ...authErrors,
           },
@@ -113,7 +102,7 @@ export const taskRoutes =
           tags: ['tasks'],
           params: idParams,
           response: {
-            200: z.object({ users: z.array(z.object({ id: z.string(), displayName: z.string(), role: z.string() })) }),
+            200: assignees,
             404: errorBody,
             ...authErrors,
           },
@@ -131,7 +120,7 @@ export const taskRoutes =
           tags: ['tasks'],
           params: idParams,
           body: z.object({ assigneeId: id.nullable() }),
-          response: { 200: task.extend({ submissions: z.array(submission) }), ...refusals },
+          response: { 200: assignedTask, ...refusals },
         },
       },
       async (request) => {

@@ -4,19 +4,8 @@ import { z } from 'zod';
 import type { UserRepository } from '../../db/user-repository';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import { userService } from '../services/user-service';
+import { user, userSaved } from '../contract';
 import { authErrors, errorBody, id, idParams, role } from './schemas';
-
-const user = z.object({
-  id: z.string(),
-  username: z.string(),
-  displayName: z.string(),
-  role,
-  mobile: z.string().nullable(),
-  email: z.string().nullable(),
-  active: z.boolean(),
-  lockedUntil: z.date().nullable(),
-  communityIds: z.array(z.string()),
-});
 
 /** ADMIN only: the township's accounts. */
 export const userRoutes =
@@ -58,7 +47,7 @@ export const userRoutes =
             communityIds: z.array(id).max(100).default([]),
           }),
           // pendingGrantId: a guarded role (POLITICAL_LEGAL, SECRETARY) waits for approval; the account is inactive until then.
-          response: { 201: user.extend({ pendingGrantId: z.string().nullable() }), 400: errorBody, 409: errorBody, ...authErrors },
+          response: { 201: userSaved, 400: errorBody, 409: errorBody, ...authErrors },
         },
       },
       async (request, reply) => reply.status(201).send(await service.create(currentUser(request), request.body, actorOf(request))),
@@ -98,7 +87,7 @@ export const userRoutes =
           }),
           // pendingGrantId: a guarded role (POLITICAL_LEGAL, SECRETARY) is not applied yet; it waits for the political-legal official.
           response: {
-            200: user.extend({ pendingGrantId: z.string().nullable() }),
+            200: userSaved,
             400: errorBody,
             404: errorBody,
             409: errorBody,

@@ -68,6 +68,26 @@ describe('scoreboard pages and drill-down', () => {
     expect(other.body).not.toContain('乙村');
   });
 
+  it('answers 总览 with the ranking and trend of the scoreboard, every field the response contract names kept', async () => {
+    const res = await zhengfa.get('/api/overview?year=2022&month=12');
+    expect(res.statusCode, res.body).toBe(200);
+    const o = res.json();
+    const board = (await zhengfa.get('/api/scoreboard?year=2022&month=12')).json();
+    // The same first page of the ranking, field for field (otherDeducted included: the schema is not a filter that loses any).
+    expect(o).toMatchObject({ year: 2022, month: 12, scoreboard: board });
+    expect(Object.keys(o.scoreboard.communities[0]).sort()).toEqual(Object.keys(board.communities[0]).sort());
+    expect(o.trend.baseScore).toBe(board.baseScore);
+    expect(o.trend.series).toEqual(
+      board.communities.map((c: { id: string; name: string; totalByMonth: number[] }) => ({
+        id: c.id,
+        name: c.name,
+        points: c.totalByMonth.map((total, i) => ({ month: i + 1, total })),
+      })),
+    );
+    expect(o.trend.series.find((s: { id: string }) => s.id === t.communityA).points.at(-1)).toEqual({ month: 12, total: 95 });
+    expect(o.heatmap).toMatchObject({ month: '2022-12', page: { number: 1, communities: 5 } });
+  });
+
   it('shows a write committed elsewhere on the next reads (no stale cache)', async () => {
     const read = async () =>
       (await staff.get(`/api/scoreboard/communities/${t.communityA}?year=2022&month=12`)).json().community.total as number;

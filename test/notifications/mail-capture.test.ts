@@ -178,6 +178,47 @@ describe('notification settings API', () => {
     }
   });
 
+  it('the delivery log lists what was sent to the township, with its state, for township officials only', async () => {
+    const sentAt = new Date('2022-03-30T01:00:00Z');
+    await api.db.notification.create({
+      data: {
+        businessKey: `ntf:test:${t.townshipId}:1`,
+        channel: 'sms',
+        recipient: '13800000000',
+        userId: t.users.staffA.id,
+        event: 'reminder',
+        subject: null,
+        body: '正文不外显',
+        status: 'GIVEN_UP',
+        attempts: 3,
+        lastError: '运营商拒收',
+        createdAt: new Date('2022-03-30T00:59:00Z'),
+        sentAt,
+      },
+    });
+    const zhengfa = await login(api.app, t.users.zhengfa.username);
+    const res = await zhengfa.get('/api/notifications');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().notifications).toEqual([
+      {
+        id: expect.any(String),
+        channel: 'sms',
+        event: 'reminder',
+        recipient: '13800000000',
+        userName: `staffA-${t.users.staffA.username.split('.')[1]}`,
+        subject: null,
+        status: 'GIVEN_UP',
+        attempts: 3,
+        lastError: '运营商拒收',
+        createdAt: '2022-03-30T00:59:00.000Z',
+        sentAt: sentAt.toISOString(),
+        deliveredAt: null,
+      },
+    ]);
+    expect(res.body).not.toContain('正文不外显');
+    expect((await (await login(api.app, t.users.leaderA.username)).get('/api/notifications')).statusCode).toBe(403);
+  });
+
   it('without configuration SMS and robots say they are off, and there is no captured mail to show', async () => {
     const bare = await startApi();
     try {

@@ -125,9 +125,9 @@ export function AppealForm({ deduction, onFiled }: { deduction: { id: string; co
 }
 
 /** The files of an appeal, each opened through the evidence route (scope-checked and audited there). */
-export function AppealFiles({ files }: { files: AppealFile[] | undefined }) {
+export function AppealFiles({ files }: { files: AppealFile[] }) {
   const t = useT();
-  if (!files || files.length === 0) return <p className="muted small">{t('appeal.noFiles')}</p>;
+  if (files.length === 0) return <p className="muted small">{t('appeal.noFiles')}</p>;
   return (
     <ul className="plain-list appeal-files" aria-label={t('appeal.filesLabel')}>
       {files.map((f) => (

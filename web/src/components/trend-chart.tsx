@@ -1,10 +1,6 @@
 // Score per month as an inline SVG line chart: no chart library, so the
 // staff page stays small. Each series is one community.
-export interface Series {
-  id: string;
-  name: string;
-  points: Array<{ month: number; total: number }>;
-}
+import type { TrendSeries as Series } from '../api/types';
 
 const COLORS = ['#1f5fa8', '#b4232a', '#2e7d32', '#8a4fbf', '#c2600b', '#00796b', '#5d4037', '#455a64'];
 

@@ -67,6 +67,7 @@ export const zhCN = {
   'status.OVERDUE': '已逾期',
   'status.CLOSED_LATE': '逾期完成',
   'status.WAIVED': '已豁免',
+  'status.SCHEDULED': '待开始',
 
   'urgency.overdue': '已逾期',
   'urgency.today': '今天到期',
@@ -523,7 +524,6 @@ export const zhCN = {
   'notif.state.SENT': '已发送',
   'notif.state.FAILED': '发送失败，将重试',
   'notif.state.GIVEN_UP': '多次失败，已停止发送',
-  'notif.stateOther': '未知状态',
   'notif.hasError': '（悬停查看错误原因）',
   'ded.appealPending': '申诉已提出，等待处理',
   // History on 总览 (issue #14)

@@ -1,5 +1,7 @@
 // Every date the user sees is Asia/Shanghai civil time, whatever the phone's
 // time zone, because deadlines in the rubric are township dates.
+import type { Task } from '../api/types';
+
 const TZ = 'Asia/Shanghai';
 
 const dateTime = new Intl.DateTimeFormat('zh-CN', {
@@ -48,14 +50,11 @@ export function countdownParts(dueAt: string, now: number): { overdue: boolean; 
 export type Urgency = 'overdue' | 'today' | 'week' | 'later' | 'waiting' | 'done';
 
 /** Units still owed beyond what is accepted or awaiting review (a second patrol of the month, say). */
-export const unitsStillOwed = (task: { requiredCount: number; acceptedCount: number; pendingUnits?: number }) =>
-  Math.max(0, task.requiredCount - task.acceptedCount - (task.pendingUnits ?? 0));
+export const unitsStillOwed = (task: Pick<Task, 'requiredCount' | 'acceptedCount' | 'pendingUnits'>) =>
+  Math.max(0, task.requiredCount - task.acceptedCount - task.pendingUnits);
 
 /** Which list a task belongs in on the staff page. */
-export function urgencyOf(
-  task: { status: string; dueAt: string; requiredCount: number; acceptedCount: number; pendingUnits?: number },
-  now: Date,
-): Urgency {
+export function urgencyOf(task: Pick<Task, 'status' | 'dueAt' | 'requiredCount' | 'acceptedCount' | 'pendingUnits'>, now: Date): Urgency {
   if (task.status === 'CLOSED' || task.status === 'CLOSED_LATE' || task.status === 'WAIVED') return 'done';
   // Handed in for review: waiting, unless more units are still owed (then it stays to do).
   if (task.status === 'SUBMITTED' && unitsStillOwed(task) === 0) return 'waiting';

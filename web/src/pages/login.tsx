@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, setCsrfToken } from '../api/client';
+import type { LoggedIn } from '../api/types';
 import { failureText } from '../components/status';
 import { useI18n } from '../i18n';
 
@@ -15,7 +16,7 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: () => Promise<void> }) {
     setBusy(true);
     setError(null);
     try {
-      const { csrfToken } = await api.post<{ csrfToken: string }>('/api/auth/login', { username: username.trim(), password });
+      const { csrfToken } = await api.post<LoggedIn>('/api/auth/login', { username: username.trim(), password });
       setCsrfToken(csrfToken);
       await onLoggedIn();
     } catch (err) {

@@ -3,27 +3,19 @@
 // refuses settings that would leave reminders undeliverable; its reason is shown.
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
+import type { Medium, Settings } from '../api/types';
 import { failureText, Load } from '../components/status';
 import { useT } from '../i18n';
 import type { MessageKey } from '../i18n/zh-CN';
 import { can, useSession } from '../lib/session';
 import { useFetch } from '../lib/use-fetch';
 
-type Medium = 'email' | 'sms' | 'robot';
 const MEDIA: Medium[] = ['robot', 'sms', 'email'];
 const MEDIUM_LABEL: Record<Medium, MessageKey> = {
   robot: 'settings.medium.robot',
   sms: 'settings.medium.sms',
   email: 'settings.medium.email',
 };
-
-interface Settings {
-  mobile: string | null;
-  email: string | null;
-  preferences: { order?: Medium[]; disabled?: Medium[]; digest?: boolean };
-  roleDefaults: { routine: Medium[]; escalation: Medium[]; digest: boolean };
-  reachToday?: { routine: Medium[]; escalation: Medium[] };
-}
 
 export function SettingsPage() {
   const t = useT();
@@ -80,7 +72,7 @@ function NotificationForm({ initial, onSaved }: { initial: Settings; onSaved: ()
       <p className="muted">
         {t('settings.roleDefault', { routine: names(initial.roleDefaults.routine), escalation: names(initial.roleDefaults.escalation) })}
       </p>
-      {initial.reachToday && <ReachToday reach={initial.reachToday} first={initial.preferences.order?.[0]} names={names} />}
+      <ReachToday reach={initial.reachToday} first={initial.preferences.order?.[0]} names={names} />
       <label htmlFor="settings-mobile">{t('settings.mobile')}</label>
       <input
         id="settings-mobile"

@@ -3,24 +3,13 @@
 // filters go to the API (GET /api/audit), which scopes rows to the township.
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
+import type { AuditRecord as AuditRow } from '../../api/types';
 import { Load } from '../../components/status';
 import { useT } from '../../i18n';
 import { codeLabel } from '../../lib/labels';
 import { useSession } from '../../lib/session';
 import { formatDateTime } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
-
-interface AuditRow {
-  id: string;
-  at: string;
-  actorId: string | null;
-  actorName: string | null;
-  action: string;
-  entity: string;
-  entityId: string | null;
-  ip: string | null;
-  details: unknown;
-}
 
 /** Actions the API records, in the order an auditor looks for them. */
 const ACTIONS = [

@@ -4,29 +4,13 @@
 // one-on-one petitioner control (rules with `windows: all`).
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
+import type { CalendarYear, SensitiveWindow as CalendarWindow } from '../../api/types';
 import { ErrorBox, Load } from '../../components/status';
 import { useT, type Translate } from '../../i18n';
 import { can, useSession } from '../../lib/session';
 import { shanghaiDay } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
 import rulebook, { type SensitiveWindowDef } from 'virtual:rulebook';
-
-interface CalendarWindow {
-  id: string;
-  source: 'rulebook' | 'admin';
-  windowId: string;
-  periodKey: string;
-  name: string;
-  firstDay: string;
-  lastDay: string;
-  rules: Array<{ id: string; title: string }>;
-  deletable: boolean;
-}
-interface CalendarYear {
-  year: number;
-  rulebook: string | null;
-  windows: CalendarWindow[];
-}
 
 function describe(t: Translate, d: Record<string, string>): string {
   if (d.lunar) return t('calendar.lunar', { date: d.lunar });

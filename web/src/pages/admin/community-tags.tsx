@@ -4,7 +4,7 @@
 // how far from it a photo was taken.
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
-import type { CommunityRow } from '../../api/types';
+import type { CommunityRow, CommunityTag } from '../../api/types';
 import { failureText, Load } from '../../components/status';
 import { useT } from '../../i18n';
 import { useFetch } from '../../lib/use-fetch';
@@ -12,14 +12,14 @@ import { useFetch } from '../../lib/use-fetch';
 export function CommunityTagsPage() {
   const t = useT();
   const communities = useFetch(() => api.get<CommunityRow[]>('/api/communities'), []);
-  const tags = useFetch(() => api.get<Array<{ code: string; label: string }>>('/api/communities/tags'), []);
+  const tags = useFetch(() => api.get<CommunityTag[]>('/api/communities/tags'), []);
   const [notice, setNotice] = useState('');
   const [error, setError] = useState('');
 
   async function toggle(c: CommunityRow, code: string, on: boolean) {
     setNotice('');
     setError('');
-    const next = on ? [...(c.tags ?? []), code] : (c.tags ?? []).filter((x) => x !== code);
+    const next = on ? [...c.tags, code] : c.tags.filter((x) => x !== code);
     try {
       await api.put(`/api/communities/${c.id}/tags`, { tags: next });
       setNotice(t('tags.saved', { community: c.name }));
@@ -68,7 +68,7 @@ export function CommunityTagsPage() {
                         <input
                           type="checkbox"
                           aria-label={`${c.name} ${tag.label}`}
-                          checked={(c.tags ?? []).includes(tag.code)}
+                          checked={c.tags.includes(tag.code)}
                           onChange={(e) => void toggle(c, tag.code, e.target.checked)}
                         />
                       </td>

@@ -3,7 +3,7 @@
 // "本社区无此类人员/场所" declaration.
 import { Fragment, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
-import type { LedgerCategory, LedgerImportCheck, LedgerSubject, LedgerSubjectFull } from '../../api/types';
+import type { LedgerCategory, LedgerImportCheck, LedgerImported, LedgerSubject, LedgerSubjectFull, Member } from '../../api/types';
 import { postSpreadsheet, uploadEvidence } from '../../api/upload';
 import { failureText } from '../../components/status';
 import { useT, type MessageKey } from '../../i18n';
@@ -12,8 +12,8 @@ export interface LedgerContext {
   communityId: string;
   communityName: string;
   categories: LedgerCategory[];
-  workers: Array<{ id: string; displayName: string }>;
-  /** from GET /api/ledgers/permissions */
+  workers: Member[];
+  /** from me.permissions (GET /api/auth/me): ledgers.readSensitive, ledgers.close, ledgers.declareNone */
   permissions: { readSensitive: boolean; close: boolean; declare: boolean };
 }
 
@@ -486,7 +486,7 @@ export function ImportPanel({
     if (!file) return;
     setBusy(true);
     try {
-      onImported((await postSpreadsheet<{ created: number }>(url(false), file)).created);
+      onImported((await postSpreadsheet<LedgerImported>(url(false), file)).created);
     } catch (err) {
       setError(failureText(err, t));
     } finally {

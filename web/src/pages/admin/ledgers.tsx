@@ -6,10 +6,10 @@
 // only to the roles the server allows.
 import { useMemo, useState } from 'react';
 import { api, withQuery } from '../../api/client';
-import type { CommunityRow, LedgerCategory, LedgerDeclaration, LedgerSubject } from '../../api/types';
+import type { CommunityRow, LedgerCategory, LedgerDeclaration, LedgerSubject, Member } from '../../api/types';
 import { Load } from '../../components/status';
 import { useT, type MessageKey } from '../../i18n';
-import { useSession } from '../../lib/session';
+import { can, useSession } from '../../lib/session';
 import { useFetch } from '../../lib/use-fetch';
 import { DeclareForm, ImportPanel, LedgerDetail, LedgerForm, missingFields, type LedgerContext } from './ledger-forms';
 
@@ -30,7 +30,6 @@ export function LedgersPage() {
 
   const communities = useFetch(() => api.get<CommunityRow[]>('/api/communities'), []);
   const categories = useFetch(() => api.get<LedgerCategory[]>('/api/ledgers/categories'), []);
-  const permissions = useFetch(() => api.get<LedgerContext['permissions']>('/api/ledgers/permissions'), []);
   const list = useFetch(
     () => api.get<LedgerSubject[]>('/api/ledgers', { communityId, category, includeClosed }),
     [communityId, category, includeClosed],
@@ -40,8 +39,7 @@ export function LedgersPage() {
     [communityId, year],
   );
   const workers = useFetch(
-    () =>
-      communityId ? api.get<Array<{ id: string; displayName: string }>>('/api/ledgers/workers', { communityId }) : Promise.resolve([]),
+    () => (communityId ? api.get<Member[]>('/api/ledgers/workers', { communityId }) : Promise.resolve([])),
     [communityId],
   );
 
@@ -51,7 +49,11 @@ export function LedgersPage() {
     communityId,
     categories: categoryList,
     workers: workers.data ?? [],
-    permissions: permissions.data ?? { readSensitive: false, close: false, declare: false },
+    permissions: {
+      readSensitive: can(me, 'ledgers.readSensitive'),
+      close: can(me, 'ledgers.close'),
+      declare: can(me, 'ledgers.declareNone'),
+    },
     communityName: communityNames.get(communityId) ?? '',
   };
   const workerName = new Map(ctx.workers.map((w) => [w.id, w.displayName]));

@@ -4,35 +4,19 @@
 // so), and for the admin the mail the local capture of `npm start` received.
 import { useState } from 'react';
 import { api } from '../../api/client';
-import type { NotificationRow } from '../../api/types';
+import type { CapturedMail, DeliveryLog, MailMessage, NotificationChannels, NotificationRow } from '../../api/types';
 import { Load } from '../../components/status';
 import { useT } from '../../i18n';
-import { asList } from '../../lib/list';
 import { can, useSession } from '../../lib/session';
 import { formatDateTime } from '../../lib/time';
 import { codeLabel } from '../../lib/labels';
 import { useFetch } from '../../lib/use-fetch';
 
-interface ChannelStatus {
-  channel: 'email' | 'sms' | 'robot';
-  configured: boolean;
-  provider?: string;
-  notice: string;
-}
-interface CapturedMail {
-  id: string;
-  receivedAt: string;
-  from: string;
-  to: string;
-  subject: string;
-  key?: string;
-}
-
 export function NotificationsPage() {
   const t = useT();
   const { me } = useSession();
-  const channels = useFetch(() => api.get<{ channels: ChannelStatus[]; mailCapture: boolean }>('/api/notifications/channels'), []);
-  const log = useFetch(async () => asList<NotificationRow>(await api.get<unknown>('/api/notifications'), 'notifications', 'items'), []);
+  const channels = useFetch(() => api.get<NotificationChannels>('/api/notifications/channels'), []);
+  const log = useFetch(async () => (await api.get<DeliveryLog>('/api/notifications')).notifications, []);
   return (
     <section aria-labelledby="notif-title">
       <h1 id="notif-title">{t('notif.title')}</h1>
@@ -102,19 +86,15 @@ function statusLabel(n: NotificationRow, t: ReturnType<typeof useT>): string {
   if (n.status === 'QUEUED' && n.channel === 'digest') return t('notif.status.HELD_DIGEST');
   if (n.status === 'QUEUED' && n.channel === 'escalation-batch') return t('notif.status.HELD_BATCH');
   if (n.status === 'SENT' && n.deliveredAt) return t('notif.status.DELIVERED');
-  const known = ['QUEUED', 'SENT', 'FAILED', 'GIVEN_UP', 'IN_DOUBT'] as const;
-  return known.find((s) => s === n.status) ? t(`notif.status.${n.status as (typeof known)[number]}`) : t('notif.stateOther');
+  return t(`notif.status.${n.status}`);
 }
 
 /** Mail the local capture received (npm start without SMTP): nothing here was delivered to anyone. */
 function CapturedMailList() {
   const t = useT();
-  const mail = useFetch(() => api.get<{ enabled: boolean; mail: CapturedMail[] }>('/api/notifications/mail'), []);
+  const mail = useFetch(() => api.get<CapturedMail>('/api/notifications/mail'), []);
   const [open, setOpen] = useState<string | null>(null);
-  const message = useFetch(
-    async () => (open ? api.get<CapturedMail & { text: string }>(`/api/notifications/mail/${encodeURIComponent(open)}`) : null),
-    [open],
-  );
+  const message = useFetch(async () => (open ? api.get<MailMessage>(`/api/notifications/mail/${encodeURIComponent(open)}`) : null), [open]);
   return (
     <>
       <h2>{t('notif.captured')}</h2>

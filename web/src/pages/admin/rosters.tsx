@@ -4,39 +4,13 @@
 // column shows that task; the roster itself only says who is on duty.
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
-import type { CommunityRow } from '../../api/types';
+import type { CommunityRow, DutyShift as Shift, DutyShiftSaved, DutyShifts, Member, RosterImported } from '../../api/types';
 import { ErrorBox, Load } from '../../components/status';
 import { useT, type MessageKey } from '../../i18n';
 import { can, useSession } from '../../lib/session';
 import { formatDateTime, shanghaiDay, shanghaiMonth } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
 import rulebook from 'virtual:rulebook';
-
-type CheckIn = 'done' | 'late' | 'pending' | 'missed' | 'waived' | 'not-planned' | 'not-assessed';
-interface Shift {
-  id: string;
-  communityId: string;
-  communityName: string;
-  dutyDate: string;
-  userId: string;
-  userName: string;
-  assessed: boolean;
-  checkIn: CheckIn;
-  checkedInAt: string | null;
-  taskId: string | null;
-}
-interface Member {
-  id: string;
-  username: string;
-  displayName: string;
-}
-interface ImportResult {
-  created: number;
-  replaced: number;
-  deleted: number;
-  unchanged: number;
-  warning?: string;
-}
 
 /** Who may edit rosters (the API decides; this only hides controls that would be refused). */
 
@@ -69,10 +43,7 @@ export function RostersPage() {
   const communities = useFetch(() => api.get<CommunityRow[]>('/api/communities'), []);
   const [communityId, setCommunityId] = useState('');
   const [month, setMonth] = useState(shanghaiMonth(new Date()));
-  const shifts = useFetch(
-    () => api.get<{ month: string; shifts: Shift[] }>('/api/duty-shifts', { communityId, month }),
-    [communityId, month],
-  );
+  const shifts = useFetch(() => api.get<DutyShifts>('/api/duty-shifts', { communityId, month }), [communityId, month]);
   const [deleteError, setDeleteError] = useState<unknown>();
   const today = shanghaiDay(new Date());
 
@@ -213,7 +184,7 @@ function ShiftForm({
     setError(undefined);
     setNotice('');
     try {
-      const res = await api.post<{ shift: Shift; warning?: string }>('/api/duty-shifts', { communityId, dutyDate, userId });
+      const res = await api.post<DutyShiftSaved>('/api/duty-shifts', { communityId, dutyDate, userId });
       setNotice(res.warning ?? t('roster.saved', { date: res.shift.dutyDate, name: res.shift.userName }));
       onSaved();
     } catch (err) {
@@ -304,7 +275,7 @@ function ImportForm({
       return;
     }
     try {
-      const res = await api.post<ImportResult>('/api/duty-shifts/import', { communityId, month: importMonth, shifts });
+      const res = await api.post<RosterImported>('/api/duty-shifts/import', { communityId, month: importMonth, shifts });
       setNotice(
         [
           t('roster.imported', { created: res.created, replaced: res.replaced, deleted: res.deleted, unchanged: res.unchanged }),

@@ -2,7 +2,7 @@
 // only deactivated (their history stays attributable).
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
-import type { CommunityRow, Role, UserRow } from '../../api/types';
+import type { CommunityRow, Role, UserRow, UserSaved } from '../../api/types';
 import { ErrorBox, Load } from '../../components/status';
 import { useT } from '../../i18n';
 import { can, useSession } from '../../lib/session';
@@ -212,7 +212,7 @@ function EditUserForm({
     e.preventDefault();
     setError(undefined);
     try {
-      const saved = await api.patch<{ pendingGrantId: string | null }>(`/api/users/${user.id}`, {
+      const saved = await api.patch<UserSaved>(`/api/users/${user.id}`, {
         ...form,
         mobile: form.mobile || null,
         ...(form.role === user.role ? { role: undefined } : {}),

@@ -28,10 +28,10 @@ export function AppealsPage() {
                   </p>
                   <p data-testid="appeal-context">
                     {t('appeal.context', {
-                      community: a.communityName ?? '',
-                      item: a.item ?? '',
-                      rule: a.ruleTitle ?? '',
-                      points: a.points ?? 0,
+                      community: a.communityName,
+                      item: a.item,
+                      rule: a.ruleTitle,
+                      points: a.points,
                       filer: a.filedByName ?? t('ded.someone'),
                     })}
                   </p>

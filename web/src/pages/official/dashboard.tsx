@@ -4,23 +4,15 @@
 // (#/dashboard?month=2026-10) so a reload or a shared link keeps it.
 import { useState } from 'react';
 import { api } from '../../api/client';
-import type { Heatmap as HeatmapResponse, Scoreboard } from '../../api/types';
+import type { Heatmap as HeatmapResponse, Overview, Scoreboard } from '../../api/types';
 import { Heatmap, HeatmapLegend, statusOfLetter, type HeatmapData } from '../../components/heatmap';
 import { Load } from '../../components/status';
-import { TrendChart, type Series } from '../../components/trend-chart';
+import { TrendChart } from '../../components/trend-chart';
 import { useT } from '../../i18n';
 import { hashQuery } from '../../lib/hash-query';
 import { navigate } from '../../lib/router';
 import { shanghaiMonth } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
-
-interface Overview {
-  year: number;
-  month: number;
-  heatmap: HeatmapResponse;
-  scoreboard: Scoreboard;
-  trend: { baseScore: number; series: Series[] };
-}
 
 /** The month asked for in the hash, if it is a real month not after this one; else this month. */
 export function chosenMonth(now: Date): { year: number; month: number; current: string } {

@@ -6,7 +6,7 @@
 // as 未下发 with a button that starts what is missing.
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
-import type { CommunityRow, DataRequest, ReportingRule } from '../../api/types';
+import type { CommunityRow, DataRequest, DataRequestCreated, DataRequestList, ReportingRules } from '../../api/types';
 import { ErrorBox, Load } from '../../components/status';
 import { useT, type MessageKey } from '../../i18n';
 import { can, useSession } from '../../lib/session';
@@ -17,7 +17,7 @@ export function DataRequestsPage() {
   const t = useT();
   const { me } = useSession();
   const canSend = can(me, 'dataRequests.send');
-  const requests = useFetch(() => api.get<{ requests: DataRequest[] }>('/api/data-requests').then((r) => r.requests), []);
+  const requests = useFetch(() => api.get<DataRequestList>('/api/data-requests').then((r) => r.requests), []);
   return (
     <section aria-labelledby="dr-title">
       <h1 id="dr-title">{t('dr.title')}</h1>
@@ -37,7 +37,7 @@ const shanghaiInstant = (local: string) => new Date(`${local}:00+08:00`).toISOSt
 function RequestForm({ onSent }: { onSent: () => void }) {
   const t = useT();
   const communities = useFetch(() => api.get<CommunityRow[]>('/api/communities'), []);
-  const rules = useFetch(() => api.get<{ rules: ReportingRule[] }>('/api/data-requests/rules').then((r) => r.rules), []);
+  const rules = useFetch(() => api.get<ReportingRules>('/api/data-requests/rules').then((r) => r.rules), []);
   const [title, setTitle] = useState('');
   const [ruleId, setRuleId] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
@@ -55,7 +55,7 @@ function RequestForm({ onSent }: { onSent: () => void }) {
     setError(undefined);
     setDone(null);
     try {
-      const res = await api.post<{ request: DataRequest; notStarted: number }>('/api/data-requests', {
+      const res = await api.post<DataRequestCreated>('/api/data-requests', {
         title: title.trim(),
         ruleId: rule.id,
         communityIds: chosen,

@@ -2,17 +2,16 @@
 // until someone acknowledges; acknowledging stops the repeat notifications.
 import { useState } from 'react';
 import { api } from '../../api/client';
-import type { Escalation } from '../../api/types';
+import type { Escalation, Escalations } from '../../api/types';
 import { ErrorBox, Load } from '../../components/status';
 import { Countdown, useNow } from '../../components/widgets';
 import { useT } from '../../i18n';
-import { asList } from '../../lib/list';
 import { formatDateTime } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
 
 export function EscalationsPage() {
   const t = useT();
-  const state = useFetch(async () => asList<Escalation>(await api.get<unknown>('/api/escalations'), 'escalations', 'items'), []);
+  const state = useFetch(async () => (await api.get<Escalations>('/api/escalations')).escalations, []);
   return (
     <section aria-labelledby="esc-title">
       <h1 id="esc-title">{t('esc.title')}</h1>

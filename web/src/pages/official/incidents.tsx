@@ -9,7 +9,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api/client';
 import { uploadIncidentEvidence } from '../../api/upload';
-import type { CommunityRow, Deduction, IncidentRow, IncidentRule, LedgerSubject } from '../../api/types';
+import type { CommunityRow, Deduction, IncidentList, IncidentRow, IncidentRules, LedgerSubject } from '../../api/types';
 import { ErrorBox, Load } from '../../components/status';
 import { useT } from '../../i18n';
 import { isTooLarge, megabytes } from '../../lib/file-size';
@@ -19,7 +19,7 @@ import { useFetch } from '../../lib/use-fetch';
 export function IncidentsPage() {
   const t = useT();
   const communities = useFetch(() => api.get<CommunityRow[]>('/api/communities'), []);
-  const past = useFetch(() => api.get<{ incidents: IncidentRow[] }>('/api/incidents').then((r) => r.incidents), []);
+  const past = useFetch(() => api.get<IncidentList>('/api/incidents').then((r) => r.incidents), []);
   return (
     <section aria-labelledby="inc-title">
       <h1 id="inc-title">{t('inc.title')}</h1>
@@ -39,10 +39,7 @@ function IncidentForm({ communities, onRecorded }: { communities: CommunityRow[]
   const [communityId, setCommunityId] = useState(communities[0]?.id ?? '');
   const [occurredOn, setOccurredOn] = useState(shanghaiDay(new Date()));
   // The rules follow the occurrence date: a 2022 incident is judged by the 2022 rulebook.
-  const rules = useFetch(
-    () => api.get<{ rules: IncidentRule[] }>(`/api/incidents/rules?occurredOn=${occurredOn}`).then((r) => r.rules),
-    [occurredOn],
-  );
+  const rules = useFetch(() => api.get<IncidentRules>(`/api/incidents/rules?occurredOn=${occurredOn}`).then((r) => r.rules), [occurredOn]);
   const incidentRules = rules.data ?? [];
   const [chosen, setChosen] = useState('');
   const ruleId = incidentRules.some((r) => r.id === chosen) ? chosen : (incidentRules[0]?.id ?? '');

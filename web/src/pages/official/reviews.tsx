@@ -3,32 +3,16 @@
 // or back-dated picture before approving.
 import { useState } from 'react';
 import { api } from '../../api/client';
-import type { EvidenceFile, PendingReview, Submission, Task } from '../../api/types';
+import type { EvidenceFile, PendingReview, PendingReviews } from '../../api/types';
 import { ErrorBox, Load } from '../../components/status';
 import { ReasonAction } from '../../components/reason-form';
 import { useT, type Translate } from '../../i18n';
-import { asList } from '../../lib/list';
 import { formatDateTime, formatDeadline } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
 
-type Row = PendingReview | (Submission & { task?: Task; taskId?: string });
-
-/** Accept `{ task, submission }` pairs or submissions that carry their task. */
-function normalize(row: Row): PendingReview | null {
-  if ('submission' in row && row.submission) return row as PendingReview;
-  const s = row as Submission & { task?: Task };
-  return s.task ? { task: s.task, submission: s } : null;
-}
-
 export function ReviewsPage() {
   const t = useT();
-  const state = useFetch(
-    async () =>
-      asList<Row>(await api.get<unknown>('/api/reviews/pending'), 'reviews', 'pending', 'items', 'submissions')
-        .map(normalize)
-        .filter((x): x is PendingReview => x !== null),
-    [],
-  );
+  const state = useFetch(async () => (await api.get<PendingReviews>('/api/reviews/pending')).reviews, []);
   return (
     <section aria-labelledby="review-title">
       <h1 id="review-title">{t('review.title')}</h1>

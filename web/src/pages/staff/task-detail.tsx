@@ -2,7 +2,7 @@
 // was submitted and why anything was rejected, and the camera upload.
 import { useState } from 'react';
 import { api } from '../../api/client';
-import type { Submission, TaskDetail } from '../../api/types';
+import type { Assignees, Submission, TaskDetail } from '../../api/types';
 import { ErrorBox, Load } from '../../components/status';
 import { StatusBadge, useNow } from '../../components/widgets';
 import { useT, type MessageKey } from '../../i18n';
@@ -105,10 +105,7 @@ function AssignForm({ task, onAssigned }: { task: TaskDetail; onAssigned: () => 
   const [error, setError] = useState<unknown>();
   const mayAssign = can(me, 'tasks.assign');
   const people = useFetch(
-    () =>
-      mayAssign
-        ? api.get<{ users: Array<{ id: string; displayName: string }> }>(`/api/tasks/${encodeURIComponent(task.id)}/assignees`)
-        : Promise.resolve({ users: [] }),
+    () => (mayAssign ? api.get<Assignees>(`/api/tasks/${encodeURIComponent(task.id)}/assignees`) : Promise.resolve({ users: [] })),
     [task.id, mayAssign],
   );
   if (!mayAssign) return null;

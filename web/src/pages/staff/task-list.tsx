@@ -3,7 +3,7 @@
 // points at stake. A long list gets a search box and filters.
 import { useState } from 'react';
 import { api } from '../../api/client';
-import type { Task } from '../../api/types';
+import type { Task, TaskList } from '../../api/types';
 import { Load } from '../../components/status';
 import { Countdown, StatusBadge, useNow } from '../../components/widgets';
 import { useT, type MessageKey } from '../../i18n';
@@ -16,7 +16,7 @@ const FILTER_FROM = 8;
 
 export function TaskListPage() {
   const t = useT();
-  const state = useFetch(() => api.get<{ tasks: Task[] }>('/api/tasks', { scope: 'mine' }), []);
+  const state = useFetch(() => api.get<TaskList>('/api/tasks', { scope: 'mine' }), []);
   const now = useNow();
   return (
     <section aria-labelledby="tasks-title">
