@@ -2,7 +2,7 @@
 import { parseConfig } from '../config';
 import { createDatabase, pingDatabase } from '../db/client';
 import { listenForChanges } from '../db/change-feed';
-import { connectTemporalClient } from '../platform/temporal';
+import { connectTemporalClient, temporalTls } from '../platform/temporal';
 import { runMain } from '../platform/run-main';
 import { StartupError } from '../platform/errors';
 import { buildApp } from './app';
@@ -24,7 +24,7 @@ runMain('api', async () => {
     const host = new URL(config.DATABASE_URL!).host;
     throw new StartupError(`cannot reach PostgreSQL at ${host} (DATABASE_URL): ${(error as Error).message.split('\n')[0]}`);
   });
-  const temporal = await connectTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const temporal = await connectTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, temporalTls(config));
   const { storage: evidenceStorage, description: evidenceWhere } = await evidenceStorageFromConfig(
     config,
     config.DUBAN_DATA_DIR ?? dataDir,

@@ -37,6 +37,12 @@ export const configSchema = z
     TEMPORAL_ADDRESS: hostPort.optional(),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('duban'),
+    /** TLS to the Temporal frontend (docs/security.md): PEM files; any of them set = TLS on. CERT and KEY (mTLS) go together. */
+    TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+    TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+    TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+    /** The name the server's certificate is checked against, when it is not the host of TEMPORAL_ADDRESS. */
+    TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
     API_HOST: z.string().min(1).default('127.0.0.1'),
     API_PORT: port(3000),
     /** Base URL people open; used in notification links. */
@@ -107,6 +113,13 @@ export const configSchema = z
       .transform((v) => v === 'true'),
   })
   .superRefine((env, ctx) => {
+    // A client certificate without its key (or the reverse) would fail at the first connection: refuse it at start.
+    if ((env.TEMPORAL_TLS_CERT_FILE === undefined) !== (env.TEMPORAL_TLS_KEY_FILE === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.TEMPORAL_TLS_CERT_FILE === undefined ? 'TEMPORAL_TLS_CERT_FILE' : 'TEMPORAL_TLS_KEY_FILE'],
+        message: 'is required too: the client certificate and its key go together (mTLS)',
+      });
     // Half a bucket configuration must stop the start, not fall back to the local disk unnoticed.
     const s3 = ['EVIDENCE_S3_ENDPOINT', 'EVIDENCE_S3_REGION', 'EVIDENCE_S3_ACCESS_KEY_ID', 'EVIDENCE_S3_SECRET_ACCESS_KEY'] as const;
     if (!env.EVIDENCE_S3_BUCKET) {

@@ -1,7 +1,9 @@
 // Connections to the Temporal server, with errors a person can act on.
-import { Connection, Client } from '@temporalio/client';
+import { readFileSync } from 'node:fs';
+import { Connection, Client, type TLSConfig } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
+import { StartupError } from './errors';
 
 export class TemporalUnreachableError extends Error {
   override name = 'TemporalUnreachableError';
@@ -17,10 +19,34 @@ function shortReason(cause: unknown): string {
   return text.split('\n')[0]!.slice(0, 200);
 }
 
+/**
+ * TLS to the Temporal frontend from TEMPORAL_TLS_* (undefined: plain, as the
+ * dev server and `npm run cluster` on loopback need). The same options serve
+ * the client (API, worker) and the worker's native connection.
+ */
+export function temporalTls(
+  config: Pick<Config, 'TEMPORAL_TLS_CA_FILE' | 'TEMPORAL_TLS_CERT_FILE' | 'TEMPORAL_TLS_KEY_FILE' | 'TEMPORAL_TLS_SERVER_NAME'>,
+): TLSConfig | undefined {
+  const { TEMPORAL_TLS_CA_FILE: ca, TEMPORAL_TLS_CERT_FILE: cert, TEMPORAL_TLS_KEY_FILE: key, TEMPORAL_TLS_SERVER_NAME: name } = config;
+  if (!ca && !cert && !key && !name) return undefined;
+  const read = (variable: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new StartupError(`cannot read ${variable} (${file}): ${(error as Error).message}`);
+    }
+  };
+  return {
+    ...(ca ? { serverRootCACertificate: read('TEMPORAL_TLS_CA_FILE', ca) } : {}),
+    ...(cert && key ? { clientCertPair: { crt: read('TEMPORAL_TLS_CERT_FILE', cert), key: read('TEMPORAL_TLS_KEY_FILE', key) } } : {}),
+    ...(name ? { serverNameOverride: name } : {}),
+  };
+}
+
 /** A client for starting workflows and sending messages (API, scripts, tests). */
-export async function connectTemporalClient(address: string, namespace: string): Promise<Client> {
+export async function connectTemporalClient(address: string, namespace: string, tls?: TLSConfig): Promise<Client> {
   try {
-    const connection = await Connection.connect({ address, connectTimeout: '5 seconds' });
+    const connection = await Connection.connect({ address, tls, connectTimeout: '5 seconds' });
     // connect() is lazy about the server: one cheap call proves it answers.
     await connection.workflowService.getSystemInfo({});
     return new Client({ connection, namespace });
@@ -30,9 +56,9 @@ export async function connectTemporalClient(address: string, namespace: string):
 }
 
 /** The native (Rust core) connection a worker polls on. */
-export async function connectWorkerConnection(address: string): Promise<NativeConnection> {
+export async function connectWorkerConnection(address: string, tls?: TLSConfig): Promise<NativeConnection> {
   try {
-    return await NativeConnection.connect({ address });
+    return await NativeConnection.connect({ address, tls });
   } catch (error) {
     throw new TemporalUnreachableError(address, error);
   }

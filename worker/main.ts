@@ -5,7 +5,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { parseConfig } from '../config';
 import { createDatabase } from '../db/client';
 import { createActivities } from '../activities';
-import { connectTemporalClient, connectWorkerConnection, taskQueues } from '../platform/temporal';
+import { connectTemporalClient, connectWorkerConnection, taskQueues, temporalTls } from '../platform/temporal';
 import { runMain } from '../platform/run-main';
 import { StartupError } from '../platform/errors';
 import { loadRulebookStore } from '../platform/rulebook-store';
@@ -32,8 +32,9 @@ runMain('worker', async () => {
       : {}),
   });
   const db = createDatabase(config.DATABASE_URL);
-  const connection = await connectWorkerConnection(config.TEMPORAL_ADDRESS);
-  const client = await connectTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const tls = temporalTls(config);
+  const connection = await connectWorkerConnection(config.TEMPORAL_ADDRESS, tls);
+  const client = await connectTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, tls);
   const queues = taskQueues(config);
   const activities = createActivities({
     db,
