@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import rateLimit from '@fastify/rate-limit';
 import { z } from 'zod';
 import type { AuthRepository } from '../../db/auth-repository';
-import { HttpError } from '../errors';
+import { DomainError } from '../errors';
 import { actorOf, clearSessionCookie, currentUser, requireAuth, setSessionCookie, type SecureCookies } from '../plugins/auth';
 import { authService } from '../services/auth-service';
 import { authErrors, errorBody, ok } from './schemas';
@@ -25,8 +25,8 @@ export const authRoutes =
     await app.register(rateLimit, {
       global: false,
       errorResponseBuilder: (_req, ctx) =>
-        new HttpError(
-          429,
+        new DomainError(
+          'rate_limited',
           'rate_limited',
           `登录尝试过于频繁，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试 (too many login attempts from this address; retry in ${Math.ceil(ctx.ttl / 1000)} s)`,
         ),

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { AuthRepository } from '../../db/auth-repository';
 import type { Actor } from '../../db/audit-repository';
 import { hashPassword, verifyPassword } from '../../db/passwords';
-import { BadRequestError, HttpError, UnauthorizedError } from '../errors';
+import { BadRequestError, DomainError, UnauthorizedError } from '../errors';
 import { hashToken, SESSION_TTL_MS } from '../plugins/auth';
 
 export const FREE_ATTEMPTS = 5;
@@ -24,12 +24,12 @@ export function delayAfter(failures: number): number {
   return Math.min(1000 * 2 ** (failures - FREE_ATTEMPTS), MAX_DELAY_MS);
 }
 
-export class DelayedError extends HttpError {
+export class DelayedError extends DomainError {
   constructor(waitMs: number) {
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));
     const wait = seconds >= 120 ? `${Math.ceil(seconds / 60)} 分钟` : `${seconds} 秒`;
     super(
-      429,
+      'rate_limited',
       'login_delayed',
       `密码错误次数较多，请 ${wait}后再试；急需登录请联系管理员解除限制 (too many wrong passwords: retry in ${seconds} s, or ask an admin to unlock)`,
     );

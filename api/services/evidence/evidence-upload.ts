@@ -13,7 +13,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../../db/audit-repository';
 import type { EvidenceRecord, EvidenceRepository } from '../../../db/evidence-repository';
 import type { EvidenceStorage } from '../../../storage/evidence-storage';
-import { BadRequestError, HttpError } from '../../errors';
+import { BadRequestError, DomainError, UnavailableError } from '../../errors';
 import { checkFileName, detectKind } from './evidence-types';
 import { imageFacts, type ImageFacts } from './image-facts';
 import { checkOfficeZip } from './zip-guard';
@@ -64,8 +64,8 @@ export function uploadRateLimitOptions(limit: UploadRateLimit = UPLOAD_RATE_LIMI
     store: SharedStore,
     keyGenerator: (request: FastifyRequest) => request.auth?.user.id ?? request.ip,
     errorResponseBuilder: (_request: FastifyRequest, ctx: { ttl: number }) =>
-      new HttpError(
-        429,
+      new DomainError(
+        'rate_limited',
         'rate_limited',
         `上传过于频繁：每分钟最多 ${limit.max} 个文件，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试 (too many uploads; retry in ${Math.ceil(ctx.ttl / 1000)} s)`,
       ),
@@ -75,23 +75,27 @@ export type UploadRateLimitOptions = ReturnType<typeof uploadRateLimitOptions>;
 
 /**
  * A failure of the storage itself (disk full, folder gone, bucket refusing):
- * 503, the person keeps the file and tries again later. Anything else passes
+ * unavailable (503), the person keeps the file and tries again later. Anything else passes
  * through unchanged (refusals stay 4xx, database errors meet the app's handler).
  */
 export function asStorageFailure(err: unknown): unknown {
   const e = err as { code?: unknown; syscall?: unknown; $metadata?: unknown };
   const fileSystem = typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code) && typeof e.syscall === 'string';
-  if (err instanceof HttpError || !(fileSystem || e?.$metadata)) return err;
-  return new HttpError(
-    503,
+  if (err instanceof DomainError || !(fileSystem || e?.$metadata)) return err;
+  return new UnavailableError(
     'storage_unavailable',
     '证据存储暂时不可用（例如磁盘已满），文件没有保存，请稍后重新上传；如反复出现请联系系统管理员 (evidence storage failed; nothing was saved)',
+    { cause: err }, // the error handler logs the storage's own error
   );
 }
 
-export class FileTooLargeError extends HttpError {
+export class FileTooLargeError extends DomainError {
   constructor() {
-    super(413, 'file_too_large', `文件超过 ${MAX_FILE_BYTES / 1024 / 1024} MB 上限 (file larger than ${MAX_FILE_BYTES / 1024 / 1024} MB)`);
+    super(
+      'too_large',
+      'file_too_large',
+      `文件超过 ${MAX_FILE_BYTES / 1024 / 1024} MB 上限 (file larger than ${MAX_FILE_BYTES / 1024 / 1024} MB)`,
+    );
   }
 }
 
