@@ -38,6 +38,7 @@ import { dutyRosterService } from './services/duty-roster-service';
 import { heatmapCache as createHeatmapCache, type HeatmapCache } from './services/heatmap';
 import { noopLedgerEvents, type LedgerEvents } from './services/ledger-events';
 import { noopPlanningEvents, type PlanningEvents } from './services/planning-events';
+import { oversightService } from './services/oversight-service';
 import { sensitiveWindowService } from './services/sensitive-window-service';
 import { schedulerLedgerEvents } from './services/scheduler-ledger-events';
 import { schedulerPlanningEvents } from './services/scheduler-planning-events';
@@ -174,6 +175,7 @@ export async function composeApp(config: AppConfig): Promise<AppDeps> {
     changes: config.changes,
     routes(log) {
       const tasksService = taskService({ tasks, temporal, rulebooks, log });
+      const oversight = oversightService({ tasks, taskService: tasksService, scoreboard, heatmapCache, directory, now });
       return {
         health: { db, temporal, namespace: config.namespace, taskQueue },
         auth: { sessions, secureCookies, loginRateLimit: config.loginRateLimit },
@@ -187,8 +189,8 @@ export async function composeApp(config: AppConfig): Promise<AppDeps> {
         scoreboard: { scoreboard },
         ledgers: { ledgers, users, events: config.ledgerEvents ?? noopLedgerEvents, rulebooks },
         tasks: tasksService,
-        oversight: { tasks, service: tasksService, heatmapCache, directory },
-        overview: { scoreboard, tasks, service: tasksService, heatmapCache, directory },
+        oversight,
+        overview: oversight,
         notifications: { notify: config.notify, mailCapture },
         evidence: { evidence: evidenceRepository(db), storage, uploadRateLimit },
         dutyShifts: { service: dutyRosterService({ repo: dutyShiftRepository(db), rulebooks, events, now, log }), now },
