@@ -40,6 +40,7 @@ import { noopLedgerEvents, type LedgerEvents } from './services/ledger-events';
 import { noopPlanningEvents, type PlanningEvents } from './services/planning-events';
 import { oversightService } from './services/oversight-service';
 import { sensitiveWindowService } from './services/sensitive-window-service';
+import { settingsService } from './services/settings-service';
 import { schedulerLedgerEvents } from './services/scheduler-ledger-events';
 import { schedulerPlanningEvents } from './services/scheduler-planning-events';
 import { taskService } from './services/task-service';
@@ -180,7 +181,7 @@ export async function composeApp(config: AppConfig): Promise<AppDeps> {
         health: { db, temporal, namespace: config.namespace, taskQueue },
         auth: { sessions, secureCookies, loginRateLimit: config.loginRateLimit },
         users: { users },
-        me: { settings: settingsRepository(db), notify: config.notify },
+        me: settingsService({ settings: settingsRepository(db), notify: config.notify }),
         communities: { users },
         deductions: { deductions },
         incidents: { deductions, rulebooks, now, evidence: evidenceRepository(db), storage, uploadRateLimit },
