@@ -40,6 +40,12 @@ import { noopLedgerEvents, type LedgerEvents } from './services/ledger-events';
 import { noopPlanningEvents, type PlanningEvents } from './services/planning-events';
 import { oversightService } from './services/oversight-service';
 import { sensitiveWindowService } from './services/sensitive-window-service';
+import { auditService } from './services/audit-service';
+import { communityService } from './services/community-service';
+import { healthService } from './services/health';
+import { notificationService } from './services/notification-service';
+import { systemService } from './services/system-service';
+import { userService } from './services/user-service';
 import { settingsService } from './services/settings-service';
 import { schedulerLedgerEvents } from './services/scheduler-ledger-events';
 import { schedulerPlanningEvents } from './services/scheduler-planning-events';
@@ -176,23 +182,24 @@ export async function composeApp(config: AppConfig): Promise<AppDeps> {
     changes: config.changes,
     routes(log) {
       const tasksService = taskService({ tasks, temporal, rulebooks, log });
+      const accounts = userService(users);
       const oversight = oversightService({ tasks, taskService: tasksService, scoreboard, heatmapCache, directory, now });
       return {
-        health: { db, temporal, namespace: config.namespace, taskQueue },
+        health: healthService({ db, temporal, namespace: config.namespace, taskQueue, log }),
         auth: { sessions, secureCookies, loginRateLimit: config.loginRateLimit },
-        users: { users },
+        users: accounts,
         me: settingsService({ settings: settingsRepository(db), notify: config.notify }),
-        communities: { users },
+        communities: communityService(users),
         deductions: { deductions },
         incidents: { deductions, rulebooks, now, evidence: evidenceRepository(db), storage, uploadRateLimit },
         appeals: { deductions, rulebooks },
-        audit: { audit: auditRepository(db) },
+        audit: auditService(auditRepository(db)),
         scoreboard: { scoreboard },
         ledgers: { ledgers, users, events: config.ledgerEvents ?? noopLedgerEvents, rulebooks },
         tasks: tasksService,
         oversight,
         overview: oversight,
-        notifications: { notify: config.notify, mailCapture },
+        notifications: notificationService({ notify: config.notify, mailCapture }),
         evidence: { evidence: evidenceRepository(db), storage, uploadRateLimit },
         dutyShifts: { service: dutyRosterService({ repo: dutyShiftRepository(db), rulebooks, events, now, log }), now },
         sensitiveWindows: { service: sensitiveWindowService({ repo: sensitiveWindowRepository(db), rulebooks, events, now, log }), now },
@@ -203,8 +210,8 @@ export async function composeApp(config: AppConfig): Promise<AppDeps> {
           now,
           log,
         }),
-        system: { temporal, taskQueue, selfChecks: selfCheckRepository(db) },
-        roleGrants: { users },
+        system: systemService({ temporal, taskQueue, selfChecks: selfCheckRepository(db) }),
+        roleGrants: accounts,
       };
     },
   };

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AuditRepository } from '../../db/audit-repository';
 import { currentUser, requireAuth, allow } from '../plugins/auth';
+import type { AuditService } from '../services/audit-service';
 import { authErrors, errorBody, id, instant, int8Cursor } from './schemas';
 
 const record = z.object({
@@ -19,7 +19,7 @@ const record = z.object({
 
 /** ADMIN and POLITICAL_LEGAL: who did what, when, from where. */
 export const auditRoutes =
-  (deps: { audit: AuditRepository }): FastifyPluginAsync =>
+  (service: AuditService): FastifyPluginAsync =>
   async (app) => {
     app.addHook('onRequest', requireAuth);
     app.addHook('onRequest', allow('audit.read'));
@@ -44,14 +44,6 @@ export const auditRoutes =
           response: { 200: z.array(record), 400: errorBody, ...authErrors },
         },
       },
-      async (request) => {
-        const { from, to, ...q } = request.query;
-        return deps.audit.list({
-          ...q,
-          townshipId: currentUser(request).townshipId,
-          from: from ? new Date(from) : undefined,
-          to: to ? new Date(to) : undefined,
-        });
-      },
+      async (request) => service.list(currentUser(request), request.query),
     );
   };

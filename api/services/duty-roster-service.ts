@@ -15,7 +15,7 @@
 //   submitting check-in evidence on the day's flood-duty task (the workflow
 //   closes it; a missed day is deducted there). The roster shows that task's
 //   status, so there is one truth; DutyShift.checkedInAt is left unused.
-import type { FastifyBaseLogger } from 'fastify';
+import type { ServiceLog } from './log';
 import { dutySeasonOn, daysOfMonth, isPastDay, parseCivilDate, shanghaiDateOf, startOfDay, formatCivilDate } from '../../domain';
 import type { Actor } from '../../db/audit-repository';
 import type { SessionUser } from '../../db/auth-repository';
@@ -65,7 +65,7 @@ export function dutyRosterService(deps: {
   rulebooks: RulebookStore;
   events: PlanningEvents;
   now: () => Date;
-  log: FastifyBaseLogger;
+  log: ServiceLog;
 }) {
   const { repo } = deps;
   const seasonOf = (day: string) => dutySeasonOn(deps.rulebooks.forInstant(startOfDay(parseCivilDate(day))), day);

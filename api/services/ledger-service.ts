@@ -1,7 +1,7 @@
 // Ledger rules the routes rely on: scope (another community's entry is "not
 // found"), who reads full sensitive values, who closes entries, and the
 // LedgerEvents calls after each committed change.
-import type { FastifyBaseLogger } from 'fastify';
+import type { ServiceLog } from './log';
 import type { Actor } from '../../db/audit-repository';
 import type { SessionUser } from '../../db/auth-repository';
 import { may } from '../../domain/policy';
@@ -11,12 +11,7 @@ import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '.
 import type { LedgerEvents } from './ledger-events';
 
 /** `categories`: the ledger categories of the rulebook in force (names, required fields). */
-export function ledgerService(
-  repo: LedgerRepository,
-  events: LedgerEvents,
-  log: FastifyBaseLogger,
-  categories: () => readonly LedgerCategory[],
-) {
+export function ledgerService(repo: LedgerRepository, events: LedgerEvents, log: ServiceLog, categories: () => readonly LedgerCategory[]) {
   function categoryOf(code: string): LedgerCategory {
     const found = categories().find((c) => c.code === code);
     if (!found)
