@@ -40,6 +40,7 @@ import { noopLedgerEvents, type LedgerEvents } from './services/ledger-events';
 import { noopPlanningEvents, type PlanningEvents } from './services/planning-events';
 import { oversightService } from './services/oversight-service';
 import { sensitiveWindowService } from './services/sensitive-window-service';
+import { ledgerService } from './services/ledger-service';
 import { auditService } from './services/audit-service';
 import { communityService } from './services/community-service';
 import { healthService } from './services/health';
@@ -195,7 +196,7 @@ export async function composeApp(config: AppConfig): Promise<AppDeps> {
         appeals: { deductions, rulebooks },
         audit: auditService(auditRepository(db)),
         scoreboard: { scoreboard },
-        ledgers: { ledgers, users, events: config.ledgerEvents ?? noopLedgerEvents, rulebooks },
+        ledgers: ledgerService({ repo: ledgers, users, events: config.ledgerEvents ?? noopLedgerEvents, rulebooks, now, log }),
         tasks: tasksService,
         oversight,
         overview: oversight,
