@@ -31,7 +31,7 @@ import { listCapturedMail, readCapturedMail } from '../stack/mail-capture';
 import type { EvidenceStorage } from '../storage/evidence-storage';
 import { createLocalStorage } from '../storage/local-storage';
 import type { OverloadOptions } from './plugins/overload';
-import { uploadRateLimitOptions, type UploadRateLimit } from './services/evidence/evidence-upload';
+import { uploadRateLimitOptions, type UploadRateLimit } from './plugins/upload-limits';
 import type { SecureCookies } from './plugins/auth';
 import { dataRequestService } from './services/data-request-service';
 import { dutyRosterService } from './services/duty-roster-service';
@@ -47,6 +47,10 @@ import { healthService } from './services/health';
 import { notificationService } from './services/notification-service';
 import { systemService } from './services/system-service';
 import { userService } from './services/user-service';
+import { authService } from './services/auth-service';
+import { deductionService } from './services/deduction-service';
+import { incidentService } from './services/incident-service';
+import { evidenceService } from './services/evidence/evidence-service';
 import { settingsService } from './services/settings-service';
 import { schedulerLedgerEvents } from './services/scheduler-ledger-events';
 import { schedulerPlanningEvents } from './services/scheduler-planning-events';
@@ -184,26 +188,31 @@ export async function composeApp(config: AppConfig): Promise<AppDeps> {
     routes(log) {
       const tasksService = taskService({ tasks, temporal, rulebooks, log });
       const accounts = userService(users);
+      const deductionsService = deductionService(deductions, rulebooks);
+      const evidence = evidenceService({ evidence: evidenceRepository(db), storage, log });
       const oversight = oversightService({ tasks, taskService: tasksService, scoreboard, heatmapCache, directory, now });
       return {
         health: healthService({ db, temporal, namespace: config.namespace, taskQueue, log }),
-        auth: { sessions, secureCookies, loginRateLimit: config.loginRateLimit },
+        auth: { service: authService(sessions), secureCookies, loginRateLimit: config.loginRateLimit },
         users: accounts,
         me: settingsService({ settings: settingsRepository(db), notify: config.notify }),
         communities: communityService(users),
-        deductions: { deductions },
-        incidents: { deductions, rulebooks, now, evidence: evidenceRepository(db), storage, uploadRateLimit },
-        appeals: { deductions, rulebooks },
+        deductions: deductionsService,
+        incidents: {
+          service: incidentService({ repo: deductions, rulebooks, now, deductions: deductionsService, evidence }),
+          uploadRateLimit,
+        },
+        appeals: deductionsService,
         audit: auditService(auditRepository(db)),
-        scoreboard: { scoreboard },
+        scoreboard,
         ledgers: ledgerService({ repo: ledgers, users, events: config.ledgerEvents ?? noopLedgerEvents, rulebooks, now, log }),
         tasks: tasksService,
         oversight,
         overview: oversight,
         notifications: notificationService({ notify: config.notify, mailCapture }),
-        evidence: { evidence: evidenceRepository(db), storage, uploadRateLimit },
-        dutyShifts: { service: dutyRosterService({ repo: dutyShiftRepository(db), rulebooks, events, now, log }), now },
-        sensitiveWindows: { service: sensitiveWindowService({ repo: sensitiveWindowRepository(db), rulebooks, events, now, log }), now },
+        evidence: { service: evidence, uploadRateLimit },
+        dutyShifts: dutyRosterService({ repo: dutyShiftRepository(db), rulebooks, events, now, log }),
+        sensitiveWindows: sensitiveWindowService({ repo: sensitiveWindowRepository(db), rulebooks, events, now, log }),
         dataRequests: dataRequestService({
           repo: dataRequestRepository(db),
           rulebooks,

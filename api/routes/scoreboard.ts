@@ -54,9 +54,8 @@ const breakdown = row.extend({
 });
 
 export const scoreboardRoutes =
-  (deps: { scoreboard: ScoreboardService }): FastifyPluginAsync =>
+  (service: ScoreboardService): FastifyPluginAsync =>
   async (app) => {
-    const service = deps.scoreboard;
     const typed = app.withTypeProvider<ZodTypeProvider>();
     app.addHook('onRequest', requireAuth);
 

@@ -8,7 +8,8 @@
 // admin can lift the delay (POST /api/users/:id/unlock). Guesses of the current
 // password on a password change count the same way, per account.
 import { randomBytes } from 'node:crypto';
-import type { AuthRepository } from '../../db/auth-repository';
+import type { AuthRepository, SessionUser } from '../../db/auth-repository';
+import { permissionsOf } from '../../domain/policy';
 import type { Actor } from '../../db/audit-repository';
 import { hashPassword, verifyPassword } from '../../db/passwords';
 import { BadRequestError, DomainError, UnauthorizedError } from '../errors';
@@ -56,6 +57,15 @@ export function authService(repo: AuthRepository, now: () => Date = () => new Da
   }
 
   return {
+    /** Who is logged in, what the role allows, and the communities in scope (the route adds the session's CSRF token). */
+    async me(user: SessionUser) {
+      return {
+        user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role },
+        permissions: permissionsOf(user.role),
+        communities: await repo.communitiesByIds(user.scope),
+      };
+    },
+
     async login(input: { username: string; password: string; ip?: string; userAgent?: string }) {
       const at = now();
       const key = loginKey(input.username, input.ip);

@@ -160,11 +160,13 @@ export function dutyRosterService(deps: {
   }
 
   return {
-    async list(user: SessionUser, q: { communityId?: string | undefined; month: string }) {
+    /** `month`: YYYY-MM, default this month in Asia/Shanghai. */
+    async list(user: SessionUser, q: { communityId?: string | undefined; month?: string | undefined }) {
       if (q.communityId) checkCommunity(user, q.communityId);
-      const days = daysOfMonth(q.month);
+      const month = q.month ?? formatCivilDate(shanghaiDateOf(deps.now())).slice(0, 7);
+      const days = daysOfMonth(month);
       const shifts = await repo.list(q.communityId ? [q.communityId] : user.scope, days[0]!, days.at(-1)!);
-      return { month: q.month, shifts: shifts.map(view) };
+      return { month, shifts: shifts.map(view) };
     },
 
     async members(user: SessionUser, communityId: string) {

@@ -15,6 +15,8 @@ import {
 } from '../../domain';
 import type { RulebookStore } from '../../platform/rulebook-store';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors';
+import { isIncident, type DeductionService } from './deduction-service';
+import type { EvidenceService, FileOfRequest } from './evidence/evidence-service';
 
 export interface IncidentInput {
   communityId: string;
@@ -37,7 +39,15 @@ export function incidentBusinessKey(i: IncidentInput): string {
   return [i.ruleId, i.communityId, 'incident', i.idempotencyKey ?? `${i.occurredOn}#${i.sequence}`].join('|');
 }
 
-export function incidentService(deps: { repo: DeductionRepository; rulebooks: RulebookStore; now: () => Date }) {
+export function incidentService(deps: {
+  repo: DeductionRepository;
+  rulebooks: RulebookStore;
+  now: () => Date;
+  /** scope of a deduction, as /api/deductions sees it */
+  deductions: Pick<DeductionService, 'get'>;
+  /** the same pipeline and storage as /api/evidence */
+  evidence: Pick<EvidenceService, 'accept'>;
+}) {
   const { repo } = deps;
 
   /** The incident rules in force on a day, or a 400 when the day has no rulebook. */
@@ -139,6 +149,19 @@ export function incidentService(deps: { repo: DeductionRepository; rulebooks: Ru
         );
       }
       return result;
+    },
+
+    /** One evidence file explaining an incident, stored under the incident's own community (it cannot land in another). */
+    async attachEvidence(user: SessionUser, deductionId: string, file: FileOfRequest, actor: Actor) {
+      // Scope first, before a byte of the body is read: another community's incident does not exist for this user.
+      const d = await deps.deductions.get(user, deductionId);
+      if (!isIncident(d)) {
+        throw new BadRequestError(
+          '只能为事件扣分（信访、事故、通报等）补充证据材料；到期自动扣分的证据请在对应任务中提交 (evidence can be attached to incident deductions only)',
+          'not_incident',
+        );
+      }
+      return deps.evidence.accept({ communityId: d.communityId, deductionId: d.id, file, actor });
     },
 
     list(user: SessionUser, q: { communityId?: string; year?: number; limit: number }) {

@@ -70,9 +70,10 @@ export function sensitiveWindowService(deps: {
   const { repo } = deps;
   const today = () => shanghaiDateOf(deps.now());
 
+  /** `year`: default this year in Asia/Shanghai. */
   async function listYear(
     user: SessionUser,
-    year: number,
+    year: number = today().year,
   ): Promise<{ year: number; rulebook: string | null; windows: CalendarWindowView[] }> {
     const rulebook = rulebookOfYear(deps.rulebooks, year);
     const fromRulebook = rulebook ? sensitiveWindowsInYear(rulebook.settings.sensitiveWindows, year) : [];
