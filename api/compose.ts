@@ -1,6 +1,7 @@
 // The composition root of the API: builds every repository, service, the
 // rulebooks and evidence storage once, and hands each route plugin its one
-// dependency object. server.ts, the tests and the benchmarks call
+// service (auth, evidence and incidents also get plain HTTP config: the cookie
+// flag, the rate limits). server.ts, the tests and the benchmarks call
 // composeApp() and give the result to buildApp(); buildApp builds nothing.
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -113,7 +114,7 @@ export interface AppConfig {
 
 type DepsOf<F extends (deps: never) => unknown> = Parameters<F>[0];
 
-/** One dependency object per route plugin, in the order app.ts registers them. */
+/** One service per route plugin (with plain config where HTTP needs it), in the order app.ts registers them. */
 export interface RouteDeps {
   health: DepsOf<typeof healthRoutes>;
   auth: DepsOf<typeof authRoutes>;

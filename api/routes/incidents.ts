@@ -6,7 +6,7 @@ import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import rateLimit from '@fastify/rate-limit';
 import { MULTIPART_OPTIONS, uploadRateLimitOptions, type UploadRateLimitOptions } from '../plugins/upload-limits';
 import { singleFilePart } from '../plugins/single-file';
-import { RULEBOOK_FIELDS, type IncidentService } from '../services/incident-service';
+import type { IncidentService } from '../services/incident-service';
 import { authErrors, deduction, errorBody, evidenceSchema, existingCivilDate, id, idParams, workDate } from './schemas';
 
 const incidentRule = z.object({
@@ -106,18 +106,7 @@ export const incidentRoutes =
         },
       },
       async (request, reply) => {
-        const { communityId, ruleId, occurredOn, description, subjectId, idempotencyKey, sequence } = request.body;
-        const extra = RULEBOOK_FIELDS.filter((f) => f in request.body);
-        const input = {
-          communityId,
-          ruleId,
-          occurredOn,
-          description,
-          ...(subjectId ? { subjectId } : {}),
-          ...(idempotencyKey ? { idempotencyKey } : {}),
-          ...(sequence ? { sequence } : {}),
-        };
-        const { deduction: row, created } = await incidents.record(currentUser(request), input, extra, actorOf(request));
+        const { deduction: row, created } = await incidents.record(currentUser(request), request.body, actorOf(request));
         return reply.status(created ? 201 : 200).send(row);
       },
     );

@@ -32,7 +32,7 @@ export interface IncidentInput {
 }
 
 /** Fields a client may think it can set; the rulebook sets them. */
-export const RULEBOOK_FIELDS = ['points', 'section', 'item'] as const;
+const RULEBOOK_FIELDS = ['points', 'section', 'item'] as const;
 
 /** ruleId|communityId|incident|<idempotency key, or date#sequence>: the same click twice is the same row. */
 export function incidentBusinessKey(i: IncidentInput): string {
@@ -75,15 +75,25 @@ export function incidentService(deps: {
     },
 
     /**
-     * 201 with a new row; 200 with the same row when the same incident is sent again; 409 when the key
-     * was used for a different one. `extraFields`: body fields the rulebook owns (points, section, item).
+     * A new row (created), or the same row when the same incident is sent again; a conflict when the key
+     * was used for a different one. `body` may carry fields the rulebook owns (points, section, item): refused, with the valid rules named.
      */
     async record(
       user: SessionUser,
-      input: IncidentInput,
-      extraFields: readonly string[],
+      body: IncidentInput & Record<string, unknown>,
       actor: Actor,
     ): Promise<{ deduction: DeductionView; created: boolean }> {
+      const { communityId, ruleId, occurredOn, description, subjectId, idempotencyKey, sequence } = body;
+      const extraFields = RULEBOOK_FIELDS.filter((f) => f in body);
+      const input: IncidentInput = {
+        communityId,
+        ruleId,
+        occurredOn,
+        description,
+        ...(subjectId ? { subjectId } : {}),
+        ...(idempotencyKey ? { idempotencyKey } : {}),
+        ...(sequence ? { sequence } : {}),
+      };
       if (compareCivil(parseCivilDate(input.occurredOn), shanghaiDateOf(deps.now())) > 0) {
         throw new BadRequestError(
           `发生日期 ${input.occurredOn} 晚于今天，请填写事件实际发生的日期 (occurredOn is in the future)`,
