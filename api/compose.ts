@@ -100,7 +100,7 @@ export interface AppConfig {
   rulebooks?: RulebookStore;
   /** where uploaded evidence is kept; default: a temporary folder (tests) */
   evidenceStorage?: EvidenceStorage;
-  /** roster and calendar changes reaching the scheduler (default no-op), and the clock of the routes (tests move it) */
+  /** roster and calendar changes reaching the scheduler (default no-op), and the clock of the services behind the routes (tests move it) */
   planning?: { events?: PlanningEvents; now?: () => Date };
   /** evidence uploads per user (default 30 per minute) */
   uploadRateLimit?: UploadRateLimit;
