@@ -21,8 +21,9 @@ export const MAX_FILE_BYTES = 15 * 1024 * 1024;
 
 /**
  * A failure of the storage itself (disk full, folder gone, bucket refusing):
- * unavailable (503), the person keeps the file and tries again later. Anything else passes
- * through unchanged (refusals stay 4xx, database errors meet the app's handler).
+ * unavailable (503), the person keeps the file and tries again later. Anything
+ * else passes through unchanged (refusals stay 4xx, database errors meet the
+ * app's handler).
  */
 export function asStorageFailure(err: unknown): unknown {
   const e = err as { code?: unknown; syscall?: unknown; $metadata?: unknown };
@@ -58,7 +59,7 @@ export interface UploadInput {
   actor: Actor;
   /** an incident deduction of the same community the file explains; unset = unattached (a submission attaches it later) */
   deductionId?: string;
-  /** runs once the file is received, before anything is stored: the route checks that no second file follows */
+  /** runs once the file is received, before anything is stored: no second file may follow (plugins/single-file.ts) */
   beforeStoring?: () => Promise<void>;
 }
 
