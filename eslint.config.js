@@ -91,7 +91,7 @@ export default tseslint.config(
     },
   },
   {
-    // Routes are thin: one dependency object from api/compose.ts, no database, no development stack, no other route.
+    // Routes are thin: one service from api/compose.ts, no database (not even its types), no development stack, no other route.
     files: ['api/routes/**/*.ts'],
     ignores: ['api/routes/**/*.test.ts'],
     rules: {
@@ -101,9 +101,9 @@ export default tseslint.config(
           patterns: [
             { group: ['@prisma/*', '**/db/generated/**'], message: 'Only db/ may use Prisma; call a repository instead.' },
             {
-              group: ['**/db/**'],
-              allowTypeImports: true,
-              message: 'Routes get repositories and services from api/compose.ts; import only types from db/.',
+              group: ['**/db/**', '**/storage/**', '**/platform/**'],
+              message:
+                "A route calls its one service (wired in api/compose.ts); repositories, storage and the rulebook store are the services' business.",
             },
             { group: ['**/stack/**'], message: 'The development stack is wired in api/compose.ts, never imported by a route.' },
             {

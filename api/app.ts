@@ -13,7 +13,7 @@ import {
   hasZodFastifySchemaValidationErrors,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { DomainError, HttpError } from './errors';
+import { DomainError } from './errors';
 import { chineseOnly } from '../domain/chinese-only';
 import type { FailureKind } from '../domain/errors';
 import { frameworkClientError } from './framework-errors';
@@ -53,7 +53,6 @@ declare module 'fastify' {
   }
 }
 
-/** Reasoned, not yet measured (bench/reads.ts is the tool): past 8 requests at once a 2-core box only queues; 2 s in the queue is the most a person should wait for a 503. */
 /** The HTTP status of each domain failure (domain/errors.ts). */
 const STATUS_OF: Record<FailureKind, number> = {
   invalid: 400,
@@ -61,9 +60,13 @@ const STATUS_OF: Record<FailureKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  too_large: 413,
+  unsupported_type: 415,
+  rate_limited: 429,
   unavailable: 503,
 };
 
+/** Reasoned, not yet measured (bench/reads.ts is the tool): past 8 requests at once a 2-core box only queues; 2 s in the queue is the most a person should wait for a 503. */
 export const OVERLOAD_DEFAULTS: OverloadOptions = { maxInFlight: 8, maxQueued: 64, maxWaitMs: 2_000, retryAfterS: 2 };
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -106,9 +109,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (error instanceof DomainError) {
       if (error.cause) request.log.warn({ err: error.cause, code: error.code }, 'request refused: a dependency failed');
       return reply.status(STATUS_OF[error.kind]).send({ error: error.code, message: chineseOnly(error.message) });
-    }
-    if (error instanceof HttpError) {
-      return reply.status(error.statusCode).send({ error: error.code, message: chineseOnly(error.message) });
     }
     if (isDatabaseBusy(error)) {
       request.log.warn({ err: error }, 'database pool exhausted');

@@ -1,6 +1,7 @@
 // The composition root of the API: builds every repository, service, the
 // rulebooks and evidence storage once, and hands each route plugin its one
-// dependency object. server.ts, the tests and the benchmarks call
+// service (auth, evidence and incidents also get plain HTTP config: the cookie
+// flag, the rate limits). server.ts, the tests and the benchmarks call
 // composeApp() and give the result to buildApp(); buildApp builds nothing.
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -31,14 +32,27 @@ import { listCapturedMail, readCapturedMail } from '../stack/mail-capture';
 import type { EvidenceStorage } from '../storage/evidence-storage';
 import { createLocalStorage } from '../storage/local-storage';
 import type { OverloadOptions } from './plugins/overload';
-import { uploadRateLimitOptions, type UploadRateLimit } from './services/evidence/evidence-upload';
+import { uploadRateLimitOptions, type UploadRateLimit } from './plugins/upload-limits';
 import type { SecureCookies } from './plugins/auth';
 import { dataRequestService } from './services/data-request-service';
 import { dutyRosterService } from './services/duty-roster-service';
 import { heatmapCache as createHeatmapCache, type HeatmapCache } from './services/heatmap';
 import { noopLedgerEvents, type LedgerEvents } from './services/ledger-events';
 import { noopPlanningEvents, type PlanningEvents } from './services/planning-events';
+import { oversightService } from './services/oversight-service';
 import { sensitiveWindowService } from './services/sensitive-window-service';
+import { ledgerService } from './services/ledger-service';
+import { auditService } from './services/audit-service';
+import { communityService } from './services/community-service';
+import { healthService } from './services/health';
+import { notificationService } from './services/notification-service';
+import { systemService } from './services/system-service';
+import { userService } from './services/user-service';
+import { authService } from './services/auth-service';
+import { deductionService } from './services/deduction-service';
+import { incidentService } from './services/incident-service';
+import { evidenceService } from './services/evidence/evidence-service';
+import { settingsService } from './services/settings-service';
 import { schedulerLedgerEvents } from './services/scheduler-ledger-events';
 import { schedulerPlanningEvents } from './services/scheduler-planning-events';
 import { taskService } from './services/task-service';
@@ -86,7 +100,7 @@ export interface AppConfig {
   rulebooks?: RulebookStore;
   /** where uploaded evidence is kept; default: a temporary folder (tests) */
   evidenceStorage?: EvidenceStorage;
-  /** roster and calendar changes reaching the scheduler (default no-op), and the clock of the routes (tests move it) */
+  /** roster and calendar changes reaching the scheduler (default no-op), and the clock of the services behind the routes (tests move it) */
   planning?: { events?: PlanningEvents; now?: () => Date };
   /** evidence uploads per user (default 30 per minute) */
   uploadRateLimit?: UploadRateLimit;
@@ -100,7 +114,7 @@ export interface AppConfig {
 
 type DepsOf<F extends (deps: never) => unknown> = Parameters<F>[0];
 
-/** One dependency object per route plugin, in the order app.ts registers them. */
+/** One service per route plugin (with plain config where HTTP needs it), in the order app.ts registers them. */
 export interface RouteDeps {
   health: DepsOf<typeof healthRoutes>;
   auth: DepsOf<typeof authRoutes>;
@@ -174,25 +188,32 @@ export async function composeApp(config: AppConfig): Promise<AppDeps> {
     changes: config.changes,
     routes(log) {
       const tasksService = taskService({ tasks, temporal, rulebooks, log });
+      const accounts = userService(users);
+      const deductionsService = deductionService(deductions, rulebooks);
+      const evidence = evidenceService({ evidence: evidenceRepository(db), storage, log });
+      const oversight = oversightService({ tasks, taskService: tasksService, scoreboard, heatmapCache, directory, now });
       return {
-        health: { db, temporal, namespace: config.namespace, taskQueue },
-        auth: { sessions, secureCookies, loginRateLimit: config.loginRateLimit },
-        users: { users },
-        me: { settings: settingsRepository(db), notify: config.notify },
-        communities: { users },
-        deductions: { deductions },
-        incidents: { deductions, rulebooks, now, evidence: evidenceRepository(db), storage, uploadRateLimit },
-        appeals: { deductions, rulebooks },
-        audit: { audit: auditRepository(db) },
-        scoreboard: { scoreboard },
-        ledgers: { ledgers, users, events: config.ledgerEvents ?? noopLedgerEvents, rulebooks },
+        health: healthService({ db, temporal, namespace: config.namespace, taskQueue, log }),
+        auth: { service: authService(sessions), secureCookies, loginRateLimit: config.loginRateLimit },
+        users: accounts,
+        me: settingsService({ settings: settingsRepository(db), notify: config.notify }),
+        communities: communityService(users),
+        deductions: deductionsService,
+        incidents: {
+          service: incidentService({ repo: deductions, rulebooks, now, deductions: deductionsService, evidence }),
+          uploadRateLimit,
+        },
+        appeals: deductionsService,
+        audit: auditService(auditRepository(db)),
+        scoreboard,
+        ledgers: ledgerService({ repo: ledgers, users, events: config.ledgerEvents ?? noopLedgerEvents, rulebooks, now, log }),
         tasks: tasksService,
-        oversight: { tasks, service: tasksService, heatmapCache, directory },
-        overview: { scoreboard, tasks, service: tasksService, heatmapCache, directory },
-        notifications: { notify: config.notify, mailCapture },
-        evidence: { evidence: evidenceRepository(db), storage, uploadRateLimit },
-        dutyShifts: { service: dutyRosterService({ repo: dutyShiftRepository(db), rulebooks, events, now, log }), now },
-        sensitiveWindows: { service: sensitiveWindowService({ repo: sensitiveWindowRepository(db), rulebooks, events, now, log }), now },
+        oversight,
+        overview: oversight,
+        notifications: notificationService({ notify: config.notify, mailCapture }),
+        evidence: { service: evidence, uploadRateLimit },
+        dutyShifts: dutyRosterService({ repo: dutyShiftRepository(db), rulebooks, events, now, log }),
+        sensitiveWindows: sensitiveWindowService({ repo: sensitiveWindowRepository(db), rulebooks, events, now, log }),
         dataRequests: dataRequestService({
           repo: dataRequestRepository(db),
           rulebooks,
@@ -200,8 +221,8 @@ export async function composeApp(config: AppConfig): Promise<AppDeps> {
           now,
           log,
         }),
-        system: { temporal, taskQueue, selfChecks: selfCheckRepository(db) },
-        roleGrants: { users },
+        system: systemService({ temporal, taskQueue, selfChecks: selfCheckRepository(db) }),
+        roleGrants: accounts,
       };
     },
   };

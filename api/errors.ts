@@ -1,41 +1,32 @@
-// Typed errors that handlers and services throw; one handler in app.ts maps
-// them to HTTP statuses. Messages are written for the person who sent the request.
-// Prefer the domain errors (domain/errors.ts) below the routes; HttpError is
-// for what only HTTP has (rate limits, body sizes, media types).
+// Shorthands for the domain errors (domain/errors.ts) that services, plugins
+// and handlers throw; the one error handler in app.ts maps their kind to an
+// HTTP status. Messages are written for the person who sent the request.
+import { DomainError } from '../domain/errors';
+
 export { DomainError, UnavailableError } from '../domain/errors';
 
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export class BadRequestError extends HttpError {
+export class BadRequestError extends DomainError {
   constructor(message: string, code = 'bad_request') {
-    super(400, code, message);
+    super('invalid', code, message);
   }
 }
-export class UnauthorizedError extends HttpError {
+export class UnauthorizedError extends DomainError {
   constructor(message = '请先登录 (login required)') {
-    super(401, 'unauthorized', message);
+    super('unauthenticated', 'unauthorized', message);
   }
 }
-export class ForbiddenError extends HttpError {
+export class ForbiddenError extends DomainError {
   constructor(message = '无权执行此操作 (not allowed)') {
-    super(403, 'forbidden', message);
+    super('forbidden', 'forbidden', message);
   }
 }
-export class NotFoundError extends HttpError {
+export class NotFoundError extends DomainError {
   constructor(what: string) {
-    super(404, 'not_found', `${what} 不存在 (not found)`);
+    super('not_found', 'not_found', `${what} 不存在 (not found)`);
   }
 }
-export class ConflictError extends HttpError {
+export class ConflictError extends DomainError {
   constructor(message: string, code = 'conflict') {
-    super(409, code, message);
+    super('conflict', code, message);
   }
 }

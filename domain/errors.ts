@@ -1,7 +1,19 @@
 // Why a request cannot be done, in words for the person who asked. Services
 // and repositories throw these; the API's one error handler (api/app.ts) maps
 // the kind to an HTTP status, so nothing below the routes speaks HTTP.
-export type FailureKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'unavailable';
+export type FailureKind =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  /** a file or archive larger than the limit (HTTP 413) */
+  | 'too_large'
+  /** a file of a type that is not accepted (HTTP 415) */
+  | 'unsupported_type'
+  /** too many tries in a short time: wait, then try again (HTTP 429) */
+  | 'rate_limited'
+  | 'unavailable';
 
 export class DomainError extends Error {
   constructor(

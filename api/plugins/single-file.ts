@@ -1,12 +1,12 @@
 // The one file of a multipart upload (evidence and incident evidence): the
 // routes share it here rather than importing each other.
 import type { FastifyRequest } from 'fastify';
-import { BadRequestError, HttpError } from '../errors';
+import { BadRequestError, DomainError } from '../errors';
 import type { IncomingFile } from '../services/evidence/evidence-upload';
 
-class TooManyFilesError extends HttpError {
+class TooManyFilesError extends DomainError {
   constructor() {
-    super(413, 'too_many_files', '一次只能上传一个文件，请逐个上传 (one file per upload)');
+    super('too_large', 'too_many_files', '一次只能上传一个文件，请逐个上传 (one file per upload)');
   }
 }
 

@@ -1,17 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { DeductionRepository } from '../../db/deduction-repository';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
-import type { RulebookStore } from '../../platform/rulebook-store';
-import { deductionService } from '../services/deduction-service';
+import type { DeductionService } from '../services/deduction-service';
 import { appealDecision, appealListItem } from '../contract';
 import { appealStatus, authErrors, errorBody, id, idParams, reason } from './schemas';
 
 export const appealRoutes =
-  (deps: { deductions: DeductionRepository; rulebooks: RulebookStore }): FastifyPluginAsync =>
+  (service: DeductionService): FastifyPluginAsync =>
   async (app) => {
-    const service = deductionService(deps.deductions, deps.rulebooks);
     const typed = app.withTypeProvider<ZodTypeProvider>();
     app.addHook('onRequest', requireAuth);
 

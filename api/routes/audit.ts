@@ -1,14 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AuditRepository } from '../../db/audit-repository';
 import { currentUser, requireAuth, allow } from '../plugins/auth';
 import { auditRecord } from '../contract';
+import type { AuditService } from '../services/audit-service';
 import { authErrors, errorBody, id, instant, int8Cursor } from './schemas';
 
 /** ADMIN and POLITICAL_LEGAL: who did what, when, from where. */
 export const auditRoutes =
-  (deps: { audit: AuditRepository }): FastifyPluginAsync =>
+  (service: AuditService): FastifyPluginAsync =>
   async (app) => {
     app.addHook('onRequest', requireAuth);
     app.addHook('onRequest', allow('audit.read'));
@@ -33,14 +33,6 @@ export const auditRoutes =
           response: { 200: z.array(auditRecord), 400: errorBody, ...authErrors },
         },
       },
-      async (request) => {
-        const { from, to, ...q } = request.query;
-        return deps.audit.list({
-          ...q,
-          townshipId: currentUser(request).townshipId,
-          from: from ? new Date(from) : undefined,
-          to: to ? new Date(to) : undefined,
-        });
-      },
+      async (request) => service.list(currentUser(request), request.query),
     );
   };

@@ -2,16 +2,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import rateLimit from '@fastify/rate-limit';
 import { z } from 'zod';
-import type { AuthRepository } from '../../db/auth-repository';
-import { HttpError } from '../errors';
+import { DomainError } from '../errors';
 import { actorOf, clearSessionCookie, currentUser, requireAuth, setSessionCookie, type SecureCookies } from '../plugins/auth';
-import { authService } from '../services/auth-service';
+import type { AuthService } from '../services/auth-service';
 import { authErrors, errorBody, ok } from './schemas';
 import { loggedIn, me } from '../contract';
-import { permissionsOf } from '../../domain/policy';
 
 export interface AuthRouteOptions {
-  sessions: AuthRepository;
+  service: AuthService;
   secureCookies: SecureCookies;
   /** per-IP limit on POST /login (default 30 per minute) */
   loginRateLimit?: { max: number; timeWindow: number };
@@ -20,13 +18,13 @@ export interface AuthRouteOptions {
 export const authRoutes =
   (opts: AuthRouteOptions): FastifyPluginAsync =>
   async (app) => {
-    const service = authService(opts.sessions);
+    const { service } = opts;
     const typed = app.withTypeProvider<ZodTypeProvider>();
     await app.register(rateLimit, {
       global: false,
       errorResponseBuilder: (_req, ctx) =>
-        new HttpError(
-          429,
+        new DomainError(
+          'rate_limited',
           'rate_limited',
           `登录尝试过于频繁，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试 (too many login attempts from this address; retry in ${Math.ceil(ctx.ttl / 1000)} s)`,
         ),
@@ -60,15 +58,7 @@ export const authRoutes =
           response: { 200: me, ...authErrors },
         },
       },
-      async (request) => {
-        const user = currentUser(request);
-        return {
-          user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role },
-          permissions: permissionsOf(user.role),
-          communities: await opts.sessions.communitiesByIds(user.scope),
-          csrfToken: request.auth!.csrfToken,
-        };
-      },
+      async (request) => ({ ...(await service.me(currentUser(request))), csrfToken: request.auth!.csrfToken }),
     );
 
     typed.post(

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { UserRepository } from '../../db/user-repository';
 import { COMMUNITY_TAG_CODES, COMMUNITY_TAGS } from '../../domain';
-import { NotFoundError } from '../errors';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import { communityRow, communityTag } from '../contract';
+import type { CommunityService } from '../services/community-service';
 import { authErrors, errorBody, idParams } from './schemas';
 
 const latLon = z.object({
@@ -21,7 +20,7 @@ const latLon = z.object({
 
 /** Communities in the caller's scope (ADMIN and POLITICAL_LEGAL: the whole township). */
 export const communityRoutes =
-  (deps: { users: UserRepository }): FastifyPluginAsync =>
+  (service: CommunityService): FastifyPluginAsync =>
   async (app) => {
     app.addHook('onRequest', requireAuth);
     const typed = app.withTypeProvider<ZodTypeProvider>();
@@ -37,7 +36,7 @@ export const communityRoutes =
           },
         },
       },
-      async (request) => deps.users.communities(currentUser(request).scope),
+      async (request) => service.list(currentUser(request)),
     );
 
     typed.get(
@@ -49,7 +48,7 @@ export const communityRoutes =
           response: { 200: z.array(communityTag), ...authErrors },
         },
       },
-      async () => Object.entries(COMMUNITY_TAGS).map(([code, label]) => ({ code, label })),
+      async () => service.tags(),
     );
 
     typed.put(
@@ -75,16 +74,7 @@ export const communityRoutes =
           response: { 200: z.object({ tags: z.array(z.string()) }), 400: errorBody, 404: errorBody, ...authErrors },
         },
       },
-      async (request) => {
-        const tags = await deps.users.setCommunityTags(
-          currentUser(request).scope,
-          request.params.id,
-          [...new Set(request.body.tags)].sort(),
-          actorOf(request),
-        );
-        if (!tags) throw new NotFoundError('社区（村）');
-        return { tags };
-      },
+      async (request) => service.setTags(currentUser(request), request.params.id, request.body.tags, actorOf(request)),
     );
 
     typed.put(
@@ -100,15 +90,6 @@ export const communityRoutes =
           response: { 200: z.object({ location: latLon.nullable() }), 400: errorBody, 404: errorBody, ...authErrors },
         },
       },
-      async (request) => {
-        const location = await deps.users.setCommunityLocation(
-          currentUser(request).scope,
-          request.params.id,
-          request.body.location,
-          actorOf(request),
-        );
-        if (location === undefined) throw new NotFoundError('社区（村）');
-        return { location };
-      },
+      async (request) => service.setLocation(currentUser(request), request.params.id, request.body.location, actorOf(request)),
     );
   };

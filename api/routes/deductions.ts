@@ -1,17 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { DeductionRepository } from '../../db/deduction-repository';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
-import { parseCivilDate, startOfDay } from '../../domain/time/shanghai';
-import { deductionService } from '../services/deduction-service';
+import type { DeductionService } from '../services/deduction-service';
 import { deductionDetail } from '../contract';
 import { appeal, authErrors, civilDate, deduction, errorBody, id, idParams, reason } from './schemas';
 
 export const deductionRoutes =
-  (deps: { deductions: DeductionRepository }): FastifyPluginAsync =>
+  (service: DeductionService): FastifyPluginAsync =>
   async (app) => {
-    const service = deductionService(deps.deductions);
     const typed = app.withTypeProvider<ZodTypeProvider>();
     app.addHook('onRequest', requireAuth);
 
@@ -31,14 +28,7 @@ export const deductionRoutes =
           response: { 200: z.array(deduction), ...authErrors },
         },
       },
-      async (request) => {
-        const { from, to, ...q } = request.query;
-        return deps.deductions.list(currentUser(request).scope, {
-          ...q,
-          from: from ? startOfDay(parseCivilDate(from)) : undefined,
-          to: to ? startOfDay(parseCivilDate(to)) : undefined,
-        });
-      },
+      async (request) => service.list(currentUser(request), request.query),
     );
 
     typed.get(

@@ -3,7 +3,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { formatCivilDate, shanghaiDateOf } from '../../domain';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import type { DutyRosterService } from '../services/duty-roster-service';
 import { dutyShiftSaved, dutyShifts, member, rosterImported } from '../contract';
@@ -13,7 +12,7 @@ const month = workMonth;
 const refusals = { 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors };
 
 export const dutyShiftRoutes =
-  ({ service, now }: { service: DutyRosterService; now: () => Date }): FastifyPluginAsync =>
+  (service: DutyRosterService): FastifyPluginAsync =>
   async (app) => {
     const typed = app.withTypeProvider<ZodTypeProvider>();
     app.addHook('onRequest', requireAuth);
@@ -29,11 +28,7 @@ export const dutyShiftRoutes =
           response: { 200: dutyShifts, 400: errorBody, 404: errorBody, ...authErrors },
         },
       },
-      async (request) =>
-        service.list(currentUser(request), {
-          communityId: request.query.communityId,
-          month: request.query.month ?? formatCivilDate(shanghaiDateOf(now())).slice(0, 7),
-        }),
+      async (request) => service.list(currentUser(request), request.query),
     );
 
     typed.get(

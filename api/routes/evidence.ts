@@ -6,47 +6,28 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { EvidenceRecord, EvidenceRepository } from '../../db/evidence-repository';
-import type { EvidenceStorage } from '../../storage/evidence-storage';
-import { NotFoundError } from '../errors';
 import { singleFilePart } from '../plugins/single-file';
 import { actorOf, currentUser, requireAuth } from '../plugins/auth';
-import {
-  evidenceUploads,
-  MULTIPART_OPTIONS,
-  thumbnailKeyOf,
-  uploadRateLimitOptions,
-  type UploadRateLimitOptions,
-} from '../services/evidence/evidence-upload';
+import { MULTIPART_OPTIONS, uploadRateLimitOptions, type UploadRateLimitOptions } from '../plugins/upload-limits';
 import rateLimit from '@fastify/rate-limit';
-import { contentDisposition, evidenceView, hasThumbnail } from '../services/evidence/evidence-view';
+import type { EvidenceService, StoredFile } from '../services/evidence/evidence-service';
 import { authErrors, errorBody, evidenceSchema, id, idParams } from './schemas';
 
 const evidence = evidenceSchema;
 
-const NOT_FOUND = '证据文件';
-
 export interface EvidenceRouteDeps {
-  evidence: EvidenceRepository;
-  storage: EvidenceStorage;
+  service: EvidenceService;
+  /** the same options object as the incident upload: one allowance of uploads per user across both routes */
   uploadRateLimit?: UploadRateLimitOptions;
 }
 
 export const evidenceRoutes =
-  (deps: EvidenceRouteDeps): FastifyPluginAsync =>
+  ({ service, uploadRateLimit }: EvidenceRouteDeps): FastifyPluginAsync =>
   async (app) => {
-    const repo = deps.evidence;
-    const uploads = evidenceUploads({ evidence: repo, storage: deps.storage });
     const typed = app.withTypeProvider<ZodTypeProvider>();
     app.addHook('onRequest', requireAuth);
     await app.register(multipart, MULTIPART_OPTIONS);
-    await app.register(rateLimit, deps.uploadRateLimit ?? uploadRateLimitOptions());
-
-    const inScope = async (scope: string[], evidenceId: string): Promise<EvidenceRecord> => {
-      const row = await repo.findInScope(scope, evidenceId);
-      if (!row) throw new NotFoundError(NOT_FOUND);
-      return row;
-    };
+    await app.register(rateLimit, uploadRateLimit ?? uploadRateLimitOptions());
 
     typed.post(
       '/',
@@ -60,14 +41,10 @@ export const evidenceRoutes =
           response: { 201: evidence, 400: errorBody, 404: errorBody, 413: errorBody, 415: errorBody, 429: errorBody, ...authErrors },
         },
       },
-      async (request, reply) => {
-        const { communityId } = request.query;
-        // Before reading a byte of the body: someone else's community does not exist for this user.
-        if (!currentUser(request).scope.includes(communityId)) throw new NotFoundError('社区（村）');
-        const part = await singleFilePart(request);
-        const row = await uploads.accept({ communityId, part, actor: actorOf(request), beforeStoring: part.assertLast });
-        return reply.status(201).send(evidenceView(row, await repo.usedBefore(row.id)));
-      },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(await service.upload(currentUser(request), request.query.communityId, () => singleFilePart(request), actorOf(request))),
     );
 
     typed.get(
@@ -80,10 +57,7 @@ export const evidenceRoutes =
           response: { 200: evidence, 404: errorBody, ...authErrors },
         },
       },
-      async (request) => {
-        const row = await inScope(currentUser(request).scope, request.params.id);
-        return evidenceView(row, await repo.usedBefore(row.id));
-      },
+      async (request) => service.view(currentUser(request), request.params.id),
     );
 
     typed.get(
@@ -96,12 +70,7 @@ export const evidenceRoutes =
           response: { 404: errorBody, ...authErrors },
         },
       },
-      async (request, reply) => {
-        const row = await inScope(currentUser(request).scope, request.params.id);
-        return sendObject(reply, row.storageKey, row.mimeType, contentDisposition(row.fileName, row.mimeType), () =>
-          repo.recordRead(actorOf(request), row, 'file'),
-        );
-      },
+      async (request, reply) => send(reply, await service.openFile(currentUser(request), request.params.id, actorOf(request))),
     );
 
     typed.get(
@@ -114,35 +83,21 @@ export const evidenceRoutes =
           response: { 404: errorBody, ...authErrors },
         },
       },
-      async (request, reply) => {
-        const row = await inScope(currentUser(request).scope, request.params.id);
-        if (!hasThumbnail(row)) throw new NotFoundError('缩略图');
-        const name = `${row.fileName.replace(/\.[^.]*$/, '')}-thumbnail.jpg`;
-        return sendObject(reply, thumbnailKeyOf(row.storageKey), 'image/jpeg', contentDisposition(name, 'image/jpeg'), () =>
-          repo.recordRead(actorOf(request), row, 'thumbnail'),
-        );
-      },
+      async (request, reply) => send(reply, await service.openThumbnail(currentUser(request), request.params.id, actorOf(request))),
     );
 
-    /** Audit first: a read that cannot be recorded does not happen. */
-    async function sendObject(reply: FastifyReply, key: string, mimeType: string, disposition: string, audit: () => Promise<void>) {
-      const head = await deps.storage.head(key);
-      if (!head) {
-        reply.log.error({ key }, 'evidence object missing from storage');
-        throw new NotFoundError(NOT_FOUND);
-      }
-      await audit();
-      const stream = await deps.storage.openRead(key);
+    /** The service has audited the read; the stored type was decided from the bytes. */
+    function send(reply: FastifyReply, file: StoredFile) {
       return (
         reply
-          .header('Content-Type', mimeType)
-          .header('Content-Length', head.sizeBytes)
-          .header('Content-Disposition', disposition)
-          // The stored type was decided from the bytes; the browser must not guess another, nor run anything.
+          .header('Content-Type', file.mimeType)
+          .header('Content-Length', file.sizeBytes)
+          .header('Content-Disposition', file.disposition)
+          // The browser must not guess another type, nor run anything.
           .header('X-Content-Type-Options', 'nosniff')
           .header('Content-Security-Policy', "default-src 'none'; img-src 'self'; sandbox")
           .header('Cache-Control', 'private, no-store')
-          .send(stream)
+          .send(file.stream)
       );
     }
   };

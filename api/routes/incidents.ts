@@ -2,23 +2,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { DeductionRepository } from '../../db/deduction-repository';
-import type { EvidenceRepository } from '../../db/evidence-repository';
-import type { EvidenceStorage } from '../../storage/evidence-storage';
-import type { RulebookStore } from '../../platform/rulebook-store';
-import { BadRequestError } from '../errors';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
-import { deductionService, isIncident } from '../services/deduction-service';
 import rateLimit from '@fastify/rate-limit';
-import {
-  evidenceUploads,
-  MULTIPART_OPTIONS,
-  uploadRateLimitOptions,
-  type UploadRateLimitOptions,
-} from '../services/evidence/evidence-upload';
-import { evidenceView } from '../services/evidence/evidence-view';
+import { MULTIPART_OPTIONS, uploadRateLimitOptions, type UploadRateLimitOptions } from '../plugins/upload-limits';
 import { singleFilePart } from '../plugins/single-file';
-import { incidentService, RULEBOOK_FIELDS } from '../services/incident-service';
+import type { IncidentService } from '../services/incident-service';
 import { incidentList, incidentRules } from '../contract';
 import { authErrors, deduction, errorBody, evidenceSchema, existingCivilDate, id, idParams, workDate } from './schemas';
 
@@ -29,28 +17,20 @@ const keyPart = z
   .regex(/^[^|]+$/, '不能包含 | (must not contain |)');
 
 export interface IncidentRouteDeps {
-  deductions: DeductionRepository;
-  rulebooks: RulebookStore;
-  now: () => Date;
-  /** for the incident evidence upload: the same pipeline and storage as /api/evidence */
-  evidence: EvidenceRepository;
-  storage: EvidenceStorage;
+  service: IncidentService;
   /** the same options object as /api/evidence: one allowance of uploads per user across both routes */
   uploadRateLimit?: UploadRateLimitOptions;
 }
 
 /** Incident deductions recorded by officials (rubric sections 5-7: petitions, accidents, notices), and the evidence that explains them. */
 export const incidentRoutes =
-  (deps: IncidentRouteDeps): FastifyPluginAsync =>
+  ({ service: incidents, uploadRateLimit }: IncidentRouteDeps): FastifyPluginAsync =>
   async (app) => {
-    const service = deductionService(deps.deductions);
-    const incidents = incidentService({ repo: deps.deductions, rulebooks: deps.rulebooks, now: deps.now });
-    const uploads = evidenceUploads({ evidence: deps.evidence, storage: deps.storage });
     const typed = app.withTypeProvider<ZodTypeProvider>();
     app.addHook('onRequest', requireAuth);
     // Only this plugin's routes accept multipart; JSON bodies keep the app's 1 MiB limit.
     await app.register(multipart, MULTIPART_OPTIONS);
-    await app.register(rateLimit, deps.uploadRateLimit ?? uploadRateLimitOptions());
+    await app.register(rateLimit, uploadRateLimit ?? uploadRateLimitOptions());
 
     typed.get(
       '/rules',
@@ -117,18 +97,7 @@ export const incidentRoutes =
         },
       },
       async (request, reply) => {
-        const { communityId, ruleId, occurredOn, description, subjectId, idempotencyKey, sequence } = request.body;
-        const extra = RULEBOOK_FIELDS.filter((f) => f in request.body);
-        const input = {
-          communityId,
-          ruleId,
-          occurredOn,
-          description,
-          ...(subjectId ? { subjectId } : {}),
-          ...(idempotencyKey ? { idempotencyKey } : {}),
-          ...(sequence ? { sequence } : {}),
-        };
-        const { deduction: row, created } = await incidents.record(currentUser(request), input, extra, actorOf(request));
+        const { deduction: row, created } = await incidents.record(currentUser(request), request.body, actorOf(request));
         return reply.status(created ? 201 : 200).send(row);
       },
     );
@@ -147,25 +116,9 @@ export const incidentRoutes =
           response: { 201: evidenceSchema, 400: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, ...authErrors },
         },
       },
-      async (request, reply) => {
-        // Scope first, before a byte of the body is read: another community's incident does not exist for this user.
-        const d = await service.get(currentUser(request), request.params.id);
-        if (!isIncident(d)) {
-          throw new BadRequestError(
-            '只能为事件扣分（信访、事故、通报等）补充证据材料；到期自动扣分的证据请在对应任务中提交 (evidence can be attached to incident deductions only)',
-            'not_incident',
-          );
-        }
-        // The file is stored under the incident's own community: it cannot land in another one.
-        const part = await singleFilePart(request);
-        const row = await uploads.accept({
-          communityId: d.communityId,
-          deductionId: d.id,
-          part,
-          actor: actorOf(request),
-          beforeStoring: part.assertLast,
-        });
-        return reply.status(201).send(evidenceView(row, await deps.evidence.usedBefore(row.id)));
-      },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(await incidents.attachEvidence(currentUser(request), request.params.id, () => singleFilePart(request), actorOf(request))),
     );
   };

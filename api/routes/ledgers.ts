@@ -1,23 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { LedgerRepository } from '../../db/ledger-repository';
-import type { UserRepository } from '../../db/user-repository';
-import { DISPUTE_STATUSES, LEDGER_FIELD_LABELS, LEDGER_FLAGS, ledgerCategories, type LedgerCategory } from '../../domain';
-import type { RulebookStore } from '../../platform/rulebook-store';
-import { BadRequestError } from '../errors';
+import { DISPUTE_STATUSES, LEDGER_FIELD_LABELS, LEDGER_FLAGS } from '../../domain';
 import { actorOf, currentUser, requireAuth } from '../plugins/auth';
 import { idNumberProblem } from '../services/id-number';
-import {
-  buildLedgerWorkbook,
-  checkLedgerWorkbook,
-  IMPORT_BODY_LIMIT,
-  IMPORT_ZIP_LIMITS,
-  parseLedgerWorkbook,
-} from '../services/ledger-excel';
-import { checkOfficeZip } from '../services/evidence/zip-guard';
-import type { LedgerEvents } from '../services/ledger-events';
-import { ledgerService } from '../services/ledger-service';
+import { IMPORT_BODY_LIMIT, XLSX_TYPE as XLSX } from '../services/ledger-excel';
+import type { LedgerService } from '../services/ledger-service';
 import {
   ledgerCategory,
   ledgerDeclaration as declaration,
@@ -29,7 +17,6 @@ import {
 } from '../contract';
 import { authErrors, civilDate, errorBody, id, idParams } from './schemas';
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const category = z.string().regex(/^[a-z0-9-]{2,40}$/, '台账类别代码，如 drug-user（类别名称见 GET /api/ledgers/categories）');
 const riskLevel = z.enum(['low', 'medium', 'high']);
 const idNumber = z
@@ -98,14 +85,8 @@ const editable = {
 const listQuery = z.object({ communityId: id.optional(), category: category.optional(), includeClosed: z.stringbool().default(false) });
 
 export const ledgerRoutes =
-  (deps: { ledgers: LedgerRepository; users: UserRepository; events: LedgerEvents; rulebooks: RulebookStore }): FastifyPluginAsync =>
+  (service: LedgerService): FastifyPluginAsync =>
   async (app) => {
-    // The categories of the rulebook in force (the latest one when none is yet).
-    const categories = (): LedgerCategory[] => {
-      const rulebook = deps.rulebooks.forInstant(new Date()) ?? deps.rulebooks.all().at(-1);
-      return rulebook ? ledgerCategories(rulebook) : [];
-    };
-    const service = ledgerService(deps.ledgers, deps.events, app.log, categories);
     const typed = app.withTypeProvider<ZodTypeProvider>();
     app.addHook('onRequest', requireAuth);
     app.addContentTypeParser([XLSX, 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT }, (_req, body, done) =>
@@ -122,17 +103,7 @@ export const ledgerRoutes =
           response: { 200: z.array(subject), 404: errorBody, ...authErrors },
         },
       },
-      async (request) => {
-        const rows = await service.list(currentUser(request), request.query);
-        // One damaged row is shown as unreadable rather than failing the whole list; the log says which.
-        const unreadable = rows.filter((r) => r.unreadable).map((r) => r.id);
-        if (unreadable.length)
-          request.log.error(
-            { ledgerIds: unreadable },
-            'ledger rows whose encrypted fields do not decrypt (wrong LEDGER_ENCRYPTION_KEY or damaged data)',
-          );
-        return rows;
-      },
+      async (request) => service.list(currentUser(request), request.query),
     );
 
     typed.post(
@@ -157,11 +128,7 @@ export const ledgerRoutes =
           response: { 201: subject, 400: errorBody, 404: errorBody, ...authErrors },
         },
       },
-      async (request, reply) => {
-        // The kind follows the category (a 禁毒重点场所 is a place) unless given.
-        const body = { ...request.body, kind: request.body.kind ?? service.categoryOf(request.body.category).kind };
-        return reply.status(201).send(await service.create(currentUser(request), body, actorOf(request)));
-      },
+      async (request, reply) => reply.status(201).send(await service.create(currentUser(request), request.body, actorOf(request))),
     );
 
     typed.get(
@@ -173,11 +140,7 @@ export const ledgerRoutes =
           response: { 200: z.array(ledgerCategory), ...authErrors },
         },
       },
-      async () =>
-        categories().map((c) => ({
-          ...c,
-          requiredFields: c.requiredFields.map((key) => ({ key, label: LEDGER_FIELD_LABELS[key] ?? key })),
-        })),
+      async () => service.categories(),
     );
 
     typed.get(
@@ -194,10 +157,7 @@ export const ledgerRoutes =
           },
         },
       },
-      async (request) => {
-        service.checkCommunity(currentUser(request), request.query.communityId);
-        return deps.ledgers.activeMembers(request.query.communityId);
-      },
+      async (request) => service.workers(currentUser(request), request.query.communityId),
     );
 
     typed.get(
@@ -210,11 +170,7 @@ export const ledgerRoutes =
           response: { 200: z.array(declaration), 404: errorBody, ...authErrors },
         },
       },
-      async (request) => {
-        const user = currentUser(request);
-        if (request.query.communityId) service.checkCommunity(user, request.query.communityId);
-        return deps.ledgers.declarations(request.query.communityId ? [request.query.communityId] : user.scope, request.query.year);
-      },
+      async (request) => service.declarations(currentUser(request), request.query),
     );
 
     typed.post(
@@ -249,18 +205,11 @@ export const ledgerRoutes =
           response: { 200: z.instanceof(Buffer).describe('the .xlsx file'), 404: errorBody, ...authErrors },
         },
       },
-      async (request, reply) => {
-        const user = currentUser(request);
-        const subjects = await service.list(user, request.query);
-        const names = new Map((await deps.users.communities(user.scope)).map((c) => [c.id, c.name]));
-        const responsible = await deps.ledgers.usernamesOf([
-          ...new Set(subjects.map((s) => s.responsibleUserId).filter((u): u is string => !!u)),
-        ]);
-        return reply
+      async (request, reply) =>
+        reply
           .type(XLSX)
           .header('content-disposition', 'attachment; filename="ledgers.xlsx"')
-          .send(await buildLedgerWorkbook(subjects, { communityNames: names, categories: categories(), usernames: responsible }));
-      },
+          .send(await service.exportWorkbook(currentUser(request), request.query)),
     );
 
     typed.post(
@@ -282,23 +231,9 @@ export const ledgerRoutes =
       },
       async (request, reply) => {
         const user = currentUser(request);
-        const { communityId } = request.query;
-        service.checkCommunity(user, communityId); // before reading the file
-        if (!Buffer.isBuffer(request.body)) throw new BadRequestError(`请以 ${XLSX} 上传文件 (send the .xlsx file as the request body)`);
-        // The evidence zip guard first: exceljs inflates everything in memory, a bomb would take the process down.
-        await checkOfficeZip(request.body, request.body.length, IMPORT_ZIP_LIMITS);
-        const members = (names: string[]) => deps.ledgers.membersByUsername(communityId, names);
-        if (request.query.dryRun) {
-          const { rows, problems } = await checkLedgerWorkbook(request.body, communityId, categories(), members);
-          const name = new Map(categories().map((c) => [c.code, c.name]));
-          return reply.status(200).send({
-            rows: rows.map((r, i) => ({ row: i + 2, category: name.get(r.category) ?? '', displayName: r.displayName })),
-            problems,
-          });
-        }
-        const rows = await parseLedgerWorkbook(request.body, communityId, categories(), members);
-        const created = await service.importRows(user, communityId, rows, actorOf(request));
-        return reply.status(201).send({ created: created.length, ids: created.map((c) => c.id) });
+        const { communityId, dryRun } = request.query;
+        if (dryRun) return reply.status(200).send(await service.checkImport(user, communityId, request.body));
+        return reply.status(201).send(await service.importWorkbook(user, communityId, request.body, actorOf(request)));
       },
     );
 

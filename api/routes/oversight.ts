@@ -3,11 +3,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CommunityDirectory } from '../../db/community-directory';
-import type { TaskRepository } from '../../db/task-repository';
 import { currentUser, requireAuth, allow } from '../plugins/auth';
-import type { TaskService } from '../services/task-service';
-import { HEATMAP_PAGE, heatmapView, type HeatmapCache } from '../services/heatmap';
+import { HEATMAP_PAGE } from '../services/heatmap';
+import type { OversightService } from '../services/oversight-service';
 import { acknowledged, deliveryLog, escalations, heatmap, pendingReviews } from '../contract';
 import { authErrors, errorBody, id, workMonth } from './schemas';
 
@@ -15,7 +13,7 @@ const month = workMonth;
 
 const HEATMAP_MAX_PAGE = 300;
 export const oversightRoutes =
-  (deps: { tasks: TaskRepository; service: TaskService; heatmapCache: HeatmapCache; directory: CommunityDirectory }): FastifyPluginAsync =>
+  (service: OversightService): FastifyPluginAsync =>
   async (app) => {
     const typed = app.withTypeProvider<ZodTypeProvider>();
     app.addHook('onRequest', requireAuth);
@@ -30,7 +28,7 @@ export const oversightRoutes =
           response: { 200: pendingReviews, ...authErrors },
         },
       },
-      async (request) => ({ reviews: await deps.service.pendingReviews(currentUser(request)) }),
+      async (request) => ({ reviews: await service.pendingReviews(currentUser(request)) }),
     );
 
     typed.get(
@@ -43,7 +41,7 @@ export const oversightRoutes =
           response: { 200: escalations, ...authErrors },
         },
       },
-      async (request) => ({ escalations: await deps.service.openEscalations(currentUser(request)) }),
+      async (request) => ({ escalations: await service.openEscalations(currentUser(request)) }),
     );
 
     typed.post(
@@ -57,10 +55,7 @@ export const oversightRoutes =
           response: { 200: acknowledged, 404: errorBody, 409: errorBody, 503: errorBody, ...authErrors },
         },
       },
-      async (request) => {
-        const state = await deps.service.acknowledge(currentUser(request), request.params.taskId);
-        return { acknowledged: state.acknowledged };
-      },
+      async (request) => service.acknowledge(currentUser(request), request.params.taskId),
     );
 
     typed.get(
@@ -79,15 +74,7 @@ export const oversightRoutes =
           response: { 200: heatmap.extend({ month }), 400: errorBody, ...authErrors },
         },
       },
-      async (request) => {
-        const [year, month] = request.query.month.split('-').map(Number) as [number, number];
-        const { section, page, pageSize } = request.query;
-        return heatmapView(
-          { tasks: deps.tasks, cache: deps.heatmapCache, directory: deps.directory, service: deps.service },
-          currentUser(request),
-          { year, month, section, page, pageSize },
-        );
-      },
+      async (request) => service.heatmap(currentUser(request), request.query),
     );
 
     typed.get(
@@ -100,6 +87,6 @@ export const oversightRoutes =
           response: { 200: deliveryLog, ...authErrors },
         },
       },
-      async (request) => ({ notifications: await deps.tasks.deliveryLog(currentUser(request).townshipId, 300) }),
+      async (request) => ({ notifications: await service.deliveryLog(currentUser(request)) }),
     );
   };

@@ -1,16 +1,10 @@
 // 总览 in one request: the month's heatmap, the first page of the ranking and
-// the year's score trend of those communities. Composed from the existing
-// services: every number is what the scoreboard service returns (the trend is
-// each community's total at the end of each month), nothing is recomputed here.
+// the year's score trend of those communities (composed in services/oversight-service.ts).
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CommunityDirectory } from '../../db/community-directory';
-import type { TaskRepository } from '../../db/task-repository';
 import { currentUser, requireAuth } from '../plugins/auth';
-import { currentShanghaiMonth, SCOREBOARD_PAGE, type ScoreboardService } from '../services/scoreboard-service';
-import type { TaskService } from '../services/task-service';
-import { HEATMAP_PAGE, heatmapView, type HeatmapCache } from '../services/heatmap';
+import type { OversightService } from '../services/oversight-service';
 import { authErrors, errorBody } from './schemas';
 import { overview } from '../contract';
 
@@ -20,13 +14,7 @@ const query = z.object({
 });
 
 export const overviewRoutes =
-  (deps: {
-    scoreboard: ScoreboardService;
-    tasks: TaskRepository;
-    service: TaskService;
-    heatmapCache: HeatmapCache;
-    directory: CommunityDirectory;
-  }): FastifyPluginAsync =>
+  (service: OversightService): FastifyPluginAsync =>
   async (app) => {
     app.addHook('onRequest', requireAuth);
 
@@ -45,27 +33,6 @@ export const overviewRoutes =
           },
         },
       },
-      async (request) => {
-        const user = currentUser(request);
-        const now = new Date();
-        const current = currentShanghaiMonth(now);
-        const year = request.query.year ?? current.year;
-        const month = request.query.month ?? (year === current.year ? current.month : 12);
-        const [heatmap, board] = await Promise.all([
-          heatmapView({ tasks: deps.tasks, cache: deps.heatmapCache, directory: deps.directory, service: deps.service }, user, {
-            year,
-            month,
-            page: 1,
-            pageSize: HEATMAP_PAGE,
-          }),
-          deps.scoreboard.compute(user, { year, month }, { offset: 0, limit: SCOREBOARD_PAGE }, now),
-        ]);
-        const series = board.communities.map((c) => ({
-          id: c.id,
-          name: c.name,
-          points: c.totalByMonth.map((total, i) => ({ month: i + 1, total })),
-        }));
-        return { year, month, heatmap, scoreboard: board, trend: { baseScore: board.baseScore, series } };
-      },
+      async (request) => service.overview(currentUser(request), request.query),
     );
   };

@@ -3,9 +3,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { UserRepository } from '../../db/user-repository';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
-import { userService } from '../services/user-service';
+import type { UserService } from '../services/user-service';
 import { authErrors, errorBody, idParams, role } from './schemas';
 
 const grant = z.object({
@@ -22,9 +21,8 @@ const grant = z.object({
 });
 
 export const roleGrantRoutes =
-  (deps: { users: UserRepository }): FastifyPluginAsync =>
+  (service: UserService): FastifyPluginAsync =>
   async (app) => {
-    const service = userService(deps.users);
     const typed = app.withTypeProvider<ZodTypeProvider>();
     app.addHook('onRequest', requireAuth);
     app.addHook('onRequest', allow('roleGrants.decide'));

@@ -21,9 +21,8 @@ const page = query.extend({
   limit: z.coerce.number().int().min(1, '每页至少 1 个社区（村）').max(500, '每页最多 500 个社区（村）').default(SCOREBOARD_PAGE),
 });
 export const scoreboardRoutes =
-  (deps: { scoreboard: ScoreboardService }): FastifyPluginAsync =>
+  (service: ScoreboardService): FastifyPluginAsync =>
   async (app) => {
-    const service = deps.scoreboard;
     const typed = app.withTypeProvider<ZodTypeProvider>();
     app.addHook('onRequest', requireAuth);
 
@@ -103,10 +102,10 @@ export const scoreboardRoutes =
       },
       async (request, reply) => {
         const user = currentUser(request);
-        const now = new Date();
-        // A wrong year or month is refused here, before the download starts; the deductions are read while the first sheet is written.
-        const data = await service.full(user, request.query, now);
-        const details = service.details(user, request.query, now);
+        // A wrong year or month is refused here, before the download starts; the deductions
+        // (of the month the board settled on) are read while the first sheet is written.
+        const data = await service.full(user, request.query);
+        const details = service.details(user, { year: data.year, month: data.month });
         return (
           reply
             .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')

@@ -3,7 +3,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { shanghaiDateOf } from '../../domain';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import type { SensitiveWindowService } from '../services/sensitive-window-service';
 import { calendarYear, sensitiveWindow } from '../contract';
@@ -12,7 +11,7 @@ import { authErrors, errorBody, existingCivilDate, idParams, ok } from './schema
 const refusals = { 400: errorBody, 404: errorBody, 409: errorBody, ...authErrors };
 
 export const sensitiveWindowRoutes =
-  ({ service, now }: { service: SensitiveWindowService; now: () => Date }): FastifyPluginAsync =>
+  (service: SensitiveWindowService): FastifyPluginAsync =>
   async (app) => {
     const typed = app.withTypeProvider<ZodTypeProvider>();
     app.addHook('onRequest', requireAuth);
@@ -35,7 +34,7 @@ export const sensitiveWindowRoutes =
           },
         },
       },
-      async (request) => service.listYear(currentUser(request), request.query.year ?? shanghaiDateOf(now()).year),
+      async (request) => service.listYear(currentUser(request), request.query.year),
     );
 
     typed.post(

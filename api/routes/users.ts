@@ -1,17 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { UserRepository } from '../../db/user-repository';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
-import { userService } from '../services/user-service';
+import type { UserService } from '../services/user-service';
 import { user, userSaved } from '../contract';
 import { authErrors, errorBody, id, idParams, role } from './schemas';
 
 /** ADMIN only: the township's accounts. */
 export const userRoutes =
-  (deps: { users: UserRepository }): FastifyPluginAsync =>
+  (service: UserService): FastifyPluginAsync =>
   async (app) => {
-    const service = userService(deps.users);
     const typed = app.withTypeProvider<ZodTypeProvider>();
     app.addHook('onRequest', requireAuth);
     app.addHook('onRequest', allow('users.manage'));

@@ -8,10 +8,11 @@
 // admin can lift the delay (POST /api/users/:id/unlock). Guesses of the current
 // password on a password change count the same way, per account.
 import { randomBytes } from 'node:crypto';
-import type { AuthRepository } from '../../db/auth-repository';
+import type { AuthRepository, SessionUser } from '../../db/auth-repository';
+import { permissionsOf } from '../../domain/policy';
 import type { Actor } from '../../db/audit-repository';
 import { hashPassword, verifyPassword } from '../../db/passwords';
-import { BadRequestError, HttpError, UnauthorizedError } from '../errors';
+import { BadRequestError, DomainError, UnauthorizedError } from '../errors';
 import { hashToken, SESSION_TTL_MS } from '../plugins/auth';
 
 export const FREE_ATTEMPTS = 5;
@@ -24,12 +25,12 @@ export function delayAfter(failures: number): number {
   return Math.min(1000 * 2 ** (failures - FREE_ATTEMPTS), MAX_DELAY_MS);
 }
 
-export class DelayedError extends HttpError {
+export class DelayedError extends DomainError {
   constructor(waitMs: number) {
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));
     const wait = seconds >= 120 ? `${Math.ceil(seconds / 60)} 分钟` : `${seconds} 秒`;
     super(
-      429,
+      'rate_limited',
       'login_delayed',
       `密码错误次数较多，请 ${wait}后再试；急需登录请联系管理员解除限制 (too many wrong passwords: retry in ${seconds} s, or ask an admin to unlock)`,
     );
@@ -56,6 +57,15 @@ export function authService(repo: AuthRepository, now: () => Date = () => new Da
   }
 
   return {
+    /** Who is logged in, what the role allows, and the communities in scope (the route adds the session's CSRF token). */
+    async me(user: SessionUser) {
+      return {
+        user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role },
+        permissions: permissionsOf(user.role),
+        communities: await repo.communitiesByIds(user.scope),
+      };
+    },
+
     async login(input: { username: string; password: string; ip?: string; userAgent?: string }) {
       const at = now();
       const key = loginKey(input.username, input.ip);

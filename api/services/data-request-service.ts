@@ -11,7 +11,7 @@
 //   start that fails (Temporal unreachable) leaves that community "未下发",
 //   shown on the page, and POST /:id/start starts what is missing (starting
 //   the same obligation twice is refused by Temporal, so a retry is safe).
-import type { FastifyBaseLogger } from 'fastify';
+import type { ServiceLog } from './log';
 import type { Client } from '@temporalio/client';
 import type { Actor } from '../../db/audit-repository';
 import type { SessionUser } from '../../db/auth-repository';
@@ -65,7 +65,7 @@ export function dataRequestService(deps: {
   rulebooks: RulebookStore;
   temporal: { client: Pick<Client, 'workflow'>; taskQueue: string };
   now: () => Date;
-  log: FastifyBaseLogger;
+  log: ServiceLog;
 }) {
   const { repo } = deps;
 

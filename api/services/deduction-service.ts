@@ -5,6 +5,7 @@ import { may } from '../../domain/policy';
 import type { AppealView, DeductionRepository, DeductionView } from '../../db/deduction-repository';
 import type { EvidenceRecord } from '../../db/evidence-repository';
 import type { RulebookStore } from '../../platform/rulebook-store';
+import { parseCivilDate, startOfDay } from '../../domain/time/shanghai';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { evidenceView } from './evidence/evidence-view';
 
@@ -33,6 +34,15 @@ export function deductionService(repo: DeductionRepository, rulebooks?: Rulebook
 
   return {
     get,
+
+    /** Newest first; `from`/`to` are civil dates (yyyy-mm-dd) in Asia/Shanghai, `to` exclusive. */
+    list(user: SessionUser, { from, to, ...q }: { communityId?: string; ruleId?: string; from?: string; to?: string; limit: number }) {
+      return repo.list(user.scope, {
+        ...q,
+        from: from ? startOfDay(parseCivilDate(from)) : undefined,
+        to: to ? startOfDay(parseCivilDate(to)) : undefined,
+      });
+    },
 
     async detail(user: SessionUser, id: string) {
       const found = await repo.detail(user.scope, id);
@@ -125,3 +135,5 @@ export function deductionService(repo: DeductionRepository, rulebooks?: Rulebook
     },
   };
 }
+
+export type DeductionService = ReturnType<typeof deductionService>;

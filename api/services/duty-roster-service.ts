@@ -15,7 +15,7 @@
 //   submitting check-in evidence on the day's flood-duty task (the workflow
 //   closes it; a missed day is deducted there). The roster shows that task's
 //   status, so there is one truth; DutyShift.checkedInAt is left unused.
-import type { FastifyBaseLogger } from 'fastify';
+import type { ServiceLog } from './log';
 import { dutySeasonOn, daysOfMonth, isPastDay, parseCivilDate, shanghaiDateOf, startOfDay, formatCivilDate } from '../../domain';
 import type { Actor } from '../../db/audit-repository';
 import type { SessionUser } from '../../db/auth-repository';
@@ -65,7 +65,7 @@ export function dutyRosterService(deps: {
   rulebooks: RulebookStore;
   events: PlanningEvents;
   now: () => Date;
-  log: FastifyBaseLogger;
+  log: ServiceLog;
 }) {
   const { repo } = deps;
   const seasonOf = (day: string) => dutySeasonOn(deps.rulebooks.forInstant(startOfDay(parseCivilDate(day))), day);
@@ -160,11 +160,13 @@ export function dutyRosterService(deps: {
   }
 
   return {
-    async list(user: SessionUser, q: { communityId?: string | undefined; month: string }) {
+    /** `month`: YYYY-MM, default this month in Asia/Shanghai. */
+    async list(user: SessionUser, q: { communityId?: string | undefined; month?: string | undefined }) {
       if (q.communityId) checkCommunity(user, q.communityId);
-      const days = daysOfMonth(q.month);
+      const month = q.month ?? formatCivilDate(shanghaiDateOf(deps.now())).slice(0, 7);
+      const days = daysOfMonth(month);
       const shifts = await repo.list(q.communityId ? [q.communityId] : user.scope, days[0]!, days.at(-1)!);
-      return { month: q.month, shifts: shifts.map(view) };
+      return { month, shifts: shifts.map(view) };
     },
 
     async members(user: SessionUser, communityId: string) {

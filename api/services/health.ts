@@ -5,6 +5,7 @@ import proto from '@temporalio/proto';
 import type { Database } from '../../db/client';
 import { pingDatabase } from '../../db/client';
 import { describeTemporalServer } from '../../platform/temporal';
+import type { ServiceLog } from './log';
 
 export interface CheckResult {
   ok: boolean;
@@ -30,6 +31,26 @@ export interface HealthDeps {
   namespace: string;
   taskQueue: string;
 }
+
+const UNREACHABLE = '无法连接或未及时应答，详情见 API 日志 (unreachable or not answering; see the API log)';
+
+/** The health route's one service: anyone may call it, so connection errors (hosts, ports, driver text) go to the log, not to the caller. */
+export function healthService(deps: HealthDeps & { log: Pick<ServiceLog, 'warn'> }) {
+  return {
+    async report(): Promise<HealthReport> {
+      const health = await checkHealth(deps);
+      for (const name of ['database', 'temporal'] as const) {
+        const result = health.checks[name];
+        if (result.ok || !result.detail) continue;
+        deps.log.warn({ check: name, detail: result.detail }, 'health check failed');
+        health.checks[name] = { ...result, detail: UNREACHABLE };
+      }
+      return health;
+    },
+  };
+}
+
+export type HealthService = ReturnType<typeof healthService>;
 
 export async function checkHealth(deps: HealthDeps, now = new Date()): Promise<HealthReport> {
   const [database, temporalCheck, worker] = await Promise.all([

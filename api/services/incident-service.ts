@@ -15,6 +15,8 @@ import {
 } from '../../domain';
 import type { RulebookStore } from '../../platform/rulebook-store';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors';
+import { isIncident, type DeductionService } from './deduction-service';
+import type { EvidenceService, FileOfRequest } from './evidence/evidence-service';
 
 export interface IncidentInput {
   communityId: string;
@@ -30,14 +32,22 @@ export interface IncidentInput {
 }
 
 /** Fields a client may think it can set; the rulebook sets them. */
-export const RULEBOOK_FIELDS = ['points', 'section', 'item'] as const;
+const RULEBOOK_FIELDS = ['points', 'section', 'item'] as const;
 
 /** ruleId|communityId|incident|<idempotency key, or date#sequence>: the same click twice is the same row. */
 export function incidentBusinessKey(i: IncidentInput): string {
   return [i.ruleId, i.communityId, 'incident', i.idempotencyKey ?? `${i.occurredOn}#${i.sequence}`].join('|');
 }
 
-export function incidentService(deps: { repo: DeductionRepository; rulebooks: RulebookStore; now: () => Date }) {
+export function incidentService(deps: {
+  repo: DeductionRepository;
+  rulebooks: RulebookStore;
+  now: () => Date;
+  /** scope of a deduction, as /api/deductions sees it */
+  deductions: Pick<DeductionService, 'get'>;
+  /** the same pipeline and storage as /api/evidence */
+  evidence: Pick<EvidenceService, 'accept'>;
+}) {
   const { repo } = deps;
 
   /** The incident rules in force on a day, or a 400 when the day has no rulebook. */
@@ -65,15 +75,25 @@ export function incidentService(deps: { repo: DeductionRepository; rulebooks: Ru
     },
 
     /**
-     * 201 with a new row; 200 with the same row when the same incident is sent again; 409 when the key
-     * was used for a different one. `extraFields`: body fields the rulebook owns (points, section, item).
+     * A new row (created), or the same row when the same incident is sent again; a conflict when the key
+     * was used for a different one. `body` may carry fields the rulebook owns (points, section, item): refused, with the valid rules named.
      */
     async record(
       user: SessionUser,
-      input: IncidentInput,
-      extraFields: readonly string[],
+      body: IncidentInput & Record<string, unknown>,
       actor: Actor,
     ): Promise<{ deduction: DeductionView; created: boolean }> {
+      const { communityId, ruleId, occurredOn, description, subjectId, idempotencyKey, sequence } = body;
+      const extraFields = RULEBOOK_FIELDS.filter((f) => f in body);
+      const input: IncidentInput = {
+        communityId,
+        ruleId,
+        occurredOn,
+        description,
+        ...(subjectId ? { subjectId } : {}),
+        ...(idempotencyKey ? { idempotencyKey } : {}),
+        ...(sequence ? { sequence } : {}),
+      };
       if (compareCivil(parseCivilDate(input.occurredOn), shanghaiDateOf(deps.now())) > 0) {
         throw new BadRequestError(
           `发生日期 ${input.occurredOn} 晚于今天，请填写事件实际发生的日期 (occurredOn is in the future)`,
@@ -139,6 +159,19 @@ export function incidentService(deps: { repo: DeductionRepository; rulebooks: Ru
         );
       }
       return result;
+    },
+
+    /** One evidence file explaining an incident, stored under the incident's own community (it cannot land in another). */
+    async attachEvidence(user: SessionUser, deductionId: string, file: FileOfRequest, actor: Actor) {
+      // Scope first, before a byte of the body is read: another community's incident does not exist for this user.
+      const d = await deps.deductions.get(user, deductionId);
+      if (!isIncident(d)) {
+        throw new BadRequestError(
+          '只能为事件扣分（信访、事故、通报等）补充证据材料；到期自动扣分的证据请在对应任务中提交 (evidence can be attached to incident deductions only)',
+          'not_incident',
+        );
+      }
+      return deps.evidence.accept({ communityId: d.communityId, deductionId: d.id, file, actor });
     },
 
     list(user: SessionUser, q: { communityId?: string; year?: number; limit: number }) {

@@ -11,6 +11,8 @@ import { BadRequestError } from '../errors';
 import { idNumberProblem } from './id-number';
 import type { ZipLimits } from './evidence/zip-guard';
 
+/** The media type of an .xlsx file (the import's request body, the export's answer). */
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const MAX_IMPORT_ROWS = 2000;
 /** Measured: 2,000 filled rows of the template are about 95 KB as .xlsx, 1 MB unpacked (ratio 11); these leave ample room. */
 export const IMPORT_BODY_LIMIT = 2 * 1024 * 1024;

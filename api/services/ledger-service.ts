@@ -1,22 +1,36 @@
 // Ledger rules the routes rely on: scope (another community's entry is "not
-// found"), who reads full sensitive values, who closes entries, and the
-// LedgerEvents calls after each committed change.
-import type { FastifyBaseLogger } from 'fastify';
+// found"), who reads full sensitive values, who closes entries, the Excel
+// export and import, and the LedgerEvents calls after each committed change.
+import type { ServiceLog } from './log';
 import type { Actor } from '../../db/audit-repository';
 import type { SessionUser } from '../../db/auth-repository';
 import { may } from '../../domain/policy';
 import type { LedgerPatch, LedgerRepository, LedgerSubjectView, NewLedgerDeclaration, NewLedgerSubject } from '../../db/ledger-repository';
-import { isResolved, type LedgerCategory } from '../../domain';
+import type { UserRepository } from '../../db/user-repository';
+import { isResolved, LEDGER_FIELD_LABELS, ledgerCategories, type LedgerCategory } from '../../domain';
+import type { RulebookStore } from '../../platform/rulebook-store';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
+import { checkOfficeZip } from './evidence/zip-guard';
 import type { LedgerEvents } from './ledger-events';
+import { buildLedgerWorkbook, checkLedgerWorkbook, IMPORT_ZIP_LIMITS, parseLedgerWorkbook, XLSX_TYPE } from './ledger-excel';
 
-/** `categories`: the ledger categories of the rulebook in force (names, required fields). */
-export function ledgerService(
-  repo: LedgerRepository,
-  events: LedgerEvents,
-  log: FastifyBaseLogger,
-  categories: () => readonly LedgerCategory[],
-) {
+export function ledgerService(deps: {
+  repo: LedgerRepository;
+  /** community names for the export */
+  users: Pick<UserRepository, 'communities'>;
+  events: LedgerEvents;
+  rulebooks: RulebookStore;
+  now: () => Date;
+  log: ServiceLog;
+}) {
+  const { repo, events, log } = deps;
+
+  /** The ledger categories of the rulebook in force (the latest one when none is yet): names, required fields. */
+  function categories(): LedgerCategory[] {
+    const rulebook = deps.rulebooks.forInstant(deps.now()) ?? deps.rulebooks.all().at(-1);
+    return rulebook ? ledgerCategories(rulebook) : [];
+  }
+
   function categoryOf(code: string): LedgerCategory {
     const found = categories().find((c) => c.code === code);
     if (!found)
@@ -53,18 +67,81 @@ export function ledgerService(
     return found;
   }
 
+  /** One damaged row is shown as unreadable rather than failing the whole list; the log says which. */
+  async function list(user: SessionUser, q: { communityId?: string; category?: string; includeClosed?: boolean }) {
+    if (q.communityId) checkCommunity(user, q.communityId);
+    const rows = await repo.list({
+      communityIds: q.communityId ? [q.communityId] : user.scope,
+      category: q.category,
+      includeClosed: q.includeClosed,
+    });
+    const unreadable = rows.filter((r) => r.unreadable).map((r) => r.id);
+    if (unreadable.length)
+      log.error(
+        { ledgerIds: unreadable },
+        'ledger rows whose encrypted fields do not decrypt (wrong LEDGER_ENCRYPTION_KEY or damaged data)',
+      );
+    return rows;
+  }
+
+  /** The import's file, checked before exceljs reads it: the evidence zip guard first, a bomb would take the process down. */
+  async function importedFile(user: SessionUser, communityId: string, file: unknown): Promise<Buffer> {
+    checkCommunity(user, communityId); // before reading the file
+    if (!Buffer.isBuffer(file)) throw new BadRequestError(`请以 ${XLSX_TYPE} 上传文件 (send the .xlsx file as the request body)`);
+    await checkOfficeZip(file, file.length, IMPORT_ZIP_LIMITS);
+    return file;
+  }
+
+  const members = (communityId: string) => (names: string[]) => repo.membersByUsername(communityId, names);
+
   return {
     get,
-    checkCommunity,
-    categoryOf,
+    list,
 
-    list(user: SessionUser, q: { communityId?: string; category?: string; includeClosed?: boolean }) {
+    /** The categories with the Chinese labels of the fields their checks require. */
+    categories: () =>
+      categories().map((c) => ({
+        ...c,
+        requiredFields: c.requiredFields.map((key) => ({ key, label: LEDGER_FIELD_LABELS[key] ?? key })),
+      })),
+
+    /** Who can be the responsible worker (网格员) of an entry: the community's active members. */
+    workers(user: SessionUser, communityId: string) {
+      checkCommunity(user, communityId);
+      return repo.activeMembers(communityId);
+    },
+
+    declarations(user: SessionUser, q: { year: number; communityId?: string }) {
       if (q.communityId) checkCommunity(user, q.communityId);
-      return repo.list({
-        communityIds: q.communityId ? [q.communityId] : user.scope,
-        category: q.category,
-        includeClosed: q.includeClosed,
-      });
+      return repo.declarations(q.communityId ? [q.communityId] : user.scope, q.year);
+    },
+
+    /** The entries in scope as .xlsx (ID numbers masked, no details). */
+    async exportWorkbook(user: SessionUser, q: { communityId?: string; category?: string; includeClosed?: boolean }) {
+      const subjects = await list(user, q);
+      const names = new Map((await deps.users.communities(user.scope)).map((c) => [c.id, c.name]));
+      const responsible = await repo.usernamesOf([...new Set(subjects.map((s) => s.responsibleUserId).filter((u): u is string => !!u))]);
+      return buildLedgerWorkbook(subjects, { communityNames: names, categories: categories(), usernames: responsible });
+    },
+
+    /** The import's dry run: every row's problems (row numbers as in Excel, after the header), nothing saved. */
+    async checkImport(user: SessionUser, communityId: string, file: unknown) {
+      const workbook = await importedFile(user, communityId, file);
+      const { rows, problems } = await checkLedgerWorkbook(workbook, communityId, categories(), members(communityId));
+      const name = new Map(categories().map((c) => [c.code, c.name]));
+      return {
+        rows: rows.map((r, i) => ({ row: i + 2, category: name.get(r.category) ?? '', displayName: r.displayName })),
+        problems,
+      };
+    },
+
+    /** All rows or none. */
+    async importWorkbook(user: SessionUser, communityId: string, file: unknown, actor: Actor) {
+      const workbook = await importedFile(user, communityId, file);
+      const rows = await parseLedgerWorkbook(workbook, communityId, categories(), members(communityId));
+      const created = await repo.createMany(rows, actor);
+      for (const subject of created) await notify('onSubjectAdded', () => events.onSubjectAdded(subject));
+      return { created: created.length, ids: created.map((c) => c.id) };
     },
 
     async readSensitive(user: SessionUser, id: string, actor: Actor) {
@@ -77,19 +154,13 @@ export function ledgerService(
       return (await repo.readSensitive(user.scope, id, actor))!;
     },
 
-    async create(user: SessionUser, input: NewLedgerSubject, actor: Actor) {
+    /** The kind follows the category (a 禁毒重点场所 is a place) unless given. */
+    async create(user: SessionUser, entry: Omit<NewLedgerSubject, 'kind'> & { kind?: NewLedgerSubject['kind'] }, actor: Actor) {
+      const input = { ...entry, kind: entry.kind ?? categoryOf(entry.category).kind };
       checkCommunity(user, input.communityId);
-      categoryOf(input.category);
       await checkResponsible(input.communityId, input.responsibleUserId);
       const created = await repo.create(input, actor);
       await notify('onSubjectAdded', () => events.onSubjectAdded(created));
-      return created;
-    },
-
-    async importRows(user: SessionUser, communityId: string, rows: NewLedgerSubject[], actor: Actor) {
-      checkCommunity(user, communityId);
-      const created = await repo.createMany(rows, actor);
-      for (const subject of created) await notify('onSubjectAdded', () => events.onSubjectAdded(subject));
       return created;
     },
 

@@ -10,7 +10,7 @@
 //   widened. The planner reads the rows on every run (db/planning-source.ts).
 // - Once its tasks exist (or it has begun) a window cannot be deleted: the
 //   tasks would stay without their cause. An official waives them instead.
-import type { FastifyBaseLogger } from 'fastify';
+import type { ServiceLog } from './log';
 import {
   adminWindowId,
   adminWindowProblems,
@@ -65,14 +65,15 @@ export function sensitiveWindowService(deps: {
   rulebooks: RulebookStore;
   events: PlanningEvents;
   now: () => Date;
-  log: FastifyBaseLogger;
+  log: ServiceLog;
 }) {
   const { repo } = deps;
   const today = () => shanghaiDateOf(deps.now());
 
+  /** `year`: default this year in Asia/Shanghai. */
   async function listYear(
     user: SessionUser,
-    year: number,
+    year: number = today().year,
   ): Promise<{ year: number; rulebook: string | null; windows: CalendarWindowView[] }> {
     const rulebook = rulebookOfYear(deps.rulebooks, year);
     const fromRulebook = rulebook ? sensitiveWindowsInYear(rulebook.settings.sensitiveWindows, year) : [];

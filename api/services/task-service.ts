@@ -17,7 +17,7 @@ import {
   waiveUpdate,
 } from '../../workflows/obligation/messages';
 import type { ObligationState } from '../../workflows/obligation/state';
-import type { FastifyBaseLogger } from 'fastify';
+import type { ServiceLog } from './log';
 import { BadRequestError, ConflictError, NotFoundError, UnavailableError } from '../errors';
 
 export interface TaskView extends Omit<TaskRow, 'businessKey' | 'workflowId'> {
@@ -53,12 +53,7 @@ const fileView = (e: FileRow, usedBefore: Set<string>, office: LatLon | undefine
   };
 };
 
-export function taskService(deps: {
-  tasks: TaskRepository;
-  temporal: Client;
-  rulebooks: RulebookStore;
-  log: Pick<FastifyBaseLogger, 'error'>;
-}) {
+export function taskService(deps: { tasks: TaskRepository; temporal: Client; rulebooks: RulebookStore; log: Pick<ServiceLog, 'error'> }) {
   /** The year's latest rulebook; a year without one is shown under the newest there is. */
   const rulebookFor = (year: number) =>
     deps.rulebooks

@@ -142,3 +142,5 @@ export function userService(users: UserRepository) {
     },
   };
 }
+
+export type UserService = ReturnType<typeof userService>;

@@ -56,6 +56,25 @@ describe('scoreboard pages and drill-down', () => {
     expect((await zhengfa.get('/api/scoreboard?limit=501')).json().message).toContain('每页最多 500');
   });
 
+  it('answers 总览 in one request: the heatmap and ranking as their own routes give them, and each month-end total', async () => {
+    const res = await zhengfa.get('/api/overview?year=2022');
+    expect(res.statusCode, res.body).toBe(200);
+    const overview = res.json();
+    // A past year without a month: its December.
+    expect(overview).toMatchObject({ year: 2022, month: 12 });
+    const { month: _month, ...heatmap } = (await zhengfa.get('/api/heatmap?month=2022-12')).json();
+    expect(overview.heatmap).toMatchObject(heatmap);
+    const board = (await zhengfa.get('/api/scoreboard?year=2022&month=12')).json();
+    expect(overview.scoreboard.communities).toEqual(board.communities);
+    expect(overview.trend.baseScore).toBe(board.baseScore);
+    // A lost 5 points in March 2022.
+    const a = overview.trend.series.find((s: { id: string }) => s.id === t.communityA);
+    expect(a.points[1]).toEqual({ month: 2, total: 100 });
+    expect(a.points[2]).toEqual({ month: 3, total: 95 });
+    expect(a.points.at(-1)).toEqual({ month: 12, total: 95 });
+    expect((await zhengfa.get('/api/overview?month=13')).statusCode).toBe(400);
+  });
+
   it('drills into one community of the caller’s scope only', async () => {
     const own = await staff.get(`/api/scoreboard/communities/${t.communityA}?year=2022&month=12`);
     expect(own.statusCode, own.body).toBe(200);

@@ -1,14 +1,15 @@
 // The sensitive-date calendar through the API, and its reach into planning:
 // an added window makes the planner open one-on-one control tasks for every
 // key petitioner (信访重点人员) of the township, on the real Temporal dev
-// server with a real worker. Runs in real time: windows are dated from today.
+// server with a real worker. Windows are dated from the app's clock, which is
+// injected: it runs with real time, except in the year's last two days (see `now`).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { PlanningEvents } from '../../api/services/planning-events';
 import { schedulerPlanningEvents } from '../../api/services/scheduler-planning-events';
 import { sensitiveWindowRepository } from '../../db/sensitive-window-repository';
-import { addDays, adminWindowId, civilDate, formatCivilDate, parseCivilDate, shanghaiDateOf, startOfDay } from '../../domain';
+import { addDays, adminWindowId, civilDate, compareCivil, formatCivilDate, parseCivilDate, shanghaiDateOf, startOfDay } from '../../domain';
 import { daysBetween } from '../../domain/time/shanghai';
 import { obligationWorkflowId } from '../../workflows/ids';
 import { testActivityDeps } from '../support/activity-deps';
@@ -16,15 +17,20 @@ import { createTestWorker, uniqueTaskQueue } from '../support/stack';
 import { login, seedTownship, startApi, type Client, type TestApi, type Township } from './support';
 import { eventually } from '../support/eventually';
 
-const today = shanghaiDateOf(new Date());
+// Added windows may not cross New Year and the next year may have no rulebook yet, so
+// a window must fit in this year two days ahead: on 30 and 31 December the app's
+// clock (the routes and the scheduler hook) stands at 29 December, the time of day
+// still running. Workflows keep real time, which is then at most two days ahead.
+const realToday = shanghaiDateOf(new Date());
+const latest = civilDate(realToday.year, 12, 29);
+const today = compareCivil(realToday, latest) > 0 ? latest : realToday;
+const lagMs = daysBetween(today, realToday) * 86_400_000;
+const now = () => new Date(Date.now() - lagMs);
 const day = (offset: number) => formatCivilDate(addDays(today, offset));
-// Added windows may not cross New Year and the next year may have no rulebook yet:
-// keep every date in this year (late December clamps to 31 December).
 const daysLeft = daysBetween(today, civilDate(today.year, 12, 31));
 const soon = (offset: number) => day(Math.min(offset, daysLeft));
 
-// On 30 and 31 December no window can begin two days ahead within the year.
-describe.skipIf(daysLeft < 2)('sensitive-date calendar', () => {
+describe('sensitive-date calendar', () => {
   let api: TestApi;
   let t: Township;
   let other: Township;
@@ -53,11 +59,12 @@ describe.skipIf(daysLeft < 2)('sensitive-date calendar', () => {
         await wired.hook!.onSensitiveWindowAdded(window);
       },
     };
-    api = await startApi({ taskQueue, planning: { events } });
+    api = await startApi({ taskQueue, planning: { events, now } });
     wired.hook = schedulerPlanningEvents({
       temporal: api.stack.client,
       taskQueue,
       communitiesOf: sensitiveWindowRepository(api.db).communityIdsOf,
+      now,
     });
     worker = await createTestWorker(
       api.stack,
@@ -214,12 +221,13 @@ describe.skipIf(daysLeft < 2)('sensitive-date calendar', () => {
 
   it('saves nothing when a begun window cannot be planned (scheduler down): the nightly planner would never go back to it', async () => {
     schedulerDownOnce = true;
-    const refused = await admin.post('/api/sensitive-windows', { name: '调度故障节点', startsOn: day(0), endsOn: soon(1) });
+    // Ends two days on: with the app's clock up to two days behind (late December), the window still reaches real today.
+    const refused = await admin.post('/api/sensitive-windows', { name: '调度故障节点', startsOn: day(0), endsOn: soon(2) });
     expect(refused.statusCode).toBe(503);
     expect(refused.json()).toMatchObject({ error: 'planner_unavailable', message: expect.stringContaining('该节点未保存') });
     expect(await api.db.sensitiveWindow.count({ where: { townshipId: t.townshipId, name: '调度故障节点' } })).toBe(0);
     // Once the scheduler answers, the same request succeeds.
-    const retried = await admin.post('/api/sensitive-windows', { name: '调度故障节点', startsOn: day(0), endsOn: soon(1) });
+    const retried = await admin.post('/api/sensitive-windows', { name: '调度故障节点', startsOn: day(0), endsOn: soon(2) });
     expect(retried.statusCode, retried.body).toBe(201);
     const key = `stability.window-control|${t.communityA}|${retried.json().periodKey}|${petitionerId}`;
     await waitForRow(key);
@@ -243,8 +251,14 @@ describe.skipIf(daysLeft < 2)('sensitive-date calendar', () => {
     expect(result).toMatchObject({ communities: 2 });
     const key = `stability.window-control|${t.communityA}|${window.periodKey}|${petitionerId}`;
     const row = await waitForRow(key);
-    expect(row.status).toBe('SCHEDULED');
     expect(row.opensAt.toISOString()).toBe(first.toISOString());
+    // Closed until its first day. The workflow keeps real time: on 31 December (app clock held at the 29th) that day has come.
+    if (first.getTime() > Date.now()) expect(row.status).toBe('SCHEDULED');
+    else
+      await eventually(() => api.db.obligation.findUnique({ where: { businessKey: key } }), {
+        done: (r) => r?.status === 'OPEN',
+        what: `obligation ${key} open on its first day`,
+      });
     await api.stack.client.workflow.getHandle(obligationWorkflowId(key)).terminate('test over');
   });
 

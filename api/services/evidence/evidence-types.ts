@@ -4,7 +4,7 @@
 // scanned or exported PDFs, and office documents are all the rubric asks for.
 import { open } from 'node:fs/promises';
 import { fileTypeFromFile } from 'file-type/node';
-import { BadRequestError, HttpError } from '../../errors';
+import { BadRequestError, DomainError } from '../../errors';
 
 export interface EvidenceKind {
   /** extension used in the storage key */
@@ -46,9 +46,9 @@ const LEGACY_STREAM: Record<string, string[]> = { doc: ['WordDocument'], xls: ['
 
 export const ALLOWED_DESCRIPTION = 'JPEG、PNG、WebP、HEIC 图片，PDF，Word/Excel/PowerPoint 文档';
 
-export class UnsupportedTypeError extends HttpError {
+export class UnsupportedTypeError extends DomainError {
   constructor(message: string) {
-    super(415, 'unsupported_type', message);
+    super('unsupported_type', 'unsupported_type', message);
   }
 }
 

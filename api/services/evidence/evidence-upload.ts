@@ -9,89 +9,40 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../../db/audit-repository';
 import type { EvidenceRecord, EvidenceRepository } from '../../../db/evidence-repository';
 import type { EvidenceStorage } from '../../../storage/evidence-storage';
-import { BadRequestError, HttpError } from '../../errors';
+import { BadRequestError, DomainError, UnavailableError } from '../../errors';
 import { checkFileName, detectKind } from './evidence-types';
 import { imageFacts, type ImageFacts } from './image-facts';
 import { checkOfficeZip } from './zip-guard';
 
 export const MAX_FILE_BYTES = 15 * 1024 * 1024;
 
-/** @fastify/multipart options of every upload route: one file, 15 MiB, tiny fields. */
-export const MULTIPART_OPTIONS = {
-  // preservePath: busboy would otherwise strip "../../x.jpg" to "x.jpg" and we could not refuse it.
-  preservePath: true,
-  limits: { files: 1, fileSize: MAX_FILE_BYTES, fields: 5, fieldSize: 1024, parts: 6, headerPairs: 50 },
-};
-
-/** Uploads per user (default 30 a minute: a patrol's photos one by one, not a script's thousands). */
-export interface UploadRateLimit {
-  max: number;
-  timeWindow: number;
-}
-export const UPLOAD_RATE_LIMIT: UploadRateLimit = { max: 30, timeWindow: 60_000 };
-
-/**
- * @fastify/rate-limit options of every upload route: counted per logged-in
- * user, not per address. Build them once per app and register the same object
- * on each upload plugin: the counters live in one store, so the evidence and
- * the incident upload routes draw on the same allowance.
- */
-export function uploadRateLimitOptions(limit: UploadRateLimit = UPLOAD_RATE_LIMIT) {
-  const windows = new Map<string, { count: number; startMs: number }>();
-  class SharedStore {
-    incr(key: string, cb: (err: Error | null, res: { current: number; ttl: number }) => void, timeWindow: number): void {
-      const now = Date.now();
-      // Expired windows are dropped now and then, so a stream of users cannot grow the map without bound.
-      if (windows.size > 10_000) for (const [k, w] of windows) if (w.startMs + timeWindow <= now) windows.delete(k);
-      let w = windows.get(key);
-      if (!w || w.startMs + timeWindow <= now) windows.set(key, (w = { count: 0, startMs: now }));
-      w.count++;
-      cb(null, { current: w.count, ttl: w.startMs + timeWindow - now });
-    }
-    /** Route-level configs get the same store (the plugin would otherwise give each route its own counters). */
-    child(): SharedStore {
-      return this;
-    }
-  }
-  return {
-    global: false,
-    max: limit.max,
-    timeWindow: limit.timeWindow,
-    store: SharedStore,
-    keyGenerator: (request: FastifyRequest) => request.auth?.user.id ?? request.ip,
-    errorResponseBuilder: (_request: FastifyRequest, ctx: { ttl: number }) =>
-      new HttpError(
-        429,
-        'rate_limited',
-        `上传过于频繁：每分钟最多 ${limit.max} 个文件，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试 (too many uploads; retry in ${Math.ceil(ctx.ttl / 1000)} s)`,
-      ),
-  };
-}
-export type UploadRateLimitOptions = ReturnType<typeof uploadRateLimitOptions>;
-
 /**
  * A failure of the storage itself (disk full, folder gone, bucket refusing):
- * 503, the person keeps the file and tries again later. Anything else passes
- * through unchanged (refusals stay 4xx, database errors meet the app's handler).
+ * unavailable (503), the person keeps the file and tries again later. Anything
+ * else passes through unchanged (refusals stay 4xx, database errors meet the
+ * app's handler).
  */
 export function asStorageFailure(err: unknown): unknown {
   const e = err as { code?: unknown; syscall?: unknown; $metadata?: unknown };
   const fileSystem = typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code) && typeof e.syscall === 'string';
-  if (err instanceof HttpError || !(fileSystem || e?.$metadata)) return err;
-  return new HttpError(
-    503,
+  if (err instanceof DomainError || !(fileSystem || e?.$metadata)) return err;
+  return new UnavailableError(
     'storage_unavailable',
     '证据存储暂时不可用（例如磁盘已满），文件没有保存，请稍后重新上传；如反复出现请联系系统管理员 (evidence storage failed; nothing was saved)',
+    { cause: err }, // the error handler logs the storage's own error
   );
 }
 
-export class FileTooLargeError extends HttpError {
+export class FileTooLargeError extends DomainError {
   constructor() {
-    super(413, 'file_too_large', `文件超过 ${MAX_FILE_BYTES / 1024 / 1024} MB 上限 (file larger than ${MAX_FILE_BYTES / 1024 / 1024} MB)`);
+    super(
+      'too_large',
+      'file_too_large',
+      `文件超过 ${MAX_FILE_BYTES / 1024 / 1024} MB 上限 (file larger than ${MAX_FILE_BYTES / 1024 / 1024} MB)`,
+    );
   }
 }
 
@@ -108,7 +59,7 @@ export interface UploadInput {
   actor: Actor;
   /** an incident deduction of the same community the file explains; unset = unattached (a submission attaches it later) */
   deductionId?: string;
-  /** runs once the file is received, before anything is stored: the route checks that no second file follows */
+  /** runs once the file is received, before anything is stored: no second file may follow (plugins/single-file.ts) */
   beforeStoring?: () => Promise<void>;
 }
 

@@ -5,7 +5,7 @@
 // or that name paths outside themselves. Declared sizes can lie, so every
 // entry is also inflated and counted (bounded by the same limits).
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import { BadRequestError, HttpError } from '../../errors';
+import { BadRequestError, DomainError } from '../../errors';
 
 export interface ZipLimits {
   /** everything unpacked together */
@@ -19,9 +19,9 @@ export const ZIP_LIMITS: ZipLimits = { maxUncompressedBytes: 100 * 1024 * 1024, 
 
 const MIB = 1024 * 1024;
 
-class ZipRefused extends HttpError {
-  constructor(status: 400 | 413, why: string) {
-    super(status, 'zip_refused', `文档压缩结构异常，已拒绝：${why}`);
+class ZipRefused extends DomainError {
+  constructor(kind: 'invalid' | 'too_large', why: string) {
+    super(kind, 'zip_refused', `文档压缩结构异常，已拒绝：${why}`);
   }
 }
 
@@ -38,13 +38,13 @@ export async function checkOfficeZip(source: string | Buffer, archiveBytes: numb
   try {
     await inspect(zip, archiveBytes, limits);
   } catch (err) {
-    if (err instanceof HttpError) throw err;
+    if (err instanceof DomainError) throw err;
     const message = (err as Error).message;
     // yauzl's own refusals of paths that leave the archive.
     if (/relative path|absolute path|invalid characters/.test(message))
-      throw new ZipRefused(400, `包含越出文档的路径 (entry path escapes the archive: ${message})`);
+      throw new ZipRefused('invalid', `包含越出文档的路径 (entry path escapes the archive: ${message})`);
     if (/too many bytes|too few bytes/.test(message))
-      throw new ZipRefused(400, `条目实际大小与声明不符 (an entry's size is not what its header declares: ${message})`);
+      throw new ZipRefused('invalid', `条目实际大小与声明不符 (an entry's size is not what its header declares: ${message})`);
     throw new BadRequestError(`文档已损坏，无法读取 (corrupt document: ${message})`, 'corrupt_document');
   } finally {
     zip.close();
@@ -53,7 +53,7 @@ export async function checkOfficeZip(source: string | Buffer, archiveBytes: numb
 
 async function inspect(zip: ZipFile, archiveBytes: number, limits: ZipLimits): Promise<void> {
   if (zip.entryCount > limits.maxEntries)
-    throw new ZipRefused(400, `条目数 ${zip.entryCount} 超过 ${limits.maxEntries} (more than ${limits.maxEntries} entries)`);
+    throw new ZipRefused('invalid', `条目数 ${zip.entryCount} 超过 ${limits.maxEntries} (more than ${limits.maxEntries} entries)`);
   // Pass 1: the central directory's claims, cheap to check before inflating anything.
   const entries: Entry[] = [];
   let declared = 0;
@@ -80,11 +80,11 @@ async function inspect(zip: ZipFile, archiveBytes: number, limits: ZipLimits): P
 function checkTotals(uncompressed: number, archiveBytes: number, limits: ZipLimits): void {
   if (uncompressed > limits.maxUncompressedBytes) {
     throw new ZipRefused(
-      413,
+      'too_large',
       `解压后超过 ${limits.maxUncompressedBytes / MIB} MB (more than ${limits.maxUncompressedBytes / MIB} MB uncompressed)`,
     );
   }
   if (uncompressed / Math.max(archiveBytes, 1) > limits.maxRatio) {
-    throw new ZipRefused(400, `压缩比超过 ${limits.maxRatio} 倍 (compression ratio above ${limits.maxRatio}: a zip bomb?)`);
+    throw new ZipRefused('invalid', `压缩比超过 ${limits.maxRatio} 倍 (compression ratio above ${limits.maxRatio}: a zip bomb?)`);
   }
 }
