@@ -25,7 +25,7 @@ export const taskRoutes =
           response: { 200: taskList, ...authErrors },
         },
       },
-      async (request) => ({ tasks: await service.list(currentUser(request), { ...request.query, now: new Date() }) }),
+      async (request) => ({ tasks: await service.list(currentUser(request), request.query) }),
     );
 
     typed.get(

@@ -109,12 +109,13 @@ export function taskService(deps: { tasks: TaskRepository; temporal: Client; rul
     view,
     rulebookFor,
 
-    async list(user: SessionUser, filter: { scope: 'mine' | 'all'; communityId?: string; now: Date }) {
+    /** The caller's tasks; `now` (default: the real clock, like the workflows') decides what is recently closed. */
+    async list(user: SessionUser, filter: { scope: 'mine' | 'all'; communityId?: string }, now = new Date()) {
       const rows = await deps.tasks.list(user.scope, {
-        now: filter.now,
+        now,
         limit: 500,
         activeOnly: filter.scope === 'mine',
-        closedSince: new Date(filter.now.getTime() - RECENTLY_CLOSED_MS),
+        closedSince: new Date(now.getTime() - RECENTLY_CLOSED_MS),
         ...(filter.communityId ? { communityId: filter.communityId } : {}),
         ...(filter.scope === 'mine' && !may(user.role, 'tasks.assign') ? { assigneeId: user.id } : {}),
       });
