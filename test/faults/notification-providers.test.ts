@@ -143,6 +143,7 @@ describe('SMTP provider faults', () => {
       expect(row).toMatchObject({ status: 'GIVEN_UP', attempts: 1 });
       expect(row.lastError).toContain('554');
       expect(server.mails).toHaveLength(3);
+      console.log(`SMTP refusing 451 ×3: 3 mails, attempts ${[...rows.values()].map((r) => r.attempts).join('/')}; 554 → ${row.status}`);
     } finally {
       await server.close();
     }
@@ -165,6 +166,9 @@ describe('SMTP provider faults', () => {
         expect(count(keys, row.businessKey)).toBe(1);
       }
       expect(server.mails).toHaveLength(2);
+      console.log(
+        `SMTP greeting after the timeout ×2: ${server.mails.length} mails, attempts ${[...rows.values()].map((r) => r.attempts).join('/')}`,
+      );
     } finally {
       await server.close();
     }
@@ -189,6 +193,7 @@ describe('SMTP provider faults', () => {
       expect(inDoubt[0]!.lastError).toContain('发送结果不明');
       expect(server.mails.map((m) => m.messageId)).toContain(`<${inDoubt[0]!.id}@duban.test>`);
       expect(rows.filter((r) => r.status === 'SENT')).toHaveLength(1);
+      console.log(`SMTP cut after DATA ×1: ${server.mails.length} mails; rows ${rows.map((r) => r.status).join('/')}`);
     } finally {
       await server.close();
     }
@@ -224,6 +229,9 @@ describe('SMS provider (Aliyun) faults', () => {
       const row = (await oneRowEach('sms', [refused])).get(refused)!;
       expect(row).toMatchObject({ status: 'GIVEN_UP', attempts: 1 });
       expect(row.lastError).toContain('isv.AMOUNT_NOT_ENOUGH');
+      console.log(
+        `SMS refusing: ${server.requests.length} requests, attempts ${[...rows.values()].map((r) => r.attempts).join('/')}; permanent code → ${row.status}`,
+      );
       expect(server.accepted).toHaveLength(3);
     } finally {
       await server.close();
@@ -248,6 +256,9 @@ describe('SMS provider (Aliyun) faults', () => {
       expect(server.accepted).toHaveLength(3);
       // The two whose answer was lost were asked about, not sent again.
       expect(server.queries.length).toBeGreaterThanOrEqual(2);
+      console.log(
+        `SMS answer after the timeout ×2: ${server.requests.length} requests, ${server.queries.length} queries, attempts ${[...rows.values()].map((r) => r.attempts).join('/')}`,
+      );
     } finally {
       await server.close();
     }
@@ -274,6 +285,9 @@ describe('SMS provider (Aliyun) faults', () => {
       // One confirmed by the query (1 send), one resent under the same OutId after the grace (2 sends), one plain.
       expect(rows.map((r) => r.attempts).sort()).toEqual([1, 1, 2]);
       expect(server.queries.length).toBeGreaterThanOrEqual(2);
+      console.log(
+        `SMS dropped after/before accepting: ${server.requests.length} requests, ${server.queries.length} queries, attempts ${rows.map((r) => r.attempts).join('/')}`,
+      );
     } finally {
       await server.close();
     }
