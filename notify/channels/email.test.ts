@@ -61,6 +61,39 @@ describe('email over SMTP (loopback smtp-server with AUTH, parsed with mailparse
     channel.close();
   });
 
+  it('a server that never greets is a transient failure (nothing was sent), even when a busy event loop lets the timers fire late', async () => {
+    server = await startSmtpProviderServer({ user: USER, pass: PASS, slowGreeting: { count: 8, ms: 5000 } });
+    const channel = createEmailChannel({
+      host: '127.0.0.1',
+      port: server.port,
+      secure: false,
+      user: USER,
+      pass: PASS,
+      from: USER,
+      timeoutMs: 500,
+    });
+    // Started a few milliseconds apart, as concurrent workflows do.
+    const sends = Array.from(
+      { length: 8 },
+      (_, i) =>
+        new Promise<unknown>((resolve) =>
+          setTimeout(
+            () => resolve(channel.send(renderEmail(sampleEvent(), STAFF), { key: `k-greet-${i}` }).catch((e: unknown) => e)),
+            i * 3,
+          ),
+        ),
+    );
+    // The loaded box of the fault suite: the loop is held past the greeting's deadline, so the
+    // greeting timer and the socket's idle timer are both due when it comes back.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const until = Date.now() + 700;
+    while (Date.now() < until);
+    const errors = await Promise.all(sends);
+    channel.close();
+    expect(errors.map((e) => (e as Error).constructor.name)).toEqual(Array(8).fill('TransientSendError'));
+    expect(server.mails).toHaveLength(0);
+  });
+
   it('a recipient without an address is a permanent failure', async () => {
     const channel = channelFor(1);
     await expect(channel.send(renderEmail(sampleEvent(), { ...STAFF, email: undefined }), { key: 'k-4' })).rejects.toBeInstanceOf(

@@ -50,7 +50,9 @@ export function createEmailChannel(config: SmtpConfig, id = 'email'): Channel & 
     auth: config.user ? { user: config.user, pass: config.pass ?? '' } : undefined,
     connectionTimeout: config.timeoutMs,
     greetingTimeout: config.timeoutMs,
-    socketTimeout: config.timeoutMs,
+    // Idle timer twice as long: armed together with the greeting's, it could fire first on a busy
+    // event loop, and a server that never greeted (nothing sent) was then taken as in doubt, never resent.
+    socketTimeout: 2 * config.timeoutMs,
     // Never send credentials in clear text to a remote host; loopback test servers are exempt.
     requireTLS: !config.secure && !['127.0.0.1', 'localhost', '::1'].includes(config.host),
   });

@@ -21,9 +21,12 @@ export interface ProviderReply {
 /**
  * Forced failure: an HTTP error status, a provider business error code in the
  * normal shape, or `stallMs`: the message is accepted (recorded) but the answer
- * only comes after that long, so a client with a shorter timeout never sees it.
+ * only comes after that long, so a client with a shorter timeout never sees it;
+ * or `drop`: the request is read and the connection cut with no answer, after
+ * the message was accepted (recorded) or before.
  */
-export type FailureMode = { http: number } | { code: string | number; message?: string } | { stallMs: number };
+export type FailureMode =
+  { http: number } | { code: string | number; message?: string } | { stallMs: number } | { drop: 'after-accept' | 'before-accept' };
 
 export type Verdict<T> = { ok: true; accepted: T } | { ok: false; reply: ProviderReply };
 
@@ -72,6 +75,14 @@ export async function startProviderServer<T>(spec: ProviderSpec<T>, clock: () =>
       if (!verdict.ok) reply = verdict.reply;
       else {
         const failure = queue.shift() ?? always;
+        if (failure && 'drop' in failure) {
+          if (failure.drop === 'after-accept') {
+            accepted.push(verdict.accepted);
+            acceptedAt.push(clock().getTime());
+          }
+          req.socket.destroy();
+          return;
+        }
         if (failure && 'http' in failure)
           reply = { status: failure.http, body: `<html><body>${failure.http} upstream error</body></html>` };
         else if (failure && 'code' in failure) reply = spec.businessError(failure.code, failure.message ?? 'forced failure');
