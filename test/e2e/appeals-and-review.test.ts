@@ -355,14 +355,17 @@ describe('web UI: appeals with files, the review card, incidents about a ledger 
     const clauseRows = [...Array(sheet.rowCount).keys()]
       .map((i) => sheet.getRow(i + 1))
       .filter((r) => String(r.getCell(1).value).startsWith('第'));
-    // Every clause has its row; with the only deduction reversed, every one of this community's rows is 0.
+    // Every clause has its row; with the only deduction reversed, none of this community's clause cells holds
+    // points (blank, as the sheet's legend says) and its total is a written 0.
     expect(clauseRows.length).toBeGreaterThan(50);
-    expect(clauseRows.every((r) => r.getCell(col).value === 0)).toBe(true);
+    expect(clauseRows.every((r) => r.getCell(col).value === null)).toBe(true);
+    const total = [...Array(sheet.rowCount).keys()].map((i) => sheet.getRow(i + 1)).find((r) => r.getCell(1).value === '扣分合计')!;
+    expect(total.getCell(col).value).toBe(0);
     expect(clauseRows.some((r) => String(r.getCell(3).value).includes('到省上访'))).toBe(true);
     const detail = wb.getWorksheet('扣分明细')!;
     const lines = [...Array(detail.rowCount - 1).keys()].map((i) => (detail.getRow(i + 2).values as unknown[]).slice(1));
     const mine = lines.filter((l) => l[0] === t.community.name);
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toEqual(expect.arrayContaining(['到省上访', '王建国', '不计分（已撤销）', '是']));
+    expect(mine[0]).toEqual(expect.arrayContaining(['到省上访', '王建国', '不计分（已撤销）']));
   });
 });
