@@ -89,12 +89,21 @@ export function scoreboardRepository(db: Database, directory: CommunityDirectory
               o.periodLabel,
             ]),
       );
-      return rows.map(({ periodKey, obligationId, ...r }) => ({
-        ...r,
+      // Plain literals, not spreads: 45,000 rows a year.
+      return rows.map((r) => ({
+        id: r.id,
+        communityId: r.communityId,
+        ruleId: r.ruleId,
+        points: r.points,
+        explanation: r.explanation,
+        occurredAt: r.occurredAt,
         periodLabel:
-          (periodKey === null ? undefined : labelOf.get(periodKey)) ??
-          (obligationId ? obligationLabel.get(obligationId) : undefined) ??
+          (r.periodKey === null ? undefined : labelOf.get(r.periodKey)) ??
+          (r.obligationId ? obligationLabel.get(r.obligationId) : undefined) ??
           null,
+        subjectName: r.subjectName,
+        recordedByName: r.recordedByName,
+        reversed: r.reversed,
       }));
     },
   };

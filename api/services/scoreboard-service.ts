@@ -15,7 +15,7 @@ import type { DeductionDetail, ScoreboardRepository } from '../../db/scoreboard-
 import { versionedCache, type ChangeFeed } from '../../db/change-feed';
 import { scoreTownship, type Clause, type ClauseCounting, type Rulebook, type TownshipScore } from '../../domain';
 import { monthPeriod } from '../../domain/time/period';
-import { shanghaiDateOf } from '../../domain/time/shanghai';
+import { shanghaiDateOf, shanghaiMonthOf } from '../../domain/time/shanghai';
 import type { RulebookStore } from '../../platform/rulebook-store';
 import { BadRequestError, NotFoundError } from '../errors';
 
@@ -293,7 +293,7 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
         rows: active.map((d) => ({
           communityId: d.communityId,
           ruleId: d.ruleId,
-          month: shanghaiDateOf(d.occurredAt).month,
+          month: shanghaiMonthOf(d.occurredAt),
           points: d.points,
           count: 1,
         })),
@@ -304,7 +304,16 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
       return details.map((d) => {
         const rule = ruleOf.get(d.ruleId);
         return {
-          ...d,
+          id: d.id,
+          communityId: d.communityId,
+          ruleId: d.ruleId,
+          points: d.points,
+          explanation: d.explanation,
+          occurredAt: d.occurredAt,
+          periodLabel: d.periodLabel,
+          subjectName: d.subjectName,
+          recordedByName: d.recordedByName,
+          reversed: d.reversed,
           communityName: name.get(d.communityId) ?? '',
           item: rule?.item ?? '',
           ruleTitle: rule?.title ?? '（本年细则外的规则）',

@@ -10,11 +10,24 @@ import {
   yearPeriod,
   daysStartingIn,
 } from './period';
-import { formatDeadline, shanghaiDateOf, shanghaiInstant, toShanghai } from './shanghai';
+import { formatDeadline, shanghaiDateOf, shanghaiInstant, shanghaiMonthOf, toShanghai } from './shanghai';
 
 const iso = (d: Date) => d.toISOString();
 
 describe('periods are computed in Asia/Shanghai whatever the process time zone', () => {
+  it('shanghaiMonthOf agrees with shanghaiDateOf, across month and year ends', () => {
+    for (const iso of [
+      '2026-11-30T15:59:59.999Z',
+      '2026-11-30T16:00:00Z',
+      '2026-12-31T15:59:59Z',
+      '2026-12-31T16:00:00Z',
+      '2026-06-15T03:00:00Z',
+    ]) {
+      expect(shanghaiMonthOf(new Date(iso))).toBe(shanghaiDateOf(new Date(iso)).month);
+    }
+    expect([shanghaiMonthOf(new Date('2026-11-30T15:59:59Z')), shanghaiMonthOf(new Date('2026-11-30T16:00:00Z'))]).toEqual([11, 12]);
+  });
+
   it('runs these tests with TZ=UTC so a slip shows up', () => {
     expect(new Date(2022, 0, 1).getTimezoneOffset()).toBe(0);
   });
