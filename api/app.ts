@@ -103,7 +103,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((error, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const details = error.validation.map((v) => `${v.instancePath || '(body)'} ${chineseOnly(v.message ?? '')}`).join('; ');
+      // Our schemas give Chinese messages; zod's own defaults are English ("Invalid input: expected number"): say it in Chinese.
+      const readable = (message: string) => (/[\u3400-\u9fff]/.test(message) ? message : '格式不正确');
+      const details = error.validation.map((v) => `${v.instancePath || '(body)'} ${readable(chineseOnly(v.message ?? ''))}`).join('; ');
       return reply.status(400).send({ error: 'validation_failed', message: `请求参数有误: ${details}` });
     }
     if (error instanceof DomainError) {

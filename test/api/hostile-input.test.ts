@@ -75,6 +75,14 @@ describe('hostile input is refused with 400', () => {
       expectActionable400(await zhengfa.get(`/api/audit?before=${before}`), `audit before=${before}`);
   });
 
+  it("a number that is not a number gets a Chinese message, not the validator's English default", async () => {
+    for (const url of ['/api/scoreboard?year=2026&month=abc', '/api/overview?month=2026-11', '/api/audit?limit=many']) {
+      const res = await zhengfa.get(url);
+      expectActionable400(res, url);
+      expect((res.json() as { message: string }).message, url).not.toMatch(/Invalid|expected|received/);
+    }
+  });
+
   it('months of year 0000 or 9999 on the heatmap and the duty roster (found by npm run fuzz: 500 before)', async () => {
     for (const month of ['0000-01', '9999-12', '1999-12']) {
       expectActionable400(await zhengfa.get(`/api/heatmap?month=${month}`), `heatmap month=${month}`);
