@@ -2,11 +2,13 @@
 // real API (bench/read-api.ts, a child process) on a database seeded by
 // scripts/scale-data.ts and drives it with autocannon using real session
 // cookies. Prints p50/p95/p99, 5xx and 503 counts per route at concurrency 1
-// and 10, the API's RSS, the load average, and an overload run.
+// and 10, the API's RSS, the load average, an overload run, and a steady mixed
+// load of reads and photo uploads at a fixed rate.
 //   BENCH_READS_DATABASE_URL  a database already seeded by `npm run seed:scale` (default: a throw-away one seeded here)
 //   BENCH_COMMUNITIES         communities to seed when seeding here (default 3000; takes minutes)
 //   BENCH_READS_SECONDS       seconds per route and concurrency (default 10)
 //   BENCH_READS_MONTH         month the reads ask for, YYYY-MM (default 2026-06; past, settled)
+//   BENCH_MIXED_RATE, BENCH_MIXED_SECONDS  the steady mixed load (default 200 requests/s for 60 s)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -79,6 +81,70 @@ async function drive(url: string, cookie: string, concurrency: number, seconds: 
   };
 }
 
+/** A small real JPEG; each upload gets its own bytes (a random JPEG comment after SOI), so none is a retry of another. */
+async function photoBodies(): Promise<(n: number) => { body: Buffer; contentType: string }> {
+  const sharp = (await import('sharp')).default;
+  const jpeg = await sharp({ create: { width: 800, height: 600, channels: 3, background: { r: 90, g: 140, b: 60 } } })
+    .jpeg({ quality: 80 })
+    .toBuffer();
+  const boundary = 'duban-bench-boundary';
+  return (n) => {
+    const comment = Buffer.from(`bench upload ${n} ${Math.random()}`);
+    const segment = Buffer.concat([Buffer.from([0xff, 0xfe, 0, comment.length + 2]), comment]);
+    const photo = Buffer.concat([jpeg.subarray(0, 2), segment, jpeg.subarray(2)]);
+    const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="patrol-${n}.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`;
+    return {
+      body: Buffer.concat([Buffer.from(head), photo, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+      contentType: `multipart/form-data; boundary=${boundary}`,
+    };
+  };
+}
+
+async function driveMixed(
+  base: string,
+  staff: { cookie: string; csrf: string },
+  communityId: string,
+  month: string,
+  rate: number,
+  seconds: number,
+) {
+  const body = await photoBodies();
+  let uploads = 0;
+  let uploaded = 0;
+  const statuses = new Map<number, number>();
+  const times: number[] = [];
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const reads = ['/api/tasks?scope=mine', `/api/scoreboard?year=${y}&month=${m}`, `/api/heatmap?month=${month}`, '/api/deductions'];
+  const requests: autocannon.Request[] = Array.from({ length: 9 }, (_, i) => ({ method: 'GET' as const, path: reads[i % reads.length]! }));
+  requests.push({
+    method: 'POST',
+    path: `/api/evidence?communityId=${communityId}`,
+    setupRequest: (req) => {
+      const { body: payload, contentType } = body(++uploads);
+      return { ...req, body: payload, headers: { ...req.headers, 'content-type': contentType, 'x-csrf-token': staff.csrf } };
+    },
+    onResponse: (status) => {
+      if (status === 201 || status === 200) uploaded++;
+    },
+  });
+  await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      { url: base, connections: 20, overallRate: rate, duration: seconds, timeout: 120, headers: { cookie: staff.cookie }, requests },
+      (error, r) => (error ? reject(error) : resolve(r)),
+    );
+    instance.on('response', (_client, status, _bytes, ms) => {
+      times.push(ms);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    });
+  });
+  times.sort((a, b) => a - b);
+  const other = [...statuses]
+    .filter(([st]) => st >= 300 && st < 500)
+    .map(([st, c]) => `${fmt.int(c)} × ${st}`)
+    .join(', ');
+  return { times, s5xx: [...statuses].filter(([st]) => st >= 500).reduce((n, [, c]) => n + c, 0), uploaded, other: other || '0' };
+}
+
 export async function runReads(): Promise<void> {
   const seconds = Number(process.env.BENCH_READS_SECONDS || 10);
   const month = process.env.BENCH_READS_MONTH || '2026-06';
@@ -148,9 +214,10 @@ export async function runReads(): Promise<void> {
         body: JSON.stringify({ username, password: SCALE_PASSWORD }),
       });
       if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
-      return res.headers.get('set-cookie')!.split(';')[0]!;
+      return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
     };
-    const cookies = { zhengfa: await login(zhengfa), staff: await login(staffMember.username) };
+    const staffLogin = await login(staffMember.username);
+    const cookies = { zhengfa: (await login(zhengfa)).cookie, staff: staffLogin.cookie };
     const [y, m] = month.split('-').map(Number) as [number, number];
     // The township-wide export is one large file an official downloads now and then: measured one and three at a time.
     const routes: Array<{ route: string; who: keyof typeof cookies; label: string; url: string; concurrency?: number[] }> = [
@@ -268,6 +335,32 @@ export async function runReads(): Promise<void> {
               String(d.other),
               `${fmt.num(rssMb(child.pid!, 'VmHWM'))} MB`,
               load,
+            ],
+          ],
+        ),
+      );
+    }
+    // Steady mixed load (issue 13): a fixed rate of staff reads with one photo upload in ten, for BENCH_MIXED_SECONDS.
+    if (!wanted || wanted.includes('mixed')) {
+      const rate = Number(process.env.BENCH_MIXED_RATE || 200);
+      const mixedSeconds = Number(process.env.BENCH_MIXED_SECONDS || 60);
+      log(`steady mixed load: ${rate} requests/s for ${mixedSeconds} s (9 reads : 1 photo upload, staff)`);
+      const m = await driveMixed(base, staffLogin, staffMember.memberships[0]!.communityId, month, rate, mixedSeconds);
+      console.log(
+        table(
+          `Steady mixed load (${rate} requests/s offered for ${mixedSeconds} s, 20 connections, staff: my tasks, scoreboard, heatmap, deductions; 1 in 10 a new photo)`,
+          ['requests', 'per second', 'p50', 'p95', 'p99', '5xx', 'uploads stored', 'other answers', 'API peak RSS'],
+          [
+            [
+              fmt.int(m.times.length),
+              fmt.num(m.times.length / mixedSeconds),
+              ms(percentile(m.times, 50)),
+              ms(percentile(m.times, 95)),
+              ms(percentile(m.times, 99)),
+              fmt.int(m.s5xx),
+              fmt.int(m.uploaded),
+              m.other,
+              `${fmt.num(rssMb(child.pid!, 'VmHWM'))} MB`,
             ],
           ],
         ),
