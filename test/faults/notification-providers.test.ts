@@ -9,17 +9,13 @@
 // Aliyun SMS server (checks the RPC signature, answers QuerySendDetails).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import type { Worker } from '@temporalio/worker';
-import { createActivities, type Activities } from '../../activities';
-import { createNotificationActivities } from '../../activities/notification-activities';
 import type { NotifyConfig } from '../../notify';
 import { startAliyunSmsProviderServer } from '../../notify/testing/aliyun-provider-server';
 import { startSmtpProviderServer, type SmtpProviderServer } from '../../notify/testing/smtp-provider-server';
 import type { NotificationRequest } from '../../workflows/notification/notification-workflow';
-import { testActivityDeps } from '../support/activity-deps';
 import { createTestTownship, type TestTownship } from '../support/fixtures';
-import { openTaskNow } from '../support/open-task';
-import { connectTestStack, createTestWorker, uniqueTaskQueue, type TestStack } from '../support/stack';
+import { notificationWorker, secretaryTask } from '../support/notification-worker';
+import { connectTestStack, uniqueTaskQueue, type TestStack } from '../support/stack';
 
 const ALIYUN = { accessKeyId: 'LTAI5tProviderFaults', accessKeySecret: 'aliyun-provider-faults-secret' };
 const TEMPLATES = {
@@ -31,11 +27,9 @@ const TEMPLATES = {
   digest: 'SMS_6',
 };
 const SMTP = { user: 'duban', pass: 'smtp-provider-faults-secret' };
-const QUIET_OFF = { start: '22:00', end: '07:00', enabled: false };
 // Short client timeouts (the configured options), so a "slow" provider is slow within a second or two.
 const SMTP_TIMEOUT_MS = 1500;
 const SMS_TIMEOUT_MS = 800;
-const DAY = 86_400_000;
 
 let stack: TestStack;
 let t: TestTownship;
@@ -60,28 +54,14 @@ const smsConfig = (url: string): NotifyConfig['sms'] => ({
 });
 
 /** A worker whose notification activities use only the channels given (the secretary's route: SMS, else email). */
-async function workerWith(taskQueue: string, notify: Partial<NotifyConfig>, inDoubtGraceMinutes?: number): Promise<Worker> {
-  const deps = await testActivityDeps({ db: stack.db, client: stack.client, taskQueue, notify: { quietHours: QUIET_OFF, ...notify } });
-  const activities: Activities = {
-    ...createActivities(deps),
-    ...createNotificationActivities({ ...deps, ...deps.notify, inDoubtGraceMinutes }),
-  };
-  return createTestWorker(stack, taskQueue, activities);
-}
+const workerWith = (taskQueue: string, notify: Partial<NotifyConfig>, inDoubtGraceMinutes?: number) =>
+  notificationWorker(stack, taskQueue, notify, { inDoubtGraceMinutes });
 
 /** One reminder workflow per sequence, on a task assigned to the community secretary; all run at once. */
 async function sendReminders(taskQueue: string, sequences: string[]): Promise<void> {
-  const { spec } = await openTaskNow({
-    db: stack.db,
-    client: stack.client,
-    taskQueue,
-    communityId: t.community.id,
-    ruleId: 'fraud.investigation',
-    dueInMs: 7 * DAY,
-  });
-  await stack.db.obligation.update({ where: { businessKey: spec.key }, data: { assigneeId: t.users.secretary } });
+  const key = await secretaryTask(stack, t, taskQueue);
   const request = (sequence: string): NotificationRequest => ({
-    obligationKey: spec.key,
+    obligationKey: key,
     event: 'reminder',
     sequence,
     at: new Date().toISOString(),

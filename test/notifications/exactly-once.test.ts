@@ -4,20 +4,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { ParsedMail } from 'mailparser';
-import type { Worker } from '@temporalio/worker';
-import { createActivities, type Activities } from '../../activities';
 import { createNotificationActivities } from '../../activities/notification-activities';
 import type { NotificationRequest } from '../../workflows/notification/notification-workflow';
 import { startSmtpProviderServer, type SmtpProviderServer } from '../../notify/testing/smtp-provider-server';
-import { connectTestStack, createTestWorker, uniqueTaskQueue, type TestStack } from '../support/stack';
-import { testActivityDeps } from '../support/activity-deps';
+import { notificationWorker, secretaryTask as secretaryTaskOf } from '../support/notification-worker';
+import { connectTestStack, uniqueTaskQueue, type TestStack } from '../support/stack';
 import { createTestTownship, type TestTownship } from '../support/fixtures';
-import { openTaskNow } from '../support/open-task';
 import { eventually } from '../support/eventually';
 
 const SMTP_USER = 'duban';
 const SMTP_PASS = 'smtp-test-secret';
-const DAY = 86_400_000;
 
 let stack: TestStack;
 let t: TestTownship;
@@ -29,17 +25,11 @@ beforeAll(async () => {
 afterAll(async () => stack?.close());
 
 /** A worker whose notification activities send email to `port`, with an optional fault hook. */
-async function workerFor(
-  port: number,
-  taskQueue: string,
-  testFaults?: Parameters<typeof createNotificationActivities>[0]['testFaults'],
-): Promise<Worker> {
-  const deps = await testActivityDeps({
-    db: stack.db,
-    client: stack.client,
+const workerFor = (port: number, taskQueue: string, testFaults?: Parameters<typeof createNotificationActivities>[0]['testFaults']) =>
+  notificationWorker(
+    stack,
     taskQueue,
-    // Quiet hours off: the test must not wait for 07:00 in Shanghai.
-    notify: {
+    {
       smtp: {
         host: '127.0.0.1',
         port,
@@ -49,26 +39,12 @@ async function workerFor(
         from: '督办系统 <duban@duban.test>',
         timeoutMs: 3000,
       },
-      quietHours: { start: '22:00', end: '07:00', enabled: false },
     },
-  });
-  const activities: Activities = { ...createActivities(deps), ...createNotificationActivities({ ...deps, ...deps.notify, testFaults }) };
-  return createTestWorker(stack, taskQueue, activities);
-}
+    { testFaults },
+  );
 
 /** A task assigned to the community secretary, whose only configured route here is email. */
-async function secretaryTask(taskQueue: string): Promise<string> {
-  const { spec } = await openTaskNow({
-    db: stack.db,
-    client: stack.client,
-    taskQueue,
-    communityId: t.community.id,
-    ruleId: 'fraud.investigation',
-    dueInMs: 7 * DAY,
-  });
-  await stack.db.obligation.update({ where: { businessKey: spec.key }, data: { assigneeId: t.users.secretary } });
-  return spec.key;
-}
+const secretaryTask = (taskQueue: string) => secretaryTaskOf(stack, t, taskQueue);
 
 const request = (obligationKey: string, sequence: string): NotificationRequest => ({
   obligationKey,

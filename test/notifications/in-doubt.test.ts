@@ -7,16 +7,13 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { Worker } from '@temporalio/worker';
-import { createActivities, type Activities } from '../../activities';
-import { createNotificationActivities } from '../../activities/notification-activities';
 import { createAliyunSmsChannel, type NotifyConfig } from '../../notify';
 import { startAliyunSmsProviderServer } from '../../notify/testing/aliyun-provider-server';
 import { startSmtpProviderServer } from '../../notify/testing/smtp-provider-server';
 import { ensureReconcileSchedule } from '../../worker/reconcile-schedule';
 import { projectRoot } from '../../stack/paths';
-import { connectTestStack, createTestWorker, uniqueTaskQueue, type TestStack } from '../support/stack';
-import { testActivityDeps } from '../support/activity-deps';
+import { notificationWorker, QUIET_HOURS_OFF, secretaryTask as secretaryTaskOf } from '../support/notification-worker';
+import { connectTestStack, uniqueTaskQueue, type TestStack } from '../support/stack';
 import { createTestTownship, type TestTownship } from '../support/fixtures';
 import { openTaskNow } from '../support/open-task';
 
@@ -31,7 +28,6 @@ const TEMPLATES = {
 };
 const SMTP = { user: 'duban', pass: 'smtp-in-doubt-secret' };
 const DAY = 86_400_000;
-const QUIET_OFF = { start: '22:00', end: '07:00', enabled: false };
 
 let stack: TestStack;
 let t: TestTownship;
@@ -52,29 +48,10 @@ const aliyunConfig = (url: string, timeoutMs: number) => ({
 });
 const smsConfig = (url: string, timeoutMs: number): NotifyConfig['sms'] => ({ provider: 'aliyun', aliyun: aliyunConfig(url, timeoutMs) });
 
-async function workerWith(
-  taskQueue: string,
-  notify: Partial<NotifyConfig>,
-  extra: Partial<Parameters<typeof createNotificationActivities>[0]> = {},
-): Promise<Worker> {
-  const deps = await testActivityDeps({ db: stack.db, client: stack.client, taskQueue, notify: { quietHours: QUIET_OFF, ...notify } });
-  const activities: Activities = { ...createActivities(deps), ...createNotificationActivities({ ...deps, ...deps.notify, ...extra }) };
-  return createTestWorker(stack, taskQueue, activities);
-}
-
+const workerWith = (taskQueue: string, notify: Partial<NotifyConfig>, extra: Parameters<typeof notificationWorker>[3] = {}) =>
+  notificationWorker(stack, taskQueue, notify, extra);
 /** A task assigned to the community secretary: routine route robot → SMS → email; no robot here, so SMS first. */
-async function secretaryTask(taskQueue: string): Promise<string> {
-  const { spec } = await openTaskNow({
-    db: stack.db,
-    client: stack.client,
-    taskQueue,
-    communityId: t.community.id,
-    ruleId: 'fraud.investigation',
-    dueInMs: 7 * DAY,
-  });
-  await stack.db.obligation.update({ where: { businessKey: spec.key }, data: { assigneeId: t.users.secretary } });
-  return spec.key;
-}
+const secretaryTask = (taskQueue: string) => secretaryTaskOf(stack, t, taskQueue);
 
 const reminder = (obligationKey: string, sequence: string) => ({
   obligationKey,
@@ -203,7 +180,7 @@ describe('a worker killed mid-send', () => {
     const server = await startAliyunSmsProviderServer(ALIYUN);
     server.failNext(1, { stallMs: 120_000 });
     const taskQueue = uniqueTaskQueue('indoubt-kill');
-    const notify = { quietHours: QUIET_OFF, sms: smsConfig(server.url, 100_000) };
+    const notify = { quietHours: QUIET_HOURS_OFF, sms: smsConfig(server.url, 100_000) };
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'test/support/worker-process.ts')], {
       env: {
         ...process.env,
