@@ -53,14 +53,13 @@ function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024;
 }
 
-async function drive(url: string, cookie: string, concurrency: number, seconds: number) {
+/** Runs autocannon and keeps every answer's latency and status (autocannon's own histogram rounds). */
+async function load(options: autocannon.Options) {
   const times: number[] = [];
   const statuses = new Map<number, number>();
   let bytes = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections: concurrency, duration: seconds, timeout: 120, headers: { cookie } }, (error, r) =>
-      error ? reject(error) : resolve(r),
-    );
+    const instance = autocannon({ timeout: 120, ...options }, (error, r) => (error ? reject(error) : resolve(r)));
     instance.on('response', (_client, status, resBytes, ms) => {
       times.push(ms);
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -69,6 +68,11 @@ async function drive(url: string, cookie: string, concurrency: number, seconds: 
   });
   times.sort((a, b) => a - b);
   const count = (pred: (s: number) => boolean) => [...statuses].filter(([s]) => pred(s)).reduce((n, [, c]) => n + c, 0);
+  return { result, times, statuses, bytes, count };
+}
+
+async function drive(url: string, cookie: string, concurrency: number, seconds: number) {
+  const { result, times, bytes, count } = await load({ url, connections: concurrency, duration: seconds, headers: { cookie } });
   // A request still running when the time is up is not in `times`: say how many, so a slow route cannot look empty.
   const unfinished = Math.max(0, result.requests.sent - times.length);
   return {
@@ -111,8 +115,6 @@ async function driveMixed(
   const body = await photoBodies();
   let uploads = 0;
   let uploaded = 0;
-  const statuses = new Map<number, number>();
-  const times: number[] = [];
   const [y, m] = month.split('-').map(Number) as [number, number];
   const reads = ['/api/tasks?scope=mine', `/api/scoreboard?year=${y}&month=${m}`, `/api/heatmap?month=${month}`, '/api/deductions'];
   const requests: autocannon.Request[] = Array.from({ length: 9 }, (_, i) => ({ method: 'GET' as const, path: reads[i % reads.length]! }));
@@ -127,22 +129,19 @@ async function driveMixed(
       if (status === 201 || status === 200) uploaded++;
     },
   });
-  await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      { url: base, connections: 20, overallRate: rate, duration: seconds, timeout: 120, headers: { cookie: staff.cookie }, requests },
-      (error, r) => (error ? reject(error) : resolve(r)),
-    );
-    instance.on('response', (_client, status, _bytes, ms) => {
-      times.push(ms);
-      statuses.set(status, (statuses.get(status) ?? 0) + 1);
-    });
+  const { times, statuses, count } = await load({
+    url: base,
+    connections: 20,
+    overallRate: rate,
+    duration: seconds,
+    headers: { cookie: staff.cookie },
+    requests,
   });
-  times.sort((a, b) => a - b);
   const other = [...statuses]
     .filter(([st]) => st >= 300 && st < 500)
     .map(([st, c]) => `${fmt.int(c)} × ${st}`)
     .join(', ');
-  return { times, s5xx: [...statuses].filter(([st]) => st >= 500).reduce((n, [, c]) => n + c, 0), uploaded, other: other || '0' };
+  return { times, s5xx: count((st) => st >= 500), uploaded, other: other || '0' };
 }
 
 export async function runReads(): Promise<void> {
