@@ -262,9 +262,8 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
   async function deliverEscalationBatch(plan: DeliveryPlan, ledger: AcceptanceLedger): Promise<{ status: string; until?: string }> {
     const ownKey = heldRowKey(plan.event.id, plan.recipient.userId);
     const batchKey = `${plan.recipient.userId}:${plan.event.id}`;
-    await takeIntoEscalationBatch(deps.db, plan.recipient.userId, batchKey, new Date());
-    const own = await heldRow(deps.db, ownKey);
-    if (own?.batchKey !== batchKey) return { status: 'already-sent' };
+    const owner = await takeIntoEscalationBatch(deps.db, { userId: plan.recipient.userId, ownKey, batchKey, upTo: new Date() });
+    if (!owner) return { status: 'already-sent' };
     const rows = await rowsOfEscalationBatch(deps.db, batchKey);
     if (rows.length === 0) return { status: 'already-sent' }; // this batch was sent and closed by an earlier attempt
     const items: DigestItem[] = [];

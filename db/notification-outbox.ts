@@ -234,15 +234,29 @@ export async function holdForEscalationBatch(
 }
 
 /**
- * Takes every escalation row of `userId` still held and not yet taken by a
- * batch into the batch `batchKey`, in one statement: when several deliveries
- * of one window wake together, exactly one of them finds its own row in its
- * own batch and sends it; the others find theirs taken and send nothing.
+ * The delivery of the escalation row `ownKey` takes every row of `userId`
+ * still held into the batch `batchKey`, but only while its own row is still
+ * untaken. Rows thus enter a batch only when its owner (the one delivery that
+ * sends it) takes them: a delivery whose row another batch took takes nothing,
+ * so no row is stranded in a batch nobody sends, and a retry of the owner adds
+ * nothing to a batch that may already have gone out. Serialised per person
+ * (advisory lock) so two deliveries waking together cannot interleave.
+ * Returns whether the own row is in this batch, i.e. whether this delivery sends it.
  */
-export async function takeIntoEscalationBatch(db: Database, userId: string, batchKey: string, upTo: Date): Promise<void> {
-  await db.notification.updateMany({
-    where: { channel: 'escalation-batch', userId, status: 'QUEUED', batchKey: null, createdAt: { lte: upTo } },
-    data: { batchKey },
+export async function takeIntoEscalationBatch(
+  db: Database,
+  input: { userId: string; ownKey: string; batchKey: string; upTo: Date },
+): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`escalation-batch:${input.userId}`}, 0))`;
+    const own = await tx.notification.findUnique({ where: { businessKey: input.ownKey }, select: { batchKey: true } });
+    if (!own) return false;
+    if (own.batchKey !== null) return own.batchKey === input.batchKey;
+    await tx.notification.updateMany({
+      where: { channel: 'escalation-batch', userId: input.userId, status: 'QUEUED', batchKey: null, createdAt: { lte: input.upTo } },
+      data: { batchKey: input.batchKey },
+    });
+    return true;
   });
 }
 

@@ -11,6 +11,7 @@ import { connectTestStack, createTestWorker, uniqueTaskQueue, type TestStack } f
 import { testActivityDeps } from '../support/activity-deps';
 import { createTestTownship, type TestTownship } from '../support/fixtures';
 import { openTaskNow } from '../support/open-task';
+import { eventually } from '../support/eventually';
 
 const SMTP_USER = 'duban';
 const SMTP_PASS = 'smtp-test-secret';
@@ -47,10 +48,11 @@ describe('escalation messages batched per recipient per window', () => {
         },
       },
     });
-    // A 6-second window keeps the test short (configured in whole minutes: NOTIFY escalationBatchMinutes).
+    // A 12-second window keeps the test short (configured in whole minutes: NOTIFY escalationBatchMinutes).
+    const windowMs = 12_000;
     const activities: Activities = {
       ...createActivities(deps),
-      ...createNotificationActivities({ ...deps, ...deps.notify, escalationBatchMinutes: 0.1 }),
+      ...createNotificationActivities({ ...deps, ...deps.notify, escalationBatchMinutes: windowMs / 60_000 }),
     };
     const worker = await createTestWorker(stack, taskQueue, activities);
     try {
@@ -69,6 +71,10 @@ describe('escalation messages batched per recipient per window', () => {
               })
             ).spec.key,
           );
+        // Windows are aligned to the clock: the seven are raised just after a window opens, so that
+        // all of them are held before it ends even on a loaded machine (one held after the end goes
+        // out in a message of its own: test/db/escalation-batch-take.test.ts).
+        await eventually(() => Date.now() % windowMs < 300, { intervalMs: 20, timeoutMs: 2 * windowMs, what: 'start of a batch window' });
         const at = new Date().toISOString();
         await Promise.all(
           keys.map((obligationKey) =>
