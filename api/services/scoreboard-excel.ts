@@ -52,7 +52,9 @@ export function streamScoreboardWorkbook(board: FullScoreboard, details: Promise
 }
 
 async function writeWorkbook(out: PassThrough, board: FullScoreboard, pendingDetails: Promise<readonly DetailRow[]>): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
+  // Shared strings: the detail sheet repeats a few hundred texts (communities, rules, clauses) 45,000 times a year;
+  // each is written once and referred to by number (a smaller file, and less XML to escape and compress).
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: true });
   let cellsSinceTurn = 0;
   /** Writes the row out; `style` is given to every cell unless the caller styled them already. */
   const commit = async (row: ExcelJS.Row, style: Partial<ExcelJS.Style> | 'styled' = PLAIN) => {
@@ -117,8 +119,9 @@ async function writeWorkbook(out: PassThrough, board: FullScoreboard, pendingDet
         d.ruleTitle,
         d.clauseText,
         formatShanghai(d.occurredAt),
-        d.periodLabel, // null: no cell at all (cheaper than an empty string at 45,000 rows)
-        d.subjectName,
+        // undefined, not null, for an empty field: no cell at all (exceljs makes a cell for null, with a style of its own).
+        d.periodLabel ?? undefined,
+        d.subjectName ?? undefined,
         d.counted === null ? '不计分（已撤销）' : d.counted === 0 ? FULL_TEXT : d.counted,
         d.recordedByName ?? '系统自动（截止检查）',
       ]),
