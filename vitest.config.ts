@@ -10,7 +10,14 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['domain/**/*.test.ts', 'notify/**/*.test.ts', 'config/**/*.test.ts', 'workflows/**/*.test.ts', 'api/**/*.test.ts'],
+          include: [
+            'domain/**/*.test.ts',
+            'notify/**/*.test.ts',
+            'config/**/*.test.ts',
+            'workflows/**/*.test.ts',
+            'api/**/*.test.ts',
+            'web/src/**/*.test.ts',
+          ],
           environment: 'node',
           env: { TZ: 'UTC' },
           // Projects run one group after another (vitest needs one group per maxWorkers): unit, integration, e2e.

@@ -3,6 +3,7 @@
 // transaction so a change and its audit row commit together or not at all.
 import type { Database } from './client';
 import type { Prisma } from './generated/prisma/client';
+import { SYSTEM_ACTORS, type AuditAction } from '../domain/audit-actions';
 
 /** Who is acting and from where; passed by the API into every write. */
 export interface Actor {
@@ -11,7 +12,7 @@ export interface Actor {
 }
 
 export interface AuditEntry {
-  action: string;
+  action: AuditAction;
   entity: string;
   entityId?: string;
   details?: Record<string, unknown>;
@@ -24,10 +25,6 @@ export interface AuditEntry {
   key?: string;
 }
 
-/** Chinese names of the system actors that write audit rows (a user id otherwise). */
-export const SYSTEM_ACTORS: Record<string, string> = {
-  'system:ledger': '系统（台账自动核对）',
-};
 const systemActorName = (actorId: string) => SYSTEM_ACTORS[actorId] ?? '系统';
 
 export interface AuditRecord {

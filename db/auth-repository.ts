@@ -1,4 +1,5 @@
 // Accounts and sessions: what login, the session hook and password changes need.
+import type { AuditAction } from '../domain/audit-actions';
 import type { Database } from './client';
 import { writeAudit, type Actor } from './audit-repository';
 import { communityDirectory, type CommunityDirectory } from './community-directory';
@@ -52,7 +53,7 @@ export function authRepository(db: Database, directory: CommunityDirectory = com
       key: string,
       now: Date,
       delayedUntil: (failures: number) => Date | null,
-      user?: { id: string; ip?: string; action: string },
+      user?: { id: string; ip?: string; action: Extract<AuditAction, 'auth.login_failed' | 'auth.password_wrong'> },
     ): Promise<number> {
       return db.$transaction(async (tx) => {
         const { failures } = await tx.loginThrottle.upsert({

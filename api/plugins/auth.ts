@@ -8,17 +8,16 @@
 // handed to every repository query, which filters on it in SQL.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { AuthRepository, SessionUser } from '../../db/auth-repository';
 import type { Actor } from '../../db/audit-repository';
 import { ForbiddenError, UnauthorizedError } from '../errors';
 import { may, POLICY, ROLE_LABELS, type Action } from '../../domain/policy';
 import { isLoopbackHost } from '../../stack/ports';
+import { hashToken, SESSION_TTL_MS } from '../services/session-tokens';
 
 export const SESSION_COOKIE = 'duban_session';
 export const CSRF_HEADER = 'x-csrf-token';
-/** Sessions slide: each use pushes the expiry to 12 hours from now. */
-export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 /** Extending writes a row; skip it when the session was extended in the last 10 minutes. */
 const EXTEND_AFTER_MS = 10 * 60 * 1000;
 
@@ -45,10 +44,6 @@ export type SecureCookies = boolean | 'auto';
 export interface AuthPluginOptions {
   sessions: AuthRepository;
   secureCookies: SecureCookies;
-}
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }
 
 /** The API's policy, from the address it listens on: loopback (npm start) 'auto', anything else always Secure. */

@@ -13,7 +13,7 @@ import { permissionsOf } from '../../domain/policy';
 import type { Actor } from '../../db/audit-repository';
 import { hashPassword, verifyPassword } from '../../db/passwords';
 import { BadRequestError, DomainError, UnauthorizedError } from '../errors';
-import { hashToken, SESSION_TTL_MS } from '../plugins/auth';
+import { hashToken, SESSION_TTL_MS } from './session-tokens';
 
 export const FREE_ATTEMPTS = 5;
 export const MAX_DELAY_MS = 15 * 60 * 1000;

@@ -11,29 +11,20 @@
 // page and the API; the database is read to prove what was stored.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import ExcelJS from 'exceljs';
-import type { FastifyInstance } from 'fastify';
-import type { BrowserContext, Page } from 'playwright-core';
-import { buildApp } from '../../api/app';
-import { composeApp } from '../../api/compose';
+import type { Page } from 'playwright-core';
 import { connectTestStack, type TestStack } from '../support/stack';
-import { createTestTownship, TEST_PASSWORD, type TestTownship } from '../support/fixtures';
+import { createTestTownship, type TestTownship } from '../support/fixtures';
 import { monthPeriod, shanghaiDateOf } from '../../domain';
 import { minimalPdf } from '../api/evidence-samples';
-import { buildWeb, jpegFromPage, launchChromium, screenshot, withCameraExif, DESKTOP, PHONE } from './support';
+import { jpegFromPage, openWebApp, screenshot, withCameraExif, DESKTOP, PHONE, type WebApp } from './support';
 
 /** A file just over the 15 MB limit (its bytes never leave the browser). */
 const OVERSIZED = { name: 'big.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(16 * 1024 * 1024, 0xff) };
 
 describe('web UI: appeals with files, the review card, incidents about a ledger person, upload limits', () => {
   let stack: TestStack;
-  let app: FastifyInstance;
-  let base: string;
-  let browser: BrowserContext;
-  let profile: string;
+  let web: WebApp;
   let page: Page;
   let t: TestTownship;
   /** POST /api/evidence requests the browser sent */
@@ -43,23 +34,8 @@ describe('web UI: appeals with files, the review card, incidents about a ledger 
   let incidentId: string;
   const { year, month } = shanghaiDateOf(new Date());
 
-  async function loginAs(username: string, viewport: { width: number; height: number }): Promise<void> {
-    await browser.clearCookies();
-    await page.setViewportSize(viewport);
-    await page.goto('about:blank');
-    await page.goto(`${base}/#/`);
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('navigation', { name: '主导航' }).waitFor();
-  }
-
-  async function go(hashPath: string): Promise<void> {
-    await page.goto('about:blank');
-    await page.goto(`${base}/#${hashPath}`);
-    await page.locator('main').waitFor();
-    await page.waitForFunction(() => !document.querySelector('main')?.textContent?.includes('正在加载'));
-  }
+  const loginAs = (username: string, viewport: { width: number; height: number }) => web.loginAs(username, viewport);
+  const go = (hashPath: string) => web.go(hashPath);
 
   /** A JSON call from the page as the logged-in user (session cookie and CSRF token as the app sends them). */
   async function apiCall(method: string, url: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -122,35 +98,18 @@ describe('web UI: appeals with files, the review card, incidents about a ledger 
   }
 
   beforeAll(async () => {
-    await buildWeb();
     stack = await connectTestStack();
-    app = await buildApp(
-      await composeApp({
-        db: stack.db,
-        temporal: stack.client,
-        namespace: stack.namespace,
-        taskQueue: 'appeals-e2e',
-        ledgerEncryptionKey: randomBytes(32).toString('base64'),
-      }),
-    );
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    if (!address || typeof address === 'string') throw new Error('no TCP address');
-    base = `http://127.0.0.1:${address.port}`;
+    web = await openWebApp(stack, { taskQueue: 'appeals-e2e', ledgerEncryptionKey: randomBytes(32).toString('base64') });
+    page = web.page;
     t = await createTestTownship(stack.db, 'appeals');
-    profile = mkdtempSync(path.join(os.tmpdir(), 'duban-chromium-'));
-    browser = await launchChromium(profile);
-    page = browser.pages()[0] ?? (await browser.newPage());
     page.on('request', (r) => {
       if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/evidence') evidenceRequests++;
     });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
+    await web?.close();
     await stack?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('an admin sets where the community office is on 社区特征; a latitude that is not a number is refused in Chinese', async () => {

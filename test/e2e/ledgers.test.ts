@@ -6,18 +6,12 @@
 // is read only to prove "nothing saved" and "audited".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import ExcelJS from 'exceljs';
-import type { FastifyInstance } from 'fastify';
-import type { BrowserContext, Page } from 'playwright-core';
-import { buildApp } from '../../api/app';
-import { composeApp } from '../../api/compose';
+import type { Page } from 'playwright-core';
 import { connectTestStack, type TestStack } from '../support/stack';
-import { createTestTownship, TEST_PASSWORD, type TestTownship } from '../support/fixtures';
+import { createTestTownship, type TestTownship } from '../support/fixtures';
 import { idNumber } from '../api/support';
-import { buildWeb, launchChromium, screenshot, DESKTOP } from './support';
+import { openWebApp, screenshot, DESKTOP, type WebApp } from './support';
 
 async function xlsx(rows: unknown[][]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -28,42 +22,18 @@ async function xlsx(rows: unknown[][]): Promise<Buffer> {
 
 describe('web UI: a secretary keeps the ledgers', () => {
   let stack: TestStack;
-  let app: FastifyInstance;
-  let base: string;
-  let browser: BrowserContext;
-  let profile: string;
+  let web: WebApp;
   let page: Page;
   let t: TestTownship;
   const consoleErrors: string[] = [];
   const ZHOU_ID = idNumber('51010419700101123');
 
   beforeAll(async () => {
-    await buildWeb();
     stack = await connectTestStack();
-    app = await buildApp(
-      await composeApp({
-        db: stack.db,
-        temporal: stack.client,
-        namespace: stack.namespace,
-        taskQueue: 'ledgers-e2e',
-        ledgerEncryptionKey: randomBytes(32).toString('base64'),
-      }),
-    );
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    if (!address || typeof address === 'string') throw new Error('no TCP address');
-    base = `http://127.0.0.1:${address.port}`;
+    web = await openWebApp(stack, { taskQueue: 'ledgers-e2e', ledgerEncryptionKey: randomBytes(32).toString('base64') });
+    page = web.page;
     t = await createTestTownship(stack.db, 'ledgers');
-    profile = mkdtempSync(path.join(os.tmpdir(), 'duban-chromium-'));
-    browser = await launchChromium(profile);
-    page = browser.pages()[0] ?? (await browser.newPage());
-
-    await page.setViewportSize(DESKTOP);
-    await page.goto(`${base}/#/`);
-    await page.getByLabel('用户名').fill(t.usernames.secretary);
-    await page.getByLabel('密码').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('navigation', { name: '主导航' }).waitFor();
+    await web.loginAs(t.usernames.secretary, DESKTOP);
     // From here on the page should log no error (before login, /api/auth/me answers 401 by design; browsers ask for a favicon there is none of).
     page.on('console', (m) => {
       if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) consoleErrors.push(`${m.text()} ${m.location().url}`);
@@ -72,10 +42,8 @@ describe('web UI: a secretary keeps the ledgers', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
+    await web?.close();
     await stack?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   const table = () => page.getByRole('table', { name: '台账' });

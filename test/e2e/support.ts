@@ -1,10 +1,17 @@
-// Helpers for the browser tests: build the SPA, start Debian's Chromium with
-// a throw-away profile, and make a real JPEG in the page (no image fixtures).
+// Helpers for the browser tests: build the SPA, serve it from the real API,
+// start Debian's Chromium with a throw-away profile, log in and move between
+// pages as a person does, and make a real JPEG in the page (no image fixtures).
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
 import { ensureChromium } from '../../stack/provision';
 import { fileURLToPath } from 'node:url';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { buildApp } from '../../api/app';
+import { composeApp } from '../../api/compose';
+import type { TestStack } from '../support/stack';
+import { TEST_PASSWORD } from '../support/fixtures';
 
 export const PHONE = { width: 360, height: 740 };
 export const DESKTOP = { width: 1280, height: 900 };
@@ -40,6 +47,73 @@ export async function launchChromium(userDataDir: string): Promise<BrowserContex
 }
 
 /** A small JPEG drawn on a canvas in the page, as bytes. */
+export interface WebApp {
+  app: FastifyInstance;
+  /** http://127.0.0.1:<port> */
+  base: string;
+  browser: BrowserContext;
+  page: Page;
+  /** Logs in through the login page, afresh (cookies cleared), at this viewport. */
+  loginAs(username: string, viewport: { width: number; height: number }): Promise<void>;
+  /** Opens a page of the app by its hash path and waits until nothing on it is still loading. */
+  go(hashPath: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * What every browser test starts from: the web UI built from the current
+ * source, served by the real API (buildApp on the test stack, loopback port),
+ * and a headless Chromium with one page.
+ */
+export async function openWebApp(stack: TestStack, opts: { taskQueue: string; ledgerEncryptionKey?: string }): Promise<WebApp> {
+  await buildWeb();
+  const app = await buildApp(
+    await composeApp({
+      db: stack.db,
+      temporal: stack.client,
+      namespace: stack.namespace,
+      taskQueue: opts.taskQueue,
+      ...(opts.ledgerEncryptionKey ? { ledgerEncryptionKey: opts.ledgerEncryptionKey } : {}),
+    }),
+  );
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no TCP address');
+  const base = `http://127.0.0.1:${address.port}`;
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'duban-chromium-'));
+  const browser = await launchChromium(profile);
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  return {
+    app,
+    base,
+    browser,
+    page,
+    async loginAs(username, viewport) {
+      await browser.clearCookies();
+      await page.setViewportSize(viewport);
+      // A hash-only change is not a page load: leave the page so the app starts afresh without the cookie.
+      await page.goto('about:blank');
+      await page.goto(`${base}/#/`);
+      await page.getByLabel('用户名').fill(username);
+      await page.getByLabel('密码').fill(TEST_PASSWORD);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.getByRole('navigation', { name: '主导航' }).waitFor();
+    },
+    async go(hashPath) {
+      await page.goto('about:blank');
+      await page.goto(`${base}/#${hashPath}`);
+      await page.locator('main').waitFor();
+      // Lazy chunks and data load after the frame: wait until no "正在加载…" remains.
+      await page.waitForFunction(() => !document.querySelector('main')?.textContent?.includes('正在加载'));
+    },
+    async close() {
+      await browser.close();
+      await app.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function jpegFromPage(page: Page, label: string): Promise<Buffer> {
   const base64 = await page.evaluate(async (text) => {
     const canvas = document.createElement('canvas');

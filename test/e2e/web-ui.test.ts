@@ -24,30 +24,22 @@
 // No step skips itself: a renamed or missing route fails the run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import type { BrowserContext, Page } from 'playwright-core';
-import { buildApp } from '../../api/app';
-import { composeApp } from '../../api/compose';
+import type { Page } from 'playwright-core';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { connectTestStack, createTestWorker, uniqueTaskQueue, type TestStack } from '../support/stack';
 import { testActivityDeps } from '../support/activity-deps';
 import { formatCivilDate, monthPeriod, shanghaiDateOf } from '../../domain';
 import { obligationSpec, openTaskNow, startObligation, waitForTaskStatus } from '../support/open-task';
-import { createTestTownship, TEST_PASSWORD, type TestTownship } from '../support/fixtures';
+import { createTestTownship, type TestTownship } from '../support/fixtures';
 import { writeAudit } from '../../db/audit-repository';
 import { startTimeSkippingWorker, type TimeSkippingWorker } from '../support/time-skipping';
-import { buildWeb, jpegFromPage, launchChromium, screenshot, withCameraExif, PHONE, DESKTOP } from './support';
+import { jpegFromPage, openWebApp, screenshot, withCameraExif, PHONE, DESKTOP, type WebApp } from './support';
 
 describe('web UI: staff phone page, official dashboard, community scope', () => {
   let stack: TestStack;
-  let app: FastifyInstance;
+  let web: WebApp;
   let base: string;
-  let browser: BrowserContext;
-  let profile: string;
   let page: Page;
   let t: TestTownship;
   /** a deduction recorded against the other community, for the scope checks */
@@ -66,28 +58,10 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
   const shanghaiMinute = (at: Date) =>
     new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace(/-/g, '/').replace('T', ' ');
 
-  async function loginAs(username: string, viewport: { width: number; height: number }): Promise<void> {
-    await browser.clearCookies();
-    await page.setViewportSize(viewport);
-    // A hash-only change is not a page load: leave the page so the app starts afresh without the cookie.
-    await page.goto('about:blank');
-    await page.goto(`${base}/#/`);
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('navigation', { name: '主导航' }).waitFor();
-  }
-
-  async function go(hashPath: string): Promise<void> {
-    await page.goto('about:blank');
-    await page.goto(`${base}/#${hashPath}`);
-    await page.locator('main').waitFor();
-    // Lazy chunks and data load after the frame: wait until no "正在加载…" remains.
-    await page.waitForFunction(() => !document.querySelector('main')?.textContent?.includes('正在加载'));
-  }
+  const loginAs = (username: string, viewport: { width: number; height: number }) => web.loginAs(username, viewport);
+  const go = (hashPath: string) => web.go(hashPath);
 
   beforeAll(async () => {
-    await buildWeb();
     stack = await connectTestStack();
     worker = await createTestWorker(
       stack,
@@ -95,11 +69,8 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
       createActivities(await testActivityDeps({ db: stack.db, client: stack.client, taskQueue })),
     );
     running = worker.run();
-    app = await buildApp(await composeApp({ db: stack.db, temporal: stack.client, namespace: stack.namespace, taskQueue }));
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    if (!address || typeof address === 'string') throw new Error('no TCP address');
-    base = `http://127.0.0.1:${address.port}`;
+    web = await openWebApp(stack, { taskQueue });
+    ({ base, page } = web);
     t = await createTestTownship(stack.db, 'e2e');
     const opened = await openTaskNow({
       db: stack.db,
@@ -110,19 +81,14 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
       dueInMs: 86_400_000,
     });
     task = { id: opened.id, key: opened.spec.key };
-    profile = mkdtempSync(path.join(os.tmpdir(), 'duban-chromium-'));
-    browser = await launchChromium(profile);
-    page = browser.pages()[0] ?? (await browser.newPage());
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
+    await web?.close();
     await timeSkipping?.stop();
     worker?.shutdown();
     await running;
     await stack?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('shows the login page in Chinese and refuses a wrong password with the server’s reason', async () => {
@@ -496,7 +462,7 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     await log.waitFor();
     const text = await log.textContent();
     expect(text).toContain('记录事件扣分');
-    expect(text).toContain('系统（台账变动）');
+    expect(text).toContain('系统（台账自动核对）');
     expect(text).toContain('该人员已从台账销号');
     await page.getByLabel('操作', { exact: true }).selectOption({ label: '记录事件扣分' });
     await page.waitForFunction(() =>
@@ -504,9 +470,11 @@ describe('web UI: staff phone page, official dashboard, community scope', () => 
     );
     await expect(log.locator('tbody tr').first().textContent()).resolves.toContain('zhengfa');
     await page.getByLabel('操作', { exact: true }).selectOption({ label: '全部' });
-    await page.getByLabel('操作人').selectOption({ label: '系统（台账变动）' });
+    await page.getByLabel('操作人').selectOption({ label: '系统（台账自动核对）' });
     await page.waitForFunction(() =>
-      Array.from(document.querySelectorAll('[data-testid="audit-log"] tbody tr')).every((r) => r.textContent?.includes('系统（台账变动）')),
+      Array.from(document.querySelectorAll('[data-testid="audit-log"] tbody tr')).every((r) =>
+        r.textContent?.includes('系统（台账自动核对）'),
+      ),
     );
     await page.getByLabel('操作人').selectOption({ label: '全部' });
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="audit-log"] tbody tr').length > 1);

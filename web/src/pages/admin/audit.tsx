@@ -4,49 +4,13 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import type { AuditRecord as AuditRow } from '../../api/types';
+import { AUDIT_ACTIONS, SYSTEM_ACTORS } from '../../../../domain/audit-actions';
 import { Load } from '../../components/status';
 import { useT } from '../../i18n';
 import { codeLabel } from '../../lib/labels';
 import { useSession } from '../../lib/session';
 import { formatDateTime } from '../../lib/time';
 import { useFetch } from '../../lib/use-fetch';
-
-/** Actions the API records, in the order an auditor looks for them. */
-const ACTIONS = [
-  'deduction.record_incident',
-  'deduction.reverse',
-  'appeal.file',
-  'appeal.decide',
-  'obligation.extend',
-  'obligation.waive',
-  'task.assign',
-  'escalation.acknowledge',
-  'evidence.upload',
-  'evidence.read',
-  'ledger.create',
-  'ledger.update',
-  'ledger.close',
-  'ledger.import',
-  'ledger.read_sensitive',
-  'user.create',
-  'user.update',
-  'user.deactivate',
-  'user.reactivate',
-  'user.reset_password',
-  'auth.login',
-  'auth.login_failed',
-  'auth.locked',
-  'auth.logout',
-  'auth.password_changed',
-  'settings.update',
-  'duty_shift.import',
-  'duty_shift.delete',
-  'sensitive_window.create',
-  'sensitive_window.delete',
-  'community.tags',
-  'community.location',
-];
-const SYSTEM_ACTORS = ['system:ledger'];
 
 /** "2026-11-30" in Shanghai → the instant that day starts (+08:00). */
 const dayStart = (day: string) => (day ? `${day}T00:00:00+08:00` : '');
@@ -72,10 +36,7 @@ export function AuditPage() {
     const added = rows.filter((r) => r.actorId && r.actorName && !seen.has(r.actorId));
     if (added.length) setSeen((m) => new Map([...m, ...added.map((r) => [r.actorId!, r.actorName!] as const)]));
   }, [rows, seen]);
-  const actorName = (r: AuditRow) =>
-    r.actorId?.startsWith('system:')
-      ? codeLabel(t, 'audit.actor.', r.actorId, t('audit.system'))
-      : (r.actorName ?? t('audit.unknownActor'));
+  const actorName = (r: AuditRow) => r.actorName ?? t('audit.unknownActor');
 
   return (
     <section aria-labelledby="audit-title">
@@ -85,21 +46,18 @@ export function AuditPage() {
         <label htmlFor="audit-actor">{t('audit.actor')}</label>
         <select id="audit-actor" value={actorId} onChange={(e) => setActorId(e.target.value)}>
           <option value="">{t('common.all')}</option>
-          {[...seen].map(([id, name]) => (
-            <option key={id} value={id}>
-              {name}
-            </option>
-          ))}
-          {SYSTEM_ACTORS.map((id) => (
-            <option key={id} value={id}>
-              {codeLabel(t, 'audit.actor.', id, t('audit.system'))}
-            </option>
-          ))}
+          {[...seen, ...Object.entries(SYSTEM_ACTORS)]
+            .filter(([id], i, all) => all.findIndex(([other]) => other === id) === i)
+            .map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
         </select>
         <label htmlFor="audit-action">{t('audit.action')}</label>
         <select id="audit-action" value={action} onChange={(e) => setAction(e.target.value)}>
           <option value="">{t('common.all')}</option>
-          {ACTIONS.map((a) => (
+          {AUDIT_ACTIONS.map((a) => (
             <option key={a} value={a}>
               {codeLabel(t, 'audit.action.', a, t('audit.otherAction'))}
             </option>
