@@ -189,7 +189,7 @@ export async function composeApp(config: AppConfig): Promise<AppDeps> {
     routes(log) {
       const tasksService = taskService({ tasks, temporal, rulebooks, log });
       const accounts = userService(users);
-      const deductionsService = deductionService(deductions, rulebooks);
+      const deductionsService = deductionService(deductions, rulebooks, scoreboard.countedOf);
       const evidence = evidenceService({ evidence: evidenceRepository(db), storage, log });
       const oversight = oversightService({ tasks, taskService: tasksService, scoreboard, heatmapCache, directory, now });
       return {

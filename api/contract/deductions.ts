@@ -22,6 +22,12 @@ export const deduction = z.object({
   reversedById: z.string().nullable(),
 });
 
+/**
+ * GET /api/deductions: a deduction as listed, with what it counts for after its clause's cap as
+ * the scoreboard counts it (0: 本项已扣满; null: reversed, itself a reversal, or a year without a rulebook).
+ */
+export const listedDeduction = deduction.extend({ counted: z.number().nullable() });
+
 export const appealStatus = z.enum(['PENDING', 'ACCEPTED', 'REJECTED']);
 export const appeal = z.object({
   id: z.string(),

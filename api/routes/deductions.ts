@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, currentUser, requireAuth, allow } from '../plugins/auth';
 import type { DeductionService } from '../services/deduction-service';
-import { deductionDetail } from '../contract';
+import { deductionDetail, listedDeduction } from '../contract';
 import { appeal, authErrors, civilDate, deduction, errorBody, id, idParams, reason } from './schemas';
 
 export const deductionRoutes =
@@ -25,7 +25,7 @@ export const deductionRoutes =
             to: civilDate.optional(),
             limit: z.coerce.number().int().min(1).max(1000).default(200),
           }),
-          response: { 200: z.array(deduction), ...authErrors },
+          response: { 200: z.array(listedDeduction), ...authErrors },
         },
       },
       async (request) => service.list(currentUser(request), request.query),

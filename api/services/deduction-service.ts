@@ -20,7 +20,10 @@ function appealFile(e: EvidenceRecord) {
   return { id, fileName, mimeType, sizeBytes, url, thumbnailUrl, createdAt };
 }
 
-export function deductionService(repo: DeductionRepository, rulebooks?: RulebookStore) {
+/** What listed deductions count for after their clause's cap: the scoreboard's (scoreboard-service countedOf). */
+type CountedOf = (user: SessionUser, rows: DeductionView[]) => Promise<Map<string, number | null>>;
+
+export function deductionService(repo: DeductionRepository, rulebooks?: RulebookStore, countedOf?: CountedOf) {
   async function get(user: SessionUser, id: string): Promise<DeductionView> {
     const d = await repo.findById(user.scope, id);
     if (!d) throw new NotFoundError('扣分记录');
@@ -35,13 +38,21 @@ export function deductionService(repo: DeductionRepository, rulebooks?: Rulebook
   return {
     get,
 
-    /** Newest first; `from`/`to` are civil dates (yyyy-mm-dd) in Asia/Shanghai, `to` exclusive. */
-    list(user: SessionUser, { from, to, ...q }: { communityId?: string; ruleId?: string; from?: string; to?: string; limit: number }) {
-      return repo.list(user.scope, {
+    /**
+     * Newest first, each with what it counts for (see CountedOf; null without one);
+     * `from`/`to` are civil dates (yyyy-mm-dd) in Asia/Shanghai, `to` exclusive.
+     */
+    async list(
+      user: SessionUser,
+      { from, to, ...q }: { communityId?: string; ruleId?: string; from?: string; to?: string; limit: number },
+    ) {
+      const rows = await repo.list(user.scope, {
         ...q,
         from: from ? startOfDay(parseCivilDate(from)) : undefined,
         to: to ? startOfDay(parseCivilDate(to)) : undefined,
       });
+      const counted = countedOf ? await countedOf(user, rows) : new Map<string, number | null>();
+      return rows.map((d) => ({ ...d, counted: counted.get(d.id) ?? null }));
     },
 
     async detail(user: SessionUser, id: string) {

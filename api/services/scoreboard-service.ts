@@ -152,6 +152,59 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
     });
   }
 
+  /**
+   * The deductions of `communities` from January to the end of the resolved
+   * month, each with the points it counted for: the same score function, fed
+   * single deductions in the order they occurred, so a miss past its clause's
+   * cap shows 0 (本项已扣满). Reversed rows count for nothing (null).
+   */
+  async function scoredDetails(
+    communities: ReadonlyArray<{ id: string; name: string }>,
+    { year, month, period, rulebook }: ReturnType<typeof resolve>,
+  ): Promise<DetailRow[]> {
+    const details = await repo.deductionDetails(
+      communities.map((c) => c.id),
+      monthPeriod(year, 1).start,
+      period.end,
+    );
+    const active = details.filter((d) => !d.reversed);
+    const counted = scoreTownship({
+      rulebook,
+      month,
+      communityIds: communities.map((c) => c.id),
+      rows: active.map((d) => ({
+        communityId: d.communityId,
+        ruleId: d.ruleId,
+        month: shanghaiMonthOf(d.occurredAt),
+        points: d.points,
+        count: 1,
+      })),
+    }).rowPoints;
+    const name = new Map(communities.map((c) => [c.id, c.name]));
+    const ruleOf = new Map(rulebook.rules.map((r) => [r.id, r]));
+    let k = 0;
+    return details.map((d) => {
+      const rule = ruleOf.get(d.ruleId);
+      return {
+        id: d.id,
+        communityId: d.communityId,
+        ruleId: d.ruleId,
+        points: d.points,
+        explanation: d.explanation,
+        occurredAt: d.occurredAt,
+        periodLabel: d.periodLabel,
+        subjectName: d.subjectName,
+        recordedByName: d.recordedByName,
+        reversed: d.reversed,
+        communityName: name.get(d.communityId) ?? '',
+        item: rule?.item ?? '',
+        ruleTitle: rule?.title ?? '（本年细则外的规则）',
+        clauseText: rule?.clause ?? '',
+        counted: d.reversed ? null : counted[k++]!,
+      };
+    });
+  }
+
   /** The month's scored township and the rows of the communities asked for, best rank first. */
   async function board(
     user: SessionUser,
@@ -269,58 +322,52 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
 
     /**
      * Every deduction of the caller's communities, January to the month, with
-     * the points each counted for: the same score function, fed single
-     * deductions in the order they occurred, so a miss past its clause's cap
-     * shows 0 (本项已扣满).
+     * the points each counted for (see scoredDetails).
      */
     async details(user: SessionUser, q: { year?: number; month?: number; communityId?: string }, now = new Date()): Promise<DetailRow[]> {
-      const { year, month, period, rulebook } = resolve(q, now);
+      const resolved = resolve(q, now);
       const scope = new Set(user.scope);
       const communities = (await repo.townshipCommunities(user.townshipId)).filter(
         (c) => scope.has(c.id) && (q.communityId === undefined || c.id === q.communityId),
       );
-      const details = await repo.deductionDetails(
-        communities.map((c) => c.id),
-        monthPeriod(year, 1).start,
-        period.end,
-      );
-      // Reversed rows count for nothing; the rest are scored in the order they occurred.
-      const active = details.filter((d) => !d.reversed);
-      const counted = scoreTownship({
-        rulebook,
-        month,
-        communityIds: communities.map((c) => c.id),
-        rows: active.map((d) => ({
-          communityId: d.communityId,
-          ruleId: d.ruleId,
-          month: shanghaiMonthOf(d.occurredAt),
-          points: d.points,
-          count: 1,
-        })),
-      }).rowPoints;
-      const name = new Map(communities.map((c) => [c.id, c.name]));
-      const ruleOf = new Map(rulebook.rules.map((r) => [r.id, r]));
-      let k = 0;
-      return details.map((d) => {
-        const rule = ruleOf.get(d.ruleId);
-        return {
-          id: d.id,
-          communityId: d.communityId,
-          ruleId: d.ruleId,
-          points: d.points,
-          explanation: d.explanation,
-          occurredAt: d.occurredAt,
-          periodLabel: d.periodLabel,
-          subjectName: d.subjectName,
-          recordedByName: d.recordedByName,
-          reversed: d.reversed,
-          communityName: name.get(d.communityId) ?? '',
-          item: rule?.item ?? '',
-          ruleTitle: rule?.title ?? '（本年细则外的规则）',
-          clauseText: rule?.clause ?? '',
-          counted: d.reversed ? null : counted[k++]!,
-        };
-      });
+      return scoredDetails(communities, resolved);
+    },
+
+    /**
+     * What each listed deduction counts for after its clause's cap (0: 本项已扣满), as the
+     * scoreboard counts it today: for each year among the rows, that year's deductions of the
+     * listed communities only (a page of a list, not the township's 45,000), through
+     * scoredDetails. null: reversed, itself a reversal, or in a year without a rulebook.
+     */
+    async countedOf(
+      user: SessionUser,
+      rows: ReadonlyArray<{ id: string; kind: string; communityId: string; occurredAt: Date }>,
+      now = new Date(),
+    ): Promise<Map<string, number | null>> {
+      const byYear = new Map<number, Set<string>>();
+      for (const r of rows) {
+        if (r.kind !== 'DEDUCTION') continue;
+        const year = shanghaiDateOf(r.occurredAt).year;
+        byYear.set(year, (byYear.get(year) ?? new Set()).add(r.communityId));
+      }
+      const counted = new Map<string, number | null>();
+      if (byYear.size === 0) return counted;
+      const township = await repo.townshipCommunities(user.townshipId);
+      for (const [year, ids] of byYear) {
+        let resolved: ReturnType<typeof resolve>;
+        try {
+          resolved = resolve({ year }, now);
+        } catch (error) {
+          if (error instanceof BadRequestError) continue; // no rulebook scores that year
+          throw error;
+        }
+        const details = await scoredDetails(
+          township.filter((c) => ids.has(c.id)),
+          resolved,
+        );
+        for (const d of details) counted.set(d.id, d.counted);
+      }
+      return counted;
     },
   };
 }

@@ -155,6 +155,16 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
     });
     expect(detail.explanation).toContain('发生食品安全事故');
     expect(await api.db.auditLog.count({ where: { action: 'deduction.reverse', entityId: d.id } })).toBe(1);
+    // 扣分记录 lists both rows, and neither counts for points; a standing deduction counts what the scoreboard counts.
+    const listed = (await zhengfa.get(`/api/deductions?communityId=${d.communityId}`)).json() as Array<{
+      id: string;
+      kind: string;
+      reversedById: string | null;
+      counted: number | null;
+    }>;
+    expect(listed.find((r) => r.id === d.id)).toMatchObject({ reversedById: reversal.json().id, counted: null });
+    expect(listed.find((r) => r.id === reversal.json().id)).toMatchObject({ kind: 'REVERSAL', counted: null });
+    expect(listed.filter((r) => r.kind === 'DEDUCTION' && !r.reversedById).every((r) => typeof r.counted === 'number')).toBe(true);
   });
 
   it('appeals: staff file, officials accept (reversing) or reject with a reason', async () => {

@@ -133,6 +133,13 @@ describe('a scripted year through the API: caps hit, one score everywhere', () =
     expect(counted).toHaveLength(7);
     expect(counted.filter((c) => c === 0)).toHaveLength(4);
     expect(counted.filter((c): c is number => c !== null).sort()).toEqual([0, 0, 0, 0, 1, 1, 2]);
+    // The officials' 扣分记录 list carries the same count on each row (its 本项已扣满 badge reads it).
+    const recorded = await zhengfa.get(`/api/deductions?communityId=${A}`);
+    expect(recorded.statusCode, recorded.body).toBe(200);
+    const countedById = new Map((listed.json() as Array<{ id: string; counted: number | null }>).map((d) => [d.id, d.counted]));
+    const recordedRows = recorded.json() as Array<{ id: string; counted: number | null }>;
+    expect(recordedRows).toHaveLength(7);
+    expect(recordedRows.map((d) => [d.id, d.counted])).toEqual(recordedRows.map((d) => [d.id, countedById.get(d.id)]));
 
     const file = await zhengfa.get('/api/scoreboard/export?year=2022&month=7');
     expect(file.statusCode).toBe(200);

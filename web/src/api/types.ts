@@ -35,6 +35,7 @@ export type Overview = Wire<typeof api.overview>;
 export type TrendSeries = Wire<typeof api.trendSeries>;
 
 export type Deduction = Wire<typeof api.deduction>;
+export type ListedDeduction = Wire<typeof api.listedDeduction>;
 export type DeductionDetail = Wire<typeof api.deductionDetail>;
 export type Appeal = Wire<typeof api.appealListItem>;
 export type AppealFile = Wire<typeof api.appealFile>;

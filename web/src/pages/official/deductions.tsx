@@ -1,7 +1,7 @@
 // Every point lost, and for each one the why: rule and clause, what was
 // missing, who or which automatic check recorded it, evidence, reversal and appeals.
 import { api } from '../../api/client';
-import type { CommunityRow, CountedDeduction, Deduction, DeductionDetail } from '../../api/types';
+import type { CommunityRow, DeductionDetail, ListedDeduction } from '../../api/types';
 import { Load } from '../../components/status';
 import { ReasonAction } from '../../components/reason-form';
 import { AppealFiles, AppealForm } from '../../components/appeal-files';
@@ -22,13 +22,8 @@ export function DeductionsPage() {
   const communityId = q.get('communityId') ?? '';
   const ruleId = q.get('ruleId') ?? '';
   const communities = useFetch(() => api.get<CommunityRow[]>('/api/communities'), []);
-  const list = useFetch(() => api.get<Deduction[]>('/api/deductions', { communityId, ruleId, limit: 500 }), [communityId, ruleId]);
-  // What each of this year's deductions counts for after its clause's cap, from the score function (本项已扣满: 0).
-  const counted = useFetch(
-    () => api.get<CountedDeduction[]>('/api/scoreboard/deductions', communityId ? { communityId } : {}),
-    [communityId],
-  );
-  const countedOf = new Map((counted.data ?? []).map((c) => [c.id, c.counted]));
+  // Each row says what it counts for after its clause's cap, from the score function (本项已扣满: 0).
+  const list = useFetch(() => api.get<ListedDeduction[]>('/api/deductions', { communityId, ruleId, limit: 500 }), [communityId, ruleId]);
   const names = new Map((communities.data ?? []).map((c) => [c.id, c.name]));
   return (
     <section aria-labelledby="ded-title">
@@ -81,7 +76,7 @@ export function DeductionsPage() {
                       {d.kind === 'REVERSAL' ? '+' : '−'}
                       {d.points}
                       {d.reversedById && <span className="badge">{t('ded.reversed')}</span>}
-                      {countedOf.get(d.id) === 0 && (
+                      {d.counted === 0 && (
                         <span className="badge" data-testid="cap-reached">
                           {t('score.capReached')}
                         </span>
