@@ -435,7 +435,7 @@ function expectTakenOnceEach(rows: Array<{ id: string }>, accepted: unknown[], r
     const ids = accepted.map((a) => rowIdOf(a) ?? '');
     for (const row of rows) expect(count(ids, row.id), `sends of row ${row.id}`).toBe(1);
   }
-  // Robots: every SENT row needs one acceptance, so as many acceptances as rows means one each.
+  // Robots carry no row id: as many acceptances as rows (and the cases count the requests too) means one each.
   expect(accepted).toHaveLength(rows.length);
 }
 
