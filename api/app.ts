@@ -64,6 +64,7 @@ const STATUS_OF: Record<FailureKind, number> = {
   unsupported_type: 415,
   rate_limited: 429,
   unavailable: 503,
+  insufficient_storage: 507,
 };
 
 /** Reasoned, not yet measured (bench/reads.ts is the tool): past 8 requests at once a 2-core box only queues; 2 s in the queue is the most a person should wait for a 503. */

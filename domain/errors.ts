@@ -13,7 +13,9 @@ export type FailureKind =
   | 'unsupported_type'
   /** too many tries in a short time: wait, then try again (HTTP 429) */
   | 'rate_limited'
-  | 'unavailable';
+  | 'unavailable'
+  /** the server's disk is full: nothing was saved, and trying again only helps once an administrator frees space (HTTP 507) */
+  | 'insufficient_storage';
 
 export class DomainError extends Error {
   constructor(

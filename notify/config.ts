@@ -64,6 +64,8 @@ export const robotConfigSchema = z.object({
   webhookUrl: z.url(),
   /** Signing secret (DingTalk "SEC...", Feishu); WeCom robots have none. */
   secret: z.string().optional(),
+  /** Past this (10 s when not set) the answer counts as lost: the message is in doubt and never sent again (a robot cannot be asked). */
+  timeoutMs: z.number().int().positive().optional(),
 });
 
 export const notifyConfigSchema = z.object({

@@ -60,7 +60,13 @@ export function createLocalStorage(rootDir: string): EvidenceStorage {
     async putBuffer(key, data) {
       await mkdir(tempDir, { recursive: true, mode: PRIVATE_DIR });
       const scratch = join(tempDir, `${randomUUID()}.part`);
-      await writeFile(scratch, data, { mode: PRIVATE_FILE });
+      try {
+        await writeFile(scratch, data, { mode: PRIVATE_FILE });
+      } catch (err) {
+        // A disk that fills up mid-write leaves the part written so far: it goes, and the write's own error is the answer.
+        await rm(scratch, { force: true }).catch(() => {});
+        throw err;
+      }
       return publish(key, scratch);
     },
     async head(key): Promise<StoredObject | undefined> {

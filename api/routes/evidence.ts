@@ -38,7 +38,17 @@ export const evidenceRoutes =
           tags: ['evidence'],
           consumes: ['multipart/form-data'],
           querystring: z.object({ communityId: id }),
-          response: { 201: evidence, 400: errorBody, 404: errorBody, 413: errorBody, 415: errorBody, 429: errorBody, ...authErrors },
+          response: {
+            201: evidence,
+            400: errorBody,
+            404: errorBody,
+            413: errorBody,
+            415: errorBody,
+            429: errorBody,
+            503: errorBody,
+            507: errorBody,
+            ...authErrors,
+          },
         },
       },
       async (request, reply) =>

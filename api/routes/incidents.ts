@@ -113,7 +113,17 @@ export const incidentRoutes =
           tags: ['deductions', 'evidence'],
           consumes: ['multipart/form-data'],
           params: idParams,
-          response: { 201: evidenceSchema, 400: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, ...authErrors },
+          response: {
+            201: evidenceSchema,
+            400: errorBody,
+            404: errorBody,
+            409: errorBody,
+            413: errorBody,
+            415: errorBody,
+            503: errorBody,
+            507: errorBody,
+            ...authErrors,
+          },
         },
       },
       async (request, reply) =>

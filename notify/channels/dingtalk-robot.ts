@@ -39,6 +39,7 @@ export function createDingtalkRobotChannel(robot: RobotConfig, id = `robot:${rob
         provider: 'dingtalk',
         headers: { 'content-type': 'application/json; charset=utf-8' },
         body,
+        timeoutMs: robot.timeoutMs,
         signal: ctx.signal,
         secrets,
         target,

@@ -41,6 +41,7 @@ export function createFeishuRobotChannel(robot: RobotConfig, id = `robot:${robot
         provider: 'feishu',
         headers: { 'content-type': 'application/json; charset=utf-8' },
         body: JSON.stringify(body),
+        timeoutMs: robot.timeoutMs,
         signal: ctx.signal,
         secrets,
         target,

@@ -44,6 +44,7 @@ export function createWecomRobotChannel(robot: RobotConfig, id = `robot:${robot.
         provider: 'wecom',
         headers: { 'content-type': 'application/json; charset=utf-8' },
         body: JSON.stringify(payload),
+        timeoutMs: robot.timeoutMs,
         signal: ctx.signal,
         secrets,
         target,

@@ -1,23 +1,31 @@
-// Fault: the SMTP and SMS providers misbehave while reminders go out. Each one
-// (a) refuses for a while and then recovers, (b) answers only after the
-// client's timeout, (c) takes the message and cuts the connection before
-// answering. Every notification must reach the provider exactly once, or be
-// visibly IN_DOUBT / GIVEN_UP in the outbox (docs/notifications.md): never
-// twice, never silently lost.
+// Fault: the SMTP, SMS and group-robot providers misbehave while reminders go
+// out. Each one (a) refuses for a while, as it really reports a busy system,
+// and then recovers, (b) answers only after the client's timeout, (c) takes the
+// message and cuts the connection before answering; the SMS and robot
+// providers also (d) answer with their documented rate-limit code. Every
+// notification must reach the provider exactly once, or be visibly IN_DOUBT /
+// GIVEN_UP in the outbox (docs/notifications.md): never twice, never silently lost.
 // Real stack: the notification workflow on a real worker and Temporal dev
 // server, the PostgreSQL outbox, smtp-server on loopback, and the loopback
-// Aliyun SMS server (checks the RPC signature, answers QuerySendDetails).
+// Aliyun and Tencent SMS servers (check the RPC / TC3 signature, answer the
+// status queries) and WeCom, DingTalk and Feishu robots (check the key / 加签).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { NotifyConfig } from '../../notify';
 import { startAliyunSmsProviderServer } from '../../notify/testing/aliyun-provider-server';
+import { startDingtalkProviderServer } from '../../notify/testing/dingtalk-provider-server';
+import { startFeishuProviderServer } from '../../notify/testing/feishu-provider-server';
+import type { FailureMode, ProviderServer } from '../../notify/testing/provider-server';
 import { startSmtpProviderServer, type SmtpProviderServer } from '../../notify/testing/smtp-provider-server';
+import { startTencentSmsProviderServer } from '../../notify/testing/tencent-provider-server';
+import { startWecomProviderServer } from '../../notify/testing/wecom-provider-server';
 import type { NotificationRequest } from '../../workflows/notification/notification-workflow';
 import { createTestTownship, type TestTownship } from '../support/fixtures';
 import { notificationWorker, secretaryTask } from '../support/notification-worker';
 import { connectTestStack, uniqueTaskQueue, type TestStack } from '../support/stack';
 
 const ALIYUN = { accessKeyId: 'LTAI5tProviderFaults', accessKeySecret: 'aliyun-provider-faults-secret' };
+const TENCENT = { secretId: 'AKIDProviderFaults0123', secretKey: 'tencent-provider-faults-secret' };
 const TEMPLATES = {
   reminder: 'SMS_1',
   'due-today': 'SMS_2',
@@ -30,6 +38,7 @@ const SMTP = { user: 'duban', pass: 'smtp-provider-faults-secret' };
 // Short client timeouts (the configured options), so a "slow" provider is slow within a second or two.
 const SMTP_TIMEOUT_MS = 1500;
 const SMS_TIMEOUT_MS = 800;
+const ROBOT_TIMEOUT_MS = 800;
 
 let stack: TestStack;
 let t: TestTownship;
@@ -58,8 +67,8 @@ const workerWith = (taskQueue: string, notify: Partial<NotifyConfig>, inDoubtGra
   notificationWorker(stack, taskQueue, notify, { inDoubtGraceMinutes });
 
 /** One reminder workflow per sequence, on a task assigned to the community secretary; all run at once. */
-async function sendReminders(taskQueue: string, sequences: string[]): Promise<void> {
-  const key = await secretaryTask(stack, t, taskQueue);
+async function sendReminders(taskQueue: string, sequences: string[], township = t): Promise<void> {
+  const key = await secretaryTask(stack, township, taskQueue);
   const request = (sequence: string): NotificationRequest => ({
     obligationKey: key,
     event: 'reminder',
@@ -77,15 +86,15 @@ async function sendReminders(taskQueue: string, sequences: string[]): Promise<vo
   );
 }
 
-/** The secretary's outbox rows of these sequences on one channel, by sequence. */
-async function rowsOf(channel: 'email' | 'sms', sequences: string[]) {
-  const rows = await stack.db.notification.findMany({ where: { userId: t.users.secretary, channel, event: 'reminder' } });
+/** The secretary's outbox rows of these sequences on one channel ("email", "sms", "robot:<community>"), by sequence. */
+async function rowsOf(channel: string, sequences: string[], township = t) {
+  const rows = await stack.db.notification.findMany({ where: { userId: township.users.secretary, channel, event: 'reminder' } });
   return new Map(sequences.map((s) => [s, rows.filter((r) => r.businessKey.includes(s))]));
 }
 
 /** Each sequence has exactly one row; returns them. */
-async function oneRowEach(channel: 'email' | 'sms', sequences: string[]) {
-  const bySequence = await rowsOf(channel, sequences);
+async function oneRowEach(channel: string, sequences: string[], township = t) {
+  const bySequence = await rowsOf(channel, sequences, township);
   for (const [s, rows] of bySequence) expect(rows, `rows of ${s}`).toHaveLength(1);
   return new Map([...bySequence].map(([s, rows]) => [s, rows[0]!]));
 }
@@ -271,5 +280,284 @@ describe('SMS provider (Aliyun) faults', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+/**
+ * Tencent SMS and the three group robots, run through the same cases. How each
+ * reports trouble is its documented codes (notify/error-codes.ts, docs/notifications.md):
+ * `busy` are refusals that clear by themselves, `refused` one no retry can fix,
+ * `rateLimited` its own rate-limit answer and the window it means.
+ */
+interface FaultyProvider {
+  name: string;
+  /** SMS can be asked whether an unanswered message was taken; a robot cannot, so its unanswered sends stay IN_DOUBT. */
+  canAsk: boolean;
+  busy: FailureMode[];
+  refused: FailureMode & { code: string | number };
+  rateLimited: { mode: FailureMode; windowMs: number };
+  start(township: TestTownship): Promise<{
+    server: ProviderServer<unknown>;
+    notify: Partial<NotifyConfig>;
+    /** The outbox channel of the secretary's reminders. */
+    channel: string;
+    /** Status queries the provider answered (SMS only). */
+    queries: () => number;
+    /** The outbox row id an accepted message carries (Tencent's SessionContext); robots carry none. */
+    rowIdOf?: (accepted: unknown) => string | undefined;
+  }>;
+}
+
+const WECOM_KEY = '693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa';
+const DINGTALK = { token: 'ding-provider-faults-token', secret: 'SEC0123provider-faults-signing' };
+const FEISHU = { token: 'feishu-provider-faults-hook', secret: 'feishu-provider-faults-signing' };
+const robot = (kind: 'wecom' | 'dingtalk' | 'feishu', township: TestTownship, webhookUrl: string, secret?: string) => ({
+  channel: `robot:${township.community.id}`,
+  notify: {
+    robots: [{ communityId: township.community.id, kind, webhookUrl, timeoutMs: ROBOT_TIMEOUT_MS, ...(secret ? { secret } : {}) }],
+  },
+  queries: () => 0,
+});
+
+const PROVIDERS: FaultyProvider[] = [
+  {
+    name: 'Tencent SMS',
+    canAsk: true,
+    // Response.Error of SendSms (API 3.0 错误码): an internal fault, the API's request rate limit (1 s), a gateway error.
+    busy: [
+      { code: 'InternalError.OtherError', message: '其他错误，请联系腾讯云' },
+      { code: 'RequestLimitExceeded', message: '请求的次数超过了频率限制' },
+      { http: 502 },
+    ],
+    refused: { code: 'FailedOperation.InsufficientBalanceInSmsPackage', message: '套餐包余量不足' },
+    rateLimited: {
+      mode: { code: 'LimitExceeded.PhoneNumberThirtySecondLimit', message: '单个手机号30秒内下发短信条数超过设定的上限' },
+      windowMs: 30_000,
+    },
+    async start() {
+      const server = await startTencentSmsProviderServer(TENCENT);
+      const sms: NotifyConfig['sms'] = {
+        provider: 'tencent',
+        tencent: {
+          ...TENCENT,
+          sdkAppId: '1400000001',
+          signName: '督办',
+          endpoint: `${server.url}/`,
+          region: 'ap-guangzhou',
+          templates: TEMPLATES,
+          timeoutMs: SMS_TIMEOUT_MS,
+        },
+      };
+      return {
+        server,
+        notify: { sms },
+        channel: 'sms',
+        queries: () => server.queries.length,
+        rowIdOf: (a) => (a as { sessionContext?: string }).sessionContext,
+      };
+    },
+  },
+  {
+    name: 'WeCom robot',
+    canAsk: false,
+    // errcode -1 "系统繁忙" (全局错误码), and a gateway error.
+    busy: [{ code: -1, message: 'system busy' }, { code: -1, message: 'system busy' }, { http: 503 }],
+    refused: { code: 93000, message: 'invalid webhook url, hint: [1700000000_1_abcdef]' },
+    rateLimited: { mode: { code: 45009, message: 'api freq out of limit' }, windowMs: 60_000 },
+    async start(township) {
+      const server = await startWecomProviderServer([WECOM_KEY]);
+      return { server, ...robot('wecom', township, `${server.url}/cgi-bin/webhook/send?key=${WECOM_KEY}`) };
+    },
+  },
+  {
+    name: 'DingTalk robot',
+    canAsk: false,
+    // errcode -1 "系统繁忙", and a gateway error.
+    busy: [{ code: -1, message: '系统繁忙' }, { http: 502 }],
+    refused: { code: 310000, message: 'keywords not in content' },
+    rateLimited: { mode: { code: 130101, message: 'send too fast, exceed 20 times per minute' }, windowMs: 60_000 },
+    async start(township) {
+      const server = await startDingtalkProviderServer({ [DINGTALK.token]: DINGTALK.secret });
+      return { server, ...robot('dingtalk', township, `${server.url}/robot/send?access_token=${DINGTALK.token}`, DINGTALK.secret) };
+    },
+  },
+  {
+    name: 'Feishu robot',
+    canAsk: false,
+    // code 9499 "Too Many Request" (a 1 s wait), and a gateway error.
+    busy: [{ code: 9499, message: 'Too Many Request' }, { http: 502 }],
+    refused: { code: 19024, message: 'Key Words Not Found' },
+    rateLimited: { mode: { code: 11232, message: 'frequency limited psm[lark.oapi.app_platform_runtime]' }, windowMs: 60_000 },
+    async start(township) {
+      const server = await startFeishuProviderServer({ [FEISHU.token]: FEISHU.secret });
+      return { server, ...robot('feishu', township, `${server.url}/open-apis/bot/v2/hook/${FEISHU.token}`, FEISHU.secret) };
+    },
+  },
+];
+
+/**
+ * Each provider on a township of its own: a robot's rate gate counts the sends
+ * of the last minute on its channel (`robot:<community>`), and the cases of
+ * one provider stay well under its limit.
+ */
+const townships = new Map<string, Promise<TestTownship>>();
+const townshipOf = (p: FaultyProvider) => {
+  if (!townships.has(p.name)) townships.set(p.name, createTestTownship(stack.db, `provider-faults-${p.name.split(' ')[0]!.toLowerCase()}`));
+  return townships.get(p.name)!;
+};
+
+/** Runs reminders for these sequences through a worker wired to the provider; closes the provider server after. */
+async function withProvider<T>(
+  p: FaultyProvider,
+  label: string,
+  fault: (server: ProviderServer<unknown>) => void,
+  check: (ctx: Awaited<ReturnType<FaultyProvider['start']>> & { township: TestTownship; run: string }) => Promise<T>,
+  opts: { sequences?: number; inDoubtGraceMinutes?: number } = {},
+): Promise<T> {
+  const township = await townshipOf(p);
+  const started = await p.start(township);
+  fault(started.server);
+  const taskQueue = uniqueTaskQueue(`fault-${label}`);
+  const worker = await workerWith(taskQueue, started.notify, opts.inDoubtGraceMinutes);
+  const run = tag();
+  try {
+    await worker.runUntil(sendReminders(taskQueue, sequencesOf(run, opts.sequences ?? 3), township));
+    return await check({ ...started, township, run });
+  } finally {
+    await started.server.close();
+  }
+}
+const sequencesOf = (run: string, n: number) => Array.from({ length: n }, (_, i) => `${run}-${i + 1}`);
+
+/** Each row's message was taken by the provider exactly once: by its row id where the message carries it, else by the count. */
+function expectTakenOnceEach(rows: Array<{ id: string }>, accepted: unknown[], rowIdOf?: (a: unknown) => string | undefined) {
+  if (rowIdOf) {
+    const ids = accepted.map((a) => rowIdOf(a) ?? '');
+    for (const row of rows) expect(count(ids, row.id), `sends of row ${row.id}`).toBe(1);
+  }
+  // Robots carry no row id: as many acceptances as rows (and the cases count the requests too) means one each.
+  expect(accepted).toHaveLength(rows.length);
+}
+
+describe.each(PROVIDERS.map((p) => [p.name, p] as const))('%s faults', (_name, p) => {
+  it('refuses as it reports a busy system, then recovers: each message exactly once, rows SENT; a refusal no retry fixes is GIVEN_UP, nothing sent', async () => {
+    const township = await townshipOf(p);
+    const started = await p.start(township);
+    for (const mode of p.busy) started.server.failNext(1, mode);
+    const taskQueue = uniqueTaskQueue('fault-busy');
+    const worker = await workerWith(taskQueue, started.notify);
+    const run = tag();
+    const sequences = sequencesOf(run, 3);
+    const refused = `${run}-refused`;
+    try {
+      await worker.runUntil(async () => {
+        await sendReminders(taskQueue, sequences, township);
+        started.server.failNext(1, p.refused);
+        await sendReminders(taskQueue, [refused], township);
+      });
+      const rows = [...(await oneRowEach(started.channel, sequences, township)).values()];
+      for (const row of rows) expect(row).toMatchObject({ status: 'SENT', lastError: null });
+      expectTakenOnceEach(rows, started.server.accepted, started.rowIdOf);
+      // Every refusal was answered (none left over), then one request per message and the refused one; nothing was in doubt.
+      expect(started.server.requests).toHaveLength(p.busy.length + 4);
+      expect(started.queries()).toBe(0);
+      expect(Math.max(...rows.map((r) => r.attempts))).toBeGreaterThanOrEqual(2);
+      const row = (await oneRowEach(started.channel, [refused], township)).get(refused)!;
+      expect(row).toMatchObject({ status: 'GIVEN_UP', attempts: 1 });
+      expect(row.lastError).toContain(String(p.refused.code));
+      expect(started.server.accepted).toHaveLength(3);
+      console.log(
+        `${p.name} busy ×${p.busy.length}: ${started.server.requests.length} requests, attempts ${rows.map((r) => r.attempts).join('/')}; ${p.refused.code} → ${row.status}`,
+      );
+    } finally {
+      await started.server.close();
+    }
+  });
+
+  it(`accepts but answers only after the client timeout: ${p.canAsk ? 'asked, found, never sent again' : 'IN_DOUBT, never sent again'}`, async () => {
+    await withProvider(
+      p,
+      'slow',
+      (server) => server.failNext(2, { stallMs: Math.max(SMS_TIMEOUT_MS, ROBOT_TIMEOUT_MS) * 5 }),
+      async ({ server, channel, township, run, queries, rowIdOf }) => {
+        const rows = [...(await oneRowEach(channel, sequencesOf(run, 3), township)).values()];
+        // The provider took all three, each once: the two unanswered ones were not sent again.
+        expectTakenOnceEach(rows, server.accepted, rowIdOf);
+        if (p.canAsk) {
+          for (const row of rows) expect(row).toMatchObject({ status: 'SENT', lastError: null, attempts: 1 });
+          expect(queries()).toBeGreaterThanOrEqual(2);
+        } else {
+          expect(server.requests).toHaveLength(3);
+          const inDoubt = rows.filter((r) => r.status === 'IN_DOUBT');
+          expect(inDoubt).toHaveLength(2);
+          for (const row of inDoubt) expect(row.lastError).toContain('发送结果不明');
+          expect(rows.filter((r) => r.status === 'SENT')).toHaveLength(1);
+        }
+        console.log(
+          `${p.name} answer after the timeout ×2: ${server.requests.length} requests, ${queries()} queries, rows ${rows.map((r) => `${r.status}/${r.attempts}`).join(' ')}`,
+        );
+      },
+    );
+  });
+
+  it(`reads the request and cuts the connection, after accepting or before: ${p.canAsk ? 'asked, then confirmed or (not found after the grace) sent once more' : 'both IN_DOUBT for a person to check, never sent again'}`, async () => {
+    await withProvider(
+      p,
+      'drop',
+      (server) => {
+        server.failNext(1, { drop: 'after-accept' });
+        server.failNext(1, { drop: 'before-accept' });
+      },
+      async ({ server, channel, township, run, queries, rowIdOf }) => {
+        const rows = [...(await oneRowEach(channel, sequencesOf(run, 3), township)).values()];
+        if (p.canAsk) {
+          for (const row of rows) expect(row).toMatchObject({ status: 'SENT', lastError: null });
+          expectTakenOnceEach(rows, server.accepted, rowIdOf);
+          // One confirmed by the query (1 send), one resent under the same row id after the grace (2 sends), one plain.
+          expect(rows.map((r) => r.attempts).sort()).toEqual([1, 1, 2]);
+          expect(queries()).toBeGreaterThanOrEqual(2);
+        } else {
+          // No second request: the one cut after accepting arrived once, the one cut before did not arrive, and both say so.
+          expect(server.requests).toHaveLength(3);
+          expect(server.accepted).toHaveLength(2);
+          const inDoubt = rows.filter((r) => r.status === 'IN_DOUBT');
+          expect(inDoubt).toHaveLength(2);
+          for (const row of inDoubt) expect(row.lastError).toContain('发送结果不明');
+          expect(rows.filter((r) => r.status === 'SENT')).toHaveLength(1);
+        }
+        console.log(
+          `${p.name} cut after/before accepting: ${server.requests.length} requests, ${server.accepted.length} taken, ${queries()} queries, rows ${rows.map((r) => `${r.status}/${r.attempts}`).join(' ')}`,
+        );
+      },
+      { inDoubtGraceMinutes: 0.02 },
+    );
+  });
+});
+
+describe('documented rate-limit answers (every provider at once: the windows are 30 s and a minute)', () => {
+  it('the refused message waits out the window the code means, then goes exactly once', async () => {
+    const lines = await Promise.all(
+      PROVIDERS.map(async (p) =>
+        withProvider(
+          p,
+          'rate',
+          (server) => server.failNext(1, p.rateLimited.mode),
+          async ({ server, channel, township, run, rowIdOf }) => {
+            const rows = [...(await oneRowEach(channel, sequencesOf(run, 2), township)).values()];
+            for (const row of rows) expect(row).toMatchObject({ status: 'SENT', lastError: null });
+            expectTakenOnceEach(rows, server.accepted, rowIdOf);
+            expect(server.requests).toHaveLength(3);
+            expect(rows.map((r) => r.attempts).sort()).toEqual([1, 2]);
+            // The refused one (its row made at its first try) was not tried again before its window ended.
+            const refused = rows.find((r) => r.attempts === 2)!;
+            const waited = refused.sentAt!.getTime() - refused.createdAt.getTime();
+            expect(waited).toBeGreaterThanOrEqual(p.rateLimited.windowMs);
+            return `${p.name} ${'code' in p.rateLimited.mode ? p.rateLimited.mode.code : ''}: sent ${(waited / 1000).toFixed(1)} s after its first try`;
+          },
+          { sequences: 2 },
+        ),
+      ),
+    );
+    console.log(lines.join('; '));
   });
 });

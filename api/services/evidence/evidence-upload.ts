@@ -20,18 +20,27 @@ import { checkOfficeZip } from './zip-guard';
 export const MAX_FILE_BYTES = 15 * 1024 * 1024;
 
 /**
- * A failure of the storage itself (disk full, folder gone, bucket refusing):
- * unavailable (503), the person keeps the file and tries again later. Anything
- * else passes through unchanged (refusals stay 4xx, database errors meet the
- * app's handler).
+ * A failure of the storage itself: a full disk (or quota) is 507, which
+ * waiting does not fix, so no Retry-After and the message says to tell the
+ * administrator; anything else (folder gone, bucket refusing) is unavailable
+ * (503), the person keeps the file and tries again later. Other errors pass
+ * through unchanged (refusals stay 4xx, database errors meet the app's handler).
  */
 export function asStorageFailure(err: unknown): unknown {
   const e = err as { code?: unknown; syscall?: unknown; $metadata?: unknown };
   const fileSystem = typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code) && typeof e.syscall === 'string';
   if (err instanceof DomainError || !(fileSystem || e?.$metadata)) return err;
+  if (fileSystem && (e.code === 'ENOSPC' || e.code === 'EDQUOT')) {
+    return new DomainError(
+      'insufficient_storage',
+      'storage_full',
+      '服务器磁盘已满，文件没有保存，已上传的证据不受影响；请联系系统管理员清理空间后再重新上传 (evidence storage is full; nothing was saved)',
+      { cause: err },
+    );
+  }
   return new UnavailableError(
     'storage_unavailable',
-    '证据存储暂时不可用（例如磁盘已满），文件没有保存，请稍后重新上传；如反复出现请联系系统管理员 (evidence storage failed; nothing was saved)',
+    '证据存储暂时不可用，文件没有保存，请稍后重新上传；如反复出现请联系系统管理员 (evidence storage failed; nothing was saved)',
     { cause: err }, // the error handler logs the storage's own error
   );
 }

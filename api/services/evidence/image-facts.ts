@@ -18,6 +18,11 @@ const SHARP_TIMEOUT_SECONDS = 20;
 /** EXIF times carry no zone unless OffsetTimeOriginal is set; cameras here run on Beijing time. */
 const DEFAULT_EXIF_OFFSET = '+08:00';
 
+// libvips's operation cache keeps up to 20 input files mapped after use. Every input here is a
+// scratch upload deleted right after, so the cache only pinned their disk space (on a full disk,
+// RELIABILITY.md) and never served a hit: hold no files open.
+sharp.cache(false);
+
 export interface ImageFacts {
   takenAt: Date | null;
   gps: { lat: number; lon: number } | null;
