@@ -178,7 +178,7 @@ export function createObligationActivities(deps: ObligationActivityDeps) {
         rulebook: rulebookOf(spec),
         ...(display ? { communityName: display.community.name } : {}),
       });
-      return deductions.recordOnce({
+      const recorded = await deductions.recordOnce({
         businessKey: deduction.key,
         communityId: spec.communityId,
         ruleId: spec.ruleId,
@@ -192,6 +192,12 @@ export function createObligationActivities(deps: ObligationActivityDeps) {
         ...(deduction.subjectId ? { subjectId: deduction.subjectId } : {}),
         ...(display ? { obligationId: display.id } : {}),
       });
+      // `created` decides whether the workflow announces "overdue". A worker killed between the
+      // insert and reporting it leaves the row to the retry, which must still say it was this
+      // deadline's (else the notice was lost: test/faults/month-boundary-crash.test.ts).
+      // A row another obligation recorded (subjects sharing a per-period key) stays not created.
+      if (!recorded.created && display && (await deductions.recordedFor(deduction.key)) === display.id) return { created: true };
+      return recorded;
     },
 
     async escalate(input: { obligationKey: string; level: number; role: EscalationRoleName; at: string }): Promise<{ created: boolean }> {

@@ -30,6 +30,12 @@ export function deductionStore(db: Database) {
         return { created: result.count === 1 };
       });
     },
+
+    /** The obligation whose deadline recorded the deduction under this key (null: none, or another cause). */
+    async recordedFor(businessKey: string): Promise<string | null> {
+      const row = await db.deduction.findUnique({ where: { businessKey }, select: { obligationId: true } });
+      return row?.obligationId ?? null;
+    },
   };
 }
 

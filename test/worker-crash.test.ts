@@ -1,17 +1,16 @@
 // A worker killed (SIGKILL) while deadline activities are recording
 // deductions: after another worker takes over, every deduction exists exactly
 // once. Real worker process, real Temporal dev server, real PostgreSQL.
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { projectRoot } from '../stack/paths';
 import { testActivityDeps } from './support/activity-deps';
 import { createTestTownship } from './support/fixtures';
 import { monthlyRulesWithDeduction, openTaskNow } from './support/open-task';
 import { connectTestStack, createTestWorker, uniqueTaskQueue, type TestStack } from './support/stack';
 import { eventually } from './support/eventually';
+import { spawnWorkerProcess } from './support/spawn-worker';
 
 describe('a worker crash during deadline activities', () => {
   let stack: TestStack;
@@ -22,22 +21,7 @@ describe('a worker crash during deadline activities', () => {
 
   beforeAll(async () => {
     stack = await connectTestStack();
-    child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'test/support/worker-process.ts')], {
-      env: {
-        ...process.env,
-        DATABASE_URL: inject('databaseUrl'),
-        TEMPORAL_ADDRESS: inject('temporalAddress'),
-        TASK_QUEUE: taskQueue,
-        WORKFLOW_BUNDLE: inject('workflowBundlePath'),
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('worker ready')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`worker process exited early (${code})`)));
-    });
+    child = await spawnWorkerProcess({ taskQueue });
   });
 
   afterAll(async () => {

@@ -3,19 +3,17 @@
 // a real worker (and a worker process killed with SIGKILL), the PostgreSQL
 // outbox, the loopback Aliyun SMS server (checks the RPC signature, answers
 // QuerySendDetails) and smtp-server on loopback.
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createAliyunSmsChannel, type NotifyConfig } from '../../notify';
 import { startAliyunSmsProviderServer } from '../../notify/testing/aliyun-provider-server';
 import { startSmtpProviderServer } from '../../notify/testing/smtp-provider-server';
 import { ensureReconcileSchedule } from '../../worker/reconcile-schedule';
-import { projectRoot } from '../../stack/paths';
 import { notificationWorker, QUIET_HOURS_OFF, secretaryTask as secretaryTaskOf } from '../support/notification-worker';
 import { connectTestStack, uniqueTaskQueue, type TestStack } from '../support/stack';
 import { createTestTownship, type TestTownship } from '../support/fixtures';
 import { openTaskNow } from '../support/open-task';
+import { spawnWorkerProcess } from '../support/spawn-worker';
 
 const ALIYUN = { accessKeyId: 'LTAI5tInDoubtTest', accessKeySecret: 'aliyun-in-doubt-secret-0123' };
 const TEMPLATES = {
@@ -181,24 +179,8 @@ describe('a worker killed mid-send', () => {
     server.failNext(1, { stallMs: 120_000 });
     const taskQueue = uniqueTaskQueue('indoubt-kill');
     const notify = { quietHours: QUIET_HOURS_OFF, sms: smsConfig(server.url, 100_000) };
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'test/support/worker-process.ts')], {
-      env: {
-        ...process.env,
-        DATABASE_URL: inject('databaseUrl'),
-        TEMPORAL_ADDRESS: inject('temporalAddress'),
-        TASK_QUEUE: taskQueue,
-        WORKFLOW_BUNDLE: inject('workflowBundlePath'),
-        NOTIFY: JSON.stringify(notify),
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = await spawnWorkerProcess({ taskQueue, notify });
     try {
-      await new Promise<void>((resolve, reject) => {
-        child.stdout!.on('data', (chunk: Buffer) => {
-          if (chunk.toString().includes('worker ready')) resolve();
-        });
-        child.once('exit', (code) => reject(new Error(`worker process exited early (${code})`)));
-      });
       const key = await secretaryTask(taskQueue);
       const handle = await stack.client.workflow.start('notificationWorkflow', {
         taskQueue,
