@@ -209,7 +209,12 @@ describe("one official's mailbox full does not hold up the others", () => {
         const run = triggerAndWait(scheduleId);
         await eventually(() => to(other).length > 0, { what: 'the digest to the other official' });
         expect(to(other)).toHaveLength(1);
-        expect(await rowsOf(other)).toEqual(['SENT']);
+        // The row is marked once the SMTP server has answered, a moment after the mail arrived there.
+        const sent = await eventually(() => rowsOf(other), {
+          done: (rows) => rows.join() === 'SENT',
+          what: "the other official's row SENT",
+        });
+        expect(sent).toEqual(['SENT']);
         expect(to(full)).toHaveLength(0);
         expect(await rowsOf(full)).toEqual(['QUEUED']);
 
