@@ -10,7 +10,7 @@ import { notificationKey } from './key';
 import { planFor, type RoutingPolicy } from './routing';
 import { startAliyunSmsProviderServer } from './testing/aliyun-provider-server';
 import { startTencentSmsProviderServer } from './testing/tencent-provider-server';
-import { AREA_LEADER, COMMUNITY, STAFF, sampleEvent } from './testing/fixtures';
+import { AREA_LEADER, COMMUNITY, SMS_TEMPLATES, STAFF, sampleEvent } from './testing/fixtures';
 import { MemoryOutbox } from './testing/memory-outbox';
 import { startSmtpProviderServer, type SmtpProviderServer } from './testing/smtp-provider-server';
 import { startWecomProviderServer } from './testing/wecom-provider-server';
@@ -24,14 +24,6 @@ afterEach(async () => {
 const policy: RoutingPolicy = {
   quietHours: { start: '22:00', end: '07:00', enabled: true },
   available: { email: true, sms: true, robotCommunities: [COMMUNITY] },
-};
-const TEMPLATES = {
-  reminder: 'SMS_1',
-  'due-today': 'SMS_2',
-  overdue: 'SMS_3',
-  escalation: 'SMS_4',
-  'evidence-rejected': 'SMS_5',
-  digest: 'SMS_6',
 };
 const ALIYUN = { accessKeyId: 'LTAI5tTestKeyId', accessKeySecret: 'aliyun-Secret-0123456789' };
 const WECOM_KEY = 'wecom-key-0001';
@@ -52,7 +44,7 @@ async function robotAndSms(robotKey = WECOM_KEY) {
       signName: '龙泉街道',
       endpoint: `${aliyun.url}/`,
       regionId: 'cn-hangzhou',
-      templates: TEMPLATES,
+      templates: SMS_TEMPLATES,
     }),
   };
   return { wecom, aliyun, channels };
@@ -218,7 +210,7 @@ describe('in doubt: the provider accepted, the answer was lost', () => {
               signName: '龙泉街道',
               endpoint: `${server.url}/`,
               regionId: 'cn-hangzhou',
-              templates: TEMPLATES,
+              templates: SMS_TEMPLATES,
               timeoutMs: 300,
             })
           : createTencentSmsChannel({
@@ -227,7 +219,7 @@ describe('in doubt: the provider accepted, the answer was lost', () => {
               signName: '龙泉街道',
               region: 'ap-guangzhou',
               endpoint: `${server.url}/`,
-              templates: TEMPLATES,
+              templates: SMS_TEMPLATES,
               timeoutMs: 300,
             });
       server.failNext(1, { stallMs: 2000 });
@@ -259,7 +251,7 @@ describe('in doubt: the provider accepted, the answer was lost', () => {
       signName: '龙泉街道',
       endpoint: `${server.url}/`,
       regionId: 'cn-hangzhou',
-      templates: TEMPLATES,
+      templates: SMS_TEMPLATES,
       timeoutMs: 300,
     });
     const outbox = new MemoryOutbox();
@@ -296,7 +288,7 @@ describe('fallback after a bounded time', () => {
         signName: '龙泉街道',
         endpoint: `${aliyun.url}/`,
         regionId: 'cn-hangzhou',
-        templates: TEMPLATES,
+        templates: SMS_TEMPLATES,
       }),
       email: createEmailChannel({
         host: '127.0.0.1',

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InDoubtSendError, PermanentSendError, TransientSendError, type SendError } from '../errors';
 import { renderSms } from '../templates/render';
 import { startAliyunSmsProviderServer } from '../testing/aliyun-provider-server';
-import { STAFF, sampleEvent } from '../testing/fixtures';
+import { SMS_TEMPLATES, STAFF, sampleEvent } from '../testing/fixtures';
 import { startTencentSmsProviderServer } from '../testing/tencent-provider-server';
 import { createAliyunSmsChannel } from './aliyun-sms';
 import { createTencentSmsChannel } from './tencent-sms';
@@ -12,14 +12,6 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((c) => c()));
 });
 
-const TEMPLATES = {
-  reminder: 'SMS_1',
-  'due-today': 'SMS_2',
-  overdue: 'SMS_3',
-  escalation: 'SMS_4',
-  'evidence-rejected': 'SMS_5',
-  digest: 'SMS_6',
-};
 const ALIYUN = { accessKeyId: 'LTAI5tTestKeyId', accessKeySecret: 'aliyun-Secret-0123456789' };
 const TENCENT = { secretId: 'AKIDtestSecretId0001', secretKey: 'tencent-Secret-0123456789' };
 const fail = (p: Promise<unknown>) =>
@@ -39,7 +31,7 @@ async function aliyun(secret = ALIYUN.accessKeySecret) {
     signName: '龙泉街道',
     endpoint: `${server.url}/`,
     regionId: 'cn-hangzhou',
-    templates: TEMPLATES,
+    templates: SMS_TEMPLATES,
   });
   return { server, channel };
 }
@@ -54,7 +46,7 @@ async function tencent(secret = TENCENT.secretKey) {
     signName: '龙泉街道',
     region: 'ap-guangzhou',
     endpoint: `${server.url}/`,
-    templates: TEMPLATES,
+    templates: SMS_TEMPLATES,
   });
   return { server, channel };
 }
@@ -164,7 +156,7 @@ describe('Tencent SendSms (TC3-HMAC-SHA256) against the loopback provider', () =
       signName: '龙泉街道',
       region: 'ap-guangzhou',
       endpoint: `${server.url}/`,
-      templates: TEMPLATES,
+      templates: SMS_TEMPLATES,
     });
     const err = await fail(channel.send(renderSms(sampleEvent(), STAFF), { key: 'k' }));
     expect(err).toBeInstanceOf(TransientSendError);

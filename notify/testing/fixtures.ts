@@ -4,6 +4,16 @@ import type { Recipient, TaskEvent } from '../events';
 
 export const COMMUNITY = 'c-longquan';
 
+/** SMS template codes per event, as an Aliyun or Tencent account would have them filed (the loopback servers accept any). */
+export const SMS_TEMPLATES = {
+  reminder: 'SMS_1',
+  'due-today': 'SMS_2',
+  overdue: 'SMS_3',
+  escalation: 'SMS_4',
+  'evidence-rejected': 'SMS_5',
+  digest: 'SMS_6',
+};
+
 export function sampleEvent(overrides: Partial<TaskEvent> = {}): TaskEvent {
   return {
     id: 'ob-2022-03-fraud-longquan',

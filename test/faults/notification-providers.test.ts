@@ -20,20 +20,13 @@ import { startSmtpProviderServer, type SmtpProviderServer } from '../../notify/t
 import { startTencentSmsProviderServer } from '../../notify/testing/tencent-provider-server';
 import { startWecomProviderServer } from '../../notify/testing/wecom-provider-server';
 import type { NotificationRequest } from '../../workflows/notification/notification-workflow';
+import { SMS_TEMPLATES } from '../../notify/testing/fixtures';
 import { createTestTownship, type TestTownship } from '../support/fixtures';
 import { notificationWorker, secretaryTask } from '../support/notification-worker';
 import { connectTestStack, uniqueTaskQueue, type TestStack } from '../support/stack';
 
 const ALIYUN = { accessKeyId: 'LTAI5tProviderFaults', accessKeySecret: 'aliyun-provider-faults-secret' };
 const TENCENT = { secretId: 'AKIDProviderFaults0123', secretKey: 'tencent-provider-faults-secret' };
-const TEMPLATES = {
-  reminder: 'SMS_1',
-  'due-today': 'SMS_2',
-  overdue: 'SMS_3',
-  escalation: 'SMS_4',
-  'evidence-rejected': 'SMS_5',
-  digest: 'SMS_6',
-};
 const SMTP = { user: 'duban', pass: 'smtp-provider-faults-secret' };
 // Short client timeouts (the configured options), so a "slow" provider is slow within a second or two.
 const SMTP_TIMEOUT_MS = 1500;
@@ -59,7 +52,14 @@ const smtpConfig = (server: SmtpProviderServer): NotifyConfig['smtp'] => ({
 });
 const smsConfig = (url: string): NotifyConfig['sms'] => ({
   provider: 'aliyun',
-  aliyun: { ...ALIYUN, signName: '督办', endpoint: `${url}/`, regionId: 'cn-hangzhou', templates: TEMPLATES, timeoutMs: SMS_TIMEOUT_MS },
+  aliyun: {
+    ...ALIYUN,
+    signName: '督办',
+    endpoint: `${url}/`,
+    regionId: 'cn-hangzhou',
+    templates: SMS_TEMPLATES,
+    timeoutMs: SMS_TIMEOUT_MS,
+  },
 });
 
 /** A worker whose notification activities use only the channels given (the secretary's route: SMS, else email). */
@@ -344,7 +344,7 @@ const PROVIDERS: FaultyProvider[] = [
           signName: '督办',
           endpoint: `${server.url}/`,
           region: 'ap-guangzhou',
-          templates: TEMPLATES,
+          templates: SMS_TEMPLATES,
           timeoutMs: SMS_TIMEOUT_MS,
         },
       };

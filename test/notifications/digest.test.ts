@@ -15,6 +15,7 @@ import { connectTestStack, createTestWorker, uniqueTaskQueue, type TestStack } f
 import { testActivityDeps } from '../support/activity-deps';
 import { createTestTownship, type TestTownship } from '../support/fixtures';
 import { openTaskNow } from '../support/open-task';
+import { assignedTask } from '../support/notification-worker';
 import { eventually } from '../support/eventually';
 
 const DAY = 86_400_000;
@@ -177,19 +178,11 @@ describe("one official's mailbox full does not hold up the others", () => {
     await worker
       .runUntil(async () => {
         for (const userId of officials) {
-          const { spec } = await openTaskNow({
-            db: stack.db,
-            client: stack.client,
-            taskQueue,
-            communityId: township.community.id,
-            ruleId: 'fraud.investigation',
-            dueInMs: 7 * DAY,
-          });
-          await stack.db.obligation.update({ where: { businessKey: spec.key }, data: { assigneeId: userId } });
+          const key = await assignedTask(stack, township, taskQueue, userId);
           await stack.client.workflow.execute('notificationWorkflow', {
             taskQueue,
             workflowId: `test/digest/${randomUUID()}`,
-            args: [{ obligationKey: spec.key, event: 'reminder', sequence: 'd1', at: new Date().toISOString() }],
+            args: [{ obligationKey: key, event: 'reminder', sequence: 'd1', at: new Date().toISOString() }],
           });
         }
         const { cutoff } = digestWindow(new Date().toISOString(), 8);

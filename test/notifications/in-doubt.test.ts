@@ -11,19 +11,12 @@ import { startSmtpProviderServer } from '../../notify/testing/smtp-provider-serv
 import { ensureReconcileSchedule } from '../../worker/reconcile-schedule';
 import { notificationWorker, QUIET_HOURS_OFF, secretaryTask as secretaryTaskOf } from '../support/notification-worker';
 import { connectTestStack, uniqueTaskQueue, type TestStack } from '../support/stack';
+import { SMS_TEMPLATES } from '../../notify/testing/fixtures';
 import { createTestTownship, type TestTownship } from '../support/fixtures';
 import { openTaskNow } from '../support/open-task';
 import { spawnWorkerProcess } from '../support/spawn-worker';
 
 const ALIYUN = { accessKeyId: 'LTAI5tInDoubtTest', accessKeySecret: 'aliyun-in-doubt-secret-0123' };
-const TEMPLATES = {
-  reminder: 'SMS_1',
-  'due-today': 'SMS_2',
-  overdue: 'SMS_3',
-  escalation: 'SMS_4',
-  'evidence-rejected': 'SMS_5',
-  digest: 'SMS_6',
-};
 const SMTP = { user: 'duban', pass: 'smtp-in-doubt-secret' };
 const DAY = 86_400_000;
 
@@ -41,7 +34,7 @@ const aliyunConfig = (url: string, timeoutMs: number) => ({
   signName: '督办',
   endpoint: `${url}/`,
   regionId: 'cn-hangzhou',
-  templates: TEMPLATES,
+  templates: SMS_TEMPLATES,
   timeoutMs,
 });
 const smsConfig = (url: string, timeoutMs: number): NotifyConfig['sms'] => ({ provider: 'aliyun', aliyun: aliyunConfig(url, timeoutMs) });

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import { createEmailChannel, notifyConfigSchema, renderEmail, type NotifyConfig } from '../../notify';
-import { sampleEvent, STAFF } from '../../notify/testing/fixtures';
+import { sampleEvent, SMS_TEMPLATES, STAFF } from '../../notify/testing/fixtures';
 import { withMailCapture } from '../../platform/notify-setup';
 import { listCapturedMail, readCapturedMail, startMailCapture, type MailCapture } from '../../stack/mail-capture';
 import { projectRoot } from '../../stack/paths';
@@ -92,14 +92,7 @@ describe('notification settings API', () => {
             accessKeyId: 'LTAI-id',
             accessKeySecret: SECRETS.smsKey,
             signName: '督办',
-            templates: {
-              reminder: 'SMS_1',
-              'due-today': 'SMS_2',
-              overdue: 'SMS_3',
-              escalation: 'SMS_4',
-              'evidence-rejected': 'SMS_5',
-              digest: 'SMS_6',
-            },
+            templates: SMS_TEMPLATES,
           },
         },
         robots: [

@@ -32,8 +32,8 @@ export async function notificationWorker(
   return createTestWorker(stack, taskQueue, activities);
 }
 
-/** An open task assigned to the community secretary (fraud.investigation, due in a week); returns its key. */
-export async function secretaryTask(stack: TestStack, township: TestTownship, taskQueue: string): Promise<string> {
+/** An open task (fraud.investigation, due in a week) assigned to `assigneeId`; returns its key. */
+export async function assignedTask(stack: TestStack, township: TestTownship, taskQueue: string, assigneeId: string): Promise<string> {
   const { spec } = await openTaskNow({
     db: stack.db,
     client: stack.client,
@@ -42,6 +42,11 @@ export async function secretaryTask(stack: TestStack, township: TestTownship, ta
     ruleId: 'fraud.investigation',
     dueInMs: 7 * DAY,
   });
-  await stack.db.obligation.update({ where: { businessKey: spec.key }, data: { assigneeId: township.users.secretary } });
+  await stack.db.obligation.update({ where: { businessKey: spec.key }, data: { assigneeId } });
   return spec.key;
+}
+
+/** An open task assigned to the community secretary; returns its key. */
+export function secretaryTask(stack: TestStack, township: TestTownship, taskQueue: string): Promise<string> {
+  return assignedTask(stack, township, taskQueue, township.users.secretary);
 }
