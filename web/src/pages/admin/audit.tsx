@@ -46,13 +46,11 @@ export function AuditPage() {
         <label htmlFor="audit-actor">{t('audit.actor')}</label>
         <select id="audit-actor" value={actorId} onChange={(e) => setActorId(e.target.value)}>
           <option value="">{t('common.all')}</option>
-          {[...seen, ...Object.entries(SYSTEM_ACTORS)]
-            .filter(([id], i, all) => all.findIndex(([other]) => other === id) === i)
-            .map(([id, name]) => (
-              <option key={id} value={id}>
-                {name}
-              </option>
-            ))}
+          {[...new Map([...seen, ...Object.entries(SYSTEM_ACTORS)])].map(([id, name]) => (
+            <option key={id} value={id}>
+              {name}
+            </option>
+          ))}
         </select>
         <label htmlFor="audit-action">{t('audit.action')}</label>
         <select id="audit-action" value={action} onChange={(e) => setAction(e.target.value)}>
