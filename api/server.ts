@@ -13,6 +13,7 @@ import { startHousekeeping } from './housekeeping';
 import { loadNotifyConfig } from '../platform/notify-setup';
 import { instrumentApi, serveMetrics } from './metrics';
 import { secureCookiesFor } from './plugins/auth';
+import { warmExportWorker } from './services/scoreboard-export';
 
 runMain('api', async () => {
   const config = parseConfig(process.env);
@@ -68,4 +69,5 @@ runMain('api', async () => {
   process.once('SIGINT', close);
   process.once('SIGTERM', close);
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
+  warmExportWorker();
 });

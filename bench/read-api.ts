@@ -6,6 +6,7 @@ import { buildApp } from '../api/app';
 import { composeApp } from '../api/compose';
 import { createDatabase } from '../db/client';
 import { listenForChanges } from '../db/change-feed';
+import { warmExportWorker } from '../api/services/scoreboard-export';
 
 const { DATABASE_URL, PORT } = process.env;
 if (!DATABASE_URL || !PORT) throw new Error('bench/read-api.ts needs DATABASE_URL and PORT');
@@ -26,6 +27,7 @@ const app = await buildApp(
   }),
 );
 await app.listen({ host: '127.0.0.1', port: Number(PORT) });
+warmExportWorker();
 console.log('LISTENING');
 process.once(
   'SIGTERM',

@@ -56,7 +56,9 @@ export function scoreboardRepository(db: Database, directory: CommunityDirectory
     /**
      * Deductions (not reversal rows) of the communities that occurred in
      * [from, to), oldest first, with the names the detail sheet prints. A
-     * township's year is ~45,000 rows: one query with joins, and the period's
+     * township's year is ~45,000 rows: one query (the subject's name by a
+     * per-row index lookup: most deductions have none, and joining would read
+     * all 60,000 subjects of a prefecture for a few hundred communities), and the period's
      * label rebuilt from its key (domain/time/period.ts) rather than looked up
      * in 1.7 million obligations; only seasons and sensitive-date windows,
      * whose labels depend on the rulebook, are read from their obligation.
@@ -66,10 +68,11 @@ export function scoreboardRepository(db: Database, directory: CommunityDirectory
         Array<Omit<DeductionDetail, 'periodLabel'> & { periodKey: string | null; obligationId: string | null }>
       >`
         SELECT d."id", d."communityId", d."ruleId", d."points"::float8 AS "points", d."explanation", d."occurredAt",
-               d."periodKey", d."obligationId", s."displayName" AS "subjectName", u."displayName" AS "recordedByName",
+               d."periodKey", d."obligationId",
+               (SELECT s."displayName" FROM "LedgerSubject" s WHERE s."id" = d."subjectId") AS "subjectName",
+               u."displayName" AS "recordedByName",
                EXISTS (SELECT 1 FROM "Deduction" r WHERE r."reversesId" = d."id") AS "reversed"
         FROM "Deduction" d
-        LEFT JOIN "LedgerSubject" s ON s."id" = d."subjectId"
         LEFT JOIN "User" u ON u."id" = d."recordedBy"
         WHERE d."communityId" = ANY(${communityIds}) AND d."kind" = 'DEDUCTION' AND d."occurredAt" >= ${from} AND d."occurredAt" < ${to}
         ORDER BY d."occurredAt", d."createdAt", d."businessKey"`;

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser, requireAuth } from '../plugins/auth';
-import { streamScoreboardWorkbook } from '../services/scoreboard-excel';
+import { streamScoreboardWorkbook } from '../services/scoreboard-export';
 import { SCOREBOARD_PAGE, type ScoreboardService } from '../services/scoreboard-service';
 import { communityBoard, countedDeduction, scoreboard } from '../contract';
 import { authErrors, errorBody, id } from './schemas';
@@ -103,9 +103,14 @@ export const scoreboardRoutes =
       async (request, reply) => {
         const user = currentUser(request);
         // A wrong year or month is refused here, before the download starts; the deductions
-        // (of the month the board settled on) are read while the first sheet is written.
+        // (of the month the board settled on, community by community in the board's order)
+        // are read while the workbook is written.
         const data = await service.full(user, request.query);
-        const details = service.details(user, { year: data.year, month: data.month });
+        const details = service.detailsByCommunity(
+          user,
+          { year: data.year, month: data.month },
+          data.communities.map((c) => c.id),
+        );
         return (
           reply
             .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')

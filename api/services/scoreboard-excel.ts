@@ -1,19 +1,27 @@
 // The scoreboard as the spreadsheet handed upward: one row per rubric clause
 // (every one, zero rows too) under its section and item, one column per
 // community, then totals, score and rank rows; and a sheet listing every
-// deduction behind those figures. Chinese only: no rule ids or codes. Every
-// number is copied from the scoreboard and its details (the score function).
+// deduction behind those figures, community by community in the order of the
+// columns. Chinese only: no rule ids or codes. Every number is copied from the
+// scoreboard and its details (the score function).
 //
 // Sized for a prefecture's township (3,000 columns, ~45,000 deductions a
 // year): exceljs costs a few microseconds per cell and per distinct style
 // object, so a clause cell is written only when it holds points (blank means
 // none, as the legend row says), every cell shares one of three style objects,
 // and 本项已扣满 is a fill (it prints; a cell note does not, and cost half a
-// second at that size).
+// second at that size). The API runs this in a worker thread
+// (scoreboard-export.ts).
 import ExcelJS from 'exceljs';
 import { formatShanghai } from '../../domain/time/shanghai';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import type { DetailRow, FullScoreboard } from './scoreboard-service';
+
+/** What the detail sheet shows of a deduction. */
+export type DetailLine = Pick<
+  DetailRow,
+  'communityName' | 'ruleTitle' | 'clauseText' | 'occurredAt' | 'periodLabel' | 'subjectName' | 'counted' | 'recordedByName'
+>;
 
 export const TOTAL_ROW_LABEL = '扣分合计';
 export const SCORE_ROW_LABEL = '得分';
@@ -31,27 +39,21 @@ const TITLE: Partial<ExcelJS.Style> = { font: { bold: true, size: 14 } };
 export const FULL_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF8CBAD' } };
 const FULL: Partial<ExcelJS.Style> = { fill: FULL_FILL };
 
-/** Cells written between two turns of the event loop, so a township-wide export does not hold up other requests. */
+/** Cells written between two turns of the event loop, so that exports running side by side take turns. */
 const CELLS_PER_TURN = 20_000;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * The workbook, written row by row into the returned stream (exceljs's
- * streaming writer): the response starts at once and memory stays flat
- * however many communities and deductions there are. The deductions may
- * still be on their way from the database while the first sheet is written;
- * if they fail, the stream fails (the download is cut short, never silently
- * incomplete).
+ * Writes the workbook row by row into `out` (exceljs's streaming writer), so
+ * memory stays flat however many communities and deductions there are. The
+ * first sheet is written before the details are read, so that they may still
+ * be arriving; if they fail, this rejects.
  */
-export function streamScoreboardWorkbook(board: FullScoreboard, details: Promise<readonly DetailRow[]>): Readable {
-  const out = new PassThrough();
-  // Handled here at once, so a failure while the first sheet is written is not an unhandled rejection.
-  details.catch(() => undefined);
-  writeWorkbook(out, board, details).catch((error: unknown) => out.destroy(error as Error));
-  return out;
-}
-
-async function writeWorkbook(out: PassThrough, board: FullScoreboard, pendingDetails: Promise<readonly DetailRow[]>): Promise<void> {
+export async function writeScoreboardWorkbook(
+  out: Writable,
+  board: FullScoreboard,
+  details: AsyncIterable<readonly DetailLine[]>,
+): Promise<void> {
   // Shared strings: the detail sheet repeats a few hundred texts (communities, rules, clauses) 45,000 times a year;
   // each is written once and referred to by number (a smaller file, and less XML to escape and compress).
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: true });
@@ -87,8 +89,8 @@ async function writeWorkbook(out: PassThrough, board: FullScoreboard, pendingDet
       cell.style = PLAIN;
     });
     for (let i = 0; i < communities.length; i++) {
-      const deducted = board.clauseDeducted(i, k);
-      const full = board.clauseIsFull(i, k);
+      const deducted = board.clauseDeducted[i * board.clauses.length + k]!;
+      const full = board.clauseFull[i * board.clauses.length + k] === 1;
       if (deducted === 0 && !full) continue;
       const cell = row.getCell(FIRST + i);
       cell.value = deducted;
@@ -112,21 +114,22 @@ async function writeWorkbook(out: PassThrough, board: FullScoreboard, pendingDet
   const detail = workbook.addWorksheet(DETAIL_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
   detail.columns = [14, 28, 40, 18, 14, 10, 16, 16].map((width) => ({ width }));
   await commit(detail.addRow(['社区（村）', '考核规则', '扣分条款', '发生时间', '期间', '对象', '扣分', '记录人']), BOLD);
-  for (const d of await pendingDetails) {
-    await commit(
-      detail.addRow([
-        d.communityName,
-        d.ruleTitle,
-        d.clauseText,
-        formatShanghai(d.occurredAt),
-        // undefined, not null, for an empty field: no cell at all (exceljs makes a cell for null, with a style of its own).
-        d.periodLabel ?? undefined,
-        d.subjectName ?? undefined,
-        d.counted === null ? '不计分（已撤销）' : d.counted === 0 ? FULL_TEXT : d.counted,
-        d.recordedByName ?? '系统自动（截止检查）',
-      ]),
-    );
-  }
+  for await (const part of details)
+    for (const d of part) {
+      await commit(
+        detail.addRow([
+          d.communityName,
+          d.ruleTitle,
+          d.clauseText,
+          formatShanghai(d.occurredAt),
+          // undefined, not null, for an empty field: no cell at all (exceljs makes a cell for null, with a style of its own).
+          d.periodLabel ?? undefined,
+          d.subjectName ?? undefined,
+          d.counted === null ? '不计分（已撤销）' : d.counted === 0 ? FULL_TEXT : d.counted,
+          d.recordedByName ?? '系统自动（截止检查）',
+        ]),
+      );
+    }
   detail.commit();
   await workbook.commit();
 }

@@ -88,17 +88,24 @@ export interface Scoreboard extends BoardHead {
   communities: CommunityScoreRow[];
 }
 
-/** Every community of the caller's scope, best rank first, and its clause figures: what the Excel export lays out. */
+/**
+ * Every community of the caller's scope, best rank first, and its clause
+ * figures: what the Excel export lays out. Plain data, so that it can be
+ * handed to the export's worker thread.
+ */
 export interface FullScoreboard extends BoardHead, Layout {
   communities: CommunityScoreRow[];
-  /** points of clause `clause` (an index into `clauses`) counted for `communities[row]`, year to date */
-  clauseDeducted(row: number, clause: number): number;
-  /** whether that clause is 本项已扣满 for the community */
-  clauseIsFull(row: number, clause: number): boolean;
+  /** points of each clause counted for each community, year to date: index `row * clauses.length + clause` */
+  clauseDeducted: Float64Array;
+  /** 1 where that clause is 本项已扣满 for the community (same index) */
+  clauseFull: Uint8Array;
 }
 
 /** A page of the ranking: a person reads 50 communities at a time, not a prefecture's 3,000. */
 export const SCOREBOARD_PAGE = 50;
+
+/** Communities per read of detailsByCommunity: ~7,500 deductions a read at prefecture size. */
+const DETAIL_CHUNK = 500;
 
 /** One deduction in the export's detail sheet, with what it counted for. */
 export interface DetailRow extends DeductionDetail {
@@ -311,13 +318,42 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
     /** Every community of the caller's scope and its clause figures (the Excel export, which shows nothing at risk). */
     async full(user: SessionUser, q: { year?: number; month?: number }, now = new Date()): Promise<FullScoreboard> {
       const b = await board(user, q, user.scope, { offset: 0, limit: Infinity }, now, false);
-      return {
-        ...b.head,
-        ...b.layout,
-        communities: b.shown.map(b.row),
-        clauseDeducted: (row, clause) => b.scored.clauseDeducted(b.shown[row]!, clause),
-        clauseIsFull: (row, clause) => b.scored.clauseIsFull(b.shown[row]!, clause),
-      };
+      const width = b.layout.clauses.length;
+      const clauseDeducted = new Float64Array(b.shown.length * width);
+      const clauseFull = new Uint8Array(b.shown.length * width);
+      for (const [row, at] of b.shown.entries())
+        for (let clause = 0; clause < width; clause++) {
+          clauseDeducted[row * width + clause] = b.scored.clauseDeducted(at, clause);
+          clauseFull[row * width + clause] = b.scored.clauseIsFull(at, clause) ? 1 : 0;
+        }
+      return { ...b.head, ...b.layout, communities: b.shown.map(b.row), clauseDeducted, clauseFull };
+    },
+
+    /**
+     * The deductions of the given communities of the caller's scope, community
+     * by community in the order given, each community's in the order they
+     * occurred, with what each counted for (see scoredDetails): a few hundred
+     * communities at a time, so that the export writes the first while the
+     * next are read. A clause's cap is per community, so scoring a part of the
+     * township gives each row the same figure as scoring all of it.
+     */
+    async *detailsByCommunity(
+      user: SessionUser,
+      q: { year: number; month: number },
+      communityIds: readonly string[],
+      now = new Date(),
+    ): AsyncGenerator<DetailRow[]> {
+      const resolved = resolve(q, now);
+      const scope = new Set(user.scope);
+      const byId = new Map((await repo.townshipCommunities(user.townshipId)).map((c) => [c.id, c]));
+      const communities = communityIds.flatMap((id) => (scope.has(id) ? (byId.get(id) ?? []) : []));
+      for (let start = 0; start < communities.length; start += DETAIL_CHUNK) {
+        const part = communities.slice(start, start + DETAIL_CHUNK);
+        const rows = await scoredDetails(part, resolved);
+        const byCommunity = new Map(part.map((c): [string, DetailRow[]] => [c.id, []]));
+        for (const row of rows) byCommunity.get(row.communityId)!.push(row);
+        yield [...byCommunity.values()].flat();
+      }
     },
 
     /**

@@ -308,6 +308,25 @@ describe('incident deductions, reversals, appeals and the scoreboard', () => {
       .filter((r) => /^第|^其他$/.test(String(r.getCell(1).value)));
     const colA = header.indexOf(a.name);
     expect(itemRows.reduce((acc, r) => acc + Number(r.getCell(colA).value), 0)).toBe(12);
+
+    // The detail sheet, read part by part community by community, says what each deduction counted for
+    // exactly as the township-wide list does, grouped in the order of the first sheet's columns.
+    const listed = (await zhengfa.get('/api/scoreboard/deductions?year=2022&month=5')).json() as Array<{
+      communityName: string;
+      ruleTitle: string;
+      counted: number | null;
+    }>;
+    const shown = (counted: number | null) => (counted === null ? '不计分（已撤销）' : counted === 0 ? '本项已扣满' : counted);
+    const detail = wb.getWorksheet('扣分明细')!;
+    const lines = [...Array(detail.rowCount - 1).keys()]
+      .map((i) => detail.getRow(i + 2))
+      .map((r) => [1, 2, 7].map((c) => r.getCell(c).value));
+    expect(lines.length).toBeGreaterThan(5);
+    const key = (line: unknown[]) => JSON.stringify(line);
+    expect(lines.map(key).sort()).toEqual(listed.map((d) => key([d.communityName, d.ruleTitle, shown(d.counted)])).sort());
+    const columnOrder = header.slice(5) as string[];
+    const order = lines.map((l) => columnOrder.indexOf(l[0] as string));
+    expect(order).toEqual([...order].sort((x, y) => x - y));
   });
 
   it('staff see their own community on the scoreboard, ranked township-wide', async () => {
