@@ -61,18 +61,29 @@ export function concurrencyGate(opts: Pick<OverloadOptions, 'maxInFlight' | 'max
 export function installOverloadGate(app: FastifyInstance, opts: OverloadOptions): void {
   const gate = concurrencyGate(opts);
   const admitted = new WeakSet<object>();
+  /** requests whose client hung up (before they were answered) */
+  const gone = new WeakSet<object>();
   const refuse = (reply: FastifyReply) => reply.status(503).header('retry-after', String(opts.retryAfterS)).send(BUSY);
 
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/api/') || UNGATED.test(request.url)) return;
     if (!(await gate.enter())) return refuse(reply);
+    if (gone.has(request) || request.raw.socket?.destroyed) {
+      // The client hung up while it waited: its abort has been seen already and no response
+      // will follow, so the slot goes straight back and nothing more is done for it.
+      gate.leave();
+      reply.hijack();
+      reply.raw.destroy();
+      return;
+    }
     admitted.add(request);
   });
-  // onResponse runs once per request whatever happened; a client that hung up is covered by it too.
+  // onResponse runs once per answered request whatever happened; a client that hung up is covered by it too.
   app.addHook('onResponse', async (request) => {
     if (admitted.delete(request)) gate.leave();
   });
   app.addHook('onRequestAbort', async (request) => {
+    gone.add(request);
     if (admitted.delete(request)) gate.leave();
   });
 }

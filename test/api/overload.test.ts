@@ -45,4 +45,25 @@ describe('overload', () => {
     // Health is never gated (it may still say 503 itself when a dependency is down: not the gate's answer).
     expect(((await (await fetch(`${base}/api/health`)).json()) as { error?: string }).error).not.toBe('overloaded');
   }, 60_000);
+
+  it('gives the slot back when a client hangs up while waiting in the queue', async () => {
+    // Bursts of requests abandoned a moment after they were sent: some are running, some queued, some refused.
+    for (let round = 0; round < 10; round++) {
+      const hangUp = new AbortController();
+      const burst = Array.from({ length: 8 }, () =>
+        fetch(`${base}/api/scoreboard`, { headers: { cookie }, signal: hangUp.signal }).then(
+          (r) => r.arrayBuffer(),
+          () => undefined,
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 3));
+      hangUp.abort();
+      await Promise.all(burst);
+    }
+    // Let every request the server still holds finish, then the API must serve as before.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const after = [];
+    for (let i = 0; i < 4; i++) after.push((await fetch(`${base}/api/deductions`, { headers: { cookie } })).status);
+    expect(after).toEqual([200, 200, 200, 200]);
+  }, 60_000);
 });
