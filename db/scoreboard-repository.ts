@@ -56,12 +56,13 @@ export function scoreboardRepository(db: Database, directory: CommunityDirectory
     /**
      * Deductions (not reversal rows) of the communities that occurred in
      * [from, to), oldest first, with the names the detail sheet prints. A
-     * township's year is ~45,000 rows: one query (the subject's name by a
-     * per-row index lookup: most deductions have none, and joining would read
-     * all 60,000 subjects of a prefecture for a few hundred communities), and the period's
-     * label rebuilt from its key (domain/time/period.ts) rather than looked up
-     * in 1.7 million obligations; only seasons and sensitive-date windows,
-     * whose labels depend on the rulebook, are read from their obligation.
+     * township's year is ~45,000 rows, read in one query. The period's label
+     * is rebuilt from its key (domain/time/period.ts) rather than looked up in
+     * 1.7 million obligations; only seasons and sensitive-date windows, whose
+     * labels depend on the rulebook, are read from their obligation. The
+     * subject's name is looked up row by row (most deductions have none): a
+     * join read all 60,000 subjects of a prefecture even for a few hundred
+     * communities.
      */
     async deductionDetails(communityIds: string[], from: Date, to: Date): Promise<DeductionDetail[]> {
       const rows = await db.$queryRaw<

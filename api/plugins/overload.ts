@@ -69,8 +69,8 @@ export function installOverloadGate(app: FastifyInstance, opts: OverloadOptions)
     if (!request.url.startsWith('/api/') || UNGATED.test(request.url)) return;
     if (!(await gate.enter())) return refuse(reply);
     if (gone.has(request) || request.raw.socket?.destroyed) {
-      // The client hung up while it waited: its abort has been seen already and no response
-      // will follow, so the slot goes straight back and nothing more is done for it.
+      // The client hung up while it waited: no response will follow (so no onResponse), and its
+      // onRequestAbort, if any, came while it held no slot. The slot goes straight back.
       gate.leave();
       reply.hijack();
       reply.raw.destroy();
@@ -78,7 +78,8 @@ export function installOverloadGate(app: FastifyInstance, opts: OverloadOptions)
     }
     admitted.add(request);
   });
-  // onResponse runs once per answered request whatever happened; a client that hung up is covered by it too.
+  // An admitted request gives its slot back once: when its response is done (onResponse, which also
+  // runs when a handler answers a client that has gone), or when its client hangs up first (onRequestAbort).
   app.addHook('onResponse', async (request) => {
     if (admitted.delete(request)) gate.leave();
   });

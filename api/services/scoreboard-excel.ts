@@ -47,12 +47,13 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * Writes the workbook row by row into `out` (exceljs's streaming writer), so
  * memory stays flat however many communities and deductions there are. The
  * first sheet is written before the details are read, so that they may still
- * be arriving; if they fail, this rejects.
+ * be arriving; if they fail, or `cancel` fires, this rejects.
  */
 export async function writeScoreboardWorkbook(
   out: Writable,
   board: FullScoreboard,
   details: AsyncIterable<readonly DetailLine[]>,
+  cancel?: AbortSignal,
 ): Promise<void> {
   // Shared strings: the detail sheet repeats a few hundred texts (communities, rules, clauses) 45,000 times a year;
   // each is written once and referred to by number (a smaller file, and less XML to escape and compress).
@@ -64,6 +65,7 @@ export async function writeScoreboardWorkbook(
       row.eachCell((cell) => {
         cell.style = style;
       });
+    cancel?.throwIfAborted(); // an abandoned export stops at the next row
     cellsSinceTurn += row.cellCount;
     row.commit();
     if (cellsSinceTurn >= CELLS_PER_TURN) {
@@ -114,7 +116,7 @@ export async function writeScoreboardWorkbook(
   const detail = workbook.addWorksheet(DETAIL_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
   detail.columns = [14, 28, 40, 18, 14, 10, 16, 16].map((width) => ({ width }));
   await commit(detail.addRow(['社区（村）', '考核规则', '扣分条款', '发生时间', '期间', '对象', '扣分', '记录人']), BOLD);
-  for await (const part of details)
+  for await (const part of details) {
     for (const d of part) {
       await commit(
         detail.addRow([
@@ -130,6 +132,7 @@ export async function writeScoreboardWorkbook(
         ]),
       );
     }
+  }
   detail.commit();
   await workbook.commit();
 }

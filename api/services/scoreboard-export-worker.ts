@@ -39,16 +39,16 @@ function lineQueue() {
   };
 }
 
-const jobs = new Map<number, { lines: ReturnType<typeof lineQueue>; cancelled: boolean }>();
+const jobs = new Map<number, { lines: ReturnType<typeof lineQueue>; cancel: AbortController }>();
 
 port.on('message', (message: ToExportWorker) => {
   if (message.kind === 'start') {
     const { job: id, board } = message;
-    const job = { lines: lineQueue(), cancelled: false };
+    const job = { lines: lineQueue(), cancel: new AbortController() };
     jobs.set(id, job);
     const out = new Writable({
       write(chunk: Buffer, _encoding, done) {
-        if (!job.cancelled) {
+        if (!job.cancel.signal.aborted) {
           // A copy: the chunk may share its memory with other buffers, and the copy's memory is handed over, not cloned.
           const bytes = new Uint8Array(chunk);
           port.postMessage({ kind: 'data', job: id, bytes }, [bytes.buffer]);
@@ -56,7 +56,7 @@ port.on('message', (message: ToExportWorker) => {
         done();
       },
     });
-    writeScoreboardWorkbook(out, board, job.lines)
+    writeScoreboardWorkbook(out, board, job.lines, job.cancel.signal)
       .then(
         () => port.postMessage({ kind: 'done', job: id }),
         (error: unknown) => port.postMessage({ kind: 'failed', job: id, message: String((error as Error)?.message ?? error) }),
@@ -66,11 +66,9 @@ port.on('message', (message: ToExportWorker) => {
   else if (message.kind === 'end') jobs.get(message.job)?.lines.close();
   else {
     // Cancelled (the download was abandoned, or the details could not be read): the writer
-    // finishes with what it has, and nothing more is sent.
+    // stops at its next row, and nothing more is sent.
     const job = jobs.get(message.job);
-    if (job) {
-      job.cancelled = true;
-      job.lines.close();
-    }
+    job?.cancel.abort();
+    job?.lines.close();
   }
 });

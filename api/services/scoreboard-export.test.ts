@@ -3,7 +3,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { DETAIL_SHEET, FULL_FILL } from './scoreboard-excel';
-import { streamScoreboardWorkbook } from './scoreboard-export';
+import { stopExportWorker, streamScoreboardWorkbook } from './scoreboard-export';
 import type { CommunityScoreRow, DetailRow, FullScoreboard } from './scoreboard-service';
 
 const community = (id: string, name: string, rank: number, ytdDeducted: number): CommunityScoreRow => ({
@@ -96,6 +96,21 @@ describe('the scoreboard export in its worker thread', () => {
     await expect(download(streamScoreboardWorkbook(board, failing()))).rejects.toThrow('connection lost');
     const next = await download(streamScoreboardWorkbook(board, parts([detail('东村', 1)])));
     expect(next.subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('fails the downloads in flight when the worker dies, and the next export starts a new worker', async () => {
+    async function* slow(): AsyncGenerator<DetailRow[]> {
+      yield [detail('东村', 1)];
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+    }
+    const inFlight = download(streamScoreboardWorkbook(board, slow()));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await stopExportWorker();
+    await expect(inFlight).rejects.toThrow(/export worker stopped/);
+    const next = await download(streamScoreboardWorkbook(board, parts([detail('西村', 2)])));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(next as unknown as ExcelJS.Buffer);
+    expect(wb.getWorksheet(DETAIL_SHEET)!.getRow(2).getCell(1).value).toBe('西村');
   });
 
   it('lets an abandoned download go while others running beside it complete', async () => {

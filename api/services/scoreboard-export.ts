@@ -32,14 +32,18 @@ const { workerData } = require('node:worker_threads');
 import(workerData.tsx).then((tsx) => tsx.tsImport(workerData.entry, workerData.parent));
 `;
 
-let worker: Worker | undefined;
-/** the response stream of each export in flight */
-const downloads = new Map<number, PassThrough>();
+interface ExportThread {
+  thread: Worker;
+  /** the response stream of each export in flight on this thread */
+  downloads: Map<number, PassThrough>;
+}
+
+let current: ExportThread | undefined;
 let lastJob = 0;
 
-function exportWorker(): Worker {
-  if (worker) return worker;
-  const started = new Worker(BOOT, {
+function exportThread(): ExportThread {
+  if (current) return current;
+  const thread = new Worker(BOOT, {
     eval: true,
     execArgv: [],
     workerData: {
@@ -51,32 +55,34 @@ function exportWorker(): Worker {
     resourceLimits: { maxOldGenerationSizeMb: 512 },
   });
   // The API's server keeps the process alive; an idle worker must not.
-  started.unref();
-  started.on('message', (message: FromExportWorker) => {
-    const out = downloads.get(message.job);
+  thread.unref();
+  const started: ExportThread = { thread, downloads: new Map() };
+  thread.on('message', (message: FromExportWorker) => {
+    const out = started.downloads.get(message.job);
     if (!out) return; // abandoned
     if (message.kind === 'data') {
       out.write(message.bytes);
       return;
     }
-    downloads.delete(message.job);
+    started.downloads.delete(message.job);
     if (message.kind === 'done') out.end();
     else out.destroy(new Error(`the export failed in its worker: ${message.message}`));
   });
+  // 'error' and then 'exit': the exports of this thread fail, and the next export starts a new one.
   const stopped = (error: Error) => {
-    if (worker === started) worker = undefined;
-    for (const out of downloads.values()) out.destroy(error);
-    downloads.clear();
+    if (current === started) current = undefined;
+    for (const out of started.downloads.values()) out.destroy(error);
+    started.downloads.clear();
   };
-  started.on('error', stopped);
-  started.on('exit', (code) => stopped(new Error(`the export worker stopped (exit code ${code})`)));
-  worker = started;
+  thread.on('error', stopped);
+  thread.on('exit', (code) => stopped(new Error(`the export worker stopped (exit code ${code})`)));
+  current = started;
   return started;
 }
 
 /** Starts the worker ahead of the first export (loading it takes most of a second). */
 export function warmExportWorker(): void {
-  exportWorker();
+  exportThread();
 }
 
 const lineOf = (d: DetailRow): DetailLine => ({
@@ -96,7 +102,7 @@ const lineOf = (d: DetailRow): DetailLine => ({
  * fails, the stream fails.
  */
 export function streamScoreboardWorkbook(board: FullScoreboard, details: AsyncIterable<readonly DetailRow[]>): Readable {
-  const thread = exportWorker();
+  const { thread, downloads } = exportThread();
   const job = ++lastJob;
   const out = new PassThrough();
   downloads.set(job, out);
@@ -117,4 +123,9 @@ export function streamScoreboardWorkbook(board: FullScoreboard, details: AsyncIt
     }
   })();
   return out;
+}
+
+/** Stops the worker (the exports in flight fail); the next export starts a new one. For tests. */
+export async function stopExportWorker(): Promise<void> {
+  await current?.thread.terminate();
 }
