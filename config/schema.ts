@@ -97,8 +97,13 @@ export const configSchema = z
     WORKER_LOCAL_ACTIVITY_SLOTS: count.optional(),
     WORKER_WORKFLOW_POLLERS: count.optional(),
     WORKER_ACTIVITY_POLLERS: count.optional(),
-    /** Workflows kept in memory between tasks (sticky cache), per queue of a worker process. */
-    WORKER_STICKY_CACHE_SIZE: z.coerce.number({ error: countMessage }).int(countMessage).min(0, countMessage).optional(),
+    /**
+     * Workflows kept in memory between tasks (sticky cache), per queue of a worker process. 400,
+     * not the SDK's default (about 2,300 on a 4 GiB heap): duban's workflows sleep for days between
+     * tasks, so a bigger cache mostly holds sleepers, and in the 300-community storm on the real
+     * server 400 kept each worker at 600-700 MB instead of 1.06-1.09 GB (BENCHMARKS.md).
+     */
+    WORKER_STICKY_CACHE_SIZE: z.coerce.number({ error: countMessage }).int(countMessage).min(0, countMessage).default(400),
     /** Activity slots on the notification queue (sends wait on providers: more in flight, little CPU). */
     WORKER_NOTIFICATION_ACTIVITY_SLOTS: count.optional(),
     /** Prometheus metrics (docs/deploy.md), each on its own port so the public API port never serves them; unset = off. */
