@@ -1,6 +1,7 @@
 // The export's worker thread, driven as the route drives it: a scoreboard and
 // deductions arriving part by part. The file is read back with exceljs.
 import ExcelJS from 'exceljs';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { DETAIL_SHEET, FULL_FILL } from './scoreboard-excel';
 import { stopExportWorker, streamScoreboardWorkbook } from './scoreboard-export';
@@ -111,6 +112,16 @@ describe('the scoreboard export in its worker thread', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(next as unknown as ExcelJS.Buffer);
     expect(wb.getWorksheet(DETAIL_SHEET)!.getRow(2).getCell(1).value).toBe('西村');
+  });
+
+  it('does not keep a process alive once the worker is idle', () => {
+    const entry = new URL('./scoreboard-export.ts', import.meta.url).href;
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', `import { warmExportWorker } from '${entry}'; warmExportWorker();`],
+      { timeout: 20_000, encoding: 'utf8' },
+    );
+    expect([child.status, child.signal, child.stderr]).toEqual([0, null, '']);
   });
 
   it('lets an abandoned download go while others running beside it complete', async () => {

@@ -54,8 +54,6 @@ function exportThread(): ExportThread {
     // A runaway export ends the worker (and the exports in flight), not the API.
     resourceLimits: { maxOldGenerationSizeMb: 512 },
   });
-  // The API's server keeps the process alive; an idle worker must not.
-  thread.unref();
   const started: ExportThread = { thread, downloads: new Map() };
   thread.on('message', (message: FromExportWorker) => {
     const out = started.downloads.get(message.job);
@@ -76,6 +74,9 @@ function exportThread(): ExportThread {
   };
   thread.on('error', stopped);
   thread.on('exit', (code) => stopped(new Error(`the export worker stopped (exit code ${code})`)));
+  // The API's server keeps the process alive; an idle worker must not. After the listeners:
+  // adding a 'message' listener refs the worker again.
+  thread.unref();
   current = started;
   return started;
 }
