@@ -53,6 +53,7 @@ import { deductionService } from './services/deduction-service';
 import { incidentService } from './services/incident-service';
 import { evidenceService } from './services/evidence/evidence-service';
 import { settingsService } from './services/settings-service';
+import { scoreboardWorkbooks } from './services/scoreboard-workbooks';
 import { schedulerLedgerEvents } from './services/scheduler-ledger-events';
 import { schedulerPlanningEvents } from './services/scheduler-planning-events';
 import { taskService } from './services/task-service';
@@ -205,7 +206,7 @@ export async function composeApp(config: AppConfig): Promise<AppDeps> {
         },
         appeals: deductionsService,
         audit: auditService(auditRepository(db)),
-        scoreboard,
+        scoreboard: { service: scoreboard, workbooks: scoreboardWorkbooks({ scoreboard, changes: config.changes }) },
         ledgers: ledgerService({ repo: ledgers, users, events: config.ledgerEvents ?? noopLedgerEvents, rulebooks, now, log }),
         tasks: tasksService,
         oversight,

@@ -14,6 +14,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
+import { CHANGE_CHANNEL } from '../db/change-feed';
 import { createDatabase } from '../db/client';
 import { loadRulebookStore } from '../platform/rulebook-store';
 import { projectRoot } from '../stack/paths';
@@ -83,6 +85,39 @@ async function drive(url: string, cookie: string, concurrency: number, seconds: 
     other: count((s) => s < 200 || (s >= 300 && s < 500)) + result.errors,
     bytes,
   };
+}
+
+/**
+ * One download at a time, each right after a change: the bench notifies the
+ * change feed as a committed deduction would, so the API's kept file is stale
+ * and every download is read and written afresh (api/services/scoreboard-workbooks.ts).
+ */
+async function driveAfterChange(url: string, cookie: string, seconds: number, databaseUrl: string) {
+  const notifier = new pg.Client({ connectionString: databaseUrl });
+  await notifier.connect();
+  const times: number[] = [];
+  let s5xx = 0;
+  let s503 = 0;
+  let other = 0;
+  let bytes = 0;
+  try {
+    const until = Date.now() + seconds * 1000;
+    while (Date.now() < until) {
+      await notifier.query(`NOTIFY ${CHANGE_CHANNEL}, 'bench'`);
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the API's listener hears it well within this
+      const started = performance.now();
+      const res = await fetch(url, { headers: { cookie } });
+      bytes = (await res.arrayBuffer()).byteLength;
+      times.push(performance.now() - started);
+      if (res.status >= 500) s5xx++;
+      if (res.status === 503) s503++;
+      if (res.status !== 200 && res.status < 500) other++;
+    }
+  } finally {
+    await notifier.end();
+  }
+  times.sort((a, b) => a - b);
+  return { unfinished: 0, times, s5xx, s503, other, bytes };
 }
 
 /** A small real JPEG; each upload gets its own bytes (a random JPEG comment after SOI), so none is a retry of another. */
@@ -219,7 +254,15 @@ export async function runReads(): Promise<void> {
     const cookies = { zhengfa: (await login(zhengfa)).cookie, staff: staffLogin.cookie };
     const [y, m] = month.split('-').map(Number) as [number, number];
     // The township-wide export is one large file an official downloads now and then: measured one and three at a time.
-    const routes: Array<{ route: string; who: keyof typeof cookies; label: string; url: string; concurrency?: number[] }> = [
+    // The export keeps a finished file until the data changes: measured as downloaded again (kept), and right after a change.
+    const routes: Array<{
+      route: string;
+      who: keyof typeof cookies;
+      label: string;
+      url: string;
+      concurrency?: number[];
+      afterChange?: boolean;
+    }> = [
       { route: 'scoreboard', who: 'zhengfa', label: '政法委员', url: `/api/scoreboard?year=${y}&month=${m}` },
       { route: 'scoreboard', who: 'staff', label: 'staff', url: `/api/scoreboard?year=${y}&month=${m}` },
       { route: 'heatmap (page 1 of 100)', who: 'zhengfa', label: '政法委员', url: `/api/heatmap?month=${month}` },
@@ -234,7 +277,15 @@ export async function runReads(): Promise<void> {
         concurrency: [1, 3],
       },
       {
-        route: 'Excel export, township, whole year',
+        route: 'Excel export, township, whole year, after a change',
+        who: 'zhengfa',
+        label: '政法委员',
+        url: `/api/scoreboard/export?year=${y}&month=12`,
+        concurrency: [1],
+        afterChange: true,
+      },
+      {
+        route: 'Excel export, township, whole year, kept',
         who: 'zhengfa',
         label: '政法委员',
         url: `/api/scoreboard/export?year=${y}&month=12`,
@@ -258,7 +309,9 @@ export async function runReads(): Promise<void> {
           .map((l) => l.toFixed(1))
           .join(' ');
         log(`${r.route} (${r.label}) x${concurrency} for ${seconds} s`);
-        const d = await drive(base + r.url, cookies[r.who], concurrency, seconds);
+        const d = r.afterChange
+          ? await driveAfterChange(base + r.url, cookies[r.who], seconds, databaseUrl)
+          : await drive(base + r.url, cookies[r.who], concurrency, seconds);
         runs.push({
           route: r.route,
           who: r.label,

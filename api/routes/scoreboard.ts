@@ -2,8 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser, requireAuth } from '../plugins/auth';
-import { streamScoreboardWorkbook } from '../services/scoreboard-export';
 import { SCOREBOARD_PAGE, type ScoreboardService } from '../services/scoreboard-service';
+import type { ScoreboardWorkbooks } from '../services/scoreboard-workbooks';
 import { communityBoard, countedDeduction, scoreboard } from '../contract';
 import { authErrors, errorBody, id } from './schemas';
 
@@ -21,10 +21,11 @@ const page = query.extend({
   limit: z.coerce.number().int().min(1, '每页至少 1 个社区（村）').max(500, '每页最多 500 个社区（村）').default(SCOREBOARD_PAGE),
 });
 export const scoreboardRoutes =
-  (service: ScoreboardService): FastifyPluginAsync =>
+  ({ service, workbooks }: { service: ScoreboardService; workbooks: ScoreboardWorkbooks }): FastifyPluginAsync =>
   async (app) => {
     const typed = app.withTypeProvider<ZodTypeProvider>();
     app.addHook('onRequest', requireAuth);
+    app.addHook('onClose', async () => workbooks.close());
 
     typed.get(
       '/',
@@ -93,7 +94,7 @@ export const scoreboardRoutes =
       '/export',
       {
         schema: {
-          summary: 'The scoreboard as .xlsx laid out like the rubric, with a sheet of every deduction (streamed)',
+          summary: 'The scoreboard as .xlsx laid out like the rubric, with a sheet of every deduction',
           tags: ['scoreboard'],
           querystring: query,
           produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
@@ -101,22 +102,15 @@ export const scoreboardRoutes =
         },
       },
       async (request, reply) => {
-        const user = currentUser(request);
-        // A wrong year or month is refused here, before the download starts; the deductions
-        // (of the month the board settled on, community by community in the board's order)
-        // are read while the workbook is written.
-        const data = await service.full(user, request.query);
-        const details = service.detailsByCommunity(
-          user,
-          { year: data.year, month: data.month },
-          data.communities.map((c) => c.id),
-        );
+        // A wrong year or month is refused before anything is written; a file whose data has not
+        // changed since it was last written is served again (scoreboard-workbooks.ts).
+        const file = await workbooks.workbook(currentUser(request), request.query);
         return (
           reply
             .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-            .header('content-disposition', `attachment; filename="scoreboard-${data.year}-${String(data.month).padStart(2, '0')}.xlsx"`)
-            // Fastify sends a stream as it is, past the response schema (which documents the file for OpenAPI).
-            .send(streamScoreboardWorkbook(data, details) as never)
+            .header('content-disposition', `attachment; filename="scoreboard-${file.year}-${String(file.month).padStart(2, '0')}.xlsx"`)
+            // Fastify sends a Buffer as it is, past the response schema (which documents the file for OpenAPI).
+            .send(file.bytes as never)
         );
       },
     );

@@ -8,10 +8,10 @@
 //
 // One worker per API process, started by warmExportWorker or the first
 // export and kept; exports running at once share it (they take turns). The
-// file comes back in chunks into the response stream, unthrottled: a file is
-// a few megabytes at most. If the worker dies, the exports in flight fail
-// (their downloads are cut short, never silently incomplete) and the next
-// export starts a new worker.
+// file comes back in chunks into a stream, unthrottled: a file is a few
+// megabytes at most (scoreboard-workbooks.ts collects and keeps it). If the
+// worker dies, the exports in flight fail (their streams end in an error,
+// never silently incomplete) and the next export starts a new worker.
 import { PassThrough, type Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { DetailLine } from './scoreboard-excel';

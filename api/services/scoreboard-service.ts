@@ -291,6 +291,12 @@ export function scoreboardService(deps: { repo: ScoreboardRepository; rulebooks:
   }
 
   return {
+    /** The month a request settles on (default: this month) and the rulebook version that scores it; throws for a year without one. */
+    period(q: { year?: number; month?: number }, now = new Date()): { year: number; month: number; rulebookVersion: number } {
+      const { year, month, rulebook } = resolve(q, now);
+      return { year, month, rulebookVersion: rulebook.version };
+    },
+
     /** Ranks among all communities of the township; returns one page of those in the caller's scope. */
     async compute(
       user: SessionUser,
