@@ -154,11 +154,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('preValidation', refuseUnsafeText);
 
   await app.register(authPlugin, { sessions: deps.sessions, secureCookies: deps.secureCookies });
-  // Read your own writes: a write answered here must not be followed by a cached scoreboard from before it.
+  // Read your own writes: a write answered here must not be followed by a cached scoreboard (or kept
+  // export) from before it. Only the routes that can write what the change feed watches (deductions and
+  // their tallies, communities, the names an export prints): a login or a photo upload, all day long,
+  // must not drop the caches and set the exports rewriting.
   if (deps.changes) {
     const changes = deps.changes;
+    const feedWrites = /^\/api\/(deductions|appeals|incidents|tasks|data-requests|communities|users|ledgers|me)(\/|\?|$)/;
     app.addHook('onSend', async (request, reply) => {
-      if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) changes.touch();
+      if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400 && feedWrites.test(request.url)) changes.touch();
     });
   }
   // A change that can repaint a past month (waiver, submission, reversal, appeal, incident) empties the heatmap cache.

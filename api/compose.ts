@@ -18,7 +18,7 @@ import { deductionRepository } from '../db/deduction-repository';
 import { dutyShiftRepository } from '../db/duty-shift-repository';
 import { evidenceRepository } from '../db/evidence-repository';
 import { ledgerRepository } from '../db/ledger-repository';
-import { scoreboardRepository } from '../db/scoreboard-repository';
+import { inScoreboardSnapshot, scoreboardRepository } from '../db/scoreboard-repository';
 import type { ChangeFeed } from '../db/change-feed';
 import { communityDirectory } from '../db/community-directory';
 import { selfCheckRepository } from '../db/self-check-repository';
@@ -206,7 +206,14 @@ export async function composeApp(config: AppConfig): Promise<AppDeps> {
         },
         appeals: deductionsService,
         audit: auditService(auditRepository(db)),
-        scoreboard: { service: scoreboard, workbooks: scoreboardWorkbooks({ scoreboard, changes: config.changes }) },
+        scoreboard: {
+          service: scoreboard,
+          workbooks: scoreboardWorkbooks({
+            scoreboard,
+            snapshot: (read) => inScoreboardSnapshot(db, (repo) => read(scoreboardService({ repo, rulebooks }))),
+            changes: config.changes,
+          }),
+        },
         ledgers: ledgerService({ repo: ledgers, users, events: config.ledgerEvents ?? noopLedgerEvents, rulebooks, now, log }),
         tasks: tasksService,
         oversight,

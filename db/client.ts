@@ -1,9 +1,11 @@
 // The only place that constructs a Prisma client. Everything else receives a
 // Database (or a repository built on it) from a composition root.
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from './generated/prisma/client';
+import { PrismaClient, type Prisma } from './generated/prisma/client';
 
 export type Database = PrismaClient;
+/** The client or one of its transactions: what a read that may run inside a snapshot takes. */
+export type Reader = Database | Prisma.TransactionClient;
 
 /**
  * Pool figures, reasoned for a 2-core machine and not yet tuned by measurement

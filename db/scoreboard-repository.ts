@@ -2,7 +2,7 @@
 // open obligations per rule, and the deduction rows behind an export. No
 // points are added up here: domain/score/score.ts does that.
 import { periodFromKey } from '../domain/time/period';
-import type { Database } from './client';
+import type { Database, Reader } from './client';
 import { communityDirectory, type CommunityDirectory, type CommunityEntry } from './community-directory';
 import { townshipTallies, type TallyRow } from './score-tally';
 
@@ -24,7 +24,7 @@ export interface DeductionDetail {
   reversed: boolean;
 }
 
-export function scoreboardRepository(db: Database, directory: CommunityDirectory = communityDirectory(db)) {
+export function scoreboardRepository(db: Reader, directory: CommunityDirectory = communityDirectory(db)) {
   return {
     townshipCommunities: (townshipId: string): Promise<readonly CommunityEntry[]> => directory.township(townshipId),
 
@@ -114,3 +114,21 @@ export function scoreboardRepository(db: Database, directory: CommunityDirectory
 }
 
 export type ScoreboardRepository = ReturnType<typeof scoreboardRepository>;
+
+/**
+ * Runs `read` on one snapshot of the database: a read-only REPEATABLE READ
+ * transaction, so everything it reads is as of its first query however long
+ * it takes, and a deduction committed meanwhile is in none of it. For the
+ * export, whose figures and list of deductions must agree to the point. Holds
+ * one pooled connection until `read` is done.
+ */
+export function inScoreboardSnapshot<T>(db: Database, read: (repo: ScoreboardRepository) => Promise<T>): Promise<T> {
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SET TRANSACTION READ ONLY`;
+      return read(scoreboardRepository(tx));
+    },
+    // A prefecture's whole year takes seconds under load (the default allows 5).
+    { isolationLevel: 'RepeatableRead', timeout: 120_000, maxWait: 10_000 },
+  );
+}

@@ -65,8 +65,8 @@ port.on('message', (message: ToExportWorker) => {
   } else if (message.kind === 'lines') jobs.get(message.job)?.lines.push(message.lines);
   else if (message.kind === 'end') jobs.get(message.job)?.lines.close();
   else {
-    // Cancelled (the download was abandoned, or the details could not be read): the writer
-    // stops at its next row, and nothing more is sent.
+    // Cancelled (its stream was destroyed by its reader, or the details could not be read):
+    // the writer stops at its next row, and nothing more is sent.
     const job = jobs.get(message.job);
     job?.cancel.abort();
     job?.lines.close();

@@ -124,7 +124,7 @@ describe('the scoreboard export in its worker thread', () => {
     expect([child.status, child.signal, child.stderr]).toEqual([0, null, '']);
   });
 
-  it('lets an abandoned download go while others running beside it complete', async () => {
+  it('lets an export whose reader gave up go while others running beside it complete', async () => {
     const abandoned = streamScoreboardWorkbook(board, parts([detail('东村', 1)], [detail('西村', 2)]));
     const beside = download(streamScoreboardWorkbook(board, parts([detail('西村', 2)])));
     abandoned.destroy();

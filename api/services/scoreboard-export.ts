@@ -34,8 +34,8 @@ import(workerData.tsx).then((tsx) => tsx.tsImport(workerData.entry, workerData.p
 
 interface ExportThread {
   thread: Worker;
-  /** the response stream of each export in flight on this thread */
-  downloads: Map<number, PassThrough>;
+  /** the output stream of each export in flight on this thread */
+  outputs: Map<number, PassThrough>;
 }
 
 let current: ExportThread | undefined;
@@ -54,23 +54,23 @@ function exportThread(): ExportThread {
     // A runaway export ends the worker (and the exports in flight), not the API.
     resourceLimits: { maxOldGenerationSizeMb: 512 },
   });
-  const started: ExportThread = { thread, downloads: new Map() };
+  const started: ExportThread = { thread, outputs: new Map() };
   thread.on('message', (message: FromExportWorker) => {
-    const out = started.downloads.get(message.job);
+    const out = started.outputs.get(message.job);
     if (!out) return; // abandoned
     if (message.kind === 'data') {
       out.write(message.bytes);
       return;
     }
-    started.downloads.delete(message.job);
+    started.outputs.delete(message.job);
     if (message.kind === 'done') out.end();
     else out.destroy(new Error(`the export failed in its worker: ${message.message}`));
   });
   // 'error' and then 'exit': the exports of this thread fail, and the next export starts a new one.
   const stopped = (error: Error) => {
     if (current === started) current = undefined;
-    for (const out of started.downloads.values()) out.destroy(error);
-    started.downloads.clear();
+    for (const out of started.outputs.values()) out.destroy(error);
+    started.outputs.clear();
   };
   thread.on('error', stopped);
   thread.on('exit', (code) => stopped(new Error(`the export worker stopped (exit code ${code})`)));
@@ -103,19 +103,19 @@ const lineOf = (d: DetailRow): DetailLine => ({
  * fails, the stream fails.
  */
 export function streamScoreboardWorkbook(board: FullScoreboard, details: AsyncIterable<readonly DetailRow[]>): Readable {
-  const { thread, downloads } = exportThread();
+  const { thread, outputs } = exportThread();
   const job = ++lastJob;
   const out = new PassThrough();
-  downloads.set(job, out);
-  // Abandoned by the client (or failed): the worker stops writing it.
+  outputs.set(job, out);
+  // Destroyed by its reader, or failed (the details could not be read): the worker stops writing it.
   out.on('close', () => {
-    if (downloads.delete(job)) thread.postMessage({ kind: 'cancel', job } satisfies ToExportWorker);
+    if (outputs.delete(job)) thread.postMessage({ kind: 'cancel', job } satisfies ToExportWorker);
   });
   thread.postMessage({ kind: 'start', job, board } satisfies ToExportWorker);
   void (async () => {
     try {
       for await (const part of details) {
-        if (!downloads.has(job)) return;
+        if (!outputs.has(job)) return;
         thread.postMessage({ kind: 'lines', job, lines: part.map(lineOf) } satisfies ToExportWorker);
       }
       thread.postMessage({ kind: 'end', job } satisfies ToExportWorker);

@@ -8,13 +8,17 @@
 // feed's version (db/change-feed.ts), like the scoreboard itself, and served
 // again until the version moves on. After a change, a file someone downloaded
 // in the last WANTED_FOR_MS is written again in the background once the data
-// has been quiet for QUIET_MS, so the next download finds it ready. Nothing is
-// kept while the feed is down: every download then reads and writes afresh.
+// has been quiet for QUIET_MS, so the next download finds it ready; an out of
+// date file nobody wanted that long is dropped. Nothing is kept while the feed
+// is down: downloads then read and write afresh (those arriving together still
+// share one writing).
 //
 // The same file for the same people: a key is the township, the month the
 // board settles on (its year, month and rulebook version) and the caller's
 // scope. Downloads that arrive while their file is being written wait for that
-// one writing.
+// one writing. A file is read from one snapshot of the database (the
+// `snapshot` given, db/scoreboard-repository.ts): its figures and its list of
+// deductions agree even when a deduction commits while it is written.
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import type { SessionUser } from '../../db/auth-repository';
@@ -45,23 +49,36 @@ const WANTED_FOR_MS = 8 * 3600_000;
 const QUIET_MS = 15_000;
 const CHECK_EVERY_MS = 5_000;
 
-export function scoreboardWorkbooks(deps: { scoreboard: ScoreboardService; changes?: ChangeFeed; clock?: () => number }) {
+/** Runs `read` with a scoreboard service that reads one snapshot of the database (nothing cached). */
+export type ScoreboardSnapshot = <T>(read: (scoreboard: ScoreboardService) => Promise<T>) => Promise<T>;
+
+export function scoreboardWorkbooks(deps: {
+  /** resolves the month a request asks for */
+  scoreboard: ScoreboardService;
+  snapshot: ScoreboardSnapshot;
+  changes?: ChangeFeed;
+  clock?: () => number;
+}) {
   const { scoreboard, changes } = deps;
   const clock = deps.clock ?? Date.now;
   const entries = new Map<string, Entry>();
+  /** while the feed is down: writings in progress, shared by downloads that arrive together, not kept */
+  const unkept = new Map<string, Promise<ScoreboardWorkbook>>();
   let lastVersion = -1;
   let changedAt = 0;
   let rewriting = false;
 
-  /** The workbook as the export route serves it: the board, then every deduction behind it, written in the export worker. */
+  /** The board, then every deduction behind it, read from one snapshot and written in the export worker. */
   async function write(user: SessionUser, q: { year: number; month: number }): Promise<ScoreboardWorkbook> {
-    const board = await scoreboard.full(user, q);
-    const details = scoreboard.detailsByCommunity(
-      user,
-      { year: board.year, month: board.month },
-      board.communities.map((c) => c.id),
-    );
-    return { year: board.year, month: board.month, bytes: await buffer(streamScoreboardWorkbook(board, details)) };
+    return deps.snapshot(async (snapshot) => {
+      const board = await snapshot.full(user, q);
+      const details = snapshot.detailsByCommunity(
+        user,
+        { year: board.year, month: board.month },
+        board.communities.map((c) => c.id),
+      );
+      return { year: board.year, month: board.month, bytes: await buffer(streamScoreboardWorkbook(board, details)) };
+    });
   }
 
   function keyOf(user: SessionUser, period: { year: number; month: number; rulebookVersion: number }): string {
@@ -96,7 +113,11 @@ export function scoreboardWorkbooks(deps: { scoreboard: ScoreboardService; chang
     rewriting = true;
     try {
       for (const [key, entry] of [...entries]) {
-        if (entry.version === changes.version() || clock() - entry.wantedAt > WANTED_FOR_MS) continue;
+        if (entries.get(key) !== entry || entry.version === changes.version()) continue; // replaced meanwhile, or current
+        if (clock() - entry.wantedAt > WANTED_FOR_MS) {
+          entries.delete(key); // out of date and unwanted: its memory back
+          continue;
+        }
         const fresh = start(key, changes.version(), entry.user, entry.q, entry.wantedAt);
         await fresh.file.catch(() => {}); // a failure is the next download's to report
         if (changes.version() !== version) return; // changing again: wait for the next quiet spell
@@ -114,8 +135,14 @@ export function scoreboardWorkbooks(deps: { scoreboard: ScoreboardService; chang
     async workbook(user: SessionUser, q: { year?: number; month?: number }, now = new Date()): Promise<ScoreboardWorkbook> {
       const period = scoreboard.period(q, now);
       const settled = { year: period.year, month: period.month };
-      if (!changes?.live) return write(user, settled);
       const key = keyOf(user, period);
+      if (!changes?.live) {
+        const running = unkept.get(key);
+        if (running) return running;
+        const file = write(user, settled).finally(() => unkept.delete(key));
+        unkept.set(key, file);
+        return file;
+      }
       const hit = entries.get(key);
       if (hit && hit.version === changes.version()) {
         hit.wantedAt = clock();

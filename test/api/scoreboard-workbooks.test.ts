@@ -2,22 +2,24 @@
 // real PostgreSQL and change feed: served again while nothing changed,
 // written again once a deduction commits, one writing for downloads that
 // arrive together, rewritten in the background after a quiet spell, never kept
-// while the feed is down. How often the board is read (a spy on the real
-// service) tells a file served again from one written afresh. The test
+// while the feed is down, and read from one snapshot: a deduction committed
+// while a file is written is in neither of its sheets. How many snapshots were
+// read tells a file served again from one written afresh. The test
 // database is shared with test files running alongside, whose writes move the
 // feed too: a step that needs the data unchanged is repeated until the feed
 // stood still while it ran (quietly).
 import ExcelJS from 'exceljs';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { SessionUser } from '../../db/auth-repository';
 import { listenForChanges, type ChangeFeed } from '../../db/change-feed';
 import { deductionStore } from '../../db/deduction-store';
-import { scoreboardRepository } from '../../db/scoreboard-repository';
-import { DETAIL_SHEET } from '../../api/services/scoreboard-excel';
+import { inScoreboardSnapshot, scoreboardRepository } from '../../db/scoreboard-repository';
+import { DETAIL_SHEET, TOTAL_ROW_LABEL } from '../../api/services/scoreboard-excel';
 import { scoreboardService, type ScoreboardService } from '../../api/services/scoreboard-service';
-import { scoreboardWorkbooks, type ScoreboardWorkbooks } from '../../api/services/scoreboard-workbooks';
+import { scoreboardWorkbooks, type ScoreboardSnapshot, type ScoreboardWorkbooks } from '../../api/services/scoreboard-workbooks';
+import type { RulebookStore } from '../../platform/rulebook-store';
 import { testRulebooks } from '../support/activity-deps';
 import { eventually } from '../support/eventually';
 import { createTestTownship, type TestTownship } from '../support/fixtures';
@@ -30,6 +32,7 @@ describe('scoreboard workbooks: kept until the data changes', () => {
   let t: TestTownship;
   let feed: ChangeFeed;
   let scoreboard: ScoreboardService;
+  let rulebooks: RulebookStore;
   let zhengfa: SessionUser;
   let staff: SessionUser;
   const opened: ScoreboardWorkbooks[] = [];
@@ -39,7 +42,8 @@ describe('scoreboard workbooks: kept until the data changes', () => {
     t = await createTestTownship(stack.db, 'workbooks');
     feed = listenForChanges(inject('databaseUrl'));
     await eventually(() => feed.live, { timeoutMs: 10_000, intervalMs: 20, what: 'the change feed listening' });
-    scoreboard = scoreboardService({ repo: scoreboardRepository(stack.db), rulebooks: await testRulebooks(), changes: feed });
+    rulebooks = await testRulebooks();
+    scoreboard = scoreboardService({ repo: scoreboardRepository(stack.db), rulebooks, changes: feed });
     const user = (id: string, role: SessionUser['role'], scope: string[]): SessionUser => ({
       id,
       username: id,
@@ -52,20 +56,29 @@ describe('scoreboard workbooks: kept until the data changes', () => {
     zhengfa = user(t.users.zhengfa, 'POLITICAL_LEGAL', [t.community.id, t.otherCommunity.id]);
     staff = user(t.users.staff, 'STAFF', [t.community.id]);
   });
+  afterEach(() => {
+    for (const w of opened.splice(0)) w.close();
+  });
   afterAll(async () => {
-    for (const w of opened) w.close();
     await feed?.close();
     await stack?.close();
   });
 
-  /** The service under test, with a clock the test moves, and a count of the boards it read. */
-  function workbooks(changes: ChangeFeed = feed) {
+  /** The service under test, on real snapshots it counts, with a clock the test moves. */
+  function workbooks(changes: ChangeFeed = feed, during?: () => Promise<void>) {
     let now = 1_000_000;
-    const full = vi.spyOn(scoreboard, 'full');
-    full.mockClear();
-    const w = scoreboardWorkbooks({ scoreboard, changes, clock: () => now });
+    let snapshots = 0;
+    const snapshot: ScoreboardSnapshot = (read) => {
+      snapshots += 1;
+      return inScoreboardSnapshot(stack.db, (repo) => {
+        const s = scoreboardService({ repo, rulebooks });
+        // `during` runs between reading the board and reading its deductions.
+        return read(during ? { ...s, full: async (...args) => s.full(...args).then(async (board) => (await during(), board)) } : s);
+      });
+    };
+    const w = scoreboardWorkbooks({ scoreboard, snapshot, changes, clock: () => now });
     opened.push(w);
-    return { w, written: () => full.mock.calls.length, advance: (ms: number) => (now += ms) };
+    return { w, written: () => snapshots, advance: (ms: number) => (now += ms) };
   }
 
   /** Records a deduction as a deadline check would (row and tally in one transaction) and waits for its notification. */
@@ -102,6 +115,24 @@ describe('scoreboard workbooks: kept until the data changes', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(bytes as unknown as ArrayBuffer);
     return book.getWorksheet(DETAIL_SHEET)!.rowCount - 1;
+  }
+
+  /** Both sheets' word on one community: its 扣分合计 on the first, the sum of its counted points on the second. */
+  async function bothSheets(bytes: Buffer, communityName: string): Promise<{ total: number; listed: number }> {
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(bytes as unknown as ArrayBuffer);
+    const [board, detail] = [book.worksheets[0]!, book.getWorksheet(DETAIL_SHEET)!];
+    const column = (board.getRow(2).values as unknown[]).indexOf(communityName);
+    let total = NaN;
+    board.eachRow((row) => {
+      if (row.getCell(1).value === TOTAL_ROW_LABEL) total = Number(row.getCell(column).value);
+    });
+    let listed = 0;
+    detail.eachRow((row, n) => {
+      const counted = row.getCell(7).value;
+      if (n > 1 && row.getCell(1).value === communityName && typeof counted === 'number') listed += counted;
+    });
+    return { total, listed };
   }
 
   it('serves the same file again while nothing changed, and writes it again once a deduction commits', async () => {
@@ -164,15 +195,24 @@ describe('scoreboard workbooks: kept until the data changes', () => {
     expect(await detailRows(round.ready.bytes)).toBe((await detailRows(stale.bytes)) + recorded);
   });
 
-  it('lets a file nobody asked for in eight hours go stale instead of rewriting it', async () => {
+  it('lets a file nobody asked for in eight hours go stale, while one asked for since is rewritten', async () => {
     const { w, written, advance } = workbooks();
     await w.workbook(zhengfa, Q);
     advance(9 * 3600_000);
-    await recordDeduction();
-    await w.rewriteWanted();
-    advance(20_000);
-    await w.rewriteWanted();
-    expect(written()).toBe(1);
+    await w.workbook(staff, Q); // the control: wanted just now
+    const round = await eventually(
+      async () => {
+        await recordDeduction();
+        const version = feed.version();
+        await w.rewriteWanted(); // notes the change
+        advance(20_000);
+        const before = written();
+        await w.rewriteWanted();
+        return { rewritten: written() - before, quiet: feed.version() === version };
+      },
+      { done: (r) => r.quiet, timeoutMs: 30_000, intervalMs: 10, what: 'a round during which no other test wrote a tally' },
+    );
+    expect(round.rewritten).toBe(1); // the staff member's file only
   });
 
   it('keeps nothing while the change feed is down', async () => {
@@ -183,9 +223,28 @@ describe('scoreboard workbooks: kept until the data changes', () => {
       await w.workbook(zhengfa, Q);
       expect(down.live).toBe(false);
       expect(written()).toBe(2);
+      await Promise.all([w.workbook(zhengfa, Q), w.workbook(zhengfa, Q)]);
+      expect(written()).toBe(3); // downloads arriving together still share one writing
     } finally {
       await down.close();
     }
+  });
+
+  it('reads a file from one snapshot: a deduction committed while it is written is in neither sheet', async () => {
+    await recordDeduction(); // at least one deduction of the community, so the sheets have something to agree on
+    let raced = false;
+    const { w } = workbooks(feed, async () => {
+      await recordDeduction();
+      raced = true;
+    });
+    const file = await w.workbook(zhengfa, Q);
+    expect(raced).toBe(true);
+    const sheets = await bothSheets(file.bytes, t.community.name);
+    expect(sheets.total).toBeGreaterThan(0);
+    expect(sheets.listed).toBe(sheets.total);
+    // ...and the next file has it, in both sheets.
+    const next = await bothSheets((await w.workbook(zhengfa, Q)).bytes, t.community.name);
+    expect(next).toEqual({ total: sheets.total + 1, listed: sheets.total + 1 });
   });
 
   it('refuses a year without a rulebook before writing anything', async () => {

@@ -1,10 +1,10 @@
 // The change feed on the real PostgreSQL: a committed tally or community write,
-// or a renamed user, from any connection moves the version; an uncommitted one does not; a lost
+// or a renamed user or ledger subject, from any connection moves the version; an uncommitted one does not; a lost
 // connection turns caching off and comes back with a new version.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import pg from 'pg';
-import { listenForChanges, type ChangeFeed } from '../../db/change-feed';
+import { CHANGE_CHANNEL, listenForChanges, type ChangeFeed } from '../../db/change-feed';
 import { addToTally } from '../../db/score-tally';
 import { connectTestStack, type TestStack } from '../support/stack';
 import { createTestTownship, type TestTownship } from '../support/fixtures';
@@ -59,10 +59,40 @@ describe('change feed', () => {
     await until(() => feed.version() > before, 'a version after the insert');
   });
 
-  it('moves on when a user is renamed (the export prints who recorded each deduction)', async () => {
-    const before = feed.version();
-    await stack.db.user.update({ where: { id: t.users.staff }, data: { displayName: `改名-${Date.now()}` } });
-    await until(() => feed.version() > before, 'a version after the rename');
+  it('notifies when a user or a ledger subject is renamed (the export prints their names), and not when a user logs in', async () => {
+    // Payloads seen on the channel itself: other test files move the version too.
+    const listener = new pg.Client({ connectionString: inject('databaseUrl') });
+    await listener.connect();
+    const seen: string[] = [];
+    listener.on('notification', (n) => seen.push(n.payload ?? ''));
+    await listener.query(`LISTEN ${CHANGE_CHANNEL}`);
+    try {
+      const user = await stack.db.user.findUniqueOrThrow({ where: { id: t.users.staff } });
+      // What a refused login writes (counts and lock-out), between two markers of this test's own.
+      const marker = () => listener.query(`NOTIFY ${CHANGE_CHANNEL}, 'marker-${t.townshipId}'`);
+      await marker();
+      await stack.db.user.update({ where: { id: user.id }, data: { lockedUntil: new Date(Date.now() + 60_000) } });
+      await marker();
+      await until(() => seen.filter((p) => p === `marker-${t.townshipId}`).length === 2, 'both markers');
+      const between = seen.slice(seen.indexOf(`marker-${t.townshipId}`) + 1, seen.lastIndexOf(`marker-${t.townshipId}`));
+      expect(between).not.toContain('User');
+
+      await stack.db.user.update({ where: { id: user.id }, data: { displayName: `改名-${Date.now()}` } });
+      await until(() => seen.includes('User'), 'a notification for the renamed user');
+      const subject = await stack.db.ledgerSubject.create({
+        data: {
+          communityId: t.community.id,
+          category: 'drug-user',
+          kind: 'PERSON',
+          displayName: '张某',
+          startDate: new Date('2022-01-01'),
+        },
+      });
+      await stack.db.ledgerSubject.update({ where: { id: subject.id }, data: { displayName: '张某某' } });
+      await until(() => seen.includes('LedgerSubject'), 'a notification for the renamed subject');
+    } finally {
+      await listener.end();
+    }
   });
 
   it('stops caching when its connection is killed, and listens again with a new version', async () => {
