@@ -1,7 +1,7 @@
 // The audit log: every write and every sensitive read, with who, what, when
 // and from where. Write repositories call writeAudit inside their own
 // transaction so a change and its audit row commit together or not at all.
-import type { Database } from './client';
+import type { ClientOrTransaction, Database } from './client';
 import type { Prisma } from './generated/prisma/client';
 import { SYSTEM_ACTORS, type AuditAction } from '../domain/audit-actions';
 
@@ -54,9 +54,7 @@ export interface AuditFilter {
   limit: number;
 }
 
-type Tx = Prisma.TransactionClient | Database;
-
-export async function writeAudit(tx: Tx, actor: Actor | null, entry: AuditEntry): Promise<void> {
+export async function writeAudit(tx: ClientOrTransaction, actor: Actor | null, entry: AuditEntry): Promise<void> {
   const data = {
     actorId: actor?.userId ?? null,
     ip: actor?.ip ?? null,

@@ -4,8 +4,8 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
 
 export type Database = PrismaClient;
-/** The client or one of its transactions: what a read that may run inside a snapshot takes. */
-export type Reader = Database | Prisma.TransactionClient;
+/** The client or one of its transactions: for code that runs alone or inside a caller's transaction (a snapshot, an audited write). */
+export type ClientOrTransaction = Database | Prisma.TransactionClient;
 
 /**
  * Pool figures, reasoned for a 2-core machine and not yet tuned by measurement

@@ -5,7 +5,7 @@
 // kept per township while the change feed (db/change-feed.ts) says no
 // community changed; without a live feed it is read every time.
 import { versionedCache, type ChangeFeed } from './change-feed';
-import type { Reader } from './client';
+import type { ClientOrTransaction } from './client';
 
 export interface CommunityEntry {
   id: string;
@@ -13,7 +13,7 @@ export interface CommunityEntry {
   name: string;
 }
 
-export function communityDirectory(db: Reader, changes?: ChangeFeed) {
+export function communityDirectory(db: ClientOrTransaction, changes?: ChangeFeed) {
   // One entry per township; the bound only matters for a database holding very many.
   const cached = versionedCache<CommunityEntry[]>(changes, 1_000);
   return {

@@ -4,7 +4,7 @@
 // are exactly the deduction rows summed; the scoreboard reads them instead of
 // the rows, and domain/score/score.ts turns them into points.
 import { shanghaiDateOf } from '../domain/time/shanghai';
-import type { Database, Reader } from './client';
+import type { Database, ClientOrTransaction } from './client';
 import type { Prisma } from './generated/prisma/client';
 
 /** +1 for a deduction recorded, -1 (with its points) for one reversed. */
@@ -30,7 +30,7 @@ export interface TallyRow {
 }
 
 /** The tallies of a township's communities for January to `uptoMonth` of `year`. */
-export async function townshipTallies(db: Reader, townshipId: string, year: number, uptoMonth: number): Promise<TallyRow[]> {
+export async function townshipTallies(db: ClientOrTransaction, townshipId: string, year: number, uptoMonth: number): Promise<TallyRow[]> {
   return db.$queryRaw<TallyRow[]>`
     SELECT t."communityId", t."ruleId", t."month", t."points"::float8 AS "points", t."count"
     FROM "ScoreTally" t JOIN "Community" c ON c."id" = t."communityId"

@@ -2,7 +2,7 @@
 // open obligations per rule, and the deduction rows behind an export. No
 // points are added up here: domain/score/score.ts does that.
 import { periodFromKey } from '../domain/time/period';
-import type { Database, Reader } from './client';
+import type { Database, ClientOrTransaction } from './client';
 import { communityDirectory, type CommunityDirectory, type CommunityEntry } from './community-directory';
 import { townshipTallies, type TallyRow } from './score-tally';
 
@@ -24,7 +24,7 @@ export interface DeductionDetail {
   reversed: boolean;
 }
 
-export function scoreboardRepository(db: Reader, directory: CommunityDirectory = communityDirectory(db)) {
+export function scoreboardRepository(db: ClientOrTransaction, directory: CommunityDirectory = communityDirectory(db)) {
   return {
     townshipCommunities: (townshipId: string): Promise<readonly CommunityEntry[]> => directory.township(townshipId),
 
