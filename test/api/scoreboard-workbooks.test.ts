@@ -98,10 +98,14 @@ describe('scoreboard workbooks: kept until the data changes', () => {
     await eventually(() => feed.version() > before, { timeoutMs: 10_000, intervalMs: 10, what: 'the deduction notified' });
   }
 
-  /** Runs `step` until the feed's version stood still from its start to its end (other test files write too). */
-  async function quietly<T>(step: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `step` until the feed's version stood still from its start to its end (other test files
+   * write too); `first`, before each attempt, is this test's own change, which may move it.
+   */
+  async function quietly<T>(step: () => Promise<T>, first?: () => Promise<void>): Promise<T> {
     const attempt = await eventually(
       async () => {
+        await first?.();
         const version = feed.version();
         const result = await step();
         return { result, quiet: feed.version() === version };
@@ -111,16 +115,19 @@ describe('scoreboard workbooks: kept until the data changes', () => {
     return attempt.result;
   }
 
-  async function detailRows(bytes: Buffer): Promise<number> {
+  async function open(bytes: Buffer): Promise<ExcelJS.Workbook> {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(bytes as unknown as ArrayBuffer);
-    return book.getWorksheet(DETAIL_SHEET)!.rowCount - 1;
+    return book;
+  }
+
+  async function detailRows(bytes: Buffer): Promise<number> {
+    return (await open(bytes)).getWorksheet(DETAIL_SHEET)!.rowCount - 1;
   }
 
   /** Both sheets' word on one community: its 扣分合计 on the first, the sum of its counted points on the second. */
   async function bothSheets(bytes: Buffer, communityName: string): Promise<{ total: number; listed: number }> {
-    const book = new ExcelJS.Workbook();
-    await book.xlsx.load(bytes as unknown as ArrayBuffer);
+    const book = await open(bytes);
     const [board, detail] = [book.worksheets[0]!, book.getWorksheet(DETAIL_SHEET)!];
     const column = (board.getRow(2).values as unknown[]).indexOf(communityName);
     let total = NaN;
@@ -169,12 +176,9 @@ describe('scoreboard workbooks: kept until the data changes', () => {
     const { w, written, advance } = workbooks();
     const stale = await w.workbook(zhengfa, Q);
     let recorded = 0;
-    // Repeated (with a new deduction each time) until no other test file wrote while it ran.
-    const round = await eventually(
+    // Each attempt with a new deduction of its own.
+    const round = await quietly(
       async () => {
-        await recordDeduction();
-        recorded += 1;
-        const version = feed.version();
         await w.rewriteWanted(); // notes the change
         advance(5_000);
         const early = written();
@@ -185,9 +189,12 @@ describe('scoreboard workbooks: kept until the data changes', () => {
         await w.rewriteWanted();
         const rewritten = written() - before;
         const ready = await w.workbook(zhengfa, Q);
-        return { tooEarly, rewritten, downloadWritings: written() - before - rewritten, ready, quiet: feed.version() === version };
+        return { tooEarly, rewritten, downloadWritings: written() - before - rewritten, ready };
       },
-      { done: (r) => r.quiet, timeoutMs: 30_000, intervalMs: 10, what: 'a round during which no other test wrote a tally' },
+      async () => {
+        await recordDeduction();
+        recorded += 1;
+      },
     );
     expect(round.tooEarly).toBe(0);
     expect(round.rewritten).toBe(1);
@@ -200,18 +207,13 @@ describe('scoreboard workbooks: kept until the data changes', () => {
     await w.workbook(zhengfa, Q);
     advance(9 * 3600_000);
     await w.workbook(staff, Q); // the control: wanted just now
-    const round = await eventually(
-      async () => {
-        await recordDeduction();
-        const version = feed.version();
-        await w.rewriteWanted(); // notes the change
-        advance(20_000);
-        const before = written();
-        await w.rewriteWanted();
-        return { rewritten: written() - before, quiet: feed.version() === version };
-      },
-      { done: (r) => r.quiet, timeoutMs: 30_000, intervalMs: 10, what: 'a round during which no other test wrote a tally' },
-    );
+    const round = await quietly(async () => {
+      await w.rewriteWanted(); // notes the change
+      advance(20_000);
+      const before = written();
+      await w.rewriteWanted();
+      return { rewritten: written() - before };
+    }, recordDeduction);
     expect(round.rewritten).toBe(1); // the staff member's file only
   });
 
